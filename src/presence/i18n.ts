@@ -1,0 +1,101 @@
+import { ar } from './locales/ar.js';
+import { de } from './locales/de.js';
+import { en } from './locales/en.js';
+import { fr } from './locales/fr.js';
+import { he } from './locales/he.js';
+import type { PresenceMessages } from './messages.js';
+import type { Presence } from './types.js';
+
+const registry = new Map<string, PresenceMessages>();
+for (const messages of [en, fr, de, ar, he]) registry.set(messages.locale.toLowerCase(), messages);
+
+/** The locale used when none of the requested ones is registered. */
+export const FALLBACK_LOCALE = 'en';
+
+/**
+ * Adds or replaces a locale. Missing words fall back to English, so a partial translation still works.
+ * Elements already on the page pick the new words up the next time they render.
+ */
+export function registerLocale(messages: Partial<PresenceMessages> & Pick<PresenceMessages, 'locale'>): void {
+  const merged: PresenceMessages = {
+    ...en,
+    dir: 'ltr',
+    ...messages,
+    availability: { ...en.availability, ...messages.availability },
+    activity: { ...en.activity, ...messages.activity },
+  };
+  registry.set(messages.locale.toLowerCase(), merged);
+}
+
+/** The tags of every registered locale. */
+export function registeredLocales(): string[] {
+  return [...registry.values()].map((m) => m.locale);
+}
+
+/**
+ * The messages for the first of the given language tags that is registered, trying each tag and then its
+ * shorter forms (`fr-CA` then `fr`); English when none is.
+ */
+export function messagesFor(...languages: Array<string | null | undefined>): PresenceMessages {
+  for (const language of languages) {
+    if (!language) continue;
+    const parts = language.trim().toLowerCase().replace(/_/g, '-').split('-');
+    for (let length = parts.length; length > 0; length--) {
+      const found = registry.get(parts.slice(0, length).join('-'));
+      if (found) return found;
+    }
+  }
+  return registry.get(FALLBACK_LOCALE) ?? en;
+}
+
+function fill(template: string, value: string): string {
+  return template.replace('{value}', value);
+}
+
+/** The label of the availability, with the raw value when Graph sent one we do not know. */
+export function availabilityLabel(presence: Presence, messages: PresenceMessages = en): string {
+  if (presence.availability === 'PresenceUnknown' && presence.rawAvailability) {
+    return fill(messages.unrecognised, presence.rawAvailability);
+  }
+  return messages.availability[presence.availability];
+}
+
+/** The label of the activity ("In a meeting", "Presenting"), with the raw value when it is not documented. */
+export function activityLabel(presence: Presence, messages: PresenceMessages = en): string {
+  if (presence.activity === 'PresenceUnknown' && presence.rawActivity) {
+    return fill(messages.unrecognised, presence.rawActivity);
+  }
+  return messages.activity[presence.activity];
+}
+
+/**
+ * The parts that describe a presence, without repeats: availability, then activity when it says more, then
+ * out-of-office when neither said it. For example `["Busy", "In a call"]` or `["Away", "Out of office"]`.
+ */
+export function describePresence(presence: Presence, messages: PresenceMessages = en): string[] {
+  const parts = [availabilityLabel(presence, messages)];
+  const activity = activityLabel(presence, messages);
+  if (presence.activity !== 'PresenceUnknown' || presence.rawActivity) {
+    if (!parts.includes(activity)) parts.push(activity);
+  }
+  if (presence.isOutOfOffice && !parts.includes(messages.outOfOffice) && !parts.includes(messages.activity.OffWork)) {
+    parts.push(messages.outOfOffice);
+  }
+  return parts;
+}
+
+/** The one-line status text shown under a name: the parts joined with the locale's separator. */
+export function statusText(presence: Presence, messages: PresenceMessages = en): string {
+  return describePresence(presence, messages).join(messages.separator);
+}
+
+/** An accessible name such as "Adele Vance, Busy, In a call". */
+export function accessibleName(
+  displayName: string | null | undefined,
+  presence: Presence | undefined,
+  messages: PresenceMessages = en,
+): string {
+  const name = displayName?.replace(/\s+/g, ' ').trim() || messages.unnamed;
+  if (!presence) return name;
+  return [name, ...describePresence(presence, messages)].join(messages.separator);
+}

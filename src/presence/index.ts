@@ -1,0 +1,19 @@
+export { ACTIVITIES, AVAILABILITIES, isActivity, isAvailability } from './values.js';
+export type { Activity, Availability } from './values.js';
+export { BADGE_STATUSES } from './types.js';
+export type { BadgeAppearance, BadgeStatus, GraphPresence, Presence } from './types.js';
+export { messageToText, normalizePresence, parsePresence } from './normalize.js';
+export type { ParsedPresence } from './normalize.js';
+export { badgeFor } from './status.js';
+export type { PresenceMessages } from './messages.js';
+export {
+  FALLBACK_LOCALE,
+  accessibleName,
+  activityLabel,
+  availabilityLabel,
+  describePresence,
+  messagesFor,
+  registerLocale,
+  registeredLocales,
+  statusText,
+} from './i18n.js';

@@ -1,0 +1,38 @@
+import type { PresenceMessages } from '../messages.js';
+
+export const ar: PresenceMessages = {
+  locale: 'ar',
+  dir: 'rtl',
+  availability: {
+    Available: 'متاح',
+    AvailableIdle: 'متاح، خامل',
+    Away: 'بالخارج',
+    BeRightBack: 'سأعود حالاً',
+    Busy: 'مشغول',
+    BusyIdle: 'مشغول، خامل',
+    DoNotDisturb: 'عدم الإزعاج',
+    Offline: 'غير متصل',
+    PresenceUnknown: 'الحالة غير معروفة',
+  },
+  activity: {
+    Available: 'متاح',
+    Away: 'بالخارج',
+    BeRightBack: 'سأعود حالاً',
+    Busy: 'مشغول',
+    DoNotDisturb: 'عدم الإزعاج',
+    InACall: 'في مكالمة',
+    InAConferenceCall: 'في مكالمة جماعية',
+    Inactive: 'غير نشط',
+    InAMeeting: 'في اجتماع',
+    Offline: 'غير متصل',
+    OffWork: 'خارج أوقات العمل',
+    OutOfOffice: 'خارج المكتب',
+    PresenceUnknown: 'الحالة غير معروفة',
+    Presenting: 'يقدّم عرضاً',
+    UrgentInterruptionsOnly: 'المقاطعات العاجلة فقط',
+  },
+  outOfOffice: 'خارج المكتب',
+  unrecognised: 'حالة غير معروفة «{value}»',
+  unnamed: 'شخص غير معروف',
+  separator: '، ',
+};

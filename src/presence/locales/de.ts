@@ -1,0 +1,38 @@
+import type { PresenceMessages } from '../messages.js';
+
+export const de: PresenceMessages = {
+  locale: 'de',
+  dir: 'ltr',
+  availability: {
+    Available: 'Verfügbar',
+    AvailableIdle: 'Verfügbar, inaktiv',
+    Away: 'Abwesend',
+    BeRightBack: 'Bin gleich zurück',
+    Busy: 'Beschäftigt',
+    BusyIdle: 'Beschäftigt, inaktiv',
+    DoNotDisturb: 'Nicht stören',
+    Offline: 'Offline',
+    PresenceUnknown: 'Status unbekannt',
+  },
+  activity: {
+    Available: 'Verfügbar',
+    Away: 'Abwesend',
+    BeRightBack: 'Bin gleich zurück',
+    Busy: 'Beschäftigt',
+    DoNotDisturb: 'Nicht stören',
+    InACall: 'Im Anruf',
+    InAConferenceCall: 'In einer Telefonkonferenz',
+    Inactive: 'Inaktiv',
+    InAMeeting: 'In einer Besprechung',
+    Offline: 'Offline',
+    OffWork: 'Feierabend',
+    OutOfOffice: 'Nicht im Büro',
+    PresenceUnknown: 'Status unbekannt',
+    Presenting: 'Präsentiert',
+    UrgentInterruptionsOnly: 'Nur dringende Unterbrechungen',
+  },
+  outOfOffice: 'Nicht im Büro',
+  unrecognised: 'Unbekannter Status „{value}“',
+  unnamed: 'Unbekannte Person',
+  separator: ', ',
+};

@@ -1,0 +1,38 @@
+import type { PresenceMessages } from '../messages.js';
+
+export const en: PresenceMessages = {
+  locale: 'en',
+  dir: 'ltr',
+  availability: {
+    Available: 'Available',
+    AvailableIdle: 'Available, idle',
+    Away: 'Away',
+    BeRightBack: 'Be right back',
+    Busy: 'Busy',
+    BusyIdle: 'Busy, idle',
+    DoNotDisturb: 'Do not disturb',
+    Offline: 'Offline',
+    PresenceUnknown: 'Status unknown',
+  },
+  activity: {
+    Available: 'Available',
+    Away: 'Away',
+    BeRightBack: 'Be right back',
+    Busy: 'Busy',
+    DoNotDisturb: 'Do not disturb',
+    InACall: 'In a call',
+    InAConferenceCall: 'In a conference call',
+    Inactive: 'Inactive',
+    InAMeeting: 'In a meeting',
+    Offline: 'Offline',
+    OffWork: 'Off work',
+    OutOfOffice: 'Out of office',
+    PresenceUnknown: 'Status unknown',
+    Presenting: 'Presenting',
+    UrgentInterruptionsOnly: 'Urgent interruptions only',
+  },
+  outOfOffice: 'Out of office',
+  unrecognised: 'Unrecognised status “{value}”',
+  unnamed: 'Unknown person',
+  separator: ', ',
+};

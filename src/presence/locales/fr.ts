@@ -1,0 +1,38 @@
+import type { PresenceMessages } from '../messages.js';
+
+export const fr: PresenceMessages = {
+  locale: 'fr',
+  dir: 'ltr',
+  availability: {
+    Available: 'Disponible',
+    AvailableIdle: 'Disponible, inactif',
+    Away: 'Absent',
+    BeRightBack: 'De retour bientôt',
+    Busy: 'Occupé',
+    BusyIdle: 'Occupé, inactif',
+    DoNotDisturb: 'Ne pas déranger',
+    Offline: 'Hors connexion',
+    PresenceUnknown: 'Statut inconnu',
+  },
+  activity: {
+    Available: 'Disponible',
+    Away: 'Absent',
+    BeRightBack: 'De retour bientôt',
+    Busy: 'Occupé',
+    DoNotDisturb: 'Ne pas déranger',
+    InACall: 'En communication',
+    InAConferenceCall: 'En conférence téléphonique',
+    Inactive: 'Inactif',
+    InAMeeting: 'En réunion',
+    Offline: 'Hors connexion',
+    OffWork: 'Fin de journée',
+    OutOfOffice: 'Absent du bureau',
+    PresenceUnknown: 'Statut inconnu',
+    Presenting: 'Présentation en cours',
+    UrgentInterruptionsOnly: 'Interruptions urgentes uniquement',
+  },
+  outOfOffice: 'Absent du bureau',
+  unrecognised: 'Statut non reconnu « {value} »',
+  unnamed: 'Personne inconnue',
+  separator: ', ',
+};

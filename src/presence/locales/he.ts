@@ -1,0 +1,38 @@
+import type { PresenceMessages } from '../messages.js';
+
+export const he: PresenceMessages = {
+  locale: 'he',
+  dir: 'rtl',
+  availability: {
+    Available: 'זמין',
+    AvailableIdle: 'זמין, לא פעיל',
+    Away: 'לא נמצא',
+    BeRightBack: 'אחזור מיד',
+    Busy: 'עסוק',
+    BusyIdle: 'עסוק, לא פעיל',
+    DoNotDisturb: 'נא לא להפריע',
+    Offline: 'לא מקוון',
+    PresenceUnknown: 'מצב לא ידוע',
+  },
+  activity: {
+    Available: 'זמין',
+    Away: 'לא נמצא',
+    BeRightBack: 'אחזור מיד',
+    Busy: 'עסוק',
+    DoNotDisturb: 'נא לא להפריע',
+    InACall: 'בשיחה',
+    InAConferenceCall: 'בשיחת ועידה',
+    Inactive: 'לא פעיל',
+    InAMeeting: 'בפגישה',
+    Offline: 'לא מקוון',
+    OffWork: 'מחוץ לשעות העבודה',
+    OutOfOffice: 'מחוץ למשרד',
+    PresenceUnknown: 'מצב לא ידוע',
+    Presenting: 'מציג',
+    UrgentInterruptionsOnly: 'הפרעות דחופות בלבד',
+  },
+  outOfOffice: 'מחוץ למשרד',
+  unrecognised: 'מצב לא מזוהה "{value}"',
+  unnamed: 'אדם לא ידוע',
+  separator: ', ',
+};

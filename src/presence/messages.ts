@@ -1,0 +1,19 @@
+import type { Activity, Availability } from './values.js';
+
+/** The words of one locale. Register more with `registerLocale`. */
+export interface PresenceMessages {
+  /** A BCP 47 tag, such as `en`, `fr-CA` or `ar`. */
+  locale: string;
+  /** The writing direction of the locale. */
+  dir: 'ltr' | 'rtl';
+  availability: Record<Availability, string>;
+  activity: Record<Activity, string>;
+  /** Added to a description when the person is out of office. */
+  outOfOffice: string;
+  /** A value Graph sent that is not documented; `{value}` is replaced by the value as text. */
+  unrecognised: string;
+  /** The accessible name of someone with no display name. */
+  unnamed: string;
+  /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
+  separator: string;
+}

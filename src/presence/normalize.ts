@@ -1,0 +1,142 @@
+import type { GraphPresence, Presence } from './types.js';
+import { ACTIVITIES, AVAILABILITIES, type Activity, type Availability } from './values.js';
+
+const availabilityByLowerCase = new Map<string, Availability>(AVAILABILITIES.map((v) => [v.toLowerCase(), v]));
+const activityByLowerCase = new Map<string, Activity>(ACTIVITIES.map((v) => [v.toLowerCase(), v]));
+
+/** The longest raw value kept for display; anything longer is cut, so hostile input cannot flood a label. */
+const MAX_RAW_LENGTH = 64;
+/** The longest status or out-of-office message kept. Teams itself allows 280 characters. */
+const MAX_MESSAGE_LENGTH = 1_000;
+
+const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Turns a Graph status message (plain text or HTML) into display text. Never produces markup. */
+export function messageToText(content: string, contentType?: string | null): string {
+  let text = content;
+  if (contentType?.toLowerCase() === 'html' || /<[a-z/!]/i.test(text)) {
+    text = text
+      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<br\s*\/?>|<\/p\s*>|<\/div\s*>/gi, ' ')
+      .replace(/<[^>]*>/g, '');
+  }
+  text = text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code = entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return namedEntities[entity.toLowerCase()] ?? whole;
+  });
+  text = text.replace(/\s+/g, ' ').trim();
+  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+}
+
+function rawText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)).replace(/\s+/g, ' ').trim();
+  if (!text) return undefined;
+  return text.length > MAX_RAW_LENGTH ? `${text.slice(0, MAX_RAW_LENGTH - 1)}…` : text;
+}
+
+function readAvailability(value: unknown): { value: Availability; raw?: string } {
+  if (typeof value === 'string') {
+    const known = availabilityByLowerCase.get(value.trim().toLowerCase());
+    if (known) return { value: known };
+  }
+  const raw = rawText(value);
+  return raw === undefined ? { value: 'PresenceUnknown' } : { value: 'PresenceUnknown', raw };
+}
+
+function readActivity(value: unknown): { value: Activity; raw?: string } {
+  if (typeof value === 'string') {
+    const known = activityByLowerCase.get(value.trim().toLowerCase());
+    if (known) return { value: known };
+  }
+  const raw = rawText(value);
+  return raw === undefined ? { value: 'PresenceUnknown' } : { value: 'PresenceUnknown', raw };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/**
+ * Normalises whatever arrived as a presence (a Graph object, a partial object, garbage) into a `Presence`.
+ * Never throws. Missing or unrecognised values become `PresenceUnknown`, never `Offline`; an unrecognised value is
+ * kept, trimmed and bounded, in `rawAvailability` / `rawActivity`.
+ */
+export function normalizePresence(input: unknown): Presence {
+  const source: GraphPresence & Record<string, unknown> = isRecord(input) ? input : {};
+  const availability = readAvailability(source.availability);
+  const activity = readActivity(source.activity);
+
+  const presence: Presence = {
+    availability: availability.value,
+    activity: activity.value,
+    isOutOfOffice: false,
+  };
+  const id = optionalString(source.id);
+  if (id) presence.id = id;
+  if (availability.raw !== undefined) presence.rawAvailability = availability.raw;
+  if (activity.raw !== undefined) presence.rawActivity = activity.raw;
+
+  const oof = isRecord(source.outOfOfficeSettings) ? source.outOfOfficeSettings : undefined;
+  presence.isOutOfOffice =
+    activity.value === 'OutOfOffice' || activity.value === 'OffWork' || oof?.isOutOfOffice === true;
+  if (typeof oof?.message === 'string') {
+    const text = messageToText(oof.message);
+    if (text) presence.outOfOfficeMessage = text;
+  }
+
+  const status = isRecord(source.statusMessage) ? source.statusMessage : undefined;
+  const message = isRecord(status?.message) ? status.message : undefined;
+  if (typeof message?.content === 'string') {
+    const text = messageToText(message.content, typeof message.contentType === 'string' ? message.contentType : null);
+    if (text) presence.statusMessage = text;
+  }
+
+  const sequenceNumber = optionalString(source.sequenceNumber);
+  if (sequenceNumber) presence.sequenceNumber = sequenceNumber;
+
+  const workLocation = isRecord(source.workLocation) ? optionalString(source.workLocation.workLocationType) : undefined;
+  if (workLocation) presence.workLocation = workLocation;
+
+  return presence;
+}
+
+/** The result of reading a presence written as JSON (for example in an HTML attribute). */
+export interface ParsedPresence {
+  presence: Presence;
+  /** Why the text could not be read as a presence object; absent when it could. */
+  error?: string;
+}
+
+/**
+ * Reads a presence from JSON text. Invalid JSON, or JSON that is not an object, gives an unknown presence and an
+ * error message that says what was wrong; a bare availability such as `Busy` is accepted as a shorthand.
+ */
+export function parsePresence(text: string | null | undefined): ParsedPresence {
+  const trimmed = (text ?? '').trim();
+  if (!trimmed) return { presence: normalizePresence(undefined) };
+  if (/^[A-Za-z]+$/.test(trimmed)) return { presence: normalizePresence({ availability: trimmed }) };
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch (error) {
+    return {
+      presence: normalizePresence(undefined),
+      error: `presence is not valid JSON (${(error as Error).message}): ${rawText(trimmed)}`,
+    };
+  }
+  if (!isRecord(value)) {
+    return {
+      presence: normalizePresence(undefined),
+      error: `presence must be a JSON object such as {"availability":"Busy","activity":"InACall"}, got ${rawText(trimmed)}`,
+    };
+  }
+  return { presence: normalizePresence(value) };
+}

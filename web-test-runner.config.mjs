@@ -1,0 +1,20 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { chromiumArgs, requireChromium } from './scripts/find-chromium.mjs';
+import { screenshotPlugin } from './test/browser/support/screenshot-plugin.mjs';
+
+const executablePath = requireChromium();
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 2,
+  testFramework: { config: { timeout: 10000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.json' }), screenshotPlugin()],
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath, headless: true, args: chromiumArgs },
+    }),
+  ],
+};
