@@ -1,4 +1,4 @@
-import type { GraphPresence, Presence } from './types.js';
+import type { Presence } from './types.js';
 import { ACTIVITIES, AVAILABILITIES, type Activity, type Availability } from './values.js';
 
 const availabilityByLowerCase = new Map<string, Availability>(AVAILABILITIES.map((v) => [v.toLowerCase(), v]));
@@ -70,7 +70,7 @@ function optionalString(value: unknown): string | undefined {
  * kept, trimmed and bounded, in `rawAvailability` / `rawActivity`.
  */
 export function normalizePresence(input: unknown): Presence {
-  const source: GraphPresence & Record<string, unknown> = isRecord(input) ? input : {};
+  const source: Record<string, unknown> = isRecord(input) ? input : {};
   const availability = readAvailability(source.availability);
   const activity = readActivity(source.activity);
 
@@ -84,19 +84,39 @@ export function normalizePresence(input: unknown): Presence {
   if (availability.raw !== undefined) presence.rawAvailability = availability.raw;
   if (activity.raw !== undefined) presence.rawActivity = activity.raw;
 
+  // An already normalised Presence may be passed again: keep its raw values and flattened fields.
+  if (availability.raw === undefined && presence.availability === 'PresenceUnknown') {
+    const raw = rawText(source.rawAvailability);
+    if (raw !== undefined) presence.rawAvailability = raw;
+  }
+  if (activity.raw === undefined && presence.activity === 'PresenceUnknown') {
+    const raw = rawText(source.rawActivity);
+    if (raw !== undefined) presence.rawActivity = raw;
+  }
+
   const oof = isRecord(source.outOfOfficeSettings) ? source.outOfOfficeSettings : undefined;
   presence.isOutOfOffice =
-    activity.value === 'OutOfOffice' || activity.value === 'OffWork' || oof?.isOutOfOffice === true;
-  if (typeof oof?.message === 'string') {
-    const text = messageToText(oof.message);
+    activity.value === 'OutOfOffice' ||
+    activity.value === 'OffWork' ||
+    oof?.isOutOfOffice === true ||
+    source.isOutOfOffice === true;
+  const oofMessage = typeof oof?.message === 'string' ? oof.message : source.outOfOfficeMessage;
+  if (typeof oofMessage === 'string') {
+    const text = messageToText(oofMessage);
     if (text) presence.outOfOfficeMessage = text;
   }
 
-  const status = isRecord(source.statusMessage) ? source.statusMessage : undefined;
-  const message = isRecord(status?.message) ? status.message : undefined;
-  if (typeof message?.content === 'string') {
-    const text = messageToText(message.content, typeof message.contentType === 'string' ? message.contentType : null);
+  if (typeof source.statusMessage === 'string') {
+    const text = messageToText(source.statusMessage, 'text');
     if (text) presence.statusMessage = text;
+  } else {
+    const status = isRecord(source.statusMessage) ? source.statusMessage : undefined;
+    const message = isRecord(status?.message) ? status.message : undefined;
+    if (typeof message?.content === 'string') {
+      const contentType = typeof message.contentType === 'string' ? message.contentType : null;
+      const text = messageToText(message.content, contentType);
+      if (text) presence.statusMessage = text;
+    }
   }
 
   const sequenceNumber = optionalString(source.sequenceNumber);

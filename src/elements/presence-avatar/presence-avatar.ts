@@ -1,0 +1,200 @@
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { accessibleName, describePresence } from '../../presence/i18n.js';
+import { normalizePresence, parsePresence } from '../../presence/normalize.js';
+import { badgeFor } from '../../presence/status.js';
+import type { GraphPresence, Presence } from '../../presence/types.js';
+import { avatarColorFor } from '../../people/color.js';
+import { initialsOf } from '../../people/initials.js';
+import { dispatch, type PresenceErrorDetail } from '../events.js';
+import { badgeGlyph } from '../presence-badge/badge-glyph.js';
+import { LocaleController, languageOf } from '../shared/locale-controller.js';
+import { AVATAR_SIZES, cssSize } from '../shared/size.js';
+import { styles } from './presence-avatar.styles.js';
+
+const passThrough = { fromAttribute: (value: string | null) => value };
+
+const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+  <path d="M10 2a4 4 0 1 0 0 8 4 4 0 0 0 0-8Zm-5 10a2 2 0 0 0-2 2c0 1.7.8 3 2.2 3.9 1.3.8 3 1.1 4.8 1.1s3.5-.3 4.8-1.1C16.2 17 17 15.7 17 14a2 2 0 0 0-2-2H5Z"></path>
+</svg>`;
+
+/**
+ * @summary A person's photo, or initials on a colour of their own, with a Teams-style presence badge.
+ *
+ * @tag presence-avatar
+ *
+ * @event {CustomEvent<PresenceErrorDetail>} presence-error - Something given to the avatar could not be used:
+ *   `kind: 'invalid-presence'` when the `presence` attribute is not a presence (the badge shows unknown),
+ *   `kind: 'photo'` when the photo did not load (initials are shown). Bubbles and is composed.
+ *
+ * @csspart base - The whole avatar, with `role="img"` and the accessible name ("Adele Vance, Busy, In a call").
+ * @csspart avatar - The circle (or square) holding the photo or the initials.
+ * @csspart image - The photo, once it has loaded.
+ * @csspart initials - The initials, or a person icon when the name gives none.
+ * @csspart badge - The presence badge.
+ * @csspart name - The visible name (with `show-name`).
+ * @csspart status - The visible status line (with `show-status`).
+ * @csspart message - The status message or automatic reply (with `show-status`).
+ *
+ * @cssproperty [--presence-avatar-size=40px] - The avatar's size (the `size` attribute wins over it).
+ * @cssproperty [--presence-avatar-radius=50%] - The corner radius; squares default to a tenth of the size.
+ * @cssproperty [--presence-font-family] - The font of the initials and the text lines (Segoe UI, then the system font).
+ * @cssproperty [--presence-badge-size] - The badge's diameter; 30% of the avatar, from 8px to 28px, by default.
+ * @cssproperty [--presence-badge-ring-color=#ffffff] - The ring that separates the badge from the photo (#292929 on dark pages).
+ * @cssproperty [--presence-badge-ring-width] - The ring's width.
+ * @cssproperty [--presence-badge-mark-color=#ffffff] - The mark on filled glyphs.
+ * @cssproperty [--presence-color-available=#13a10e] - Available.
+ * @cssproperty [--presence-color-busy=#d13438] - Busy.
+ * @cssproperty [--presence-color-do-not-disturb=#d13438] - Do not disturb.
+ * @cssproperty [--presence-color-away=#eaa300] - Away and be right back.
+ * @cssproperty [--presence-color-offline=#616161] - Offline (#adadad on dark pages).
+ * @cssproperty [--presence-color-out-of-office=#c239b3] - Out of office (#d24cc4 on dark pages).
+ * @cssproperty [--presence-color-unknown=#616161] - Unknown (#adadad on dark pages).
+ * @cssproperty [--presence-name-color=#242424] - The name line (#ffffff on dark pages).
+ * @cssproperty [--presence-name-font-size=14px] - The name line's size.
+ * @cssproperty [--presence-status-color=#616161] - The status and message lines (#d6d6d6 on dark pages).
+ * @cssproperty [--presence-status-font-size=12px] - The status and message lines' size.
+ */
+export class PresenceAvatar extends LitElement {
+  static override styles = styles;
+
+  /** The person's Microsoft Entra object id (or userPrincipalName). Also picks the initials' colour. */
+  @property({ attribute: 'user-id', reflect: true }) userId: string | null = null;
+
+  /** The name to show and to build initials from. Always rendered as text. */
+  @property({ attribute: 'display-name' }) displayName: string | null = null;
+
+  /**
+   * The presence: an object as Microsoft Graph sends it (property), or JSON text (attribute), such as
+   * `{"availability":"Busy","activity":"InACall"}`. A bare availability (`Busy`) works too. Unknown or malformed
+   * values show the unknown badge, never offline.
+   */
+  @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
+
+  /** The photo's URL. Initials stay until it has loaded, and remain if it fails. */
+  @property({ attribute: 'photo-url' }) photoUrl: string | null = null;
+
+  /**
+   * `extra-small` (24px), `small` (32px), `medium` (40px), `large` (56px), `extra-large` (72px), `huge` (96px),
+   * a number of pixels (`48`) or any CSS length (`3rem`).
+   */
+  @property({ reflect: true }) size: string | null = null;
+
+  /** `circular` or `square`. */
+  @property({ reflect: true }) shape: 'circular' | 'square' = 'circular';
+
+  /** Shows the name beside the avatar. */
+  @property({ type: Boolean, reflect: true, attribute: 'show-name' }) showName = false;
+
+  /** Shows the status ("Busy, In a call") and the status message beside the avatar. */
+  @property({ type: Boolean, reflect: true, attribute: 'show-status' }) showStatus = false;
+
+  /** Hides the badge (the avatar still says the presence to assistive technology). */
+  @property({ type: Boolean, reflect: true, attribute: 'hide-badge' }) hideBadge = false;
+
+  @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
+
+  private readonly locale = new LocaleController(this);
+  private normalized: Presence | undefined;
+
+  /** The presence as it is shown, after normalisation; `undefined` when none was given. */
+  get normalizedPresence(): Presence | undefined {
+    return this.normalized;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('presence')) this.readPresence();
+    if (changed.has('photoUrl')) this.photoState = this.photoUrl ? 'loading' : 'none';
+  }
+
+  private readPresence(): void {
+    this.normalized = undefined;
+    if (typeof this.presence === 'string') {
+      const parsed = parsePresence(this.presence);
+      this.normalized = parsed.presence;
+      if (parsed.error) this.fail('invalid-presence', parsed.error);
+    } else if (this.presence) {
+      this.normalized = normalizePresence(this.presence);
+    }
+  }
+
+  private fail(kind: PresenceErrorDetail['kind'], message: string): void {
+    const detail: PresenceErrorDetail = { kind, message };
+    if (this.userId) detail.userId = this.userId;
+    console.warn(`<presence-avatar${this.userId ? ` user-id="${this.userId}"` : ''}>: ${message}`);
+    dispatch<PresenceErrorDetail>(this, 'presence-error', detail);
+  }
+
+  private onPhotoLoad(): void {
+    this.photoState = 'loaded';
+  }
+
+  private onPhotoError(): void {
+    if (this.photoState === 'failed') return;
+    this.photoState = 'failed';
+    this.fail('photo', `the photo at ${this.photoUrl} did not load; showing initials`);
+  }
+
+  protected override render() {
+    const messages = this.locale.messages;
+    const presence = this.normalized;
+    const size = cssSize(this.size, AVATAR_SIZES);
+    const color = avatarColorFor(this.userId || this.displayName);
+    const initials = initialsOf(this.displayName, languageOf(this));
+    const label = accessibleName(this.displayName, presence, messages);
+    const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
+    const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
+    const badge = presence && !this.hideBadge ? badgeFor(presence) : undefined;
+    const showText = this.showName || (this.showStatus && presence);
+    const fullLabel = this.showStatus && message ? `${label}${messages.separator}${message}` : label;
+
+    return html`<div
+      part="base"
+      class="base"
+      role="img"
+      aria-label=${fullLabel}
+      style=${styleMap(size ? { '--_size': size } : {})}
+    >
+      <span
+        part="avatar"
+        class="avatar"
+        style=${styleMap({
+          '--_bg-light': color.light.background,
+          '--_fg-light': color.light.foreground,
+          '--_bg-dark': color.dark.background,
+          '--_fg-dark': color.dark.foreground,
+        })}
+      >
+        ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
+        ${this.photoUrl && this.photoState !== 'failed'
+          ? html`<img
+              part="image"
+              class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
+              src=${this.photoUrl}
+              alt=""
+              decoding="async"
+              @load=${this.onPhotoLoad}
+              @error=${this.onPhotoError}
+            />`
+          : nothing}
+        ${badge
+          ? html`<span part="badge" class="badge" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
+          : nothing}
+      </span>
+      ${showText
+        ? html`<span class="text">
+            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${this.displayName ?? ''}>${this.displayName || messages.unnamed}</span>` : nothing}
+            ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
+            ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
+          </span>`
+        : nothing}
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'presence-avatar': PresenceAvatar;
+  }
+}

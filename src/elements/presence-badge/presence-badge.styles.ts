@@ -1,0 +1,17 @@
+import { css } from 'lit';
+import { badgeStyles } from './badge.styles.js';
+
+export const styles = [
+  badgeStyles,
+  css`
+    :host {
+      display: inline-block;
+      vertical-align: middle;
+      line-height: 0;
+      --_badge-size: var(--presence-badge-size, 16px);
+    }
+    :host([hidden]) {
+      display: none;
+    }
+  `,
+];

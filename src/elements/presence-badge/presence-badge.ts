@@ -1,0 +1,110 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { normalizePresence, parsePresence } from '../../presence/normalize.js';
+import { describePresence } from '../../presence/i18n.js';
+import { badgeFor } from '../../presence/status.js';
+import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
+import { dispatch, type PresenceErrorDetail } from '../events.js';
+import { LocaleController } from '../shared/locale-controller.js';
+import { BADGE_SIZES, cssSize } from '../shared/size.js';
+import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
+import { styles } from './presence-badge.styles.js';
+
+const passThrough = { fromAttribute: (value: string | null) => value };
+
+/**
+ * @summary A Teams-style presence badge: the coloured glyph for a status, with an accessible name.
+ *
+ * @tag presence-badge
+ *
+ * @event {CustomEvent<PresenceErrorDetail>} presence-error - The `presence` attribute could not be read as a
+ *   presence; the badge shows unknown. Bubbles and is composed.
+ *
+ * @csspart base - The badge: a ring-coloured disc holding the glyph.
+ *
+ * @cssproperty [--presence-badge-size=16px] - The badge's diameter (the `size` attribute wins over it).
+ * @cssproperty [--presence-badge-ring-color=#ffffff] - The ring around the badge and the fill of outlined glyphs (#292929 on dark pages).
+ * @cssproperty [--presence-badge-ring-width] - The ring's width; one twelfth of the badge size by default (at least 1px).
+ * @cssproperty [--presence-badge-mark-color=#ffffff] - The mark (check, bar, clock hands) on filled glyphs.
+ * @cssproperty [--presence-color-available=#13a10e] - Available.
+ * @cssproperty [--presence-color-busy=#d13438] - Busy.
+ * @cssproperty [--presence-color-do-not-disturb=#d13438] - Do not disturb.
+ * @cssproperty [--presence-color-away=#eaa300] - Away and be right back.
+ * @cssproperty [--presence-color-offline=#616161] - Offline (#adadad on dark pages).
+ * @cssproperty [--presence-color-out-of-office=#c239b3] - Out of office (#d24cc4 on dark pages).
+ * @cssproperty [--presence-color-unknown=#616161] - Unknown (#adadad on dark pages).
+ */
+export class PresenceBadge extends LitElement {
+  static override styles = styles;
+
+  /** The status to draw. Ignored when `presence` is set. */
+  @property({ reflect: true }) status: BadgeStatus = 'unknown';
+
+  /** Draws the out-of-office variant of the status. Ignored when `presence` is set. */
+  @property({ type: Boolean, reflect: true, attribute: 'out-of-office' }) outOfOffice = false;
+
+  /**
+   * A presence as Microsoft Graph sends it (property), or as JSON text (attribute). When set, it decides the
+   * status, the out-of-office variant and the accessible name.
+   */
+  @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
+
+  /** `tiny`, `extra-small`, `small`, `medium` (16px), `large`, `extra-large`, a number of pixels or a CSS length. */
+  @property({ reflect: true }) size: string | null = null;
+
+  /** The accessible name; by default the localised status ("Busy", "Available, Out of office"). */
+  @property() label: string | null = null;
+
+  /** Hides the badge from assistive technology, for when the surrounding text already says the status. */
+  @property({ type: Boolean, reflect: true }) decorative = false;
+
+  private readonly locale = new LocaleController(this);
+  private normalized: Presence | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('presence')) {
+      this.normalized = undefined;
+      if (typeof this.presence === 'string') {
+        const parsed = parsePresence(this.presence);
+        this.normalized = parsed.presence;
+        if (parsed.error) {
+          console.warn(`<presence-badge>: ${parsed.error}`);
+          dispatch<PresenceErrorDetail>(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
+        }
+      } else if (this.presence) {
+        this.normalized = normalizePresence(this.presence);
+      }
+    }
+  }
+
+  protected override render() {
+    const messages = this.locale.messages;
+    let status: BadgeStatus = BADGE_STATUSES.includes(this.status) ? this.status : 'unknown';
+    let outOfOffice = this.outOfOffice;
+    let label: string;
+    if (this.normalized) {
+      ({ status, outOfOffice } = badgeFor(this.normalized));
+      label = describePresence(this.normalized, messages).join(messages.separator);
+    } else {
+      label = badgeStatusLabel(status, outOfOffice, messages);
+    }
+    const size = cssSize(this.size, BADGE_SIZES);
+    return html`<span
+      part="base"
+      class="badge"
+      style=${styleMap(size ? { '--_badge-size': size } : {})}
+      role=${this.decorative ? nothing : 'img'}
+      aria-hidden=${this.decorative ? 'true' : nothing}
+      aria-label=${this.decorative ? nothing : this.label || label}
+      title=${this.decorative ? nothing : this.label || label}
+      >${badgeGlyph(status, outOfOffice)}</span
+    >`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'presence-badge': PresenceBadge;
+  }
+}

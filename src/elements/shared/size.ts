@@ -1,0 +1,41 @@
+/** Named avatar sizes, in pixels, as Fluent names them. */
+export const AVATAR_SIZES = {
+  'extra-small': 24,
+  small: 32,
+  medium: 40,
+  large: 56,
+  'extra-large': 72,
+  huge: 96,
+} as const;
+
+export type AvatarSizeName = keyof typeof AVATAR_SIZES;
+
+/** Named badge sizes, in pixels. */
+export const BADGE_SIZES = {
+  tiny: 8,
+  'extra-small': 10,
+  small: 12,
+  medium: 16,
+  large: 20,
+  'extra-large': 28,
+} as const;
+
+export type BadgeSizeName = keyof typeof BADGE_SIZES;
+
+/**
+ * Turns a size attribute into a CSS length: a name from the table, a bare number (pixels) or any CSS length.
+ * Gives `undefined` (use the default) for empty or invalid values, so a typo cannot break the layout.
+ */
+export function cssSize(value: string | number | null | undefined, names: Record<string, number>): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? `${value}px` : undefined;
+  const text = value.trim();
+  if (!text) return undefined;
+  const named = names[text.toLowerCase()];
+  if (named !== undefined) return `${named}px`;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) > 0 ? `${text}px` : undefined;
+  if (typeof CSS !== 'undefined' && typeof CSS.supports === 'function') {
+    return CSS.supports('width', text) && !/^(auto|inherit|initial|unset|revert)/i.test(text) ? text : undefined;
+  }
+  return undefined;
+}
