@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a plain ES module script without declarations
+import { updatedReadme } from '../../scripts/api-docs.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const committed = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8'));
+
+interface Declaration {
+  tagName?: string;
+  customElement?: boolean;
+  attributes?: Array<{ name: string }>;
+  events?: Array<{ name: string }>;
+  cssParts?: Array<{ name: string }>;
+  cssProperties?: Array<{ name: string }>;
+}
+const elements = (committed.modules as Array<{ declarations?: Declaration[] }>)
+  .flatMap((m) => m.declarations ?? [])
+  .filter((d) => d.customElement);
+
+test('custom-elements.json is the one the analyzer makes from the current source', () => {
+  // The analyzer writes below its working directory; a scratch folder under node_modules stays out of git.
+  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
+  const out = mkdtempSync(join(root, 'node_modules/.cache/cem-'));
+  try {
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--outdir', relative(root, out)],
+      { cwd: root, stdio: 'pipe' },
+    );
+    const fresh = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
+    assert.deepEqual(fresh, committed, 'custom-elements.json is stale: run `npm run analyze` and commit it');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('README API tables match custom-elements.json', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  assert.equal(updatedReadme(readme, committed), readme, 'README.md is stale: run `npm run analyze`');
+});
+
+test('the manifest documents both elements with their attributes, events, parts and custom properties', () => {
+  const avatar = elements.find((d) => d.tagName === 'presence-avatar');
+  const badge = elements.find((d) => d.tagName === 'presence-badge');
+  assert.ok(avatar && badge, 'both tags are in the manifest');
+  const names = (list?: Array<{ name: string }>) => (list ?? []).map((x) => x.name).sort();
+  assert.deepEqual(names(avatar.attributes), ['display-name', 'hide-badge', 'photo-url', 'presence', 'shape', 'show-name', 'show-status', 'size', 'user-id']);
+  assert.deepEqual(names(avatar.cssParts), ['avatar', 'badge', 'base', 'image', 'initials', 'message', 'name', 'status']);
+  assert.deepEqual(names(avatar.events), ['presence-error']);
+  for (const status of ['available', 'busy', 'do-not-disturb', 'away', 'offline', 'out-of-office', 'unknown']) {
+    assert.ok(names(avatar.cssProperties).includes(`--presence-color-${status}`), status);
+    assert.ok(names(badge.cssProperties).includes(`--presence-color-${status}`), status);
+  }
+  assert.deepEqual(names(badge.attributes), ['decorative', 'label', 'out-of-office', 'presence', 'size', 'status']);
+});
+
+test('package.json points tools at the manifest', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  assert.equal(pkg.customElements, 'custom-elements.json');
+  assert.ok(pkg.files.includes('custom-elements.json'));
+});
