@@ -4,4 +4,13 @@ export default {
   exclude: ['src/**/*.styles.ts'],
   litelement: true,
   packagejson: false,
+  plugins: [
+    {
+      // The analyzer reads files in whatever order the file system gives; sorting keeps the manifest stable.
+      name: 'presence-elements/sort-modules',
+      packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules.sort((a, b) => a.path.localeCompare(b.path));
+      },
+    },
+  ],
 };

@@ -76,7 +76,7 @@ export const styles = [
     .text {
       display: flex;
       flex-direction: column;
-      flex: 1 1 auto;
+      flex: 0 1 auto;
       min-inline-size: 0;
       overflow: hidden;
       line-height: 1.3;
@@ -88,6 +88,7 @@ export const styles = [
       text-overflow: ellipsis;
       white-space: nowrap;
       unicode-bidi: isolate;
+      text-align: match-parent;
     }
     .name {
       color: var(--presence-name-color, light-dark(#242424, #ffffff));

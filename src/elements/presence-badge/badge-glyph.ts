@@ -66,7 +66,5 @@ export function badgeStatusLabel(status: BadgeStatus, outOfOffice: boolean, mess
     unknown: messages.availability.PresenceUnknown,
   };
   const label = labels[status] ?? labels.unknown;
-  return outOfOffice && status !== 'out-of-office' && drawnStatus(status, true) !== 'out-of-office'
-    ? `${label}${messages.separator}${messages.outOfOffice}`
-    : label;
+  return outOfOffice && status !== 'out-of-office' ? `${label}${messages.separator}${messages.outOfOffice}` : label;
 }

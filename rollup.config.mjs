@@ -1,0 +1,23 @@
+// The script-tag bundle: dist/define.js (compiled by tsc) with Lit bundled in, minified, split into chunks so that
+// anything loaded with import() (MSAL, the Graph client, SignalR) arrives only when used.
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+
+export default {
+  input: { 'presence-elements': 'dist/define.js' },
+  output: {
+    dir: 'dist/cdn',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    sourcemap: true,
+  },
+  plugins: [
+    nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
+    terser({ ecma: 2021, module: true, format: { comments: false } }),
+  ],
+  onwarn(warning, warn) {
+    if (warning.code === 'THIS_IS_UNDEFINED') return;
+    warn(warning);
+  },
+};

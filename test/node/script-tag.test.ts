@@ -1,0 +1,77 @@
+// The script-tag bundle in a plain HTML page with no bundler, in headless Chromium.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+// @ts-expect-error: plain ES module scripts without declarations
+import { chromiumArgs, findChromium } from '../../scripts/find-chromium.mjs';
+// @ts-expect-error: plain ES module scripts without declarations
+import { createStaticServer, listenOnFreePort } from '../../scripts/static-server.mjs';
+import { requireBuild, root } from './support.js';
+
+const executablePath: string | undefined = findChromium();
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+before(async () => {
+  if (!executablePath) return;
+  requireBuild('dist/cdn/presence-elements.js');
+  server = createStaticServer(root);
+  origin = `http://127.0.0.1:${await listenOnFreePort(server, 0)}`;
+  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('one module script registers every element and they render', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+  const page = await browser.newPage();
+  const requests: string[] = [];
+  const problems: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  await page.goto(`${origin}/test/node/fixtures/script-tag.html`);
+  await page.waitForFunction(() => customElements.get('presence-avatar') && customElements.get('presence-badge'));
+  const seen = await page.evaluate(async () => {
+    const avatar = document.getElementById('adele') as HTMLElement & { updateComplete: Promise<unknown> };
+    const badge = document.getElementById('badge') as HTMLElement & { updateComplete: Promise<unknown> };
+    await avatar.updateComplete;
+    await badge.updateComplete;
+    const base = avatar.shadowRoot?.querySelector('[part~="base"]');
+    return {
+      role: base?.getAttribute('role'),
+      label: base?.getAttribute('aria-label'),
+      initials: avatar.shadowRoot?.querySelector('[part~="initials"]')?.textContent,
+      status: avatar.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status'),
+      badgeLabel: badge.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label'),
+      badgeStatus: badge.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status'),
+      width: avatar.shadowRoot?.querySelector('[part~="avatar"]')?.getBoundingClientRect().width,
+    };
+  });
+  assert.deepEqual(seen, {
+    role: 'img',
+    label: 'Adele Vance, Busy, In a call',
+    initials: 'AV',
+    status: 'busy',
+    badgeLabel: 'Away, Out of office',
+    badgeStatus: 'out-of-office',
+    width: 40,
+  });
+  assert.deepEqual(problems, []);
+  const elsewhere = requests.filter((url) => !url.startsWith(origin));
+  assert.deepEqual(elsewhere, [], 'the bundle fetches nothing from anywhere else');
+  await page.close();
+});
+
+test('the bundle ships Lit in production mode', () => {
+  requireBuild('dist/cdn/presence-elements.js');
+  const code = readFileSync(join(root, 'dist/cdn/presence-elements.js'), 'utf8');
+  assert.doesNotMatch(code, /Lit is in dev mode/);
+  assert.match(code, /presence-avatar/);
+});

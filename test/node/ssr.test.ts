@@ -1,0 +1,45 @@
+// Server-side rendering: importing the package in Node must not touch window or document, nor register elements.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { requireBuild, root } from './support.js';
+
+test('importing the built package in Node works and registers nothing', async () => {
+  requireBuild();
+  const before = { document: 'document' in globalThis, window: 'window' in globalThis };
+  const registry = (globalThis as { customElements?: { get(name: string): unknown } }).customElements;
+  const mod = await import(join(root, 'dist/index.js'));
+  assert.equal(typeof mod.PresenceAvatar, 'function');
+  assert.equal(typeof mod.PresenceBadge, 'function');
+  assert.equal(typeof mod.normalizePresence, 'function');
+  assert.equal('document' in globalThis, before.document, 'document was created by the import');
+  assert.equal('window' in globalThis, before.window, 'window was created by the import');
+  if (registry) {
+    assert.equal(registry.get('presence-avatar'), undefined, 'the index must not define elements');
+  }
+  // The domain is usable on the server, for example to pre-compute labels.
+  const presence = mod.normalizePresence({ availability: 'Busy', activity: 'InACall' });
+  assert.equal(mod.accessibleName('Adele Vance', presence, mod.messagesFor('en')), 'Adele Vance, Busy, In a call');
+  assert.equal(mod.normalizePresence({ availability: 'Lunch' }).availability, 'PresenceUnknown');
+  assert.equal(mod.initialsOf('Vance, Adele'), 'AV');
+});
+
+test('every target of the exports map exists, with its types', () => {
+  requireBuild();
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  for (const [entry, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+    const targets = typeof target === 'string' ? [target] : Object.values(target);
+    for (const file of targets) assert.ok(existsSync(join(root, file)), `${entry} -> ${file} is missing`);
+  }
+  assert.equal(pkg.type, 'module');
+  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/cdn/*.js']);
+});
+
+test('only the define entry registers elements', () => {
+  requireBuild();
+  const index = readFileSync(join(root, 'dist/index.js'), 'utf8');
+  const define = readFileSync(join(root, 'dist/define.js'), 'utf8');
+  assert.doesNotMatch(index, /customElements\.define/);
+  assert.match(define, /customElements\.define/);
+});
