@@ -10,8 +10,16 @@ const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-avatar', PresenceAvatar],
 ];
 
-for (const [tag, element] of elements) {
-  if (!customElements.get(tag)) customElements.define(tag, element);
+/**
+ * Defines every tag that is not defined yet. Importing this module calls it; calling it again is harmless, which
+ * helps bundlers that drop bare imports of modules they believe have no side effects.
+ */
+export function defineElements(registry: CustomElementRegistry = customElements): void {
+  for (const [tag, element] of elements) {
+    if (!registry.get(tag)) registry.define(tag, element);
+  }
 }
+
+defineElements();
 
 export * from './index.js';

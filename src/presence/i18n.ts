@@ -5,6 +5,7 @@ import { fr } from './locales/fr.js';
 import { he } from './locales/he.js';
 import type { PresenceMessages } from './messages.js';
 import type { Presence } from './types.js';
+import type { Activity, Availability } from './values.js';
 
 const registry = new Map<string, PresenceMessages>();
 for (const messages of [en, fr, de, ar, he]) registry.set(messages.locale.toLowerCase(), messages);
@@ -68,6 +69,19 @@ export function activityLabel(presence: Presence, messages: PresenceMessages = e
   return messages.activity[presence.activity];
 }
 
+/** The activity each availability already says: "Available, idle" needs no "Available" after it. */
+const activitySaidBy: Record<Availability, Activity> = {
+  Available: 'Available',
+  AvailableIdle: 'Available',
+  Away: 'Away',
+  BeRightBack: 'BeRightBack',
+  Busy: 'Busy',
+  BusyIdle: 'Busy',
+  DoNotDisturb: 'DoNotDisturb',
+  Offline: 'Offline',
+  PresenceUnknown: 'PresenceUnknown',
+};
+
 /**
  * The parts that describe a presence, without repeats: availability, then activity when it says more, then
  * out-of-office when neither said it. For example `["Busy", "In a call"]` or `["Away", "Out of office"]`.
@@ -75,8 +89,10 @@ export function activityLabel(presence: Presence, messages: PresenceMessages = e
 export function describePresence(presence: Presence, messages: PresenceMessages = en): string[] {
   const parts = [availabilityLabel(presence, messages)];
   const activity = activityLabel(presence, messages);
-  if (presence.activity !== 'PresenceUnknown' || presence.rawActivity) {
-    if (!parts.includes(activity)) parts.push(activity);
+  const saysMore = presence.activity !== 'PresenceUnknown' || presence.rawActivity !== undefined;
+  const redundant = activitySaidBy[presence.availability] === presence.activity && presence.rawActivity === undefined;
+  if (saysMore && !redundant && !parts.includes(activity)) {
+    parts.push(activity);
   }
   if (presence.isOutOfOffice && !parts.includes(messages.outOfOffice) && !parts.includes(messages.activity.OffWork)) {
     parts.push(messages.outOfOffice);

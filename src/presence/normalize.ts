@@ -142,11 +142,11 @@ export interface ParsedPresence {
 export function parsePresence(text: string | null | undefined): ParsedPresence {
   const trimmed = (text ?? '').trim();
   if (!trimmed) return { presence: normalizePresence(undefined) };
-  if (/^[A-Za-z]+$/.test(trimmed)) return { presence: normalizePresence({ availability: trimmed }) };
   let value: unknown;
   try {
     value = JSON.parse(trimmed);
   } catch (error) {
+    if (/^[A-Za-z]+$/.test(trimmed)) return { presence: normalizePresence({ availability: trimmed }) };
     return {
       presence: normalizePresence(undefined),
       error: `presence is not valid JSON (${(error as Error).message}): ${rawText(trimmed)}`,
