@@ -93,9 +93,12 @@ export class PresenceAvatar extends LitElement {
   /** Hides the badge (the avatar still says the presence to assistive technology). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-badge' }) hideBadge = false;
 
+  /** @internal */
   @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
 
+  /** @internal */
   private readonly locale = new LocaleController(this);
+  /** @internal */
   private normalized: Presence | undefined;
 
   /** The presence as it is shown, after normalisation; `undefined` when none was given. */
@@ -108,6 +111,7 @@ export class PresenceAvatar extends LitElement {
     if (changed.has('photoUrl')) this.photoState = this.photoUrl ? 'loading' : 'none';
   }
 
+  /** @internal */
   private readPresence(): void {
     this.normalized = undefined;
     if (typeof this.presence === 'string') {
@@ -119,6 +123,7 @@ export class PresenceAvatar extends LitElement {
     }
   }
 
+  /** @internal */
   private fail(kind: PresenceErrorDetail['kind'], message: string): void {
     const detail: PresenceErrorDetail = { kind, message };
     if (this.userId) detail.userId = this.userId;
@@ -126,10 +131,12 @@ export class PresenceAvatar extends LitElement {
     dispatch<PresenceErrorDetail>(this, 'presence-error', detail);
   }
 
+  /** @internal */
   private onPhotoLoad(): void {
     this.photoState = 'loaded';
   }
 
+  /** @internal */
   private onPhotoError(): void {
     if (this.photoState === 'failed') return;
     this.photoState = 'failed';

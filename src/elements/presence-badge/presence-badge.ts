@@ -59,7 +59,9 @@ export class PresenceBadge extends LitElement {
   /** Hides the badge from assistive technology, for when the surrounding text already says the status. */
   @property({ type: Boolean, reflect: true }) decorative = false;
 
+  /** @internal */
   private readonly locale = new LocaleController(this);
+  /** @internal */
   private normalized: Presence | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
