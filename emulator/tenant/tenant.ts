@@ -1,0 +1,246 @@
+// The fake tenant: users, photos, teams and presence, all made from a seed so every run sees the same directory.
+import { EventEmitter } from 'node:events';
+import { HOSTILE_NAMES, NAME_POOLS } from './names.js';
+import { Random } from './random.js';
+
+export interface TenantUser {
+  id: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  userPrincipalName: string;
+  mail: string;
+  jobTitle: string | null;
+  hasPhoto: boolean;
+}
+
+export interface TenantTeam {
+  id: string;
+  displayName: string;
+  description: string;
+  memberIds: string[];
+}
+
+/** A presence as Graph returns it. */
+export interface PresenceRecord {
+  id: string;
+  availability: string;
+  activity: string;
+  statusMessage: null | {
+    message: { content: string; contentType: 'text' | 'html' };
+    expiryDateTime: { dateTime: string; timeZone: string } | null;
+    publishedDateTime: string;
+  };
+  outOfOfficeSettings: { message: string | null; isOutOfOffice: boolean };
+  sequenceNumber: string;
+  workLocation: { workLocationType: string; source: string; placeId: string | null } | null;
+}
+
+export interface TenantOptions {
+  /** Everything follows from it. Default `presence-elements`. */
+  seed?: string;
+  /** How many users. Default 10,000 (the largest team). */
+  userCount?: number;
+  /** The sizes of the teams made. Default 5, 50, 650, 2,000 and 10,000. */
+  teamSizes?: number[];
+  /** The tenant id (a GUID). Default derived from the seed. */
+  tenantId?: string;
+  /** The domain of user principal names. Default `contoso.example`. */
+  domain?: string;
+}
+
+export const DEFAULT_TEAM_SIZES = [5, 50, 650, 2_000, 10_000];
+
+const JOB_TITLES = ['Product Manager', 'Engineer', 'Designer', 'Sales Lead', 'Support Engineer', 'Researcher', 'Marketing Manager', 'Finance Analyst', null];
+const STATUS_MESSAGES = [
+  'Heads down on the quarterly report',
+  'Working from the Paris office this week',
+  'Back at 14:00',
+  '<p>On <b>parental leave</b> until March &amp; not checking mail</p>',
+  'Ask me about the migration 🚀',
+  'في اجتماع حتى الظهر',
+  '本日は在宅勤務です',
+];
+
+function asciiOf(text: string, rng: Random): string {
+  const plain = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  return plain || `user${rng.int(1_000_000)}`;
+}
+
+/** A lexicographically sortable sequence number that keeps growing across restarts. */
+export class SequenceSource {
+  private counter = BigInt(Date.now()) * 1000n;
+  next(): string {
+    this.counter += 1n;
+    return this.counter.toString().padStart(22, '0');
+  }
+}
+
+export class Tenant extends EventEmitter {
+  readonly id: string;
+  readonly domain: string;
+  readonly seed: string;
+  readonly users: TenantUser[] = [];
+  readonly teams: TenantTeam[] = [];
+  private readonly byId = new Map<string, TenantUser>();
+  private readonly byUpn = new Map<string, TenantUser>();
+  private readonly teamById = new Map<string, TenantTeam>();
+  private readonly presence = new Map<string, PresenceRecord>();
+  readonly sequence = new SequenceSource();
+
+  constructor(options: TenantOptions = {}) {
+    super();
+    this.setMaxListeners(0);
+    this.seed = options.seed ?? 'presence-elements';
+    this.domain = options.domain ?? 'contoso.example';
+    const rng = new Random(this.seed);
+    this.id = options.tenantId ?? rng.guid();
+    const teamSizes = options.teamSizes ?? DEFAULT_TEAM_SIZES;
+    const userCount = options.userCount ?? Math.max(10_000, ...teamSizes);
+    this.makeUsers(rng, userCount);
+    this.makeTeams(rng, teamSizes);
+    for (const user of this.users) this.presence.set(user.id, this.initialPresence(rng, user));
+  }
+
+  private addUser(user: TenantUser): void {
+    this.users.push(user);
+    this.byId.set(user.id, user);
+    this.byUpn.set(user.userPrincipalName.toLowerCase(), user);
+  }
+
+  private makeUsers(rng: Random, count: number): void {
+    const usedUpns = new Set<string>();
+    const hostileEvery = Math.max(50, Math.floor(count / HOSTILE_NAMES.length / 4));
+    for (let i = 0; i < count; i++) {
+      const id = rng.guid();
+      let givenName: string | null;
+      let surname: string | null;
+      let displayName: string;
+      let upnBase: string;
+      // The first users are the well-known demo people, so the demo always opens on the same faces.
+      const pool = i < 18 ? NAME_POOLS[0]! : rng.chance(0.55) ? NAME_POOLS[0]! : rng.pick(NAME_POOLS);
+      if (i < 18) {
+        givenName = pool.given[i]!;
+        surname = pool.family[i]!;
+      } else {
+        givenName = rng.pick(pool.given);
+        surname = rng.pick(pool.family);
+      }
+      displayName = pool.familyFirst ? `${surname}${pool.separator ?? ' '}${givenName}` : `${givenName} ${surname}`;
+      upnBase = pool.ascii ? `${pool.ascii}.${asciiOf(givenName, rng)}${rng.int(100)}` : `${asciiOf(givenName, rng)}.${asciiOf(surname, rng)}`;
+      if (i >= 18 && i % hostileEvery === 7) {
+        displayName = HOSTILE_NAMES[Math.floor(i / hostileEvery) % HOSTILE_NAMES.length]!;
+        givenName = null;
+        surname = null;
+        upnBase = `edge.case${i}`;
+      } else if (i >= 18 && rng.chance(0.03)) {
+        displayName = `${surname}, ${givenName}`;
+      }
+      let upn = `${upnBase}@${this.domain}`;
+      for (let n = 2; usedUpns.has(upn); n++) upn = `${upnBase}${n}@${this.domain}`;
+      usedUpns.add(upn);
+      this.addUser({
+        id,
+        displayName,
+        givenName,
+        surname,
+        userPrincipalName: upn,
+        mail: upn,
+        jobTitle: rng.pick(JOB_TITLES),
+        hasPhoto: i < 18 ? i % 4 !== 3 : rng.chance(0.7),
+      });
+    }
+  }
+
+  private makeTeams(rng: Random, sizes: number[]): void {
+    const names: Record<number, string> = { 5: 'Leadership', 50: 'Product Engineering', 650: 'Sales EMEA', 2000: 'Operations', 10000: 'Everyone at Contoso' };
+    for (const size of sizes) {
+      const memberCount = Math.min(size, this.users.length);
+      // The small teams start with the demo people; larger ones take a deterministic spread of everyone.
+      const members = this.users.slice(0, memberCount).map((u) => u.id);
+      const team: TenantTeam = {
+        id: rng.guid(),
+        displayName: names[size] ?? `Team of ${size}`,
+        description: `${memberCount} members`,
+        memberIds: members,
+      };
+      this.teams.push(team);
+      this.teamById.set(team.id, team);
+    }
+  }
+
+  private initialPresence(rng: Random, user: TenantUser): PresenceRecord {
+    const state = rng.pick(PRESENCE_STATES);
+    const record: PresenceRecord = {
+      id: user.id,
+      availability: state.availability,
+      activity: state.activity,
+      statusMessage: null,
+      outOfOfficeSettings: { message: null, isOutOfOffice: state.activity === 'OutOfOffice' },
+      sequenceNumber: this.sequence.next(),
+      workLocation: rng.chance(0.5) ? { workLocationType: rng.pick(['office', 'remote']), source: 'manual', placeId: null } : null,
+    };
+    if (rng.chance(0.15)) {
+      const content = rng.pick(STATUS_MESSAGES);
+      record.statusMessage = {
+        message: { content, contentType: content.startsWith('<') ? 'html' : 'text' },
+        expiryDateTime: null,
+        publishedDateTime: new Date(Date.UTC(2026, 10, 1)).toISOString(),
+      };
+    }
+    if (rng.chance(0.05)) {
+      record.outOfOfficeSettings = { isOutOfOffice: true, message: 'I am out of the office with limited access to email.' };
+    }
+    return record;
+  }
+
+  user(idOrUpn: string): TenantUser | undefined {
+    return this.byId.get(idOrUpn) ?? this.byUpn.get(idOrUpn.toLowerCase());
+  }
+
+  team(id: string): TenantTeam | undefined {
+    return this.teamById.get(id);
+  }
+
+  getPresence(id: string): PresenceRecord | undefined {
+    const record = this.presence.get(id);
+    return record && structuredClone(record);
+  }
+
+  /**
+   * Changes a user's presence (from the simulator, a presence write or the control API), gives it a new
+   * sequence number and emits `presence` with the new record.
+   */
+  setPresence(id: string, change: Partial<Omit<PresenceRecord, 'id' | 'sequenceNumber'>>): PresenceRecord {
+    const current = this.presence.get(id);
+    if (!current) throw new Error(`no user ${id}`);
+    const next: PresenceRecord = { ...current, ...structuredClone(change), id, sequenceNumber: this.sequence.next() };
+    this.presence.set(id, next);
+    this.emit('presence', structuredClone(next));
+    return structuredClone(next);
+  }
+}
+
+export interface PresenceState { availability: string; activity: string }
+
+/** The states the simulator moves between, with how often people are in each. */
+export const PRESENCE_STATES: PresenceState[] = [
+  { availability: 'Available', activity: 'Available' },
+  { availability: 'Available', activity: 'Available' },
+  { availability: 'Available', activity: 'Available' },
+  { availability: 'AvailableIdle', activity: 'Available' },
+  { availability: 'Away', activity: 'Away' },
+  { availability: 'BeRightBack', activity: 'BeRightBack' },
+  { availability: 'Busy', activity: 'Busy' },
+  { availability: 'Busy', activity: 'InAMeeting' },
+  { availability: 'Busy', activity: 'InAMeeting' },
+  { availability: 'Busy', activity: 'InACall' },
+  { availability: 'Busy', activity: 'InAConferenceCall' },
+  { availability: 'BusyIdle', activity: 'Busy' },
+  { availability: 'DoNotDisturb', activity: 'Presenting' },
+  { availability: 'DoNotDisturb', activity: 'DoNotDisturb' },
+  { availability: 'DoNotDisturb', activity: 'UrgentInterruptionsOnly' },
+  { availability: 'Offline', activity: 'Offline' },
+  { availability: 'Offline', activity: 'OffWork' },
+  { availability: 'Away', activity: 'OutOfOffice' },
+];
