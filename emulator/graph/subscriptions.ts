@@ -157,6 +157,14 @@ export class SubscriptionManager {
     return this.deps.clock.now();
   }
 
+  /**
+   * When the token behind a subscription stops being valid, on the emulator's clock: tokens are checked against real
+   * time, so their remaining lifetime is carried over to the (possibly advanced) clock.
+   */
+  private tokenLifetimeEnd(exp: unknown): number {
+    return typeof exp === 'number' ? this.now() + (exp * 1000 - Date.now()) : Number.POSITIVE_INFINITY;
+  }
+
   private json(sub: Subscription): Record<string, unknown> {
     return {
       '@odata.type': '#microsoft.graph.subscription',
@@ -254,7 +262,7 @@ export class SubscriptionManager {
       applicationId,
       creatorId,
       tenantId: String(ctx.claims.tid ?? this.deps.tenant.id),
-      authorizedUntil: typeof ctx.claims.exp === 'number' ? ctx.claims.exp * 1000 : Number.POSITIVE_INFINITY,
+      authorizedUntil: this.tokenLifetimeEnd(ctx.claims.exp),
       reauthorizationSent: false,
     };
     await this.validate(sub, notificationUrl);
@@ -313,7 +321,7 @@ export class SubscriptionManager {
     if (keys.some((k) => k !== 'expirationDateTime' && k !== 'notificationUrl')) throw badRequest('Only expirationDateTime and notificationUrl can be updated.', 'InvalidRequest');
     sub.expirationDateTime = this.expiryFrom(body.expirationDateTime);
     if (typeof ctx.claims.exp === 'number') {
-      sub.authorizedUntil = Math.max(sub.authorizedUntil === Number.POSITIVE_INFINITY ? 0 : sub.authorizedUntil, ctx.claims.exp * 1000);
+      sub.authorizedUntil = this.tokenLifetimeEnd(ctx.claims.exp);
       sub.reauthorizationSent = false;
     }
     if (body.notificationUrl !== undefined) sub.notificationUrl = this.checkUrl(body.notificationUrl, 'notificationUrl');
@@ -404,7 +412,7 @@ export class SubscriptionManager {
     clearTimeout(pending.timer);
     const sub = this.subscriptions.get(subscriptionId);
     if (!sub || pending.records.length === 0) return;
-    void this.deliver(sub, pending.records, 1, this.now());
+    void this.deliver(sub, pending.records, undefined, 1, this.now());
   }
 
   private notificationFor(sub: Subscription, record: PresenceRecord): Record<string, unknown> {
@@ -425,21 +433,25 @@ export class SubscriptionManager {
     return notification;
   }
 
-  private async deliver(sub: Subscription, records: PresenceRecord[], attempt: number, firstAt: number): Promise<void> {
+  private async deliver(sub: Subscription, records: PresenceRecord[], body: string | undefined, attempt: number, firstAt: number): Promise<void> {
     const now = this.now();
     // Nothing is delivered once a subscription has lapsed or been deleted, retries included.
     if (!this.subscriptions.has(sub.id) || sub.expirationDateTime <= now) return;
     if (sub.authorizedUntil <= now) {
       // Held until the subscriber reauthorises (PATCH with a fresh token), then delivered.
-      setTimeout(() => void this.deliver(sub, records, attempt, firstAt), 250).unref?.();
+      setTimeout(() => void this.deliver(sub, records, body, attempt, firstAt), 250).unref?.();
       return;
     }
-    const payload: Record<string, unknown> = { value: records.map((r) => this.notificationFor(sub, r)) };
-    if (sub.includeResourceData && this.deps.issueValidationToken) payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
+    if (body === undefined) {
+      // Made once: a redelivery sends the same payload again.
+      const payload: Record<string, unknown> = { value: records.map((r) => this.notificationFor(sub, r)) };
+      if (sub.includeResourceData && this.deps.issueValidationToken) payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
+      body = JSON.stringify(payload);
+    }
     const started = Date.now();
     let status: DeliveryRecord['status'];
     try {
-      status = (await post(sub.notificationUrl, JSON.stringify(payload), 'application/json; charset=utf-8', this.options.timeoutMs)).status;
+      status = (await post(sub.notificationUrl, body, 'application/json; charset=utf-8', this.options.timeoutMs)).status;
     } catch (error) {
       status = (error as Error).message === 'timeout' ? 'timeout' : 'error';
     }
@@ -450,7 +462,7 @@ export class SubscriptionManager {
     const delays = this.options.retryDelaysMs;
     const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
     if (this.now() + delay - firstAt > this.options.retryForMs) return;
-    setTimeout(() => void this.deliver(sub, records, attempt + 1, firstAt), delay).unref?.();
+    setTimeout(() => void this.deliver(sub, records, body, attempt + 1, firstAt), delay).unref?.();
   }
 
   /** Ids Graph will notify about for an application (for tests and the control API). */
