@@ -1,0 +1,377 @@
+// A local Azure SignalR Service in serverless mode: the client endpoint (negotiate + WebSockets speaking the JSON hub
+// protocol) and the server REST API v1, with the service's access-token rules.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
+import { TokenError, verifyHs256 } from '../shared/jwt.js';
+import type { EmulatorService, ListenOptions } from '../shared/service.js';
+import { connectionStringFor } from './connection-string.js';
+
+const RS = '\u001e';
+
+export interface HubConnectionInfo { id: string; hub: string; userId: string | null; groups: string[] }
+
+interface Connection {
+  id: string;
+  token: string;
+  hub: string;
+  userId: string | null;
+  socket: WebSocket | null;
+  handshaken: boolean;
+  ping?: ReturnType<typeof setInterval>;
+}
+
+export interface SignalREmulatorOptions extends ListenOptions {
+  /** The access key of the connection string. Default: a random one. */
+  accessKey?: string;
+  /** How often the service pings each connection. Default 15 s (the client's server timeout is 30 s). */
+  pingIntervalMs?: number;
+}
+
+type Message = { target: string; arguments: unknown[] };
+
+export class SignalRServiceEmulator implements EmulatorService {
+  readonly accessKey: string;
+  private server: Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private baseUrl = '';
+  private readonly router = new Router();
+  /** Connections by id; pending ones (negotiated, not yet connected) have no socket. */
+  private readonly connections = new Map<string, Connection>();
+  private readonly byToken = new Map<string, Connection>();
+  /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
+  private readonly groups = new Map<string, Map<string, Set<string>>>();
+  /** Messages sent to clients, for tests and benchmarks. */
+  sent = 0;
+
+  constructor(private readonly options: SignalREmulatorOptions = {}) {
+    this.accessKey = options.accessKey ?? randomBytes(33).toString('base64');
+    this.routes();
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  get connectionString(): string {
+    return connectionStringFor(this.baseUrl, this.accessKey);
+  }
+
+  async start(): Promise<void> {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createHttpServer(handler);
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    const host = this.options.host ?? '127.0.0.1';
+    const port = await listen(this.server, this.options.port ?? 0, host);
+    this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.connections.values()) {
+      clearInterval(c.ping);
+      c.socket?.terminate();
+    }
+    this.connections.clear();
+    this.byToken.clear();
+    if (this.server) await close(this.server);
+  }
+
+  /** The live connections. */
+  list(): HubConnectionInfo[] {
+    return [...this.connections.values()]
+      .filter((c) => c.socket)
+      .map((c) => ({ id: c.id, hub: c.hub, userId: c.userId, groups: this.groupsOf(c) }));
+  }
+
+  /** Cuts connections abruptly (no close message), as a network failure would. Returns how many. */
+  dropConnections(filter: { userId?: string; hub?: string } = {}): number {
+    let count = 0;
+    for (const c of this.matching(filter)) {
+      c.socket!.terminate();
+      count++;
+    }
+    return count;
+  }
+
+  /** Closes connections with a close message, as the service does when it restarts. */
+  closeConnections(filter: { userId?: string; hub?: string; allowReconnect?: boolean; error?: string } = {}): number {
+    let count = 0;
+    for (const c of this.matching(filter)) {
+      c.socket!.send(JSON.stringify({ type: 7, error: filter.error ?? 'Service is restarting', allowReconnect: filter.allowReconnect ?? true }) + RS);
+      c.socket!.close(1000);
+      count++;
+    }
+    return count;
+  }
+
+  private matching(filter: { userId?: string; hub?: string }): Connection[] {
+    return [...this.connections.values()].filter(
+      (c) => c.socket && (!filter.userId || c.userId === filter.userId) && (!filter.hub || c.hub === filter.hub.toLowerCase()),
+    );
+  }
+
+  private groupsOf(c: Connection): string[] {
+    const hubGroups = this.groups.get(c.hub);
+    if (!hubGroups) return [];
+    return [...hubGroups.entries()].filter(([, members]) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))).map(([g]) => g);
+  }
+
+  private group(hub: string, name: string): Set<string> {
+    let hubGroups = this.groups.get(hub);
+    if (!hubGroups) this.groups.set(hub, (hubGroups = new Map()));
+    let members = hubGroups.get(name);
+    if (!members) hubGroups.set(name, (members = new Set()));
+    return members;
+  }
+
+  // ---- client side ----
+
+  private clientAudience(hub: string): string {
+    return `${this.baseUrl}/client/?hub=${hub}`.toLowerCase();
+  }
+
+  /** Verifies a client access token for a hub; gives the user id it carries. */
+  private verifyClient(token: string | null, hub: string): string | null {
+    if (!token) throw new TokenError('malformed', 'No access token.');
+    const { claims } = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true });
+    const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase() : '';
+    if (aud !== this.clientAudience(hub)) throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${this.clientAudience(hub)}.`);
+    const user = claims['asrs.s.uid'] ?? claims.nameid;
+    return typeof user === 'string' && user ? user : null;
+  }
+
+  private negotiate(req: Request, res: ServerResponse): void {
+    const hub = (req.url.searchParams.get('hub') ?? '').toLowerCase();
+    if (!hub) return sendJson(res, 400, { error: 'The hub query parameter is required.' });
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : req.url.searchParams.get('access_token');
+    let userId: string | null;
+    try {
+      userId = this.verifyClient(token, hub);
+    } catch (error) {
+      return sendJson(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
+    }
+    const connection: Connection = { id: randomUUID(), token: randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
+    this.connections.set(connection.id, connection);
+    this.byToken.set(connection.token, connection);
+    // An unused negotiation expires, as the service's does.
+    setTimeout(() => {
+      if (!connection.socket) {
+        this.connections.delete(connection.id);
+        this.byToken.delete(connection.token);
+      }
+    }, 15_000).unref();
+    sendJson(res, 200, {
+      negotiateVersion: 1,
+      connectionId: connection.id,
+      connectionToken: connection.token,
+      availableTransports: [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }],
+    });
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.baseUrl || 'http://x');
+    const refuse = (status: number, message: string) => {
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+    };
+    if (!/^\/client\/?$/i.test(url.pathname)) return refuse(404, 'Not found');
+    const hub = (url.searchParams.get('hub') ?? '').toLowerCase();
+    const connection = this.byToken.get(url.searchParams.get('id') ?? '');
+    if (!connection || connection.socket || connection.hub !== hub) return refuse(404, 'No connection with that id.');
+    const auth = req.headers.authorization;
+    const token = url.searchParams.get('access_token') ?? (typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : null);
+    try {
+      const userId = this.verifyClient(token, hub);
+      if (userId !== connection.userId) throw new TokenError('bad_signature', 'The token names another user than the negotiation.');
+    } catch (error) {
+      return refuse(401, (error as Error).message);
+    }
+    this.byToken.delete(connection.token);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(connection, ws));
+  }
+
+  private accept(connection: Connection, ws: WebSocket): void {
+    connection.socket = ws;
+    let buffer = '';
+    ws.on('message', (data) => {
+      buffer += data.toString();
+      let at: number;
+      while ((at = buffer.indexOf(RS)) >= 0) {
+        const frame = buffer.slice(0, at);
+        buffer = buffer.slice(at + 1);
+        this.onFrame(connection, frame);
+      }
+    });
+    const forget = () => {
+      clearInterval(connection.ping);
+      this.connections.delete(connection.id);
+      const hubGroups = this.groups.get(connection.hub);
+      hubGroups?.forEach((members) => members.delete(`c:${connection.id}`));
+    };
+    ws.on('close', forget);
+    ws.on('error', forget);
+    const handshakeTimer = setTimeout(() => {
+      if (!connection.handshaken) ws.close(1002, 'Handshake was not received in time.');
+    }, 15_000);
+    handshakeTimer.unref();
+  }
+
+  private onFrame(connection: Connection, frame: string): void {
+    const ws = connection.socket!;
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(frame);
+    } catch {
+      ws.send(JSON.stringify({ type: 7, error: 'Connection closed with an error: the message is not valid JSON.', allowReconnect: false }) + RS);
+      ws.close(1003);
+      return;
+    }
+    if (!connection.handshaken) {
+      if (message.protocol !== 'json' || message.version !== 1) {
+        ws.send(JSON.stringify({ error: `Requested protocol '${String(message.protocol)}' version ${String(message.version)} is not available.` }) + RS);
+        ws.close(1002);
+        return;
+      }
+      connection.handshaken = true;
+      ws.send('{}' + RS);
+      connection.ping = setInterval(() => ws.readyState === ws.OPEN && ws.send('{"type":6}' + RS), this.options.pingIntervalMs ?? 15_000);
+      connection.ping.unref();
+      return;
+    }
+    switch (message.type) {
+      case 6:
+        return;
+      case 7:
+        ws.close(1000);
+        return;
+      case 1:
+      case 4:
+        // Serverless mode has no hub to invoke without upstream endpoints.
+        if (typeof message.invocationId === 'string') {
+          ws.send(JSON.stringify({ type: 3, invocationId: message.invocationId, error: 'Serverless mode: invoking hub methods needs an upstream endpoint, which is not configured.' }) + RS);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private deliver(targets: Iterable<Connection>, message: Message): number {
+    const frame = JSON.stringify({ type: 1, target: message.target, arguments: message.arguments }) + RS;
+    let count = 0;
+    for (const c of targets) {
+      if (c.socket && c.handshaken && c.socket.readyState === c.socket.OPEN) {
+        c.socket.send(frame);
+        count++;
+      }
+    }
+    this.sent += count;
+    return count;
+  }
+
+  // ---- server REST API ----
+
+  private verifyServer(req: Request): void {
+    const auth = req.headers.authorization;
+    const token = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : '';
+    if (!token) throw new TokenError('malformed', 'No bearer token.');
+    const { claims } = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true });
+    const expected = `${this.baseUrl}${req.url.pathname}`.toLowerCase();
+    const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase().replace(/\?.*$/, '') : '';
+    if (aud !== expected) throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${expected}.`);
+  }
+
+  private async message(req: Request): Promise<Message | undefined> {
+    try {
+      const body = await req.json<Partial<Message>>();
+      if (typeof body?.target !== 'string' || !body.target || !Array.isArray(body.arguments)) return undefined;
+      return { target: body.target, arguments: body.arguments };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private inHub(hub: string): Connection[] {
+    return [...this.connections.values()].filter((c) => c.hub === hub.toLowerCase());
+  }
+
+  private routes(): void {
+    const r = this.router;
+    r.on('POST', '/client/negotiate', (req, res) => this.negotiate(req, res));
+    for (const prefix of ['/api/v1/hubs/:hub', '/api/hubs/:hub']) {
+      r.on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
+      r.on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, this.inHub(req.params.hub!).filter((c) => c.userId === req.params.user)));
+      r.on('POST', `${prefix}/connections/:id`, async (req, res) => {
+        const c = this.connections.get(req.params.id!);
+        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
+        return this.send(req, res, [c]);
+      });
+      r.on('POST', `${prefix}/groups/:group`, async (req, res) => {
+        const members = this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!) ?? new Set<string>();
+        const targets = this.inHub(req.params.hub!).filter((c) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`)));
+        return this.send(req, res, targets);
+      });
+      r.on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
+        this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
+        sendEmpty(res, 200);
+      });
+      r.on('DELETE', `${prefix}/groups/:group/users/:user`, (req, res) => {
+        this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`u:${req.params.user}`);
+        sendEmpty(res, 200);
+      });
+      r.on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {
+        const c = this.connections.get(req.params.id!);
+        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
+        this.group(c.hub, req.params.group!).add(`c:${c.id}`);
+        sendEmpty(res, 200);
+      });
+      r.on('DELETE', `${prefix}/groups/:group/connections/:id`, (req, res) => {
+        this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`c:${req.params.id}`);
+        sendEmpty(res, 200);
+      });
+      r.on('DELETE', `${prefix}/connections/:id`, (req, res) => {
+        const c = this.connections.get(req.params.id!);
+        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
+        c.socket.close(1000);
+        sendEmpty(res, 200);
+      });
+      const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) => sendEmpty(res, has(req) ? 200 : 404);
+      r.on('HEAD', `${prefix}/users/:user`, exists((req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)));
+      r.on('GET', `${prefix}/users/:user`, exists((req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)));
+      r.on('HEAD', `${prefix}/connections/:id`, exists((req) => !!this.connections.get(req.params.id!)?.socket));
+      r.on('GET', `${prefix}/connections/:id`, exists((req) => !!this.connections.get(req.params.id!)?.socket));
+    }
+  }
+
+  private async send(req: Request, res: ServerResponse, targets: Connection[]): Promise<void> {
+    const message = await this.message(req);
+    if (!message) return sendJson(res, 400, { error: 'The body must be {"target": string, "arguments": array}.' });
+    this.deliver(targets, message);
+    sendEmpty(res, 202);
+  }
+
+  private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (applyCors(raw, res)) return;
+    if (await this.options.faults?.apply('signalr', raw, res)) return;
+    const req = makeRequest(raw, this.baseUrl || 'http://x');
+    const found = this.router.match(req.method, req.path);
+    if (!found) return sendJson(res, 404, { error: 'Not found.' });
+    if (found === 'method') return sendJson(res, 405, { error: 'Method not allowed.' });
+    req.params = found.params;
+    if (!/^\/client\//i.test(req.path)) {
+      try {
+        this.verifyServer(req);
+      } catch (error) {
+        return sendJson(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
+      }
+    }
+    try {
+      await found.handler(req, res);
+    } catch (error) {
+      sendJson(res, 500, { error: (error as Error).message });
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
+import WebSocket from 'ws';
+import { clientAccessToken, parseConnectionString, serverToken } from '../../../emulator/signalr/connection-string.js';
+import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
+import { signHs256 } from '../../../emulator/shared/jwt.js';
+
+let service: SignalRServiceEmulator;
+let app: Server;
+let appUrl: string;
+const HUB = 'presence';
+const open: HubConnection[] = [];
+
+before(async () => {
+  service = new SignalRServiceEmulator({ pingIntervalMs: 1_000 });
+  await service.start();
+  // The app's negotiate, as a relay or Azure Functions would serve it: a redirect to the service with a token.
+  app = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
+    if (req.method === 'POST' && url.pathname === '/api/negotiate') {
+      const userId = url.searchParams.get('user') ?? 'anonymous';
+      const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(clientAccessToken({ endpoint, accessKey, hub: HUB, userId })));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  appUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api?user=`;
+});
+after(async () => {
+  app.close();
+  await service.stop();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.stop()));
+});
+
+function connect(user: string, reconnect = false): HubConnection {
+  let builder = new HubConnectionBuilder()
+    .withUrl(`${appUrl}${encodeURIComponent(user)}`, { transport: HttpTransportType.WebSockets, WebSocket: WebSocket as unknown as never })
+    .configureLogging(LogLevel.None);
+  if (reconnect) builder = builder.withAutomaticReconnect([0, 100, 200, 400]);
+  const connection = builder.build();
+  open.push(connection);
+  return connection;
+}
+
+function nextMessage(connection: HubConnection, target: string): Promise<unknown[]> {
+  return new Promise((resolve) => {
+    const handler = (...args: unknown[]) => {
+      connection.off(target, handler);
+      resolve(args);
+    };
+    connection.on(target, handler);
+  });
+}
+
+async function rest(method: string, path: string, body?: unknown, token?: string | null): Promise<number> {
+  const url = `${service.url}${path}`;
+  const auth = token === undefined ? serverToken({ accessKey: service.accessKey, audience: url }) : token;
+  const res = await fetch(url, {
+    method,
+    headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.status;
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 150));
+
+describe('client endpoint', () => {
+  test('the real client connects through the app\'s negotiate redirect and receives a broadcast', async () => {
+    const c = connect('adele');
+    await c.start();
+    assert.equal(c.state, HubConnectionState.Connected);
+    const got = nextMessage(c, 'presence');
+    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}`, { target: 'presence', arguments: [{ id: 'u1', availability: 'Busy' }] }), 202);
+    assert.deepEqual(await got, [{ id: 'u1', availability: 'Busy' }]);
+    assert.deepEqual(service.list().map((x) => x.userId), ['adele']);
+  });
+
+  test('a bad client token is refused at negotiate, and start() rejects', async () => {
+    const bad = signHs256({ aud: `${service.url}/client/?hub=${HUB}`, exp: Math.floor(Date.now() / 1000) + 60 }, 'wrong-key');
+    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${bad}` } });
+    assert.equal(res.status, 401);
+    const c = new HubConnectionBuilder()
+      .withUrl(`${service.url}/client/?hub=${HUB}`, { accessTokenFactory: () => bad, transport: HttpTransportType.WebSockets, WebSocket: WebSocket as unknown as never })
+      .configureLogging(LogLevel.None)
+      .build();
+    await assert.rejects(c.start());
+  });
+
+  test('a token for another hub, or expired, is refused', async () => {
+    const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+    const other = clientAccessToken({ endpoint, accessKey, hub: 'other', userId: 'x' }).accessToken;
+    const expired = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'x', ttlSeconds: -10 }).accessToken;
+    for (const token of [other, expired]) {
+      const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 401);
+    }
+  });
+
+  test('a handshake with an unknown protocol gets an error and is closed', async () => {
+    const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+    const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'raw' });
+    const negotiated = await (await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).json();
+    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${negotiated.connectionToken}&access_token=${accessToken}`);
+    await new Promise((r) => ws.once('open', r));
+    ws.send('{"protocol":"messagepack-v9","version":1}\u001e');
+    const reply = await new Promise<string>((r) => ws.once('message', (d) => r(d.toString())));
+    assert.match(reply, /"error"/);
+    await new Promise((r) => ws.once('close', r));
+  });
+
+  test('a connection token works once', async () => {
+    const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+    const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'once' });
+    const negotiated = await (await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).json();
+    const url = `${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${negotiated.connectionToken}&access_token=${accessToken}`;
+    const first = new WebSocket(url);
+    await new Promise((r) => first.once('open', r));
+    const second = new WebSocket(url);
+    const outcome = await new Promise<string>((r) => {
+      second.once('open', () => r('open'));
+      second.once('error', () => r('refused'));
+    });
+    assert.equal(outcome, 'refused');
+    first.terminate();
+  });
+});
+
+describe('REST API', () => {
+  test('to a user reaches only that user\'s connections', async () => {
+    const [a, b] = [connect('user-a'), connect('user-b')];
+    await Promise.all([a.start(), b.start()]);
+    const got: string[] = [];
+    a.on('hello', () => got.push('a'));
+    b.on('hello', () => got.push('b'));
+    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/users/user-b`, { target: 'hello', arguments: [] }), 202);
+    await settle();
+    assert.deepEqual(got, ['b']);
+  });
+
+  test('to a group, after adding a user and not after removing them', async () => {
+    const c = connect('grouped');
+    await c.start();
+    const got: unknown[] = [];
+    c.on('team', (x) => got.push(x));
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 200);
+    await rest('POST', `/api/v1/hubs/${HUB}/groups/team-1`, { target: 'team', arguments: [1] });
+    await settle();
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 200);
+    await rest('POST', `/api/v1/hubs/${HUB}/groups/team-1`, { target: 'team', arguments: [2] });
+    await settle();
+    assert.deepEqual(got, [1]);
+  });
+
+  test('to a connection, and connection groups', async () => {
+    const c = connect('by-connection');
+    await c.start();
+    const got = nextMessage(c, 'direct');
+    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`, { target: 'direct', arguments: ['x'] }), 202);
+    assert.deepEqual(await got, ['x']);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g2/connections/${c.connectionId}`), 200);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g2/connections/nope`), 404);
+    assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/users/by-connection`), 200);
+    assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/users/nobody`), 404);
+  });
+
+  test('refuses calls without a token, with another audience, expired or signed with another key', async () => {
+    const path = `/api/v1/hubs/${HUB}`;
+    const url = `${service.url}${path}`;
+    const body = { target: 't', arguments: [] };
+    assert.equal(await rest('POST', path, body, null), 401);
+    assert.equal(await rest('POST', path, body, serverToken({ accessKey: service.accessKey, audience: `${service.url}/api/v1/hubs/other` })), 401);
+    assert.equal(await rest('POST', path, body, serverToken({ accessKey: service.accessKey, audience: url, ttlSeconds: -5 })), 401);
+    assert.equal(await rest('POST', path, body, serverToken({ accessKey: 'another-key', audience: url })), 401);
+    assert.equal(await rest('POST', path, { target: 't' }), 400);
+  });
+});
+
+describe('reconnection', () => {
+  test('after the connection is dropped, the client reconnects and receives again', async () => {
+    const c = connect('reconnector', true);
+    await c.start();
+    const reconnecting = new Promise((r) => c.onreconnecting(r));
+    const reconnected = new Promise((r) => c.onreconnected(r));
+    assert.equal(service.dropConnections({ userId: 'reconnector' }), 1);
+    await reconnecting;
+    await reconnected;
+    const got = nextMessage(c, 'after');
+    await rest('POST', `/api/v1/hubs/${HUB}/users/reconnector`, { target: 'after', arguments: ['back'] });
+    assert.deepEqual(await got, ['back']);
+  });
+
+  test('a close message with allowReconnect also leads to a reconnection', async () => {
+    const c = connect('restarted', true);
+    await c.start();
+    const reconnected = new Promise((r) => c.onreconnected(r));
+    assert.equal(service.closeConnections({ userId: 'restarted', allowReconnect: true }), 1);
+    await reconnected;
+    assert.equal(c.state, HubConnectionState.Connected);
+  });
+});
+
+test('the connection string round-trips', () => {
+  const parsed = parseConnectionString(service.connectionString);
+  assert.equal(parsed.endpoint, service.url);
+  assert.equal(parsed.accessKey, service.accessKey);
+  assert.equal(parseConnectionString('Endpoint=https://x.service.signalr.net;AccessKey=abc;Version=1.0;').endpoint, 'https://x.service.signalr.net');
+  assert.equal(parseConnectionString('Endpoint=http://localhost;Port=8888;AccessKey=abc;Version=1.0;').endpoint, 'http://localhost:8888');
+});
