@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { request } from 'node:https';
+import { after, before, describe, test } from 'node:test';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { EntraIdEmulator } from '../../../emulator/entra/entra-id.js';
+import { decodeJwt, signRs256, verifyRs256 } from '../../../emulator/shared/jwt.js';
+import { Tenant } from '../../../emulator/tenant/tenant.js';
+
+const tenant = new Tenant({ seed: 'entra-tests', userCount: 50, teamSizes: [5] });
+const adele = tenant.users[0]!;
+let entra: EntraIdEmulator;
+const ORIGIN = 'http://localhost:8080';
+const REDIRECT = `${ORIGIN}/auth/redirect.html`;
+
+before(async () => {
+  entra = new EntraIdEmulator({ tenant, signInAs: adele.id });
+  await entra.start();
+});
+after(() => entra.stop());
+
+interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
+
+function https(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: entra.tlsCertificate }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function form(values: Record<string, string>, extra: Record<string, string> = {}) {
+  return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...extra }, body: new URLSearchParams(values).toString() };
+}
+
+function pkce() {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+async function authorize(params: Record<string, string>, cookie?: string): Promise<{ location: URL; cookie: string | undefined; reply: Reply }> {
+  const url = new URL(`${entra.authority}/oauth2/v2.0/authorize`);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  const reply = await https(url.toString(), { headers: cookie ? { cookie } : {} });
+  const setCookie = reply.headers['set-cookie'];
+  return { location: new URL(String(reply.headers.location ?? 'http://none/')), cookie: Array.isArray(setCookie) ? setCookie[0]!.split(';')[0] : undefined, reply };
+}
+
+async function signIn(scope = 'openid profile offline_access User.Read Presence.Read.All') {
+  const { verifier, challenge } = pkce();
+  const { location, cookie } = await authorize({ client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope, state: 's1', nonce: 'n1', code_challenge: challenge, code_challenge_method: 'S256', response_mode: 'fragment' });
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  return { code: fragment.get('code')!, verifier, fragment, cookie };
+}
+
+describe('discovery and keys', () => {
+  test('the OpenID configuration names this tenant and its endpoints', async () => {
+    for (const name of [tenant.id, 'common', 'organizations']) {
+      const { status, json } = await https(`${entra.url}/${name}/v2.0/.well-known/openid-configuration`);
+      assert.equal(status, 200);
+      assert.equal(json.issuer, entra.issuer);
+      assert.equal(json.authorization_endpoint, `${entra.url}/${name}/oauth2/v2.0/authorize`);
+      assert.match(json.jwks_uri, /discovery\/v2\.0\/keys$/);
+    }
+    assert.equal((await https(`${entra.url}/not-a-tenant/v2.0/.well-known/openid-configuration`)).status, 400);
+  });
+  test('JWKS verifies the tokens it issues', async () => {
+    const { json } = await https(`${entra.url}/${tenant.id}/discovery/v2.0/keys`);
+    const key = json.keys[0];
+    assert.equal(key.kty, 'RSA');
+    const { createPublicKey } = await import('node:crypto');
+    const publicKey = createPublicKey({ key: { kty: 'RSA', n: key.n, e: key.e }, format: 'jwk' });
+    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.equal(verifyRs256(token, (kid) => (kid === key.kid ? publicKey : undefined), { audience: 'https://graph.microsoft.com' }).claims.oid, adele.id);
+  });
+});
+
+describe('authorization code with PKCE', () => {
+  test('signs in and gives tokens with Entra\'s claims', async () => {
+    const { code, verifier, fragment } = await signIn();
+    assert.equal(fragment.get('state'), 's1');
+    assert.deepEqual(JSON.parse(Buffer.from(fragment.get('client_info')!, 'base64url').toString()), { uid: adele.id, utid: tenant.id });
+    const { status, json } = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, scope: 'openid profile offline_access User.Read Presence.Read.All' }));
+    assert.equal(status, 200, JSON.stringify(json));
+    assert.equal(json.token_type, 'Bearer');
+    assert.ok(json.refresh_token);
+    const access = decodeJwt(json.access_token).claims;
+    assert.equal(access.aud, 'https://graph.microsoft.com');
+    assert.equal(access.iss, entra.issuer);
+    assert.equal(access.tid, tenant.id);
+    assert.equal(access.oid, adele.id);
+    assert.equal(access.scp, 'User.Read Presence.Read.All');
+    assert.equal(access.azp, DEMO_SPA_CLIENT_ID);
+    assert.equal(access.preferred_username, adele.userPrincipalName);
+    assert.equal(access.name, adele.displayName);
+    assert.ok(typeof access.exp === 'number' && access.exp > Date.now() / 1000);
+    const id = decodeJwt(json.id_token).claims;
+    assert.equal(id.aud, DEMO_SPA_CLIENT_ID);
+    assert.equal(id.nonce, 'n1');
+    assert.deepEqual(entra.verifyAccessToken(json.access_token, { audience: 'https://graph.microsoft.com' }).oid, adele.id);
+  });
+
+  test('a wrong code_verifier is refused', async () => {
+    const { code } = await signIn();
+    const { status, json } = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: 'wrong-verifier-wrong-verifier-wrong-verifier', redirect_uri: REDIRECT }));
+    assert.equal(status, 400);
+    assert.equal(json.error, 'invalid_grant');
+    assert.match(json.error_description, /^AADSTS501481/);
+  });
+
+  test('a code works once', async () => {
+    const { code, verifier } = await signIn();
+    const body = { client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT };
+    assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form(body))).status, 200);
+    assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form(body))).json.error, 'invalid_grant');
+  });
+
+  test('a SPA code must be redeemed cross-origin', async () => {
+    const { code, verifier } = await signIn();
+    const { status, json } = await https(`${entra.authority}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT }).toString(),
+    });
+    assert.equal(status, 400);
+    assert.match(json.error_description, /AADSTS9002327/);
+  });
+
+  test('PKCE is required, the redirect URI must be registered, the client must exist', async () => {
+    const base = { client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid User.Read', state: 'x' };
+    const noPkce = await authorize(base);
+    assert.equal(new URLSearchParams(noPkce.location.search).get('error'), 'invalid_request');
+    const badRedirect = await authorize({ ...base, redirect_uri: 'https://evil.example/cb', code_challenge: pkce().challenge, code_challenge_method: 'S256' });
+    assert.equal(badRedirect.reply.status, 400);
+    assert.match(badRedirect.reply.text, /AADSTS50011/);
+    const unknown = await authorize({ ...base, client_id: '00000000-0000-4000-8000-000000000000' });
+    assert.match(unknown.reply.text, /AADSTS700016/);
+  });
+
+  test('scopes of two resources in one request are refused', async () => {
+    const { challenge } = pkce();
+    const { location } = await authorize({ client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: `User.Read api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, code_challenge: challenge, code_challenge_method: 'S256' });
+    assert.equal(new URLSearchParams(location.search).get('error'), 'invalid_request');
+  });
+
+  test('prompt=none signs in silently with the session cookie, and says login_required without it', async () => {
+    const picker = new EntraIdEmulator({ tenant });
+    await picker.start();
+    try {
+      const { challenge } = pkce();
+      const params = { client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid User.Read', code_challenge: challenge, code_challenge_method: 'S256', response_mode: 'fragment', prompt: 'none' };
+      const url = new URL(`${picker.authority}/oauth2/v2.0/authorize`);
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+      const get = (cookie?: string) =>
+        new Promise<{ status: number; location?: string; cookie?: string; text: string }>((resolve, reject) => {
+          const req = request(url, { ca: picker.tlsCertificate, headers: cookie ? { cookie } : {} }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode!, location: res.headers.location, cookie: res.headers['set-cookie']?.[0]?.split(';')[0], text }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const silent = await get();
+      assert.equal(new URLSearchParams(new URL(silent.location!).hash.slice(1)).get('error'), 'login_required');
+      url.searchParams.delete('prompt');
+      const page = await get();
+      assert.equal(page.status, 200);
+      assert.match(page.text, /Pick an account/);
+      url.searchParams.set('login_hint', adele.userPrincipalName);
+      const signedIn = await get();
+      assert.ok(signedIn.cookie);
+      url.searchParams.delete('login_hint');
+      url.searchParams.set('prompt', 'none');
+      const again = await get(signedIn.cookie);
+      assert.ok(new URLSearchParams(new URL(again.location!).hash.slice(1)).get('code'));
+    } finally {
+      await picker.stop();
+    }
+  });
+
+  test('the account picker shows hostile names as text', async () => {
+    const hostile = new Tenant({ seed: 'entra-tests', userCount: 50, teamSizes: [5] });
+    hostile.users[0]!.displayName = '<img src=x onerror=alert(1)>';
+    const picker = new EntraIdEmulator({ tenant: hostile });
+    await picker.start();
+    try {
+      const { challenge } = pkce();
+      const url = new URL(`${picker.authority}/oauth2/v2.0/authorize`);
+      for (const [k, v] of Object.entries({ client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+      const text = await new Promise<string>((resolve, reject) => {
+        const req = request(url, { ca: picker.tlsCertificate }, (res) => {
+          let t = '';
+          res.on('data', (c) => (t += c));
+          res.on('end', () => resolve(t));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.ok(!text.includes('<img src=x'));
+      assert.ok(text.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    } finally {
+      await picker.stop();
+    }
+  });
+});
+
+describe('other grants', () => {
+  test('refresh tokens work once and rotate', async () => {
+    const { code, verifier } = await signIn();
+    const first = (await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, scope: 'openid offline_access User.Read' }))).json;
+    const refreshed = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: first.refresh_token, scope: 'TeamMember.Read.All' }));
+    assert.equal(refreshed.status, 200);
+    assert.equal(decodeJwt(refreshed.json.access_token).claims.scp, 'TeamMember.Read.All');
+    assert.notEqual(refreshed.json.refresh_token, first.refresh_token);
+    const reused = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: first.refresh_token }));
+    assert.equal(reused.json.error, 'invalid_grant');
+  });
+
+  test('client_credentials gives roles and no scp, and needs the secret', async () => {
+    const ok = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_RELAY_CLIENT_ID, client_secret: DEMO_RELAY_CLIENT_SECRET, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }));
+    assert.equal(ok.status, 200);
+    const claims = decodeJwt(ok.json.access_token).claims;
+    assert.deepEqual(claims.roles, ['User.Read.All']);
+    assert.equal(claims.scp, undefined);
+    const bad = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_RELAY_CLIENT_ID, client_secret: 'nope', grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }));
+    assert.equal(bad.status, 401);
+    assert.equal(bad.json.error, 'invalid_client');
+  });
+
+  test('on-behalf-of turns a user token for the relay into a Graph token for the same user', async () => {
+    const userToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+    const obo = { client_id: DEMO_RELAY_CLIENT_ID, client_secret: DEMO_RELAY_CLIENT_SECRET, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', scope: 'https://graph.microsoft.com/Presence.Read.All offline_access' };
+    const ok = await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, assertion: userToken }));
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    const claims = decodeJwt(ok.json.access_token).claims;
+    assert.equal(claims.oid, adele.id);
+    assert.equal(claims.aud, 'https://graph.microsoft.com');
+    assert.equal(claims.scp, 'Presence.Read.All');
+    assert.equal(claims.appid, DEMO_RELAY_CLIENT_ID);
+    assert.ok(ok.json.refresh_token);
+
+    const graphToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, assertion: graphToken }))).json.error, 'invalid_grant');
+    const expired = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'], lifetimeSeconds: -60 });
+    assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, assertion: expired }))).json.error, 'invalid_grant');
+  });
+});
+
+describe('verifyAccessToken', () => {
+  test('refuses forged, expired and wrong-audience tokens, and app tokens unless allowed', () => {
+    const good = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.equal(entra.verifyAccessToken(good, { audience: 'https://graph.microsoft.com' }).oid, adele.id);
+    const claims = decodeJwt(good).claims;
+    const forged = signRs256(claims, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, String(decodeJwt(good).header.kid));
+    assert.throws(() => entra.verifyAccessToken(forged, { audience: 'https://graph.microsoft.com' }), /signature/);
+    const expired = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'], lifetimeSeconds: -1 });
+    assert.throws(() => entra.verifyAccessToken(expired, { audience: 'https://graph.microsoft.com' }), /expired/);
+    assert.throws(() => entra.verifyAccessToken(good, { audience: 'api://other' }), /audience/);
+    const app = entra.issueToken({ clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', roles: ['User.Read.All'] });
+    assert.throws(() => entra.verifyAccessToken(app, { audience: 'https://graph.microsoft.com' }), /user token/);
+    assert.ok(entra.verifyAccessToken(app, { audience: 'https://graph.microsoft.com', allowAppTokens: true }));
+  });
+});
