@@ -43,7 +43,7 @@ afterEach(async () => {
 
 function connect(user: string, reconnect = false): HubConnection {
   let builder = new HubConnectionBuilder()
-    .withUrl(`${appUrl}${encodeURIComponent(user)}`, { transport: HttpTransportType.WebSockets, WebSocket: WebSocket as unknown as never })
+    .withUrl(`${appUrl}${encodeURIComponent(user)}`, { transport: HttpTransportType.WebSockets })
     .configureLogging(LogLevel.None);
   if (reconnect) builder = builder.withAutomaticReconnect([0, 100, 200, 400]);
   const connection = builder.build();
@@ -90,7 +90,7 @@ describe('client endpoint', () => {
     const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${bad}` } });
     assert.equal(res.status, 401);
     const c = new HubConnectionBuilder()
-      .withUrl(`${service.url}/client/?hub=${HUB}`, { accessTokenFactory: () => bad, transport: HttpTransportType.WebSockets, WebSocket: WebSocket as unknown as never })
+      .withUrl(`${service.url}/client/?hub=${HUB}`, { accessTokenFactory: () => bad, transport: HttpTransportType.WebSockets })
       .configureLogging(LogLevel.None)
       .build();
     await assert.rejects(c.start());
