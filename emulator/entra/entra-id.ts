@@ -246,7 +246,8 @@ export class EntraIdEmulator implements EmulatorService {
     const lifetime = this.options.tokenLifetimeSeconds ?? 3600;
     const response: Record<string, unknown> = {
       token_type: 'Bearer',
-      scope: scopes.map((s) => (audience === GRAPH_RESOURCE ? `${GRAPH_RESOURCE}/${s}` : `${audience}/${s}`)).concat(requested.filter((s) => OIDC_SCOPES.has(s))).join(' '),
+      // Entra names Graph's scopes bare ("User.Read"), other resources' in full ("api://x/access_as_user").
+      scope: scopes.map((s) => (audience === GRAPH_RESOURCE ? s : `${audience}/${s}`)).concat(requested.filter((s) => OIDC_SCOPES.has(s))).join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: this.accessToken(client.clientId, user, audience, scopes),
@@ -471,7 +472,7 @@ export class EntraIdEmulator implements EmulatorService {
         const lifetime = this.options.tokenLifetimeSeconds ?? 3600;
         const response: Record<string, unknown> = {
           token_type: 'Bearer',
-          scope: scopes.map((s) => `${audience}/${s}`).join(' '),
+          scope: scopes.map((s) => (audience === GRAPH_RESOURCE ? s : `${audience}/${s}`)).join(' '),
           expires_in: lifetime,
           ext_expires_in: lifetime,
           access_token: this.accessToken(client.clientId, user, audience, scopes),

@@ -1,0 +1,109 @@
+// Proof that the real @azure/msal-browser v5 signs in against the Entra ID emulator in Chromium: by popup and by
+// redirect, through the v5 redirect-bridge page, then gets tokens silently.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
+import { chromium, type Browser } from 'playwright-core';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { decodeJwt } from '../../../emulator/shared/jwt.js';
+// @ts-expect-error: plain ES module scripts without declarations
+import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
+// @ts-expect-error: plain ES module scripts without declarations
+import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
+import { root } from '../support.js';
+
+const executablePath: string | undefined = findChromium();
+let cloud: Emulators;
+let site: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+const SCOPES = ['User.Read', 'Presence.Read.All'];
+
+before(async () => {
+  if (!executablePath) return;
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'msal-proof', userCount: 60, teamSizes: [5, 50] } });
+  site = mkdtempSync(join(tmpdir(), 'msal-site-'));
+  await build({
+    entryPoints: { app: join(root, 'test/node/fixtures/msal/app.ts'), bridge: join(root, 'test/node/fixtures/msal/bridge.ts') },
+    bundle: true,
+    format: 'esm',
+    outdir: site,
+    logLevel: 'error',
+  });
+  writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>');
+  writeFileSync(join(site, 'redirect.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/bridge.js"></script></head><body>Signing in…</body></html>');
+  server = createStaticServer(site);
+  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
+  // The emulator's HTTPS certificate is made at start; this browser is told to accept it.
+  browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await cloud?.stop();
+  if (site) rmSync(site, { recursive: true, force: true });
+});
+
+const settings = () => ({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, knownAuthority: cloud.entra.host, scopes: SCOPES });
+const skip = !executablePath && 'Chromium not found (set CHROME_PATH)';
+
+test('loginPopup through the redirect bridge, then acquireTokenSilent without a popup', { skip }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/index.html`);
+  await page.waitForSelector('body[data-ready]');
+  await page.evaluate((s) => (window as any).msalTest.init(s), settings());
+  const popups: string[] = [];
+  page.on('popup', (p) => popups.push(p.url()));
+  const signedIn = await page.evaluate(() => (window as any).msalTest.loginPopup());
+  assert.equal(popups.length, 1, 'one popup for the interactive sign-in');
+  const adele = cloud.tenant.users[0]!;
+  assert.equal(signedIn.username, adele.userPrincipalName);
+  assert.equal(signedIn.homeAccountId, `${adele.id}.${cloud.tenant.id}`);
+  const claims = decodeJwt(signedIn.accessToken).claims;
+  assert.equal(claims.oid, adele.id);
+  assert.equal(claims.aud, 'https://graph.microsoft.com');
+  assert.equal(cloud.entra.verifyAccessToken(signedIn.accessToken, { audience: 'https://graph.microsoft.com' }).scp, 'User.Read Presence.Read.All');
+
+  const cached = await page.evaluate((scopes) => (window as any).msalTest.silent(scopes), SCOPES);
+  assert.equal(cached.fromCache, true);
+  const refreshed = await page.evaluate((scopes) => (window as any).msalTest.silent(scopes, true), SCOPES);
+  assert.equal(refreshed.fromCache, false);
+  assert.notEqual(refreshed.accessToken, signedIn.accessToken);
+  // Incremental consent: a new scope later, still without interaction.
+  const more = await page.evaluate(() => (window as any).msalTest.silent(['TeamMember.Read.All']));
+  assert.equal(decodeJwt(more.accessToken).claims.scp, 'TeamMember.Read.All');
+  assert.equal(popups.length, 1, 'no popup for silent tokens');
+  await context.close();
+});
+
+test('loginRedirect through the redirect bridge back to the app, then a silent token', { skip }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/index.html`);
+  await page.waitForSelector('body[data-ready]');
+  await page.evaluate((s) => (window as any).msalTest.init(s), settings());
+  const visited: string[] = [];
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && visited.push(new URL(frame.url()).pathname));
+  // The page navigates away to sign in, so this evaluation ends with the page.
+  page.evaluate(() => (window as any).msalTest.loginRedirect()).catch(() => undefined);
+  let result: any;
+  for (const until = Date.now() + 15_000; !result && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 100));
+    result = await page.evaluate(() => (window as any).msalTest?.redirectResult).catch(() => undefined);
+  }
+  assert.ok(visited.includes('/redirect.html'), `went through the redirect bridge: ${visited.join(' -> ')}`);
+  assert.equal(new URL(page.url()).pathname, '/index.html');
+  assert.ok(result, 'handleRedirectPromise returned the sign-in');
+  assert.equal(result.username, cloud.tenant.users[0]!.userPrincipalName);
+  const silent = await page.evaluate((scopes) => (window as any).msalTest.silent(scopes, true), SCOPES);
+  assert.equal(decodeJwt(silent.accessToken).claims.oid, cloud.tenant.users[0]!.id);
+  await context.close();
+});
