@@ -273,6 +273,9 @@ export class SubscriptionManager {
 
   private checkUrl(value: unknown, name: string): string {
     if (typeof value !== 'string') throw badRequest(`${name} is required.`, 'InvalidRequest');
+    if (/^EventHub:/i.test(value)) {
+      throw badRequest(`${name}: Event Hubs delivery is not emulated here; give a webhook URL (https, or http on this machine).`, 'InvalidRequest');
+    }
     let url: URL;
     try {
       url = new URL(value);
