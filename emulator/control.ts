@@ -1,24 +1,12 @@
 // The control API of the local cloud, for tests and demos: set a user's presence, drive the simulator, inject
 // faults, move the clock, drop SignalR connections, end or deauthorise subscriptions, mint tokens.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { EntraIdEmulator } from './entra/entra-id.js';
-import type { GraphEmulator } from './graph/graph.js';
-import type { FaultInjector, FaultRule } from './shared/faults.js';
+import type { Emulators } from './index.js';
+import type { FaultRule } from './shared/faults.js';
 import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from './shared/http.js';
-import type { SignalRServiceEmulator } from './signalr/signalr-service.js';
-import type { Simulator } from './tenant/simulator.js';
-import type { Tenant } from './tenant/tenant.js';
 import { DEMO_SPA_CLIENT_ID } from './entra/clients.js';
 
-export interface ControlDeps {
-  tenant: Tenant;
-  entra: EntraIdEmulator;
-  graph: GraphEmulator;
-  signalr: SignalRServiceEmulator;
-  simulator: Simulator;
-  faults: FaultInjector;
-  describe: () => Record<string, unknown>;
-}
+export type ControlDeps = Pick<Emulators, 'tenant' | 'entra' | 'graph' | 'signalr' | 'simulator' | 'faults' | 'describe'>;
 
 export class ControlApi {
   private server: Server | undefined;

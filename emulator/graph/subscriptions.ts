@@ -369,14 +369,21 @@ export class SubscriptionManager {
         },
       ],
     });
+    await this.send(sub, sub.lifecycleNotificationUrl, body, 'lifecycle', 1, 1);
+  }
+
+  /** POSTs a JSON payload and records how it went; resolves with the status (or why there was none). */
+  private async send(sub: Subscription, url: string, body: string, kind: DeliveryRecord['kind'], count: number, attempt: number): Promise<DeliveryRecord['status']> {
     const started = Date.now();
     let status: DeliveryRecord['status'];
     try {
-      status = (await post(sub.lifecycleNotificationUrl, body, 'application/json; charset=utf-8', this.options.timeoutMs)).status;
+      status = (await post(url, body, 'application/json; charset=utf-8', this.options.timeoutMs)).status;
     } catch (error) {
       status = (error as Error).message === 'timeout' ? 'timeout' : 'error';
     }
-    this.deliveries.push({ subscriptionId: sub.id, url: sub.lifecycleNotificationUrl, kind: 'lifecycle', count: 1, attempt: 1, status, at: this.now(), ms: Date.now() - started });
+    this.deliveries.push({ subscriptionId: sub.id, url, kind, count, attempt, status, at: this.now(), ms: Date.now() - started });
+    if (this.deliveries.length > 20_000) this.deliveries.splice(0, 5_000);
+    return status;
   }
 
   private sweep(): void {
@@ -451,15 +458,7 @@ export class SubscriptionManager {
       if (sub.includeResourceData && this.deps.issueValidationToken) payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
       body = JSON.stringify(payload);
     }
-    const started = Date.now();
-    let status: DeliveryRecord['status'];
-    try {
-      status = (await post(sub.notificationUrl, body, 'application/json; charset=utf-8', this.options.timeoutMs)).status;
-    } catch (error) {
-      status = (error as Error).message === 'timeout' ? 'timeout' : 'error';
-    }
-    this.deliveries.push({ subscriptionId: sub.id, url: sub.notificationUrl, kind: 'notification', count: records.length, attempt, status, at: this.now(), ms: Date.now() - started });
-    if (this.deliveries.length > 20_000) this.deliveries.splice(0, 5_000);
+    const status = await this.send(sub, sub.notificationUrl, body, 'notification', records.length, attempt);
     const ok = typeof status === 'number' && status >= 200 && status < 300;
     if (ok) return;
     const delays = this.options.retryDelaysMs;
