@@ -10,6 +10,13 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
+    // The heavy Microsoft libraries each get a chunk of their own, named, and loaded only when used.
+    manualChunks(id) {
+      if (id.includes('/@azure/msal-')) return 'msal';
+      if (id.includes('/@microsoft/microsoft-graph-client/')) return 'graph-client';
+      if (id.includes('/@microsoft/signalr/')) return 'signalr';
+      return undefined;
+    },
     sourcemap: true,
   },
   plugins: [

@@ -4,10 +4,12 @@
  */
 import { PresenceAvatar } from './elements/presence-avatar/presence-avatar.js';
 import { PresenceBadge } from './elements/presence-badge/presence-badge.js';
+import { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
   ['presence-avatar', PresenceAvatar],
+  ['presence-provider', PresenceProvider],
 ];
 
 /**

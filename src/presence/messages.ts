@@ -14,6 +14,8 @@ export interface PresenceMessages {
   unrecognised: string;
   /** The accessible name of someone with no display name. */
   unnamed: string;
+  /** Added to a description when the presence may be out of date. */
+  stale: string;
   /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
   separator: string;
 }

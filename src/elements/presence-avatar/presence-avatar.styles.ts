@@ -73,6 +73,9 @@ export const styles = [
       inset-block-end: calc(var(--_badge-size) * -0.1);
       inset-inline-end: calc(var(--_badge-size) * -0.1);
     }
+    .badge.stale .glyph {
+      opacity: 0.45;
+    }
     .text {
       display: flex;
       flex-direction: column;

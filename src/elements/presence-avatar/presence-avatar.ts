@@ -7,8 +7,9 @@ import { badgeFor } from '../../presence/status.js';
 import type { GraphPresence, Presence } from '../../presence/types.js';
 import { avatarColorFor } from '../../people/color.js';
 import { initialsOf } from '../../people/initials.js';
-import { dispatch, type PresenceErrorDetail } from '../events.js';
+import { dispatch, type PresenceChangeDetail, type PresenceErrorDetail } from '../events.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
+import { PersonController } from '../shared/client-controller.js';
 import { LocaleController, languageOf } from '../shared/locale-controller.js';
 import { AVATAR_SIZES, cssSize } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
@@ -24,9 +25,15 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  *
  * @tag presence-avatar
  *
+ * Live: with `user-id` and no `presence`, the avatar watches that person through the nearest `<presence-provider>`
+ * (or the page's default client): name, photo and presence arrive and change by themselves.
+ *
  * @event {CustomEvent<PresenceErrorDetail>} presence-error - Something given to the avatar could not be used:
  *   `kind: 'invalid-presence'` when the `presence` attribute is not a presence (the badge shows unknown),
- *   `kind: 'photo'` when the photo did not load (initials are shown). Bubbles and is composed.
+ *   `kind: 'photo'` when the photo did not load (initials are shown), `kind: 'unavailable'` when the client could
+ *   not get the person's presence (the badge shows unknown, or the last known presence marked stale). Bubbles and is composed.
+ * @event {CustomEvent<PresenceChangeDetail>} presence-change - A watched person's availability or activity changed
+ *   (live mode only). Bubbles and is composed.
  *
  * @csspart base - The whole avatar, with `role="img"` and the accessible name ("Adele Vance, Busy, In a call").
  * @csspart avatar - The circle (or square) holding the photo or the initials.
@@ -99,7 +106,15 @@ export class PresenceAvatar extends LitElement {
   /** @internal */
   private readonly locale = new LocaleController(this);
   /** @internal */
+  private readonly person = new PersonController(this, () => ({ profile: !this.displayName, photo: !this.photoUrl }));
+  /** @internal */
   private normalized: Presence | undefined;
+  /** @internal */
+  private shownPhoto: string | null = null;
+  /** @internal */
+  private lastError: string | undefined;
+  /** @internal */
+  private lastLive: string | undefined;
 
   /** The presence as it is shown, after normalisation; `undefined` when none was given. */
   get normalizedPresence(): Presence | undefined {
@@ -108,7 +123,36 @@ export class PresenceAvatar extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) this.readPresence();
-    if (changed.has('photoUrl')) this.photoState = this.photoUrl ? 'loading' : 'none';
+    if (changed.has('presence') || changed.has('userId')) this.person.setKey(this.presence === null || this.presence === undefined ? this.userId : null);
+    const snapshot = this.person.snapshot;
+    const photo = this.photoUrl ?? snapshot?.photoUrl ?? null;
+    if (photo !== this.shownPhoto) {
+      this.shownPhoto = photo;
+      this.photoState = photo ? 'loading' : 'none';
+    }
+    if (snapshot?.error && snapshot.error !== this.lastError) this.fail('unavailable', snapshot.error);
+    this.lastError = snapshot?.error;
+    const live = snapshot?.presence;
+    const liveKey = live ? `${live.availability}/${live.activity}` : undefined;
+    if (live && this.lastLive !== undefined && liveKey !== this.lastLive) {
+      const [previousAvailability] = this.lastLive.split('/');
+      dispatch<PresenceChangeDetail>(this, 'presence-change', {
+        userId: snapshot.id ?? snapshot.key,
+        availability: live.availability,
+        activity: live.activity,
+        previousAvailability: previousAvailability as PresenceChangeDetail['previousAvailability'],
+      });
+    }
+    this.lastLive = liveKey;
+  }
+
+  /** The presence shown: given, or live from the client; unknown when the client could not get it. */
+  private effectivePresence(): Presence | undefined {
+    if (this.normalized) return this.normalized;
+    const snapshot = this.person.snapshot;
+    if (snapshot?.presence) return snapshot.presence;
+    if (snapshot?.error) return normalizePresence(undefined);
+    return undefined;
   }
 
   /** @internal */
@@ -140,16 +184,19 @@ export class PresenceAvatar extends LitElement {
   private onPhotoError(): void {
     if (this.photoState === 'failed') return;
     this.photoState = 'failed';
-    this.fail('photo', `the photo at ${this.photoUrl} did not load; showing initials`);
+    this.fail('photo', `the photo at ${this.shownPhoto} did not load; showing initials`);
   }
 
   protected override render() {
     const messages = this.locale.messages;
-    const presence = this.normalized;
+    const presence = this.effectivePresence();
+    const snapshot = this.person.snapshot;
+    const displayName = this.displayName ?? snapshot?.profile?.displayName ?? null;
+    const stale = !this.normalized && !!snapshot?.stale && !!presence;
     const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(this.userId || this.displayName);
-    const initials = initialsOf(this.displayName, languageOf(this));
-    const label = accessibleName(this.displayName, presence, messages);
+    const initials = initialsOf(displayName, languageOf(this));
+    const label = accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
     const badge = presence && !this.hideBadge ? badgeFor(presence) : undefined;
@@ -174,11 +221,11 @@ export class PresenceAvatar extends LitElement {
         })}
       >
         ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
-        ${this.photoUrl && this.photoState !== 'failed'
+        ${this.shownPhoto && this.photoState !== 'failed'
           ? html`<img
               part="image"
               class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
-              src=${this.photoUrl}
+              src=${this.shownPhoto}
               alt=""
               decoding="async"
               @load=${this.onPhotoLoad}
@@ -186,12 +233,12 @@ export class PresenceAvatar extends LitElement {
             />`
           : nothing}
         ${badge
-          ? html`<span part="badge" class="badge" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
+          ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
           : nothing}
       </span>
       ${showText
         ? html`<span class="text">
-            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${this.displayName ?? ''}>${this.displayName || messages.unnamed}</span>` : nothing}
+            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
             ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
             ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
           </span>`

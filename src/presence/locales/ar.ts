@@ -34,5 +34,6 @@ export const ar: PresenceMessages = {
   outOfOffice: 'خارج المكتب',
   unrecognised: 'حالة غير معروفة «{value}»',
   unnamed: 'شخص غير معروف',
+  stale: 'قد لا تكون محدّثة',
   separator: '، ',
 };

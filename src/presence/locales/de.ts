@@ -34,5 +34,6 @@ export const de: PresenceMessages = {
   outOfOffice: 'Nicht im Büro',
   unrecognised: 'Unbekannter Status „{value}“',
   unnamed: 'Unbekannte Person',
+  stale: 'möglicherweise nicht aktuell',
   separator: ', ',
 };

@@ -34,5 +34,6 @@ export const en: PresenceMessages = {
   outOfOffice: 'Out of office',
   unrecognised: 'Unrecognised status “{value}”',
   unnamed: 'Unknown person',
+  stale: 'may be out of date',
   separator: ', ',
 };

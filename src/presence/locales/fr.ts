@@ -34,5 +34,6 @@ export const fr: PresenceMessages = {
   outOfOffice: 'Absent du bureau',
   unrecognised: 'Statut non reconnu « {value} »',
   unnamed: 'Personne inconnue',
+  stale: 'peut-être pas à jour',
   separator: ', ',
 };

@@ -34,5 +34,6 @@ export const he: PresenceMessages = {
   outOfOffice: 'מחוץ למשרד',
   unrecognised: 'מצב לא מזוהה "{value}"',
   unnamed: 'אדם לא ידוע',
+  stale: 'ייתכן שאינו מעודכן',
   separator: ', ',
 };

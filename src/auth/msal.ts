@@ -1,0 +1,117 @@
+import type { AccountInfo, IPublicClientApplication } from '@azure/msal-browser';
+import type { TokenProvider } from './token-provider.js';
+
+export interface MsalTokenProviderOptions {
+  /** The app registration's client id. Not needed when `app` is given. */
+  clientId?: string;
+  /** `https://login.microsoftonline.com/<tenant>`, a sovereign cloud, or the local emulator. */
+  authority?: string;
+  /** The redirect-bridge page (same origin, no COOP header). Default `<origin>/redirect.html`. */
+  redirectUri?: string;
+  /** Hosts trusted without instance discovery (needed for the emulator and for B2C-style authorities). */
+  knownAuthorities?: string[];
+  /** The app's own MSAL instance, already configured: its accounts and cache are shared. */
+  app?: IPublicClientApplication;
+  /** Use nested app authentication when running inside Teams, Outlook or the Microsoft 365 app. */
+  nested?: boolean;
+  /** How to ask the user when silent sign-in is not enough. Default `popup`; `none` never asks. */
+  interaction?: 'popup' | 'redirect' | 'none';
+}
+
+/** Thrown when a token needs the user to sign in (or consent) and interaction is not allowed. */
+export class SignInRequiredError extends Error {
+  readonly code = 'sign_in_required';
+  constructor(message = 'Sign-in is required.') {
+    super(message);
+    this.name = 'SignInRequiredError';
+  }
+}
+
+export interface MsalTokenProvider extends TokenProvider {
+  /** The signed-in account, if any. */
+  account(): Promise<AccountInfo | null>;
+  signIn(scopes?: string[]): Promise<AccountInfo | null>;
+  signOut(): Promise<void>;
+}
+
+const BASE_SCOPES = ['User.Read', 'Presence.Read.All', 'User.ReadBasic.All'];
+
+/**
+ * Tokens from MSAL Browser v5, loaded with `import()` only when first needed. Silent first; then a popup or a
+ * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
+ */
+export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenProvider {
+  if (!options.app && !options.clientId) throw new Error('msalTokenProvider needs a clientId or an app (a PublicClientApplication).');
+  let ready: Promise<{ app: IPublicClientApplication; msal: typeof import('@azure/msal-browser') }> | undefined;
+
+  const load = () =>
+    (ready ??= (async () => {
+      const msal = await import('@azure/msal-browser');
+      let app = options.app;
+      if (!app) {
+        const config = {
+          auth: {
+            clientId: options.clientId!,
+            authority: options.authority ?? 'https://login.microsoftonline.com/organizations',
+            redirectUri: options.redirectUri ?? `${location.origin}/redirect.html`,
+            ...(options.knownAuthorities ? { knownAuthorities: options.knownAuthorities } : {}),
+          },
+          cache: { cacheLocation: 'localStorage' as const },
+        };
+        app = options.nested ? await msal.createNestablePublicClientApplication(config) : await msal.createStandardPublicClientApplication(config);
+      }
+      const redirected = await app.handleRedirectPromise();
+      if (redirected?.account) app.setActiveAccount(redirected.account);
+      return { app, msal };
+    })());
+
+  const currentAccount = (app: IPublicClientApplication) => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
+
+  const interactive = async (app: IPublicClientApplication, scopes: string[]) => {
+    if (options.interaction === 'none') throw new SignInRequiredError();
+    if (options.interaction === 'redirect') {
+      await app.acquireTokenRedirect({ scopes });
+      throw new SignInRequiredError('Redirecting to sign in.');
+    }
+    const result = await app.acquireTokenPopup({ scopes });
+    if (result.account) app.setActiveAccount(result.account);
+    return result.accessToken;
+  };
+
+  return {
+    async getToken(scopes, signal) {
+      const { app, msal } = await load();
+      signal?.throwIfAborted();
+      const account = currentAccount(app);
+      if (!account) {
+        if (options.interaction === 'none') throw new SignInRequiredError();
+        return interactive(app, [...new Set([...BASE_SCOPES, ...scopes])]);
+      }
+      try {
+        return (await app.acquireTokenSilent({ scopes, account })).accessToken;
+      } catch (error) {
+        if (error instanceof msal.InteractionRequiredAuthError) return interactive(app, scopes);
+        throw error;
+      }
+    },
+    async account() {
+      return currentAccount((await load()).app);
+    },
+    async signIn(scopes = BASE_SCOPES) {
+      const { app } = await load();
+      if (options.interaction === 'redirect') {
+        await app.loginRedirect({ scopes });
+        return null;
+      }
+      const result = await app.loginPopup({ scopes });
+      if (result.account) app.setActiveAccount(result.account);
+      return result.account;
+    },
+    async signOut() {
+      const { app } = await load();
+      const account = currentAccount(app);
+      if (options.interaction === 'redirect') await app.logoutRedirect({ account });
+      else await app.logoutPopup({ account });
+    },
+  };
+}

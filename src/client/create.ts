@@ -1,0 +1,51 @@
+import type { TokenProvider } from '../auth/token-provider.js';
+import { GraphSource } from '../graph/graph-source.js';
+import { DemoSource, DemoTransport } from '../transports/demo.js';
+import { PollingTransport } from '../transports/polling.js';
+import type { PresenceTransport } from '../transports/transport.js';
+import { PresenceClient } from './presence-client.js';
+import type { PresenceSource } from './types.js';
+
+export interface CreatePresenceClientOptions {
+  /** Where tokens come from: `msalTokenProvider(...)`, `bringYourOwnToken(...)`. Not needed for `demo`. */
+  auth?: TokenProvider;
+  /** `polling` (default with auth), `demo` (a simulated tenant, no account), `none`, or a transport of your own. */
+  transport?: 'polling' | 'demo' | 'none' | PresenceTransport;
+  /** Graph's root; default `https://graph.microsoft.com`. */
+  graphBaseUrl?: string;
+  /** Between polls. Default 30 s. */
+  pollingIntervalMs?: number;
+  /** Tabs of the same app share one poller under this key; `false` polls in every tab. Default `default`. */
+  shareAcrossTabs?: string | false;
+  /** Changes per second of the demo transport. Default 1. */
+  demoRate?: number;
+  /** A source of your own (replaces Graph). */
+  source?: PresenceSource;
+  /** A presence older than this is shown as stale. Default 5 minutes. */
+  staleAfterMs?: number;
+}
+
+/** Makes a presence client from plain options. */
+export function createPresenceClient(options: CreatePresenceClientOptions = {}): PresenceClient {
+  const demo = options.transport === 'demo';
+  let source = options.source;
+  if (!source) {
+    if (demo) source = new DemoSource();
+    else if (options.auth) source = new GraphSource({ auth: options.auth, ...(options.graphBaseUrl ? { baseUrl: options.graphBaseUrl } : {}) });
+    else throw new Error('createPresenceClient needs `auth` (a token provider), a `source`, or `transport: "demo"`.');
+  }
+  let transport: PresenceTransport | undefined;
+  if (options.transport === undefined || options.transport === 'polling') {
+    const from = source;
+    transport = new PollingTransport({
+      fetch: (ids, signal) => from.presences(ids, signal),
+      ...(options.pollingIntervalMs ? { intervalMs: options.pollingIntervalMs } : {}),
+      shareAcrossTabs: options.shareAcrossTabs ?? 'default',
+    });
+  } else if (demo) {
+    transport = new DemoTransport(options.demoRate ?? 1);
+  } else if (typeof options.transport === 'object') {
+    transport = options.transport;
+  }
+  return new PresenceClient({ source, ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}) });
+}

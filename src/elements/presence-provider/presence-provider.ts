@@ -1,0 +1,116 @@
+import { ContextProvider } from '@lit/context';
+import { LitElement, css, html, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
+import { createPresenceClient } from '../../client/create.js';
+import type { PresenceClient } from '../../client/presence-client.js';
+import { msalTokenProvider } from '../../auth/msal.js';
+import { dispatch } from '../events.js';
+
+/**
+ * @summary Gives a presence client to every element inside it: a demo tenant, or Microsoft Graph signed in with MSAL.
+ *
+ * @tag presence-provider
+ *
+ * @slot - The elements that use this provider's client.
+ *
+ * @event {CustomEvent<{ message: string }>} presence-error - The provider could not make its client (for example, a
+ *   missing client id). Bubbles and is composed.
+ */
+export class PresenceProvider extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** A client made in code (`createPresenceClient`); wins over the attributes. */
+  @property({ attribute: false }) client: PresenceClient | undefined;
+
+  /** Runs on a simulated tenant in the browser: no account, no sign-in. */
+  @property({ type: Boolean, reflect: true }) demo = false;
+
+  /** The app registration's client id (Microsoft Entra ID). */
+  @property({ attribute: 'client-id' }) clientId: string | null = null;
+
+  /** The tenant id or domain; `organizations` by default. */
+  @property() tenant: string | null = null;
+
+  /** The full authority URL, for clouds or emulators; wins over `tenant`. */
+  @property() authority: string | null = null;
+
+  /** The redirect-bridge page; default `/redirect.html` on this origin. */
+  @property({ attribute: 'redirect-uri' }) redirectUri: string | null = null;
+
+  /** `polling` (default) or `demo`. */
+  @property() transport: 'polling' | 'demo' = 'polling';
+
+  /** Seconds between polls. Default 30. */
+  @property({ type: Number }) interval = 30;
+
+  /** Microsoft Graph's root, for sovereign clouds or the local emulator. */
+  @property({ attribute: 'graph-base-url' }) graphBaseUrl: string | null = null;
+
+  private readonly provider = new ContextProvider(this, { context: presenceClientContext });
+  private owned: PresenceClient | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const keys = ['client', 'demo', 'clientId', 'tenant', 'authority', 'redirectUri', 'transport', 'interval', 'graphBaseUrl'] as const;
+    if (keys.some((k) => changed.has(k)) || !this.provider.value) this.makeClient();
+  }
+
+  /** The client this provider gives to its elements. */
+  get current(): PresenceClient | undefined {
+    return this.provider.value;
+  }
+
+  private makeClient(): void {
+    let next = this.client;
+    if (!next) {
+      try {
+        if (this.demo || this.transport === 'demo') next = createPresenceClient({ transport: 'demo' });
+        else if (this.clientId) {
+          const auth = msalTokenProvider({
+            clientId: this.clientId,
+            authority: this.authority ?? `https://login.microsoftonline.com/${this.tenant ?? 'organizations'}`,
+            ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}),
+          });
+          next = createPresenceClient({ auth, pollingIntervalMs: this.interval * 1000, ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}) });
+        }
+      } catch (error) {
+        dispatch(this, 'presence-error', { message: (error as Error).message });
+      }
+    }
+    const previous = this.provider.value;
+    if (previous === next) return;
+    if (this.owned && this.owned !== next) {
+      if (getDefaultClient() === this.owned) setDefaultClient(undefined);
+      this.owned.dispose();
+      this.owned = undefined;
+    }
+    if (next && next !== this.client) this.owned = next;
+    this.provider.setValue(next);
+    if (next && this.isConnected && !getDefaultClient()) setDefaultClient(next);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const value = this.provider.value;
+    if (value && !getDefaultClient()) setDefaultClient(value);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (getDefaultClient() === this.provider.value) setDefaultClient(undefined);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'presence-provider': PresenceProvider;
+  }
+}

@@ -1,0 +1,84 @@
+import { ContextConsumer } from '@lit/context';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { onDefaultClient, presenceClientContext } from '../../client/context.js';
+import type { PresenceClient } from '../../client/presence-client.js';
+import type { PersonSnapshot, WatchOptions } from '../../client/types.js';
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/**
+ * Finds an element's client (the nearest `<presence-provider>`, else the page's default) and keeps one person
+ * watched while the element is connected. The host re-renders on every change.
+ */
+export class PersonController implements ReactiveController {
+  snapshot: PersonSnapshot | undefined;
+  private provided: PresenceClient | undefined;
+  private fallback: PresenceClient | undefined;
+  private unwatch: (() => void) | undefined;
+  private watching: { client: PresenceClient; key: string } | undefined;
+  private stopDefault: (() => void) | undefined;
+  private key: string | null = null;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: () => WatchOptions = () => ({}),
+  ) {
+    host.addController(this);
+    new ContextConsumer(host, {
+      context: presenceClientContext,
+      subscribe: true,
+      callback: (client) => {
+        this.provided = client;
+        this.sync();
+      },
+    });
+  }
+
+  get client(): PresenceClient | undefined {
+    return this.provided ?? this.fallback;
+  }
+
+  /** The person to watch (id, userPrincipalName or `me`), or null for none. */
+  setKey(key: string | null): void {
+    this.key = key?.trim() || null;
+    this.sync();
+  }
+
+  hostConnected(): void {
+    this.stopDefault = onDefaultClient((client) => {
+      this.fallback = client;
+      this.sync();
+    });
+  }
+
+  hostDisconnected(): void {
+    this.stopDefault?.();
+    this.stopDefault = undefined;
+    this.stop();
+  }
+
+  private stop(): void {
+    this.unwatch?.();
+    this.unwatch = undefined;
+    this.watching = undefined;
+  }
+
+  private sync(): void {
+    const client = this.host.isConnected ? this.client : undefined;
+    if (this.watching && this.watching.client === client && this.watching.key === this.key) return;
+    this.stop();
+    this.snapshot = undefined;
+    if (client && this.key) {
+      this.watching = { client, key: this.key };
+      this.unwatch = client.watch(
+        this.key,
+        (snapshot) => {
+          this.snapshot = snapshot;
+          this.host.requestUpdate();
+        },
+        this.options(),
+      );
+    }
+    this.host.requestUpdate();
+  }
+}

@@ -1,0 +1,201 @@
+import type { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
+import type { PresenceSource, Profile } from '../client/types.js';
+import type { GraphPresence } from '../presence/types.js';
+import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, withRetry, type RetryPolicy } from './retry.js';
+
+export interface GraphSourceOptions {
+  auth: TokenProvider;
+  /** Graph's root, default `https://graph.microsoft.com`; the emulator's for local runs. */
+  baseUrl?: string;
+  retry?: Partial<RetryPolicy>;
+  /** How many `$batch` requests run at once. Default 4. */
+  concurrency?: number;
+}
+
+const GRAPH_BATCH = 20;
+const PRESENCE_CHUNK = 650;
+const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
+
+/** A middleware that sends each request through `withRetry`: throttling handled once, for every call. */
+class RetryMiddleware implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly policy: RetryPolicy) {}
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    const signal = context.options?.signal ?? undefined;
+    await withRetry(
+      async () => {
+        context.response = undefined;
+        await this.next!.execute(context);
+        return context.response!;
+      },
+      signal,
+      this.policy,
+    );
+  }
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
+  return results;
+}
+
+function toError(error: unknown): Error {
+  if (error instanceof GraphCallError || (error instanceof Error && error.name === 'AbortError')) return error as Error;
+  const e = error as { statusCode?: number; code?: string; message?: string; headers?: Headers };
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
+  return new GraphCallError(e?.message || `Microsoft Graph call failed (${status})`, status, retryAfterMs(e?.headers?.get?.('retry-after')), e?.code);
+}
+
+interface BatchItem { id: string; status: number; headers?: Record<string, string>; body?: unknown }
+
+/**
+ * Presence, profiles, photos and members from Microsoft Graph, through `@microsoft/microsoft-graph-client` (loaded
+ * only when first used): presence in chunks of 650, profiles and photos in `$batch`es of 20 with throttled items
+ * retried on their own, members paged. Tokens are asked for with the least scopes each call needs.
+ */
+export class GraphSource implements PresenceSource {
+  private client: Promise<Client> | undefined;
+  private readonly policy: RetryPolicy;
+  private readonly concurrency: number;
+  /** Requests made, by kind, for tests and benchmarks. */
+  readonly counts = { presence: 0, batch: 0, members: 0, other: 0 };
+
+  constructor(private readonly options: GraphSourceOptions) {
+    this.policy = { ...DEFAULT_RETRY, ...options.retry };
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  private graph(): Promise<Client> {
+    this.client ??= import('@microsoft/microsoft-graph-client').then(({ Client, HTTPMessageHandler }) => {
+      const root = (this.options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/, '');
+      const retry = new RetryMiddleware(this.policy);
+      retry.setNext(new HTTPMessageHandler());
+      return Client.initWithMiddleware({ baseUrl: `${root}/`, middleware: retry, customHosts: new Set([new URL(root).hostname]), defaultVersion: 'v1.0' } as never);
+    });
+    return this.client;
+  }
+
+  private async request<T>(path: string, scopes: readonly string[], signal: AbortSignal | undefined, body?: unknown): Promise<T> {
+    const [client, token] = await Promise.all([this.graph(), this.options.auth.getToken([...scopes], signal)]);
+    let request = client.api(path).header('Authorization', `Bearer ${token}`);
+    if (signal) request = request.option('signal', signal);
+    try {
+      return (body === undefined ? await request.get() : await request.post(body)) as T;
+    } catch (error) {
+      throw toError(error);
+    }
+  }
+
+  async presences(ids: string[], signal?: AbortSignal): Promise<GraphPresence[]> {
+    const results = await Promise.all(
+      chunk(ids, PRESENCE_CHUNK).map((part) => {
+        this.counts.presence++;
+        return this.request<{ value: GraphPresence[] }>('/communications/getPresencesByUserId', SCOPES.presence, signal, { ids: part });
+      }),
+    );
+    return results.flatMap((r) => r.value ?? []);
+  }
+
+  /**
+   * Runs GET requests in `$batch`es of 20. Items Graph throttled (429) or found unavailable are retried on their own,
+   * after the longest Retry-After among them; the others are returned as they are.
+   */
+  private async batch(urls: Map<string, string>, scopes: readonly string[], signal?: AbortSignal): Promise<Map<string, BatchItem>> {
+    const results = new Map<string, BatchItem>();
+    let pending = [...urls.entries()];
+    for (let round = 0; pending.length > 0; round++) {
+      const retry: Array<[string, string]> = [];
+      let wait = 0;
+      await pool(
+        chunk(pending, GRAPH_BATCH).map((part) => async () => {
+          this.counts.batch++;
+          const reply = await this.request<{ responses: BatchItem[] }>('/$batch', scopes, signal, {
+            requests: part.map(([id, url]) => ({ id, method: 'GET', url })),
+          });
+          for (const item of reply.responses ?? []) {
+            if (RETRYABLE.has(item.status) && round < this.policy.maxRetries) {
+              retry.push([item.id, urls.get(item.id)!]);
+              wait = Math.max(wait, retryAfterMs(item.headers?.['Retry-After'] ?? item.headers?.['retry-after']) ?? 1000);
+            } else {
+              results.set(item.id, item);
+            }
+          }
+        }),
+        this.concurrency,
+      );
+      pending = retry;
+      if (pending.length) {
+        this.policy.onWait?.(Math.min(wait, this.policy.maxWaitMs), 429);
+        await sleep(Math.min(wait, this.policy.maxWaitMs), signal);
+      }
+    }
+    return results;
+  }
+
+  async profiles(keys: string[], signal?: AbortSignal): Promise<Array<Profile & { key: string }>> {
+    const urls = new Map(keys.map((key, i) => [String(i), key.toLowerCase() === 'me' ? `/me?$select=${SELECT}` : `/users/${encodeURIComponent(key)}?$select=${SELECT}`]));
+    const needsOthers = keys.some((k) => k.toLowerCase() !== 'me');
+    const replies = await this.batch(urls, needsOthers ? SCOPES.users : SCOPES.me, signal);
+    const out: Array<Profile & { key: string }> = [];
+    keys.forEach((key, i) => {
+      const item = replies.get(String(i));
+      const body = item?.body as Profile | undefined;
+      if (item && item.status === 200 && body?.id) out.push({ key, id: body.id, displayName: body.displayName ?? null, userPrincipalName: body.userPrincipalName ?? null, mail: body.mail ?? null, jobTitle: body.jobTitle ?? null });
+    });
+    return out;
+  }
+
+  async photos(ids: string[], signal?: AbortSignal): Promise<Map<string, Blob | null>> {
+    const urls = new Map(ids.map((id, i) => [String(i), `/users/${encodeURIComponent(id)}/photos/96x96/$value`]));
+    const replies = await this.batch(urls, SCOPES.photos, signal);
+    const out = new Map<string, Blob | null>();
+    ids.forEach((id, i) => {
+      const item = replies.get(String(i));
+      if (item?.status === 200 && typeof item.body === 'string') {
+        const type = item.headers?.['Content-Type'] ?? item.headers?.['content-type'] ?? 'image/jpeg';
+        const bytes = Uint8Array.from(atob(item.body), (c) => c.charCodeAt(0));
+        out.set(id, new Blob([bytes], { type }));
+      } else {
+        out.set(id, null);
+      }
+    });
+    return out;
+  }
+
+  async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
+    const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
+    let next: string | undefined = kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members?$top=999&$select=${SELECT}`;
+    while (next) {
+      this.counts.members++;
+      const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(next, scopes, signal);
+      onPage(
+        (page.value ?? [])
+          .map((m) =>
+            kind === 'team'
+              ? { id: String(m.userId ?? ''), displayName: (m.displayName as string) ?? null, mail: (m.email as string) ?? null }
+              : { id: String(m.id ?? ''), displayName: (m.displayName as string) ?? null, userPrincipalName: (m.userPrincipalName as string) ?? null, mail: (m.mail as string) ?? null },
+          )
+          .filter((p) => p.id),
+      );
+      next = page['@odata.nextLink'];
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { backoffMs } from '../graph/retry.js';
+import type { GraphCallError } from '../graph/retry.js';
+import type { GraphPresence } from '../presence/types.js';
+import type { PresenceTransport, TransportSink } from './transport.js';
+
+export interface PollingOptions {
+  /** Reads presences for ids (the client's source). */
+  fetch: (ids: string[], signal: AbortSignal) => Promise<GraphPresence[]>;
+  /** Between polls. Default 30 s; at least 1 s. */
+  intervalMs?: number;
+  /**
+   * Tabs of the same app share one poller: the tab holding the lock polls every tab's ids and broadcasts what it
+   * reads; the others listen. Set a key per app and tenant; `false` polls in every tab.
+   */
+  shareAcrossTabs?: string | false;
+  /** For tests: the document whose visibility pauses polling. */
+  document?: Document;
+}
+
+type TabMessage =
+  | { type: 'watch'; tab: string; ids: string[] }
+  | { type: 'bye'; tab: string }
+  | { type: 'presences'; presences: GraphPresence[] };
+
+const MIN_INTERVAL = 1_000;
+const MAX_BACKOFF = 5 * 60_000;
+
+/**
+ * Polls Microsoft Graph for the watched ids only. Pauses while the page is hidden and catches up as soon as it is
+ * shown; backs off on errors and honours Retry-After; one poller per browser for the same app.
+ */
+export class PollingTransport implements PresenceTransport {
+  private sink: TransportSink | undefined;
+  private ids: ReadonlySet<string> = new Set();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly intervalMs: number;
+  private failures = 0;
+  private lastPoll = 0;
+  private running: AbortController | undefined;
+  private stopped = false;
+  private readonly doc: Document | undefined;
+  private readonly tab = Math.random().toString(36).slice(2);
+  private channel: BroadcastChannel | undefined;
+  private releaseLock: (() => void) | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** Whether this tab polls (it holds the lock, or tabs are not shared). */
+  leader = false;
+  /** Other tabs' watched ids, when this tab leads. */
+  private readonly others = new Map<string, { ids: string[]; at: number }>();
+  /** Polls made by this tab, for tests and benchmarks. */
+  polls = 0;
+
+  constructor(private readonly options: PollingOptions) {
+    this.intervalMs = Math.max(MIN_INTERVAL, options.intervalMs ?? 30_000);
+    this.doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
+  }
+
+  private readonly onVisibility = () => {
+    if (this.hidden()) {
+      this.clearTimer();
+      this.running?.abort();
+      this.sink?.state('paused', 'The page is hidden.');
+    } else if (this.leader) {
+      // Back in view: catch up at once when a poll is due.
+      this.schedule(Date.now() - this.lastPoll >= this.intervalMs ? 0 : this.intervalMs - (Date.now() - this.lastPoll));
+      this.sink?.state('connected');
+    } else {
+      this.sink?.state('connected');
+    }
+  };
+
+  start(sink: TransportSink): void {
+    this.sink = sink;
+    this.doc?.addEventListener('visibilitychange', this.onVisibility);
+    const key = this.options.shareAcrossTabs;
+    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    if (key && locks && typeof BroadcastChannel !== 'undefined') {
+      this.channel = new BroadcastChannel(`presence-elements:${key}`);
+      this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.onMessage(event.data);
+      sink.state('connected', 'Listening to the tab that polls.');
+      void locks.request(`presence-elements-poller:${key}`, () => {
+        if (this.stopped) return undefined;
+        this.leader = true;
+        this.schedule(0);
+        return new Promise<void>((resolve) => (this.releaseLock = resolve));
+      });
+      this.announce();
+      // Tabs say what they watch now and then, so the polling tab forgets tabs that went away without a word.
+      this.heartbeat = setInterval(() => this.announce(), this.intervalMs);
+    } else {
+      this.leader = true;
+      sink.state('connected');
+      this.schedule(this.intervalMs);
+    }
+  }
+
+  watch(ids: ReadonlySet<string>): void {
+    this.ids = ids;
+    this.announce();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.clearTimer();
+    clearInterval(this.heartbeat);
+    this.running?.abort();
+    this.doc?.removeEventListener('visibilitychange', this.onVisibility);
+    this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
+    this.channel?.close();
+    this.releaseLock?.();
+    this.sink?.state('idle');
+  }
+
+  private announce(): void {
+    this.channel?.postMessage({ type: 'watch', tab: this.tab, ids: [...this.ids] } satisfies TabMessage);
+  }
+
+  private onMessage(message: TabMessage): void {
+    if (message.type === 'presences') {
+      if (!this.leader) this.sink?.update(message.presences);
+    } else if (message.type === 'watch') {
+      this.others.set(message.tab, { ids: message.ids, at: Date.now() });
+    } else if (message.type === 'bye') {
+      this.others.delete(message.tab);
+    }
+  }
+
+  private hidden(): boolean {
+    return this.doc?.visibilityState === 'hidden';
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(ms: number): void {
+    this.clearTimer();
+    if (this.stopped || !this.leader || this.hidden()) return;
+    this.timer = setTimeout(() => void this.poll(), ms);
+  }
+
+  private allIds(): string[] {
+    const all = new Set(this.ids);
+    const expired = Date.now() - 3 * this.intervalMs;
+    for (const [tab, other] of this.others) {
+      if (other.at < expired) this.others.delete(tab);
+      else for (const id of other.ids) all.add(id);
+    }
+    return [...all];
+  }
+
+  private async poll(): Promise<void> {
+    const ids = this.allIds();
+    if (ids.length === 0) return this.schedule(this.intervalMs);
+    this.running = new AbortController();
+    this.lastPoll = Date.now();
+    try {
+      this.polls++;
+      const presences = await this.options.fetch(ids, this.running.signal);
+      this.failures = 0;
+      this.sink?.update(presences);
+      this.channel?.postMessage({ type: 'presences', presences } satisfies TabMessage);
+      this.sink?.state('connected');
+      this.schedule(this.intervalMs);
+    } catch (error) {
+      if (this.running.signal.aborted) return;
+      this.failures++;
+      const retryAfter = (error as GraphCallError).retryAfterMs;
+      const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoffMs(this.failures, this.intervalMs, MAX_BACKOFF)));
+      this.sink?.error(error as Error);
+      this.sink?.state('reconnecting', `Polling failed; trying again in ${Math.round(wait / 1000)} s.`);
+      this.schedule(wait);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { GraphPresence } from '../presence/types.js';
+
+/** Where a transport's connection stands, as an element may show it. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'offline';
+
+/** What a transport reports to the client. */
+export interface TransportSink {
+  /** New presences, as Graph sends them. Out-of-order ones are dropped by the client. */
+  update(presences: GraphPresence[]): void;
+  /** The connection state changed. */
+  state(state: ConnectionState, detail?: string): void;
+  /** Something went wrong for these ids (or all, when absent); the client shows it. */
+  error(error: Error, ids?: string[]): void;
+}
+
+/**
+ * Brings presence updates for watched ids. The client tells it which ids are watched; it reports updates and its
+ * connection state; `stop()` ends it.
+ */
+export interface PresenceTransport {
+  start(sink: TransportSink): void;
+  /** The ids being watched changed: `added` are new (seed them), `removed` nobody watches any more. */
+  watch(ids: ReadonlySet<string>, added: string[], removed: string[]): void;
+  stop(): void;
+}
