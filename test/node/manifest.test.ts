@@ -51,7 +51,10 @@ test('the manifest documents both elements with their attributes, events, parts 
   const names = (list?: Array<{ name: string }>) => (list ?? []).map((x) => x.name).sort();
   assert.deepEqual(names(avatar.attributes), ['display-name', 'hide-badge', 'photo-url', 'presence', 'shape', 'show-name', 'show-status', 'size', 'user-id']);
   assert.deepEqual(names(avatar.cssParts), ['avatar', 'badge', 'base', 'image', 'initials', 'message', 'name', 'status']);
-  assert.deepEqual(names(avatar.events), ['presence-error']);
+  assert.deepEqual(names(avatar.events), ['presence-change', 'presence-error']);
+  const provider = elements.find((d) => d.tagName === 'presence-provider');
+  assert.ok(provider, 'presence-provider is in the manifest');
+  assert.ok(names(provider.attributes).includes('client-id') && names(provider.attributes).includes('demo'));
   for (const status of ['available', 'busy', 'do-not-disturb', 'away', 'offline', 'out-of-office', 'unknown']) {
     assert.ok(names(avatar.cssProperties).includes(`--presence-color-${status}`), status);
     assert.ok(names(badge.cssProperties).includes(`--presence-color-${status}`), status);
