@@ -1,0 +1,106 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import {
+  DemoTransport,
+  PresenceClient,
+  setDefaultClient,
+  type GraphPresence,
+  type PresenceAvatar,
+  type PresenceProvider,
+  type PresenceSource,
+} from '../../../src/index.js';
+import '../../../src/define.js';
+import { drawnStatus, part } from '../support/fixtures.js';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+function sourceWith(availability: string, name = 'Live Person'): PresenceSource & { presenceCalls: number } {
+  return {
+    presenceCalls: 0,
+    async presences(ids: string[]) {
+      this.presenceCalls++;
+      return ids.map((i) => ({ id: i, availability, activity: availability, sequenceNumber: '0001' }));
+    },
+    async profiles(keys: string[]) {
+      return keys.map((key) => ({ key, id: key, displayName: name }));
+    },
+  };
+}
+
+const label = (el: PresenceAvatar) => part(el, 'base').getAttribute('aria-label');
+
+describe('live avatars', () => {
+  afterEach(() => setDefaultClient(undefined));
+
+  it('inside a demo provider, show a name and a presence by themselves', async () => {
+    const root = await fixture<PresenceProvider>(html`<presence-provider demo><presence-avatar user-id=${id(1)} show-name></presence-avatar></presence-provider>`);
+    const avatar = root.querySelector('presence-avatar')!;
+    await waitUntil(() => drawnStatus(avatar) !== null && part(avatar, 'name').textContent !== 'Unknown person', 'live data arrived');
+    expect(label(avatar)).to.match(/^[A-ZÉØ][\p{L}]+ [\p{L}]+, /u);
+  });
+
+  it('follow presence changes and say so with presence-change', async () => {
+    const transport = new DemoTransport(0);
+    const client = new PresenceClient({ source: sourceWith('Available'), transport });
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar .userId=${id(2)}></presence-avatar>`);
+    const events: Array<CustomEvent> = [];
+    avatar.addEventListener('presence-change', (e) => events.push(e as CustomEvent));
+    setDefaultClient(client);
+    await waitUntil(() => drawnStatus(avatar) === 'available', 'seeded from the default client');
+    client.applyPresences([{ id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: '0002' } as GraphPresence]);
+    await waitUntil(() => drawnStatus(avatar) === 'busy');
+    expect(label(avatar)).to.equal('Live Person, Busy, In a call');
+    expect(events.map((e) => e.detail)).to.deep.equal([{ userId: id(2), availability: 'Busy', activity: 'InACall', previousAvailability: 'Available' }]);
+  });
+
+  it('two providers on one page work side by side', async () => {
+    const a = new PresenceClient({ source: sourceWith('Available', 'Tenant A') });
+    const b = new PresenceClient({ source: sourceWith('DoNotDisturb', 'Tenant B') });
+    const root = await fixture(html`<div>
+      <presence-provider .client=${a}><presence-avatar class="a" user-id=${id(3)}></presence-avatar></presence-provider>
+      <presence-provider .client=${b}><presence-avatar class="b" user-id=${id(3)}></presence-avatar></presence-provider>
+    </div>`);
+    const first = root.querySelector<PresenceAvatar>('.a')!;
+    const second = root.querySelector<PresenceAvatar>('.b')!;
+    await waitUntil(() => drawnStatus(first) === 'available' && drawnStatus(second) === 'do-not-disturb');
+    expect(label(first)).to.match(/^Tenant A/);
+    expect(label(second)).to.match(/^Tenant B/);
+  });
+
+  it('an explicit presence wins over the live one', async () => {
+    const client = new PresenceClient({ source: sourceWith('Available') });
+    setDefaultClient(client);
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${id(4)} presence="Offline"></presence-avatar>`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drawnStatus(avatar)).to.equal('offline');
+  });
+
+  it('when the client cannot get the presence: an unknown badge and presence-error, never offline', async () => {
+    const failing: PresenceSource = {
+      async presences() {
+        throw new Error('Graph unreachable');
+      },
+    };
+    setDefaultClient(new PresenceClient({ source: failing }));
+    const avatar = document.createElement('presence-avatar');
+    avatar.userId = id(5);
+    avatar.displayName = 'Alex Wilber';
+    const error = new Promise<CustomEvent>((r) => avatar.addEventListener('presence-error', (e) => r(e as CustomEvent), { once: true }));
+    document.body.append(avatar);
+    try {
+      const { detail } = await error;
+      expect(detail).to.include({ kind: 'unavailable', userId: id(5) });
+      await waitUntil(() => drawnStatus(avatar) === 'unknown');
+    } finally {
+      avatar.remove();
+    }
+  });
+
+  it('1,000 live avatars cost 2 presence requests', async () => {
+    const source = sourceWith('Busy');
+    setDefaultClient(new PresenceClient({ source }));
+    const root = await fixture(html`<div>${Array.from({ length: 1000 }, (_, n) => html`<presence-avatar size="small" user-id=${id(10_000 + n)}></presence-avatar>`)}</div>`);
+    const avatars = [...root.querySelectorAll<PresenceAvatar>('presence-avatar')];
+    await waitUntil(() => avatars.every((a) => drawnStatus(a) === 'busy'), 'every badge painted', { timeout: 5000 });
+    expect(source.presenceCalls).to.equal(2);
+  });
+});
