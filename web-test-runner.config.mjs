@@ -1,6 +1,7 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { chromiumArgs, requireChromium } from './scripts/find-chromium.mjs';
+import { emulatorPlugin } from './test/browser/support/emulator-plugin.mjs';
 import { screenshotPlugin } from './test/browser/support/screenshot-plugin.mjs';
 
 const executablePath = requireChromium();
@@ -10,7 +11,7 @@ export default {
   nodeResolve: true,
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.base.json' }), screenshotPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.base.json' }), screenshotPlugin(), emulatorPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -424,6 +424,16 @@ export class GraphEmulator implements EmulatorService {
     return { ...result, headers: { ...baseHeaders, ...result.headers } };
   }
 
+  /** The application a bearer token names, for the request log (without checking it: the items are checked). */
+  private appOf(auth: string | undefined): string {
+    try {
+      const payload = JSON.parse(Buffer.from((auth ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'));
+      return String(payload.appid ?? payload.azp ?? 'anonymous');
+    } catch {
+      return 'anonymous';
+    }
+  }
+
   private async batch(headers: GraphContext['headers'], rawBody: Buffer): Promise<GraphResult> {
     let body: { requests?: unknown };
     try {
@@ -467,10 +477,9 @@ export class GraphEmulator implements EmulatorService {
     const rawBody = Buffer.concat(chunks);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const result =
-      method === 'POST' && path.toLowerCase() === '/v1.0/$batch'
-        ? await this.batch(req.headers, rawBody)
-        : await this.dispatch(method, req.url ?? '/', req.headers, rawBody);
+    const isBatch = method === 'POST' && path.toLowerCase() === '/v1.0/$batch';
+    const result = isBatch ? await this.batch(req.headers, rawBody) : await this.dispatch(method, req.url ?? '/', req.headers, rawBody);
+    if (isBatch) this.log.push({ method, path: '/v1.0/$batch', status: result.status, appId: this.appOf(req.headers.authorization) });
     if (res.destroyed) return;
     const headers: Record<string, string> = { ...(result.headers ?? {}) };
     let payload: Buffer | undefined;

@@ -195,7 +195,8 @@ export class GraphSource implements PresenceSource {
           )
           .filter((p) => p.id),
       );
-      next = page['@odata.nextLink'];
+      // Graph's nextLink is absolute; the client takes it relative to its own root and version.
+      next = page['@odata.nextLink']?.replace(/^https?:\/\/[^/]+\/v1\.0(?=\/)/i, '');
     }
   }
 }
