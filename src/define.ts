@@ -5,11 +5,13 @@
 import { PresenceAvatar } from './elements/presence-avatar/presence-avatar.js';
 import { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 import { PresenceProvider } from './elements/presence-provider/presence-provider.js';
+import { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
   ['presence-avatar', PresenceAvatar],
   ['presence-provider', PresenceProvider],
+  ['team-presence-list', TeamPresenceList],
 ];
 
 /**

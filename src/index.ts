@@ -7,6 +7,8 @@
 export { PresenceAvatar } from './elements/presence-avatar/presence-avatar.js';
 export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
+export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
+export type { MemberEventDetail } from './elements/team-presence-list/team-presence-list.js';
 export type { PresenceChangeDetail, PresenceChangeEvent, PresenceErrorDetail, PresenceErrorEvent } from './elements/events.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';

@@ -170,6 +170,12 @@ export class PresenceClient {
     return applied;
   }
 
+  /** The members of a team or group, page by page, from the client's source. */
+  async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
+    if (!this.source.members) throw new Error('This client\'s source cannot list team or group members.');
+    await this.source.members(kind, id, onPage, signal);
+  }
+
   /** Re-fetches the presence of every watched person (after a reconnection, or when the page comes back). */
   async refresh(ids: string[] = [...this.watchedIds()]): Promise<void> {
     await this.fetchPresences(ids);

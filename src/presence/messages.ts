@@ -16,6 +16,14 @@ export interface PresenceMessages {
   unnamed: string;
   /** Added to a description when the presence may be out of date. */
   stale: string;
+  /** The team list's filter box label. */
+  filterLabel: string;
+  /** The team list's count; `{count}` is replaced. */
+  peopleCount: string;
+  /** The team list when the filter matches nobody. */
+  noMatch: string;
+  /** The team list while members load. */
+  loading: string;
   /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
   separator: string;
 }

@@ -35,5 +35,9 @@ export const ar: PresenceMessages = {
   unrecognised: 'حالة غير معروفة «{value}»',
   unnamed: 'شخص غير معروف',
   stale: 'قد لا تكون محدّثة',
+  filterLabel: 'تصفية حسب الاسم',
+  peopleCount: '{count} شخص',
+  noMatch: 'لا يوجد تطابق.',
+  loading: 'جارٍ تحميل الأعضاء…',
   separator: '، ',
 };

@@ -35,5 +35,9 @@ export const de: PresenceMessages = {
   unrecognised: 'Unbekannter Status „{value}“',
   unnamed: 'Unbekannte Person',
   stale: 'möglicherweise nicht aktuell',
+  filterLabel: 'Nach Namen filtern',
+  peopleCount: '{count} Personen',
+  noMatch: 'Niemand passt.',
+  loading: 'Mitglieder werden geladen…',
   separator: ', ',
 };

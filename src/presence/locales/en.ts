@@ -35,5 +35,9 @@ export const en: PresenceMessages = {
   unrecognised: 'Unrecognised status “{value}”',
   unnamed: 'Unknown person',
   stale: 'may be out of date',
+  filterLabel: 'Filter by name',
+  peopleCount: '{count} people',
+  noMatch: 'No one matches.',
+  loading: 'Loading members…',
   separator: ', ',
 };

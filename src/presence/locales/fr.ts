@@ -35,5 +35,9 @@ export const fr: PresenceMessages = {
   unrecognised: 'Statut non reconnu « {value} »',
   unnamed: 'Personne inconnue',
   stale: 'peut-être pas à jour',
+  filterLabel: 'Filtrer par nom',
+  peopleCount: '{count} personnes',
+  noMatch: 'Personne ne correspond.',
+  loading: 'Chargement des membres…',
   separator: ', ',
 };

@@ -35,5 +35,9 @@ export const he: PresenceMessages = {
   unrecognised: 'מצב לא מזוהה "{value}"',
   unnamed: 'אדם לא ידוע',
   stale: 'ייתכן שאינו מעודכן',
+  filterLabel: 'סינון לפי שם',
+  peopleCount: '{count} אנשים',
+  noMatch: 'אין התאמות.',
+  loading: 'טוען חברים…',
   separator: ', ',
 };

@@ -1,0 +1,417 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { onDefaultClient, presenceClientContext } from '../../client/context.js';
+import type { PresenceClient } from '../../client/presence-client.js';
+import type { Profile } from '../../client/types.js';
+import { badgeFor } from '../../presence/status.js';
+import type { BadgeStatus, Presence } from '../../presence/types.js';
+import type { Availability } from '../../presence/values.js';
+import { dispatch } from '../events.js';
+import { LocaleController } from '../shared/locale-controller.js';
+import { styles } from './team-presence-list.styles.js';
+
+/** Details of `presence-select` and `presence-available`. */
+export interface MemberEventDetail {
+  userId: string;
+  displayName: string | null;
+  availability: Availability;
+  activity: string;
+  /** For `presence-available`: what they were before. */
+  previousAvailability?: Availability;
+}
+
+interface Member { id: string; profile: Profile; presence?: Presence; sortName: string }
+type Item = { kind: 'header'; group: BadgeStatus; count: number } | { kind: 'row'; member: Member; index: number };
+
+const GROUP_ORDER: BadgeStatus[] = ['available', 'busy', 'do-not-disturb', 'away', 'out-of-office', 'offline', 'unknown'];
+const AVAILABILITY_RANK: Record<Availability, number> = {
+  Available: 0, AvailableIdle: 1, Busy: 2, BusyIdle: 3, DoNotDisturb: 4, BeRightBack: 5, Away: 6, Offline: 7, PresenceUnknown: 8,
+};
+const OVERSCAN = 6;
+
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase();
+}
+
+/**
+ * @summary A team's members, sorted and grouped by availability, updated live.
+ *
+ * @tag team-presence-list
+ *
+ * Members come from a team (`team-id`), a group (`group-id`) or a list (`user-ids`), paged in from the nearest
+ * `<presence-provider>`'s client. Only the rows in view are in the DOM, so 10,000 members scroll smoothly.
+ *
+ * @event {CustomEvent<MemberEventDetail>} presence-select - A member was chosen (click, Enter or Space).
+ * @event {CustomEvent<MemberEventDetail>} presence-available - A member has just become available: the moment to
+ *   invite them. Not fired for the first presence loaded.
+ * @event {CustomEvent<{ message: string }>} presence-error - The members could not be loaded.
+ *
+ * @csspart toolbar - The filter box and the count.
+ * @csspart filter - The filter box.
+ * @csspart list - The scrolling list.
+ * @csspart header - A group header ("Available · 12").
+ * @csspart row - A member's row.
+ *
+ * @cssproperty [--team-list-height=420px] - The list's height.
+ * @cssproperty [--team-list-row-height=48px] - The height of every row and header.
+ * @cssproperty [--team-list-border-color=#e0e0e0] - Borders.
+ * @cssproperty [--team-list-background=#ffffff] - The background.
+ * @cssproperty [--team-list-header-background=#f5f5f5] - Group headers' background.
+ * @cssproperty [--team-list-focus-color=#0f6cbd] - The active row's mark and the focus ring.
+ */
+export class TeamPresenceList extends LitElement {
+  static override styles = styles;
+
+  /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
+  @property({ attribute: 'team-id', reflect: true }) teamId: string | null = null;
+
+  /** A Microsoft 365 group id (needs GroupMember.Read.All). */
+  @property({ attribute: 'group-id', reflect: true }) groupId: string | null = null;
+
+  /** Object ids (or userPrincipalNames), separated by commas or spaces. */
+  @property({ attribute: 'user-ids' }) userIds: string | null = null;
+
+  /** Hides the filter box. */
+  @property({ type: Boolean, attribute: 'no-filter' }) noFilter = false;
+
+  /** The filter text. */
+  @property() filter = '';
+
+  @state() private members: Member[] = [];
+  @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  @state() private error = '';
+  @state() private activeId: string | null = null;
+  @state() private listScroll = 0;
+  @state() private viewport = 420;
+
+  private readonly locale = new LocaleController(this);
+  private provided: PresenceClient | undefined;
+  private fallback: PresenceClient | undefined;
+  private loadedFor: { client: PresenceClient; key: string } | undefined;
+  private unwatch: Array<() => void> = [];
+  private abort: AbortController | undefined;
+  private stopDefault: (() => void) | undefined;
+  private resort = false;
+  private frame = 0;
+  private rowHeight = 48;
+  private items: Item[] = [];
+  private resize: ResizeObserver | undefined;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: presenceClientContext,
+      subscribe: true,
+      callback: (client) => {
+        this.provided = client;
+        this.requestUpdate();
+      },
+    });
+  }
+
+  private get client(): PresenceClient | undefined {
+    return this.provided ?? this.fallback;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopDefault = onDefaultClient((client) => {
+      this.fallback = client;
+      this.requestUpdate();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopDefault?.();
+    this.stopWatching();
+    this.loadedFor = undefined;
+    this.resize?.disconnect();
+    cancelAnimationFrame(this.frame);
+  }
+
+  protected override firstUpdated(): void {
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    if (scroller && typeof ResizeObserver !== 'undefined') {
+      this.resize = new ResizeObserver(() => {
+        this.viewport = scroller.clientHeight || this.viewport;
+        this.rowHeight = parseFloat(getComputedStyle(this).getPropertyValue('--_row')) || 48;
+      });
+      this.resize.observe(scroller);
+    }
+  }
+
+  protected override willUpdate(_changed: PropertyValues<this>): void {
+    const client = this.isConnected ? this.client : undefined;
+    const key = `${this.teamId ?? ''}|${this.groupId ?? ''}|${this.userIds ?? ''}`;
+    if (client && (this.loadedFor?.client !== client || this.loadedFor.key !== key)) {
+      this.loadedFor = { client, key };
+      void this.load(client);
+    }
+    if (this.resort) {
+      this.resort = false;
+      this.sortMembers();
+    }
+    this.items = this.buildItems();
+  }
+
+  private stopWatching(): void {
+    this.abort?.abort();
+    for (const stop of this.unwatch) stop();
+    this.unwatch = [];
+  }
+
+  private async load(client: PresenceClient): Promise<void> {
+    this.stopWatching();
+    this.members = [];
+    this.status = 'loading';
+    const abort = (this.abort = new AbortController());
+    const add = (profiles: Profile[]) => {
+      if (abort.signal.aborted) return;
+      const known = new Set(this.members.map((m) => m.id));
+      for (const profile of profiles) {
+        if (known.has(profile.id)) continue;
+        known.add(profile.id);
+        const member: Member = { id: profile.id, profile, sortName: fold(profile.displayName ?? '') };
+        this.members.push(member);
+        this.watchMember(client, member);
+      }
+      this.scheduleResort();
+    };
+    try {
+      if (this.teamId) await client.members('team', this.teamId, add, abort.signal);
+      else if (this.groupId) await client.members('group', this.groupId, add, abort.signal);
+      else if (this.userIds) add(this.userIds.split(/[\s,;]+/).filter(Boolean).map((id) => ({ id, displayName: null })));
+      if (!abort.signal.aborted) this.status = 'ready';
+    } catch (error) {
+      if (abort.signal.aborted) return;
+      this.status = 'error';
+      this.error = (error as Error).message;
+      dispatch(this, 'presence-error', { message: this.error });
+    }
+  }
+
+  private watchMember(client: PresenceClient, member: Member): void {
+    let first = true;
+    this.unwatch.push(
+      client.watch(
+        member.id,
+        (snapshot) => {
+          if (snapshot.profile?.displayName && !member.profile.displayName) {
+            member.profile = snapshot.profile;
+            member.sortName = fold(snapshot.profile.displayName);
+          }
+          const next = snapshot.presence;
+          if (!next || next === member.presence) return;
+          const previous = member.presence;
+          member.presence = next;
+          if (!first && previous && previous.availability !== 'Available' && next.availability === 'Available') {
+            dispatch<MemberEventDetail>(this, 'presence-available', this.detail(member, previous.availability));
+          }
+          first = false;
+          this.scheduleResort();
+        },
+        { profile: !member.profile.displayName, photo: false },
+      ),
+    );
+  }
+
+  /** Re-sorting waits for the next frame, so a burst of updates costs one sort. */
+  private scheduleResort(): void {
+    this.resort = true;
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.requestUpdate();
+    });
+  }
+
+  private sortMembers(): void {
+    this.members.sort((a, b) => {
+      const ra = AVAILABILITY_RANK[a.presence?.availability ?? 'PresenceUnknown'];
+      const rb = AVAILABILITY_RANK[b.presence?.availability ?? 'PresenceUnknown'];
+      return ra - rb || a.sortName.localeCompare(b.sortName) || a.id.localeCompare(b.id);
+    });
+  }
+
+  private groupOf(member: Member): BadgeStatus {
+    return member.presence ? badgeFor(member.presence).status : 'unknown';
+  }
+
+  private buildItems(): Item[] {
+    const filter = fold(this.filter.trim());
+    const visible = filter ? this.members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter)) : this.members;
+    const groups = new Map<BadgeStatus, Member[]>();
+    for (const member of visible) {
+      const group = this.groupOf(member);
+      let list = groups.get(group);
+      if (!list) groups.set(group, (list = []));
+      list.push(member);
+    }
+    const items: Item[] = [];
+    let index = 0;
+    for (const group of GROUP_ORDER) {
+      const list = groups.get(group);
+      if (!list?.length) continue;
+      items.push({ kind: 'header', group, count: list.length });
+      for (const member of list) items.push({ kind: 'row', member, index: index++ });
+    }
+    return items;
+  }
+
+  private rows(): Array<Extract<Item, { kind: 'row' }>> {
+    return this.items.filter((i): i is Extract<Item, { kind: 'row' }> => i.kind === 'row');
+  }
+
+  private detail(member: Member, previous?: Availability): MemberEventDetail {
+    const detail: MemberEventDetail = {
+      userId: member.id,
+      displayName: member.profile.displayName,
+      availability: member.presence?.availability ?? 'PresenceUnknown',
+      activity: member.presence?.activity ?? 'PresenceUnknown',
+    };
+    if (previous) detail.previousAvailability = previous;
+    return detail;
+  }
+
+  private select(member: Member): void {
+    this.activeId = member.id;
+    dispatch<MemberEventDetail>(this, 'presence-select', this.detail(member));
+  }
+
+  private move(to: number): void {
+    const rows = this.rows();
+    if (!rows.length) return;
+    const row = rows[Math.max(0, Math.min(rows.length - 1, to))]!;
+    this.activeId = row.member.id;
+    this.revealMember(row.member.id);
+  }
+
+  private revealMember(id: string): void {
+    const at = this.items.findIndex((i) => i.kind === 'row' && i.member.id === id);
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    if (at < 0 || !scroller) return;
+    const top = at * this.rowHeight;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + this.rowHeight > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + this.rowHeight - scroller.clientHeight;
+    this.listScroll = scroller.scrollTop;
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const rows = this.rows();
+    const current = rows.findIndex((r) => r.member.id === this.activeId);
+    const page = Math.max(1, Math.floor(this.viewport / this.rowHeight) - 1);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => this.move(current + 1),
+      ArrowUp: () => this.move(current < 0 ? 0 : current - 1),
+      Home: () => this.move(0),
+      End: () => this.move(rows.length - 1),
+      PageDown: () => this.move(current + page),
+      PageUp: () => this.move(current - page),
+      Enter: () => current >= 0 && this.select(rows[current]!.member),
+      ' ': () => current >= 0 && this.select(rows[current]!.member),
+    };
+    const action = keys[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  }
+
+  private onScroll(event: Event): void {
+    this.listScroll = (event.target as HTMLElement).scrollTop;
+  }
+
+  private onFilter(event: Event): void {
+    this.filter = (event.target as HTMLInputElement).value;
+  }
+
+  private onFilterKey(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowDown') return;
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('.scroller')?.focus();
+    if (!this.activeId) this.move(0);
+  }
+
+  protected override render() {
+    const m = this.locale.messages;
+    const groupLabel: Record<BadgeStatus, string> = {
+      available: m.availability.Available,
+      busy: m.availability.Busy,
+      'do-not-disturb': m.availability.DoNotDisturb,
+      away: m.availability.Away,
+      'out-of-office': m.outOfOffice,
+      offline: m.availability.Offline,
+      unknown: m.availability.PresenceUnknown,
+    };
+    const items = this.items;
+    const rowCount = items.filter((i) => i.kind === 'row').length;
+    const first = Math.max(0, Math.floor(this.listScroll / this.rowHeight) - OVERSCAN);
+    const last = Math.min(items.length, Math.ceil((this.listScroll + this.viewport) / this.rowHeight) + OVERSCAN);
+    const shown = items.slice(first, last).map((item, i) => ({ item, at: first + i }));
+    const activeRendered = shown.some(({ item }) => item.kind === 'row' && item.member.id === this.activeId);
+    const summary = items.filter((i): i is Extract<Item, { kind: 'header' }> => i.kind === 'header').map((h) => `${groupLabel[h.group]} ${h.count}`).join(m.separator);
+
+    return html`
+      ${this.noFilter
+        ? nothing
+        : html`<div part="toolbar" class="toolbar">
+            <input part="filter" type="search" .value=${this.filter} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
+              @input=${this.onFilter} @keydown=${this.onFilterKey} />
+            <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
+          </div>`}
+      <div
+        part="list"
+        class="scroller"
+        role="listbox"
+        tabindex="0"
+        aria-label=${summary || m.peopleCount.replace('{count}', '0')}
+        aria-activedescendant=${activeRendered && this.activeId ? `member-${this.activeId}` : nothing}
+        aria-busy=${this.status === 'loading' ? 'true' : 'false'}
+        @keydown=${this.onKey}
+        @scroll=${this.onScroll}
+        @focus=${() => !this.activeId && this.move(0)}
+      >
+        <div class="spacer" style=${styleMap({ height: `${items.length * this.rowHeight}px` })}>
+          ${repeat(
+            shown,
+            ({ item }) => (item.kind === 'row' ? item.member.id : `header-${item.group}`),
+            ({ item, at }) =>
+              item.kind === 'header'
+                ? html`<div part="header" class="item header" aria-hidden="true" style=${styleMap({ top: `${at * this.rowHeight}px` })}>
+                    ${groupLabel[item.group]} · ${item.count}
+                  </div>`
+                : html`<div
+                    part="row"
+                    class="item row ${item.member.id === this.activeId ? 'active' : ''}"
+                    id=${`member-${item.member.id}`}
+                    role="option"
+                    aria-selected=${item.member.id === this.activeId ? 'true' : 'false'}
+                    aria-setsize=${rowCount}
+                    aria-posinset=${item.index + 1}
+                    style=${styleMap({ top: `${at * this.rowHeight}px` })}
+                    @click=${() => this.select(item.member)}
+                  >
+                    <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
+                  </div>`,
+          )}
+        </div>
+        ${this.status === 'loading' && this.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
+        ${this.members.length > 0 && rowCount === 0 && this.filter ? html`<div class="empty">${m.noMatch}</div>` : nothing}
+        ${this.status === 'error' ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'team-presence-list': TeamPresenceList;
+  }
+  interface HTMLElementEventMap {
+    'presence-select': CustomEvent<MemberEventDetail>;
+    'presence-available': CustomEvent<MemberEventDetail>;
+  }
+}
