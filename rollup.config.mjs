@@ -3,8 +3,22 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
+/** The redirect-bridge page, next to its script: copy both to your site and register the page as the redirect URI. */
+function redirectPage() {
+  return {
+    name: 'redirect-page',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'redirect.html',
+        source: '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>Signing in…</title>\n  <script type="module" src="./redirect-bridge.js"></script>\n</head>\n<body>Signing in…</body>\n</html>\n',
+      });
+    },
+  };
+}
+
 export default {
-  input: { 'presence-elements': 'dist/define.js' },
+  input: { 'presence-elements': 'dist/define.js', 'redirect-bridge': 'dist/auth/redirect-bridge.js' },
   output: {
     dir: 'dist/cdn',
     format: 'es',
@@ -20,6 +34,7 @@ export default {
     sourcemap: true,
   },
   plugins: [
+    redirectPage(),
     nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
     terser({ ecma: 2021, module: true, format: { comments: false } }),
   ],

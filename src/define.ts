@@ -5,12 +5,14 @@
 import { PresenceAvatar } from './elements/presence-avatar/presence-avatar.js';
 import { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 import { PresenceProvider } from './elements/presence-provider/presence-provider.js';
+import { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 import { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
   ['presence-avatar', PresenceAvatar],
   ['presence-provider', PresenceProvider],
+  ['presence-sign-in', PresenceSignIn],
   ['team-presence-list', TeamPresenceList],
 ];
 

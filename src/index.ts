@@ -7,6 +7,7 @@
 export { PresenceAvatar } from './elements/presence-avatar/presence-avatar.js';
 export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
+export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 export type { MemberEventDetail } from './elements/team-presence-list/team-presence-list.js';
 export type { PresenceChangeDetail, PresenceChangeEvent, PresenceErrorDetail, PresenceErrorEvent } from './elements/events.js';

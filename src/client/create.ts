@@ -47,5 +47,5 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
   } else if (typeof options.transport === 'object') {
     transport = options.transport;
   }
-  return new PresenceClient({ source, ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}) });
+  return new PresenceClient({ source, ...(options.auth ? { auth: options.auth } : {}), ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}) });
 }

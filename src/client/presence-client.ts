@@ -1,3 +1,4 @@
+import type { TokenProvider } from '../auth/token-provider.js';
 import { normalizePresence } from '../presence/normalize.js';
 import type { GraphPresence, Presence } from '../presence/types.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
@@ -24,6 +25,8 @@ interface Entry {
 
 export interface PresenceClientOptions {
   source: PresenceSource;
+  /** Where tokens come from, when the source needs them; `<presence-sign-in>` uses it to sign in and out. */
+  auth?: TokenProvider;
   transport?: PresenceTransport;
   /** A presence older than this is shown as stale. Default 5 minutes. */
   staleAfterMs?: number;
@@ -48,6 +51,7 @@ function chunks<T>(items: T[], size: number): T[][] {
  */
 export class PresenceClient {
   readonly source: PresenceSource;
+  readonly auth: TokenProvider | undefined;
   readonly transport: PresenceTransport | undefined;
   readonly staleAfterMs: number;
   private readonly keepMs: number;
@@ -69,6 +73,7 @@ export class PresenceClient {
 
   constructor(options: PresenceClientOptions) {
     this.source = options.source;
+    this.auth = options.auth;
     this.transport = options.transport;
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
     this.keepMs = options.keepMs ?? 60_000;

@@ -24,6 +24,10 @@ export interface PresenceMessages {
   noMatch: string;
   /** The team list while members load. */
   loading: string;
+  /** The sign-in button. */
+  signIn: string;
+  /** The sign-out button. */
+  signOut: string;
   /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
   separator: string;
 }

@@ -33,7 +33,7 @@ test('every target of the exports map exists, with its types', () => {
     for (const file of targets) assert.ok(existsSync(join(root, file)), `${entry} -> ${file} is missing`);
   }
   assert.equal(pkg.type, 'module');
-  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/cdn/*.js']);
+  assert.deepEqual(pkg.sideEffects, ['./dist/define.js', './dist/auth/redirect-bridge.js', './dist/cdn/*.js']);
 });
 
 test('only the define entry registers elements', () => {

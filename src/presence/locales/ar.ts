@@ -39,5 +39,7 @@ export const ar: PresenceMessages = {
   peopleCount: '{count} شخص',
   noMatch: 'لا يوجد تطابق.',
   loading: 'جارٍ تحميل الأعضاء…',
+  signIn: 'تسجيل الدخول',
+  signOut: 'تسجيل الخروج',
   separator: '، ',
 };

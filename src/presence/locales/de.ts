@@ -39,5 +39,7 @@ export const de: PresenceMessages = {
   peopleCount: '{count} Personen',
   noMatch: 'Niemand passt.',
   loading: 'Mitglieder werden geladen…',
+  signIn: 'Anmelden',
+  signOut: 'Abmelden',
   separator: ', ',
 };

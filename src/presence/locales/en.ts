@@ -39,5 +39,7 @@ export const en: PresenceMessages = {
   peopleCount: '{count} people',
   noMatch: 'No one matches.',
   loading: 'Loading members…',
+  signIn: 'Sign in',
+  signOut: 'Sign out',
   separator: ', ',
 };

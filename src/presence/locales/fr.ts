@@ -39,5 +39,7 @@ export const fr: PresenceMessages = {
   peopleCount: '{count} personnes',
   noMatch: 'Personne ne correspond.',
   loading: 'Chargement des membres…',
+  signIn: 'Se connecter',
+  signOut: 'Se déconnecter',
   separator: ', ',
 };

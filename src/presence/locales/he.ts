@@ -39,5 +39,7 @@ export const he: PresenceMessages = {
   peopleCount: '{count} אנשים',
   noMatch: 'אין התאמות.',
   loading: 'טוען חברים…',
+  signIn: 'כניסה',
+  signOut: 'יציאה',
   separator: ', ',
 };

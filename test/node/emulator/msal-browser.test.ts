@@ -1,7 +1,7 @@
 // Proof that the real @azure/msal-browser v5 signs in against the Entra ID emulator in Chromium: by popup and by
-// redirect, through the v5 redirect-bridge page, then gets tokens silently.
+// redirect, through the redirect-bridge page this package ships, then gets tokens silently.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { decodeJwt } from '../../../emulator/shared/jwt.js';
 import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
 // @ts-expect-error: plain ES module scripts without declarations
 import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { root } from '../support.js';
+import { requireBuild, root } from '../support.js';
 
 const executablePath: string | undefined = findChromium();
 let cloud: Emulators;
@@ -29,15 +29,17 @@ before(async () => {
   if (!executablePath) return;
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'msal-proof', userCount: 60, teamSizes: [5, 50] } });
   site = mkdtempSync(join(tmpdir(), 'msal-site-'));
+  // The redirect-bridge page is the one the package ships (dist/cdn/redirect.html and its script).
+  requireBuild('dist/cdn/redirect.html');
+  cpSync(join(root, 'dist/cdn'), site, { recursive: true });
   await build({
-    entryPoints: { app: join(root, 'test/node/fixtures/msal/app.ts'), bridge: join(root, 'test/node/fixtures/msal/bridge.ts') },
+    entryPoints: { app: join(root, 'test/node/fixtures/msal/app.ts') },
     bundle: true,
     format: 'esm',
     outdir: site,
     logLevel: 'error',
   });
   writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>');
-  writeFileSync(join(site, 'redirect.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/bridge.js"></script></head><body>Signing in…</body></html>');
   server = createStaticServer(site);
   origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
   // The emulator's HTTPS certificate is made at start; this browser is told to accept it.

@@ -1,0 +1,157 @@
+import { ContextConsumer } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
+import { onDefaultClient, presenceClientContext } from '../../client/context.js';
+import type { PresenceClient } from '../../client/presence-client.js';
+import type { MsalTokenProvider } from '../../auth/msal.js';
+import { dispatch } from '../events.js';
+import { LocaleController } from '../shared/locale-controller.js';
+
+interface Account { username: string; name?: string | undefined }
+type SignInCapable = Pick<MsalTokenProvider, 'signIn' | 'signOut' | 'account'>;
+
+function signInCapable(auth: unknown): auth is SignInCapable {
+  const a = auth as Partial<SignInCapable> | undefined;
+  return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function';
+}
+
+/**
+ * @summary Signed out: a sign-in button. Signed in: the user's own live avatar and a sign-out button.
+ *
+ * @tag presence-sign-in
+ *
+ * Uses the sign-in of its client's token provider (`msalTokenProvider`); with a demo client it shows the demo user.
+ *
+ * @event {CustomEvent<{ username: string }>} presence-signed-in - The user signed in.
+ * @event {CustomEvent<Record<string, never>>} presence-signed-out - The user signed out.
+ * @event {CustomEvent<{ message: string }>} presence-error - Sign-in or sign-out failed.
+ *
+ * @csspart button - The sign-in or sign-out button.
+ * @csspart avatar - The signed-in user's avatar.
+ */
+export class PresenceSignIn extends LitElement {
+  static override styles = css`
+    :host {
+      display: inline-flex;
+      align-items: center;
+      gap: 12px;
+      font-family: var(--presence-font-family, 'Segoe UI', system-ui, -apple-system, sans-serif);
+    }
+    button {
+      font: inherit;
+      font-size: 14px;
+      font-weight: 600;
+      padding: 5px 12px;
+      border-radius: 4px;
+      border: 1px solid light-dark(#d1d1d1, #666666);
+      background: light-dark(#ffffff, #292929);
+      color: light-dark(#242424, #ffffff);
+      cursor: pointer;
+    }
+    button.primary {
+      background: var(--presence-sign-in-color, #0f6cbd);
+      border-color: transparent;
+      color: #ffffff;
+    }
+    button:focus-visible {
+      outline: 2px solid light-dark(#0f6cbd, #479ef5);
+      outline-offset: 2px;
+    }
+  `;
+
+  @state() private account: Account | null = null;
+  @state() private busy = false;
+
+  private readonly locale = new LocaleController(this);
+  private provided: PresenceClient | undefined;
+  private fallback: PresenceClient | undefined;
+  private stopDefault: (() => void) | undefined;
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: presenceClientContext,
+      subscribe: true,
+      callback: (client) => {
+        this.provided = client;
+        void this.refresh();
+      },
+    });
+  }
+
+  private get client(): PresenceClient | undefined {
+    return this.provided ?? this.fallback;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopDefault = onDefaultClient((client) => {
+      this.fallback = client;
+      void this.refresh();
+    });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopDefault?.();
+  }
+
+  private async refresh(): Promise<void> {
+    const auth = this.client?.auth;
+    if (signInCapable(auth)) {
+      const account = await auth.account().catch(() => null);
+      this.account = account ? { username: account.username, name: account.name } : null;
+    } else {
+      // A client without interactive sign-in (demo, or a token of the app's own) is always "signed in".
+      this.account = this.client ? { username: 'me' } : null;
+    }
+  }
+
+  private async signIn(): Promise<void> {
+    const auth = this.client?.auth;
+    if (!signInCapable(auth)) return;
+    this.busy = true;
+    try {
+      const account = await auth.signIn();
+      if (account) {
+        this.account = { username: account.username, name: account.name };
+        dispatch(this, 'presence-signed-in', { username: account.username });
+      }
+    } catch (error) {
+      dispatch(this, 'presence-error', { message: (error as Error).message });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async signOut(): Promise<void> {
+    const auth = this.client?.auth;
+    if (!signInCapable(auth)) return;
+    this.busy = true;
+    try {
+      await auth.signOut();
+      this.account = null;
+      dispatch(this, 'presence-signed-out', {});
+    } catch (error) {
+      dispatch(this, 'presence-error', { message: (error as Error).message });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  protected override render() {
+    const m = this.locale.messages;
+    const canSignIn = signInCapable(this.client?.auth);
+    if (!this.account) {
+      return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>${m.signIn}</button>`;
+    }
+    return html`<presence-avatar part="avatar" user-id="me" show-name show-status></presence-avatar>
+      ${canSignIn ? html`<button part="button" ?disabled=${this.busy} @click=${this.signOut}>${m.signOut}</button>` : nothing}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'presence-sign-in': PresenceSignIn;
+  }
+}
