@@ -36,6 +36,16 @@ export interface MsalTokenProvider extends TokenProvider {
 
 const BASE_SCOPES = ['User.Read', 'Presence.Read.All', 'User.ReadBasic.All'];
 
+/** Microsoft's own sign-in hosts, which MSAL discovers by itself. */
+const MICROSOFT_HOSTS = /(^|\.)(login\.microsoftonline\.(com|us)|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn|login\.windows\.net|login\.microsoft\.com|sts\.windows\.net)$/i;
+
+/** Another authority (a national cloud, the local emulator) is trusted by its host, without instance discovery. */
+function knownAuthoritiesFor(authority: string | undefined): string[] {
+  if (!authority) return [];
+  const host = new URL(authority).host;
+  return MICROSOFT_HOSTS.test(new URL(authority).hostname) ? [] : [host];
+}
+
 /**
  * Tokens from MSAL Browser v5, loaded with `import()` only when first needed. Silent first; then a popup or a
  * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
@@ -54,7 +64,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
             clientId: options.clientId!,
             authority: options.authority ?? 'https://login.microsoftonline.com/organizations',
             redirectUri: options.redirectUri ?? `${location.origin}/redirect.html`,
-            ...(options.knownAuthorities ? { knownAuthorities: options.knownAuthorities } : {}),
+            knownAuthorities: options.knownAuthorities ?? knownAuthoritiesFor(options.authority),
           },
           cache: { cacheLocation: 'localStorage' as const },
         };
@@ -83,10 +93,9 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       const { app, msal } = await load();
       signal?.throwIfAborted();
       const account = currentAccount(app);
-      if (!account) {
-        if (options.interaction === 'none') throw new SignInRequiredError();
-        return interactive(app, [...new Set([...BASE_SCOPES, ...scopes])]);
-      }
+      // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
+      // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
+      if (!account) throw new SignInRequiredError();
       try {
         return (await app.acquireTokenSilent({ scopes, account })).accessToken;
       } catch (error) {

@@ -59,6 +59,8 @@ export class PresenceClient {
   /** Keys (UPN, `me`) resolved to ids. */
   private readonly aliases = new Map<string, string>();
   private readonly pendingAliases = new Map<string, Set<(id: string | undefined, profile?: Profile) => void>>();
+  /** Keys whose lookup failed (for example before sign-in), retried by `reload()`. */
+  private readonly failedAliases = new Map<string, Set<(id: string | undefined, profile?: Profile) => void>>();
   private pendingPresence = new Set<string>();
   private pendingProfiles = new Set<string>();
   private pendingPhotos = new Set<string>();
@@ -179,6 +181,22 @@ export class PresenceClient {
   async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
     if (!this.source.members) throw new Error('This client\'s source cannot list team or group members.');
     await this.source.members(kind, id, onPage, signal);
+  }
+
+  /**
+   * Asks again for everything watched that is missing or failed: presence, names, photos, and people whose
+   * userPrincipalName could not be resolved. Call it after signing in.
+   */
+  reload(): void {
+    for (const entry of this.entries.values()) {
+      if (entry.watchers === 0) continue;
+      this.queue(this.pendingPresence, entry.id);
+      if (entry.wantsProfile && !entry.profile) this.queue(this.pendingProfiles, entry.id);
+      if (entry.wantsPhoto && entry.photo === undefined) this.queue(this.pendingPhotos, entry.id);
+    }
+    const failed = [...this.failedAliases];
+    this.failedAliases.clear();
+    for (const [key, callbacks] of failed) for (const callback of callbacks) this.resolve(key, callback);
   }
 
   /** Re-fetches the presence of every watched person (after a reconnection, or when the page comes back). */
@@ -371,7 +389,10 @@ export class PresenceClient {
     try {
       found = this.source.profiles ? await this.source.profiles(keys, this.abort.signal) : [];
     } catch (error) {
-      if (!this.abort.signal.aborted) this.fail('profile', error);
+      if (this.abort.signal.aborted) return;
+      this.fail('profile', error);
+      for (const [key, callbacks] of waiting) this.failedAliases.set(key, callbacks);
+      return;
     }
     for (const [key, callbacks] of waiting) {
       const profile = found.find((p) => p.key.toLowerCase() === key);

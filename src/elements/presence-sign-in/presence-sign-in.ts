@@ -115,6 +115,8 @@ export class PresenceSignIn extends LitElement {
       const account = await auth.signIn();
       if (account) {
         this.account = { username: account.username, name: account.name };
+        // Everything that failed while signed out is asked for again.
+        this.client?.reload();
         dispatch(this, 'presence-signed-in', { username: account.username });
       }
     } catch (error) {

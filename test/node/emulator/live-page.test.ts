@@ -1,0 +1,89 @@
+// The whole library in a plain page, in Chromium, against the local cloud: <presence-provider> signs in with the
+// real MSAL (popup, through the shipped redirect bridge), seeds from the emulated Graph with the real Graph client,
+// polls for changes, and two tabs of the app share one poller.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+// @ts-expect-error: plain ES module scripts without declarations
+import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
+// @ts-expect-error: plain ES module scripts without declarations
+import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
+import { requireBuild, root } from '../support.js';
+
+const executablePath: string | undefined = findChromium();
+let cloud: Emulators;
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+before(async () => {
+  if (!executablePath) return;
+  requireBuild('dist/cdn/presence-elements.js');
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'live-page', userCount: 200, teamSizes: [5, 50] } });
+  server = createStaticServer(root);
+  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
+  browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await cloud?.stop();
+});
+
+const status = (page: Page) =>
+  page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null);
+
+test('sign in, seed, poll, and one poller for two tabs', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+  const me = cloud.tenant.users[0]!;
+  const watched = cloud.tenant.users[7]!;
+  cloud.tenant.setPresence(watched.id, { availability: 'Available', activity: 'Available' });
+  const query = new URLSearchParams({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched: watched.id });
+  const url = `${origin}/test/node/fixtures/live.html?${query}`;
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  const errors: string[] = [];
+  first.on('pageerror', (e) => errors.push(e.message));
+  if (process.env.DEBUG_LIVE) first.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+  await first.goto(url);
+
+  // Signed out: a sign-in button. The click opens the Entra ID popup, which signs in and closes.
+  const popup = first.waitForEvent('popup');
+  await first.locator('presence-sign-in button').click();
+  await (await popup).waitForEvent('close', { timeout: 15_000 });
+  await first.waitForFunction(
+    (name) => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent === name,
+    me.displayName,
+    { timeout: 10_000 },
+  );
+
+  // Seeded from Graph, then kept current by polling.
+  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'available', null, { timeout: 10_000 });
+  cloud.tenant.setPresence(watched.id, { availability: 'Busy', activity: 'InACall' });
+  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'busy', null, { timeout: 5_000 });
+
+  // A second tab of the same app: already signed in; it listens to the first tab's poller.
+  const second = await context.newPage();
+  await second.goto(url);
+  await second.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph'), null, { timeout: 10_000 });
+  cloud.tenant.setPresence(watched.id, { availability: 'Away', activity: 'BeRightBack' });
+  await Promise.all(
+    [first, second].map((page) =>
+      page.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'away', null, { timeout: 5_000 }),
+    ),
+  );
+  const pollers = await Promise.all(
+    [first, second].map((page) => page.evaluate(() => {
+      const transport = (document.querySelector('presence-provider') as unknown as { current: { transport: { leader: boolean; polls: number } } }).current.transport;
+      return { leader: transport.leader, polls: transport.polls };
+    })),
+  );
+  assert.deepEqual(pollers.map((p) => p.leader).sort(), [false, true], 'exactly one tab polls');
+  assert.equal(pollers.find((p) => !p.leader)!.polls, 0, 'the other tab never polled');
+  assert.equal(await status(second), 'away');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
