@@ -102,8 +102,7 @@ export class PresenceClient {
         listener({ key: trimmed, stale: false, error: `No user ${trimmed} was found.` });
         return;
       }
-      entry = this.retain(id, options);
-      if (profile && !entry.profile) entry.profile = profile;
+      entry = this.retain(id, options, profile);
       entry.listeners.add(notify);
       notify();
     };
@@ -220,7 +219,7 @@ export class PresenceClient {
     this.transport.start(sink);
   }
 
-  private retain(id: string, options: WatchOptions): Entry {
+  private retain(id: string, options: WatchOptions, profile?: Profile): Entry {
     let entry = this.entries.get(id);
     const timer = this.forgetTimers.get(id);
     if (timer) {
@@ -232,6 +231,8 @@ export class PresenceClient {
       this.entries.set(id, entry);
     }
     entry.watchers++;
+    // A profile that came with resolving a userPrincipalName (or `me`) saves asking for it again.
+    if (profile && !entry.profile) entry.profile = { id: profile.id, displayName: profile.displayName, userPrincipalName: profile.userPrincipalName ?? null, mail: profile.mail ?? null };
     if (!entry.presence) this.queue(this.pendingPresence, id);
     if (options.profile !== false && !entry.wantsProfile) {
       entry.wantsProfile = true;

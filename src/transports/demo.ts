@@ -26,6 +26,7 @@ export function demoUserId(n: number): string {
 }
 
 function nameFor(id: string): string {
+  if (id === DEMO_ME) return 'Adele Vance';
   const h = hash(id);
   return `${GIVEN[h % GIVEN.length]} ${FAMILY[(h >>> 8) % FAMILY.length]}`;
 }

@@ -192,7 +192,7 @@ export class PresenceAvatar extends LitElement {
     const presence = this.effectivePresence();
     const snapshot = this.person.snapshot;
     const displayName = this.displayName ?? snapshot?.profile?.displayName ?? null;
-    const stale = !this.normalized && !!snapshot?.stale && !!presence;
+    const stale = !this.normalized && this.person.stale;
     const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(this.userId || this.displayName);
     const initials = initialsOf(displayName, languageOf(this));

@@ -18,6 +18,7 @@ export class PersonController implements ReactiveController {
   private watching: { client: PresenceClient; key: string } | undefined;
   private stopDefault: (() => void) | undefined;
   private key: string | null = null;
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly host: Host,
@@ -57,7 +58,25 @@ export class PersonController implements ReactiveController {
     this.stop();
   }
 
+  /** True when the shown presence is older than the client allows, or its last refresh failed. */
+  get stale(): boolean {
+    const s = this.snapshot;
+    if (!s?.presence) return false;
+    return s.stale || (s.receivedAt !== undefined && !!this.client && Date.now() - s.receivedAt > this.client.staleAfterMs);
+  }
+
+  /** Re-renders the host when its presence turns stale, so the mark appears without another update. */
+  private scheduleStale(): void {
+    clearTimeout(this.staleTimer);
+    const receivedAt = this.snapshot?.receivedAt;
+    const client = this.client;
+    if (receivedAt === undefined || !client) return;
+    const due = receivedAt + client.staleAfterMs - Date.now() + 1;
+    if (due > 0 && due < 2 ** 31) this.staleTimer = setTimeout(() => this.host.requestUpdate(), due);
+  }
+
   private stop(): void {
+    clearTimeout(this.staleTimer);
     this.unwatch?.();
     this.unwatch = undefined;
     this.watching = undefined;
@@ -74,6 +93,7 @@ export class PersonController implements ReactiveController {
         this.key,
         (snapshot) => {
           this.snapshot = snapshot;
+          this.scheduleStale();
           this.host.requestUpdate();
         },
         this.options(),

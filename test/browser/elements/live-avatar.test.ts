@@ -95,6 +95,14 @@ describe('live avatars', () => {
     }
   });
 
+  it('marks a presence that is too old as possibly out of date', async () => {
+    setDefaultClient(new PresenceClient({ source: sourceWith('Busy', 'Old News'), staleAfterMs: 40 }));
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${id(6)}></presence-avatar>`);
+    await waitUntil(() => label(avatar) === 'Old News, Busy');
+    await waitUntil(() => label(avatar) === 'Old News, Busy, may be out of date', 'marked stale by itself');
+    expect(part(avatar, 'badge').classList.contains('stale')).to.equal(true);
+  });
+
   it('1,000 live avatars cost 2 presence requests', async () => {
     const source = sourceWith('Busy');
     setDefaultClient(new PresenceClient({ source }));

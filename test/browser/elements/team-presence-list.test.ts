@@ -97,6 +97,21 @@ describe('<team-presence-list>', () => {
     expect(el.shadowRoot!.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).to.equal(`member-${id(3)}`);
   });
 
+  it('keeps the scroll position when members re-order', async () => {
+    const { el, client } = await inProvider(600);
+    await waitUntil(() => el.shadowRoot!.querySelector('.summary')?.textContent === '600 people');
+    const scroller = el.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = 2400;
+    scroller.dispatchEvent(new Event('scroll'));
+    await el.updateComplete;
+    client.applyPresences(Array.from({ length: 50 }, (_, n) => ({ id: id(n * 6 + 2), availability: 'Available', activity: 'Available', sequenceNumber: '0009' })));
+    await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+    await el.updateComplete;
+    expect(scroller.scrollTop).to.equal(2400);
+    expect(rows(el).length).to.be.greaterThan(5);
+    expect(Number(rows(el)[0]!.getAttribute('aria-posinset'))).to.be.greaterThan(30);
+  });
+
   it('shows an error when members cannot be loaded', async () => {
     const client = new PresenceClient({ source: { presences: async () => [], members: async () => Promise.reject(new Error('Forbidden: TeamMember.Read.All needed')) } });
     const root = await fixture(html`<presence-provider .client=${client}><team-presence-list team-id="x"></team-presence-list></presence-provider>`);
