@@ -1,7 +1,6 @@
-import { ContextConsumer } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
-import { onDefaultClient, presenceClientContext } from '../../client/context.js';
+import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { MsalTokenProvider } from '../../auth/msal.js';
 import { dispatch } from '../events.js';
@@ -63,37 +62,11 @@ export class PresenceSignIn extends LitElement {
   @state() private busy = false;
 
   private readonly locale = new LocaleController(this);
-  private provided: PresenceClient | undefined;
-  private fallback: PresenceClient | undefined;
-  private stopDefault: (() => void) | undefined;
 
-  constructor() {
-    super();
-    new ContextConsumer(this, {
-      context: presenceClientContext,
-      subscribe: true,
-      callback: (client) => {
-        this.provided = client;
-        void this.refresh();
-      },
-    });
-  }
+  private readonly clients = new ClientController(this, () => void this.refresh());
 
   private get client(): PresenceClient | undefined {
-    return this.provided ?? this.fallback;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.stopDefault = onDefaultClient((client) => {
-      this.fallback = client;
-      void this.refresh();
-    });
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopDefault?.();
+    return this.clients.client;
   }
 
   private async refresh(): Promise<void> {

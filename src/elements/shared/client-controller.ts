@@ -7,16 +7,52 @@ import type { PersonSnapshot, WatchOptions } from '../../client/types.js';
 type Host = ReactiveControllerHost & HTMLElement;
 
 /**
+ * Finds an element's client: the nearest `<presence-provider>`'s, else the page's default. Calls `onChange` when
+ * it changes (a provider appears, the default is set).
+ */
+export class ClientController implements ReactiveController {
+  private provided: PresenceClient | undefined;
+  private fallback: PresenceClient | undefined;
+  private stopDefault: (() => void) | undefined;
+
+  constructor(host: Host, private readonly onChange: () => void) {
+    host.addController(this);
+    new ContextConsumer(host, {
+      context: presenceClientContext,
+      subscribe: true,
+      callback: (client) => {
+        this.provided = client;
+        this.onChange();
+      },
+    });
+  }
+
+  get client(): PresenceClient | undefined {
+    return this.provided ?? this.fallback;
+  }
+
+  hostConnected(): void {
+    this.stopDefault = onDefaultClient((client) => {
+      this.fallback = client;
+      this.onChange();
+    });
+  }
+
+  hostDisconnected(): void {
+    this.stopDefault?.();
+    this.stopDefault = undefined;
+  }
+}
+
+/**
  * Finds an element's client (the nearest `<presence-provider>`, else the page's default) and keeps one person
  * watched while the element is connected. The host re-renders on every change.
  */
 export class PersonController implements ReactiveController {
   snapshot: PersonSnapshot | undefined;
-  private provided: PresenceClient | undefined;
-  private fallback: PresenceClient | undefined;
+  private readonly clients: ClientController;
   private unwatch: (() => void) | undefined;
   private watching: { client: PresenceClient; key: string } | undefined;
-  private stopDefault: (() => void) | undefined;
   private key: string | null = null;
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -24,19 +60,12 @@ export class PersonController implements ReactiveController {
     private readonly host: Host,
     private readonly options: () => WatchOptions = () => ({}),
   ) {
+    this.clients = new ClientController(host, () => this.sync());
     host.addController(this);
-    new ContextConsumer(host, {
-      context: presenceClientContext,
-      subscribe: true,
-      callback: (client) => {
-        this.provided = client;
-        this.sync();
-      },
-    });
   }
 
   get client(): PresenceClient | undefined {
-    return this.provided ?? this.fallback;
+    return this.clients.client;
   }
 
   /** The person to watch (id, userPrincipalName or `me`), or null for none. */
@@ -46,15 +75,10 @@ export class PersonController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.stopDefault = onDefaultClient((client) => {
-      this.fallback = client;
-      this.sync();
-    });
+    this.sync();
   }
 
   hostDisconnected(): void {
-    this.stopDefault?.();
-    this.stopDefault = undefined;
     this.stop();
   }
 

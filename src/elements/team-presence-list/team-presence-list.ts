@@ -1,9 +1,8 @@
-import { ContextConsumer } from '@lit/context';
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { onDefaultClient, presenceClientContext } from '../../client/context.js';
+import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
 import { badgeFor } from '../../presence/status.js';
@@ -88,45 +87,23 @@ export class TeamPresenceList extends LitElement {
   @state() private viewport = 420;
 
   private readonly locale = new LocaleController(this);
-  private provided: PresenceClient | undefined;
-  private fallback: PresenceClient | undefined;
   private loadedFor: { client: PresenceClient; key: string } | undefined;
   private unwatch: Array<() => void> = [];
   private abort: AbortController | undefined;
-  private stopDefault: (() => void) | undefined;
   private resort = false;
   private frame = 0;
   private rowHeight = 48;
   private items: Item[] = [];
   private resize: ResizeObserver | undefined;
 
-  constructor() {
-    super();
-    new ContextConsumer(this, {
-      context: presenceClientContext,
-      subscribe: true,
-      callback: (client) => {
-        this.provided = client;
-        this.requestUpdate();
-      },
-    });
-  }
+  private readonly clients = new ClientController(this, () => this.requestUpdate());
 
   private get client(): PresenceClient | undefined {
-    return this.provided ?? this.fallback;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.stopDefault = onDefaultClient((client) => {
-      this.fallback = client;
-      this.requestUpdate();
-    });
+    return this.clients.client;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopDefault?.();
     this.stopWatching();
     this.loadedFor = undefined;
     this.resize?.disconnect();
