@@ -42,7 +42,7 @@ const rows = list.map((path) => {
 const entry = rows.find((r) => r.file === 'presence-elements.js');
 const entryStatic = new Set(entry ? entry.staticImports.map((s) => s.replace(/^\.\//, '')) : []);
 const eagerHeavy = rows.filter((r) => !r.entry && entryStatic.has(r.file) && LAZY.test(r.file)).map((r) => r.file);
-const total = rows.filter((r) => r.entry || entryStatic.has(r.file));
+const total = rows.filter((r) => r.file === 'presence-elements.js' || entryStatic.has(r.file));
 const summary = {
   files: rows.map(({ staticImports: _, ...r }) => r),
   eager: { bytes: total.reduce((s, r) => s + r.bytes, 0), gzip: total.reduce((s, r) => s + r.gzip, 0) },

@@ -4,7 +4,9 @@ import type { TokenProvider } from './token-provider.js';
 export interface MsalTokenProviderOptions {
   /** The app registration's client id. Not needed when `app` is given. */
   clientId?: string;
-  /** `https://login.microsoftonline.com/<tenant>`, a sovereign cloud, or the local emulator. */
+  /** The tenant id or domain, for `https://login.microsoftonline.com/<tenant>`; `organizations` by default. */
+  tenantId?: string;
+  /** The full authority (a national cloud, the local emulator); wins over `tenantId`. */
   authority?: string;
   /** The redirect-bridge page (same origin, no COOP header). Default `<origin>/redirect.html`. */
   redirectUri?: string;
@@ -62,7 +64,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
         const config = {
           auth: {
             clientId: options.clientId!,
-            authority: options.authority ?? 'https://login.microsoftonline.com/organizations',
+            authority: options.authority ?? `https://login.microsoftonline.com/${options.tenantId ?? 'organizations'}`,
             redirectUri: options.redirectUri ?? `${location.origin}/redirect.html`,
             knownAuthorities: options.knownAuthorities ?? knownAuthoritiesFor(options.authority),
           },
