@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual, type KeyObject } 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { applyCors, close, listen, makeRequest, Router, sendJson, type Request } from '../shared/http.js';
-import { signRs256, TokenError, verifyRs256, type JwtClaims } from '../shared/jwt.js';
+import { signRs256, TokenError, verifyRs256, type JwtClaims } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { makeCertificate, makeServerCertificate, type CertificateAndKey } from '../shared/tls.js';
 import type { Tenant, TenantUser } from '../tenant/tenant.js';

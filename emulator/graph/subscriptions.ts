@@ -9,7 +9,7 @@ import type { PresenceRecord, Tenant } from '../tenant/tenant.js';
 import type { Clock } from './clock.js';
 import { badRequest, forbidden, GraphError, notFound } from './errors.js';
 import type { GraphClaims, GraphContext, GraphResult } from './graph.js';
-import { encryptResource } from './notification-crypto.js';
+import { encryptResource } from '../../common/notification-crypto.js';
 
 export interface DeliveryOptions {
   /** How long Graph waits for a 2xx before it counts a delivery as failed. Default 3,000 ms. */

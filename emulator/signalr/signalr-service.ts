@@ -6,9 +6,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
-import { TokenError, verifyHs256 } from '../shared/jwt.js';
+import { TokenError, verifyHs256 } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
-import { connectionStringFor } from './connection-string.js';
+import { connectionStringFor } from '../../common/signalr-connection.js';
 
 const RS = '\u001e';
 

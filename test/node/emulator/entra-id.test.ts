@@ -4,7 +4,7 @@ import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { EntraIdEmulator } from '../../../emulator/entra/entra-id.js';
-import { decodeJwt, signRs256, verifyRs256 } from '../../../emulator/shared/jwt.js';
+import { decodeJwt, signRs256, verifyRs256 } from '../../../common/jwt.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
 
 const tenant = new Tenant({ seed: 'entra-tests', userCount: 50, teamSizes: [5] });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { GraphEmulator } from '../../../emulator/graph/graph.js';
-import { decryptResource, type EncryptedContent } from '../../../emulator/graph/notification-crypto.js';
-import { verifyRs256 } from '../../../emulator/shared/jwt.js';
+import { decryptResource, type EncryptedContent } from '../../../common/notification-crypto.js';
+import { verifyRs256 } from '../../../common/jwt.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { APP_ID, call, Receiver, signingPublicKey, startGraph, tenant, token } from './graph-support.js';
 

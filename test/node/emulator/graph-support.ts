@@ -3,7 +3,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphEmulator, type GraphEmulatorOptions } from '../../../emulator/graph/graph.js';
-import { signRs256, verifyRs256 } from '../../../emulator/shared/jwt.js';
+import { signRs256, verifyRs256 } from '../../../common/jwt.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
 
 export const tenant = new Tenant({ seed: 'graph-tests', userCount: 2_000, teamSizes: [5, 50, 650, 2_000] });

@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
-import { decodeJwt } from '../../../emulator/shared/jwt.js';
+import { decodeJwt } from '../../../common/jwt.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
 // @ts-expect-error: plain ES module scripts without declarations

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { clientAccessToken, parseConnectionString, serverToken } from '../../../emulator/signalr/connection-string.js';
+import { clientAccessToken, parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';

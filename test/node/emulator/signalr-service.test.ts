@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
 import WebSocket from 'ws';
-import { clientAccessToken, parseConnectionString, serverToken } from '../../../emulator/signalr/connection-string.js';
+import { clientAccessToken, parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
-import { signHs256 } from '../../../emulator/shared/jwt.js';
+import { signHs256 } from '../../../common/jwt.js';
 
 let service: SignalRServiceEmulator;
 let app: Server;

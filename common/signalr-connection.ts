@@ -1,5 +1,5 @@
-// Azure SignalR Service connection strings and the tokens made from them, as the service and its SDKs do it.
-import { signHs256 } from '../shared/jwt.js';
+// Azure SignalR Service connection strings and the tokens made from them, as the service and its SDKs do it (used by the relay and the emulator).
+import { signHs256 } from './jwt.js';
 
 export interface SignalRConnection {
   /** The endpoint with its port applied, without a trailing slash. */

@@ -1,4 +1,4 @@
-// JSON Web Tokens for the emulators: RS256 (Entra ID) and HS256 (Azure SignalR Service), with node:crypto only.
+// JSON Web Tokens for the Node parts (emulators and relay): RS256 (Entra ID) and HS256 (Azure SignalR Service), with node:crypto only.
 import { createHmac, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type JwtClaims = Record<string, unknown> & { exp?: number; nbf?: number; iat?: number; aud?: string | string[] };
