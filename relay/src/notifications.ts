@@ -1,0 +1,121 @@
+// Reads Graph change notifications as they arrive at the relay: checks clientState in constant time, verifies the
+// validation tokens, verifies each payload's signature before decrypting it, and drops stale and duplicate updates
+// by sequenceNumber. Whatever fails is refused with a reason, never half-applied.
+import { timingSafeEqual, type KeyObject } from 'node:crypto';
+import { decryptResource, type EncryptedContent } from '../../common/notification-crypto.js';
+import type { JwtClaims } from '../../common/jwt.js';
+
+export interface RelayPresence {
+  id: string;
+  availability: string;
+  activity: string;
+  statusMessage?: unknown;
+  outOfOfficeSettings?: unknown;
+  sequenceNumber?: string;
+}
+
+export interface NotificationChecks {
+  clientState: string;
+  /** The private key for an encryption certificate id (keys roll: more than one may be valid). */
+  privateKeyFor(certificateId: string): KeyObject | undefined;
+  /** Verifies one validation token (signature, audience = the relay's app id, issuer, lifetime). */
+  verifyValidationToken(token: string): Promise<JwtClaims>;
+}
+
+export interface ReadResult {
+  presences: RelayPresence[];
+  refused: Array<{ subscriptionId?: string; reason: string }>;
+  /** Ids with no resource data (subscriptions without encryption): the relay re-reads them from Graph. */
+  idsWithoutData: string[];
+}
+
+const GRAPH_CHANGE_TRACKING_APP = '0bf30f3b-4a52-48df-9a82-234910c4a086';
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  // Compared in constant time; lengths differing is not secret.
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The newest sequence number seen per id: anything not newer is a replay or arrived out of order. */
+export class SequenceFilter {
+  private readonly last = new Map<string, string>();
+
+  accept(presence: RelayPresence): boolean {
+    const seq = presence.sequenceNumber;
+    if (!seq) return true;
+    const previous = this.last.get(presence.id);
+    if (previous !== undefined && seq <= previous) return false;
+    this.last.set(presence.id, seq);
+    return true;
+  }
+}
+
+export async function readNotifications(body: unknown, checks: NotificationChecks, sequence: SequenceFilter): Promise<ReadResult> {
+  const result: ReadResult = { presences: [], refused: [], idsWithoutData: [] };
+  const payload = body as { value?: unknown; validationTokens?: unknown };
+  if (!payload || !Array.isArray(payload.value)) {
+    result.refused.push({ reason: 'not a change notification collection' });
+    return result;
+  }
+  const notifications = payload.value as Array<Record<string, any>>;
+  const rich = notifications.some((n) => n?.encryptedContent);
+  if (rich) {
+    const tokens = Array.isArray(payload.validationTokens) ? (payload.validationTokens as unknown[]) : [];
+    if (tokens.length === 0) {
+      result.refused.push({ reason: 'rich notifications without validationTokens' });
+      return result;
+    }
+    try {
+      for (const token of tokens) {
+        if (typeof token !== 'string') throw new Error('a validation token is not a string');
+        const claims = await checks.verifyValidationToken(token);
+        if (claims.azp !== GRAPH_CHANGE_TRACKING_APP && claims.appid !== GRAPH_CHANGE_TRACKING_APP) throw new Error('validation token not issued to Microsoft Graph change tracking');
+      }
+    } catch (error) {
+      result.refused.push({ reason: `validation token refused: ${(error as Error).message}` });
+      return result;
+    }
+  }
+  for (const n of notifications) {
+    const subscriptionId = typeof n?.subscriptionId === 'string' ? n.subscriptionId : undefined;
+    if (typeof n?.clientState !== 'string' || !sameSecret(n.clientState, checks.clientState)) {
+      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: 'clientState does not match' });
+      continue;
+    }
+    const content = n.encryptedContent as EncryptedContent | undefined;
+    if (!content) {
+      const id = n.resourceData?.id;
+      if (typeof id === 'string') result.idsWithoutData.push(id);
+      continue;
+    }
+    const key = checks.privateKeyFor(content.encryptionCertificateId);
+    if (!key) {
+      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: `unknown encryption certificate ${content.encryptionCertificateId}` });
+      continue;
+    }
+    let presence: RelayPresence;
+    try {
+      presence = decryptResource<RelayPresence>(content, key);
+    } catch (error) {
+      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: (error as Error).message });
+      continue;
+    }
+    if (typeof presence?.id !== 'string') {
+      result.refused.push({ reason: 'decrypted resource has no id' });
+      continue;
+    }
+    if (sequence.accept(presence)) {
+      result.presences.push({
+        id: presence.id,
+        availability: presence.availability,
+        activity: presence.activity,
+        statusMessage: presence.statusMessage ?? null,
+        outOfOfficeSettings: presence.outOfOfficeSettings ?? null,
+        ...(presence.sequenceNumber ? { sequenceNumber: presence.sequenceNumber } : {}),
+      });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,195 @@
+// The relay as a plain Node server: negotiate (an Entra user token in, a SignalR client token out), watch (which
+// ids a user wants), and the webhook Graph posts change notifications to, acknowledged at once and processed after.
+import type { KeyObject } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
+import { FanOut, Watchers } from './fanout.js';
+import { JwksVerifier } from './jwks.js';
+import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
+
+export interface RelayOptions {
+  host?: string;
+  port?: number;
+  /** The relay's app registration: user tokens must be for it (`api://<clientId>`), validation tokens too. */
+  clientId: string;
+  /** Accepted token issuers (`https://login.microsoftonline.com/<tenant>/v2.0`, `https://sts.windows.net/<tenant>/`). */
+  issuers: string[];
+  /** The tenant's keys, `…/discovery/v2.0/keys`. */
+  jwksUri: string;
+  /** Certificate authorities to trust when fetching the keys (the local emulator's certificate). */
+  tlsCa?: string;
+  signalrConnectionString: string;
+  hub?: string;
+  /** The secret Graph echoes in every notification. */
+  clientState: string;
+  /** Private keys of the notification encryption certificates, by certificate id. */
+  encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
+  /** Origins allowed to call negotiate and watch; default every origin. */
+  allowedOrigins?: string[];
+}
+
+export interface RelayStats { received: number; refused: number; delivered: number }
+
+async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export class Relay {
+  readonly watchers = new Watchers();
+  readonly fanout: FanOut;
+  readonly stats: RelayStats = { received: 0, refused: 0, delivered: 0 };
+  /** The last notifications refused, with why, for operators. */
+  readonly refusals: ReadResult['refused'] = [];
+  private readonly sequence = new SequenceFilter();
+  private readonly jwks: JwksVerifier;
+  private server: Server | undefined;
+  private baseUrl = '';
+  private pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: RelayOptions) {
+    this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
+    this.fanout = new FanOut(options.signalrConnectionString, options.hub ?? 'presence');
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    if (!this.server) return;
+    await new Promise<void>((resolve) => {
+      this.server!.close(() => resolve());
+      this.server!.closeAllConnections();
+    });
+  }
+
+  /** Waits for notifications acknowledged but still being processed. */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private cors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (origin && (!this.options.allowedOrigins || this.options.allowedOrigins.includes(origin))) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-requested-with, x-signalr-user-agent');
+      res.writeHead(204).end();
+      return true;
+    }
+    return false;
+  }
+
+  /** The signed-in user behind a request: an Entra token for this relay's API. */
+  private async user(req: IncomingMessage): Promise<string> {
+    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token) throw new Error('no bearer token');
+    const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers });
+    if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
+    return claims.oid;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const path = url.pathname.replace(/\/+$/, '');
+    try {
+      if (path === '/api/notifications' || path === '/api/lifecycle') return await this.notifications(req, res, url);
+      if (this.cors(req, res)) return;
+      if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
+      if (path === '/api/negotiate') {
+        let userId: string;
+        try {
+          userId = await this.user(req);
+        } catch (error) {
+          return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
+        }
+        const { endpoint, accessKey } = parseConnectionString(this.options.signalrConnectionString);
+        return json(res, 200, clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }));
+      }
+      if (path === '/api/watch') {
+        let userId: string;
+        try {
+          userId = await this.user(req);
+        } catch (error) {
+          return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
+        }
+        const parsed = JSON.parse((await body(req)) || '{}') as { ids?: unknown };
+        if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return json(res, 400, { error: 'ids must be an array of strings' });
+        const change = this.watchers.set(userId, parsed.ids as string[]);
+        return json(res, 200, { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length });
+      }
+      return json(res, 404, { error: `no route ${path}` });
+    } catch (error) {
+      if (!res.headersSent) json(res, 400, { error: (error as Error).message });
+    }
+  }
+
+  private async notifications(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const validationToken = url.searchParams.get('validationToken');
+    if (validationToken !== null) {
+      // The subscription handshake: the decoded token, as plain text, at once.
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(validationToken);
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(await body(req));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    // Acknowledged before any work: Graph wants an answer within 3 seconds.
+    res.writeHead(202).end();
+    if (url.pathname.startsWith('/api/lifecycle')) return;
+    const work = this.process(payload).finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+
+  private async process(payload: unknown): Promise<void> {
+    const result = await readNotifications(
+      payload,
+      {
+        clientState: this.options.clientState,
+        privateKeyFor: (id) => this.options.encryptionKeys.find((k) => k.id === id)?.privateKey,
+        verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers }),
+      },
+      this.sequence,
+    );
+    this.stats.received += result.presences.length;
+    this.stats.refused += result.refused.length;
+    this.refusals.push(...result.refused);
+    if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
+    if (result.presences.length) {
+      const before = this.fanout.counts.presences;
+      await this.fanout.publish(result.presences, this.watchers);
+      this.stats.delivered += this.fanout.counts.presences - before;
+    }
+  }
+}
