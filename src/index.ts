@@ -32,5 +32,7 @@ export { GraphCallError, withRetry } from './graph/retry.js';
 export { PollingTransport } from './transports/polling.js';
 export type { PollingOptions } from './transports/polling.js';
 export { DemoSource, DemoTransport } from './transports/demo.js';
+export { SignalRTransport, reconnectDelay } from './transports/signalr.js';
+export type { SignalRTransportOptions } from './transports/signalr.js';
 export type { ConnectionState, PresenceTransport, TransportSink } from './transports/transport.js';
 export * from './presence/index.js';

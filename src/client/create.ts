@@ -2,6 +2,7 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import { GraphSource } from '../graph/graph-source.js';
 import { DemoSource, DemoTransport } from '../transports/demo.js';
 import { PollingTransport } from '../transports/polling.js';
+import { SignalRTransport } from '../transports/signalr.js';
 import type { PresenceTransport } from '../transports/transport.js';
 import { PresenceClient } from './presence-client.js';
 import type { PresenceSource } from './types.js';
@@ -9,8 +10,15 @@ import type { PresenceSource } from './types.js';
 export interface CreatePresenceClientOptions {
   /** Where tokens come from: `msalTokenProvider(...)`, `bringYourOwnToken(...)`. Not needed for `demo`. */
   auth?: TokenProvider;
-  /** `polling` (default with auth), `demo` (a simulated tenant, no account), `none`, or a transport of your own. */
-  transport?: 'polling' | 'demo' | 'none' | PresenceTransport;
+  /**
+   * `polling` (default with auth), `signalr` (pushed by the relay, polling while it is unreachable), `demo` (a
+   * simulated tenant, no account), `none`, or a transport of your own.
+   */
+  transport?: 'polling' | 'signalr' | 'demo' | 'none' | PresenceTransport;
+  /** For `signalr`: the relay's API root (its `/negotiate` and `/watch`). */
+  relayUrl?: string;
+  /** For `signalr`: the relay API's scope, e.g. `api://<relay client id>/access_as_user`. */
+  relayScopes?: string[];
   /** Graph's root; default `https://graph.microsoft.com`. */
   graphBaseUrl?: string;
   /** Between polls. Default 30 s. */
@@ -35,13 +43,18 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
     else throw new Error('createPresenceClient needs `auth` (a token provider), a `source`, or `transport: "demo"`.');
   }
   let transport: PresenceTransport | undefined;
-  if (options.transport === undefined || options.transport === 'polling') {
-    const from = source;
-    transport = new PollingTransport({
+  const from = source;
+  const polling = () =>
+    new PollingTransport({
       fetch: (ids, signal) => from.presences(ids, signal),
       ...(options.pollingIntervalMs ? { intervalMs: options.pollingIntervalMs } : {}),
       shareAcrossTabs: options.shareAcrossTabs ?? 'default',
     });
+  if (options.transport === undefined || options.transport === 'polling') {
+    transport = polling();
+  } else if (options.transport === 'signalr') {
+    if (!options.relayUrl || !options.auth) throw new Error('The signalr transport needs `relayUrl` and `auth`.');
+    transport = new SignalRTransport({ relayUrl: options.relayUrl, auth: options.auth, relayScopes: options.relayScopes ?? [], fallback: polling });
   } else if (demo) {
     transport = new DemoTransport(options.demoRate ?? 1);
   } else if (typeof options.transport === 'object') {

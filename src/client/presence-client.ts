@@ -215,6 +215,7 @@ export class PresenceClient {
         for (const listener of this.stateListeners) listener(state, detail);
       },
       error: (error, ids) => this.fail('transport', error, ids),
+      resync: () => void this.refresh(),
     };
     this.transport.start(sink);
   }

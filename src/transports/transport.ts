@@ -11,6 +11,8 @@ export interface TransportSink {
   state(state: ConnectionState, detail?: string): void;
   /** Something went wrong for these ids (or all, when absent); the client shows it. */
   error(error: Error, ids?: string[]): void;
+  /** Updates may have been missed (after a reconnection): the client re-reads every watched presence. */
+  resync?(): void;
 }
 
 /**

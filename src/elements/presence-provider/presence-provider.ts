@@ -42,8 +42,14 @@ export class PresenceProvider extends LitElement {
   /** The redirect-bridge page; default `/redirect.html` on this origin. */
   @property({ attribute: 'redirect-uri' }) redirectUri: string | null = null;
 
-  /** `polling` (default) or `demo`. */
-  @property() transport: 'polling' | 'demo' = 'polling';
+  /** `polling` (default), `signalr` (pushed by the relay; needs `negotiate-url`) or `demo`. */
+  @property() transport: 'polling' | 'signalr' | 'demo' = 'polling';
+
+  /** For `signalr`: the relay's API root, where `/negotiate` and `/watch` are. */
+  @property({ attribute: 'negotiate-url' }) negotiateUrl: string | null = null;
+
+  /** For `signalr`: the relay API's scope, e.g. `api://<relay client id>/access_as_user`. */
+  @property({ attribute: 'relay-scope' }) relayScope: string | null = null;
 
   /** Seconds between polls. Default 30. */
   @property({ type: Number }) interval = 30;
@@ -55,7 +61,7 @@ export class PresenceProvider extends LitElement {
   private owned: PresenceClient | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = ['client', 'demo', 'clientId', 'tenant', 'authority', 'redirectUri', 'transport', 'interval', 'graphBaseUrl'] as const;
+    const keys = ['client', 'demo', 'clientId', 'tenant', 'authority', 'redirectUri', 'transport', 'interval', 'graphBaseUrl', 'negotiateUrl', 'relayScope'] as const;
     if (keys.some((k) => changed.has(k)) || !this.provider.value) this.makeClient();
   }
 
@@ -75,7 +81,14 @@ export class PresenceProvider extends LitElement {
             authority: this.authority ?? `https://login.microsoftonline.com/${this.tenant ?? 'organizations'}`,
             ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}),
           });
-          next = createPresenceClient({ auth, pollingIntervalMs: this.interval * 1000, ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}) });
+          next = createPresenceClient({
+            auth,
+            transport: this.transport === 'signalr' ? 'signalr' : 'polling',
+            pollingIntervalMs: this.interval * 1000,
+            ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}),
+            ...(this.negotiateUrl ? { relayUrl: this.negotiateUrl } : {}),
+            ...(this.relayScope ? { relayScopes: [this.relayScope] } : {}),
+          });
         }
       } catch (error) {
         dispatch(this, 'presence-error', { message: (error as Error).message });

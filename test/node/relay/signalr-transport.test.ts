@@ -1,0 +1,107 @@
+// The SignalR transport in Chromium: presence pushed from Graph through the relay and Azure SignalR Service to the
+// badge; after a dropped connection it reconnects and re-reads presence, so a change made meanwhile is not lost.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { makeCertificate } from '../../../emulator/shared/tls.js';
+import { Relay } from '../../../relay/src/relay.js';
+// @ts-expect-error: plain ES module scripts without declarations
+import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
+// @ts-expect-error: plain ES module scripts without declarations
+import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
+import { requireBuild, root } from '../support.js';
+
+const executablePath: string | undefined = findChromium();
+let cloud: Emulators;
+let relay: Relay;
+let server: Server;
+let origin: string;
+let browser: Browser;
+const CLIENT_STATE = 'shared-with-graph';
+
+before(async () => {
+  if (!executablePath) return;
+  requireBuild('dist/cdn/presence-elements.js');
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'signalr-transport', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
+  const certificate = await makeCertificate('relay-notification-encryption');
+  relay = new Relay({
+    clientId: DEMO_RELAY_CLIENT_ID,
+    issuers: [cloud.entra.issuer],
+    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
+    tlsCa: cloud.entra.tlsCertificate,
+    signalrConnectionString: cloud.signalr.connectionString,
+    clientState: CLIENT_STATE,
+    encryptionKeys: [{ id: 'cert-1', privateKey: certificate.privateKey }],
+  });
+  await relay.start();
+  // The subscription the relay keeps for the watched person.
+  const watched = cloud.tenant.users[9]!.id;
+  const token = cloud.entra.issueToken({ userId: cloud.tenant.users[1]!.id, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
+  const res = await fetch(`${cloud.graph.url}/v1.0/subscriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      changeType: 'updated',
+      resource: `/communications/presences/${watched}`,
+      notificationUrl: `${relay.url}/api/notifications`,
+      expirationDateTime: new Date(Date.now() + 50 * 60_000).toISOString(),
+      clientState: CLIENT_STATE,
+      includeResourceData: true,
+      encryptionCertificate: certificate.certBase64,
+      encryptionCertificateId: 'cert-1',
+    }),
+  });
+  assert.equal(res.status, 201);
+  server = createStaticServer(root);
+  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
+  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await relay?.stop();
+  await cloud?.stop();
+});
+
+test('pushed to the badge, and resynced after a dropped connection', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+  const badge = () => page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null);
+  const waitFor = (status: string) =>
+    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 8_000 });
+  await waitFor('available');
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 8_000 });
+  for (const start = Date.now(); relay.watchers.ids().length === 0 && Date.now() - start < 5000; ) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(relay.watchers.ids(), [watched], 'the page told the relay what it watches');
+
+  // Pushed: no poll is involved (the polling interval is 30 s).
+  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
+  await waitFor('busy');
+
+  // The connection drops; a change happens while the page is away; polling covers the gap and the reconnection
+  // re-reads every presence, so the change is on screen once connected again.
+  const reads = () => cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId').length;
+  const readsBefore = reads();
+  assert.equal(cloud.signalr.dropConnections({ userId: user }), 1);
+  cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'reconnecting', null, { timeout: 5_000 }).catch(() => undefined);
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 10_000 });
+  await waitFor('do-not-disturb');
+  assert.ok(reads() > readsBefore, 'presence was read again from Graph');
+  // And pushes flow again on the new connection.
+  cloud.tenant.setPresence(watched, { availability: 'Away', activity: 'BeRightBack' });
+  await waitFor('away');
+  assert.equal(await badge(), 'away');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
