@@ -1,12 +1,13 @@
 // The relay as a plain Node server: negotiate (an Entra user token in, a SignalR client token out), watch (which
 // ids a user wants), and the webhook Graph posts change notifications to, acknowledged at once and processed after.
-import type { KeyObject } from 'node:crypto';
+import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { FanOut, Watchers } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
+import type { SubscriptionKeeper } from './subscriptions.js';
 
 export interface RelayOptions {
   host?: string;
@@ -27,6 +28,16 @@ export interface RelayOptions {
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
   /** Origins allowed to call negotiate and watch; default every origin. */
   allowedOrigins?: string[];
+  /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
+  keeper?: SubscriptionKeeper;
+  /** How often subscriptions are checked for renewal. Default 60 s. */
+  renewalCheckMs?: number;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface RelayStats { received: number; refused: number; delivered: number }
@@ -59,6 +70,8 @@ export class Relay {
   private server: Server | undefined;
   private baseUrl = '';
   private pending = new Set<Promise<void>>();
+  private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly owners = new Set<string>();
 
   constructor(private readonly options: RelayOptions) {
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
@@ -70,6 +83,12 @@ export class Relay {
   }
 
   async start(): Promise<void> {
+    const keeper = this.options.keeper;
+    if (keeper) {
+      await keeper.load();
+      this.renewTimer = setInterval(() => void keeper.tick(), this.options.renewalCheckMs ?? 60_000);
+      this.renewTimer.unref();
+    }
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
@@ -77,6 +96,7 @@ export class Relay {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.renewTimer);
     await Promise.allSettled([...this.pending]);
     if (!this.server) return;
     await new Promise<void>((resolve) => {
@@ -107,12 +127,12 @@ export class Relay {
   }
 
   /** The signed-in user behind a request: an Entra token for this relay's API. */
-  private async user(req: IncomingMessage): Promise<string> {
+  private async user(req: IncomingMessage): Promise<{ userId: string; token: string }> {
     const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
     const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers });
     if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
-    return claims.oid;
+    return { userId: claims.oid, token };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -125,7 +145,7 @@ export class Relay {
       if (path === '/api/negotiate') {
         let userId: string;
         try {
-          userId = await this.user(req);
+          ({ userId } = await this.user(req));
         } catch (error) {
           return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
         }
@@ -134,14 +154,27 @@ export class Relay {
       }
       if (path === '/api/watch') {
         let userId: string;
+        let token: string;
         try {
-          userId = await this.user(req);
+          ({ userId, token } = await this.user(req));
         } catch (error) {
           return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
         }
         const parsed = JSON.parse((await body(req)) || '{}') as { ids?: unknown };
         if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return json(res, 400, { error: 'ids must be an array of strings' });
         const change = this.watchers.set(userId, parsed.ids as string[]);
+        const keeper = this.options.keeper;
+        if (keeper) {
+          // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
+          if (!this.owners.has(userId)) {
+            this.owners.add(userId);
+            await keeper.addOwner(userId, token).catch((error: Error) => {
+              this.owners.delete(userId);
+              keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
+            });
+          }
+          if (change.added.length || change.removed.length) void keeper.reconcile(this.watchers.ids());
+        }
         return json(res, 200, { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length });
       }
       return json(res, 404, { error: `no route ${path}` });
@@ -167,7 +200,21 @@ export class Relay {
     }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
     res.writeHead(202).end();
-    if (url.pathname.startsWith('/api/lifecycle')) return;
+    if (url.pathname.startsWith('/api/lifecycle')) {
+      const events = Array.isArray((payload as { value?: unknown })?.value) ? ((payload as { value: Array<Record<string, unknown>> }).value) : [];
+      for (const event of events) {
+        const state = typeof event.clientState === 'string' ? event.clientState : '';
+        if (!sameSecret(state, this.options.clientState)) {
+          this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
+          continue;
+        }
+        if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
+          const work = this.options.keeper.lifecycle({ subscriptionId: event.subscriptionId, lifecycleEvent: event.lifecycleEvent }).finally(() => this.pending.delete(work));
+          this.pending.add(work);
+        }
+      }
+      return;
+    }
     const work = this.process(payload).finally(() => this.pending.delete(work));
     this.pending.add(work);
   }

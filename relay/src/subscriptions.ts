@@ -1,0 +1,220 @@
+// Keeps Graph presence subscriptions covering every watched id. Graph takes only delegated tokens for presence
+// subscriptions and allows one per user per application, 650 ids each: so the watched ids are cut into shards of
+// 650 and each shard is owned by a different signed-in user, whose refresh token (from on-behalf-of) keeps it
+// authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
+// and deleted when nobody watches.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { RelayStore, RelayState, KeptSubscription } from './store.js';
+import type { DelegatedTokens, TokenBroker } from './tokens.js';
+
+export const SHARD = 650;
+
+export interface KeeperOptions {
+  graphBaseUrl: string;
+  broker: TokenBroker;
+  store: RelayStore;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string;
+  clientState: string;
+  certificate: { id: string; base64: string };
+  /** Milliseconds since the epoch; replaceable so tests can move time. */
+  now?: () => number;
+  /** How long each subscription (or renewal) lasts. Default 55 minutes (Graph allows 60). */
+  lifetimeMs?: number;
+  /** Renew when less than this remains. Default 15 minutes. */
+  renewBeforeMs?: number;
+}
+
+interface Reply { status: number; body: any }
+
+function graphCall(method: string, url: string, token: string, body?: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      { method, headers: { authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {}) }, timeout: 20_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = raw;
+          try {
+            parsed = raw ? JSON.parse(raw) : null;
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('Graph timed out')));
+    req.end(text);
+  });
+}
+
+export class SubscriptionKeeper {
+  private state: RelayState = { owners: {}, subscriptions: [] };
+  private readonly access = new Map<string, DelegatedTokens>();
+  private watched: string[] = [];
+  private running: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly lifetimeMs: number;
+  private readonly renewBeforeMs: number;
+  /** Ids no shard could cover (more shards than owners): polling covers them in the browser. */
+  uncovered: string[] = [];
+  readonly log: string[] = [];
+
+  constructor(private readonly options: KeeperOptions) {
+    this.now = options.now ?? Date.now;
+    this.lifetimeMs = options.lifetimeMs ?? 55 * 60_000;
+    this.renewBeforeMs = options.renewBeforeMs ?? 15 * 60_000;
+  }
+
+  /** Loads what a previous run kept: its subscriptions stay as they are. */
+  async load(): Promise<void> {
+    this.state = await this.options.store.load();
+  }
+
+  subscriptions(): KeptSubscription[] {
+    return structuredClone(this.state.subscriptions);
+  }
+
+  /** A signed-in user who can own a subscription: their token for the relay, exchanged on their behalf. */
+  async addOwner(userId: string, relayToken: string): Promise<void> {
+    const tokens = await this.options.broker.onBehalfOf(relayToken);
+    this.access.set(userId, tokens);
+    if (tokens.refreshToken) this.state.owners[userId] = { refreshToken: tokens.refreshToken };
+    await this.options.store.save(this.state);
+  }
+
+  /** Serialises every change, so Graph never sees two operations for one owner at once. */
+  private serial(work: () => Promise<void>): Promise<void> {
+    this.running = this.running.then(work, work);
+    return this.running;
+  }
+
+  /** The ids watched changed: make the subscriptions cover exactly them. */
+  reconcile(watched: string[]): Promise<void> {
+    this.watched = [...new Set(watched)].sort();
+    return this.serial(() => this.apply());
+  }
+
+  /** Renews what expires soon. Call it every minute or so. */
+  tick(): Promise<void> {
+    return this.serial(async () => {
+      for (const sub of this.state.subscriptions) {
+        if (sub.expiresAt - this.now() < this.renewBeforeMs) await this.renew(sub);
+      }
+      await this.options.store.save(this.state);
+    });
+  }
+
+  /** A lifecycle notification from Graph. */
+  lifecycle(event: { subscriptionId: string; lifecycleEvent: string }): Promise<void> {
+    return this.serial(async () => {
+      const sub = this.state.subscriptions.find((s) => s.id === event.subscriptionId);
+      if (!sub) return;
+      if (event.lifecycleEvent === 'reauthorizationRequired') await this.renew(sub, true);
+      if (event.lifecycleEvent === 'subscriptionRemoved') {
+        this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+        this.log.push(`removed by Graph: ${sub.id}`);
+        await this.apply();
+      }
+    });
+  }
+
+  private async token(ownerId: string, fresh = false): Promise<string | undefined> {
+    const cached = this.access.get(ownerId);
+    if (cached && !fresh && cached.expiresAt - Date.now() > 5 * 60_000) return cached.accessToken;
+    const refreshToken = this.state.owners[ownerId]?.refreshToken;
+    if (!refreshToken) return undefined;
+    try {
+      const tokens = await this.options.broker.refresh(refreshToken);
+      this.access.set(ownerId, tokens);
+      if (tokens.refreshToken) this.state.owners[ownerId] = { refreshToken: tokens.refreshToken };
+      return tokens.accessToken;
+    } catch (error) {
+      this.log.push(`owner ${ownerId} can no longer be used: ${(error as Error).message}`);
+      delete this.state.owners[ownerId];
+      return undefined;
+    }
+  }
+
+  private expiry(): string {
+    return new Date(this.now() + this.lifetimeMs).toISOString();
+  }
+
+  private async renew(sub: KeptSubscription, fresh = false): Promise<void> {
+    const token = await this.token(sub.ownerId, fresh);
+    if (!token) return;
+    const expiration = this.expiry();
+    const reply = await graphCall('PATCH', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token, { expirationDateTime: expiration });
+    if (reply.status === 200) {
+      sub.expiresAt = Date.parse(expiration);
+      this.log.push(`renewed ${sub.id}`);
+    } else if (reply.status === 404) {
+      // Lapsed or removed: make it again.
+      this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+      this.log.push(`renewal found ${sub.id} gone; re-creating`);
+      await this.apply();
+    } else {
+      this.log.push(`renewal of ${sub.id} failed: ${reply.status}`);
+    }
+  }
+
+  private async remove(sub: KeptSubscription): Promise<void> {
+    const token = await this.token(sub.ownerId);
+    if (token) await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token);
+    this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+    this.log.push(`deleted ${sub.id}`);
+  }
+
+  private async create(ownerId: string, ids: string[]): Promise<boolean> {
+    const token = await this.token(ownerId);
+    if (!token) return false;
+    const expiration = this.expiry();
+    const reply = await graphCall('POST', `${this.options.graphBaseUrl}/v1.0/subscriptions`, token, {
+      changeType: 'updated',
+      resource: `/communications/presences?$filter=id in (${ids.map((id) => `'${id}'`).join(',')})`,
+      notificationUrl: this.options.notificationUrl,
+      lifecycleNotificationUrl: this.options.lifecycleNotificationUrl,
+      expirationDateTime: expiration,
+      clientState: this.options.clientState,
+      includeResourceData: true,
+      encryptionCertificate: this.options.certificate.base64,
+      encryptionCertificateId: this.options.certificate.id,
+    });
+    if (reply.status !== 201) {
+      this.log.push(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
+      return false;
+    }
+    this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration) });
+    this.log.push(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
+    return true;
+  }
+
+  private async apply(): Promise<void> {
+    const shards: string[][] = [];
+    for (let i = 0; i < this.watched.length; i += SHARD) shards.push(this.watched.slice(i, i + SHARD));
+    const key = (ids: string[]) => [...ids].sort().join(',');
+    const wanted = new Map(shards.map((s) => [key(s), s]));
+    // Keep subscriptions that already cover a wanted shard exactly.
+    for (const sub of [...this.state.subscriptions]) {
+      if (wanted.has(key(sub.ids))) wanted.delete(key(sub.ids));
+      else await this.remove(sub);
+    }
+    const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
+    const free = Object.keys(this.state.owners).filter((o) => !busy.has(o)).sort();
+    this.uncovered = [];
+    for (const ids of wanted.values()) {
+      let made = false;
+      while (!made && free.length) made = await this.create(free.shift()!, ids);
+      if (!made) this.uncovered.push(...ids);
+    }
+    await this.options.store.save(this.state);
+  }
+}

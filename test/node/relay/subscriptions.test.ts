@@ -1,0 +1,148 @@
+// The relay keeps Graph presence subscriptions itself: made on behalf of signed-in users, sharded by 650 ids, one
+// per owner, renewed on time, kept across a restart, deleted when nobody watches.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
+import { Relay } from '../../../relay/src/relay.js';
+import { FileStore } from '../../../relay/src/store.js';
+import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
+import { TokenBroker } from '../../../relay/src/tokens.js';
+
+let cloud: Emulators;
+let certificate: CertificateAndKey;
+let dir: string;
+let relay: Relay;
+let keeper: SubscriptionKeeper;
+let port = 0;
+const CLIENT_STATE = 'kept-by-the-relay';
+const hubs: HubConnection[] = [];
+
+async function startRelay(): Promise<void> {
+  keeper = new SubscriptionKeeper({
+    graphBaseUrl: cloud.graph.url,
+    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
+    store: new FileStore(join(dir, 'relay-state.json')),
+    notificationUrl: `http://127.0.0.1:${port}/api/notifications`,
+    lifecycleNotificationUrl: `http://127.0.0.1:${port}/api/lifecycle`,
+    clientState: CLIENT_STATE,
+    certificate: { id: 'cert-1', base64: certificate.certBase64 },
+    now: () => cloud.graph.clock.now(),
+  });
+  relay = new Relay({
+    port,
+    clientId: DEMO_RELAY_CLIENT_ID,
+    issuers: [cloud.entra.issuer],
+    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
+    tlsCa: cloud.entra.tlsCertificate,
+    signalrConnectionString: cloud.signalr.connectionString,
+    clientState: CLIENT_STATE,
+    encryptionKeys: [{ id: 'cert-1', privateKey: certificate.privateKey }],
+    keeper,
+    renewalCheckMs: 3_600_000,
+  });
+  await relay.start();
+}
+
+before(async () => {
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'keeper', userCount: 800, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  certificate = await makeCertificate('relay-keeper');
+  dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
+  // A fixed port: Graph's subscriptions point at it, across the relay's restart.
+  const probe = await import('node:net').then(({ createServer }) => new Promise<number>((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); }));
+  port = probe;
+  await startRelay();
+});
+
+after(async () => {
+  await Promise.all(hubs.map((h) => h.stop()));
+  await relay.stop();
+  await cloud.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const relayToken = (userId: string) => cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+
+async function watch(userId: string, ids: string[]): Promise<void> {
+  const res = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  assert.equal(res.status, 200);
+}
+
+async function connect(userId: string): Promise<unknown[][]> {
+  const hub = new HubConnectionBuilder().withUrl(`http://127.0.0.1:${port}/api`, { accessTokenFactory: () => relayToken(userId), transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
+  const received: unknown[][] = [];
+  hub.on('presence', (list: unknown[]) => received.push(list));
+  await hub.start();
+  hubs.push(hub);
+  return received;
+}
+
+async function until(check: () => boolean, what: string, ms = 6000): Promise<void> {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const graphSubscriptions = () => cloud.graph.subscriptions.describe().filter((s) => s.applicationId === DEMO_RELAY_CLIENT_ID);
+
+test('watching makes the relay subscribe on the user\'s behalf, and changes flow to the watcher', async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users[100]!.id;
+  const received = await connect(user);
+  await watch(user, [watched]);
+  await until(() => graphSubscriptions().length === 1, 'a subscription in Graph');
+  const [sub] = graphSubscriptions();
+  assert.equal(sub!.creatorId, user, 'owned by the signed-in user (delegated)');
+  assert.equal(sub!.includeResourceData, true);
+  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InAMeeting' });
+  await until(() => received.length > 0, 'the change at the watcher');
+  assert.equal((received[0]![0] as { availability: string }).availability, 'Busy');
+});
+
+test('renewal happens on time: after 75 minutes the subscription still delivers', async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users[100]!.id;
+  const received = await connect(user);
+  const [before] = graphSubscriptions();
+  cloud.graph.clock.advance(45 * 60_000);
+  await keeper.tick();
+  const [after] = graphSubscriptions();
+  assert.equal(after!.id, before!.id, 'renewed, not re-created');
+  assert.ok(Date.parse(after!.expiresAt) - cloud.graph.clock.now() > 50 * 60_000, 'expires about 55 minutes from now');
+  cloud.graph.clock.advance(30 * 60_000);
+  cloud.tenant.setPresence(watched, { availability: 'Away', activity: 'Away' });
+  await until(() => received.some((list) => (list[0] as { availability: string }).availability === 'Away'), 'a change 75 minutes after creation');
+});
+
+test('a relay restart mid-stream loses nothing and keeps the same subscription', async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users[100]!.id;
+  const [before] = graphSubscriptions();
+  await relay.stop();
+  // While the relay is down, Graph cannot deliver; it tries again.
+  cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+  await new Promise((r) => setTimeout(r, 300));
+  await startRelay();
+  const received = await connect(user);
+  await watch(user, [watched]);
+  await until(() => received.some((list) => (list[0] as { availability: string }).availability === 'DoNotDisturb'), 'the change made while the relay was down');
+  assert.deepEqual(graphSubscriptions().map((s) => s.id), [before!.id], 'the stored subscription was kept, not duplicated');
+});
+
+test('650 ids per subscription, one subscription per owner; nobody watching, no subscription', async () => {
+  const [a, b] = [cloud.tenant.users[1]!.id, cloud.tenant.users[2]!.id];
+  const ids = cloud.tenant.users.slice(100, 751).map((u) => u.id);
+  await watch(a, ids.slice(0, 400));
+  await watch(b, ids.slice(300));
+  await until(() => graphSubscriptions().length === 2 && graphSubscriptions().reduce((n, s) => n + s.ids, 0) === 651, 'two shards covering 651 ids');
+  assert.deepEqual(graphSubscriptions().map((s) => s.ids).sort((x, y) => x - y), [1, 650]);
+  assert.equal(new Set(graphSubscriptions().map((s) => s.creatorId)).size, 2, 'each owner has one');
+  for (const user of [cloud.tenant.users[0]!.id, a, b]) await watch(user, []);
+  await until(() => graphSubscriptions().length === 0, 'every subscription deleted');
+});
