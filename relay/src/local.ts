@@ -1,0 +1,52 @@
+// The relay wired to the local cloud: what `npm start` runs, and what the end-to-end tests and the bench start.
+import { makeCertificate } from '../../emulator/shared/tls.js';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../emulator/entra/clients.js';
+import type { Emulators } from '../../emulator/index.js';
+import { Relay } from './relay.js';
+import { MemoryStore, type RelayStore } from './store.js';
+import { SubscriptionKeeper } from './subscriptions.js';
+import { TokenBroker } from './tokens.js';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, host, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+export async function startLocalRelay(cloud: Emulators, options: { host?: string; port?: number; store?: RelayStore; renewalCheckMs?: number } = {}): Promise<Relay> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port || (await freePort(host));
+  const certificate = await makeCertificate('presence-relay-notifications');
+  const clientState = randomBytes(24).toString('base64url');
+  const keeper = new SubscriptionKeeper({
+    graphBaseUrl: cloud.graph.url,
+    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
+    store: options.store ?? new MemoryStore(),
+    notificationUrl: `http://${host}:${port}/api/notifications`,
+    lifecycleNotificationUrl: `http://${host}:${port}/api/lifecycle`,
+    clientState,
+    certificate: { id: 'local-relay', base64: certificate.certBase64 },
+    now: () => cloud.graph.clock.now(),
+  });
+  const relay = new Relay({
+    host,
+    port,
+    clientId: DEMO_RELAY_CLIENT_ID,
+    issuers: [cloud.entra.issuer],
+    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
+    tlsCa: cloud.entra.tlsCertificate,
+    signalrConnectionString: cloud.signalr.connectionString,
+    clientState,
+    encryptionKeys: [{ id: 'local-relay', privateKey: certificate.privateKey }],
+    keeper,
+    renewalCheckMs: options.renewalCheckMs ?? 60_000,
+  });
+  await relay.start();
+  return relay;
+}
