@@ -27,6 +27,8 @@ export interface ReadResult {
   refused: Array<{ subscriptionId?: string; reason: string }>;
   /** Ids with no resource data (subscriptions without encryption): the relay re-reads them from Graph. */
   idsWithoutData: string[];
+  /** Verified and decrypted, but not newer than what was already sent (a replay, or out of order). */
+  stale: number;
 }
 
 const GRAPH_CHANGE_TRACKING_APP = '0bf30f3b-4a52-48df-9a82-234910c4a086';
@@ -53,7 +55,7 @@ export class SequenceFilter {
 }
 
 export async function readNotifications(body: unknown, checks: NotificationChecks, sequence: SequenceFilter): Promise<ReadResult> {
-  const result: ReadResult = { presences: [], refused: [], idsWithoutData: [] };
+  const result: ReadResult = { presences: [], refused: [], idsWithoutData: [], stale: 0 };
   const payload = body as { value?: unknown; validationTokens?: unknown };
   if (!payload || !Array.isArray(payload.value)) {
     result.refused.push({ reason: 'not a change notification collection' });
@@ -106,7 +108,9 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       result.refused.push({ reason: 'decrypted resource has no id' });
       continue;
     }
-    if (sequence.accept(presence)) {
+    if (!sequence.accept(presence)) {
+      result.stale++;
+    } else {
       result.presences.push({
         id: presence.id,
         availability: presence.availability,

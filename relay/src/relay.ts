@@ -40,7 +40,7 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface RelayStats { received: number; refused: number; delivered: number }
+export interface RelayStats { received: number; refused: number; stale: number; delivered: number }
 
 async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
@@ -62,7 +62,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 export class Relay {
   readonly watchers = new Watchers();
   readonly fanout: FanOut;
-  readonly stats: RelayStats = { received: 0, refused: 0, delivered: 0 };
+  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0 };
   /** The last notifications refused, with why, for operators. */
   readonly refusals: ReadResult['refused'] = [];
   private readonly sequence = new SequenceFilter();
@@ -231,6 +231,7 @@ export class Relay {
     );
     this.stats.received += result.presences.length;
     this.stats.refused += result.refused.length;
+    this.stats.stale += result.stale;
     this.refusals.push(...result.refused);
     if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
     if (result.presences.length) {
