@@ -1,0 +1,64 @@
+// The relay's settings, from environment variables, with a clear message for each one missing or wrong.
+import { createPrivateKey, X509Certificate, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+export interface RelaySettings {
+  host: string;
+  port: number;
+  publicUrl: string;
+  tenantId: string;
+  authority: string;
+  clientId: string;
+  clientSecret: string;
+  signalrConnectionString: string;
+  hub: string;
+  clientState: string;
+  certificate: { id: string; base64: string; privateKeyPem: string };
+  storePath: string;
+  allowedOrigins?: string[];
+  tlsCa?: string;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
+  const missing: string[] = [];
+  const need = (name: string) => {
+    const value = env[name]?.trim();
+    if (!value) missing.push(name);
+    return value ?? '';
+  };
+  const tenantId = need('RELAY_TENANT_ID');
+  const clientId = need('RELAY_CLIENT_ID');
+  const clientSecret = need('RELAY_CLIENT_SECRET');
+  const signalrConnectionString = need('AZURE_SIGNALR_CONNECTION_STRING');
+  const publicUrl = need('RELAY_PUBLIC_URL');
+  const certPath = need('RELAY_CERTIFICATE_PATH');
+  const keyPath = need('RELAY_PRIVATE_KEY_PATH');
+  if (missing.length) throw new Error(`The relay needs these environment variables: ${missing.join(', ')} (see the README, "Deploying").`);
+  let certificate: RelaySettings['certificate'];
+  try {
+    const cert = new X509Certificate(readFileSync(certPath));
+    const privateKeyPem = readFileSync(keyPath, 'utf8');
+    createPrivateKey(privateKeyPem);
+    certificate = { id: env.RELAY_CERTIFICATE_ID ?? cert.fingerprint.replace(/:/g, '').slice(0, 16), base64: cert.raw.toString('base64'), privateKeyPem };
+  } catch (error) {
+    throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`);
+  }
+  const port = Number(env.PORT ?? 7071);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port`);
+  return {
+    host: env.HOST ?? '0.0.0.0',
+    port,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    tenantId,
+    authority: env.RELAY_AUTHORITY ?? `https://login.microsoftonline.com/${tenantId}`,
+    clientId,
+    clientSecret,
+    signalrConnectionString,
+    hub: env.RELAY_HUB ?? 'presence',
+    clientState: env.RELAY_CLIENT_STATE ?? randomBytes(24).toString('base64url'),
+    certificate,
+    storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
+    ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
+    ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
+  };
+}
