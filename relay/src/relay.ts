@@ -127,12 +127,71 @@ export class Relay {
   }
 
   /** The signed-in user behind a request: an Entra token for this relay's API. */
-  private async user(req: IncomingMessage): Promise<{ userId: string; token: string }> {
-    const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  private async userFrom(authorization: string | null | undefined): Promise<{ userId: string; token: string }> {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
     const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers });
     if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
     return { userId: claims.oid, token };
+  }
+
+  /** negotiate, framework-neutral: an Entra user token in, a SignalR client URL and token out. */
+  async negotiateFor(authorization: string | null | undefined): Promise<{ status: number; body: unknown }> {
+    let userId: string;
+    try {
+      ({ userId } = await this.userFrom(authorization));
+    } catch (error) {
+      return { status: 401, body: { error: `Unauthorized: ${(error as Error).message}` } };
+    }
+    const { endpoint, accessKey } = parseConnectionString(this.options.signalrConnectionString);
+    return { status: 200, body: clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }) };
+  }
+
+  /** watch, framework-neutral: replaces the ids a user watches; makes them an owner of subscriptions. */
+  async watchFor(authorization: string | null | undefined, text: string): Promise<{ status: number; body: unknown }> {
+    let userId: string;
+    let token: string;
+    try {
+      ({ userId, token } = await this.userFrom(authorization));
+    } catch (error) {
+      return { status: 401, body: { error: `Unauthorized: ${(error as Error).message}` } };
+    }
+    let parsed: { ids?: unknown };
+    try {
+      parsed = JSON.parse(text || '{}');
+    } catch {
+      return { status: 400, body: { error: 'the body is not JSON' } };
+    }
+    if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return { status: 400, body: { error: 'ids must be an array of strings' } };
+    const change = this.watchers.set(userId, parsed.ids as string[]);
+    const keeper = this.options.keeper;
+    if (keeper) {
+      // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
+      if (!this.owners.has(userId)) {
+        this.owners.add(userId);
+        await keeper.addOwner(userId, token).catch((error: Error) => {
+          this.owners.delete(userId);
+          keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
+        });
+      }
+      if (change.added.length || change.removed.length) void keeper.reconcile(this.watchers.ids());
+    }
+    return { status: 200, body: { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length } };
+  }
+
+  /** Lifecycle notifications: clientState checked, then handed to the keeper. */
+  async lifecycleEvents(payload: unknown): Promise<void> {
+    const events = Array.isArray((payload as { value?: unknown })?.value) ? (payload as { value: Array<Record<string, unknown>> }).value : [];
+    for (const event of events) {
+      const state = typeof event.clientState === 'string' ? event.clientState : '';
+      if (!sameSecret(state, this.options.clientState)) {
+        this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
+        continue;
+      }
+      if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
+        await this.options.keeper.lifecycle({ subscriptionId: event.subscriptionId, lifecycleEvent: event.lifecycleEvent });
+      }
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,39 +202,12 @@ export class Relay {
       if (this.cors(req, res)) return;
       if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
       if (path === '/api/negotiate') {
-        let userId: string;
-        try {
-          ({ userId } = await this.user(req));
-        } catch (error) {
-          return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
-        }
-        const { endpoint, accessKey } = parseConnectionString(this.options.signalrConnectionString);
-        return json(res, 200, clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }));
+        const reply = await this.negotiateFor(req.headers.authorization);
+        return json(res, reply.status, reply.body);
       }
       if (path === '/api/watch') {
-        let userId: string;
-        let token: string;
-        try {
-          ({ userId, token } = await this.user(req));
-        } catch (error) {
-          return json(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
-        }
-        const parsed = JSON.parse((await body(req)) || '{}') as { ids?: unknown };
-        if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return json(res, 400, { error: 'ids must be an array of strings' });
-        const change = this.watchers.set(userId, parsed.ids as string[]);
-        const keeper = this.options.keeper;
-        if (keeper) {
-          // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
-          if (!this.owners.has(userId)) {
-            this.owners.add(userId);
-            await keeper.addOwner(userId, token).catch((error: Error) => {
-              this.owners.delete(userId);
-              keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
-            });
-          }
-          if (change.added.length || change.removed.length) void keeper.reconcile(this.watchers.ids());
-        }
-        return json(res, 200, { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length });
+        const reply = await this.watchFor(req.headers.authorization, await body(req));
+        return json(res, reply.status, reply.body);
       }
       return json(res, 404, { error: `no route ${path}` });
     } catch (error) {
@@ -200,26 +232,12 @@ export class Relay {
     }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
     res.writeHead(202).end();
-    if (url.pathname.startsWith('/api/lifecycle')) {
-      const events = Array.isArray((payload as { value?: unknown })?.value) ? ((payload as { value: Array<Record<string, unknown>> }).value) : [];
-      for (const event of events) {
-        const state = typeof event.clientState === 'string' ? event.clientState : '';
-        if (!sameSecret(state, this.options.clientState)) {
-          this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
-          continue;
-        }
-        if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
-          const work = this.options.keeper.lifecycle({ subscriptionId: event.subscriptionId, lifecycleEvent: event.lifecycleEvent }).finally(() => this.pending.delete(work));
-          this.pending.add(work);
-        }
-      }
-      return;
-    }
-    const work = this.process(payload).finally(() => this.pending.delete(work));
+    const work = (url.pathname.startsWith('/api/lifecycle') ? this.lifecycleEvents(payload) : this.process(payload)).finally(() => this.pending.delete(work));
     this.pending.add(work);
   }
 
-  private async process(payload: unknown): Promise<void> {
+  /** Verifies, decrypts and fans out one notification collection (from the webhook or from Event Hubs). */
+  async process(payload: unknown): Promise<void> {
     const result = await readNotifications(
       payload,
       {
