@@ -82,10 +82,15 @@ export class Relay {
     return this.baseUrl;
   }
 
+  /** Loads what the keeper stored; hosts without a server of their own (Azure Functions) call only this. */
+  async init(): Promise<void> {
+    await this.options.keeper?.load();
+  }
+
   async start(): Promise<void> {
+    await this.init();
     const keeper = this.options.keeper;
     if (keeper) {
-      await keeper.load();
       this.renewTimer = setInterval(() => void keeper.tick(), this.options.renewalCheckMs ?? 60_000);
       this.renewTimer.unref();
     }

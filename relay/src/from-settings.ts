@@ -1,0 +1,35 @@
+// A relay and its subscription keeper from settings (environment variables), for every host.
+import { createPrivateKey } from 'node:crypto';
+import type { RelaySettings } from './config.js';
+import { Relay } from './relay.js';
+import { FileStore, type RelayStore } from './store.js';
+import { SubscriptionKeeper } from './subscriptions.js';
+import { TokenBroker } from './tokens.js';
+
+export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; extraIssuers?: string[]; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
+  const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
+  const keeper = new SubscriptionKeeper({
+    graphBaseUrl,
+    broker: new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) }),
+    store: options.store ?? new FileStore(settings.storePath),
+    notificationUrl: `${settings.publicUrl}/api/notifications`,
+    lifecycleNotificationUrl: `${settings.publicUrl}/api/lifecycle`,
+    clientState: settings.clientState,
+    certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
+  });
+  const relay = new Relay({
+    host: settings.host,
+    port: settings.port,
+    clientId: settings.clientId,
+    issuers: [`https://login.microsoftonline.com/${settings.tenantId}/v2.0`, `https://sts.windows.net/${settings.tenantId}/`, ...(options.extraIssuers ?? [])],
+    jwksUri: `${settings.authority}/discovery/v2.0/keys`,
+    ...(settings.tlsCa ? { tlsCa: settings.tlsCa } : {}),
+    signalrConnectionString: settings.signalrConnectionString,
+    hub: settings.hub,
+    clientState: settings.clientState,
+    encryptionKeys: [{ id: settings.certificate.id, privateKey: createPrivateKey(settings.certificate.privateKeyPem) }],
+    keeper,
+    ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
+  });
+  return { relay, keeper };
+}
