@@ -27,22 +27,58 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(join(root, 'src')))
 }
 
 const host = process.env.HOST ?? '127.0.0.1';
-const cloud = await startEmulators({ host, simulatorRate: Number(process.env.SIMULATOR_RATE ?? 1) });
-const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
-// The simulator moves the people the demo shows, so something happens every second.
-cloud.simulator.configure({ userIds: team.memberIds });
-const relay = await startLocalRelay(cloud, { host });
-
-const settings = {
-  graph: cloud.graph.url,
-  control: cloud.control.url,
-  relay: `${relay.url}/api`,
-  relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
-  spaClientId: DEMO_SPA_CLIENT_ID,
-  authority: cloud.entra.authority,
-  team: { id: team.id, displayName: team.displayName },
-  people: cloud.tenant.users.slice(0, 18).map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
-};
+const env = process.env;
+// With a real tenant (PRESENCE_CLIENT_ID and friends), the same demo signs in with MSAL and uses your relay;
+// otherwise everything runs here, emulated.
+const real = Boolean(env.PRESENCE_CLIENT_ID);
+let settings: Record<string, unknown>;
+let stopServices: () => Promise<void> = async () => undefined;
+const lines: string[] = [];
+if (real) {
+  const missing = ['PRESENCE_CLIENT_ID', 'PRESENCE_RELAY_URL', 'PRESENCE_RELAY_SCOPE', 'PRESENCE_TEAM_ID'].filter((name) => !env[name]);
+  if (missing.length || (!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY)) {
+    console.error(`For a real tenant, set ${[...missing, ...(!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY ? ['PRESENCE_TENANT (or PRESENCE_AUTHORITY)'] : [])].join(', ')}.`);
+    process.exit(2);
+  }
+  settings = {
+    mode: 'real',
+    clientId: env.PRESENCE_CLIENT_ID,
+    authority: env.PRESENCE_AUTHORITY ?? `https://login.microsoftonline.com/${env.PRESENCE_TENANT}`,
+    relay: env.PRESENCE_RELAY_URL,
+    relayScope: env.PRESENCE_RELAY_SCOPE,
+    team: { id: env.PRESENCE_TEAM_ID, displayName: env.PRESENCE_TEAM_NAME ?? 'Your team' },
+    ...(env.PRESENCE_GRAPH_URL ? { graph: env.PRESENCE_GRAPH_URL } : {}),
+  };
+  lines.push(`  Tenant             ${settings.authority} (sign in with MSAL; redirect URI /dist/cdn/redirect.html)`, `  Relay              ${env.PRESENCE_RELAY_URL}`);
+} else {
+  const cloud = await startEmulators({ host, simulatorRate: Number(env.SIMULATOR_RATE ?? 1) });
+  const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
+  // The simulator moves the people the demo shows, so something happens every second.
+  cloud.simulator.configure({ userIds: team.memberIds });
+  const relay = await startLocalRelay(cloud, { host });
+  settings = {
+    mode: 'local',
+    graph: cloud.graph.url,
+    control: cloud.control.url,
+    relay: `${relay.url}/api`,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+    spaClientId: DEMO_SPA_CLIENT_ID,
+    authority: cloud.entra.authority,
+    team: { id: team.id, displayName: team.displayName },
+    people: cloud.tenant.users.slice(0, 18).map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
+  };
+  lines.push(
+    `  Relay              ${relay.url}`,
+    `  Microsoft Graph    ${cloud.graph.url}/v1.0   (emulator)`,
+    `  Entra ID           ${cloud.entra.url}   (emulator)`,
+    `  SignalR Service    ${cloud.signalr.url}   (emulator)`,
+    `  Control API        ${cloud.control.url}/status`,
+  );
+  stopServices = async () => {
+    await relay.stop();
+    await cloud.stop();
+  };
+}
 
 const files = createStaticServer(root);
 const serveFile = files.listeners('request')[0] as (req: unknown, res: unknown) => void;
@@ -58,20 +94,15 @@ files.on('request', (req: import('node:http').IncomingMessage, res: import('node
 const port = await listenOnFreePort(files, Number(process.env.PORT ?? 8080), host);
 const page = `http://${host}:${port}`;
 console.log(`
-Presence Elements, running locally (no account needed)
+Presence Elements, ${real ? 'on your tenant' : 'running locally (no account needed)'}
   Live demo          ${page}/demo/live.html
   Every state        ${page}/demo/index.html
-  Relay              ${relay.url}
-  Microsoft Graph    ${cloud.graph.url}/v1.0   (emulator)
-  Entra ID           ${cloud.entra.url}   (emulator)
-  SignalR Service    ${cloud.signalr.url}   (emulator)
-  Control API        ${cloud.control.url}/status
+${lines.join('\n')}
 Press Ctrl+C to stop.`);
 
 const stop = async () => {
   files.close();
-  await relay.stop();
-  await cloud.stop();
+  await stopServices();
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

@@ -69,6 +69,7 @@ export class PresenceClient {
   private readonly stateListeners = new Set<(state: ConnectionState, detail?: string) => void>();
   private readonly errorListeners = new Set<(detail: ClientErrorDetail) => void>();
   private readonly forgetTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly reloadListeners = new Set<() => void>();
   private readonly objectUrls: NonNullable<PresenceClientOptions['objectUrls']>;
   private started = false;
   connectionState: ConnectionState = 'idle';
@@ -196,6 +197,13 @@ export class PresenceClient {
     const failed = [...this.failedAliases];
     this.failedAliases.clear();
     for (const [key, callbacks] of failed) for (const callback of callbacks) this.resolve(key, callback);
+    for (const listener of this.reloadListeners) listener();
+  }
+
+  /** Calls `listener` after every `reload()` (after sign-in), so lists that failed can load again. */
+  onReload(listener: () => void): () => void {
+    this.reloadListeners.add(listener);
+    return () => this.reloadListeners.delete(listener);
   }
 
   /** Re-fetches the presence of every watched person (after a reconnection, or when the page comes back). */

@@ -135,7 +135,11 @@ export class TeamPresenceList extends LitElement {
     this.items = this.buildItems();
   }
 
+  private stopReload: (() => void) | undefined;
+
   private stopWatching(): void {
+    this.stopReload?.();
+    this.stopReload = undefined;
     this.abort?.abort();
     for (const stop of this.unwatch) stop();
     this.unwatch = [];
@@ -143,6 +147,12 @@ export class TeamPresenceList extends LitElement {
 
   private async load(client: PresenceClient): Promise<void> {
     this.stopWatching();
+    // After a sign-in, a list that could not load tries again.
+    this.stopReload = client.onReload(() => {
+      if (this.status !== 'error') return;
+      this.loadedFor = undefined;
+      this.requestUpdate();
+    });
     this.members = [];
     this.status = 'loading';
     const abort = (this.abort = new AbortController());
