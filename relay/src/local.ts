@@ -1,5 +1,5 @@
 // The relay wired to the local cloud: what `npm start` runs, and what the end-to-end tests and the bench start.
-import { makeCertificate } from '../../emulator/shared/tls.js';
+import { makeCertificate, type CertificateAndKey } from '../../emulator/shared/tls.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../emulator/entra/clients.js';
 import type { Emulators } from '../../emulator/index.js';
 import { Relay } from './relay.js';
@@ -19,11 +19,21 @@ function freePort(host: string): Promise<number> {
   });
 }
 
-export async function startLocalRelay(cloud: Emulators, options: { host?: string; port?: number; store?: RelayStore; renewalCheckMs?: number } = {}): Promise<Relay> {
+export interface LocalRelayOptions {
+  host?: string;
+  port?: number;
+  store?: RelayStore;
+  renewalCheckMs?: number;
+  /** Give the same certificate and clientState to a restarted relay: its subscriptions were made with them. */
+  certificate?: CertificateAndKey;
+  clientState?: string;
+}
+
+export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port || (await freePort(host));
-  const certificate = await makeCertificate('presence-relay-notifications');
-  const clientState = randomBytes(24).toString('base64url');
+  const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
+  const clientState = options.clientState ?? randomBytes(24).toString('base64url');
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
     broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),

@@ -84,7 +84,13 @@ export class Relay {
 
   /** Loads what the keeper stored; hosts without a server of their own (Azure Functions) call only this. */
   async init(): Promise<void> {
-    await this.options.keeper?.load();
+    const keeper = this.options.keeper;
+    if (!keeper) return;
+    await keeper.load();
+    for (const [userId, ids] of Object.entries(keeper.storedWatchers())) {
+      this.watchers.set(userId, ids);
+      this.owners.add(userId);
+    }
   }
 
   async start(): Promise<void> {
@@ -179,6 +185,7 @@ export class Relay {
           keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
         });
       }
+      await keeper.saveWatchers(userId, parsed.ids as string[]);
       if (change.added.length || change.removed.length) void keeper.reconcile(this.watchers.ids());
     }
     return { status: 200, body: { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length } };

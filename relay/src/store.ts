@@ -8,6 +8,8 @@ export interface KeptSubscription { id: string; ownerId: string; ids: string[]; 
 export interface RelayState {
   owners: Record<string, { refreshToken: string }>;
   subscriptions: KeptSubscription[];
+  /** What each user watches, so a restarted relay still knows whom to send what. */
+  watchers?: Record<string, string[]>;
 }
 
 export interface RelayStore {

@@ -83,6 +83,21 @@ export class SubscriptionKeeper {
     return structuredClone(this.state.subscriptions);
   }
 
+  /** The watch lists stored by a previous run. */
+  storedWatchers(): Record<string, string[]> {
+    return structuredClone(this.state.watchers ?? {});
+  }
+
+  /** Stores what a user watches (an empty list forgets them). */
+  saveWatchers(userId: string, ids: string[]): Promise<void> {
+    return this.serial(async () => {
+      const watchers = (this.state.watchers ??= {});
+      if (ids.length) watchers[userId] = ids;
+      else delete watchers[userId];
+      await this.options.store.save(this.state);
+    });
+  }
+
   /** A signed-in user who can own a subscription: their token for the relay, exchanged on their behalf. */
   async addOwner(userId: string, relayToken: string): Promise<void> {
     const tokens = await this.options.broker.onBehalfOf(relayToken);

@@ -1,0 +1,78 @@
+// In Chromium: the relay restarts mid-stream and nothing is lost. The page's SignalR connection never drops (the
+// relay is not in its path); Graph redelivers what the relay missed; the relay remembers who watches what.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
+import { startLocalRelay } from '../../../relay/src/local.js';
+import type { Relay } from '../../../relay/src/relay.js';
+import { FileStore } from '../../../relay/src/store.js';
+// @ts-expect-error: plain ES module scripts without declarations
+import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
+// @ts-expect-error: plain ES module scripts without declarations
+import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
+import { requireBuild, root } from '../support.js';
+
+const executablePath: string | undefined = findChromium();
+let cloud: Emulators;
+let relay: Relay;
+let server: Server;
+let origin: string;
+let browser: Browser;
+let dir: string;
+let certificate: CertificateAndKey;
+const clientState = 'survives-restarts';
+
+const relayAt = (port?: number) => startLocalRelay(cloud, { ...(port ? { port } : {}), store: new FileStore(join(dir, 'state.json')), certificate, clientState });
+
+before(async () => {
+  if (!executablePath) return;
+  requireBuild('dist/cdn/presence-elements.js');
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'restart', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10, retryDelaysMs: [500], timeoutMs: 1000 } });
+  dir = mkdtempSync(join(tmpdir(), 'relay-restart-'));
+  certificate = await makeCertificate('relay-restart');
+  relay = await relayAt();
+  server = createStaticServer(root);
+  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
+  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  await relay?.stop();
+  await cloud?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('a relay restart mid-stream loses nothing', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 60_000 }, async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+  const waitFor = (status: string) =>
+    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 10_000 });
+  await waitFor('available');
+  // The relay subscribes on the user's behalf once the page says what it watches.
+  for (const end = Date.now() + 10_000; !cloud.graph.subscriptions.describe().some((s) => s.creatorId === user) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
+  await waitFor('busy');
+
+  const port = Number(new URL(relay.url).port);
+  await relay.stop();
+  cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+  await new Promise((r) => setTimeout(r, 300));
+  relay = await relayAt(port);
+  // Graph delivers again; the restarted relay knows the page watches this person; the badge changes.
+  await waitFor('do-not-disturb');
+  assert.equal(await page.evaluate(() => (window as any).presenceClient.connectionState), 'connected', 'the page never lost its connection');
+  await page.close();
+});
