@@ -75,3 +75,10 @@ test('the bundle ships Lit in production mode', () => {
   assert.doesNotMatch(code, /Lit is in dev mode/);
   assert.match(code, /presence-avatar/);
 });
+
+test('the redirect-bridge page loads one small self-contained script, not the MSAL chunk', () => {
+  requireBuild('dist/cdn/redirect-bridge.js');
+  const code = readFileSync(join(root, 'dist/cdn/redirect-bridge.js'), 'utf8');
+  assert.doesNotMatch(code, /\bfrom\s*["']\.\/chunks\//, 'imports a shared chunk');
+  assert.ok(code.length < 20_000, `redirect-bridge.js is ${code.length} bytes`);
+});

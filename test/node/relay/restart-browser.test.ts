@@ -59,7 +59,7 @@ test('a relay restart mid-stream loses nothing', { skip: !executablePath && 'Chr
   const page = await browser.newPage();
   await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
   const waitFor = (status: string) =>
-    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 10_000 });
+    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 20_000 });
   await waitFor('available');
   // The relay subscribes on the user's behalf once the page says what it watches.
   for (const end = Date.now() + 10_000; !cloud.graph.subscriptions.describe().some((s) => s.creatorId === user) && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
