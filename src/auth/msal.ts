@@ -54,11 +54,12 @@ function knownAuthoritiesFor(authority: string | undefined): string[] {
  */
 export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenProvider {
   if (!options.app && !options.clientId) throw new Error('msalTokenProvider needs a clientId or an app (a PublicClientApplication).');
-  let ready: Promise<{ app: IPublicClientApplication; msal: typeof import('@azure/msal-browser') }> | undefined;
+  let ready: Promise<{ app: IPublicClientApplication; InteractionRequired: typeof import('@azure/msal-browser').InteractionRequiredAuthError }> | undefined;
 
   const load = () =>
     (ready ??= (async () => {
-      const msal = await import('@azure/msal-browser');
+      // Only the three names used, so the bundler can leave the rest of MSAL out of its chunk.
+      const { createNestablePublicClientApplication, createStandardPublicClientApplication, InteractionRequiredAuthError } = await import('@azure/msal-browser');
       let app = options.app;
       if (!app) {
         const config = {
@@ -70,11 +71,11 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
           },
           cache: { cacheLocation: 'localStorage' as const },
         };
-        app = options.nested ? await msal.createNestablePublicClientApplication(config) : await msal.createStandardPublicClientApplication(config);
+        app = options.nested ? await createNestablePublicClientApplication(config) : await createStandardPublicClientApplication(config);
       }
       const redirected = await app.handleRedirectPromise();
       if (redirected?.account) app.setActiveAccount(redirected.account);
-      return { app, msal };
+      return { app, InteractionRequired: InteractionRequiredAuthError };
     })());
 
   const currentAccount = (app: IPublicClientApplication) => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
@@ -92,7 +93,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
 
   return {
     async getToken(scopes, signal) {
-      const { app, msal } = await load();
+      const { app, InteractionRequired } = await load();
       signal?.throwIfAborted();
       const account = currentAccount(app);
       // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
@@ -101,7 +102,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       try {
         return (await app.acquireTokenSilent({ scopes, account })).accessToken;
       } catch (error) {
-        if (error instanceof msal.InteractionRequiredAuthError) return interactive(app, scopes);
+        if (error instanceof InteractionRequired) return interactive(app, scopes);
         throw error;
       }
     },
