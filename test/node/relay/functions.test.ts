@@ -10,6 +10,7 @@ import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { createHandlers, type RelayHandlers } from '../../../relay/functions/src/handlers.js';
 import { Relay } from '../../../relay/src/relay.js';
+import { localRelayOptions } from './support.js';
 
 const { HttpRequest } = functions;
 let cloud: Emulators;
@@ -20,15 +21,7 @@ let handlers: RelayHandlers;
 before(async () => {
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'functions', userCount: 30, teamSizes: [5] } });
   certificate = await makeCertificate('functions-relay');
-  relay = new Relay({
-    clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
-    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
-    tlsCa: cloud.entra.tlsCertificate,
-    signalrConnectionString: cloud.signalr.connectionString,
-    clientState: 'functions-secret',
-    encryptionKeys: [{ id: 'cert', privateKey: certificate.privateKey }],
-  });
+  relay = new Relay(localRelayOptions(cloud, certificate, 'functions-secret', 'cert'));
   handlers = createHandlers(relay);
 });
 after(() => cloud.stop());

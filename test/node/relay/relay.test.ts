@@ -9,6 +9,7 @@ import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entr
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
+import { localRelayOptions } from './support.js';
 
 let cloud: Emulators;
 let relay: Relay;
@@ -22,15 +23,7 @@ const userToken = (userId: string, options: { audience?: string; lifetimeSeconds
 before(async () => {
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-tests', userCount: 100, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
   certificate = await makeCertificate('relay-notification-encryption');
-  relay = new Relay({
-    clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
-    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
-    tlsCa: cloud.entra.tlsCertificate,
-    signalrConnectionString: cloud.signalr.connectionString,
-    clientState: CLIENT_STATE,
-    encryptionKeys: [{ id: 'relay-cert-1', privateKey: certificate.privateKey }],
-  });
+  relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'relay-cert-1'));
   await relay.start();
 });
 

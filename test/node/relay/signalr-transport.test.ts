@@ -8,6 +8,7 @@ import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
+import { localRelayOptions } from './support.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
 // @ts-expect-error: plain ES module scripts without declarations
@@ -27,15 +28,7 @@ before(async () => {
   requireBuild('dist/cdn/presence-elements.js');
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'signalr-transport', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
   const certificate = await makeCertificate('relay-notification-encryption');
-  relay = new Relay({
-    clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
-    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
-    tlsCa: cloud.entra.tlsCertificate,
-    signalrConnectionString: cloud.signalr.connectionString,
-    clientState: CLIENT_STATE,
-    encryptionKeys: [{ id: 'cert-1', privateKey: certificate.privateKey }],
-  });
+  relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'));
   await relay.start();
   // The subscription the relay keeps for the watched person.
   const watched = cloud.tenant.users[9]!.id;
