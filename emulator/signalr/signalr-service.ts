@@ -40,12 +40,14 @@ export class SignalRServiceEmulator implements EmulatorService {
   private baseUrl = '';
   private readonly router = new Router();
   /** Connections by id; pending ones (negotiated, not yet connected) have no socket. */
-  private readonly connections = new Map<string, Connection>();
+  private readonly live = new Map<string, Connection>();
   private readonly byToken = new Map<string, Connection>();
   /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
   private readonly groups = new Map<string, Map<string, Set<string>>>();
   /** Messages sent to clients, for tests and benchmarks. */
   sent = 0;
+  /** What happened so far, for tests and benchmarks. */
+  readonly counters = { negotiations: 0, connected: 0, restCalls: 0, unauthorized: 0 };
 
   constructor(private readonly options: SignalREmulatorOptions = {}) {
     this.accessKey = options.accessKey ?? randomBytes(33).toString('base64');
@@ -70,18 +72,23 @@ export class SignalRServiceEmulator implements EmulatorService {
   }
 
   async stop(): Promise<void> {
-    for (const c of this.connections.values()) {
+    for (const c of this.live.values()) {
       clearInterval(c.ping);
       c.socket?.terminate();
     }
-    this.connections.clear();
+    this.live.clear();
     this.byToken.clear();
     if (this.server) await close(this.server);
   }
 
+  /** The live connections (same as `list()`). */
+  connections(): HubConnectionInfo[] {
+    return this.list();
+  }
+
   /** The live connections. */
   list(): HubConnectionInfo[] {
-    return [...this.connections.values()]
+    return [...this.live.values()]
       .filter((c) => c.socket)
       .map((c) => ({ id: c.id, hub: c.hub, userId: c.userId, groups: this.groupsOf(c) }));
   }
@@ -108,7 +115,7 @@ export class SignalRServiceEmulator implements EmulatorService {
   }
 
   private matching(filter: { userId?: string; hub?: string }): Connection[] {
-    return [...this.connections.values()].filter(
+    return [...this.live.values()].filter(
       (c) => c.socket && (!filter.userId || c.userId === filter.userId) && (!filter.hub || c.hub === filter.hub.toLowerCase()),
     );
   }
@@ -152,15 +159,17 @@ export class SignalRServiceEmulator implements EmulatorService {
     try {
       userId = this.verifyClient(token, hub);
     } catch (error) {
+      this.counters.unauthorized++;
       return sendJson(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
     }
+    this.counters.negotiations++;
     const connection: Connection = { id: randomUUID(), token: randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
-    this.connections.set(connection.id, connection);
+    this.live.set(connection.id, connection);
     this.byToken.set(connection.token, connection);
     // An unused negotiation expires, as the service's does.
     setTimeout(() => {
       if (!connection.socket) {
-        this.connections.delete(connection.id);
+        this.live.delete(connection.id);
         this.byToken.delete(connection.token);
       }
     }, 15_000).unref();
@@ -190,6 +199,7 @@ export class SignalRServiceEmulator implements EmulatorService {
       return refuse(401, (error as Error).message);
     }
     this.byToken.delete(connection.token);
+    this.counters.connected++;
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(connection, ws));
   }
 
@@ -207,7 +217,7 @@ export class SignalRServiceEmulator implements EmulatorService {
     });
     const forget = () => {
       clearInterval(connection.ping);
-      this.connections.delete(connection.id);
+      this.live.delete(connection.id);
       const hubGroups = this.groups.get(connection.hub);
       hubGroups?.forEach((members) => members.delete(`c:${connection.id}`));
     };
@@ -295,25 +305,33 @@ export class SignalRServiceEmulator implements EmulatorService {
   }
 
   private inHub(hub: string): Connection[] {
-    return [...this.connections.values()].filter((c) => c.hub === hub.toLowerCase());
+    return [...this.live.values()].filter((c) => c.hub === hub.toLowerCase());
+  }
+
+  /** A live connection of that hub, or undefined. */
+  private liveIn(hub: string, id: string): Connection | undefined {
+    const c = this.live.get(id);
+    return c && c.socket && c.hub === hub.toLowerCase() ? c : undefined;
+  }
+
+  private groupMembers(hub: string, group: string): Connection[] {
+    const members = this.groups.get(hub.toLowerCase())?.get(group);
+    if (!members) return [];
+    return this.inHub(hub).filter((c) => c.socket && (members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))));
   }
 
   private routes(): void {
     const r = this.router;
+    const notFound = (res: ServerResponse) => sendJson(res, 404, { error: 'Connection not found.' });
     r.on('POST', '/client/negotiate', (req, res) => this.negotiate(req, res));
     for (const prefix of ['/api/v1/hubs/:hub', '/api/hubs/:hub']) {
       r.on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
       r.on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, this.inHub(req.params.hub!).filter((c) => c.userId === req.params.user)));
       r.on('POST', `${prefix}/connections/:id`, async (req, res) => {
-        const c = this.connections.get(req.params.id!);
-        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
-        return this.send(req, res, [c]);
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        return c ? this.send(req, res, [c]) : notFound(res);
       });
-      r.on('POST', `${prefix}/groups/:group`, async (req, res) => {
-        const members = this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!) ?? new Set<string>();
-        const targets = this.inHub(req.params.hub!).filter((c) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`)));
-        return this.send(req, res, targets);
-      });
+      r.on('POST', `${prefix}/groups/:group`, async (req, res) => this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)));
       r.on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
         this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
         sendEmpty(res, 200);
@@ -322,34 +340,47 @@ export class SignalRServiceEmulator implements EmulatorService {
         this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`u:${req.params.user}`);
         sendEmpty(res, 200);
       });
+      r.on('DELETE', `${prefix}/users/:user/groups`, (req, res) => {
+        this.groups.get(req.params.hub!.toLowerCase())?.forEach((members) => members.delete(`u:${req.params.user}`));
+        sendEmpty(res, 200);
+      });
       r.on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {
-        const c = this.connections.get(req.params.id!);
-        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        if (!c) return notFound(res);
         this.group(c.hub, req.params.group!).add(`c:${c.id}`);
         sendEmpty(res, 200);
       });
       r.on('DELETE', `${prefix}/groups/:group/connections/:id`, (req, res) => {
-        this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`c:${req.params.id}`);
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        if (!c) return notFound(res);
+        this.group(c.hub, req.params.group!).delete(`c:${c.id}`);
         sendEmpty(res, 200);
       });
       r.on('DELETE', `${prefix}/connections/:id`, (req, res) => {
-        const c = this.connections.get(req.params.id!);
-        if (!c || !c.socket) return sendJson(res, 404, { error: 'Connection not found.' });
-        c.socket.close(1000);
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        if (!c) return notFound(res);
+        c.socket!.close(1000);
         sendEmpty(res, 200);
       });
       const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) => sendEmpty(res, has(req) ? 200 : 404);
-      r.on('HEAD', `${prefix}/users/:user`, exists((req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)));
-      r.on('GET', `${prefix}/users/:user`, exists((req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)));
-      r.on('HEAD', `${prefix}/connections/:id`, exists((req) => !!this.connections.get(req.params.id!)?.socket));
-      r.on('GET', `${prefix}/connections/:id`, exists((req) => !!this.connections.get(req.params.id!)?.socket));
+      const checks: Array<[string, (req: Request) => boolean]> = [
+        [`${prefix}/users/:user`, (req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)],
+        [`${prefix}/connections/:id`, (req) => !!this.liveIn(req.params.hub!, req.params.id!)],
+        [`${prefix}/groups/:group`, (req) => this.groupMembers(req.params.hub!, req.params.group!).length > 0],
+        [`${prefix}/groups/:group/users/:user`, (req) => !!this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!)?.has(`u:${req.params.user}`)],
+      ];
+      for (const [path, has] of checks) {
+        r.on('HEAD', path, exists(has));
+        r.on('GET', path, exists(has));
+      }
     }
   }
 
   private async send(req: Request, res: ServerResponse, targets: Connection[]): Promise<void> {
     const message = await this.message(req);
     if (!message) return sendJson(res, 400, { error: 'The body must be {"target": string, "arguments": array}.' });
-    this.deliver(targets, message);
+    const excluded = new Set(req.url.searchParams.getAll('excluded'));
+    this.deliver(excluded.size ? targets.filter((c) => !excluded.has(c.id)) : targets, message);
     sendEmpty(res, 202);
   }
 
@@ -362,9 +393,11 @@ export class SignalRServiceEmulator implements EmulatorService {
     if (found === 'method') return sendJson(res, 405, { error: 'Method not allowed.' });
     req.params = found.params;
     if (!/^\/client\//i.test(req.path)) {
+      this.counters.restCalls++;
       try {
         this.verifyServer(req);
       } catch (error) {
+        this.counters.unauthorized++;
         return sendJson(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
       }
     }

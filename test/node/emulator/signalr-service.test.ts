@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import { clientAccessToken, parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
 import { signHs256 } from '../../../common/jwt.js';
+import { FaultInjector } from '../../../emulator/shared/faults.js';
 
 let service: SignalRServiceEmulator;
 let app: Server;
@@ -215,4 +216,115 @@ test('the connection string round-trips', () => {
   assert.equal(parsed.accessKey, service.accessKey);
   assert.equal(parseConnectionString('Endpoint=https://x.service.signalr.net;AccessKey=abc;Version=1.0;').endpoint, 'https://x.service.signalr.net');
   assert.equal(parseConnectionString('Endpoint=http://localhost;Port=8888;AccessKey=abc;Version=1.0;').endpoint, 'http://localhost:8888');
+});
+
+describe('more of the service', () => {
+  async function negotiateRaw(user: string, hub = HUB): Promise<{ token: string; accessToken: string }> {
+    const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+    const { accessToken } = clientAccessToken({ endpoint, accessKey, hub, userId: user });
+    const res = await fetch(`${service.url}/client/negotiate?hub=${hub}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal(res.status, 200);
+    return { token: ((await res.json()) as { connectionToken: string }).connectionToken, accessToken };
+  }
+
+  test('group existence, user-in-group checks, and removing a user from all groups', async () => {
+    const c = connect('member');
+    await c.start();
+    assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 404);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 200);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-other/users/member`), 200);
+    assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 200);
+    assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 200);
+    assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/nobody`), 404);
+    assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups.sort(), ['g-exists', 'g-other']);
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/users/member/groups`), 200);
+    assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 404);
+    assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups, []);
+  });
+
+  test('a user\'s group membership applies to the connections they open later', async () => {
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/later/users/latecomer`), 200);
+    const c = connect('latecomer');
+    await c.start();
+    const got = nextMessage(c, 'late');
+    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/groups/later`, { target: 'late', arguments: [true] }), 202);
+    assert.deepEqual(await got, [true]);
+  });
+
+  test('connection-scoped calls: unknown ids are 404, another hub is 404, DELETE closes the connection', async () => {
+    const c = connect('closable');
+    await c.start();
+    const closed = new Promise((r) => c.onclose(r));
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/g/connections/nope`), 404);
+    assert.equal(await rest('POST', `/api/v1/hubs/otherhub/connections/${c.connectionId}`, { target: 't', arguments: [] }), 404);
+    assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 200);
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 200);
+    await closed;
+    assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 404);
+  });
+
+  test('hub names are case-insensitive; the /api/hubs prefix and `excluded` work', async () => {
+    const [a, b] = [connect('case-a'), connect('case-b')];
+    await Promise.all([a.start(), b.start()]);
+    const got: string[] = [];
+    a.on('shout', () => got.push('a'));
+    b.on('shout', () => got.push('b'));
+    assert.equal(await rest('POST', `/api/v1/hubs/${HUB.toUpperCase()}/users/case-a`, { target: 'shout', arguments: [] }), 202);
+    assert.equal(await rest('POST', `/api/hubs/${HUB}?excluded=${a.connectionId}`, { target: 'shout', arguments: [] }), 202);
+    await settle();
+    assert.deepEqual(got.sort(), ['a', 'b']);
+  });
+
+  test('client invocations get a completion error in serverless mode', async () => {
+    const c = connect('invoker');
+    await c.start();
+    await assert.rejects(c.invoke('Anything', 1), /serverless/i);
+    assert.equal(c.state, HubConnectionState.Connected);
+  });
+
+  test('the service pings every pingIntervalMs after the handshake', async () => {
+    const { token, accessToken } = await negotiateRaw('pinged');
+    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${token}&access_token=${accessToken}`);
+    await new Promise((r) => ws.once('open', r));
+    const frames: string[] = [];
+    ws.on('message', (d) => frames.push(d.toString()));
+    ws.send('{"protocol":"json","version":1}\u001e');
+    await new Promise((r) => setTimeout(r, 1_200));
+    assert.equal(frames[0], '{}\u001e');
+    assert.ok(frames.slice(1).join('').includes('{"type":6}\u001e'));
+    ws.terminate();
+  });
+
+  test('negotiate answers the CORS preflight of a browser with credentials', async () => {
+    const origin = 'http://localhost:9999';
+    const pre = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-requested-with,x-signalr-user-agent' },
+    });
+    assert.equal(pre.status, 204);
+    assert.equal(pre.headers.get('access-control-allow-origin'), origin);
+    assert.equal(pre.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(pre.headers.get('access-control-allow-headers') ?? '', /x-signalr-user-agent/);
+    const { endpoint, accessKey } = parseConnectionString(service.connectionString);
+    const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'cors' });
+    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { origin, authorization: `Bearer ${accessToken}` } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('access-control-allow-origin'), origin);
+  });
+
+  test('injected faults apply to the service', async () => {
+    const faults = new FaultInjector();
+    const faulty = new SignalRServiceEmulator({ faults });
+    await faulty.start();
+    try {
+      faults.add({ service: 'signalr', kind: 'status', status: 503, times: 1 });
+      const url = `${faulty.url}/api/v1/hubs/${HUB}`;
+      const call = () => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey: faulty.accessKey, audience: url })}` }, body: '{"target":"t","arguments":[]}' });
+      assert.equal((await call()).status, 503);
+      assert.equal((await call()).status, 202);
+      assert.ok(faulty.counters.restCalls >= 1);
+    } finally {
+      await faulty.stop();
+    }
+  });
 });
