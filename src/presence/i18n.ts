@@ -8,24 +8,42 @@ import type { Presence } from './types.js';
 import type { Activity, Availability } from './values.js';
 
 const registry = new Map<string, PresenceMessages>();
-for (const messages of [en, fr, de, ar, he]) registry.set(messages.locale.toLowerCase(), messages);
+
+/** The registry key of a language tag: `fr_CA`, `FR-ca` and ` fr-CA ` are all `fr-ca`. */
+function localeKey(tag: string): string {
+  return tag.trim().toLowerCase().replace(/_/g, '-');
+}
+
+for (const messages of [en, fr, de, ar, he]) registry.set(localeKey(messages.locale), messages);
 
 /** The locale used when none of the requested ones is registered. */
 export const FALLBACK_LOCALE = 'en';
+
+/** A translation to register: only `locale` is required; any word left out (or `undefined`) is English. */
+export type LocaleRegistration = Partial<Omit<PresenceMessages, 'availability' | 'activity'>> &
+  Pick<PresenceMessages, 'locale'> & {
+    availability?: Partial<PresenceMessages['availability']>;
+    activity?: Partial<PresenceMessages['activity']>;
+  };
+
+/** The entries of `value` that are not `undefined`, so that spreading them never blanks out a fallback word. */
+function definedEntries<T extends object>(value: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
 
 /**
  * Adds or replaces a locale. Missing words fall back to English, so a partial translation still works.
  * Elements already on the page pick the new words up the next time they render.
  */
-export function registerLocale(messages: Partial<PresenceMessages> & Pick<PresenceMessages, 'locale'>): void {
+export function registerLocale(messages: LocaleRegistration): void {
   const merged: PresenceMessages = {
     ...en,
     dir: 'ltr',
-    ...messages,
-    availability: { ...en.availability, ...messages.availability },
-    activity: { ...en.activity, ...messages.activity },
+    ...definedEntries(messages),
+    availability: { ...en.availability, ...definedEntries(messages.availability) },
+    activity: { ...en.activity, ...definedEntries(messages.activity) },
   };
-  registry.set(messages.locale.toLowerCase(), merged);
+  registry.set(localeKey(messages.locale), merged);
 }
 
 /** The tags of every registered locale. */
@@ -40,7 +58,7 @@ export function registeredLocales(): string[] {
 export function messagesFor(...languages: Array<string | null | undefined>): PresenceMessages {
   for (const language of languages) {
     if (!language) continue;
-    const parts = language.trim().toLowerCase().replace(/_/g, '-').split('-');
+    const parts = localeKey(language).split('-');
     for (let length = parts.length; length > 0; length--) {
       const found = registry.get(parts.slice(0, length).join('-'));
       if (found) return found;
@@ -50,7 +68,8 @@ export function messagesFor(...languages: Array<string | null | undefined>): Pre
 }
 
 function fill(template: string, value: string): string {
-  return template.replace('{value}', value);
+  // A function, so that `$&`, `$'` and the like in a value Graph sent are not read as replacement patterns.
+  return template.replace('{value}', () => value);
 }
 
 /** The label of the availability, with the raw value when Graph sent one we do not know. */
@@ -94,7 +113,13 @@ export function describePresence(presence: Presence, messages: PresenceMessages 
   if (saysMore && !redundant && !parts.includes(activity)) {
     parts.push(activity);
   }
-  if (presence.isOutOfOffice && !parts.includes(messages.outOfOffice) && !parts.includes(messages.activity.OffWork)) {
+  // The activity says it already, even when a partial locale words it differently from `outOfOffice`.
+  const saidOutOfOffice =
+    presence.activity === 'OutOfOffice' ||
+    presence.activity === 'OffWork' ||
+    parts.includes(messages.outOfOffice) ||
+    parts.includes(messages.activity.OffWork);
+  if (presence.isOutOfOffice && !saidOutOfOffice) {
     parts.push(messages.outOfOffice);
   }
   return parts;

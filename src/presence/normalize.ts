@@ -9,6 +9,15 @@ const MAX_RAW_LENGTH = 64;
 /** The longest status or out-of-office message kept. Teams itself allows 280 characters. */
 const MAX_MESSAGE_LENGTH = 1_000;
 
+/** Cuts `text` to at most `max` UTF-16 units, ending with an ellipsis, without splitting a surrogate pair. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
 const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 /** Turns a Graph status message (plain text or HTML) into display text. Never produces markup. */
@@ -28,14 +37,28 @@ export function messageToText(content: string, contentType?: string | null): str
     return namedEntities[entity.toLowerCase()] ?? whole;
   });
   text = text.replace(/\s+/g, ' ').trim();
-  return text.length > MAX_MESSAGE_LENGTH ? `${text.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : text;
+  return bounded(text, MAX_MESSAGE_LENGTH);
+}
+
+/** A value as text; JSON when it can be, since BigInts and circular objects make `JSON.stringify` throw. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return Object.prototype.toString.call(value);
+    }
+  }
 }
 
 function rawText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = (typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)).replace(/\s+/g, ' ').trim();
+  const text = asText(value).replace(/\s+/g, ' ').trim();
   if (!text) return undefined;
-  return text.length > MAX_RAW_LENGTH ? `${text.slice(0, MAX_RAW_LENGTH - 1)}…` : text;
+  return bounded(text, MAX_RAW_LENGTH);
 }
 
 function readAvailability(value: unknown): { value: Availability; raw?: string } {
@@ -122,7 +145,10 @@ export function normalizePresence(input: unknown): Presence {
   const sequenceNumber = optionalString(source.sequenceNumber);
   if (sequenceNumber) presence.sequenceNumber = sequenceNumber;
 
-  const workLocation = isRecord(source.workLocation) ? optionalString(source.workLocation.workLocationType) : undefined;
+  // Graph sends `{workLocationType}`; an already normalised Presence has the flattened string.
+  const workLocation = isRecord(source.workLocation)
+    ? optionalString(source.workLocation.workLocationType)
+    : optionalString(source.workLocation);
   if (workLocation) presence.workLocation = workLocation;
 
   return presence;

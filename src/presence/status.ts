@@ -19,7 +19,10 @@ const statusByAvailability: Record<Availability, BadgeStatus> = {
  * out-of-office (outlined) variant.
  */
 export function badgeFor(presence: Pick<Presence, 'availability' | 'isOutOfOffice'>): BadgeAppearance {
-  const status = statusByAvailability[presence.availability] ?? 'unknown';
+  // Own keys only: "constructor" or "__proto__" from unchecked JavaScript must not find Object.prototype's members.
+  const status = Object.prototype.hasOwnProperty.call(statusByAvailability, presence.availability)
+    ? statusByAvailability[presence.availability]
+    : 'unknown';
   if (!presence.isOutOfOffice) return { status, outOfOffice: false };
   if (status === 'away' || status === 'offline') return { status: 'out-of-office', outOfOffice: true };
   return { status, outOfOffice: true };
