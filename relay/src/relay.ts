@@ -32,6 +32,8 @@ export interface RelayOptions {
   keeper?: SubscriptionKeeper;
   /** How often subscriptions are checked for renewal. Default 60 s. */
   renewalCheckMs?: number;
+  /** How long a watch request waits for Graph to cover newly watched ids before answering. Default 10 s. */
+  watchWaitMs?: number;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -186,9 +188,18 @@ export class Relay {
         });
       }
       await keeper.saveWatchers(userId, parsed.ids as string[]);
-      if (change.added.length || change.removed.length) void keeper.reconcile(this.watchers.ids());
+      if (change.added.length || change.removed.length) {
+        // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
+        // change made between its first read and the subscription is not missed.
+        const reconciled = keeper.reconcile(this.watchers.ids());
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([reconciled, new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000)))]);
+        clearTimeout(timer);
+      }
     }
-    return { status: 200, body: { watching: (parsed.ids as string[]).length, added: change.added.length, removed: change.removed.length } };
+    const ids = parsed.ids as string[];
+    const uncovered = keeper ? new Set(keeper.uncoveredOf(ids)) : new Set<string>();
+    return { status: 200, body: { watching: ids.length, added: change.added.length, removed: change.removed.length, covered: uncovered.size === 0 } };
   }
 
   /** Lifecycle notifications: clientState checked, then handed to the keeper. */

@@ -212,24 +212,61 @@ export class SubscriptionKeeper {
     return true;
   }
 
+  /** The ids among `ids` that no subscription covers. */
+  uncoveredOf(ids: string[]): string[] {
+    const covered = new Set(this.state.subscriptions.flatMap((s) => s.ids));
+    return ids.filter((id) => !covered.has(id));
+  }
+
+  /**
+   * Makes the subscriptions cover every watched id, changing as little as possible. Graph cannot change a
+   * subscription's resource, so growing one means making a new one: it is made (by a free owner) before the old one
+   * is deleted, so the ids it already covered are never without a subscription. A subscription stays while any of
+   * its ids is watched; notifications for the others reach nobody.
+   */
   private async apply(): Promise<void> {
-    const shards: string[][] = [];
-    for (let i = 0; i < this.watched.length; i += SHARD) shards.push(this.watched.slice(i, i + SHARD));
-    const key = (ids: string[]) => [...ids].sort().join(',');
-    const wanted = new Map(shards.map((s) => [key(s), s]));
-    // Keep subscriptions that already cover a wanted shard exactly.
+    const watched = new Set(this.watched);
     for (const sub of [...this.state.subscriptions]) {
-      if (wanted.has(key(sub.ids))) wanted.delete(key(sub.ids));
-      else await this.remove(sub);
+      if (!sub.ids.some((id) => watched.has(id))) await this.remove(sub);
     }
-    const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
-    const free = Object.keys(this.state.owners).filter((o) => !busy.has(o)).sort();
+    const covered = new Set(this.state.subscriptions.flatMap((s) => s.ids));
+    const missing = this.watched.filter((id) => !covered.has(id));
+    const refused = new Set<string>();
     this.uncovered = [];
-    for (const ids of wanted.values()) {
-      let made = false;
-      while (!made && free.length) made = await this.create(free.shift()!, ids);
-      if (!made) this.uncovered.push(...ids);
+    while (missing.length) {
+      const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
+      const free = Object.keys(this.state.owners).filter((o) => !busy.has(o) && !refused.has(o)).sort();
+      // The subscription with the most room, counting only its ids still watched.
+      let roomiest: { sub: KeptSubscription; kept: string[] } | undefined;
+      for (const sub of this.state.subscriptions) {
+        const kept = sub.ids.filter((id) => watched.has(id));
+        if (kept.length < SHARD && (!roomiest || kept.length < roomiest.kept.length)) roomiest = { sub, kept };
+      }
+      const owner = free[0];
+      if (owner && roomiest) {
+        const take = missing.slice(0, SHARD - roomiest.kept.length);
+        if (await this.create(owner, [...roomiest.kept, ...take])) {
+          missing.splice(0, take.length);
+          await this.remove(roomiest.sub);
+        } else refused.add(owner);
+      } else if (owner) {
+        const take = missing.slice(0, SHARD);
+        if (await this.create(owner, take)) missing.splice(0, take.length);
+        else refused.add(owner);
+      } else if (roomiest && !refused.has(roomiest.sub.ownerId)) {
+        // No free owner: the owner of the roomiest subscription re-makes it bigger (a short gap for its ids).
+        const { sub, kept } = roomiest;
+        const take = missing.slice(0, SHARD - kept.length);
+        await this.remove(sub);
+        this.log.push(`no free owner: ${sub.id} re-made with ${take.length} more ids`);
+        if (await this.create(sub.ownerId, [...kept, ...take])) missing.splice(0, take.length);
+        else {
+          refused.add(sub.ownerId);
+          missing.push(...kept);
+        }
+      } else break;
     }
+    this.uncovered = missing;
     await this.options.store.save(this.state);
   }
 }

@@ -223,7 +223,7 @@ export class PresenceClient {
         for (const listener of this.stateListeners) listener(state, detail);
       },
       error: (error, ids) => this.fail('transport', error, ids),
-      resync: () => void this.refresh(),
+      resync: (ids) => void this.refresh(ids?.filter((id) => this.entries.has(id))),
     };
     this.transport.start(sink);
   }

@@ -35,6 +35,10 @@ export class SignalRTransport implements PresenceTransport {
   private watchTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempts = 0;
+  /** Whether the connection is up, so the relay's pushes reach this page. */
+  private live = false;
+  /** Ids added since the relay last confirmed, while connected, that it covers them. */
+  private readonly unconfirmed = new Set<string>();
   /** Updates received, for tests and benchmarks. */
   received = 0;
 
@@ -47,6 +51,8 @@ export class SignalRTransport implements PresenceTransport {
 
   watch(ids: ReadonlySet<string>, added: string[], removed: string[]): void {
     this.ids = [...ids];
+    for (const id of added) this.unconfirmed.add(id);
+    for (const id of removed) this.unconfirmed.delete(id);
     this.fallback?.watch(ids, added, removed);
     clearTimeout(this.watchTimer);
     // Watches made together are told to the relay together.
@@ -68,6 +74,8 @@ export class SignalRTransport implements PresenceTransport {
 
   private async sendWatch(): Promise<void> {
     if (this.stopped) return;
+    const live = this.live;
+    const pending = [...this.unconfirmed];
     try {
       const res = await fetch(`${this.options.relayUrl.replace(/\/+$/, '')}/watch`, {
         method: 'POST',
@@ -75,6 +83,14 @@ export class SignalRTransport implements PresenceTransport {
         body: JSON.stringify({ ids: this.ids }),
       });
       if (!res.ok) throw new Error(`The relay refused the watch list (${res.status}).`);
+      // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
+      // perhaps before this connection was up): read them once more, so a change in between is not missed.
+      if (live && pending.length) {
+        for (const id of pending) this.unconfirmed.delete(id);
+        const watched = new Set(this.ids);
+        const again = pending.filter((id) => watched.has(id));
+        if (again.length) this.sink?.resync?.(again);
+      }
     } catch (error) {
       this.sink?.error(error as Error);
     }
@@ -108,11 +124,13 @@ export class SignalRTransport implements PresenceTransport {
         this.sink?.update(presences);
       });
       connection.onreconnecting(() => {
+        this.live = false;
         this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
         this.startFallback();
       });
       connection.onreconnected(() => this.connected(false));
       connection.onclose(() => {
+        this.live = false;
         if (this.stopped) return;
         // Closed for good (the relay refused, or the service closed without reconnect): start over.
         this.startFallback();
@@ -137,6 +155,7 @@ export class SignalRTransport implements PresenceTransport {
 
   private connected(first: boolean): void {
     this.attempts = 0;
+    this.live = true;
     this.stopFallback();
     this.sink?.state('connected');
     void this.sendWatch();

@@ -11,8 +11,11 @@ export interface TransportSink {
   state(state: ConnectionState, detail?: string): void;
   /** Something went wrong for these ids (or all, when absent); the client shows it. */
   error(error: Error, ids?: string[]): void;
-  /** Updates may have been missed (after a reconnection): the client re-reads every watched presence. */
-  resync?(): void;
+  /**
+   * Updates may have been missed (after a reconnection, or before a subscription covered new ids): the client
+   * re-reads these watched presences, or every one when `ids` is absent.
+   */
+  resync?(ids?: string[]): void;
 }
 
 /**

@@ -146,3 +146,29 @@ test('650 ids per subscription, one subscription per owner; nobody watching, no 
   for (const user of [cloud.tenant.users[0]!.id, a, b]) await watch(user, []);
   await until(() => graphSubscriptions().length === 0, 'every subscription deleted');
 });
+
+test('a watch is answered once Graph covers it, and growing a subscription never uncovers what it covered', async () => {
+  const [first, second] = [cloud.tenant.users[3]!.id, cloud.tenant.users[4]!.id];
+  const [a, b] = [cloud.tenant.users[760]!.id, cloud.tenant.users[761]!.id];
+  const covers = (id: string) => keeper.subscriptions().some((s) => s.ids.includes(id)) && graphSubscriptions().length > 0;
+  const ask = async (userId: string, ids: string[]) => {
+    const res = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+    return (await res.json()) as { covered: boolean };
+  };
+  assert.equal((await ask(first, [a])).covered, true);
+  assert.ok(covers(a), 'covered when the answer comes, not later');
+  const [old] = graphSubscriptions();
+  const logFrom = keeper.log.length;
+  assert.equal((await ask(second, [b])).covered, true);
+  assert.ok(covers(a) && covers(b));
+  const [grown] = graphSubscriptions();
+  assert.notEqual(grown!.id, old!.id, 'Graph cannot change a resource: a new subscription replaces the old');
+  assert.equal(grown!.ids, 2);
+  assert.notEqual(grown!.creatorId, old!.creatorId, 'made by a free owner (Graph allows one subscription per owner)');
+  const steps = keeper.log.slice(logFrom);
+  const made = steps.findIndex((line) => line.startsWith(`created ${grown!.id}`));
+  const dropped = steps.findIndex((line) => line === `deleted ${old!.id}`);
+  assert.ok(made >= 0 && dropped > made, `made before the old one was deleted: ${steps.join(' | ')}`);
+  for (const user of [first, second]) await ask(user, []);
+  await until(() => graphSubscriptions().length === 0, 'every subscription deleted');
+});
