@@ -17,6 +17,8 @@ export interface RelaySettings {
   storePath: string;
   allowedOrigins?: string[];
   tlsCa?: string;
+  /** Worker threads decrypting notifications (default: one per core). */
+  decryptWorkers?: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -43,6 +45,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   } catch (error) {
     throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`);
   }
+  const workers = env.RELAY_DECRYPT_WORKERS?.trim() ? Number(env.RELAY_DECRYPT_WORKERS) : undefined;
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
+    throw new Error(`RELAY_DECRYPT_WORKERS=${env.RELAY_DECRYPT_WORKERS} is not a whole number from 0 to 64`);
+  }
   const port = Number(env.PORT ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port`);
   return {
@@ -60,5 +66,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
     ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
+    ...(workers !== undefined ? { decryptWorkers: workers } : {}),
   };
 }

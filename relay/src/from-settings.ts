@@ -30,6 +30,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     encryptionKeys: [{ id: settings.certificate.id, privateKey: createPrivateKey(settings.certificate.privateKeyPem) }],
     keeper,
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
+    ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
   });
   return { relay, keeper };
 }

@@ -2,7 +2,8 @@
 // validation tokens, verifies each payload's signature before decrypting it, and drops stale and duplicate updates
 // by sequenceNumber. Whatever fails is refused with a reason, never half-applied.
 import { timingSafeEqual, type KeyObject } from 'node:crypto';
-import { decryptResource, type EncryptedContent } from '../../common/notification-crypto.js';
+import type { EncryptedContent } from '../../common/notification-crypto.js';
+import { decryptInPlace, type DecryptJob, type DecryptOutcome } from './decrypt-pool.js';
 import type { JwtClaims } from '../../common/jwt.js';
 
 export interface RelayPresence {
@@ -20,6 +21,8 @@ export interface NotificationChecks {
   privateKeyFor(certificateId: string): KeyObject | undefined;
   /** Verifies one validation token (signature, audience = the relay's app id, issuer, lifetime). */
   verifyValidationToken(token: string): Promise<JwtClaims>;
+  /** Decrypts payloads, in order (a worker pool); default: in place. */
+  decrypt?(jobs: DecryptJob[]): Promise<DecryptOutcome[]> | DecryptOutcome[];
 }
 
 export interface ReadResult {
@@ -80,10 +83,13 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       return result;
     }
   }
+  // Checked first, decrypted together (on worker threads when there are some), then taken in their order.
+  const accepted: Array<{ subscriptionId?: string; job: DecryptJob }> = [];
   for (const n of notifications) {
     const subscriptionId = typeof n?.subscriptionId === 'string' ? n.subscriptionId : undefined;
+    const about = subscriptionId ? { subscriptionId } : {};
     if (typeof n?.clientState !== 'string' || !sameSecret(n.clientState, checks.clientState)) {
-      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: 'clientState does not match' });
+      result.refused.push({ ...about, reason: 'clientState does not match' });
       continue;
     }
     const content = n.encryptedContent as EncryptedContent | undefined;
@@ -92,34 +98,43 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       if (typeof id === 'string') result.idsWithoutData.push(id);
       continue;
     }
-    const key = checks.privateKeyFor(content.encryptionCertificateId);
+    if (typeof content !== 'object' || ['data', 'dataKey', 'dataSignature'].some((field) => typeof (content as unknown as Record<string, unknown>)[field] !== 'string')) {
+      result.refused.push({ ...about, reason: 'encryptedContent lacks data, dataKey or dataSignature' });
+      continue;
+    }
+    const keyId = String(content.encryptionCertificateId);
+    const key = checks.privateKeyFor(keyId);
     if (!key) {
-      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: `unknown encryption certificate ${content.encryptionCertificateId}` });
+      result.refused.push({ ...about, reason: `unknown encryption certificate ${keyId}` });
       continue;
     }
-    let presence: RelayPresence;
-    try {
-      presence = decryptResource<RelayPresence>(content, key);
-    } catch (error) {
-      result.refused.push({ ...(subscriptionId ? { subscriptionId } : {}), reason: (error as Error).message });
-      continue;
+    accepted.push({ ...about, job: { keyId, key, content } });
+  }
+  const outcomes = await (checks.decrypt ?? decryptInPlace)(accepted.map((a) => a.job));
+  accepted.forEach(({ subscriptionId }, i) => {
+    const about = subscriptionId ? { subscriptionId } : {};
+    const outcome = outcomes[i];
+    if (!outcome || outcome.error !== undefined) {
+      result.refused.push({ ...about, reason: outcome?.error ?? 'not decrypted' });
+      return;
     }
+    const presence = outcome.value as RelayPresence | null;
     if (typeof presence?.id !== 'string') {
-      result.refused.push({ reason: 'decrypted resource has no id' });
-      continue;
+      result.refused.push({ ...about, reason: 'decrypted resource has no id' });
+      return;
     }
     if (!sequence.accept(presence)) {
       result.stale++;
-    } else {
-      result.presences.push({
-        id: presence.id,
-        availability: presence.availability,
-        activity: presence.activity,
-        statusMessage: presence.statusMessage ?? null,
-        outOfOfficeSettings: presence.outOfOfficeSettings ?? null,
-        ...(presence.sequenceNumber ? { sequenceNumber: presence.sequenceNumber } : {}),
-      });
+      return;
     }
-  }
+    result.presences.push({
+      id: presence.id,
+      availability: presence.availability,
+      activity: presence.activity,
+      statusMessage: presence.statusMessage ?? null,
+      outOfOfficeSettings: presence.outOfOfficeSettings ?? null,
+      ...(presence.sequenceNumber ? { sequenceNumber: presence.sequenceNumber } : {}),
+    });
+  });
   return result;
 }

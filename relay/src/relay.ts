@@ -4,6 +4,7 @@ import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
+import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { FanOut, Watchers } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
@@ -32,6 +33,8 @@ export interface RelayOptions {
   keeper?: SubscriptionKeeper;
   /** How often subscriptions are checked for renewal. Default 60 s. */
   renewalCheckMs?: number;
+  /** Worker threads that decrypt notifications. Default: one per core on machines with two or more; 0 decrypts in place. */
+  decryptWorkers?: number;
   /** How long a watch request waits for Graph to cover newly watched ids before answering. Default 10 s. */
   watchWaitMs?: number;
 }
@@ -74,10 +77,12 @@ export class Relay {
   private pending = new Set<Promise<void>>();
   private renewTimer: ReturnType<typeof setInterval> | undefined;
   private readonly owners = new Set<string>();
+  private readonly decryptor: DecryptPool;
 
   constructor(private readonly options: RelayOptions) {
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
     this.fanout = new FanOut(options.signalrConnectionString, options.hub ?? 'presence');
+    this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
   }
 
   get url(): string {
@@ -86,6 +91,7 @@ export class Relay {
 
   /** Loads what the keeper stored; hosts without a server of their own (Azure Functions) call only this. */
   async init(): Promise<void> {
+    this.decryptor.warm();
     const keeper = this.options.keeper;
     if (!keeper) return;
     await keeper.load();
@@ -111,6 +117,7 @@ export class Relay {
   async stop(): Promise<void> {
     clearInterval(this.renewTimer);
     await Promise.allSettled([...this.pending]);
+    await this.decryptor.close();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());
@@ -267,6 +274,7 @@ export class Relay {
         clientState: this.options.clientState,
         privateKeyFor: (id) => this.options.encryptionKeys.find((k) => k.id === id)?.privateKey,
         verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers }),
+        decrypt: (jobs) => this.decryptor.decrypt(jobs),
       },
       this.sequence,
     );

@@ -1,0 +1,53 @@
+// The relay's settings from environment variables: every missing one named at once, wrong values refused clearly.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { makeCertificate } from '../../../emulator/shared/tls.js';
+import { settingsFromEnv } from '../../../relay/src/config.js';
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'relay-config-'));
+  const certificate = await makeCertificate('relay-config');
+  writeFileSync(join(dir, 'cert.pem'), certificate.cert);
+  writeFileSync(join(dir, 'key.pem'), certificate.key);
+  env = {
+    RELAY_TENANT_ID: 'contoso',
+    RELAY_CLIENT_ID: 'relay-app',
+    RELAY_CLIENT_SECRET: 'secret',
+    AZURE_SIGNALR_CONNECTION_STRING: 'Endpoint=https://example.service.signalr.net;AccessKey=a2V5;Version=1.0;',
+    RELAY_PUBLIC_URL: 'https://relay.example.com/',
+    RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
+    RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
+  };
+});
+
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('every missing variable is named in one message', () => {
+  assert.throws(() => settingsFromEnv({ RELAY_TENANT_ID: 'contoso' }), /RELAY_CLIENT_ID, RELAY_CLIENT_SECRET, AZURE_SIGNALR_CONNECTION_STRING, RELAY_PUBLIC_URL, RELAY_CERTIFICATE_PATH, RELAY_PRIVATE_KEY_PATH/);
+});
+
+test('defaults, and the public URL without its trailing slash', () => {
+  const settings = settingsFromEnv(env);
+  assert.equal(settings.publicUrl, 'https://relay.example.com');
+  assert.equal(settings.port, 7071);
+  assert.equal(settings.authority, 'https://login.microsoftonline.com/contoso');
+  assert.equal(settings.decryptWorkers, undefined, 'one per core unless told');
+  assert.ok(settings.clientState.length >= 32, 'a random clientState when none is given');
+});
+
+test('decryption workers: a whole number from 0 to 64', () => {
+  assert.equal(settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: '0' }).decryptWorkers, 0);
+  assert.equal(settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: '3' }).decryptWorkers, 3);
+  for (const bad of ['-1', '2.5', 'many', '65']) assert.throws(() => settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: bad }), /RELAY_DECRYPT_WORKERS/);
+});
+
+test('a bad port or unreadable certificate is refused with the variable named', () => {
+  assert.throws(() => settingsFromEnv({ ...env, PORT: '70000' }), /PORT=70000 is not a port/);
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }), /RELAY_CERTIFICATE_PATH/);
+});
