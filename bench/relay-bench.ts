@@ -27,6 +27,8 @@ const origin = `http://127.0.0.1:${await listenOnFreePort(server, 0)}`;
 const browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
 const ids = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!.memberIds;
 const query = new URLSearchParams({ user: cloud.tenant.users[0]!.id, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, ids: ids.join(',') });
+// Everyone starts Offline, so that each measured change really changes what the badge shows.
+for (const id of ids) cloud.tenant.setPresence(id, { availability: 'Offline', activity: 'Offline' });
 const page = await browser.newPage();
 await page.goto(`${origin}/bench/live-page.html?${query}`);
 await page.waitForFunction(() => (window as any).client?.connectionState === 'connected', null, { timeout: 20_000 });
