@@ -411,6 +411,8 @@ export class GraphEmulator implements EmulatorService {
       try {
         claims = this.options.verifyToken(token);
       } catch (error) {
+        // Logged under the application the refused token claims to be for, so a test can find its own refusals.
+        appId = this.appOf(auth);
         throw unauthorized(`Access token validation failure. ${(error as Error).message}`);
       }
       appId = appIdOf(claims);

@@ -91,6 +91,9 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
     return result.accessToken;
   };
 
+  // Tokens Graph refused: the next silent request for them skips MSAL's cache.
+  const refused = new Set<string>();
+
   return {
     async getToken(scopes, signal) {
       const { app, InteractionRequired } = await load();
@@ -100,11 +103,18 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
       if (!account) throw new SignInRequiredError();
       try {
-        return (await app.acquireTokenSilent({ scopes, account })).accessToken;
+        const forceRefresh = refused.size > 0;
+        const token = (await app.acquireTokenSilent({ scopes, account, ...(forceRefresh ? { forceRefresh } : {}) })).accessToken;
+        if (refused.has(token)) throw new Error('Microsoft Entra ID returned a token that Microsoft Graph refused.');
+        refused.clear();
+        return token;
       } catch (error) {
         if (error instanceof InteractionRequired) return interactive(app, scopes);
         throw error;
       }
+    },
+    invalidate(token) {
+      refused.add(token);
     },
     async account() {
       return currentAccount((await load()).app);

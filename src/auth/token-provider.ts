@@ -5,16 +5,82 @@
 export interface TokenProvider {
   /** An access token for Microsoft Graph with at least these scopes. Rejects when the user must sign in. */
   getToken(scopes: string[], signal?: AbortSignal): Promise<string>;
+  /** Graph refused this token (401): forget it, so that the next `getToken` gets a fresh one. */
+  invalidate?(token: string): void;
 }
 
-/** A token provider for apps that get tokens their own way (their backend, another library). */
-export function bringYourOwnToken(getToken: (scopes: string[], signal?: AbortSignal) => Promise<string> | string): TokenProvider {
+export interface BringYourOwnTokenOptions {
+  /**
+   * Keep each token (by scopes) until two minutes before the `exp` in it, and share one call among callers asking
+   * at the same time. Default true. Tokens that are not JWTs are never kept.
+   */
+  cache?: boolean;
+}
+
+/** When a JWT expires (milliseconds since the epoch), or undefined when it is not a JWT with an `exp`. */
+function expiryOf(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (the shared call goes on for the others). */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+const EARLY_MS = 2 * 60_000;
+
+/**
+ * A token provider for apps that get tokens their own way (their backend, another library). Tokens are kept until
+ * shortly before they expire, so the app's function is called once per set of scopes, not once per Graph call.
+ */
+export function bringYourOwnToken(
+  getToken: (scopes: string[], signal?: AbortSignal) => Promise<string> | string,
+  options: BringYourOwnTokenOptions = {},
+): TokenProvider {
+  const cache = options.cache !== false;
+  const kept = new Map<string, { token: string; until: number }>();
+  const asking = new Map<string, Promise<string>>();
+  const fetchToken = async (scopes: string[], signal?: AbortSignal): Promise<string> => {
+    const token = await getToken(scopes, signal);
+    if (typeof token !== 'string' || !token) throw new Error('The token function returned no token.');
+    return token;
+  };
   return {
     async getToken(scopes, signal) {
       signal?.throwIfAborted();
-      const token = await getToken(scopes, signal);
-      if (typeof token !== 'string' || !token) throw new Error('The token function returned no token.');
-      return token;
+      if (!cache) return fetchToken(scopes, signal);
+      const key = [...new Set(scopes)].sort().join(' ');
+      const known = kept.get(key);
+      if (known && known.until > Date.now()) return known.token;
+      let pending = asking.get(key);
+      if (!pending) {
+        // Shared by everyone asking meanwhile, so no one caller's abort cancels it for the others.
+        pending = fetchToken(scopes).then((token) => {
+          const expiry = expiryOf(token);
+          if (expiry !== undefined) kept.set(key, { token, until: expiry - EARLY_MS });
+          return token;
+        });
+        asking.set(key, pending);
+        void pending.finally(() => asking.delete(key)).catch(() => undefined);
+      }
+      return abortable(pending, signal);
+    },
+    invalidate(token) {
+      for (const [key, value] of kept) if (value.token === token) kept.delete(key);
     },
   };
 }

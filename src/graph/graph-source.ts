@@ -93,14 +93,21 @@ export class GraphSource implements PresenceSource {
     return this.client;
   }
 
-  private async request<T>(path: string, scopes: readonly string[], signal: AbortSignal | undefined, body?: unknown): Promise<T> {
-    const [client, token] = await Promise.all([this.graph(), this.options.auth.getToken([...scopes], signal)]);
+  private async request<T>(path: string, scopes: readonly string[], signal: AbortSignal | undefined, body?: unknown, again = true): Promise<T> {
+    const auth = this.options.auth;
+    const [client, token] = await Promise.all([this.graph(), auth.getToken([...scopes], signal)]);
     let request = client.api(path).header('Authorization', `Bearer ${token}`);
     if (signal) request = request.option('signal', signal);
     try {
       return (body === undefined ? await request.get() : await request.post(body)) as T;
     } catch (error) {
-      throw toError(error);
+      const failure = toError(error);
+      // A token Graph no longer takes (revoked, or expired early): forget it and try once with a fresh one.
+      if (again && auth.invalidate && failure instanceof GraphCallError && failure.status === 401) {
+        auth.invalidate(token);
+        return this.request<T>(path, scopes, signal, body, false);
+      }
+      throw failure;
     }
   }
 

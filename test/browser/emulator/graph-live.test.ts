@@ -106,6 +106,26 @@ describe('the presence client against the Graph emulator, with the real Graph cl
     client.dispose();
   });
 
+  it('a token Graph refuses is forgotten and asked for again, once, and the badge arrives', async () => {
+    const appId = crypto.randomUUID();
+    const asked: string[][] = [];
+    // The first token looks fine (a JWT good for an hour) but Graph refuses it: it is for another audience.
+    const auth = bringYourOwnToken(async (scopes) => {
+      asked.push(scopes);
+      const first = scopes.includes('Presence.Read.All') && asked.filter((s) => s.includes('Presence.Read.All')).length === 1;
+      const audience = first ? 'api://someone-else' : 'https://graph.microsoft.com';
+      return (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId: appId, audience, scopes })).accessToken;
+    });
+    const person = users[1901]!;
+    await control('POST', `/presence/${person}`, { availability: 'DoNotDisturb', activity: 'Presenting' });
+    setDefaultClient(createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, transport: 'none' }));
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${person} display-name="Sam"></presence-avatar>`);
+    await waitUntil(() => drawnStatus(avatar) === 'do-not-disturb', 'the presence read with the fresh token', { timeout: 5000 });
+    const presenceCalls = (await requests(appId)).filter((r) => r.path === '/v1.0/communications/getPresencesByUserId');
+    expect(presenceCalls.map((r) => r.status)).to.deep.equal([401, 200]);
+    expect(asked.filter((s) => s.includes('Presence.Read.All')).length).to.equal(2, 'the refused token was not kept; the fresh one was');
+  });
+
   it('a userPrincipalName and "me" resolve through Graph', async () => {
     const { auth } = appAuth();
     setDefaultClient(new PresenceClient({ source: new GraphSource({ auth, baseUrl: cloud.graph.url }) }));
