@@ -412,7 +412,7 @@ export class GraphEmulator implements EmulatorService {
         claims = this.options.verifyToken(token);
       } catch (error) {
         // Logged under the application the refused token claims to be for, so a test can find its own refusals.
-        appId = this.appOf(typeof auth === "string" ? auth : undefined);
+        appId = this.appOf(typeof auth === 'string' ? auth : undefined);
         throw unauthorized(`Access token validation failure. ${(error as Error).message}`);
       }
       appId = appIdOf(claims);
