@@ -80,9 +80,9 @@ test('with PRESENCE_* variables, the same demo signs in with MSAL and uses the g
     await page.goto(url);
     const popup = page.waitForEvent('popup');
     await page.locator('presence-sign-in button').click();
-    await (await popup).waitForEvent('close', { timeout: 15_000 });
+    await (await popup).waitForEvent('close', { timeout: 20_000 });
     await page.waitForFunction(() => (document.querySelector('team-presence-list')?.shadowRoot?.querySelector('.summary')?.textContent ?? '').startsWith('50'), null, { timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar'), null, { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar'), null, { timeout: 20_000 });
     assert.equal(await page.textContent('h1'), 'Live on your tenant');
     assert.deepEqual(errors, []);
   } finally {

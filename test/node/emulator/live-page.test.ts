@@ -53,26 +53,26 @@ test('sign in, seed, poll, and one poller for two tabs', { skip: !executablePath
   // Signed out: a sign-in button. The click opens the Entra ID popup, which signs in and closes.
   const popup = first.waitForEvent('popup');
   await first.locator('presence-sign-in button').click();
-  await (await popup).waitForEvent('close', { timeout: 15_000 });
+  await (await popup).waitForEvent('close', { timeout: 20_000 });
   await first.waitForFunction(
     (name) => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent === name,
     me.displayName,
-    { timeout: 10_000 },
+    { timeout: 20_000 },
   );
 
   // Seeded from Graph, then kept current by polling.
-  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'available', null, { timeout: 10_000 });
+  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'available', null, { timeout: 20_000 });
   cloud.tenant.setPresence(watched.id, { availability: 'Busy', activity: 'InACall' });
-  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'busy', null, { timeout: 5_000 });
+  await first.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'busy', null, { timeout: 20_000 });
 
   // A second tab of the same app: already signed in; it listens to the first tab's poller.
   const second = await context.newPage();
   await second.goto(url);
-  await second.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph'), null, { timeout: 10_000 });
+  await second.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph'), null, { timeout: 20_000 });
   cloud.tenant.setPresence(watched.id, { availability: 'Away', activity: 'BeRightBack' });
   await Promise.all(
     [first, second].map((page) =>
-      page.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'away', null, { timeout: 5_000 }),
+      page.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'away', null, { timeout: 20_000 }),
     ),
   );
   const pollers = await Promise.all(

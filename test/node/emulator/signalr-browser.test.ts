@@ -78,7 +78,7 @@ test('connects through the negotiate redirect, receives, reconnects after a drop
   await page.waitForFunction(() => (window as any).signalrTest.received().length === 1);
 
   assert.equal(service.dropConnections({ userId: 'adele' }), 1);
-  await page.waitForFunction(() => (window as any).signalrTest.states().includes('reconnected'), null, { timeout: 10_000 });
+  await page.waitForFunction(() => (window as any).signalrTest.states().includes('reconnected'), null, { timeout: 20_000 });
   await sendToUser('adele', [{ id: 'u1', availability: 'Available' }]);
   await page.waitForFunction(() => (window as any).signalrTest.received().length === 2);
   const received = await page.evaluate(() => (window as any).signalrTest.received());

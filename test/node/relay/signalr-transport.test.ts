@@ -71,9 +71,9 @@ test('pushed to the badge, and resynced after a dropped connection', { skip: !ex
   await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
   const badge = () => page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null);
   const waitFor = (status: string) =>
-    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 8_000 });
+    page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s, status, { timeout: 20_000 });
   await waitFor('available');
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 8_000 });
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
   for (const start = Date.now(); relay.watchers.ids().length === 0 && Date.now() - start < 5000; ) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(relay.watchers.ids(), [watched], 'the page told the relay what it watches');
 
@@ -87,8 +87,8 @@ test('pushed to the badge, and resynced after a dropped connection', { skip: !ex
   const readsBefore = reads();
   assert.equal(cloud.signalr.dropConnections({ userId: user }), 1);
   cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'reconnecting', null, { timeout: 5_000 }).catch(() => undefined);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 10_000 });
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'reconnecting', null, { timeout: 20_000 }).catch(() => undefined);
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
   await waitFor('do-not-disturb');
   assert.ok(reads() > readsBefore, 'presence was read again from Graph');
   // And pushes flow again on the new connection.
