@@ -125,18 +125,19 @@ export class TeamPresenceList extends LitElement {
     }
   }
 
-  protected override willUpdate(_changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
     const client = this.isConnected ? this.client : undefined;
     const key = `${this.teamId ?? ''}|${this.groupId ?? ''}|${this.userIds ?? ''}`;
     if (client && (this.loadedFor?.client !== client || this.loadedFor.key !== key)) {
       this.loadedFor = { client, key };
       void this.load(client);
     }
-    if (this.resort) {
+    // Scrolling and focus moves reuse the items; only a change of members, presence or filter rebuilds them.
+    if (this.resort || changed.has('filter')) {
+      if (this.resort) this.sortMembers();
       this.resort = false;
-      this.sortMembers();
+      this.items = this.buildItems();
     }
-    this.items = this.buildItems();
   }
 
   private stopReload: (() => void) | undefined;
@@ -158,6 +159,7 @@ export class TeamPresenceList extends LitElement {
       this.requestUpdate();
     });
     this.members = [];
+    this.resort = true;
     this.status = 'loading';
     const abort = (this.abort = new AbortController());
     const add = (profiles: Profile[]) => {
@@ -194,6 +196,8 @@ export class TeamPresenceList extends LitElement {
           if (snapshot.profile?.displayName && !member.profile.displayName) {
             member.profile = snapshot.profile;
             member.sortName = fold(snapshot.profile.displayName);
+            // A name that arrives later (lists of ids) moves the member to its place and shows on its row.
+            this.scheduleResort();
           }
           const next = snapshot.presence;
           if (!next || next === member.presence) return;

@@ -46,6 +46,28 @@ describe('<team-presence-list>', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a list of ids: names that arrive after presence put each member in its place', async () => {
+    const source = teamSource(6);
+    let release!: () => void;
+    const namesLater = new Promise<void>((r) => (release = r));
+    const client = new PresenceClient({
+      source: {
+        presences: (ids) => source.presences(ids),
+        profiles: async (keys) => {
+          await namesLater;
+          return keys.map((key) => ({ key, id: key, displayName: NAMES[Number(key.slice(-12))]! }));
+        },
+      },
+    });
+    const ids = [5, 4, 3, 2, 1, 0].map(id).join(',');
+    const root = await fixture(html`<presence-provider .client=${client}><team-presence-list user-ids=${ids}></team-presence-list></presence-provider>`);
+    const el = root.querySelector('team-presence-list')!;
+    await waitUntil(() => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))), 'presence first');
+    release();
+    await waitUntil(() => rows(el).every((r) => !/^Unknown person/.test(nameOf(r))), 'every name shown');
+    expect(rows(el).map((r) => nameOf(r).split(',')[0])).to.deep.equal(['adele vance', 'Lee Gu', 'Zoë Adams', 'Megan Bowen', 'Alex Wilber', 'Émile Bernard']);
+  });
+
   it('filters by name, ignoring case and accents', async () => {
     const { el } = await inProvider(6);
     await waitUntil(() => rows(el).length === 6);
