@@ -162,6 +162,7 @@ export class TeamPresenceList extends LitElement {
     this.resort = true;
     this.status = 'loading';
     const abort = (this.abort = new AbortController());
+    let first = true;
     const add = (profiles: Profile[]) => {
       if (abort.signal.aborted) return;
       const known = new Set(this.members.map((m) => m.id));
@@ -172,7 +173,12 @@ export class TeamPresenceList extends LitElement {
         this.members.push(member);
         this.watchMember(client, member);
       }
-      this.scheduleResort();
+      if (first) {
+        // The first page shows at once; later changes are batched per frame.
+        first = false;
+        this.resort = true;
+        this.requestUpdate();
+      } else this.scheduleResort();
     };
     try {
       if (this.teamId) await client.members('team', this.teamId, add, abort.signal);
