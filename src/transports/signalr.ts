@@ -119,7 +119,11 @@ export class SignalRTransport implements PresenceTransport {
         .configureLogging(LogLevel.None)
         .build();
       connection.on(this.options.target ?? 'presence', (presences: GraphPresence[]) => {
-        if (!Array.isArray(presences)) return;
+        if (!Array.isArray(presences)) {
+          // Said, not thrown: the connection and every other update go on.
+          this.sink?.error(new Error(`The relay sent a presence message that is not a list (${typeof presences}); it was ignored.`));
+          return;
+        }
         this.received += presences.length;
         this.sink?.update(presences);
       });

@@ -9,6 +9,7 @@ import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { localRelayOptions } from './support.js';
+import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
 // @ts-expect-error: plain ES module scripts without declarations
@@ -97,4 +98,41 @@ test('pushed to the badge, and resynced after a dropped connection', { skip: !ex
   assert.equal(await badge(), 'away');
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('malformed pushes are reported and ignored; the connection and the next update go on', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+  const user = cloud.tenant.users[2]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+    await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'available', null, { timeout: 20_000 });
+    await page.evaluate(() => {
+      (window as any).clientErrors = [];
+      (window as any).presenceClient.onError((detail: { message: string }) => (window as any).clientErrors.push(detail.message));
+    });
+    // What a broken or hostile sender might push, straight through SignalR Service's REST API.
+    const { endpoint, accessKey } = parseConnectionString(cloud.signalr.connectionString);
+    const url = `${endpoint}/api/v1/hubs/presence/users/${encodeURIComponent(user)}`;
+    const push = async (args: unknown[]) => {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey, audience: url })}`, 'content-type': 'application/json' }, body: JSON.stringify({ target: 'presence', arguments: args }) });
+      assert.equal(res.status, 202);
+    };
+    await push(['not a list']);
+    await push([[null, 42, 'text', { id: 42 }, { availability: 'Busy' }]]);
+    await push([[{ id: watched, availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~' }]]);
+    await page.waitForFunction(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === 'do-not-disturb', null, { timeout: 20_000 });
+    const errors: string[] = await page.evaluate(() => (window as any).clientErrors);
+    assert.equal(errors.length, 1, errors.join(' | '));
+    assert.match(errors[0]!, /not a list/);
+    assert.equal(await page.evaluate(() => (window as any).presenceClient.connectionState), 'connected');
+    assert.deepEqual(pageErrors, []);
+  } finally {
+    await page.close();
+  }
 });
