@@ -78,7 +78,9 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       return { app, InteractionRequired: InteractionRequiredAuthError };
     })());
 
-  const currentAccount = (app: IPublicClientApplication) => app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null;
+  // Signed out inside a host: its session stays, so neither it nor its cached account is used until `signIn()`.
+  let leftHost = false;
+  const currentAccount = (app: IPublicClientApplication) => (leftHost ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
 
   const interactive = async (app: IPublicClientApplication, scopes: string[]) => {
     if (options.interaction === 'none') throw new SignInRequiredError();
@@ -94,11 +96,23 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   // Tokens Graph refused: the next silent request for them skips MSAL's cache.
   const refused = new Set<string>();
 
+
   return {
     async getToken(scopes, signal) {
       const { app, InteractionRequired } = await load();
       signal?.throwIfAborted();
       const account = currentAccount(app);
+      if (!account && options.nested && !leftHost) {
+        // Inside Teams, Outlook or the Microsoft 365 app the host knows the user: ask it, with no click (nested
+        // app authentication). Outside such a host MSAL answers that nobody is signed in.
+        try {
+          const result = await app.acquireTokenSilent({ scopes });
+          if (result.account) app.setActiveAccount(result.account);
+          return result.accessToken;
+        } catch {
+          throw new SignInRequiredError();
+        }
+      }
       // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
       // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
       if (!account) throw new SignInRequiredError();
@@ -117,10 +131,21 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       refused.add(token);
     },
     async account() {
-      return currentAccount((await load()).app);
+      const { app } = await load();
+      const account = currentAccount(app);
+      if (account || !options.nested || leftHost) return account;
+      // Inside a host, the user it knows is signed in here too.
+      try {
+        const result = await app.acquireTokenSilent({ scopes: ['User.Read'] });
+        if (result.account) app.setActiveAccount(result.account);
+        return result.account ?? null;
+      } catch {
+        return null;
+      }
     },
     async signIn(scopes = BASE_SCOPES) {
       const { app } = await load();
+      leftHost = false;
       if (options.interaction === 'redirect') {
         await app.loginRedirect({ scopes });
         return null;
@@ -132,8 +157,15 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
     async signOut() {
       const { app } = await load();
       const account = currentAccount(app);
-      if (options.interaction === 'redirect') await app.logoutRedirect({ account });
-      else await app.logoutPopup({ account });
+      try {
+        if (options.interaction === 'redirect') await app.logoutRedirect({ account });
+        else await app.logoutPopup({ account });
+      } catch (error) {
+        // A host's session (nested app authentication) cannot be ended from inside it: forget it here instead.
+        if (!options.nested) throw error;
+        app.setActiveAccount(null);
+        leftHost = true;
+      }
     },
   };
 }
