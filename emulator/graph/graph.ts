@@ -220,7 +220,8 @@ export class GraphEmulator implements EmulatorService {
         if (ids.length > 15) throw badRequest('Too many child clauses specified in search filter expression containing \'OR\' operators: 16. Max allowed: 15.', 'Request_UnsupportedQuery');
         users = ids.map((id) => this.tenant.user(id)).filter((u): u is TenantUser => !!u);
       }
-      return this.page(users.map((u) => userJson(u, selectOf(url))), url, base, 100, 999);
+      const select = selectOf(url);
+      return this.page(users, url, base, 100, 999, (u) => userJson(u, select));
     });
 
     r.on('POST', '/v1.0/directoryObjects/getByIds', async (ctx) => {
@@ -253,7 +254,7 @@ export class GraphEmulator implements EmulatorService {
       requirePermission(claims, ['TeamMember.Read.All', 'TeamMember.ReadWrite.All'], ['TeamMember.Read.All', 'TeamMember.ReadWrite.All']);
       const team = this.tenant.team(params.id!);
       if (!team) throw notFound(`No team found with Group Id ${params.id}`, 'NotFound');
-      const members = team.memberIds.map((id, i) => {
+      return this.page(team.memberIds, url, base, 100, 999, (id, i) => {
         const user = this.tenant.user(id)!;
         return {
           '@odata.type': '#microsoft.graph.aadUserConversationMember',
@@ -266,15 +267,14 @@ export class GraphEmulator implements EmulatorService {
           visibleHistoryStartDateTime: '0001-01-01T00:00:00Z',
         };
       });
-      return this.page(members, url, base, 100, 999);
     });
 
     r.on('GET', '/v1.0/groups/:id/members', ({ claims, params, url, base }) => {
       requirePermission(claims, ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'], ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']);
       const team = this.tenant.team(params.id!);
       if (!team) throw notFound(`Resource '${params.id}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
-      const members = team.memberIds.map((id) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(this.tenant.user(id)!, selectOf(url)) }));
-      return this.page(members, url, base, 100, 999);
+      const select = selectOf(url);
+      return this.page(team.memberIds, url, base, 100, 999, (id) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(this.tenant.user(id)!, select) }));
     });
 
     const onePresence = ({ claims, params }: GraphContext): GraphResult => {
@@ -370,7 +370,8 @@ export class GraphEmulator implements EmulatorService {
   }
 
   /** A page of a collection, with `@odata.nextLink` when more remain. `$top` between 1 and `max`. */
-  private page(items: unknown[], url: URL, base: string, defaultTop: number, max: number): GraphResult {
+  /** One page of `items` by `$top` and `$skiptoken`; only the items on the page are turned into JSON. */
+  private page<T>(items: readonly T[], url: URL, base: string, defaultTop: number, max: number, toJson: (item: T, index: number) => unknown): GraphResult {
     const topText = url.searchParams.get('$top');
     const top = topText === null ? defaultTop : Number(topText);
     if (!Number.isInteger(top) || top < 1 || top > max) throw badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${max} inclusive.`, 'Request_BadRequest');
@@ -380,7 +381,7 @@ export class GraphEmulator implements EmulatorService {
       offset = Number(Buffer.from(token, 'base64url').toString('utf8'));
       if (!Number.isInteger(offset) || offset < 0) throw badRequest('Invalid $skiptoken.', 'Request_BadRequest');
     }
-    const value = items.slice(offset, offset + top);
+    const value = items.slice(offset, offset + top).map((item, i) => toJson(item, offset + i));
     const body: Record<string, unknown> = { value };
     if (offset + top < items.length) {
       const next = new URL(url.pathname, base);
