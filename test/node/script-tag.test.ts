@@ -1,35 +1,15 @@
 // The script-tag bundle in a plain HTML page with no bundler, in headless Chromium.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../scripts/static-server.mjs';
+import { test } from 'node:test';
+import { chromiumStage, noChromium } from './stage.js';
 import { requireBuild, root } from './support.js';
 
-const executablePath: string | undefined = findChromium();
-let server: Server;
-let origin: string;
-let browser: Browser;
+const stage = chromiumStage({ host: '127.0.0.1' });
 
-before(async () => {
-  if (!executablePath) return;
-  requireBuild('dist/cdn/presence-elements.js');
-  server = createStaticServer(root);
-  origin = `http://127.0.0.1:${await listenOnFreePort(server, 0)}`;
-  browser = await chromium.launch({ executablePath, args: chromiumArgs });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-test('one module script registers every element and they render', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+test('one module script registers every element and they render', { skip: noChromium }, async () => {
+  const { browser, origin } = stage;
   const page = await browser.newPage();
   const requests: string[] = [];
   const problems: string[] = [];

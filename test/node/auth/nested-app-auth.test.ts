@@ -3,40 +3,14 @@
 // answers MSAL's bridge requests with tokens from the Entra ID emulator; MSAL, the Graph client and the elements
 // are the real ones.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startEmulators, type Emulators } from '../../../emulator/index.js';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { requireBuild, root } from '../support.js';
+import { chromiumStage, noChromium as skip } from '../stage.js';
 
-const executablePath: string | undefined = findChromium();
-const skip = !executablePath && 'Chromium not found (set CHROME_PATH)';
-let cloud: Emulators;
-let server: Server;
-let origin: string;
-let browser: Browser;
-
-before(async () => {
-  if (!executablePath) return;
-  requireBuild('dist/cdn/presence-elements.js');
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'nested', userCount: 40, teamSizes: [5] } });
-  server = createStaticServer(root);
-  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  await cloud?.stop();
-});
+const stage = chromiumStage({ emulators: { simulatorRate: 0, tenant: { seed: 'nested', userCount: 40, teamSizes: [5] } }, acceptCertificates: true });
 
 async function open(host: 'yes' | 'no') {
+  const { cloud, browser, origin } = stage;
   const user = cloud.tenant.users[3]!;
   cloud.tenant.setPresence(user.id, { availability: 'Busy', activity: 'InAMeeting' });
   const query = new URLSearchParams({ host, user: user.id, clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, control: cloud.control.url });

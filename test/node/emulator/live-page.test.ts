@@ -2,42 +2,18 @@
 // real MSAL (popup, through the shipped redirect bridge), seeds from the emulated Graph with the real Graph client,
 // polls for changes, and two tabs of the app share one poller.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startEmulators, type Emulators } from '../../../emulator/index.js';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { requireBuild, root } from '../support.js';
+import { chromiumStage, noChromium } from '../stage.js';
 
-const executablePath: string | undefined = findChromium();
-let cloud: Emulators;
-let server: Server;
-let origin: string;
-let browser: Browser;
-
-before(async () => {
-  if (!executablePath) return;
-  requireBuild('dist/cdn/presence-elements.js');
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'live-page', userCount: 200, teamSizes: [5, 50] } });
-  server = createStaticServer(root);
-  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-  await cloud?.stop();
-});
+const stage = chromiumStage({ emulators: { simulatorRate: 0, tenant: { seed: 'live-page', userCount: 200, teamSizes: [5, 50] } }, acceptCertificates: true });
 
 const status = (page: Page) =>
   page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null);
 
-test('sign in, seed, poll, and one poller for two tabs', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+test('sign in, seed, poll, and one poller for two tabs', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
   const me = cloud.tenant.users[0]!;
   const watched = cloud.tenant.users[7]!;
   cloud.tenant.setPresence(watched.id, { availability: 'Available', activity: 'Available' });

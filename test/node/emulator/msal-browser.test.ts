@@ -2,61 +2,46 @@
 // redirect, through the redirect-bridge page this package ships, then gets tokens silently.
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { decodeJwt } from '../../../common/jwt.js';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { requireBuild, root } from '../support.js';
+import { chromiumStage, noChromium as skip } from '../stage.js';
+import { root } from '../support.js';
 
-const executablePath: string | undefined = findChromium();
-let cloud: Emulators;
 let site: string;
-let server: Server;
-let origin: string;
-let browser: Browser;
 const SCOPES = ['User.Read', 'Presence.Read.All'];
 
-before(async () => {
-  if (!executablePath) return;
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'msal-proof', userCount: 60, teamSizes: [5, 50] } });
-  site = mkdtempSync(join(tmpdir(), 'msal-site-'));
-  // The redirect-bridge page is the one the package ships (dist/cdn/redirect.html and its script).
-  requireBuild('dist/cdn/redirect.html');
-  cpSync(join(root, 'dist/cdn'), site, { recursive: true });
-  await build({
-    entryPoints: { app: join(root, 'test/node/fixtures/msal/app.ts') },
-    bundle: true,
-    format: 'esm',
-    outdir: site,
-    logLevel: 'error',
-  });
-  writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>');
-  server = createStaticServer(site);
-  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
+// The redirect-bridge page is the one the package ships (dist/cdn/redirect.html and its script).
+const stage = chromiumStage({
+  emulators: { simulatorRate: 0, tenant: { seed: 'msal-proof', userCount: 60, teamSizes: [5, 50] } },
+  requires: ['dist/cdn/redirect.html'],
   // The emulator's HTTPS certificate is made at start; this browser is told to accept it.
-  browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
+  acceptCertificates: true,
+  async site() {
+    site = mkdtempSync(join(tmpdir(), 'msal-site-'));
+    cpSync(join(root, 'dist/cdn'), site, { recursive: true });
+    await build({
+      entryPoints: { app: join(root, 'test/node/fixtures/msal/app.ts') },
+      bundle: true,
+      format: 'esm',
+      outdir: site,
+      logLevel: 'error',
+    });
+    writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>');
+    return site;
+  },
+  async tearDown() {
+    if (site) rmSync(site, { recursive: true, force: true });
+  },
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-  await cloud?.stop();
-  if (site) rmSync(site, { recursive: true, force: true });
-});
-
-const settings = () => ({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, knownAuthority: cloud.entra.host, scopes: SCOPES });
-const skip = !executablePath && 'Chromium not found (set CHROME_PATH)';
+const settings = () => ({ clientId: DEMO_SPA_CLIENT_ID, authority: stage.cloud.entra.authority, knownAuthority: stage.cloud.entra.host, scopes: SCOPES });
 
 test('loginPopup through the redirect bridge, then acquireTokenSilent without a popup', { skip }, async () => {
+  const { cloud, browser, origin } = stage;
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${origin}/index.html`);
@@ -87,6 +72,7 @@ test('loginPopup through the redirect bridge, then acquireTokenSilent without a 
 });
 
 test('loginRedirect through the redirect bridge back to the app, then a silent token', { skip }, async () => {
+  const { cloud, browser, origin } = stage;
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${origin}/index.html`);

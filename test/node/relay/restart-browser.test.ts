@@ -3,56 +3,38 @@
 // relay is not in its path); Graph redelivers what the relay missed; the relay remembers who watches what.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { startLocalRelay } from '../../../relay/src/local.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { FileStore } from '../../../relay/src/store.js';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { requireBuild, root } from '../support.js';
+import { chromiumStage, noChromium } from '../stage.js';
 
-const executablePath: string | undefined = findChromium();
-let cloud: Emulators;
 let relay: Relay;
-let server: Server;
-let origin: string;
-let browser: Browser;
 let dir: string;
 let certificate: CertificateAndKey;
 const clientState = 'survives-restarts';
 
-const relayAt = (port?: number) => startLocalRelay(cloud, { ...(port ? { port } : {}), store: new FileStore(join(dir, 'state.json')), certificate, clientState });
-
-before(async () => {
-  if (!executablePath) return;
-  requireBuild('dist/cdn/presence-elements.js');
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'restart', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10, retryDelaysMs: [500], timeoutMs: 1000 } });
-  dir = mkdtempSync(join(tmpdir(), 'relay-restart-'));
-  certificate = await makeCertificate('relay-restart');
-  relay = await relayAt();
-  server = createStaticServer(root);
-  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
-  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+const stage = chromiumStage({
+  emulators: { simulatorRate: 0, tenant: { seed: 'restart', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10, retryDelaysMs: [500], timeoutMs: 1000 } },
+  async setUp() {
+    dir = mkdtempSync(join(tmpdir(), 'relay-restart-'));
+    certificate = await makeCertificate('relay-restart');
+    relay = await relayAt();
+  },
+  async tearDown() {
+    await relay?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  },
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-  await relay?.stop();
-  await cloud?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const relayAt = (port?: number) => startLocalRelay(stage.cloud, { ...(port ? { port } : {}), store: new FileStore(join(dir, 'state.json')), certificate, clientState });
 
-test('a change made after the first read but before the connection is up still reaches the badge', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 60_000 }, async () => {
+test('a change made after the first read but before the connection is up still reaches the badge', { skip: noChromium, timeout: 60_000 }, async () => {
+  const { cloud, browser, origin } = stage;
   const user = cloud.tenant.users[1]!.id;
   const watched = cloud.tenant.users[12]!.id;
   cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
@@ -77,7 +59,8 @@ test('a change made after the first read but before the connection is up still r
   }
 });
 
-test('a relay restart mid-stream loses nothing', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 60_000 }, async () => {
+test('a relay restart mid-stream loses nothing', { skip: noChromium, timeout: 60_000 }, async () => {
+  const { cloud, browser, origin } = stage;
   const user = cloud.tenant.users[0]!.id;
   const watched = cloud.tenant.users[9]!.id;
   cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });

@@ -1,67 +1,49 @@
 // The SignalR transport in Chromium: presence pushed from Graph through the relay and Azure SignalR Service to the
 // badge; after a dropped connection it reconnects and re-reads presence, so a change made meanwhile is not lost.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import { after, before, test } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { localRelayOptions } from './support.js';
 import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
-// @ts-expect-error: plain ES module scripts without declarations
-import { chromiumArgs, findChromium } from '../../../scripts/find-chromium.mjs';
-// @ts-expect-error: plain ES module scripts without declarations
-import { createStaticServer, listenOnFreePort } from '../../../scripts/static-server.mjs';
-import { requireBuild, root } from '../support.js';
+import { chromiumStage, noChromium } from '../stage.js';
 
-const executablePath: string | undefined = findChromium();
-let cloud: Emulators;
 let relay: Relay;
-let server: Server;
-let origin: string;
-let browser: Browser;
 const CLIENT_STATE = 'shared-with-graph';
 
-before(async () => {
-  if (!executablePath) return;
-  requireBuild('dist/cdn/presence-elements.js');
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'signalr-transport', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
-  const certificate = await makeCertificate('relay-notification-encryption');
-  relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'));
-  await relay.start();
-  // The subscription the relay keeps for the watched person.
-  const watched = cloud.tenant.users[9]!.id;
-  const token = cloud.entra.issueToken({ userId: cloud.tenant.users[1]!.id, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
-  const res = await fetch(`${cloud.graph.url}/v1.0/subscriptions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      changeType: 'updated',
-      resource: `/communications/presences/${watched}`,
-      notificationUrl: `${relay.url}/api/notifications`,
-      expirationDateTime: new Date(Date.now() + 50 * 60_000).toISOString(),
-      clientState: CLIENT_STATE,
-      includeResourceData: true,
-      encryptionCertificate: certificate.certBase64,
-      encryptionCertificateId: 'cert-1',
-    }),
-  });
-  assert.equal(res.status, 201);
-  server = createStaticServer(root);
-  origin = `http://localhost:${await listenOnFreePort(server, 0)}`;
-  browser = await chromium.launch({ executablePath, args: chromiumArgs });
+const stage = chromiumStage({
+  emulators: { simulatorRate: 0, tenant: { seed: 'signalr-transport', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } },
+  async setUp({ cloud }) {
+    const certificate = await makeCertificate('relay-notification-encryption');
+    relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'));
+    await relay.start();
+    // The subscription the relay keeps for the watched person.
+    const watched = cloud.tenant.users[9]!.id;
+    const token = cloud.entra.issueToken({ userId: cloud.tenant.users[1]!.id, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
+    const res = await fetch(`${cloud.graph.url}/v1.0/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        changeType: 'updated',
+        resource: `/communications/presences/${watched}`,
+        notificationUrl: `${relay.url}/api/notifications`,
+        expirationDateTime: new Date(Date.now() + 50 * 60_000).toISOString(),
+        clientState: CLIENT_STATE,
+        includeResourceData: true,
+        encryptionCertificate: certificate.certBase64,
+        encryptionCertificateId: 'cert-1',
+      }),
+    });
+    assert.equal(res.status, 201);
+  },
+  async tearDown() {
+    await relay?.stop();
+  },
 });
 
-after(async () => {
-  await browser?.close();
-  server?.close();
-  await relay?.stop();
-  await cloud?.stop();
-});
-
-test('pushed to the badge, and resynced after a dropped connection', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+test('pushed to the badge, and resynced after a dropped connection', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
   const user = cloud.tenant.users[0]!.id;
   const watched = cloud.tenant.users[9]!.id;
   cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
@@ -100,7 +82,8 @@ test('pushed to the badge, and resynced after a dropped connection', { skip: !ex
   await page.close();
 });
 
-test('malformed pushes are reported and ignored; the connection and the next update go on', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
+test('malformed pushes are reported and ignored; the connection and the next update go on', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
   const user = cloud.tenant.users[2]!.id;
   const watched = cloud.tenant.users[9]!.id;
   cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
