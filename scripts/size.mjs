@@ -1,5 +1,6 @@
 // Prints the size of every file of the script-tag bundle (dist/cdn): bytes as shipped (minified) and gzipped,
-// and checks that the entry chunk does not statically import the heavy, lazily loaded libraries.
+// and checks that the entry chunk does not statically import the heavy, lazily loaded libraries (exit code 1 if
+// it does).
 // `--json` prints the same figures as JSON.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -56,5 +57,7 @@ if (process.argv.includes('--json')) {
   console.log(`${'file'.padEnd(48)} ${pad('minified B', 11)} ${pad('gzip B', 8)}`);
   for (const r of summary.files) console.log(`${r.file.padEnd(48)} ${pad(r.bytes.toLocaleString('en'), 11)} ${pad(r.gzip.toLocaleString('en'), 8)}`);
   console.log(`${'loaded on page load (entry + static imports)'.padEnd(48)} ${pad(summary.eager.bytes.toLocaleString('en'), 11)} ${pad(summary.eager.gzip.toLocaleString('en'), 8)}`);
-  console.log(eagerHeavy.length ? `WARNING: loaded eagerly: ${eagerHeavy.join(', ')}` : 'MSAL, Graph client and SignalR: none in the entry; lazily loaded only.');
+  console.log(eagerHeavy.length ? `ERROR: loaded eagerly: ${eagerHeavy.join(', ')}` : 'MSAL, Graph client and SignalR: none in the entry; lazily loaded only.');
 }
+// Loading a heavy library on every page is a build error, not a matter of taste.
+if (eagerHeavy.length) process.exitCode = 1;

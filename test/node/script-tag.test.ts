@@ -1,6 +1,6 @@
 // The script-tag bundle in a plain HTML page with no bundler, in headless Chromium.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromiumStage, noChromium } from './stage.js';
@@ -46,6 +46,9 @@ test('one module script registers every element and they render', { skip: noChro
   assert.deepEqual(problems, []);
   const elsewhere = requests.filter((url) => !url.startsWith(origin));
   assert.deepEqual(elsewhere, [], 'the bundle fetches nothing from anywhere else');
+  // A page that only shows avatars never downloads MSAL, the Graph client or SignalR.
+  const heavy = requests.filter((url) => /\/chunks\/(msal|graph-client|signalr)-/.test(url));
+  assert.deepEqual(heavy, [], 'heavy libraries loaded by a page that does not use them');
   await page.close();
 });
 
@@ -54,6 +57,16 @@ test('the bundle ships Lit in production mode', () => {
   const code = readFileSync(join(root, 'dist/cdn/presence-elements.js'), 'utf8');
   assert.doesNotMatch(code, /Lit is in dev mode/);
   assert.match(code, /presence-avatar/);
+});
+
+test('MSAL, the Graph client and SignalR are chunks of their own, never imported statically by the entry', () => {
+  requireBuild('dist/cdn/presence-elements.js');
+  const chunks = readdirSync(join(root, 'dist/cdn/chunks')).filter((f) => f.endsWith('.js'));
+  for (const name of ['msal', 'graph-client', 'signalr']) assert.ok(chunks.some((f) => f.startsWith(`${name}-`)), `a ${name} chunk exists`);
+  const entry = readFileSync(join(root, 'dist/cdn/presence-elements.js'), 'utf8');
+  const staticImports = [...entry.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1]!);
+  assert.deepEqual(staticImports.filter((s) => /msal|graph-client|signalr/.test(s)), []);
+  for (const name of ['msal', 'graph-client', 'signalr']) assert.match(entry, new RegExp(`import\\(\\s*["']\\./chunks/${name}-`), `${name} is loaded with import()`);
 });
 
 test('the redirect-bridge page loads one small self-contained script, not the MSAL chunk', () => {
