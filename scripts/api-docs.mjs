@@ -29,6 +29,19 @@ export function renderApi(manifest) {
       return [code(a.name), code(a.fieldName), code(a.type?.text ?? field?.type?.text), code(a.default ?? field?.default), cell(a.description ?? field?.description)];
     });
     if (attributes.length) out.push('**Attributes and properties**', '', table(['Attribute', 'Property', 'Type', 'Default', 'Description'], attributes), '');
+    // Public members with no attribute: set or read from script only.
+    const withAttribute = new Set((el.attributes ?? []).map((a) => a.fieldName));
+    const isPublic = (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_') && !m.name.startsWith('#');
+    const propertyOnly = (el.members ?? [])
+      .filter((m) => m.kind === 'field' && isPublic(m) && !withAttribute.has(m.name))
+      .map((m) => [code(m.name), code(m.type?.text), m.readonly ? 'read only' : 'read and write', cell(m.description)]);
+    if (propertyOnly.length) out.push('**Properties without an attribute**', '', table(['Property', 'Type', 'Access', 'Description'], propertyOnly), '');
+    const methods = (el.members ?? [])
+      .filter((m) => m.kind === 'method' && isPublic(m))
+      .map((m) => [code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`), code(m.return?.type?.text), cell(m.description)]);
+    if (methods.length) out.push('**Methods**', '', table(['Method', 'Returns', 'Description'], methods), '');
+    const slots = (el.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', cell(s.description)]);
+    if (slots.length) out.push('**Slots**', '', table(['Slot', 'Description'], slots), '');
     const events = (el.events ?? []).map((e) => [code(e.name), code(e.type?.text), cell(e.description)]);
     if (events.length) out.push('**Events**', '', table(['Event', 'Type', 'Description'], events), '');
     const parts = (el.cssParts ?? []).map((p) => [code(p.name), cell(p.description)]);
