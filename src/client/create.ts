@@ -23,7 +23,12 @@ export interface CreatePresenceClientOptions {
   graphBaseUrl?: string;
   /** Between polls. Default 30 s. */
   pollingIntervalMs?: number;
-  /** Tabs of the same app share one poller under this key; `false` polls in every tab. Default `default`. */
+  /**
+   * Tabs share one poller under this key: the visible tab holding it polls every tab's ids with its own source and
+   * the others listen. Name what the presences come from (the app's client id, the tenant, Graph's root), so that
+   * other apps and tenants on the same origin keep their own poller. `false` (the default: a client made in code
+   * cannot tell its token provider from another app's) polls in every tab. `<presence-provider>` sets it for you.
+   */
   shareAcrossTabs?: string | false;
   /** Changes per second of the demo transport. Default 1. */
   demoRate?: number;
@@ -48,7 +53,9 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
     new PollingTransport({
       fetch: (ids, signal) => from.presences(ids, signal),
       ...(options.pollingIntervalMs ? { intervalMs: options.pollingIntervalMs } : {}),
-      shareAcrossTabs: options.shareAcrossTabs ?? 'default',
+      // No shared default: clients of different tenants or apps under one key would poll each other's ids with the
+      // wrong source, and never their own.
+      shareAcrossTabs: options.shareAcrossTabs ?? false,
     });
   if (options.transport === undefined || options.transport === 'polling') {
     transport = polling();

@@ -13,6 +13,8 @@ interface Entry {
   watchers: number;
   presence?: Presence;
   receivedAt?: number;
+  /** The `receivedAt` listeners were last told about. */
+  toldAt?: number;
   failed?: boolean;
   error?: string;
   profile?: Profile;
@@ -155,8 +157,9 @@ export class PresenceClient {
   // ---- data in ----
 
   /**
-   * Applies presences from any source. An update whose `sequenceNumber` is not newer than the one shown is dropped
-   * (a duplicate, or one that arrived out of order).
+   * Applies presences from any source. An update whose `sequenceNumber` is older than the one shown is dropped (it
+   * arrived out of order); one with the same `sequenceNumber` confirms the presence shown: it is fresh again, but
+   * unchanged. Returns how many presences changed.
    */
   applyPresences(presences: GraphPresence[], receivedAt = Date.now()): number {
     let applied = 0;
@@ -166,7 +169,10 @@ export class PresenceClient {
       if (!entry) continue;
       const next = normalizePresence(raw);
       const current = entry.presence?.sequenceNumber;
-      if (current && next.sequenceNumber && next.sequenceNumber <= current) continue;
+      if (current && next.sequenceNumber && next.sequenceNumber <= current) {
+        if (next.sequenceNumber === current) this.confirm(entry, receivedAt);
+        continue;
+      }
       entry.presence = next;
       entry.receivedAt = receivedAt;
       entry.failed = false;
@@ -296,7 +302,21 @@ export class PresenceClient {
     return snapshot;
   }
 
+  /**
+   * A poll read the presence already shown. Listeners mark a presence stale from the `receivedAt` they were given,
+   * so they hear of a confirmation when the presence was stale or failed, and once it is half as old as
+   * `staleAfterMs` (before they would mark it), not after every poll.
+   */
+  private confirm(entry: Entry, receivedAt: number): void {
+    const wasStale = !!entry.failed || (entry.receivedAt !== undefined && receivedAt - entry.receivedAt > this.staleAfterMs);
+    entry.receivedAt = Math.max(entry.receivedAt ?? 0, receivedAt);
+    entry.failed = false;
+    delete entry.error;
+    if (wasStale || entry.receivedAt - (entry.toldAt ?? 0) >= this.staleAfterMs / 2) this.changed(entry);
+  }
+
   private changed(entry: Entry): void {
+    entry.toldAt = entry.receivedAt;
     for (const listener of entry.listeners) listener();
   }
 

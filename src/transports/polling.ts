@@ -9,8 +9,9 @@ export interface PollingOptions {
   /** Between polls. Default 30 s; at least 1 s. */
   intervalMs?: number;
   /**
-   * Tabs of the same app share one poller: the tab holding the lock polls every tab's ids and broadcasts what it
-   * reads; the others listen. Set a key per app and tenant; `false` polls in every tab.
+   * Tabs of the same app share one poller: the visible tab holding the lock polls every tab's ids and broadcasts
+   * what it reads; the others listen. The key must name where the presences come from (app, tenant, Graph's root):
+   * pollers with the same key poll each other's ids with their own source. `false` polls in every tab.
    */
   shareAcrossTabs?: string | false;
   /** For tests: the document whose visibility pauses polling. */
@@ -27,7 +28,7 @@ const MAX_BACKOFF = 5 * 60_000;
 
 /**
  * Polls Microsoft Graph for the watched ids only. Pauses while the page is hidden and catches up as soon as it is
- * shown; backs off on errors and honours Retry-After; one poller per browser for the same app.
+ * shown; backs off on errors and honours Retry-After; one poller per browser for the same app, in a visible tab.
  */
 export class PollingTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -35,12 +36,18 @@ export class PollingTransport implements PresenceTransport {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly intervalMs: number;
   private failures = 0;
+  /** When presences last came in: polled here, or broadcast by the tab that polls. */
   private lastPoll = 0;
+  /** No poll before this time (a backoff, or Graph's Retry-After). */
+  private notBefore = 0;
   private running: AbortController | undefined;
   private stopped = false;
   private readonly doc: Document | undefined;
   private readonly tab = Math.random().toString(36).slice(2);
   private channel: BroadcastChannel | undefined;
+  private locks: LockManager | undefined;
+  /** This tab's request for the poller's lock, while it waits for it or holds it. */
+  private lockRequest: AbortController | undefined;
   private releaseLock: (() => void) | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   /** Whether this tab polls (it holds the lock, or tabs are not shared). */
@@ -59,12 +66,14 @@ export class PollingTransport implements PresenceTransport {
     if (this.hidden()) {
       this.clearTimer();
       this.running?.abort();
+      // A hidden tab does not poll, not even for the others: it lets go of the lock (or leaves the queue for it) so
+      // that a visible tab takes over at once. When every tab is hidden, nobody polls.
+      if (this.locks) this.resign();
       this.sink?.state('paused', 'The page is hidden.');
-    } else if (this.leader) {
-      // Back in view: catch up at once when a poll is due.
-      this.schedule(Date.now() - this.lastPoll >= this.intervalMs ? 0 : this.intervalMs - (Date.now() - this.lastPoll));
-      this.sink?.state('connected');
     } else {
+      // Back in view: catch up at once when a poll is due (after taking the lock, when tabs are shared).
+      if (this.locks) this.requestLead();
+      else if (this.leader) this.schedule(this.dueIn());
       this.sink?.state('connected');
     }
   };
@@ -77,13 +86,9 @@ export class PollingTransport implements PresenceTransport {
     if (key && locks && typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`presence-elements:${key}`);
       this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.onMessage(event.data);
+      this.locks = locks;
       sink.state('connected', 'Listening to the tab that polls.');
-      void locks.request(`presence-elements-poller:${key}`, () => {
-        if (this.stopped) return undefined;
-        this.leader = true;
-        this.schedule(0);
-        return new Promise<void>((resolve) => (this.releaseLock = resolve));
-      });
+      if (!this.hidden()) this.requestLead();
       this.announce();
       // Tabs say what they watch now and then, so the polling tab forgets tabs that went away without a word.
       this.heartbeat = setInterval(() => this.announce(), this.intervalMs);
@@ -107,8 +112,37 @@ export class PollingTransport implements PresenceTransport {
     this.doc?.removeEventListener('visibilitychange', this.onVisibility);
     this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
     this.channel?.close();
-    this.releaseLock?.();
+    if (this.locks) this.resign();
     this.sink?.state('idle');
+  }
+
+  /** Queues for the poller's lock; this tab polls once it holds it. */
+  private requestLead(): void {
+    const key = this.options.shareAcrossTabs;
+    if (!this.locks || !key || this.lockRequest || this.stopped) return;
+    const request = new AbortController();
+    this.lockRequest = request;
+    this.locks
+      .request(`presence-elements-poller:${key}`, { signal: request.signal }, () => {
+        // Granted after this tab was hidden or stopped: let the next tab in the queue have it.
+        if (this.lockRequest !== request) return undefined;
+        this.leader = true;
+        // Polls when the last poll (perhaps the previous leader's) is an interval old, not at once.
+        this.schedule(this.dueIn());
+        return new Promise<void>((resolve) => (this.releaseLock = resolve));
+      })
+      // Withdrawn while waiting (the tab was hidden or stopped).
+      .catch(() => undefined);
+  }
+
+  /** Stops polling for the other tabs and leaves the lock, or the queue for it, to them. */
+  private resign(): void {
+    this.lockRequest?.abort();
+    this.lockRequest = undefined;
+    this.leader = false;
+    this.clearTimer();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
   private announce(): void {
@@ -117,7 +151,9 @@ export class PollingTransport implements PresenceTransport {
 
   private onMessage(message: TabMessage): void {
     if (message.type === 'presences') {
-      if (!this.leader) this.sink?.update(message.presences);
+      if (this.leader) return;
+      this.lastPoll = Date.now();
+      this.sink?.update(message.presences);
     } else if (message.type === 'watch') {
       this.others.set(message.tab, { ids: message.ids, at: Date.now() });
     } else if (message.type === 'bye') {
@@ -132,6 +168,12 @@ export class PollingTransport implements PresenceTransport {
   private clearTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** How long until a poll is due: none when the last one is an interval old (and no backoff holds it back). */
+  private dueIn(): number {
+    const now = Date.now();
+    return Math.max(0, this.lastPoll + this.intervalMs - now, this.notBefore - now);
   }
 
   private schedule(ms: number): void {
@@ -154,11 +196,13 @@ export class PollingTransport implements PresenceTransport {
     const ids = this.allIds();
     if (ids.length === 0) return this.schedule(this.intervalMs);
     this.running = new AbortController();
-    this.lastPoll = Date.now();
+    const started = Date.now();
     try {
       this.polls++;
       const presences = await this.options.fetch(ids, this.running.signal);
       this.failures = 0;
+      this.lastPoll = started;
+      this.notBefore = 0;
       this.sink?.update(presences);
       this.channel?.postMessage({ type: 'presences', presences } satisfies TabMessage);
       this.sink?.state('connected');
@@ -168,6 +212,7 @@ export class PollingTransport implements PresenceTransport {
       this.failures++;
       const retryAfter = (error as GraphCallError).retryAfterMs;
       const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoffMs(this.failures, this.intervalMs, MAX_BACKOFF)));
+      this.notBefore = Date.now() + wait;
       this.sink?.error(error as Error);
       this.sink?.state('reconnecting', `Polling failed; trying again in ${Math.round(wait / 1000)} s.`);
       this.schedule(wait);

@@ -14,8 +14,9 @@ import { dispatch } from '../events.js';
  *
  * @slot - The elements that use this provider's client.
  *
- * @event {CustomEvent<{ message: string }>} presence-error - The provider could not make its client (for example, a
- *   missing client id). Bubbles and is composed.
+ * @event {CustomEvent<{ message: string }>} presence-error - The provider could not make its client: the message says
+ *   what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`). Sent once per configuration.
+ *   Bubbles and is composed.
  */
 export class PresenceProvider extends LitElement {
   static override styles = css`
@@ -59,10 +60,16 @@ export class PresenceProvider extends LitElement {
 
   private readonly provider = new ContextProvider(this, { context: presenceClientContext });
   private owned: PresenceClient | undefined;
+  /** The client must be made (again): first render, another configuration, or reconnected after disposing it. */
+  private outdated = true;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const keys = ['client', 'demo', 'clientId', 'tenant', 'authority', 'redirectUri', 'transport', 'interval', 'graphBaseUrl', 'negotiateUrl', 'relayScope'] as const;
-    if (keys.some((k) => changed.has(k)) || !this.provider.value) this.makeClient();
+    // Only when something changed: a configuration that makes no client reports it once, not on every render.
+    if (keys.some((k) => changed.has(k)) || this.outdated) {
+      this.outdated = false;
+      this.makeClient();
+    }
   }
 
   /** The client this provider gives to its elements. */
@@ -75,17 +82,22 @@ export class PresenceProvider extends LitElement {
     if (!next) {
       try {
         if (this.demo || this.transport === 'demo') next = createPresenceClient({ transport: 'demo' });
-        else if (this.clientId) {
-          const auth = msalTokenProvider({
-            clientId: this.clientId,
-            authority: this.authority ?? `https://login.microsoftonline.com/${this.tenant ?? 'organizations'}`,
-            ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}),
-          });
+        else if (!this.clientId) {
+          throw new Error('<presence-provider> has no client: set its `client-id` attribute to the app registration\'s client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).');
+        } else if (this.transport === 'signalr' && !this.negotiateUrl) {
+          throw new Error('<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.');
+        } else {
+          const authority = this.authority ?? `https://login.microsoftonline.com/${this.tenant ?? 'organizations'}`;
+          const graphBaseUrl = this.graphBaseUrl ?? 'https://graph.microsoft.com';
+          const auth = msalTokenProvider({ clientId: this.clientId, authority, ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}) });
           next = createPresenceClient({
             auth,
             transport: this.transport === 'signalr' ? 'signalr' : 'polling',
             pollingIntervalMs: this.interval * 1000,
-            ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}),
+            graphBaseUrl,
+            // Tabs of this app, signed in to this tenant, reading this Graph share one poller; another app or tenant
+            // on the same origin (or in the same page) has a poller of its own.
+            shareAcrossTabs: [this.clientId, authority, graphBaseUrl].map((part) => part.trim().replace(/\/+$/, '').toLowerCase()).join(' '),
             ...(this.negotiateUrl ? { relayUrl: this.negotiateUrl } : {}),
             ...(this.relayScope ? { relayScopes: [this.relayScope] } : {}),
           });
@@ -110,11 +122,22 @@ export class PresenceProvider extends LitElement {
     super.connectedCallback();
     const value = this.provider.value;
     if (value && !getDefaultClient()) setDefaultClient(value);
+    if (this.outdated) this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     if (getDefaultClient() === this.provider.value) setDefaultClient(undefined);
+    // A removed provider stops the client it made (its poller, its lock, its requests). After a microtask, so that
+    // moving the provider elsewhere in the page keeps the client.
+    queueMicrotask(() => {
+      if (this.isConnected || !this.owned) return;
+      const owned = this.owned;
+      this.owned = undefined;
+      this.provider.setValue(undefined);
+      owned.dispose();
+      this.outdated = true;
+    });
   }
 
   protected override render() {

@@ -1,5 +1,5 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { GraphCallError, PollingTransport, type ConnectionState, type GraphPresence, type TransportSink } from '../../../src/index.js';
+import { createPresenceClient, GraphCallError, PollingTransport, type ConnectionState, type GraphPresence, type PersonSnapshot, type TransportSink } from '../../../src/index.js';
 
 class FakeDocument extends EventTarget {
   visibilityState: DocumentVisibilityState = 'visible';
@@ -94,5 +94,119 @@ describe('PollingTransport', () => {
     leader.stop();
     await waitUntil(() => follower.leader, 'the follower takes over when the leader goes', { timeout: 3000 });
     follower.stop();
+  });
+
+  it('a hidden leader hands polling over to a visible tab at once, which keeps every tab fed', async () => {
+    const key = `test-${Math.random()}`;
+    const fetch = async (i: string[]) => i.map(presence);
+    const leaderDoc = new FakeDocument();
+    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: leaderDoc as unknown as Document });
+    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document });
+    const a = sink();
+    const b = sink();
+    leader.start(a.s);
+    leader.watch(new Set(['a']));
+    await waitUntil(() => leader.leader, 'the first takes the lock');
+    follower.start(b.s);
+    follower.watch(new Set(['b']));
+    await waitUntil(() => b.updates.length > 0, 'the follower gets presence from the leader', { timeout: 4000 });
+    leaderDoc.set('hidden');
+    await waitUntil(() => follower.leader, 'the visible tab takes over', { timeout: 300 });
+    expect(leader.leader).to.equal(false);
+    const hiddenPolls = leader.polls;
+    const fedA = a.updates.length;
+    const fedB = b.updates.length;
+    await waitUntil(() => b.updates.length >= fedB + 2, 'the visible tab keeps polling', { timeout: 3500 });
+    expect(leader.polls).to.equal(hiddenPolls, 'the hidden tab polls no more');
+    expect(a.updates.length).to.be.above(fedA, 'the hidden tab still hears what the visible one reads');
+    expect(b.updates.at(-1)!.map((p) => p.id).sort()).to.deep.equal(['a', 'b']);
+    leader.stop();
+    follower.stop();
+  });
+
+  it('nobody polls while every tab is hidden; the first one shown catches up at once', async () => {
+    const key = `test-${Math.random()}`;
+    let polls = 0;
+    const fetch = async (i: string[]) => (polls++, i.map(presence));
+    const docA = new FakeDocument();
+    const docB = new FakeDocument();
+    const one = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docA as unknown as Document });
+    const two = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docB as unknown as Document });
+    const a = sink();
+    const b = sink();
+    one.start(a.s);
+    one.watch(new Set(['a']));
+    await waitUntil(() => one.leader && polls > 0, 'the first takes the lock and polls');
+    two.start(b.s);
+    two.watch(new Set(['b']));
+    docA.set('hidden');
+    docB.set('hidden');
+    expect([one.leader, two.leader]).to.deep.equal([false, false]);
+    const before = polls;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(polls).to.equal(before, 'no poll while every tab is hidden');
+    docB.set('visible');
+    await waitUntil(() => polls > before, 'the tab shown polls at once', { timeout: 300 });
+    expect(two.leader).to.equal(true);
+    expect(one.leader).to.equal(false);
+    one.stop();
+    two.stop();
+  });
+});
+
+describe('createPresenceClient with polling', () => {
+  const idA = '00000000-0000-4000-8000-00000000000a';
+  const idB = '00000000-0000-4000-8000-00000000000b';
+
+  /** A source that logs which ids it is asked for, answering with a new sequenceNumber each time. */
+  function source(name: string, log: string[]) {
+    let sequence = 0;
+    return {
+      async presences(ids: string[]) {
+        log.push(...ids.map((id) => `${name}:${id}`));
+        sequence++;
+        return ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy', sequenceNumber: String(sequence).padStart(6, '0') }));
+      },
+    };
+  }
+
+  /** Watches one person; counts the presences that came in. */
+  function watch(client: ReturnType<typeof createPresenceClient>, id: string) {
+    const seen = new Set<string>();
+    client.watch(id, (s: PersonSnapshot) => s.presence?.sequenceNumber && seen.add(s.presence.sequenceNumber), { profile: false, photo: false });
+    return seen;
+  }
+
+  it('two clients of different sources in one page each poll their own ids', async () => {
+    const log: string[] = [];
+    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000 });
+    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000 });
+    const seenA = watch(a, idA);
+    const seenB = watch(b, idB);
+    try {
+      await waitUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read', { timeout: 4000 });
+      expect(log.filter((l) => l === `A:${idB}` || l === `B:${idA}`)).to.deep.equal([], 'no client asks its source for the other one\'s ids');
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('two clients sharing a key in one page share one poller, and both stay live', async () => {
+    const log: string[] = [];
+    const shareAcrossTabs = `test-${Math.random()}`;
+    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000, shareAcrossTabs });
+    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000, shareAcrossTabs });
+    const seenA = watch(a, idA);
+    const seenB = watch(b, idB);
+    try {
+      await waitUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read', { timeout: 5000 });
+      const polled = (a.transport as PollingTransport).polls + (b.transport as PollingTransport).polls;
+      expect((a.transport as PollingTransport).leader !== (b.transport as PollingTransport).leader, 'one leads').to.equal(true);
+      expect(polled).to.be.at.least(2);
+    } finally {
+      a.dispose();
+      b.dispose();
+    }
   });
 });

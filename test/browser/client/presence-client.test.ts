@@ -163,4 +163,34 @@ describe('PresenceClient', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(client.peek(id(1)).stale).to.equal(true);
   });
+
+  it('a poll that reads the same presence again keeps it fresh, telling listeners only before they would mark it stale', async () => {
+    const source = new FakeSource();
+    const transport = new FakeTransport();
+    source.table.set(id(1), { id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: '0007' });
+    const client = new PresenceClient({ source, transport, staleAfterMs: 400 });
+    const told: PersonSnapshot[] = [];
+    client.watch(id(1), (s) => told.push(s), { profile: false, photo: false });
+    await waitUntil(() => told.at(-1)?.presence);
+    const same = () => transport.sink!.update([{ id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: '0007' }]);
+    const count = told.length;
+    // Confirmations every 100 ms for a second, more than twice staleAfterMs.
+    for (let n = 0; n < 10; n++) {
+      await new Promise((r) => setTimeout(r, 100));
+      same();
+      expect(client.peek(id(1)).stale, `fresh after confirmation ${n + 1}`).to.equal(false);
+      // What a listener was last told must not look stale yet: elements mark staleness from it.
+      expect(Date.now() - told.at(-1)!.receivedAt!, `the listener's receivedAt after confirmation ${n + 1}`).to.be.below(400);
+    }
+    expect(told.length - count, 'told about some confirmations, not every one').to.be.within(2, 6);
+    expect(told.at(-1)!.presence!.sequenceNumber).to.equal('0007');
+
+    // A failed refresh marks the presence stale; the next confirmation clears it and says so at once.
+    transport.sink!.error(new Error('Graph is down'), [id(1)]);
+    expect(told.at(-1)!.stale).to.equal(true);
+    same();
+    expect(told.at(-1)!.stale).to.equal(false);
+    expect(told.at(-1)!.error).to.equal(undefined);
+    client.dispose();
+  });
 });
