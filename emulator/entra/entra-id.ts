@@ -35,6 +35,7 @@ interface RefreshGrant { clientId: string; userId: string; scopes: string[]; exp
 
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 const DEFAULT_GRAPH_SCOPES = ['User.Read', 'User.ReadBasic.All', 'Presence.Read', 'Presence.Read.All', 'Presence.ReadWrite', 'TeamMember.Read.All', 'GroupMember.Read.All'];
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** An OAuth error in Entra's shape. */
 class OAuthError extends Error {
@@ -401,12 +402,24 @@ export class EntraIdEmulator implements EmulatorService {
     res.end();
   }
 
-  private authenticateClient(client: ClientApp, form: URLSearchParams, req: Request): void {
-    if (client.type !== 'web') return;
+  private authenticateClient(client: ClientApp, form: URLSearchParams, req: Request, grant: string | null): void {
+    const missing = () => new OAuthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    if (client.type !== 'web') {
+      // On-behalf-of turns one user's token into another, so Entra lets only a confidential client that proves who it
+      // is do it: a SPA holds no credential, and anyone holding a user token could otherwise redeem it for Graph.
+      if (grant !== JWT_BEARER) return;
+      if (form.get('client_secret') || form.get('client_assertion')) throw new OAuthError(401, 'invalid_client', 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+      throw missing();
+    }
     let secret = form.get('client_secret');
     const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!secret && basic) secret = decodeURIComponent(Buffer.from(basic[1]!, 'base64').toString('utf8').split(':')[1] ?? '');
-    if (!secret || !client.secret || !safeEqual(secret, client.secret)) {
+    if (!secret) {
+      // The emulated apps have secrets and no certificates, so no client assertion can be valid.
+      if (form.get('client_assertion')) throw new OAuthError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
+      throw missing();
+    }
+    if (!client.secret || !safeEqual(secret, client.secret)) {
       throw new OAuthError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
     }
   }
@@ -418,7 +431,7 @@ export class EntraIdEmulator implements EmulatorService {
     if (client.type === 'spa' && grant !== 'client_credentials' && !req.headers.origin) {
       throw new OAuthError(400, 'invalid_request', 9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
     }
-    this.authenticateClient(client, form, req);
+    this.authenticateClient(client, form, req, grant);
     switch (grant) {
       case 'authorization_code': {
         const code = form.get('code') ?? '';
@@ -455,7 +468,7 @@ export class EntraIdEmulator implements EmulatorService {
         const lifetime = this.options.tokenLifetimeSeconds ?? 3600;
         return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: this.accessToken(client.clientId, undefined, audience, [], audience === GRAPH_RESOURCE ? client.graphRoles ?? [] : []) };
       }
-      case 'urn:ietf:params:oauth:grant-type:jwt-bearer': {
+      case JWT_BEARER: {
         if (form.get('requested_token_use') !== 'on_behalf_of') throw new OAuthError(400, 'invalid_request', 50027, 'requested_token_use must be on_behalf_of.');
         const assertion = form.get('assertion') ?? '';
         const apiAudiences = (client.exposedScopes ?? []).map((s) => s.replace(/\/[^/]+$/, ''));

@@ -369,7 +369,19 @@ export class SubscriptionManager {
         },
       ],
     });
-    await this.send(sub, sub.lifecycleNotificationUrl, body, 'lifecycle', 1, 1);
+    await this.deliverLifecycle(sub, sub.lifecycleNotificationUrl, body, 1, this.now());
+  }
+
+  // Graph redelivers lifecycle notifications as it does change notifications: a subscriber that misses
+  // reauthorizationRequired would otherwise stop receiving without knowing why. Unlike change notifications they
+  // go out whatever state the subscription is in, since subscriptionRemoved is only sent once it is gone.
+  private async deliverLifecycle(sub: Subscription, url: string, body: string, attempt: number, firstAt: number): Promise<void> {
+    const status = await this.send(sub, url, body, 'lifecycle', 1, attempt);
+    if (typeof status === 'number' && status >= 200 && status < 300) return;
+    const delays = this.options.retryDelaysMs;
+    const delay = delays[Math.min(attempt - 1, delays.length - 1)] ?? 1_000;
+    if (this.now() + delay - firstAt > this.options.retryForMs) return;
+    setTimeout(() => void this.deliverLifecycle(sub, url, body, attempt + 1, firstAt), delay).unref?.();
   }
 
   /** POSTs a JSON payload and records how it went; resolves with the status (or why there was none). */

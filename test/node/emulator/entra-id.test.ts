@@ -150,6 +150,27 @@ describe('authorization code with PKCE', () => {
     assert.match(unknown.reply.text, /AADSTS700016/);
   });
 
+  test('PKCE for a SPA must be S256: plain, a challenge without a method, and no challenge at all are refused', async () => {
+    const base = { client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid User.Read', state: 'p1', response_mode: 'fragment' };
+    // With plain the challenge is the verifier itself, so whoever sees the authorization request can redeem the code.
+    const { verifier } = pkce();
+    const attempts = [
+      { ...base, code_challenge: verifier, code_challenge_method: 'plain' },
+      { ...base, code_challenge: verifier },
+      { ...base, code_challenge_method: 'S256' },
+      base,
+    ];
+    for (const params of attempts) {
+      const { location, reply } = await authorize(params);
+      assert.equal(reply.status, 302);
+      const fragment = new URLSearchParams(location.hash.slice(1));
+      assert.equal(fragment.get('error'), 'invalid_request', JSON.stringify(params));
+      assert.match(fragment.get('error_description') ?? '', /^AADSTS9002325: /);
+      assert.equal(fragment.get('state'), 'p1');
+      assert.equal(fragment.get('code'), null);
+    }
+  });
+
   test('scopes of two resources in one request are refused', async () => {
     const { challenge } = pkce();
     const { location } = await authorize({ client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: `User.Read api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, code_challenge: challenge, code_challenge_method: 'S256' });
@@ -257,6 +278,41 @@ describe('other grants', () => {
     assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, assertion: graphToken }))).json.error, 'invalid_grant');
     const expired = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'], lifetimeSeconds: -60 });
     assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, assertion: expired }))).json.error, 'invalid_grant');
+  });
+
+  test('on-behalf-of is refused to a public client: a SPA holds no credential to prove who it is', async () => {
+    // A token for the SPA itself, which it would otherwise be able to trade for a Graph token with no secret at all.
+    const userToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: DEMO_SPA_CLIENT_ID, scopes: ['access_as_user'] });
+    const obo = { client_id: DEMO_SPA_CLIENT_ID, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', scope: 'https://graph.microsoft.com/Presence.Read.All', assertion: userToken };
+    const bare = await https(`${entra.authority}/oauth2/v2.0/token`, form(obo));
+    assert.equal(bare.status, 401, JSON.stringify(bare.json));
+    assert.equal(bare.json.error, 'invalid_client');
+    assert.match(bare.json.error_description, /^AADSTS7000218: /);
+    assert.deepEqual(bare.json.error_codes, [7000218]);
+    assert.equal(bare.json.access_token, undefined);
+    const withSecret = await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, client_secret: 'made-up' }));
+    assert.equal(withSecret.status, 401);
+    assert.equal(withSecret.json.error, 'invalid_client');
+    assert.match(withSecret.json.error_description, /^AADSTS700025: /);
+  });
+
+  test('on-behalf-of needs the confidential client to present a valid credential', async () => {
+    const userToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+    const obo = { client_id: DEMO_RELAY_CLIENT_ID, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', scope: 'https://graph.microsoft.com/Presence.Read.All', assertion: userToken };
+    const refusals: Array<[Record<string, string>, number]> = [
+      [{}, 7000218],
+      [{ client_secret: 'not-the-secret' }, 7000215],
+      [{ client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'eyJhbGciOiJub25lIn0.e30.' }, 700027],
+    ];
+    for (const [credential, code] of refusals) {
+      const { status, json } = await https(`${entra.authority}/oauth2/v2.0/token`, form({ ...obo, ...credential }));
+      assert.equal(status, 401, JSON.stringify(json));
+      assert.equal(json.error, 'invalid_client');
+      assert.deepEqual(json.error_codes, [code]);
+      assert.match(json.error_description, new RegExp(`^AADSTS${code}: `));
+    }
+    const basic = `Basic ${Buffer.from(`${DEMO_RELAY_CLIENT_ID}:${encodeURIComponent(DEMO_RELAY_CLIENT_SECRET)}`).toString('base64')}`;
+    assert.equal((await https(`${entra.authority}/oauth2/v2.0/token`, form(obo, { authorization: basic }))).status, 200);
   });
 });
 

@@ -202,6 +202,27 @@ describe('notifications', () => {
     assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`)).status, 404);
   });
 
+  test('a lifecycle receiver that fails or is too slow gets the lifecycle notification again', async () => {
+    const removed = await subscribe(subscriber());
+    let calls = 0;
+    receiver.reply = () => ({ status: ++calls === 1 ? 503 : 202 });
+    await graph.subscriptions.removeByService(removed.data.id);
+    await receiver.waitFor(2);
+    assert.deepEqual(receiver.received.map((d) => d.url), ['/lifecycle', '/lifecycle']);
+    assert.deepEqual(receiver.received[0]!.body, receiver.received[1]!.body);
+    assert.equal(receiver.received[1]!.body.value[0].lifecycleEvent, 'subscriptionRemoved');
+
+    const reauthorize = await subscribe(subscriber());
+    receiver.received.length = 0;
+    calls = 0;
+    receiver.reply = () => (++calls === 1 ? { status: 202, delayMs: 700 } : { status: 202 });
+    await graph.subscriptions.requireReauthorization(reauthorize.data.id);
+    await receiver.waitFor(2, 5000);
+    assert.equal(receiver.received[1]!.body.value[0].lifecycleEvent, 'reauthorizationRequired');
+    const attempts = graph.subscriptions.deliveries.filter((d) => d.subscriptionId === reauthorize.data.id && d.kind === 'lifecycle');
+    assert.deepEqual(attempts.map((d) => [d.attempt, d.status]), [[1, 'timeout'], [2, 202]]);
+  });
+
   test('list, get and delete are limited to the owning application', async () => {
     const created = await subscribe(subscriber());
     const listed = await call(graph, 'GET', '/v1.0/subscriptions');
