@@ -1,7 +1,9 @@
 // Presence change-notification subscriptions, by Graph's rules: delegated tokens only, at most 650 ids, expiry at
 // most 60 minutes away and enforced, the validation handshake, clientState echoed, rich notifications encrypted
 // with the subscriber's certificate and carrying validation tokens, lifecycle notifications, and redelivery when
-// the receiver fails or takes longer than 3 seconds.
+// the receiver fails or takes longer than 3 seconds. Event Hubs notification URLs (`EventHub:https://…`) are
+// accepted as Graph accepts them, without a validation handshake, and recorded; nothing is delivered to them, since
+// there is no Event Hub here.
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -77,6 +79,11 @@ export function presenceIdsOf(resource: string): string[] {
       .filter(Boolean);
   }
   throw badRequest(`Resource '${resource}' is not supported: subscribe to /communications/presences/{id} or /communications/presences?$filter=id in ('id1','id2').`, 'InvalidRequest');
+}
+
+/** An Event Hubs destination, which Graph takes in place of a webhook: nothing is delivered to it here. */
+function isEventHub(url: string | null): boolean {
+  return url !== null && /^EventHub:/i.test(url);
 }
 
 function isLoopback(url: URL): boolean {
@@ -265,16 +272,29 @@ export class SubscriptionManager {
       authorizedUntil: this.tokenLifetimeEnd(ctx.claims.exp),
       reauthorizationSent: false,
     };
-    await this.validate(sub, notificationUrl);
-    if (lifecycleNotificationUrl) await this.validate(sub, lifecycleNotificationUrl);
+    // Graph sends no validation request to an Event Hub (only a reachability probe into it, not emulated).
+    if (!isEventHub(notificationUrl)) await this.validate(sub, notificationUrl);
+    if (lifecycleNotificationUrl && !isEventHub(lifecycleNotificationUrl)) await this.validate(sub, lifecycleNotificationUrl);
     this.subscriptions.set(sub.id, sub);
     return { status: 201, headers: { location: `${ctx.base}/v1.0/subscriptions/${sub.id}` }, body: this.json(sub) };
   }
 
   private checkUrl(value: unknown, name: string): string {
     if (typeof value !== 'string') throw badRequest(`${name} is required.`, 'InvalidRequest');
-    if (/^EventHub:/i.test(value)) {
-      throw badRequest(`${name}: Event Hubs delivery is not emulated here; give a webhook URL (https, or http on this machine).`, 'InvalidRequest');
+    if (isEventHub(value)) {
+      // Graph's forms: EventHub:https://<namespace>.servicebus.windows.net/eventhubname/<hub>?tenantId=<tenant>, or
+      // EventHub:https://<vault>.vault.azure.net/secrets/<secret>?tenantId=<tenant> (the hub's connection string).
+      let hub: URL;
+      try {
+        hub = new URL(value.slice('EventHub:'.length));
+      } catch {
+        throw badRequest(`${name} is not a valid Event Hubs URL.`, 'InvalidRequest');
+      }
+      const named = /^\/eventhubname\/[^/]+\/?$/i.test(hub.pathname) || /^\/secrets\/[^/]+\/?$/i.test(hub.pathname);
+      if (hub.protocol !== 'https:' || !named || !hub.searchParams.get('tenantId')) {
+        throw badRequest(`${name}: an Event Hubs URL is EventHub:https://<namespace>.servicebus.windows.net/eventhubname/<hub>?tenantId=<tenant> (or a Key Vault secret URL with tenantId).`, 'InvalidRequest');
+      }
+      return value;
     }
     let url: URL;
     try {
@@ -357,7 +377,7 @@ export class SubscriptionManager {
   }
 
   private async lifecycle(sub: Subscription, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): Promise<void> {
-    if (!sub.lifecycleNotificationUrl) return;
+    if (!sub.lifecycleNotificationUrl || isEventHub(sub.lifecycleNotificationUrl)) return;
     const body = JSON.stringify({
       value: [
         {
@@ -415,7 +435,7 @@ export class SubscriptionManager {
   private presenceChanged(record: PresenceRecord): void {
     const now = this.now();
     for (const sub of this.subscriptions.values()) {
-      if (!sub.ids.has(record.id) || sub.expirationDateTime <= now) continue;
+      if (!sub.ids.has(record.id) || sub.expirationDateTime <= now || isEventHub(sub.notificationUrl)) continue;
       let pending = this.pending.get(sub.id);
       if (!pending) {
         pending = { records: [], timer: undefined };

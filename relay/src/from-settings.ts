@@ -12,9 +12,9 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     graphBaseUrl,
     broker: new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) }),
     store: options.store ?? new FileStore(settings.storePath),
-    notificationUrl: `${settings.publicUrl}/api/notifications`,
-    lifecycleNotificationUrl: `${settings.publicUrl}/api/lifecycle`,
-    clientState: settings.clientState,
+    notificationUrl: settings.notificationUrl,
+    lifecycleNotificationUrl: settings.lifecycleNotificationUrl,
+    ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
   });
   const relay = new Relay({
@@ -26,7 +26,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.tlsCa ? { tlsCa: settings.tlsCa } : {}),
     signalrConnectionString: settings.signalrConnectionString,
     hub: settings.hub,
-    clientState: settings.clientState,
+    ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     encryptionKeys: [{ id: settings.certificate.id, privateKey: createPrivateKey(settings.certificate.privateKeyPem) }],
     keeper,
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),

@@ -6,7 +6,6 @@ import { Relay } from './relay.js';
 import { MemoryStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 
 function freePort(host: string): Promise<number> {
@@ -24,7 +23,7 @@ export interface LocalRelayOptions {
   port?: number;
   store?: RelayStore;
   renewalCheckMs?: number;
-  /** Give the same certificate and clientState to a restarted relay: its subscriptions were made with them. */
+  /** Give the same certificate to a restarted relay: its subscriptions were made with it (the store keeps the clientState). */
   certificate?: CertificateAndKey;
   clientState?: string;
 }
@@ -33,14 +32,13 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
   const host = options.host ?? '127.0.0.1';
   const port = options.port || (await freePort(host));
   const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
-  const clientState = options.clientState ?? randomBytes(24).toString('base64url');
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
     broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
     store: options.store ?? new MemoryStore(),
     notificationUrl: `http://${host}:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://${host}:${port}/api/lifecycle`,
-    clientState,
+    ...(options.clientState !== undefined ? { clientState: options.clientState } : {}),
     certificate: { id: 'local-relay', base64: certificate.certBase64 },
     now: () => cloud.graph.clock.now(),
   });
@@ -52,7 +50,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,
-    clientState,
+    ...(options.clientState !== undefined ? { clientState: options.clientState } : {}),
     encryptionKeys: [{ id: 'local-relay', privateKey: certificate.privateKey }],
     keeper,
     renewalCheckMs: options.renewalCheckMs ?? 60_000,

@@ -46,6 +46,16 @@ function sameSecret(a: string, b: string): boolean {
 /** The newest sequence number seen per id: anything not newer is a replay or arrived out of order. */
 export class SequenceFilter {
   private readonly last = new Map<string, string>();
+  /** Accepted since the last `takeChanges`, to be stored in a batch (a restarted relay still drops replays). */
+  private changed = new Map<string, string>();
+
+  /** What a previous run stored: it only raises what this run has seen. */
+  seed(stored: Record<string, string>): void {
+    for (const [id, seq] of Object.entries(stored)) {
+      const previous = this.last.get(id);
+      if (typeof seq === 'string' && (previous === undefined || seq > previous)) this.last.set(id, seq);
+    }
+  }
 
   accept(presence: RelayPresence): boolean {
     const seq = presence.sequenceNumber;
@@ -53,7 +63,24 @@ export class SequenceFilter {
     const previous = this.last.get(presence.id);
     if (previous !== undefined && seq <= previous) return false;
     this.last.set(presence.id, seq);
+    this.changed.set(presence.id, seq);
     return true;
+  }
+
+  get pending(): number {
+    return this.changed.size;
+  }
+
+  /** Changes a store did not take: kept for the next batch, unless newer ones came since. */
+  unsaved(changes: Record<string, string>): void {
+    for (const [id, seq] of Object.entries(changes)) if (!this.changed.has(id)) this.changed.set(id, seq);
+  }
+
+  /** The sequence numbers accepted since the last call. */
+  takeChanges(): Record<string, string> {
+    const changes = Object.fromEntries(this.changed);
+    this.changed = new Map();
+    return changes;
   }
 }
 

@@ -1,6 +1,6 @@
 // The relay as a plain Node server: negotiate (an Entra user token in, a SignalR client token out), watch (which
 // ids a user wants), and the webhook Graph posts change notifications to, acknowledged at once and processed after.
-import { timingSafeEqual, type KeyObject } from 'node:crypto';
+import { randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
@@ -8,7 +8,11 @@ import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { FanOut, Watchers } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
+import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
+
+/** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RelayOptions {
   host?: string;
@@ -23,8 +27,11 @@ export interface RelayOptions {
   tlsCa?: string;
   signalrConnectionString: string;
   hub?: string;
-  /** The secret Graph echoes in every notification. */
-  clientState: string;
+  /**
+   * The secret Graph echoes in every notification. Without it, the keeper's (or the store's) is used: made once and
+   * stored, so a restarted relay, and every instance sharing the store, still accept their subscriptions'.
+   */
+  clientState?: string;
   /** Private keys of the notification encryption certificates, by certificate id. */
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
   /** Origins allowed to call negotiate and watch; default every origin. */
@@ -37,6 +44,10 @@ export interface RelayOptions {
   decryptWorkers?: number;
   /** How long a watch request waits for Graph to cover newly watched ids before answering. Default 10 s. */
   watchWaitMs?: number;
+  /** Where the clientState and the last sequence numbers are kept; default the keeper's store. */
+  store?: RelayStore;
+  /** Sequence numbers are stored at most this often, in one batch. Default 1 s. */
+  sequenceSaveMs?: number;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -78,8 +89,13 @@ export class Relay {
   private renewTimer: ReturnType<typeof setInterval> | undefined;
   private readonly owners = new Set<string>();
   private readonly decryptor: DecryptPool;
+  private secret: string | undefined;
+  private initialised: Promise<void> | undefined;
+  private sequenceTimer: ReturnType<typeof setTimeout> | undefined;
+  private sequencesSaved: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: RelayOptions) {
+    this.secret = options.clientState;
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
     this.fanout = new FanOut(options.signalrConnectionString, options.hub ?? 'presence');
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
@@ -89,16 +105,34 @@ export class Relay {
     return this.baseUrl;
   }
 
-  /** Loads what the keeper stored; hosts without a server of their own (Azure Functions) call only this. */
-  async init(): Promise<void> {
+  private get store(): RelayStore | undefined {
+    return this.options.store ?? this.options.keeper?.store;
+  }
+
+  /**
+   * Loads what was stored; hosts without a server of their own (Azure Functions) call only this. Runs once; every
+   * request waits for it.
+   */
+  init(): Promise<void> {
+    return (this.initialised ??= this.load());
+  }
+
+  private async load(): Promise<void> {
     this.decryptor.warm();
     const keeper = this.options.keeper;
+    const store = this.store;
+    if (keeper) await keeper.load();
+    this.secret ??= keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
+    if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
+    if (store) this.sequence.seed(await store.loadSequences());
     if (!keeper) return;
-    await keeper.load();
     for (const [userId, ids] of Object.entries(keeper.storedWatchers())) {
       this.watchers.set(userId, ids);
       this.owners.add(userId);
     }
+    // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
+    // while the relay was down is made again now.
+    await keeper.reconcile(this.watchers.ids()).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
   }
 
   async start(): Promise<void> {
@@ -117,6 +151,7 @@ export class Relay {
   async stop(): Promise<void> {
     clearInterval(this.renewTimer);
     await Promise.allSettled([...this.pending]);
+    await this.saveSequences();
     await this.decryptor.close();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
@@ -157,6 +192,7 @@ export class Relay {
 
   /** negotiate, framework-neutral: an Entra user token in, a SignalR client URL and token out. */
   async negotiateFor(authorization: string | null | undefined): Promise<{ status: number; body: unknown }> {
+    await this.init();
     let userId: string;
     try {
       ({ userId } = await this.userFrom(authorization));
@@ -169,6 +205,7 @@ export class Relay {
 
   /** watch, framework-neutral: replaces the ids a user watches; makes them an owner of subscriptions. */
   async watchFor(authorization: string | null | undefined, text: string): Promise<{ status: number; body: unknown }> {
+    await this.init();
     let userId: string;
     let token: string;
     try {
@@ -183,6 +220,14 @@ export class Relay {
       return { status: 400, body: { error: 'the body is not JSON' } };
     }
     if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return { status: 400, body: { error: 'ids must be an array of strings' } };
+    // Refused whole, with nothing changed: Graph would refuse a subscription naming such an id, and the browser's
+    // client only ever sends object ids (it resolves other keys first), so one here is a caller's mistake.
+    const invalid = [...new Set(parsed.ids as string[])].filter((id) => !USER_ID.test(id));
+    if (invalid.length) {
+      const named = invalid.slice(0, 10).map((id) => JSON.stringify(id.slice(0, 80))).join(', ');
+      const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
+      return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
+    }
     const change = this.watchers.set(userId, parsed.ids as string[]);
     const keeper = this.options.keeper;
     if (keeper) {
@@ -211,10 +256,11 @@ export class Relay {
 
   /** Lifecycle notifications: clientState checked, then handed to the keeper. */
   async lifecycleEvents(payload: unknown): Promise<void> {
+    await this.init();
     const events = Array.isArray((payload as { value?: unknown })?.value) ? (payload as { value: Array<Record<string, unknown>> }).value : [];
     for (const event of events) {
       const state = typeof event.clientState === 'string' ? event.clientState : '';
-      if (!sameSecret(state, this.options.clientState)) {
+      if (!sameSecret(state, this.secret!)) {
         this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
         continue;
       }
@@ -268,16 +314,18 @@ export class Relay {
 
   /** Verifies, decrypts and fans out one notification collection (from the webhook or from Event Hubs). */
   async process(payload: unknown): Promise<void> {
+    await this.init();
     const result = await readNotifications(
       payload,
       {
-        clientState: this.options.clientState,
+        clientState: this.secret!,
         privateKeyFor: (id) => this.options.encryptionKeys.find((k) => k.id === id)?.privateKey,
         verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers }),
         decrypt: (jobs) => this.decryptor.decrypt(jobs),
       },
       this.sequence,
     );
+    this.scheduleSequenceSave();
     this.stats.received += result.presences.length;
     this.stats.refused += result.refused.length;
     this.stats.stale += result.stale;
@@ -288,5 +336,32 @@ export class Relay {
       await this.fanout.publish(result.presences, this.watchers);
       this.stats.delivered += this.fanout.counts.presences - before;
     }
+  }
+
+  /**
+   * The sequence numbers accepted are stored in one batch a second or so later (not once per notification), so a
+   * restarted relay still drops replays Graph sends it. A host frozen in between (Functions) stores them on thaw.
+   */
+  private scheduleSequenceSave(): void {
+    if (!this.store || this.sequenceTimer || this.sequence.pending === 0) return;
+    this.sequenceTimer = setTimeout(() => void this.saveSequences(), this.options.sequenceSaveMs ?? 1_000);
+    this.sequenceTimer.unref();
+  }
+
+  /** Stores the sequence numbers accepted since the last save now. */
+  saveSequences(): Promise<void> {
+    clearTimeout(this.sequenceTimer);
+    this.sequenceTimer = undefined;
+    const store = this.store;
+    if (!store || this.sequence.pending === 0) return this.sequencesSaved;
+    const changes = this.sequence.takeChanges();
+    this.sequencesSaved = this.sequencesSaved.then(() =>
+      store.saveSequences(changes).catch(() => {
+        // Tried again with the next batch.
+        this.sequence.unsaved(changes);
+        this.scheduleSequenceSave();
+      }),
+    );
+    return this.sequencesSaved;
   }
 }

@@ -2,7 +2,8 @@
 // subscriptions and allows one per user per application, 650 ids each: so the watched ids are cut into shards of
 // 650 and each shard is owned by a different signed-in user, whose refresh token (from on-behalf-of) keeps it
 // authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
-// and deleted when nobody watches.
+// and deleted when nobody watches. Ids Graph refuses never cost the others their coverage.
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { RelayStore, RelayState, KeptSubscription } from './store.js';
@@ -14,9 +15,11 @@ export interface KeeperOptions {
   graphBaseUrl: string;
   broker: TokenBroker;
   store: RelayStore;
+  /** Where Graph delivers: the relay's webhook, or `EventHub:https://…` for Event Hubs delivery. */
   notificationUrl: string;
   lifecycleNotificationUrl: string;
-  clientState: string;
+  /** The secret Graph echoes; without it, the one in the store (made and stored by the first run). */
+  clientState?: string;
   certificate: { id: string; base64: string };
   /** Milliseconds since the epoch; replaceable so tests can move time. */
   now?: () => number;
@@ -27,6 +30,9 @@ export interface KeeperOptions {
 }
 
 interface Reply { status: number; body: any }
+
+/** How a create went: made, the owner cannot be used, Graph refused the ids (400), or anything else. */
+type Made = 'created' | 'unusable' | 'refused' | 'failed';
 
 function graphCall(method: string, url: string, token: string, body?: unknown): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -60,6 +66,9 @@ export class SubscriptionKeeper {
   private state: RelayState = { owners: {}, subscriptions: [] };
   private readonly access = new Map<string, DelegatedTokens>();
   private watched: string[] = [];
+  /** Ids Graph refused to subscribe to: tried again only where no subscription has to be deleted first. */
+  private readonly doubtful = new Set<string>();
+  private secret: string | undefined;
   private running: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly lifetimeMs: number;
@@ -72,11 +81,25 @@ export class SubscriptionKeeper {
     this.now = options.now ?? Date.now;
     this.lifetimeMs = options.lifetimeMs ?? 55 * 60_000;
     this.renewBeforeMs = options.renewBeforeMs ?? 15 * 60_000;
+    this.secret = options.clientState;
   }
 
-  /** Loads what a previous run kept: its subscriptions stay as they are. */
+  get store(): RelayStore {
+    return this.options.store;
+  }
+
+  /** The clientState subscriptions are made with (known once `load` has run when none was configured). */
+  get clientState(): string | undefined {
+    return this.secret;
+  }
+
+  /**
+   * Loads what a previous run kept: its subscriptions stay as they are. Without a configured clientState, the one
+   * stored is used (one is made and stored the first time), so notifications for those subscriptions still match.
+   */
   async load(): Promise<void> {
     this.state = await this.options.store.load();
+    this.secret ??= await this.options.store.clientState(randomBytes(24).toString('base64url'));
   }
 
   subscriptions(): KeptSubscription[] {
@@ -188,28 +211,36 @@ export class SubscriptionKeeper {
     this.log.push(`deleted ${sub.id}`);
   }
 
-  private async create(ownerId: string, ids: string[]): Promise<boolean> {
+  private async create(ownerId: string, ids: string[]): Promise<Made> {
     const token = await this.token(ownerId);
-    if (!token) return false;
+    if (!token) return 'unusable';
+    if (this.secret === undefined) throw new Error('the keeper has no clientState: call load() first');
     const expiration = this.expiry();
-    const reply = await graphCall('POST', `${this.options.graphBaseUrl}/v1.0/subscriptions`, token, {
-      changeType: 'updated',
-      resource: `/communications/presences?$filter=id in (${ids.map((id) => `'${id}'`).join(',')})`,
-      notificationUrl: this.options.notificationUrl,
-      lifecycleNotificationUrl: this.options.lifecycleNotificationUrl,
-      expirationDateTime: expiration,
-      clientState: this.options.clientState,
-      includeResourceData: true,
-      encryptionCertificate: this.options.certificate.base64,
-      encryptionCertificateId: this.options.certificate.id,
-    });
+    let reply: Reply;
+    try {
+      reply = await graphCall('POST', `${this.options.graphBaseUrl}/v1.0/subscriptions`, token, {
+        changeType: 'updated',
+        resource: `/communications/presences?$filter=id in (${ids.map((id) => `'${id}'`).join(',')})`,
+        notificationUrl: this.options.notificationUrl,
+        lifecycleNotificationUrl: this.options.lifecycleNotificationUrl,
+        expirationDateTime: expiration,
+        clientState: this.secret,
+        includeResourceData: true,
+        encryptionCertificate: this.options.certificate.base64,
+        encryptionCertificateId: this.options.certificate.id,
+      });
+    } catch (error) {
+      this.log.push(`creating a subscription for ${ownerId} failed: ${(error as Error).message}`);
+      return 'failed';
+    }
     if (reply.status !== 201) {
       this.log.push(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
-      return false;
+      return reply.status === 400 ? 'refused' : 'failed';
     }
     this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration) });
+    for (const id of ids) this.doubtful.delete(id);
     this.log.push(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
-    return true;
+    return 'created';
   }
 
   /** The ids among `ids` that no subscription covers. */
@@ -223,15 +254,46 @@ export class SubscriptionKeeper {
    * subscription's resource, so growing one means making a new one: it is made (by a free owner) before the old one
    * is deleted, so the ids it already covered are never without a subscription. A subscription stays while any of
    * its ids is watched; notifications for the others reach nobody.
+   *
+   * When Graph refuses a subscription (400: it will not subscribe to one of the ids), the ids being added are halved
+   * until the one it refuses is found; that id stays uncovered (the browser polls it) and is tried again only by a
+   * free owner, so it never costs an existing subscription. Whatever fails, what was covered stays covered.
    */
   private async apply(): Promise<void> {
     const watched = new Set(this.watched);
     for (const sub of [...this.state.subscriptions]) {
-      if (!sub.ids.some((id) => watched.has(id))) await this.remove(sub);
+      // Past its expiry (the relay was down longer than a lifetime): Graph has ended it.
+      if (sub.expiresAt <= this.now()) {
+        this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+        this.log.push(`lapsed ${sub.id}`);
+      } else if (!sub.ids.some((id) => watched.has(id))) await this.remove(sub);
     }
     const covered = new Set(this.state.subscriptions.flatMap((s) => s.ids));
-    const missing = this.watched.filter((id) => !covered.has(id));
+    let missing = this.watched.filter((id) => !covered.has(id));
     const refused = new Set<string>();
+    const setAside: string[] = [];
+    // How many new ids the next subscription takes at most: halved while Graph refuses them.
+    let chunk = SHARD;
+    const without = (ids: string[]) => {
+      const gone = new Set(ids);
+      missing = missing.filter((id) => !gone.has(id));
+    };
+    /** After a failed create of `take`: blame the owner, or narrow down the id Graph refuses. */
+    const failed = (made: Made, owner: string, take: string[]) => {
+      if (made !== 'refused') {
+        refused.add(owner);
+        return;
+      }
+      if (take.length > 1) {
+        chunk = Math.ceil(take.length / 2);
+        return;
+      }
+      this.doubtful.add(take[0]!);
+      setAside.push(take[0]!);
+      without(take);
+      this.log.push(`Graph refuses to subscribe to ${take[0]}: it stays uncovered`);
+      chunk = SHARD;
+    };
     this.uncovered = [];
     while (missing.length) {
       const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
@@ -244,29 +306,46 @@ export class SubscriptionKeeper {
       }
       const owner = free[0];
       if (owner && roomiest) {
-        const take = missing.slice(0, SHARD - roomiest.kept.length);
-        if (await this.create(owner, [...roomiest.kept, ...take])) {
-          missing.splice(0, take.length);
+        const take = missing.slice(0, Math.min(chunk, SHARD - roomiest.kept.length));
+        const made = await this.create(owner, [...roomiest.kept, ...take]);
+        if (made === 'created') {
+          without(take);
+          chunk = SHARD;
           await this.remove(roomiest.sub);
-        } else refused.add(owner);
+        } else failed(made, owner, take);
       } else if (owner) {
-        const take = missing.slice(0, SHARD);
-        if (await this.create(owner, take)) missing.splice(0, take.length);
-        else refused.add(owner);
+        const take = missing.slice(0, chunk);
+        const made = await this.create(owner, take);
+        if (made === 'created') {
+          without(take);
+          chunk = SHARD;
+        } else failed(made, owner, take);
       } else if (roomiest && !refused.has(roomiest.sub.ownerId)) {
-        // No free owner: the owner of the roomiest subscription re-makes it bigger (a short gap for its ids).
+        // No free owner: the owner of the roomiest subscription re-makes it bigger (a short gap for its ids), with
+        // no id Graph refused before. If Graph refuses the bigger one, it is re-made as it was, at once.
         const { sub, kept } = roomiest;
-        const take = missing.slice(0, SHARD - kept.length);
+        const take = missing.filter((id) => !this.doubtful.has(id)).slice(0, SHARD - kept.length);
+        if (!take.length) break;
         await this.remove(sub);
         this.log.push(`no free owner: ${sub.id} re-made with ${take.length} more ids`);
-        if (await this.create(sub.ownerId, [...kept, ...take])) missing.splice(0, take.length);
-        else {
-          refused.add(sub.ownerId);
-          missing.push(...kept);
+        const made = await this.create(sub.ownerId, [...kept, ...take]);
+        if (made === 'created') {
+          without(take);
+          continue;
         }
+        refused.add(sub.ownerId);
+        if (made === 'refused') {
+          for (const id of take) this.doubtful.add(id);
+          setAside.push(...take);
+          without(take);
+          this.log.push(`Graph refused ${take.length} more ids for ${sub.id}'s ids: they stay uncovered`);
+        }
+        if (kept.length && (await this.create(sub.ownerId, kept)) === 'created') this.log.push(`${sub.id}'s ids covered again as before`);
+        else missing.push(...kept);
       } else break;
     }
-    this.uncovered = missing;
+    this.uncovered = [...missing, ...setAside];
+    if (this.uncovered.length) this.log.push(`${this.uncovered.length} watched ids uncovered`);
     await this.options.store.save(this.state);
   }
 }

@@ -78,18 +78,22 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper): Relay
       await ready;
       await keeper?.tick();
     },
-    // Event Hubs delivery: each event is one notification collection; Graph's reachability probes are ignored.
+    // Event Hubs delivery: each event is one notification collection; Graph's reachability probes are ignored, and
+    // lifecycle notifications (subscriptions delivered to a hub send those to it too) go to the keeper.
     async eventHub(messages, context) {
       await ready;
       for (const message of Array.isArray(messages) ? messages : [messages]) {
-        let payload: { value?: Array<{ changeType?: string }> };
+        let payload: { value?: Array<{ changeType?: string; lifecycleEvent?: string }> };
         try {
           payload = typeof message === 'string' ? JSON.parse(message) : (message as typeof payload);
         } catch {
           context?.warn?.('An Event Hubs message is not JSON; skipped.');
           continue;
         }
-        const value = (payload?.value ?? []).filter((n) => !VALIDATION_PROBE.test(String(n?.changeType ?? '')));
+        const all = Array.isArray(payload?.value) ? payload.value : [];
+        const lifecycle = all.filter((n) => typeof n?.lifecycleEvent === 'string');
+        const value = all.filter((n) => typeof n?.lifecycleEvent !== 'string' && !VALIDATION_PROBE.test(String(n?.changeType ?? '')));
+        if (lifecycle.length) await relay.lifecycleEvents({ value: lifecycle });
         if (value.length) await relay.process({ ...payload, value });
       }
     },

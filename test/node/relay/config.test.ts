@@ -38,7 +38,28 @@ test('defaults, and the public URL without its trailing slash', () => {
   assert.equal(settings.port, 7071);
   assert.equal(settings.authority, 'https://login.microsoftonline.com/contoso');
   assert.equal(settings.decryptWorkers, undefined, 'one per core unless told');
-  assert.ok(settings.clientState.length >= 32, 'a random clientState when none is given');
+  assert.equal(settings.clientState, undefined, 'none unless given: the store keeps one, made once');
+  assert.equal(settings.notificationUrl, 'https://relay.example.com/api/notifications');
+  assert.equal(settings.lifecycleNotificationUrl, 'https://relay.example.com/api/lifecycle');
+});
+
+test('a configured clientState is used, and one longer than Graph accepts is refused', () => {
+  assert.equal(settingsFromEnv({ ...env, RELAY_CLIENT_STATE: 'shared-secret' }).clientState, 'shared-secret');
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_CLIENT_STATE: 'x'.repeat(129) }), /RELAY_CLIENT_STATE/);
+});
+
+test('with an Event Hub named, Graph is told to deliver there, in its EventHub: form', () => {
+  const hubUrl = 'EventHub:https://contoso-graph.servicebus.windows.net/eventhubname/presence?tenantId=contoso';
+  const named = settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph' });
+  assert.equal(named.notificationUrl, hubUrl);
+  assert.equal(named.lifecycleNotificationUrl, hubUrl, 'lifecycle notifications to the same hub');
+  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph.servicebus.windows.net' }).notificationUrl, hubUrl);
+  // The namespace the Functions trigger's connection already names.
+  const connection = 'Endpoint=sb://contoso-graph.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=a2V5';
+  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_CONNECTION: connection }).notificationUrl, hubUrl);
+  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_CONNECTION__fullyQualifiedNamespace: 'contoso-graph.servicebus.windows.net' }).notificationUrl, hubUrl);
+  assert.throws(() => settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence' }), /GRAPH_EVENT_HUB_NAMESPACE/);
+  assert.throws(() => settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'not a namespace' }), /GRAPH_EVENT_HUB_NAMESPACE/);
 });
 
 test('decryption workers: a whole number from 0 to 64', () => {

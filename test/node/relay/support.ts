@@ -1,4 +1,6 @@
-import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import type { Subscription } from '../../../emulator/graph/subscriptions.js';
 import type { Emulators } from '../../../emulator/index.js';
 import type { CertificateAndKey } from '../../../emulator/shared/tls.js';
 import type { RelayOptions } from '../../../relay/src/relay.js';
@@ -14,4 +16,38 @@ export function localRelayOptions(cloud: Emulators, certificate: CertificateAndK
     clientState,
     encryptionKeys: [{ id: certificateId, privateKey: certificate.privateKey }],
   };
+}
+
+/** A token a signed-in user's browser would send the relay. */
+export function relayToken(cloud: Emulators, userId: string): string {
+  return cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+}
+
+/** POSTs a watch list to a relay's API root. */
+export async function watchAt(cloud: Emulators, relayUrl: string, userId: string, ids: unknown[]): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${relayUrl}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  return { status: res.status, body: await res.json() };
+}
+
+export async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A port free now, for a relay that must come back on the same one (Graph's subscriptions point at it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+/** The relay's subscriptions in the Graph emulator. */
+export function relaySubscriptions(cloud: Emulators): Subscription[] {
+  return cloud.graph.subscriptions.all().filter((s) => s.applicationId === DEMO_RELAY_CLIENT_ID);
 }
