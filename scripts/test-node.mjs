@@ -20,5 +20,7 @@ if (files.length === 0) {
   console.error('No Node test files found.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...flags, ...files], { stdio: 'inherit' });
+// A test that waits forever fails after five minutes instead of holding the run.
+const timeout = flags.some((f) => f.startsWith('--test-timeout')) ? [] : ['--test-timeout=300000'];
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...timeout, ...flags, ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -46,6 +46,16 @@ async function flows(relay: Relay, id: string, availability: string): Promise<vo
 
 /** Watches `watched` as `user`, optionally restarts, sends the lifecycle event and checks coverage comes back. */
 async function scenario(name: string, userIndex: number, restart: boolean, event: 'remove' | 'reauthorization-required'): Promise<void> {
+  try {
+    await steps(name, userIndex, restart, event);
+  } finally {
+    // A failed step must not leave its relay running into the next test.
+    await relay?.stop();
+    relay = undefined;
+  }
+}
+
+async function steps(name: string, userIndex: number, restart: boolean, event: 'remove' | 'reauthorization-required'): Promise<void> {
   const port = await freePort();
   relay = await startRelay(name, port);
   const [user, watched] = [cloud.tenant.users[userIndex]!.id, cloud.tenant.users[userIndex + 20]!.id];
@@ -70,8 +80,6 @@ async function scenario(name: string, userIndex: number, restart: boolean, event
   assert.equal(relay.stats.refused, 0, JSON.stringify(relay.refusals));
   assert.equal((await watchAt(cloud, relay.url, user, [])).status, 200);
   await until(() => mine().length === 0, 'the subscription deleted');
-  await relay.stop();
-  relay = undefined;
 }
 
 test('subscriptionRemoved: the relay makes the subscription again', () => scenario('removed', 0, false, 'remove'));
