@@ -226,10 +226,8 @@ export class TeamPresenceList extends LitElement {
     try {
       // Called before any await: the click's user activation is still there for the popup.
       await auth.signIn(scopes);
-      if (this.client !== client) return;
-      client.reload();
-      // A list whose client has no failed load to retry still loads again.
-      if (this.status === 'error') this.reload();
+      // Everything that failed for want of the scopes is asked for again, this list included (`onReload`).
+      if (this.client === client) client.reload();
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
       dispatch(this, 'presence-error', { message: this.error, scopes });
