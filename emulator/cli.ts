@@ -16,6 +16,7 @@ const { values } = parseArgs({
     'sign-in-as': { type: 'string' },
     picker: { type: 'boolean' },
     'signalr-key': { type: 'string' },
+    'consent-required': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -35,6 +36,9 @@ if (values.help) {
   --sign-in-as <id|upn>  user signed in without asking (EMULATOR_SIGN_IN_AS, default the first user)
   --picker               show an account picker instead of signing in automatically
   --signalr-key <key>    SignalR access key (EMULATOR_SIGNALR_KEY, default random)
+  --consent-required <scopes>
+                         scopes users must consent to in a popup before silent requests get them, e.g.
+                         TeamMember.Read.All (EMULATOR_CONSENT_REQUIRED, comma or space separated; default none)
   --json                 print the settings as JSON`);
   process.exit(0);
 }
@@ -62,6 +66,7 @@ const emulators = await startEmulators({
   signInAs: values.picker ? null : values['sign-in-as'] ?? env.EMULATOR_SIGN_IN_AS,
   simulatorRate: Number(values.rate ?? env.EMULATOR_RATE ?? 2),
   ...((values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY) ? { signalrAccessKey: values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY } : {}),
+  ...((values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED) ? { consentRequired: (values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED)!.split(/[\s,]+/).filter(Boolean) } : {}),
 });
 
 const d = emulators.describe() as Record<string, any>;
@@ -76,6 +81,7 @@ if (values.json) {
   Control API     ${d.control.url}/status
   Tenant          ${d.tenant.id}: ${d.tenant.users} users, teams ${d.tenant.teams.map((t: any) => t.members).join(' / ')}
   Signed in as    ${d.entra.signInAs ?? 'account picker'}
+  Consent needed  ${d.entra.consentRequired.join(', ') || 'none'}
   Simulator       ${d.simulator.rate} changes/s
 Press Ctrl+C to stop.`);
 }

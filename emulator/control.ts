@@ -109,6 +109,16 @@ export class ControlApi {
       entra.signInAs = found?.id;
       sendJson(res, 200, { signInAs: found ? { id: found.id, displayName: found.displayName } : null });
     });
+    // Scopes users must consent to in an interactive sign-in before silent requests get them; setting them forgets
+    // the consents given so far. Body `{ "scopes": [...] }` or `?scope=...` (repeatable); no scopes: none needed.
+    r.on('GET', '/consent-required', (_req, res) => sendJson(res, 200, { scopes: entra.scopesRequiringConsent }));
+    r.on('POST', '/consent-required', async (req, res) => {
+      const b = await body(req);
+      const scopes = Array.isArray(b.scopes) ? b.scopes : req.url.searchParams.getAll('scope');
+      if (!scopes.every((s) => typeof s === 'string')) return sendJson(res, 400, { error: 'scopes must be strings' });
+      entra.requireConsent(scopes as string[]);
+      sendJson(res, 200, { scopes: entra.scopesRequiringConsent });
+    });
     r.on('POST', '/tokens', async (req, res) => {
       const b = await body(req);
       try {

@@ -25,6 +25,8 @@ export interface EmulatorOptions {
   delivery?: DeliveryOptions;
   signalrAccessKey?: string;
   tokenLifetimeSeconds?: number;
+  /** Scopes each user must consent to interactively before silent requests get them (see the Entra ID emulator). */
+  consentRequired?: string[];
 }
 
 export interface Emulators {
@@ -54,6 +56,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     signInAs: options.signInAs === null ? undefined : options.signInAs ?? tenant.users[0]!.id,
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
+    ...(options.consentRequired ? { consentRequired: options.consentRequired } : {}),
   });
   await entra.start();
   const graph = new GraphEmulator({
@@ -73,7 +76,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   simulator.start();
 
   const describe = () => ({
-    entra: { url: entra.url, authority: entra.authority, issuer: entra.issuer, knownAuthority: entra.host, signInAs: entra.signInAs ?? null, clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })) },
+    entra: { url: entra.url, authority: entra.authority, issuer: entra.issuer, knownAuthority: entra.host, signInAs: entra.signInAs ?? null, consentRequired: entra.scopesRequiringConsent, clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })) },
     graph: { url: graph.url, baseUrl: `${graph.url}/v1.0`, presenceBudget: graph.throttle.budget },
     signalr: { url: signalr.url, connectionString: signalr.connectionString },
     control: { url: control.url },

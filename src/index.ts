@@ -24,7 +24,8 @@ export { getDefaultClient, onDefaultClient, presenceClientContext, setDefaultCli
 export type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './client/types.js';
 export { bringYourOwnToken, SCOPES } from './auth/token-provider.js';
 export type { BringYourOwnTokenOptions, TokenProvider } from './auth/token-provider.js';
-export { msalTokenProvider, SignInRequiredError } from './auth/msal.js';
+export { msalTokenProvider } from './auth/msal.js';
+export { ConsentRequiredError, scopesNeedingConsent, SignInRequiredError } from './auth/errors.js';
 export type { MsalTokenProvider, MsalTokenProviderOptions } from './auth/msal.js';
 export { GraphSource } from './graph/graph-source.js';
 export type { GraphSourceOptions } from './graph/graph-source.js';

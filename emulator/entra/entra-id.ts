@@ -19,6 +19,14 @@ export interface EntraEmulatorOptions extends ListenOptions {
   clients?: ClientApp[];
   /** Access token lifetime. Default 3,600 s. */
   tokenLifetimeSeconds?: number;
+  /**
+   * Scopes each user must consent to, per app, in an interactive sign-in (a popup or redirect to `/authorize`)
+   * before a silent request gets them. Until then a refresh-token, authorization-code or on-behalf-of request for
+   * one answers `invalid_grant` AADSTS65001 with suberror `consent_required`, and `/authorize` with `prompt=none`
+   * answers `consent_required`, as Entra ID does when an app asks for more than the user granted. Graph's scopes are
+   * named bare (`TeamMember.Read.All`), other APIs' in full (`api://<app>/access_as_user`). Default none.
+   */
+  consentRequired?: string[];
 }
 
 interface CodeGrant {
@@ -39,11 +47,11 @@ const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** An OAuth error in Entra's shape. */
 class OAuthError extends Error {
-  constructor(readonly status: number, readonly error: string, readonly code: number, message: string) {
+  constructor(readonly status: number, readonly error: string, readonly code: number, message: string, readonly suberror?: string) {
     super(message);
   }
   body(): Record<string, unknown> {
-    return {
+    const body: Record<string, unknown> = {
       error: this.error,
       error_description: `AADSTS${this.code}: ${this.message} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString()}`,
       error_codes: [this.code],
@@ -51,6 +59,8 @@ class OAuthError extends Error {
       trace_id: randomUUID(),
       correlation_id: randomUUID(),
     };
+    if (this.suberror) body.suberror = this.suberror;
+    return body;
   }
 }
 
@@ -80,13 +90,78 @@ export class EntraIdEmulator implements EmulatorService {
   private readonly codes = new Map<string, CodeGrant>();
   private readonly refreshTokens = new Map<string, RefreshGrant>();
   private readonly sessions = new Map<string, string>();
+  /** Scopes needing consent (lower case, as `consentKeys` names them), and what each user granted each app. */
+  private consentRequired = new Set<string>();
+  private readonly consents = new Map<string, Set<string>>();
   signInAs: string | undefined;
 
   constructor(private readonly options: EntraEmulatorOptions) {
     this.tenant = options.tenant;
     this.signInAs = options.signInAs;
     for (const client of options.clients ?? DEFAULT_CLIENTS) this.clients.set(client.clientId, client);
+    this.requireConsent(options.consentRequired ?? []);
     this.routes();
+  }
+
+  // ---- consent ----
+
+  /**
+   * Sets the scopes that need each user's interactive consent (see `consentRequired`), and forgets every consent
+   * given so far, so a test starts from users who granted nothing of them.
+   */
+  requireConsent(scopes: string[]): void {
+    this.consentRequired = new Set(scopes.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean).flatMap((s) => this.consentKeys([s])));
+    this.consents.clear();
+  }
+
+  /** The scopes that need consent, in lower case. */
+  get scopesRequiringConsent(): string[] {
+    return [...this.consentRequired];
+  }
+
+  /** The scopes needing consent that a user has granted an app. */
+  consentsOf(clientId: string, userId: string): string[] {
+    return [...(this.consents.get(`${clientId}|${userId}`) ?? [])];
+  }
+
+  /** How consent is keyed: Graph's scopes bare, other resources' in full, in lower case; OIDC scopes left out. */
+  private consentKeys(scopes: string[]): string[] {
+    let resolved: { audience: string; scopes: string[] };
+    try {
+      resolved = this.resourceScopes(scopes);
+    } catch {
+      return scopes.filter((s) => !OIDC_SCOPES.has(s)).map((s) => s.toLowerCase());
+    }
+    if (!scopes.some((s) => !OIDC_SCOPES.has(s))) return [];
+    return resolved.scopes.map((s) => (resolved.audience === GRAPH_RESOURCE ? s : `${resolved.audience}/${s}`).toLowerCase());
+  }
+
+  private missingConsent(clientId: string, userId: string, scopes: string[]): string[] {
+    if (this.consentRequired.size === 0) return [];
+    const granted = this.consents.get(`${clientId}|${userId}`);
+    return this.consentKeys(scopes).filter((s) => this.consentRequired.has(s) && !granted?.has(s));
+  }
+
+  private grantConsent(clientId: string, userId: string, scopes: string[]): void {
+    const key = `${clientId}|${userId}`;
+    const granted = this.consents.get(key) ?? new Set<string>();
+    for (const scope of this.consentKeys(scopes)) if (this.consentRequired.has(scope)) granted.add(scope);
+    this.consents.set(key, granted);
+  }
+
+  /** Entra's answer to a silent request for scopes the user has not consented to. */
+  private consentError(client: ClientApp): OAuthError {
+    return new OAuthError(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${client.clientId}' named '${client.name}'. Send an interactive authorization request for this user and resource.`,
+      'consent_required',
+    );
+  }
+
+  private checkConsent(client: ClientApp, userId: string, scopes: string[]): void {
+    if (this.missingConsent(client.clientId, userId, scopes).length) throw this.consentError(client);
   }
 
   get url(): string {
@@ -372,6 +447,13 @@ export class EntraIdEmulator implements EmulatorService {
       return html(res, 200, pickerPage(this.tenant.users.slice(0, 18), params, req.path));
     }
     const user = this.tenant.user(userId)!;
+    if (params.prompt === 'none') {
+      // A silent request (a hidden iframe) cannot ask for consent.
+      if (this.missingConsent(client.clientId, user.id, scopes).length) return fail('consent_required', `AADSTS65001: ${this.consentError(client).message}`);
+    } else {
+      // An interactive request: the user consents to what the app asks for (Entra would show its consent page here).
+      this.grantConsent(client.clientId, user.id, scopes);
+    }
     const sessionId = randomBytes(24).toString('base64url');
     this.sessions.set(sessionId, user.id);
     const code = randomBytes(32).toString('base64url');
@@ -446,6 +528,7 @@ export class EntraIdEmulator implements EmulatorService {
           if (!verifier || !safeEqual(sha256base64url(verifier), stored.challenge)) throw new OAuthError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
         }
         const requested = (form.get('scope') ?? stored.scopes.join(' ')).split(/\s+/).filter(Boolean);
+        this.checkConsent(client, stored.userId, requested);
         return this.tokenResponse(client, this.tenant.user(stored.userId)!, requested, stored.nonce);
       }
       case 'refresh_token': {
@@ -454,9 +537,11 @@ export class EntraIdEmulator implements EmulatorService {
         if (!stored || stored.expires < Date.now() || stored.clientId !== client.clientId) {
           throw new OAuthError(400, 'invalid_grant', 700082, 'The refresh token has expired or is invalid. Sign in again.');
         }
+        const requested = (form.get('scope') ?? stored.scopes.join(' ')).split(/\s+/).filter(Boolean);
+        // Refused before it is spent: the refresh token still serves the scopes the user did grant.
+        this.checkConsent(client, stored.userId, requested);
         // Refresh tokens rotate: the old one is spent.
         this.refreshTokens.delete(token);
-        const requested = (form.get('scope') ?? stored.scopes.join(' ')).split(/\s+/).filter(Boolean);
         return this.tokenResponse(client, this.tenant.user(stored.userId)!, requested, null);
       }
       case 'client_credentials': {
@@ -482,6 +567,7 @@ export class EntraIdEmulator implements EmulatorService {
         if (!user) throw new OAuthError(400, 'invalid_grant', 50013, 'The assertion is not a user token.');
         const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
         const { audience, scopes } = this.resourceScopes(requested);
+        this.checkConsent(client, user.id, requested);
         const lifetime = this.options.tokenLifetimeSeconds ?? 3600;
         const response: Record<string, unknown> = {
           token_type: 'Bearer',

@@ -1,5 +1,8 @@
 import type { AccountInfo, IPublicClientApplication } from '@azure/msal-browser';
+import { ConsentRequiredError, SignInRequiredError, userIsActive } from './errors.js';
 import type { TokenProvider } from './token-provider.js';
+
+export { ConsentRequiredError, SignInRequiredError } from './errors.js';
 
 export interface MsalTokenProviderOptions {
   /** The app registration's client id. Not needed when `app` is given. */
@@ -16,22 +19,21 @@ export interface MsalTokenProviderOptions {
   app?: IPublicClientApplication;
   /** Use nested app authentication when running inside Teams, Outlook or the Microsoft 365 app. */
   nested?: boolean;
-  /** How to ask the user when silent sign-in is not enough. Default `popup`; `none` never asks. */
+  /**
+   * How to ask the user when silent sign-in is not enough. Default `popup`; `none` never asks. Either way a window
+   * opens (or the page leaves) only during a click: a background request that needs the user throws
+   * `ConsentRequiredError` instead, for a button to call `signIn(scopes)`.
+   */
   interaction?: 'popup' | 'redirect' | 'none';
-}
-
-/** Thrown when a token needs the user to sign in (or consent) and interaction is not allowed. */
-export class SignInRequiredError extends Error {
-  readonly code = 'sign_in_required';
-  constructor(message = 'Sign-in is required.') {
-    super(message);
-    this.name = 'SignInRequiredError';
-  }
 }
 
 export interface MsalTokenProvider extends TokenProvider {
   /** The signed-in account, if any. */
   account(): Promise<AccountInfo | null>;
+  /**
+   * Signs in with a popup (or a redirect), asking for `scopes` (default the basic ones): call it from a click. When
+   * someone is signed in already, they are asked to consent to the scopes, as the same account.
+   */
   signIn(scopes?: string[]): Promise<AccountInfo | null>;
   signOut(): Promise<void>;
 }
@@ -83,7 +85,9 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   const currentAccount = (app: IPublicClientApplication) => (leftHost ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
 
   const interactive = async (app: IPublicClientApplication, scopes: string[]) => {
-    if (options.interaction === 'none') throw new SignInRequiredError();
+    // No click under way: a popup would be blocked, and a redirect would take the page away from the user without
+    // asking. Say which scopes need the user; a button calls `signIn(scopes)` during its click.
+    if (options.interaction === 'none' || !userIsActive()) throw new ConsentRequiredError(scopes);
     if (options.interaction === 'redirect') {
       await app.acquireTokenRedirect({ scopes });
       throw new SignInRequiredError('Redirecting to sign in.');
@@ -145,12 +149,15 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
     },
     async signIn(scopes = BASE_SCOPES) {
       const { app } = await load();
+      // More scopes for the signed-in user (incremental consent): the same account, no account picker.
+      const account = currentAccount(app);
       leftHost = false;
+      const request = { scopes, ...(account ? { account } : {}) };
       if (options.interaction === 'redirect') {
-        await app.loginRedirect({ scopes });
+        await app.loginRedirect(request);
         return null;
       }
-      const result = await app.loginPopup({ scopes });
+      const result = await app.loginPopup(request);
       if (result.account) app.setActiveAccount(result.account);
       return result.account;
     },

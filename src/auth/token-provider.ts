@@ -7,6 +7,11 @@ export interface TokenProvider {
   getToken(scopes: string[], signal?: AbortSignal): Promise<string>;
   /** Graph refused this token (401): forget it, so that the next `getToken` gets a fresh one. */
   invalidate?(token: string): void;
+  /**
+   * Asks the user interactively (sign-in, consent to `scopes`). Called from a click, such as the "Grant access"
+   * button `<team-presence-list>` shows when `getToken` rejects with `ConsentRequiredError`.
+   */
+  signIn?(scopes?: string[]): Promise<unknown>;
 }
 
 export interface BringYourOwnTokenOptions {
@@ -15,6 +20,12 @@ export interface BringYourOwnTokenOptions {
    * at the same time. Default true. Tokens that are not JWTs are never kept.
    */
   cache?: boolean;
+  /**
+   * The app's own interactive step (a popup of its sign-in library asking for `scopes`), run from a click. When the
+   * token function throws `ConsentRequiredError(scopes)` for a background request, `<team-presence-list>` offers a
+   * "Grant access" button that calls this, then loads again.
+   */
+  signIn?: (scopes: string[]) => Promise<unknown> | unknown;
 }
 
 /** When a JWT expires (milliseconds since the epoch), or undefined when it is not a JWT with an `exp`. */
@@ -82,6 +93,15 @@ export function bringYourOwnToken(
     invalidate(token) {
       for (const [key, value] of kept) if (value.token === token) kept.delete(key);
     },
+    ...(options.signIn
+      ? {
+          async signIn(scopes: string[] = []) {
+            await options.signIn!(scopes);
+            // Tokens kept from before may lack what was just granted.
+            kept.clear();
+          },
+        }
+      : {}),
   };
 }
 

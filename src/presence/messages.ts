@@ -24,6 +24,10 @@ export interface PresenceMessages {
   noMatch: string;
   /** The team list while members load. */
   loading: string;
+  /** The team list when reading its members needs the user's consent. */
+  consentNeeded: string;
+  /** The team list's button that asks for that consent. */
+  grantAccess: string;
   /** The sign-in button. */
   signIn: string;
   /** The sign-out button. */

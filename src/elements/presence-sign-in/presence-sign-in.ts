@@ -9,9 +9,10 @@ import { LocaleController } from '../shared/locale-controller.js';
 interface Account { username: string; name?: string | undefined }
 type SignInCapable = Pick<MsalTokenProvider, 'signIn' | 'signOut' | 'account'>;
 
-function signInCapable(auth: unknown): auth is SignInCapable {
+/** The client's token provider when it can sign in and out (`msalTokenProvider`), else undefined. */
+function signInCapable(auth: unknown): SignInCapable | undefined {
   const a = auth as Partial<SignInCapable> | undefined;
-  return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function';
+  return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function' ? (a as SignInCapable) : undefined;
 }
 
 /**
@@ -70,8 +71,8 @@ export class PresenceSignIn extends LitElement {
   }
 
   private async refresh(): Promise<void> {
-    const auth = this.client?.auth;
-    if (signInCapable(auth)) {
+    const auth = signInCapable(this.client?.auth);
+    if (auth) {
       const account = await auth.account().catch(() => null);
       this.account = account ? { username: account.username, name: account.name } : null;
     } else {
@@ -81,8 +82,8 @@ export class PresenceSignIn extends LitElement {
   }
 
   private async signIn(): Promise<void> {
-    const auth = this.client?.auth;
-    if (!signInCapable(auth)) return;
+    const auth = signInCapable(this.client?.auth);
+    if (!auth) return;
     this.busy = true;
     try {
       const account = await auth.signIn();
@@ -100,8 +101,8 @@ export class PresenceSignIn extends LitElement {
   }
 
   private async signOut(): Promise<void> {
-    const auth = this.client?.auth;
-    if (!signInCapable(auth)) return;
+    const auth = signInCapable(this.client?.auth);
+    if (!auth) return;
     this.busy = true;
     try {
       await auth.signOut();
@@ -116,7 +117,7 @@ export class PresenceSignIn extends LitElement {
 
   protected override render() {
     const m = this.locale.messages;
-    const canSignIn = signInCapable(this.client?.auth);
+    const canSignIn = !!signInCapable(this.client?.auth);
     if (!this.account) {
       return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>${m.signIn}</button>`;
     }

@@ -89,6 +89,27 @@ export const styles = css`
     font-size: 14px;
     color: var(--presence-status-color, light-dark(#616161, #d6d6d6));
   }
+  .error p {
+    margin: 0 0 8px;
+  }
+  .error button {
+    font: inherit;
+    font-weight: 600;
+    padding: 5px 12px;
+    border-radius: 4px;
+    border: 1px solid transparent;
+    background: var(--team-list-focus-color, #0f6cbd);
+    color: #ffffff;
+    cursor: pointer;
+  }
+  .error button:disabled {
+    opacity: 0.6;
+    cursor: default;
+  }
+  .error button:focus-visible {
+    outline: 2px solid var(--team-list-focus-color, #0f6cbd);
+    outline-offset: 2px;
+  }
   @media (forced-colors: active) {
     .row.active {
       outline: 2px solid Highlight;

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
+import { scopesNeedingConsent } from '../../auth/errors.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
@@ -47,16 +48,23 @@ function fold(text: string): string {
  * Members come from a team (`team-id`), a group (`group-id`) or a list (`user-ids`), paged in from the nearest
  * `<presence-provider>`'s client. Only the rows in view are in the DOM, so 10,000 members scroll smoothly.
  *
+ * Reading a team's members needs a scope of its own, asked for only when a list needs it. When that needs the
+ * user's consent, the request runs in the background, where no popup may open: the list says so and shows a
+ * "Grant access" button whose click asks the client's token provider (`signIn(scopes)`), then loads again.
+ *
  * @event {CustomEvent<MemberEventDetail>} presence-select - A member was chosen (click, Enter or Space).
  * @event {CustomEvent<MemberEventDetail>} presence-available - A member has just become available: the moment to
  *   invite them. Not fired for the first presence loaded.
- * @event {CustomEvent<{ message: string }>} presence-error - The members could not be loaded.
+ * @event {CustomEvent<{ message: string; scopes?: string[] }>} presence-error - The members could not be loaded;
+ *   `scopes` when reading them needs the user's consent first (the list then shows a "Grant access" button).
  *
  * @csspart toolbar - The filter box and the count.
  * @csspart filter - The filter box.
  * @csspart list - The scrolling list.
  * @csspart header - A group header ("Available · 12").
  * @csspart row - A member's row.
+ * @csspart error - The message shown when the members could not be loaded.
+ * @csspart grant - The "Grant access" button, shown when reading the members needs the user's consent.
  *
  * @cssproperty [--team-list-height=420px] - The list's height.
  * @cssproperty [--team-list-row-height=48px] - The height of every row and header.
@@ -86,6 +94,9 @@ export class TeamPresenceList extends LitElement {
   @state() private members: Member[] = [];
   @state() private status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   @state() private error = '';
+  /** The scopes to ask the user for, when loading failed for want of consent. */
+  @state() private consentScopes: string[] | null = null;
+  @state() private granting = false;
   @state() private activeId: string | null = null;
   @state() private listScroll = 0;
   @state() private viewport = 420;
@@ -142,6 +153,12 @@ export class TeamPresenceList extends LitElement {
 
   private stopReload: (() => void) | undefined;
 
+  /** Loads the members again (after the app changed what the user granted, say). */
+  reload(): void {
+    this.loadedFor = undefined;
+    this.requestUpdate();
+  }
+
   private stopWatching(): void {
     this.stopReload?.();
     this.stopReload = undefined;
@@ -161,6 +178,7 @@ export class TeamPresenceList extends LitElement {
     this.members = [];
     this.resort = true;
     this.status = 'loading';
+    this.consentScopes = null;
     const abort = (this.abort = new AbortController());
     let first = true;
     const add = (profiles: Profile[]) => {
@@ -188,9 +206,46 @@ export class TeamPresenceList extends LitElement {
     } catch (error) {
       if (abort.signal.aborted) return;
       this.status = 'error';
-      this.error = (error as Error).message;
-      dispatch(this, 'presence-error', { message: this.error });
+      this.error = error instanceof Error ? error.message : String(error);
+      const scopes = scopesNeedingConsent(error);
+      this.consentScopes = scopes ?? null;
+      dispatch(this, 'presence-error', scopes ? { message: this.error, scopes } : { message: this.error });
     }
+  }
+
+  /**
+   * The "Grant access" click: the token provider's interactive step runs inside it (so its popup may open), then
+   * the client reloads everything that failed, this list included.
+   */
+  private async grant(): Promise<void> {
+    const client = this.client;
+    const auth = client?.auth;
+    const scopes = this.consentScopes;
+    if (!client || !auth?.signIn || !scopes || this.granting) return;
+    this.granting = true;
+    try {
+      // Called before any await: the click's user activation is still there for the popup.
+      await auth.signIn(scopes);
+      // Everything that failed for want of the scopes is asked for again, this list included (`onReload`).
+      if (this.client === client) client.reload();
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      dispatch(this, 'presence-error', { message: this.error, scopes });
+    } finally {
+      this.granting = false;
+    }
+  }
+
+  private renderError() {
+    const m = this.locale.messages;
+    if (!this.consentScopes) return html`<div part="error" class="error" role="alert">${this.error}</div>`;
+    const canGrant = typeof this.client?.auth?.signIn === 'function';
+    return html`<div part="error" class="error consent" role="alert">
+      <p>${m.consentNeeded}</p>
+      ${canGrant
+        ? html`<button part="grant" type="button" ?disabled=${this.granting} @click=${this.grant}>${m.grantAccess}</button>`
+        : html`<p class="detail">${this.error}</p>`}
+    </div>`;
   }
 
   private watchMember(client: PresenceClient, member: Member): void {
@@ -357,6 +412,7 @@ export class TeamPresenceList extends LitElement {
               @input=${this.onFilter} @keydown=${this.onFilterKey} />
             <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
           </div>`}
+      ${this.status === 'error' ? this.renderError() : nothing}
       <div
         part="list"
         class="scroller"
@@ -395,7 +451,6 @@ export class TeamPresenceList extends LitElement {
         </div>
         ${this.status === 'loading' && this.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
         ${this.members.length > 0 && rowCount === 0 && this.filter ? html`<div class="empty">${m.noMatch}</div>` : nothing}
-        ${this.status === 'error' ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       </div>
     `;
   }

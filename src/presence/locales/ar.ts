@@ -39,6 +39,8 @@ export const ar: PresenceMessages = {
   peopleCount: '{count} شخص',
   noMatch: 'لا يوجد تطابق.',
   loading: 'جارٍ تحميل الأعضاء…',
+  consentNeeded: 'يتطلب عرض هؤلاء الأعضاء إذنك.',
+  grantAccess: 'منح الوصول',
   signIn: 'تسجيل الدخول',
   signOut: 'تسجيل الخروج',
   separator: '، ',

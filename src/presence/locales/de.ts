@@ -39,6 +39,8 @@ export const de: PresenceMessages = {
   peopleCount: '{count} Personen',
   noMatch: 'Niemand passt.',
   loading: 'Mitglieder werden geladen…',
+  consentNeeded: 'Um diese Mitglieder anzuzeigen, ist Ihre Zustimmung nötig.',
+  grantAccess: 'Zugriff erlauben',
   signIn: 'Anmelden',
   signOut: 'Abmelden',
   separator: ', ',

@@ -39,6 +39,8 @@ export const en: PresenceMessages = {
   peopleCount: '{count} people',
   noMatch: 'No one matches.',
   loading: 'Loading members…',
+  consentNeeded: 'Showing these members needs your permission.',
+  grantAccess: 'Grant access',
   signIn: 'Sign in',
   signOut: 'Sign out',
   separator: ', ',

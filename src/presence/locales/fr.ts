@@ -39,6 +39,8 @@ export const fr: PresenceMessages = {
   peopleCount: '{count} personnes',
   noMatch: 'Personne ne correspond.',
   loading: 'Chargement des membres…',
+  consentNeeded: 'L’affichage de ces membres nécessite votre autorisation.',
+  grantAccess: 'Autoriser l’accès',
   signIn: 'Se connecter',
   signOut: 'Se déconnecter',
   separator: ', ',

@@ -39,6 +39,8 @@ export const he: PresenceMessages = {
   peopleCount: '{count} אנשים',
   noMatch: 'אין התאמות.',
   loading: 'טוען חברים…',
+  consentNeeded: 'הצגת החברים האלה דורשת את הרשאתך.',
+  grantAccess: 'מתן גישה',
   signIn: 'כניסה',
   signOut: 'יציאה',
   separator: ', ',
