@@ -1,6 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
-import { demoUserId } from '../src/transports/demo.js';
+import { ConsentRequiredError } from '../src/auth/errors.js';
+import { bringYourOwnToken } from '../src/auth/token-provider.js';
+import { createPresenceClient } from '../src/client/create.js';
+import type { PresenceSource } from '../src/client/types.js';
+import { DemoSource, demoUserId } from '../src/transports/demo.js';
 
 interface ListArgs {
   'team-id': string;
@@ -51,3 +55,34 @@ export const WithoutFilterBox: Story = { args: { 'team-id': 'demo-team-12', 'no-
 export const RightToLeft: Story = { args: { 'team-id': 'demo-team-25' }, parameters: { direction: 'rtl' } };
 
 export const Dark: Story = { args: { 'team-id': 'demo-team-25' }, parameters: { theme: 'dark' } };
+
+/**
+ * Reading a team's members needs a scope the user has not consented to yet: the list says so and offers "Grant
+ * access". With MSAL the button opens the consent popup (during the click, so the browser allows it); here it
+ * grants at once and the members load.
+ */
+export const NeedsConsent: Story = {
+  render: () => {
+    let granted = false;
+    const demo = new DemoSource();
+    const source: PresenceSource = {
+      presences: (ids) => demo.presences(ids),
+      profiles: (keys) => demo.profiles(keys),
+      photos: (ids) => demo.photos(ids),
+      members: async (kind, id, onPage, signal) => {
+        if (!granted) throw new ConsentRequiredError(['TeamMember.Read.All']);
+        await demo.members(kind, id, onPage);
+        signal?.throwIfAborted();
+      },
+    };
+    const auth = bringYourOwnToken(() => 'demo', {
+      signIn: async () => {
+        granted = true;
+      },
+    });
+    const client = createPresenceClient({ transport: 'demo', source, auth });
+    return html`<presence-provider .client=${client}>
+      <team-presence-list team-id="demo-team-12" style="max-width: 380px"></team-presence-list>
+    </presence-provider>`;
+  },
+};
