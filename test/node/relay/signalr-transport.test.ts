@@ -152,3 +152,28 @@ test('two tabs of one user watch side by side; stopping one, or leaving the othe
     await second.close();
   }
 });
+
+test('the page renews its watch before the relay\'s lease lapses', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
+  // A relay with a 4-second lease: the page renews about every 2 seconds.
+  const short = new Relay({ ...localRelayOptions(cloud, await makeCertificate('relay-short-lease'), CLIENT_STATE, 'cert-2'), watchLeaseSeconds: 4 });
+  await short.start();
+  const user = cloud.tenant.users[4]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${short.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+    const lease = () => Object.values(short.watchers.sessionsOf(user))[0]?.expiresAt;
+    await until(() => lease() !== undefined, 'the page\'s watch');
+    const first = lease()!;
+    await new Promise((r) => setTimeout(r, 5_000));
+    await short.expireLeases();
+    assert.equal(short.stats.leasesExpired, 0, 'renewed in time');
+    assert.ok(lease()! > first + 1_000, 'the lease moved on');
+    assert.deepEqual(short.watchers.ids(), [watched]);
+  } finally {
+    await page.close();
+    await short.stop();
+  }
+});
