@@ -24,6 +24,8 @@ export interface RelaySettings {
   tlsCa?: string;
   /** Worker threads decrypting notifications (default: one per core). */
   decryptWorkers?: number;
+  /** How long a page's watch lasts unless renewed (default 30 minutes). */
+  watchLeaseSeconds?: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -54,6 +56,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
     throw new Error(`RELAY_DECRYPT_WORKERS=${env.RELAY_DECRYPT_WORKERS} is not a whole number from 0 to 64`);
   }
+  const lease = env.RELAY_WATCH_LEASE_SECONDS?.trim() ? Number(env.RELAY_WATCH_LEASE_SECONDS) : undefined;
+  if (lease !== undefined && !(Number.isInteger(lease) && lease >= 10 && lease <= 7 * 24 * 3600)) {
+    throw new Error(`RELAY_WATCH_LEASE_SECONDS=${env.RELAY_WATCH_LEASE_SECONDS} is not a whole number of seconds from 10 to 604800 (a week)`);
+  }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
   if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
   const eventHub = eventHubUrl(env, tenantId);
@@ -78,6 +84,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
+    ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     keeper,
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
+    ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
   });
   return { relay, keeper };
 }

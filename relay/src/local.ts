@@ -26,6 +26,10 @@ export interface LocalRelayOptions {
   /** Give the same certificate to a restarted relay: its subscriptions were made with it (the store keeps the clientState). */
   certificate?: CertificateAndKey;
   clientState?: string;
+  /** How long a watch session lasts unless renewed; its clock is the Graph emulator's (`POST /clock/advance`). */
+  watchLeaseSeconds?: number;
+  /** The waits before each retry of a failed send to SignalR Service. */
+  fanoutRetryDelaysMs?: number[];
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -54,6 +58,8 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     encryptionKeys: [{ id: 'local-relay', privateKey: certificate.privateKey }],
     keeper,
     renewalCheckMs: options.renewalCheckMs ?? 60_000,
+    ...(options.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: options.watchLeaseSeconds } : {}),
+    ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
   });
   await relay.start();
   return relay;

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
-import { FanOut, Watchers } from './fanout.js';
+import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
 import type { RelayStore } from './store.js';
@@ -13,6 +13,10 @@ import type { SubscriptionKeeper } from './subscriptions.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A watch session's id, as a page makes it (a UUID, or any short token). */
+const SESSION_ID = /^[\w.:-]{1,100}$/;
+/** How long a watch session lasts without being renewed, by default: 30 minutes. */
+export const DEFAULT_WATCH_LEASE_SECONDS = 30 * 60;
 
 export interface RelayOptions {
   host?: string;
@@ -38,7 +42,7 @@ export interface RelayOptions {
   allowedOrigins?: string[];
   /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
   keeper?: SubscriptionKeeper;
-  /** How often subscriptions are checked for renewal. Default 60 s. */
+  /** How often subscriptions are checked for renewal, and watch sessions for lapsed leases. Default 60 s. */
   renewalCheckMs?: number;
   /** Worker threads that decrypt notifications. Default: one per core on machines with two or more; 0 decrypts in place. */
   decryptWorkers?: number;
@@ -48,6 +52,15 @@ export interface RelayOptions {
   store?: RelayStore;
   /** Sequence numbers are stored at most this often, in one batch. Default 1 s. */
   sequenceSaveMs?: number;
+  /**
+   * How long a watch session lasts unless its page renews it (pages renew at about half of it); a page that goes
+   * away without saying so stops costing subscriptions once it ends. Default 30 minutes.
+   */
+  watchLeaseSeconds?: number;
+  /** Milliseconds since the epoch, for watch leases; default the keeper's clock, else `Date.now`. */
+  now?: () => number;
+  /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
+  fanoutRetryDelaysMs?: number[];
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -56,7 +69,20 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export interface RelayStats { received: number; refused: number; stale: number; delivered: number }
+export interface RelayStats {
+  received: number;
+  refused: number;
+  stale: number;
+  delivered: number;
+  /** Sends to SignalR Service given up (after retries, or refused with a 4xx other than 429). */
+  failed: number;
+  /** Sends to SignalR Service tried again. */
+  retried: number;
+  /** Presences left out of a retry because a newer one for the same person went out meanwhile. */
+  superseded: number;
+  /** Watch sessions ended because their lease passed without renewal. */
+  leasesExpired: number;
+}
 
 async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
@@ -78,7 +104,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 export class Relay {
   readonly watchers = new Watchers();
   readonly fanout: FanOut;
-  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0 };
+  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0 };
   /** The last notifications refused, with why, for operators. */
   readonly refusals: ReadResult['refused'] = [];
   private readonly sequence = new SequenceFilter();
@@ -86,18 +112,22 @@ export class Relay {
   private server: Server | undefined;
   private baseUrl = '';
   private pending = new Set<Promise<void>>();
-  private renewTimer: ReturnType<typeof setInterval> | undefined;
+  private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
   private readonly owners = new Set<string>();
   private readonly decryptor: DecryptPool;
   private secret: string | undefined;
   private initialised: Promise<void> | undefined;
   private sequenceTimer: ReturnType<typeof setTimeout> | undefined;
   private sequencesSaved: Promise<void> = Promise.resolve();
+  private readonly now: () => number;
+  private readonly leaseMs: number;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
-    this.fanout = new FanOut(options.signalrConnectionString, options.hub ?? 'presence');
+    this.fanout = new FanOut(options.signalrConnectionString, { hub: options.hub ?? 'presence', ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}) });
+    this.now = options.now ?? options.keeper?.now ?? Date.now;
+    this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
   }
 
@@ -126,8 +156,14 @@ export class Relay {
     if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
     if (store) this.sequence.seed(await store.loadSequences());
     if (!keeper) return;
-    for (const [userId, ids] of Object.entries(keeper.storedWatchers())) {
-      this.watchers.set(userId, ids);
+    // Sessions whose lease ended while the relay was down are not restored; lists stored without a lease end (the
+    // earlier form) get a fresh lease.
+    const now = this.now();
+    for (const [userId, sessions] of Object.entries(keeper.storedSessions())) {
+      for (const [session, { ids, expiresAt }] of Object.entries(sessions)) {
+        const end = Number.isFinite(expiresAt) ? expiresAt : now + this.leaseMs;
+        if (end > now && Array.isArray(ids)) this.watchers.set(userId, ids, { session, expiresAt: end });
+      }
       this.owners.add(userId);
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
@@ -137,11 +173,8 @@ export class Relay {
 
   async start(): Promise<void> {
     await this.init();
-    const keeper = this.options.keeper;
-    if (keeper) {
-      this.renewTimer = setInterval(() => void keeper.tick(), this.options.renewalCheckMs ?? 60_000);
-      this.renewTimer.unref();
-    }
+    this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
+    this.maintenanceTimer.unref();
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
@@ -149,7 +182,7 @@ export class Relay {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.renewTimer);
+    clearInterval(this.maintenanceTimer);
     await Promise.allSettled([...this.pending]);
     await this.saveSequences();
     await this.decryptor.close();
@@ -158,6 +191,43 @@ export class Relay {
       this.server!.close(() => resolve());
       this.server!.closeAllConnections();
     });
+  }
+
+  /** Ends lapsed watch sessions, then renews the subscriptions that need it. Hosts with a timer of their own call it. */
+  async maintain(): Promise<void> {
+    await this.expireLeases().catch((error: Error) => this.options.keeper?.log.push(`ending lapsed watch sessions failed: ${error.message}`));
+    await this.options.keeper?.tick();
+  }
+
+  /**
+   * Ends the watch sessions whose lease has passed: the ids nobody else watches are let go, and the keeper deletes
+   * the subscriptions left with none, as when a page unwatches them.
+   */
+  async expireLeases(): Promise<void> {
+    await this.init();
+    const change = this.expire();
+    if (change.sessions) await this.watchesChanged(change, false);
+  }
+
+  private expire(): WatchChange & { sessions: number } {
+    const change = this.watchers.expire(this.now());
+    this.stats.leasesExpired += change.sessions;
+    return change;
+  }
+
+  /** Stores the sessions and, when the ids watched changed, has the keeper cover exactly them. */
+  private async watchesChanged(change: WatchChange, wait: boolean): Promise<void> {
+    const keeper = this.options.keeper;
+    if (!keeper) return;
+    await keeper.saveSessions(this.watchers.snapshot());
+    if (!change.added.length && !change.removed.length) return;
+    const reconciled = keeper.reconcile(this.watchers.ids());
+    if (!wait) return reconciled;
+    // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
+    // change made between its first read and the subscription is not missed.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([reconciled, new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000)))]);
+    clearTimeout(timer);
   }
 
   /** Waits for notifications acknowledged but still being processed. */
@@ -203,7 +273,11 @@ export class Relay {
     return { status: 200, body: clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }) };
   }
 
-  /** watch, framework-neutral: replaces the ids a user watches; makes them an owner of subscriptions. */
+  /**
+   * watch, framework-neutral: `{ ids, session }` replaces what one session (a page, a tab) of the user watches; an
+   * empty list ends it. Without `session`, the user's one session without an id. Each call renews the session's
+   * lease (`leaseSeconds` in the answer). The user becomes an owner of subscriptions.
+   */
   async watchFor(authorization: string | null | undefined, text: string): Promise<{ status: number; body: unknown }> {
     await this.init();
     let userId: string;
@@ -213,13 +287,18 @@ export class Relay {
     } catch (error) {
       return { status: 401, body: { error: `Unauthorized: ${(error as Error).message}` } };
     }
-    let parsed: { ids?: unknown };
+    let parsed: { ids?: unknown; session?: unknown };
     try {
       parsed = JSON.parse(text || '{}');
     } catch {
       return { status: 400, body: { error: 'the body is not JSON' } };
     }
+    if (!parsed || typeof parsed !== 'object') return { status: 400, body: { error: 'the body must be {"ids": [...], "session": "..."}' } };
     if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return { status: 400, body: { error: 'ids must be an array of strings' } };
+    if (parsed.session !== undefined && (typeof parsed.session !== 'string' || !SESSION_ID.test(parsed.session))) {
+      return { status: 400, body: { error: 'session must be a string of 1 to 100 letters, digits, "-", "_", ".", ":"' } };
+    }
+    const session = (parsed.session as string | undefined) ?? DEFAULT_SESSION;
     // Refused whole, with nothing changed: Graph would refuse a subscription naming such an id, and the browser's
     // client only ever sends object ids (it resolves other keys first), so one here is a caller's mistake.
     const invalid = [...new Set(parsed.ids as string[])].filter((id) => !USER_ID.test(id));
@@ -228,30 +307,28 @@ export class Relay {
       const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
       return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
     }
-    const change = this.watchers.set(userId, parsed.ids as string[]);
+    const ids = parsed.ids as string[];
+    // Lapsed sessions go first, so what they let go is reconciled with this change.
+    const expired = this.expire();
+    const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
+    const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
     if (keeper) {
       // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
-      if (!this.owners.has(userId)) {
+      if (!this.owners.has(userId) && ids.length) {
         this.owners.add(userId);
         await keeper.addOwner(userId, token).catch((error: Error) => {
           this.owners.delete(userId);
           keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
         });
       }
-      await keeper.saveWatchers(userId, parsed.ids as string[]);
-      if (change.added.length || change.removed.length) {
-        // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
-        // change made between its first read and the subscription is not missed.
-        const reconciled = keeper.reconcile(this.watchers.ids());
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([reconciled, new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000)))]);
-        clearTimeout(timer);
-      }
+      await this.watchesChanged(change, true);
     }
-    const ids = parsed.ids as string[];
     const uncovered = keeper ? new Set(keeper.uncoveredOf(ids)) : new Set<string>();
-    return { status: 200, body: { watching: ids.length, added: change.added.length, removed: change.removed.length, covered: uncovered.size === 0 } };
+    return {
+      status: 200,
+      body: { watching: Math.min(new Set(ids).size, MAX_WATCHED_PER_USER), added: change.added.length, removed: change.removed.length, covered: uncovered.size === 0, ...(ids.length ? { leaseSeconds: this.leaseMs / 1000 } : {}) },
+    };
   }
 
   /** Lifecycle notifications: clientState checked, then handed to the keeper. */
@@ -332,9 +409,11 @@ export class Relay {
     this.refusals.push(...result.refused);
     if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
     if (result.presences.length) {
-      const before = this.fanout.counts.presences;
-      await this.fanout.publish(result.presences, this.watchers);
-      this.stats.delivered += this.fanout.counts.presences - before;
+      const sent = await this.fanout.publish(result.presences, this.watchers);
+      this.stats.delivered += sent.presences;
+      this.stats.failed += sent.failures;
+      this.stats.retried += sent.retries;
+      this.stats.superseded += sent.superseded;
     }
   }
 

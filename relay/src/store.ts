@@ -1,15 +1,19 @@
 // What the relay must remember across restarts: who can own subscriptions (their refresh tokens), the
-// subscriptions it keeps, who watches what, the clientState its subscriptions were made with, and the last
+// subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions were made with, and the last
 // sequenceNumber sent per id. A small JSON file by default; a shared store (Redis, Table Storage) implements the
 // same interface when several relay instances run.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KeptSubscription { id: string; ownerId: string; ids: string[]; expiresAt: number }
+/** What one session of a user (a page, a tab) watches, and when its lease ends (milliseconds since the epoch). */
+export interface StoredSession { ids: string[]; expiresAt: number }
 export interface RelayState {
   owners: Record<string, { refreshToken: string }>;
   subscriptions: KeptSubscription[];
-  /** What each user watches, so a restarted relay still knows whom to send what. */
+  /** What each user's sessions watch, by user then session, so a restarted relay still knows whom to send what. */
+  sessions?: Record<string, Record<string, StoredSession>>;
+  /** The earlier form: one list per user. Read (as each user's session without an id), never written. */
   watchers?: Record<string, string[]>;
 }
 

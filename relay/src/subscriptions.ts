@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { RelayStore, RelayState, KeptSubscription } from './store.js';
+import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
 import type { DelegatedTokens, TokenBroker } from './tokens.js';
 
 export const SHARD = 650;
@@ -70,7 +70,8 @@ export class SubscriptionKeeper {
   private readonly doubtful = new Set<string>();
   private secret: string | undefined;
   private running: Promise<void> = Promise.resolve();
-  private readonly now: () => number;
+  /** The keeper's clock (milliseconds since the epoch), which the relay's watch leases follow too. */
+  readonly now: () => number;
   private readonly lifetimeMs: number;
   private readonly renewBeforeMs: number;
   /** Ids no shard could cover (more shards than owners): polling covers them in the browser. */
@@ -106,17 +107,25 @@ export class SubscriptionKeeper {
     return structuredClone(this.state.subscriptions);
   }
 
-  /** The watch lists stored by a previous run. */
-  storedWatchers(): Record<string, string[]> {
-    return structuredClone(this.state.watchers ?? {});
+  /**
+   * The watch sessions stored by a previous run, by user then session. Lists stored in the earlier form (one per
+   * user) come back as that user's session without an id, with no lease end (`expiresAt` NaN): the caller gives
+   * them a fresh lease.
+   */
+  storedSessions(): Record<string, Record<string, StoredSession>> {
+    const sessions = structuredClone(this.state.sessions ?? {});
+    for (const [userId, ids] of Object.entries(this.state.watchers ?? {})) {
+      const mine = (sessions[userId] ??= {});
+      mine[''] ??= { ids, expiresAt: Number.NaN };
+    }
+    return sessions;
   }
 
-  /** Stores what a user watches (an empty list forgets them). */
-  saveWatchers(userId: string, ids: string[]): Promise<void> {
+  /** Stores every watch session (replacing what was stored, including lists in the earlier form). */
+  saveSessions(sessions: Record<string, Record<string, StoredSession>>): Promise<void> {
     return this.serial(async () => {
-      const watchers = (this.state.watchers ??= {});
-      if (ids.length) watchers[userId] = ids;
-      else delete watchers[userId];
+      this.state.sessions = structuredClone(sessions);
+      delete this.state.watchers;
       await this.options.store.save(this.state);
     });
   }

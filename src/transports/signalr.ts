@@ -16,6 +16,17 @@ export interface SignalRTransportOptions {
   target?: string;
 }
 
+/** A random id for one transport's watch session at the relay (a UUID where the page can make one). */
+export function watchSessionId(): string {
+  const crypto = globalThis.crypto;
+  // randomUUID exists only in secure contexts; getRandomValues everywhere.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A token older than this is fetched again before the relay is told the page stopped watching. */
+const REUSABLE_TOKEN_MS = 30 * 60_000;
+
 /** Reconnection never gives up: exponential backoff with full jitter, capped at 30 s. */
 export function reconnectDelay(attempt: number, random = Math.random): number {
   return Math.round(250 + random() * Math.min(30_000, 500 * 2 ** Math.min(attempt, 10)));
@@ -25,6 +36,10 @@ export function reconnectDelay(attempt: number, random = Math.random): number {
  * Live presence pushed by the relay through Azure SignalR Service. `@microsoft/signalr` is loaded only when this
  * transport starts. After every reconnection the client re-reads presence from Graph, so nothing stale stays on
  * screen; while the relay is unreachable, the fallback (polling) takes over.
+ *
+ * Each transport is one watch session at the relay (`{ ids, session }`), so several tabs of one user never undo each
+ * other's watches. The relay gives each session a lease, renewed at half its length; `stop()` and leaving the page
+ * (`pagehide`) end the session at once, and a page back from the back/forward cache watches again.
  */
 export class SignalRTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -39,6 +54,22 @@ export class SignalRTransport implements PresenceTransport {
   private live = false;
   /** Ids added since the relay last confirmed, while connected, that it covers them. */
   private readonly unconfirmed = new Set<string>();
+  /** This transport's watch session at the relay. */
+  readonly session = watchSessionId();
+  /** How long the relay keeps this session's watch unless renewed (from its last answer). */
+  private leaseMs: number | undefined;
+  private leaseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the relay may hold a watch for this session, so leaving has something to end. */
+  private watching = false;
+  /** The watch request under way, if any. */
+  private inflight: Promise<void> | undefined;
+  /** The last token for the relay, kept so leaving the page can say so without waiting for one. */
+  private lastToken: { value: string; at: number } | undefined;
+  private readonly onPageHide = () => this.leave();
+  private readonly onPageShow = (event: PageTransitionEvent) => {
+    // Back from the back/forward cache: the watch was ended when the page was hidden.
+    if (event.persisted && !this.stopped) void this.sendWatch();
+  };
   /** Updates received, for tests and benchmarks. */
   received = 0;
 
@@ -46,6 +77,10 @@ export class SignalRTransport implements PresenceTransport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
+    if (typeof window !== 'undefined') {
+      window.addEventListener('pagehide', this.onPageHide);
+      window.addEventListener('pageshow', this.onPageShow);
+    }
     void this.connect();
   }
 
@@ -60,29 +95,64 @@ export class SignalRTransport implements PresenceTransport {
   }
 
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.watchTimer);
     clearTimeout(this.retryTimer);
+    if (typeof window !== 'undefined') {
+      window.removeEventListener('pagehide', this.onPageHide);
+      window.removeEventListener('pageshow', this.onPageShow);
+    }
+    // The relay drops this session's watch now, not when its lease lapses; a watch request still under way could
+    // reach it later, so it is ended once more after that one.
+    const inflight = this.inflight;
+    this.leave();
+    if (inflight) void inflight.then(() => this.endSession());
     this.stopFallback();
     void this.connection?.stop();
     this.sink?.state('idle');
   }
 
   private async token(): Promise<string> {
-    return this.options.auth.getToken(this.options.relayScopes);
+    const value = await this.options.auth.getToken(this.options.relayScopes);
+    this.lastToken = { value, at: Date.now() };
+    return value;
   }
 
-  private async sendWatch(): Promise<void> {
-    if (this.stopped) return;
+  private get watchUrl(): string {
+    return `${this.options.relayUrl.replace(/\/+$/, '')}/watch`;
+  }
+
+  private sendWatch(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    clearTimeout(this.leaseTimer);
+    const run = this.postWatch().finally(() => {
+      if (this.inflight === run) this.inflight = undefined;
+    });
+    this.inflight = run;
+    return run;
+  }
+
+  private async postWatch(): Promise<void> {
     const live = this.live;
     const pending = [...this.unconfirmed];
+    const ids = this.ids;
     try {
-      const res = await fetch(`${this.options.relayUrl.replace(/\/+$/, '')}/watch`, {
+      const token = await this.token();
+      if (this.stopped) return;
+      if (ids.length) this.watching = true;
+      const res = await fetch(this.watchUrl, {
         method: 'POST',
-        headers: { authorization: `Bearer ${await this.token()}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ ids: this.ids }),
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ids, session: this.session }),
       });
       if (!res.ok) throw new Error(`The relay refused the watch list (${res.status}).`);
+      if (!ids.length) this.watching = false;
+      const answer = (await res.json().catch(() => ({}))) as { leaseSeconds?: unknown };
+      // Renewed at half the lease, so one failed renewal still leaves time for another.
+      const lease = Number(answer?.leaseSeconds);
+      this.leaseMs = Number.isFinite(lease) && lease > 0 ? lease * 1000 : undefined;
+      if (ids.length && this.leaseMs) this.renewIn(this.leaseMs / 2);
       // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
       // perhaps before this connection was up): read them once more, so a change in between is not missed.
       if (live && pending.length) {
@@ -93,7 +163,43 @@ export class SignalRTransport implements PresenceTransport {
       }
     } catch (error) {
       this.sink?.error(error as Error);
+      // Tried again well before the lease would lapse.
+      if (this.leaseMs && this.ids.length) this.renewIn(Math.min(this.leaseMs / 4, 60_000));
     }
+  }
+
+  private renewIn(ms: number): void {
+    clearTimeout(this.leaseTimer);
+    if (this.stopped) return;
+    this.leaseTimer = setTimeout(() => void this.sendWatch(), Math.max(1_000, ms));
+  }
+
+  /** The page goes away (or the transport stops): the relay is told this session watches nothing. */
+  private leave(): void {
+    clearTimeout(this.leaseTimer);
+    if (!this.watching) return;
+    this.watching = false;
+    this.endSession();
+  }
+
+  /**
+   * `{ ids: [], session }` with `keepalive`, so it is sent even as the page unloads. The last token is used when it
+   * is recent: a page being hidden may not get to wait for a new one.
+   */
+  private endSession(): void {
+    const send = (token: string) =>
+      fetch(this.watchUrl, {
+        method: 'POST',
+        keepalive: true,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: [], session: this.session }),
+      }).then(
+        () => undefined,
+        () => undefined,
+      );
+    const recent = this.lastToken && Date.now() - this.lastToken.at < REUSABLE_TOKEN_MS ? this.lastToken.value : undefined;
+    if (recent) void send(recent);
+    else void this.options.auth.getToken(this.options.relayScopes).then(send, () => undefined);
   }
 
   private startFallback(): void {

@@ -76,6 +76,8 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper): Relay
     },
     async renew() {
       await ready;
+      // Watch sessions whose pages went away without saying so end here, and their subscriptions with them.
+      await relay.expireLeases();
       await keeper?.tick();
     },
     // Event Hubs delivery: each event is one notification collection; Graph's reachability probes are ignored, and

@@ -68,6 +68,12 @@ test('decryption workers: a whole number from 0 to 64', () => {
   for (const bad of ['-1', '2.5', 'many', '65']) assert.throws(() => settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: bad }), /RELAY_DECRYPT_WORKERS/);
 });
 
+test('watch lease: whole seconds from 10 to a week; 30 minutes unless told', () => {
+  assert.equal(settingsFromEnv(env).watchLeaseSeconds, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: '600' }).watchLeaseSeconds, 600);
+  for (const bad of ['5', '90.5', 'long', '604801']) assert.throws(() => settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: bad }), /RELAY_WATCH_LEASE_SECONDS/);
+});
+
 test('a bad port or unreadable certificate is refused with the variable named', () => {
   assert.throws(() => settingsFromEnv({ ...env, PORT: '70000' }), /PORT=70000 is not a port/);
   assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }), /RELAY_CERTIFICATE_PATH/);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
-import { localRelayOptions } from './support.js';
+import { localRelayOptions, until } from './support.js';
 import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { chromiumStage, noChromium } from '../stage.js';
 
@@ -117,5 +117,63 @@ test('malformed pushes are reported and ignored; the connection and the next upd
     assert.deepEqual(pageErrors, []);
   } finally {
     await page.close();
+  }
+});
+
+test('two tabs of one user watch side by side; stopping one, or leaving the other page, ends its watch at once', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
+  const user = cloud.tenant.users[3]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const sessions = () => Object.keys(relay.watchers.sessionsOf(user));
+  const watchers = () => [...relay.watchers.watchersOf(watched)];
+  const open = async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+    await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
+    return page;
+  };
+  const first = await open();
+  const second = await open();
+  try {
+    await until(() => sessions().length === 2, 'a watch session per tab');
+    assert.ok(watchers().includes(user));
+
+    await first.evaluate(() => (window as any).presenceClient.dispose());
+    await until(() => sessions().length === 1, 'the stopped tab\'s session ended');
+    assert.ok(watchers().includes(user), 'the other tab still watches');
+
+    // Leaving the page (pagehide), without stopping anything.
+    await second.goto('about:blank');
+    await until(() => sessions().length === 0, 'the left page\'s session ended');
+    assert.ok(!watchers().includes(user), 'nothing watched for the user any more');
+  } finally {
+    await first.close();
+    await second.close();
+  }
+});
+
+test('the page renews its watch before the relay\'s lease lapses', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
+  // A relay with a 4-second lease: the page renews about every 2 seconds.
+  const short = new Relay({ ...localRelayOptions(cloud, await makeCertificate('relay-short-lease'), CLIENT_STATE, 'cert-2'), watchLeaseSeconds: 4 });
+  await short.start();
+  const user = cloud.tenant.users[4]!.id;
+  const watched = cloud.tenant.users[9]!.id;
+  const query = new URLSearchParams({ user, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${short.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+    const lease = () => Object.values(short.watchers.sessionsOf(user))[0]?.expiresAt;
+    await until(() => lease() !== undefined, 'the page\'s watch');
+    const first = lease()!;
+    await new Promise((r) => setTimeout(r, 5_000));
+    await short.expireLeases();
+    assert.equal(short.stats.leasesExpired, 0, 'renewed in time');
+    assert.ok(lease()! > first + 1_000, 'the lease moved on');
+    assert.deepEqual(short.watchers.ids(), [watched]);
+  } finally {
+    await page.close();
+    await short.stop();
   }
 });

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo } from 'node:net';
+import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import type { Subscription } from '../../../emulator/graph/subscriptions.js';
 import type { Emulators } from '../../../emulator/index.js';
@@ -23,9 +24,9 @@ export function relayToken(cloud: Emulators, userId: string): string {
   return cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
 }
 
-/** POSTs a watch list to a relay's API root. */
-export async function watchAt(cloud: Emulators, relayUrl: string, userId: string, ids: unknown[]): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${relayUrl}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+/** POSTs a watch list to a relay's API root, for one session of the user (or, without one, the user's default). */
+export async function watchAt(cloud: Emulators, relayUrl: string, userId: string, ids: unknown[], session?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${relayUrl}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json' }, body: JSON.stringify(session === undefined ? { ids } : { ids, session }) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -50,4 +51,16 @@ export function freePort(): Promise<number> {
 /** The relay's subscriptions in the Graph emulator. */
 export function relaySubscriptions(cloud: Emulators): Subscription[] {
   return cloud.graph.subscriptions.all().filter((s) => s.applicationId === DEMO_RELAY_CLIENT_ID);
+}
+
+/** A SignalR connection for a user, through the relay's negotiate, and what it receives. */
+export async function connectAs(cloud: Emulators, relayUrl: string, userId: string): Promise<{ connection: HubConnection; received: Array<Array<{ id: string; availability: string; sequenceNumber?: string }>> }> {
+  const connection = new HubConnectionBuilder()
+    .withUrl(`${relayUrl}/api`, { accessTokenFactory: () => relayToken(cloud, userId), transport: HttpTransportType.WebSockets })
+    .configureLogging(LogLevel.None)
+    .build();
+  const received: Array<Array<{ id: string; availability: string; sequenceNumber?: string }>> = [];
+  connection.on('presence', (list) => received.push(list));
+  await connection.start();
+  return { connection, received };
 }

@@ -1,0 +1,84 @@
+// Sending through Azure SignalR Service when it fails: throttled (429) or failing (5xx) sends are tried again, with
+// backoff and Retry-After honoured; a send it refuses (400) is not; an older update is never sent after a newer one.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { HubConnection } from '@microsoft/signalr';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { startLocalRelay } from '../../../relay/src/local.js';
+import type { Relay } from '../../../relay/src/relay.js';
+import { connectAs, until, watchAt } from './support.js';
+
+let cloud: Emulators;
+let relay: Relay;
+const connections: HubConnection[] = [];
+/** The sends to the watching user, as the service's REST API sees them. */
+const userSends = { service: 'signalr' as const, method: 'POST', path: '/api/v1/hubs/presence/users/' };
+
+before(async () => {
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-fanout-retry', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  relay = await startLocalRelay(cloud, { fanoutRetryDelaysMs: [100, 200, 400] });
+});
+
+after(async () => {
+  await Promise.all(connections.map((c) => c.stop()));
+  await relay.stop();
+  await cloud.stop();
+});
+
+async function watcher(userIndex: number, watchedIndex: number) {
+  const [user, watched] = [cloud.tenant.users[userIndex]!.id, cloud.tenant.users[watchedIndex]!.id];
+  const { connection, received } = await connectAs(cloud, relay.url, user);
+  connections.push(connection);
+  assert.equal((await watchAt(cloud, relay.url, user, [watched])).body.covered, true);
+  const seen = () => received.flat().filter((p) => p.id === watched).map((p) => p.availability);
+  return { watched, seen };
+}
+
+test('SignalR Service failing the first sends with 503: the update still arrives', async () => {
+  const { watched, seen } = await watcher(0, 10);
+  const before = { ...relay.stats };
+  cloud.faults.add({ ...userSends, kind: 'status', status: 503, times: 2 });
+  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
+  await until(() => seen().includes('Busy'), 'the update, after two failed sends');
+  assert.equal(relay.stats.retried - before.retried, 2);
+  assert.equal(relay.stats.failed, before.failed, 'nothing given up');
+});
+
+test('429 with Retry-After: the retry waits as long as the service asks', async () => {
+  const { watched, seen } = await watcher(1, 11);
+  cloud.faults.add({ ...userSends, kind: 'status', status: 429, retryAfter: 1, times: 1 });
+  const started = Date.now();
+  cloud.tenant.setPresence(watched, { availability: 'Away', activity: 'Away' });
+  await until(() => seen().includes('Away'), 'the update, after the throttled send');
+  assert.ok(Date.now() - started >= 1000, `sent again after Retry-After (${Date.now() - started} ms)`);
+});
+
+test('a 400 is not retried: counted as failed, and the next update goes through', async () => {
+  const { watched, seen } = await watcher(2, 12);
+  const before = { ...relay.stats };
+  const fault = cloud.faults.add({ ...userSends, kind: 'status', status: 400 });
+  cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+  await until(() => relay.stats.failed > before.failed, 'the refused send counted');
+  await new Promise((r) => setTimeout(r, 800));
+  await relay.idle();
+  cloud.faults.clear(fault.id);
+  assert.equal(relay.stats.retried, before.retried, 'not tried again');
+  assert.equal(relay.stats.failed - before.failed, 1);
+  assert.deepEqual(seen(), []);
+  cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
+  await until(() => seen().includes('Available'), 'the next update');
+});
+
+test('a retried update is dropped when a newer one for the same person went out meanwhile', async () => {
+  const { watched, seen } = await watcher(3, 13);
+  const before = { ...relay.stats };
+  // The first send waits a second before it is tried again; the newer update is sent in between.
+  cloud.faults.add({ ...userSends, kind: 'status', status: 503, retryAfter: 1, times: 1 });
+  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InAMeeting' });
+  await until(() => cloud.faults.list().length === 0, 'the first send to fail');
+  cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
+  await until(() => seen().includes('BeRightBack'), 'the newer update');
+  await until(() => relay.stats.superseded > before.superseded, 'the older retry dropped', 4000);
+  await relay.idle();
+  assert.deepEqual(seen(), ['BeRightBack'], 'the older update never arrives after the newer one');
+});
