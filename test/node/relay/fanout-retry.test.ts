@@ -6,7 +6,7 @@ import type { HubConnection } from '@microsoft/signalr';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { startLocalRelay } from '../../../relay/src/local.js';
 import type { Relay } from '../../../relay/src/relay.js';
-import { connectAs, until, watchAt } from './support.js';
+import { connectAs, relaySubscriptions, until, watchAt } from './support.js';
 
 let cloud: Emulators;
 let relay: Relay;
@@ -81,4 +81,18 @@ test('a retried update is dropped when a newer one for the same person went out 
   await until(() => relay.stats.superseded > before.superseded, 'the older retry dropped', 4000);
   await relay.idle();
   assert.deepEqual(seen(), ['BeRightBack'], 'the older update never arrives after the newer one');
+});
+
+test('a slow SignalR Service does not delay the acknowledgement: Graph sees one 202 in time and never redelivers', async () => {
+  const { watched, seen } = await watcher(4, 14);
+  const sub = relaySubscriptions(cloud).find((s) => s.ids.has(watched))!.id;
+  // Each send to the user takes longer than Graph's whole 3-second wait.
+  const fault = cloud.faults.add({ ...userSends, kind: 'latency', latencyMs: 3_500, times: 1 });
+  const from = cloud.graph.subscriptions.deliveries.length;
+  cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
+  await until(() => seen().includes('BeRightBack'), 'the update, through the slow send', 10_000);
+  cloud.faults.clear(fault.id);
+  const deliveries = cloud.graph.subscriptions.deliveries.slice(from).filter((d) => d.subscriptionId === sub && d.kind === 'notification');
+  assert.equal(deliveries.length, 1, `one delivery, no redelivery: ${JSON.stringify(deliveries)}`);
+  assert.equal(deliveries[0]!.status, 202);
 });
