@@ -75,3 +75,24 @@ test('Event Hubs delivery reaches the watcher; reachability probes are ignored',
     await hub.stop();
   }
 });
+
+test('the renewal timer ends watch sessions whose page went away without saying so', async () => {
+  let now = Date.now();
+  const timed = new Relay({ ...localRelayOptions(cloud, certificate, 'functions-secret', 'cert'), watchLeaseSeconds: 60, now: () => now });
+  const timedHandlers = createHandlers(timed);
+  const user = cloud.tenant.users[2]!.id;
+  const [kept, left] = [cloud.tenant.users[6]!.id, cloud.tenant.users[7]!.id];
+  const watch = (ids: string[], session: string) =>
+    timedHandlers.watch(request('http://func/api/watch', { headers: { authorization: `Bearer ${token(user)}` }, body: JSON.stringify({ ids, session }) }));
+  assert.equal((await watch([left], 'closed-tab')).status, 200);
+  now += 40_000;
+  assert.equal((await watch([kept], 'open-tab')).status, 200);
+  await timedHandlers.renew();
+  assert.deepEqual([...timed.watchers.ids()].sort(), [kept, left].sort(), 'both leases still run');
+  // The closed tab's lease lapses; the open tab's, renewed later, does not.
+  now += 30_000;
+  await timedHandlers.renew();
+  assert.deepEqual([...timed.watchers.ids()], [kept]);
+  assert.equal(timed.stats.leasesExpired, 1);
+  await timed.stop();
+});
