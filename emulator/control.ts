@@ -109,6 +109,12 @@ export class ControlApi {
       entra.signInAs = found?.id;
       sendJson(res, 200, { signInAs: found ? { id: found.id, displayName: found.displayName } : null });
     });
+    r.on('POST', '/sessions/revoke', async (req, res) => {
+      const { user } = await body(req);
+      const found = typeof user === 'string' ? tenant.user(user) : undefined;
+      if (!found) return sendJson(res, 404, { error: `no user ${String(user)}` });
+      sendJson(res, 200, { revoked: entra.revokeSignInSessions(found.id) });
+    });
     r.on('POST', '/tokens', async (req, res) => {
       const b = await body(req);
       try {

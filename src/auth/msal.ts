@@ -48,6 +48,12 @@ function knownAuthoritiesFor(authority: string | undefined): string[] {
   return MICROSOFT_HOSTS.test(new URL(authority).hostname) ? [] : [host];
 }
 
+/** Whether the page is handling the user's click or key press now: browsers open popups only then. */
+function userGesture(): boolean {
+  const activation = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+  return activation ? activation.isActive : true;
+}
+
 /**
  * Tokens from MSAL Browser v5, loaded with `import()` only when first needed. Silent first; then a popup or a
  * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
@@ -80,10 +86,18 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
 
   // Signed out inside a host: its session stays, so neither it nor its cached account is used until `signIn()`.
   let leftHost = false;
-  const currentAccount = (app: IPublicClientApplication) => (leftHost ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
+  // The session ended (revoked, expired) while nobody was clicking: the user is signed out until `signIn()`.
+  let lapsed = false;
+  const currentAccount = (app: IPublicClientApplication) => (leftHost || lapsed ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
 
   const interactive = async (app: IPublicClientApplication, scopes: string[]) => {
     if (options.interaction === 'none') throw new SignInRequiredError();
+    if (options.interaction !== 'redirect' && !userGesture()) {
+      // A background call (polling) cannot open a popup: browsers block it. Say that sign-in is needed, so that
+      // `<presence-sign-in>` offers its button and the user's click opens the popup.
+      lapsed = true;
+      throw new SignInRequiredError('Sign-in is required again.');
+    }
     if (options.interaction === 'redirect') {
       await app.acquireTokenRedirect({ scopes });
       throw new SignInRequiredError('Redirecting to sign in.');
@@ -146,6 +160,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
     async signIn(scopes = BASE_SCOPES) {
       const { app } = await load();
       leftHost = false;
+      lapsed = false;
       if (options.interaction === 'redirect') {
         await app.loginRedirect({ scopes });
         return null;

@@ -4,7 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, waitUntil } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource, PollingTransport } from '../../../src/index.js';
-import type { GraphPresence } from '../../../src/index.js';
+import type { GraphPresence, TransportSink } from '../../../src/index.js';
 
 interface Cloud { control: { url: string }; graph: { url: string }; tenant: { demoUsers: Array<{ id: string }> } }
 interface Logged { method: string; path: string; status: number; batchItem: boolean; closed: boolean }
@@ -73,7 +73,8 @@ describe('cancelling Graph calls', () => {
     const errors: Error[] = [];
     const transport = new PollingTransport({ fetch: (ids, signal) => source.presences(ids, signal), intervalMs: 1000, shareAcrossTabs: false });
     try {
-      transport.start({ update: (p) => updates.push(p), state: () => undefined, error: (e) => errors.push(e) } as never);
+      const sink: TransportSink = { update: (p) => void updates.push(p), state: () => undefined, error: (e) => void errors.push(e) };
+      transport.start(sink);
       transport.watch(new Set([person]));
       await waitUntil(async () => (await presenceRequests(appId)).length === 1 && transport.polls === 1, 'the poll is in flight', { timeout: 5000 });
       transport.stop();
