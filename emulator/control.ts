@@ -119,6 +119,12 @@ export class ControlApi {
       entra.requireConsent(scopes as string[]);
       sendJson(res, 200, { scopes: entra.scopesRequiringConsent });
     });
+    r.on('POST', '/sessions/revoke', async (req, res) => {
+      const { user } = await body(req);
+      const found = typeof user === 'string' ? tenant.user(user) : undefined;
+      if (!found) return sendJson(res, 404, { error: `no user ${String(user)}` });
+      sendJson(res, 200, { revoked: entra.revokeSignInSessions(found.id) });
+    });
     r.on('POST', '/tokens', async (req, res) => {
       const b = await body(req);
       try {

@@ -93,6 +93,10 @@ export class EntraIdEmulator implements EmulatorService {
   /** Scopes needing consent (lower case, as `consentKeys` names them), and what each user granted each app. */
   private consentRequired = new Set<string>();
   private readonly consents = new Map<string, Set<string>>();
+  /** Users whose sign-in sessions were revoked, and when (seconds): tokens issued before are refused. */
+  private readonly revoked = new Map<string, number>();
+  /** Revoked users who have not signed in interactively since. */
+  private readonly mustSignIn = new Set<string>();
   signInAs: string | undefined;
 
   constructor(private readonly options: EntraEmulatorOptions) {
@@ -217,9 +221,28 @@ export class EntraIdEmulator implements EmulatorService {
     return signRs256(claims, this.signing!.privateKey, this.kid);
   }
 
+  /**
+   * Revokes a user's sign-in sessions, as Graph's `revokeSignInSessions` does: their refresh tokens and session cookies
+   * stop working, access tokens issued before now are refused (as continuous access evaluation does), and a silent
+   * sign-in (`prompt=none`) answers `login_required` until they sign in interactively again.
+   */
+  revokeSignInSessions(userId: string): { refreshTokens: number; sessions: number } {
+    const user = this.tenant.user(userId);
+    if (!user) throw new Error(`no user ${userId}`);
+    let refreshTokens = 0;
+    let sessions = 0;
+    for (const [token, grant] of this.refreshTokens) if (grant.userId === user.id && this.refreshTokens.delete(token)) refreshTokens++;
+    for (const [session, id] of this.sessions) if (id === user.id && this.sessions.delete(session)) sessions++;
+    this.revoked.set(user.id, Math.floor(Date.now() / 1000));
+    this.mustSignIn.add(user.id);
+    return { refreshTokens, sessions };
+  }
+
   /** Verifies a token this emulator issued: signature, issuer, audience, lifetime; and scopes when asked. */
   verifyAccessToken(token: string, options: { audience: string | string[]; requiredScopes?: string[]; allowAppTokens?: boolean }): JwtClaims {
     const { claims } = verifyRs256(token, (kid) => this.publicKeyFor(kid), { audience: options.audience, issuer: this.issuer, clockTolerance: 0 });
+    const revokedAt = typeof claims.oid === 'string' ? this.revoked.get(claims.oid) : undefined;
+    if (revokedAt !== undefined && typeof claims.iat === 'number' && claims.iat < revokedAt) throw new TokenError('expired', 'The user\'s sessions were revoked after this token was issued.');
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
     if (!scopes.length && !options.allowAppTokens) throw new TokenError('missing_claim', 'An app-only token is not accepted here: a user token is required.');
     if (options.requiredScopes?.length && scopes.length && !options.requiredScopes.some((s) => scopes.includes(s))) {
@@ -442,6 +465,11 @@ export class EntraIdEmulator implements EmulatorService {
     else if (params.prompt !== 'login' && params.prompt !== 'select_account' && session) userId = this.sessions.get(session);
     if (!userId && params.prompt !== 'select_account' && this.signInAs) userId = this.tenant.user(this.signInAs)?.id;
     if (!userId && params.login_hint && params.prompt !== 'select_account') userId = this.tenant.user(params.login_hint)?.id;
+    // Revoked sessions: only an interactive sign-in (not prompt=none) brings the user back.
+    if (userId && this.mustSignIn.has(userId)) {
+      if (params.prompt === 'none') userId = undefined;
+      else this.mustSignIn.delete(userId);
+    }
     if (!userId) {
       if (params.prompt === 'none') return fail('login_required', 'AADSTS50058: A silent sign-in request was sent but no user is signed in.');
       return html(res, 200, pickerPage(this.tenant.users.slice(0, 18), params, req.path));

@@ -138,7 +138,10 @@ export class GraphEmulator implements EmulatorService {
   readonly throttle: SlidingWindowThrottle;
   readonly subscriptions: SubscriptionManager;
   /** Every request handled, newest last (method, path, status, app), for tests and benchmarks. */
-  readonly log: Array<{ method: string; path: string; status: number; appId: string; batchItem?: boolean }> = [];
+  /** Every request, by application; `closed` when the caller had gone (aborted) before the answer could be sent. */
+  readonly log: Array<{ method: string; path: string; status: number; appId: string; batchItem?: boolean; closed?: boolean }> = [];
+  /** Each answer's entry in the log. */
+  private readonly logged = new WeakMap<GraphResult, GraphEmulator['log'][number]>();
   private readonly router = new Router<GraphHandler>();
   private server: Server | undefined;
   private baseUrl = '';
@@ -422,9 +425,12 @@ export class GraphEmulator implements EmulatorService {
       const graphError = error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', (error as Error).message);
       result = { status: graphError.status, headers: graphError.headers, body: graphError.body(requestId, clientRequestId) };
     }
-    this.log.push({ method, path: url.pathname, status: result.status, appId, ...(batchItem ? { batchItem } : {}) });
+    const entry = { method, path: url.pathname, status: result.status, appId, ...(batchItem ? { batchItem } : {}) };
+    this.log.push(entry);
     if (this.log.length > 50_000) this.log.splice(0, 10_000);
-    return { ...result, headers: { ...baseHeaders, ...result.headers } };
+    const answer = { ...result, headers: { ...baseHeaders, ...result.headers } };
+    this.logged.set(answer, entry);
+    return answer;
   }
 
   /** The application a bearer token names, for the request log (without checking it: the items are checked). */
@@ -474,16 +480,32 @@ export class GraphEmulator implements EmulatorService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(req, res, { exposeHeaders: EXPOSED })) return;
+    // The caller may go away (an aborted fetch closes its connection) while the request waits or is handled.
+    let gone = false;
+    res.on('close', () => (gone ||= !res.writableEnded));
     if (await this.faults?.apply('graph', req, res)) return;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const rawBody = Buffer.concat(chunks);
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      gone = true;
+    }
+    if (gone) {
+      // Gone before it was handled (during injected latency, say): logged with nginx's 499, never answered.
+      this.log.push({ method, path, status: 499, appId: this.appOf(req.headers.authorization), closed: true });
+      return;
+    }
+    const rawBody = Buffer.concat(chunks);
     const isBatch = method === 'POST' && path.toLowerCase() === '/v1.0/$batch';
     const result = isBatch ? await this.batch(req.headers, rawBody) : await this.dispatch(method, req.url ?? '/', req.headers, rawBody);
-    if (isBatch) this.log.push({ method, path: '/v1.0/$batch', status: result.status, appId: this.appOf(req.headers.authorization) });
-    if (res.destroyed) return;
+    const entry = isBatch ? { method, path: '/v1.0/$batch', status: result.status, appId: this.appOf(req.headers.authorization) } : this.logged.get(result);
+    if (isBatch) this.log.push(entry!);
+    if (gone || res.destroyed || req.socket.destroyed) {
+      if (entry) entry.closed = true;
+      return;
+    }
     const headers: Record<string, string> = { ...(result.headers ?? {}) };
     let payload: Buffer | undefined;
     if (Buffer.isBuffer(result.body)) payload = result.body;

@@ -11,6 +11,8 @@ export interface FaultRule {
   path?: string;
   /** Only this method. */
   method?: string;
+  /** Only requests whose bearer token is for this application (`appid`/`azp`), so tests running side by side keep to their own. */
+  appId?: string;
   kind: 'latency' | 'status' | 'drop';
   /** For `latency`: milliseconds to wait before handling the request normally. */
   latencyMs?: number;
@@ -46,11 +48,12 @@ export class FaultInjector {
     this.rules = id === undefined ? [] : this.rules.filter((r) => r.id !== id);
   }
 
-  private take(service: ServiceName, method: string, path: string): ActiveFault[] {
+  private take(service: ServiceName, method: string, path: string, appId: () => string | undefined): ActiveFault[] {
     const hits: ActiveFault[] = [];
     for (const rule of this.rules) {
       if (rule.service && rule.service !== service) continue;
       if (rule.method && rule.method.toUpperCase() !== method) continue;
+      if (rule.appId && rule.appId !== appId()) continue;
       if (rule.path && !path.toLowerCase().startsWith(rule.path.toLowerCase())) continue;
       rule.hits++;
       hits.push(rule);
@@ -65,7 +68,7 @@ export class FaultInjector {
    */
   async apply(service: ServiceName, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const hits = this.take(service, (req.method ?? 'GET').toUpperCase(), path);
+    const hits = this.take(service, (req.method ?? 'GET').toUpperCase(), path, () => appIdOf(req.headers.authorization));
     for (const fault of hits) {
       if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
     }
@@ -84,5 +87,16 @@ export class FaultInjector {
       return true;
     }
     return false;
+  }
+}
+
+/** The application a bearer token is for, read without checking the token (the service checks it). */
+function appIdOf(authorization: string | undefined): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from((authorization ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const id = payload.appid ?? payload.azp;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
   }
 }

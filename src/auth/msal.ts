@@ -21,8 +21,9 @@ export interface MsalTokenProviderOptions {
   nested?: boolean;
   /**
    * How to ask the user when silent sign-in is not enough. Default `popup`; `none` never asks. Either way a window
-   * opens (or the page leaves) only during a click: a background request that needs the user throws
-   * `ConsentRequiredError` instead, for a button to call `signIn(scopes)`.
+   * opens (or the page leaves) only during a click: a background request that needs consent throws
+   * `ConsentRequiredError` instead, for a button to call `signIn(scopes)`; one whose session ended throws
+   * `SignInRequiredError`, and the user counts as signed out until `signIn()`.
    */
   interaction?: 'popup' | 'redirect' | 'none';
 }
@@ -48,6 +49,17 @@ function knownAuthoritiesFor(authority: string | undefined): string[] {
   if (!authority) return [];
   const host = new URL(authority).host;
   return MICROSOFT_HOSTS.test(new URL(authority).hostname) ? [] : [host];
+}
+
+
+/**
+ * Whether MSAL's interaction-required error is about consent (Entra's AADSTS65001, suberror `consent_required`)
+ * rather than a session that ended.
+ */
+function needsConsent(error: unknown): boolean {
+  const e = error as { errorCode?: string; subError?: string; errorMessage?: string; message?: string } | null;
+  if (!e) return false;
+  return e.errorCode === 'consent_required' || e.subError === 'consent_required' || /AADSTS65001\b/.test(`${e.errorMessage ?? ''} ${e.message ?? ''}`);
 }
 
 /**
@@ -82,12 +94,20 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
 
   // Signed out inside a host: its session stays, so neither it nor its cached account is used until `signIn()`.
   let leftHost = false;
-  const currentAccount = (app: IPublicClientApplication) => (leftHost ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
+  // The session ended (revoked, expired) while nobody was clicking: the user is signed out until `signIn()`.
+  let lapsed = false;
+  const currentAccount = (app: IPublicClientApplication) => (leftHost || lapsed ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
 
-  const interactive = async (app: IPublicClientApplication, scopes: string[]) => {
+  const interactive = async (app: IPublicClientApplication, scopes: string[], cause: unknown) => {
     // No click under way: a popup would be blocked, and a redirect would take the page away from the user without
-    // asking. Say which scopes need the user; a button calls `signIn(scopes)` during its click.
-    if (options.interaction === 'none' || !userIsActive()) throw new ConsentRequiredError(scopes);
+    // asking. A scope the user has not consented to yet: say which, for a button to call `signIn(scopes)` during
+    // its click. A session that ended (revoked, expired): the user is signed out until `signIn()`, so that
+    // `<presence-sign-in>` offers its button again.
+    if (options.interaction === 'none' || !userIsActive()) {
+      if (needsConsent(cause)) throw new ConsentRequiredError(scopes);
+      lapsed = true;
+      throw new SignInRequiredError('Sign-in is required again.');
+    }
     if (options.interaction === 'redirect') {
       await app.acquireTokenRedirect({ scopes });
       throw new SignInRequiredError('Redirecting to sign in.');
@@ -119,6 +139,16 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       }
       // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
       // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
+      if (!account && lapsed && options.app && !leftHost) {
+        // The application's own MSAL may have signed the user in again by itself: its account works once more.
+        const known = app.getActiveAccount() ?? app.getAllAccounts()[0];
+        if (known) {
+          const result = await app.acquireTokenSilent({ scopes, account: known }).catch(() => undefined);
+          if (!result) throw new SignInRequiredError('Sign-in is required again.');
+          lapsed = false;
+          return result.accessToken;
+        }
+      }
       if (!account) throw new SignInRequiredError();
       try {
         const forceRefresh = refused.size > 0;
@@ -127,7 +157,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
         refused.clear();
         return token;
       } catch (error) {
-        if (error instanceof InteractionRequired) return interactive(app, scopes);
+        if (error instanceof InteractionRequired) return interactive(app, scopes, error);
         throw error;
       }
     },
@@ -149,9 +179,11 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
     },
     async signIn(scopes = BASE_SCOPES) {
       const { app } = await load();
-      // More scopes for the signed-in user (incremental consent): the same account, no account picker.
-      const account = currentAccount(app);
+      // More scopes for the signed-in user (incremental consent), or a session that ended: the same account, no
+      // account picker.
+      const account = leftHost ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null);
       leftHost = false;
+      lapsed = false;
       const request = { scopes, ...(account ? { account } : {}) };
       if (options.interaction === 'redirect') {
         await app.loginRedirect(request);

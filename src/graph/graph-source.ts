@@ -101,6 +101,9 @@ export class GraphSource implements PresenceSource {
     try {
       return (body === undefined ? await request.get() : await request.post(body)) as T;
     } catch (error) {
+      // Cancelled (during the request or a throttling wait): the Graph client wraps that as a GraphError; callers
+      // should see the abort itself.
+      signal?.throwIfAborted();
       const failure = toError(error);
       // A token Graph no longer takes (revoked, or expired early): forget it and try once with a fresh one.
       if (again && auth.invalidate && failure instanceof GraphCallError && failure.status === 401) {

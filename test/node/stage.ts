@@ -33,6 +33,8 @@ export interface StageOptions {
   host?: string;
   /** Lets the browser accept the emulators' self-signed HTTPS certificate (Entra ID). */
   acceptCertificates?: boolean;
+  /** Blocks popups not opened by a click, as browsers do (Playwright's Chromium allows them by default). */
+  blockPopups?: boolean;
   /** Files of the package that must be built first (default the script-tag build). */
   requires?: string[];
   setUp?: (stage: Stage) => Promise<void>;
@@ -54,7 +56,7 @@ export function chromiumStage(options: StageOptions = {}): Stage {
     stage.origin = `http://${options.host ?? 'localhost'}:${await listenOnFreePort(server, 0)}`;
     await options.setUp?.(stage);
     const args: string[] = [...chromiumArgs, ...(options.acceptCertificates ? ['--ignore-certificate-errors'] : [])];
-    stage.browser = await chromium.launch({ executablePath: chromiumPath, args });
+    stage.browser = await chromium.launch({ executablePath: chromiumPath, args, ...(options.blockPopups ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}) });
   });
   after(async () => {
     if (!started) return;

@@ -65,13 +65,33 @@ export class PresenceSignIn extends LitElement {
   private readonly locale = new LocaleController(this);
 
   private readonly clients = new ClientController(this, () => void this.refresh());
+  private stopErrors: (() => void) | undefined;
+  private listening: PresenceClient | undefined;
 
   private get client(): PresenceClient | undefined {
     return this.clients.client;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopErrors?.();
+    this.stopErrors = undefined;
+    this.listening = undefined;
+  }
+
   private async refresh(): Promise<void> {
     const auth = signInCapable(this.client?.auth);
+    if (this.listening !== this.client) {
+      // A call that failed may mean the session ended (revoked, expired): ask again who is signed in, so the
+      // sign-in button comes back when nobody is.
+      // And after `reload()`, which an app calls once it has signed in by itself.
+      this.stopErrors?.();
+      this.listening = this.client;
+      const client = this.client;
+      const stopErrors = client?.onError(() => void this.refresh());
+      const stopReloads = client?.onReload(() => void this.refresh());
+      this.stopErrors = client && (() => (stopErrors?.(), stopReloads?.()));
+    }
     if (auth) {
       const account = await auth.account().catch(() => null);
       this.account = account ? { username: account.username, name: account.name } : null;

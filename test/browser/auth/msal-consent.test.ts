@@ -22,7 +22,7 @@ function fakeApp(options: { consented?: string[] } = {}) {
     getAllAccounts: () => [account],
     acquireTokenSilent: async ({ scopes }: { scopes: string[] }) => {
       if (scopes.every((s) => consented.has(s))) return { accessToken: `token-for-${scopes.join('+')}`, account };
-      throw new InteractionRequiredAuthError('invalid_grant', 'AADSTS65001: The user or administrator has not consented', 'consent_required');
+      throw new InteractionRequiredAuthError('invalid_grant', 'correlation', 'AADSTS65001: The user or administrator has not consented', 'consent_required');
     },
     acquireTokenPopup: async ({ scopes }: { scopes: string[] }) => {
       calls.popup.push(scopes);

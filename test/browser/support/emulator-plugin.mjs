@@ -20,7 +20,7 @@ export function emulatorPlugin() {
       if (command === 'emulator') return cloud.describe();
       if (command === 'emulator-requests') {
         // Graph requests made by one application (tests use an app id each, so files can run side by side).
-        return cloud.graph.log.filter((entry) => entry.appId === payload.appId).map(({ method, path, status, batchItem }) => ({ method, path, status, batchItem: !!batchItem }));
+        return cloud.graph.log.filter((entry) => entry.appId === payload.appId).map(({ method, path, status, batchItem, closed }) => ({ method, path, status, batchItem: !!batchItem, closed: !!closed }));
       }
       return undefined;
     },
