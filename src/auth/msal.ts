@@ -62,12 +62,27 @@ function needsConsent(error: unknown): boolean {
   return e.errorCode === 'consent_required' || e.subError === 'consent_required' || /AADSTS65001\b/.test(`${e.errorMessage ?? ''} ${e.message ?? ''}`);
 }
 
+/** The authority MSAL is made with. */
+function authorityOf(options: MsalTokenProviderOptions): string {
+  return options.authority ?? `https://login.microsoftonline.com/${options.tenantId ?? 'organizations'}`;
+}
+
 /**
  * Tokens from MSAL Browser v5, loaded with `import()` only when first needed. Silent first; then a popup or a
  * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
  */
 export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenProvider {
   if (!options.app && !options.clientId) throw new Error('msalTokenProvider needs a clientId or an app (a PublicClientApplication).');
+  // Which app and tenant the tokens are for, so that tabs of one app share a poller (see `TokenProvider.tabKey`).
+  let configured: { clientId?: string; authority?: string } | undefined;
+  try {
+    configured = options.app ? options.app.getConfiguration?.().auth : { clientId: options.clientId!, authority: authorityOf(options) };
+  } catch {
+    configured = undefined;
+  }
+  const tabKey = configured?.clientId
+    ? [configured.clientId, configured.authority ?? ''].map((part) => part.trim().replace(/\/+$/, '').toLowerCase()).join(' ')
+    : undefined;
   let ready: Promise<{ app: IPublicClientApplication; InteractionRequired: typeof import('@azure/msal-browser').InteractionRequiredAuthError }> | undefined;
 
   const load = () =>
@@ -79,7 +94,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
         const config = {
           auth: {
             clientId: options.clientId!,
-            authority: options.authority ?? `https://login.microsoftonline.com/${options.tenantId ?? 'organizations'}`,
+            authority: authorityOf(options),
             redirectUri: options.redirectUri ?? `${location.origin}/redirect.html`,
             knownAuthorities: options.knownAuthorities ?? knownAuthoritiesFor(options.authority),
           },
@@ -122,6 +137,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
 
 
   return {
+    ...(tabKey ? { tabKey } : {}),
     async getToken(scopes, signal) {
       const { app, InteractionRequired } = await load();
       signal?.throwIfAborted();

@@ -12,6 +12,12 @@ export interface TokenProvider {
    * button `<team-presence-list>` shows when `getToken` rejects with `ConsentRequiredError`.
    */
   signIn?(scopes?: string[]): Promise<unknown>;
+  /**
+   * Names the application and tenant the tokens are for (`msalTokenProvider` sets it to its client id and
+   * authority), so that `createPresenceClient` lets the tabs of the same app and tenant share one poller. Leave it
+   * out when tokens could be for another app or tenant from one call to the next.
+   */
+  readonly tabKey?: string;
 }
 
 export interface BringYourOwnTokenOptions {

@@ -26,8 +26,9 @@ export interface CreatePresenceClientOptions {
   /**
    * Tabs share one poller under this key: the visible tab holding it polls every tab's ids with its own source and
    * the others listen. Name what the presences come from (the app's client id, the tenant, Graph's root), so that
-   * other apps and tenants on the same origin keep their own poller. `false` (the default: a client made in code
-   * cannot tell its token provider from another app's) polls in every tab. `<presence-provider>` sets it for you.
+   * other apps and tenants on the same origin keep their own poller. By default, the token provider's `tabKey`
+   * with Graph's root (`msalTokenProvider` has one: its client id and authority); `false`, or a provider without
+   * a `tabKey`, polls in every tab. `<presence-provider>` sets it for you.
    */
   shareAcrossTabs?: string | false;
   /** Changes per second of the demo transport. Default 1. */
@@ -36,6 +37,13 @@ export interface CreatePresenceClientOptions {
   source?: PresenceSource;
   /** A presence older than this is shown as stale. Default 5 minutes. */
   staleAfterMs?: number;
+}
+
+/** Tabs share a poller when they poll for the same app, tenant and Graph: what the token provider names. */
+function defaultTabKey(options: CreatePresenceClientOptions): string | false {
+  const key = options.auth?.tabKey;
+  if (!key || options.source) return false;
+  return `${key} ${(options.graphBaseUrl ?? 'https://graph.microsoft.com').trim().replace(/\/+$/, '').toLowerCase()}`;
 }
 
 /** Makes a presence client from plain options. */
@@ -55,7 +63,7 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
       ...(options.pollingIntervalMs ? { intervalMs: options.pollingIntervalMs } : {}),
       // No shared default: clients of different tenants or apps under one key would poll each other's ids with the
       // wrong source, and never their own.
-      shareAcrossTabs: options.shareAcrossTabs ?? false,
+      shareAcrossTabs: options.shareAcrossTabs ?? defaultTabKey(options),
     });
   if (options.transport === undefined || options.transport === 'polling') {
     transport = polling();

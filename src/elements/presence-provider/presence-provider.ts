@@ -95,9 +95,8 @@ export class PresenceProvider extends LitElement {
             transport: this.transport === 'signalr' ? 'signalr' : 'polling',
             pollingIntervalMs: this.interval * 1000,
             graphBaseUrl,
-            // Tabs of this app, signed in to this tenant, reading this Graph share one poller; another app or tenant
-            // on the same origin (or in the same page) has a poller of its own.
-            shareAcrossTabs: [this.clientId, authority, graphBaseUrl].map((part) => part.trim().replace(/\/+$/, '').toLowerCase()).join(' '),
+            // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
+            // `tabKey` and Graph's root); another app or tenant on the same origin has a poller of its own.
             ...(this.negotiateUrl ? { relayUrl: this.negotiateUrl } : {}),
             ...(this.relayScope ? { relayScopes: [this.relayScope] } : {}),
           });
