@@ -2,7 +2,7 @@
 // without naming a key; a token provider that cannot say which app it serves polls in every tab unless given one.
 import { expect, waitUntil } from '@open-wc/testing';
 import type { IPublicClientApplication } from '@azure/msal-browser';
-import { bringYourOwnToken, createPresenceClient, msalTokenProvider, type PresenceClient } from '../../../src/index.js';
+import { bringYourOwnToken, createPresenceClient, msalTokenProvider, type PresenceClient, type TokenProvider } from '../../../src/index.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -20,7 +20,7 @@ describe('createPresenceClient across tabs', () => {
   afterEach(() => {
     for (const c of clients.splice(0)) c.dispose();
   });
-  const make = (auth: Parameters<typeof createPresenceClient>[0]['auth'], n: number) => {
+  const make = (auth: TokenProvider, n: number) => {
     const client = createPresenceClient({ auth, pollingIntervalMs: 60_000 });
     clients.push(client);
     client.watch(id(n), () => {}, { profile: false, photo: false });
