@@ -2,13 +2,13 @@
 // requests in Entra's words (AADSTS65001, suberror consent_required) until an interactive sign-in grants them.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { EntraIdEmulator } from '../../../emulator/entra/entra-id.js';
 import { startEmulators } from '../../../emulator/index.js';
 import { decodeJwt } from '../../../common/jwt.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
+import { httpsTo, type Reply } from './entra-support.js';
 
 const tenant = new Tenant({ seed: 'entra-consent', userCount: 20, teamSizes: [5] });
 const adele = tenant.users[0]!;
@@ -24,27 +24,7 @@ before(async () => {
 });
 after(() => entra.stop());
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; json: any }
-
-function https(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: entra.tlsCertificate }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const https = (url: string, options?: Parameters<typeof httpsTo>[2]) => httpsTo(entra.tlsCertificate, url, options);
 
 const token = (values: Record<string, string>) =>
   https(`${entra.authority}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN }, body: new URLSearchParams(values).toString() });

@@ -6,6 +6,7 @@ import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } fr
 import { EntraIdEmulator } from '../../../emulator/entra/entra-id.js';
 import { decodeJwt, signRs256, verifyRs256 } from '../../../common/jwt.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
+import { httpsTo, type Reply } from './entra-support.js';
 
 const tenant = new Tenant({ seed: 'entra-tests', userCount: 50, teamSizes: [5] });
 const adele = tenant.users[0]!;
@@ -19,28 +20,7 @@ before(async () => {
 });
 after(() => entra.stop());
 
-interface Reply { status: number; headers: Record<string, string | string[] | undefined>; text: string; json: any }
-
-function https(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca: entra.tlsCertificate }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const https = (url: string, options?: Parameters<typeof httpsTo>[2]) => httpsTo(entra.tlsCertificate, url, options);
 
 function form(values: Record<string, string>, extra: Record<string, string> = {}) {
   return { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...extra }, body: new URLSearchParams(values).toString() };
