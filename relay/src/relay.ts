@@ -331,6 +331,26 @@ export class Relay {
     };
   }
 
+  /**
+   * The notifications of a collection whose clientState is the relay's (compared in constant time), the others
+   * counted as refused: a check cheap enough to make before answering Graph, so that nothing forged is queued.
+   * Everything else (validation tokens, signatures, decryption) is checked when the collection is processed.
+   */
+  async screen(payload: unknown): Promise<Record<string, unknown> & { value: unknown[] }> {
+    await this.init();
+    const collection = payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
+    const value = Array.isArray(collection.value) ? collection.value : [];
+    const kept = value.filter((n) => {
+      const state = (n as { clientState?: unknown } | null)?.clientState;
+      if (typeof state === 'string' && sameSecret(state, this.secret!)) return true;
+      this.stats.refused++;
+      this.refusals.push({ reason: 'clientState does not match' });
+      if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
+      return false;
+    });
+    return { ...collection, value: kept };
+  }
+
   /** Lifecycle notifications: clientState checked, then handed to the keeper. */
   async lifecycleEvents(payload: unknown): Promise<void> {
     await this.init();

@@ -1,5 +1,5 @@
 // The relay's Azure Functions (v4 programming model) handlers, over the same core as the Node server.
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { FunctionOutput, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { Relay } from '../../src/relay.js';
 import type { SubscriptionKeeper } from '../../src/subscriptions.js';
 
@@ -28,15 +28,78 @@ export interface RelayHandlers {
   lifecycle(req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit>;
   renew(timer?: unknown, context?: InvocationContext): Promise<void>;
   eventHub(messages: unknown, context?: InvocationContext): Promise<void>;
+  /** A queued collection (from the webhooks, with `queue`): verified, decrypted and fanned out after the answer. */
+  queued(message: unknown, context?: InvocationContext): Promise<void>;
 }
 
-export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper): RelayHandlers {
+export interface HandlerOptions {
+  /**
+   * A Storage queue output: the webhooks answer Graph at once and put what it sent there, for `queued` (a queue
+   * trigger) to process after the answer. Without it, they process before answering.
+   */
+  queue?: FunctionOutput;
+}
+
+/** Storage queue messages are at most 64 KB, base64 included: collections are cut below that. */
+const QUEUE_MESSAGE_CHARS = 45_000;
+
+interface QueuedCollection {
+  kind: 'notifications' | 'lifecycle';
+  payload: Record<string, unknown> & { value: unknown[] };
+}
+
+/** One message for the collection, or several (each with the collection's validation tokens) when it is large. */
+export function queueMessages(kind: QueuedCollection['kind'], payload: QueuedCollection['payload'], limit = QUEUE_MESSAGE_CHARS): string[] {
+  const whole = JSON.stringify({ kind, payload });
+  if (whole.length <= limit) return [whole];
+  const { value, ...rest } = payload;
+  const overhead = JSON.stringify({ kind, payload: { ...rest, value: [] } }).length;
+  const messages: string[] = [];
+  let chunk: string[] = [];
+  let size = overhead;
+  const flush = () => {
+    if (chunk.length) messages.push(JSON.stringify({ kind, payload: { ...rest, value: chunk.map((n) => JSON.parse(n)) } }));
+    chunk = [];
+    size = overhead;
+  };
+  for (const notification of value) {
+    const text = JSON.stringify(notification);
+    if (chunk.length && size + text.length + 1 > limit) flush();
+    chunk.push(text);
+    size += text.length + 1;
+  }
+  flush();
+  return messages;
+}
+
+export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, options: HandlerOptions = {}): RelayHandlers {
   const ready = relay.init();
   const handshake = (req: HttpRequest): HttpResponseInit | undefined => {
     const token = req.query.get('validationToken');
     return token === null ? undefined : { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: token };
   };
   const readJson = async (req: HttpRequest): Promise<unknown> => JSON.parse((await req.text()) || 'null');
+  const accept = async (kind: QueuedCollection['kind'], req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit> => {
+    await ready;
+    let payload: unknown;
+    try {
+      payload = await readJson(req);
+    } catch {
+      return { status: 400 };
+    }
+    if (options.queue && context) {
+      // Only what carries the relay's clientState is queued; the rest is refused here, and nothing forged is stored.
+      const screened = await relay.screen(payload);
+      if (screened.value.length) context.extraOutputs.set(options.queue, queueMessages(kind, screened));
+      return { status: 202 };
+    }
+    try {
+      await (kind === 'lifecycle' ? relay.lifecycleEvents(payload) : relay.process(payload));
+    } catch {
+      return { status: 400 };
+    }
+    return { status: 202 };
+  };
   return {
     async negotiate(req) {
       if (req.method === 'OPTIONS') return cors(req, { status: 204 });
@@ -50,29 +113,35 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper): Relay
       const reply = await relay.watchFor(req.headers.get('authorization'), await req.text());
       return cors(req, { status: reply.status, jsonBody: reply.body });
     },
-    // A function's work may be frozen once it has answered, so the notifications are processed before the answer:
-    // verifying, decrypting and one REST call per watcher fit well inside Graph's 3 seconds.
-    async notifications(req) {
+    // With a queue, Graph is answered at once (within its 3 seconds whatever SignalR Service's latency) and the work
+    // is done by `queued`, after the answer: a function's work may be frozen once it has answered, so it cannot
+    // simply go on in the background. Without a queue, the work is done before the answer: verifying, decrypting
+    // and one REST call per watcher fit well inside the 3 seconds while SignalR Service answers promptly.
+    async notifications(req, context) {
       const reply = handshake(req);
       if (reply) return reply;
-      await ready;
-      try {
-        await relay.process(await readJson(req));
-      } catch {
-        return { status: 400 };
-      }
-      return { status: 202 };
+      return accept('notifications', req, context);
     },
-    async lifecycle(req) {
+    async lifecycle(req, context) {
       const reply = handshake(req);
       if (reply) return reply;
+      return accept('lifecycle', req, context);
+    },
+    async queued(message, context) {
       await ready;
+      let item: Partial<QueuedCollection> | undefined;
       try {
-        await relay.lifecycleEvents(await readJson(req));
+        item = (typeof message === 'string' ? JSON.parse(message) : message) as Partial<QueuedCollection>;
       } catch {
-        return { status: 400 };
+        item = undefined;
       }
-      return { status: 202 };
+      if (!item || (item.kind !== 'notifications' && item.kind !== 'lifecycle') || !item.payload || typeof item.payload !== 'object') {
+        // Not ours (nor retried: a queue would only move it to the poison queue after five tries).
+        context?.warn?.('A queued message is not a notification collection; skipped.');
+        return;
+      }
+      if (item.kind === 'lifecycle') await relay.lifecycleEvents(item.payload);
+      else await relay.process(item.payload);
     },
     async renew() {
       await ready;
