@@ -216,11 +216,13 @@ export class Relay {
   }
 
   /** Stores the sessions and, when the ids watched changed, has the keeper cover exactly them. */
-  private async watchesChanged(change: WatchChange, wait: boolean): Promise<void> {
+  /** `uncoveredMayFit`: a new owner arrived, so ids no one could subscribe for until now may be covered. */
+  private async watchesChanged(change: WatchChange, wait: boolean, uncoveredMayFit = false): Promise<void> {
     const keeper = this.options.keeper;
     if (!keeper) return;
     await keeper.saveSessions(this.watchers.snapshot());
-    if (!change.added.length && !change.removed.length) return;
+    const uncovered = uncoveredMayFit && keeper.uncoveredOf(this.watchers.ids()).length > 0;
+    if (!change.added.length && !change.removed.length && !uncovered) return;
     const reconciled = keeper.reconcile(this.watchers.ids());
     if (!wait) return reconciled;
     // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
@@ -315,19 +317,35 @@ export class Relay {
     const keeper = this.options.keeper;
     if (keeper) {
       // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
+      let ownerAdded = false;
       if (!this.owners.has(userId) && ids.length) {
         this.owners.add(userId);
-        await keeper.addOwner(userId, token).catch((error: Error) => {
-          this.owners.delete(userId);
-          keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
-        });
+        ownerAdded = await keeper.addOwner(userId, token).then(
+          () => true,
+          (error: Error) => {
+            this.owners.delete(userId);
+            keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
+            return false;
+          },
+        );
       }
-      await this.watchesChanged(change, true);
+      await this.watchesChanged(change, true, ownerAdded);
     }
-    const uncovered = keeper ? new Set(keeper.uncoveredOf(ids)) : new Set<string>();
+    // What Graph does not cover yet (no owner free to subscribe for them, on-behalf-of refused) and what is over
+    // the per-user limit: named, so the page polls those until a later watch says they are covered.
+    const distinct = [...new Set(ids)];
+    const uncovered = keeper ? keeper.uncoveredOf(distinct.slice(0, MAX_WATCHED_PER_USER)) : [];
+    uncovered.push(...distinct.slice(MAX_WATCHED_PER_USER));
     return {
       status: 200,
-      body: { watching: Math.min(new Set(ids).size, MAX_WATCHED_PER_USER), added: change.added.length, removed: change.removed.length, covered: uncovered.size === 0, ...(ids.length ? { leaseSeconds: this.leaseMs / 1000 } : {}) },
+      body: {
+        watching: Math.min(distinct.length, MAX_WATCHED_PER_USER),
+        added: change.added.length,
+        removed: change.removed.length,
+        covered: uncovered.length === 0,
+        ...(uncovered.length ? { uncovered } : {}),
+        ...(ids.length ? { leaseSeconds: this.leaseMs / 1000 } : {}),
+      },
     };
   }
 

@@ -24,6 +24,9 @@ export function watchSessionId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** While the relay cannot cover some ids, it is asked again this often (they are polled meanwhile). */
+const UNCOVERED_RECHECK_MS = 60_000;
+
 /** A token older than this is fetched again before the relay is told the page stopped watching. */
 const REUSABLE_TOKEN_MS = 30 * 60_000;
 
@@ -54,6 +57,10 @@ export class SignalRTransport implements PresenceTransport {
   private live = false;
   /** Ids added since the relay last confirmed, while connected, that it covers them. */
   private readonly unconfirmed = new Set<string>();
+  /** Ids the relay said Graph does not cover yet: polled (by the fallback) until a later answer says they are. */
+  private uncovered = new Set<string>();
+  /** The ids the fallback polls now. */
+  private polled = new Set<string>();
   /** This transport's watch session at the relay. */
   readonly session = watchSessionId();
   /** How long the relay keeps this session's watch unless renewed (from its last answer). */
@@ -88,7 +95,7 @@ export class SignalRTransport implements PresenceTransport {
     this.ids = [...ids];
     for (const id of added) this.unconfirmed.add(id);
     for (const id of removed) this.unconfirmed.delete(id);
-    this.fallback?.watch(ids, added, removed);
+    this.syncFallback();
     clearTimeout(this.watchTimer);
     // Watches made together are told to the relay together.
     this.watchTimer = setTimeout(() => void this.sendWatch(), 30);
@@ -148,11 +155,15 @@ export class SignalRTransport implements PresenceTransport {
       });
       if (!res.ok) throw new Error(`The relay refused the watch list (${res.status}).`);
       if (!ids.length) this.watching = false;
-      const answer = (await res.json().catch(() => ({}))) as { leaseSeconds?: unknown };
+      const answer = (await res.json().catch(() => ({}))) as { leaseSeconds?: unknown; covered?: unknown; uncovered?: unknown };
       // Renewed at half the lease, so one failed renewal still leaves time for another.
       const lease = Number(answer?.leaseSeconds);
       this.leaseMs = Number.isFinite(lease) && lease > 0 ? lease * 1000 : undefined;
-      if (ids.length && this.leaseMs) this.renewIn(this.leaseMs / 2);
+      // What the relay cannot cover yet is polled meanwhile, and the relay asked again soon.
+      const uncovered = Array.isArray(answer?.uncovered) ? answer.uncovered.filter((id): id is string => typeof id === 'string') : answer?.covered === false ? ids : [];
+      this.uncovered = new Set(uncovered);
+      this.syncFallback();
+      if (ids.length && this.leaseMs) this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
       // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
       // perhaps before this connection was up): read them once more, so a change in between is not missed.
       if (live && pending.length) {
@@ -202,16 +213,31 @@ export class SignalRTransport implements PresenceTransport {
     else void this.options.auth.getToken(this.options.relayScopes).then(send, () => undefined);
   }
 
-  private startFallback(): void {
-    if (this.fallback || !this.options.fallback || !this.sink) return;
-    this.fallback = this.options.fallback();
-    this.fallback.start({ ...this.sink, state: () => undefined });
-    this.fallback.watch(new Set(this.ids), this.ids, []);
+  /**
+   * Polling fills what pushes cannot: every watched id while the relay is unreachable; while connected, only the
+   * ids the relay said Graph does not cover yet. Nothing to poll: no poller.
+   */
+  private syncFallback(): void {
+    const ids = this.stopped ? [] : this.live ? this.ids.filter((id) => this.uncovered.has(id)) : this.ids;
+    if (!ids.length || !this.options.fallback || !this.sink) {
+      this.stopFallback();
+      return;
+    }
+    const next = new Set(ids);
+    const added = ids.filter((id) => !this.polled.has(id));
+    const removed = [...this.polled].filter((id) => !next.has(id));
+    if (!this.fallback) {
+      this.fallback = this.options.fallback();
+      this.fallback.start({ ...this.sink, state: () => undefined });
+    }
+    this.polled = next;
+    if (added.length || removed.length) this.fallback.watch(next, added, removed);
   }
 
   private stopFallback(): void {
     this.fallback?.stop();
     this.fallback = undefined;
+    this.polled = new Set();
   }
 
   private async connect(): Promise<void> {
@@ -236,14 +262,14 @@ export class SignalRTransport implements PresenceTransport {
       connection.onreconnecting(() => {
         this.live = false;
         this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
-        this.startFallback();
+        this.syncFallback();
       });
       connection.onreconnected(() => this.connected(false));
       connection.onclose(() => {
         this.live = false;
         if (this.stopped) return;
         // Closed for good (the relay refused, or the service closed without reconnect): start over.
-        this.startFallback();
+        this.syncFallback();
         this.scheduleRetry();
       });
       this.connection = connection;
@@ -252,7 +278,7 @@ export class SignalRTransport implements PresenceTransport {
     } catch (error) {
       if (this.stopped) return;
       this.sink?.error(error as Error);
-      this.startFallback();
+      this.syncFallback();
       this.scheduleRetry();
     }
   }
@@ -266,7 +292,7 @@ export class SignalRTransport implements PresenceTransport {
   private connected(first: boolean): void {
     this.attempts = 0;
     this.live = true;
-    this.stopFallback();
+    this.syncFallback();
     this.sink?.state('connected');
     void this.sendWatch();
     // Nothing is replayed after a reconnection: read everything again. (The first time, watching seeds it.)
