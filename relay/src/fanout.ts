@@ -3,6 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
+import { retryAfterMs } from '../../src/graph/retry.js';
 import type { RelayPresence } from './notifications.js';
 import type { StoredSession } from './store.js';
 
@@ -137,22 +138,16 @@ function post(url: string, token: string, body: string): Promise<Sent> {
       { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
       (res) => {
         res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ...retryAfter(res.headers['retry-after']) }));
+        res.on('end', () => {
+          const wait = retryAfterMs(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+        });
       },
     );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
     req.end(body);
   });
-}
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now. */
-function retryAfter(header: string | undefined): { retryAfterMs?: number } {
-  if (!header) return {};
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return { retryAfterMs: seconds * 1000 };
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? {} : { retryAfterMs: Math.max(0, date - Date.now()) };
 }
 
 /** Worth sending again: the service was unreachable, throttled (429) or failing (5xx). */

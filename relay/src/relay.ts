@@ -1,13 +1,13 @@
 // The relay as a plain Node server: negotiate (an Entra user token in, a SignalR client token out), watch (which
 // ids a user wants), and the webhook Graph posts change notifications to, acknowledged at once and processed after.
-import { randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
-import { readNotifications, SequenceFilter, type ReadResult } from './notifications.js';
+import { readNotifications, sameSecret, SequenceFilter, type ReadResult } from './notifications.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
 
@@ -61,12 +61,6 @@ export interface RelayOptions {
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
   fanoutRetryDelaysMs?: number[];
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export interface RelayStats {
@@ -215,8 +209,10 @@ export class Relay {
     return change;
   }
 
-  /** Stores the sessions and, when the ids watched changed, has the keeper cover exactly them. */
-  /** `uncoveredMayFit`: a new owner arrived, so ids no one could subscribe for until now may be covered. */
+  /**
+   * Stores the sessions and, when the ids watched changed, has the keeper cover exactly them. `uncoveredMayFit`: a
+   * new owner arrived, so ids no one could subscribe for until now may be covered too.
+   */
   private async watchesChanged(change: WatchChange, wait: boolean, uncoveredMayFit = false): Promise<void> {
     const keeper = this.options.keeper;
     if (!keeper) return;

@@ -2,7 +2,7 @@
 // subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions were made with, and the last
 // sequenceNumber sent per id. A small JSON file by default; a shared store (Redis, Table Storage) implements the
 // same interface when several relay instances run.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KeptSubscription { id: string; ownerId: string; ids: string[]; expiresAt: number }
@@ -124,7 +124,7 @@ export class FileStore implements RelayStore {
 
   private sequenceMap(): Map<string, string> {
     if (!this.sequences) {
-      const stored = existsSync(`${this.path}.sequences`) ? readJson(`${this.path}.sequences`) : undefined;
+      const stored = readJson(`${this.path}.sequences`);
       this.sequences = new Map(Object.entries(stored ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
     }
     return this.sequences;

@@ -1,6 +1,6 @@
 import type { AccountInfo, IPublicClientApplication } from '@azure/msal-browser';
 import { ConsentRequiredError, SignInRequiredError, userIsActive } from './errors.js';
-import type { TokenProvider } from './token-provider.js';
+import { tabKeyOf, type TokenProvider } from './token-provider.js';
 
 export { ConsentRequiredError, SignInRequiredError } from './errors.js';
 
@@ -51,7 +51,6 @@ function knownAuthoritiesFor(authority: string | undefined): string[] {
   return MICROSOFT_HOSTS.test(new URL(authority).hostname) ? [] : [host];
 }
 
-
 /**
  * Whether MSAL's interaction-required error is about consent (Entra's AADSTS65001, suberror `consent_required`)
  * rather than a session that ended.
@@ -80,9 +79,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   } catch {
     configured = undefined;
   }
-  const tabKey = configured?.clientId
-    ? [configured.clientId, configured.authority ?? ''].map((part) => part.trim().replace(/\/+$/, '').toLowerCase()).join(' ')
-    : undefined;
+  const tabKey = configured?.clientId ? tabKeyOf([configured.clientId, configured.authority ?? '']) : undefined;
   let ready: Promise<{ app: IPublicClientApplication; InteractionRequired: typeof import('@azure/msal-browser').InteractionRequiredAuthError }> | undefined;
 
   const load = () =>
@@ -153,24 +150,18 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
           throw new SignInRequiredError();
         }
       }
+      // The application's own MSAL may have signed the user in again by itself since the session ended: its
+      // account is tried once more, silently.
+      const signedIn = account ?? (lapsed && options.app && !leftHost ? (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null) : null);
       // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
       // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
-      if (!account && lapsed && options.app && !leftHost) {
-        // The application's own MSAL may have signed the user in again by itself: its account works once more.
-        const known = app.getActiveAccount() ?? app.getAllAccounts()[0];
-        if (known) {
-          const result = await app.acquireTokenSilent({ scopes, account: known }).catch(() => undefined);
-          if (!result) throw new SignInRequiredError('Sign-in is required again.');
-          lapsed = false;
-          return result.accessToken;
-        }
-      }
-      if (!account) throw new SignInRequiredError();
+      if (!signedIn) throw new SignInRequiredError();
       try {
         const forceRefresh = refused.size > 0;
-        const token = (await app.acquireTokenSilent({ scopes, account, ...(forceRefresh ? { forceRefresh } : {}) })).accessToken;
+        const token = (await app.acquireTokenSilent({ scopes, account: signedIn, ...(forceRefresh ? { forceRefresh } : {}) })).accessToken;
         if (refused.has(token)) throw new Error('Microsoft Entra ID returned a token that Microsoft Graph refused.');
         refused.clear();
+        lapsed = false;
         return token;
       } catch (error) {
         if (error instanceof InteractionRequired) return interactive(app, scopes, error);

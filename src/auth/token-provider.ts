@@ -20,6 +20,11 @@ export interface TokenProvider {
   readonly tabKey?: string;
 }
 
+/** A key naming what presences come from (app, tenant, Graph's root), alike however each part was spelled. */
+export function tabKeyOf(parts: string[]): string {
+  return parts.map((part) => part.trim().replace(/\/+$/, '').toLowerCase()).join(' ');
+}
+
 export interface BringYourOwnTokenOptions {
   /**
    * Keep each token (by scopes) until two minutes before the `exp` in it, and share one call among callers asking

@@ -1,4 +1,4 @@
-import type { TokenProvider } from '../auth/token-provider.js';
+import { tabKeyOf, type TokenProvider } from '../auth/token-provider.js';
 import { GraphSource } from '../graph/graph-source.js';
 import { DemoSource, DemoTransport } from '../transports/demo.js';
 import { PollingTransport } from '../transports/polling.js';
@@ -43,7 +43,7 @@ export interface CreatePresenceClientOptions {
 function defaultTabKey(options: CreatePresenceClientOptions): string | false {
   const key = options.auth?.tabKey;
   if (!key || options.source) return false;
-  return `${key} ${(options.graphBaseUrl ?? 'https://graph.microsoft.com').trim().replace(/\/+$/, '').toLowerCase()}`;
+  return `${key} ${tabKeyOf([options.graphBaseUrl ?? 'https://graph.microsoft.com'])}`;
 }
 
 /** Makes a presence client from plain options. */

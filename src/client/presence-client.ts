@@ -1,3 +1,4 @@
+import { scopesNeedingConsent } from '../auth/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { normalizePresence } from '../presence/normalize.js';
 import type { GraphPresence, Presence } from '../presence/types.js';
@@ -204,6 +205,26 @@ export class PresenceClient {
     this.failedAliases.clear();
     for (const [key, callbacks] of failed) for (const callback of callbacks) this.resolve(key, callback);
     for (const listener of this.reloadListeners) listener();
+  }
+
+  /**
+   * The scopes a failed call needs the user's consent for (`ConsentRequiredError`, or a token provider's own error
+   * with that `code` and `scopes`); undefined for other failures.
+   */
+  consentNeededFor(error: unknown): string[] | undefined {
+    return scopesNeedingConsent(error);
+  }
+
+  /** Whether `grant` can ask the user: the token provider has an interactive `signIn`. */
+  get canGrant(): boolean {
+    return typeof this.auth?.signIn === 'function';
+  }
+
+  /** Asks the user for `scopes` (call it from a click, so a popup may open), then reloads whatever failed. */
+  async grant(scopes: string[]): Promise<void> {
+    if (!this.auth?.signIn) throw new Error('This client\'s token provider cannot ask the user for consent (it has no signIn).');
+    await this.auth.signIn(scopes);
+    this.reload();
   }
 
   /** Calls `listener` after every `reload()` (after sign-in), so lists that failed can load again. */

@@ -87,16 +87,19 @@ export class PresenceProvider extends LitElement {
         } else if (this.transport === 'signalr' && !this.negotiateUrl) {
           throw new Error('<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.');
         } else {
-          const authority = this.authority ?? `https://login.microsoftonline.com/${this.tenant ?? 'organizations'}`;
-          const graphBaseUrl = this.graphBaseUrl ?? 'https://graph.microsoft.com';
-          const auth = msalTokenProvider({ clientId: this.clientId, authority, ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}) });
+          const auth = msalTokenProvider({
+            clientId: this.clientId,
+            ...(this.authority ? { authority: this.authority } : {}),
+            ...(this.tenant ? { tenantId: this.tenant } : {}),
+            ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}),
+          });
+          // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
+          // `tabKey` with Graph's root); another app or tenant on the same origin has a poller of its own.
           next = createPresenceClient({
             auth,
             transport: this.transport === 'signalr' ? 'signalr' : 'polling',
             pollingIntervalMs: this.interval * 1000,
-            graphBaseUrl,
-            // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
-            // `tabKey` and Graph's root); another app or tenant on the same origin has a poller of its own.
+            ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}),
             ...(this.negotiateUrl ? { relayUrl: this.negotiateUrl } : {}),
             ...(this.relayScope ? { relayScopes: [this.relayScope] } : {}),
           });

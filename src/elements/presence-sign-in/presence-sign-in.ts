@@ -79,19 +79,23 @@ export class PresenceSignIn extends LitElement {
     this.listening = undefined;
   }
 
+  /**
+   * Asks again who is signed in after the client's calls fail (the session may have ended: the sign-in button
+   * comes back) and after `reload()` (which an app calls once it has signed in by itself).
+   */
+  private follow(client: PresenceClient | undefined): void {
+    if (this.listening === client) return;
+    this.stopErrors?.();
+    this.stopErrors = undefined;
+    this.listening = client;
+    if (!client) return;
+    const stops = [client.onError(() => void this.refresh()), client.onReload(() => void this.refresh())];
+    this.stopErrors = () => stops.forEach((stop) => stop());
+  }
+
   private async refresh(): Promise<void> {
+    this.follow(this.client);
     const auth = signInCapable(this.client?.auth);
-    if (this.listening !== this.client) {
-      // A call that failed may mean the session ended (revoked, expired): ask again who is signed in, so the
-      // sign-in button comes back when nobody is.
-      // And after `reload()`, which an app calls once it has signed in by itself.
-      this.stopErrors?.();
-      this.listening = this.client;
-      const client = this.client;
-      const stopErrors = client?.onError(() => void this.refresh());
-      const stopReloads = client?.onReload(() => void this.refresh());
-      this.stopErrors = client && (() => (stopErrors?.(), stopReloads?.()));
-    }
     if (auth) {
       const account = await auth.account().catch(() => null);
       this.account = account ? { username: account.username, name: account.name } : null;

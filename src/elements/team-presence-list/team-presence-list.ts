@@ -2,7 +2,6 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
-import { scopesNeedingConsent } from '../../auth/errors.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
@@ -207,27 +206,24 @@ export class TeamPresenceList extends LitElement {
       if (abort.signal.aborted) return;
       this.status = 'error';
       this.error = error instanceof Error ? error.message : String(error);
-      const scopes = scopesNeedingConsent(error);
+      const scopes = client.consentNeededFor(error);
       this.consentScopes = scopes ?? null;
       dispatch(this, 'presence-error', scopes ? { message: this.error, scopes } : { message: this.error });
     }
   }
 
   /**
-   * The "Grant access" click: the token provider's interactive step runs inside it (so its popup may open), then
-   * the client reloads everything that failed, this list included.
+   * The "Grant access" click: the client asks the user inside it (so a popup may open), then reloads everything
+   * that failed, this list included (`onReload`).
    */
   private async grant(): Promise<void> {
     const client = this.client;
-    const auth = client?.auth;
     const scopes = this.consentScopes;
-    if (!client || !auth?.signIn || !scopes || this.granting) return;
+    if (!client?.canGrant || !scopes || this.granting) return;
     this.granting = true;
     try {
       // Called before any await: the click's user activation is still there for the popup.
-      await auth.signIn(scopes);
-      // Everything that failed for want of the scopes is asked for again, this list included (`onReload`).
-      if (this.client === client) client.reload();
+      await client.grant(scopes);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
       dispatch(this, 'presence-error', { message: this.error, scopes });
@@ -239,7 +235,7 @@ export class TeamPresenceList extends LitElement {
   private renderError() {
     const m = this.locale.messages;
     if (!this.consentScopes) return html`<div part="error" class="error" role="alert">${this.error}</div>`;
-    const canGrant = typeof this.client?.auth?.signIn === 'function';
+    const canGrant = !!this.client?.canGrant;
     return html`<div part="error" class="error consent" role="alert">
       <p>${m.consentNeeded}</p>
       ${canGrant

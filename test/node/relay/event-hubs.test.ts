@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import functions from '@azure/functions';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { createHandlers } from '../../../relay/functions/src/handlers.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
 import { relayFromSettings } from '../../../relay/src/from-settings.js';
-import { relaySubscriptions, relayToken, until } from './support.js';
+import { relayEnv, relaySubscriptions, relayToken, until } from './support.js';
 
 const { HttpRequest } = functions;
 let cloud: Emulators;
@@ -33,15 +32,7 @@ after(async () => {
 
 test('subscriptions name the Event Hub; lifecycle notifications read from it reach the keeper', async () => {
   const settings = settingsFromEnv({
-    RELAY_TENANT_ID: cloud.tenant.id,
-    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-    RELAY_CLIENT_SECRET: DEMO_RELAY_CLIENT_SECRET,
-    RELAY_AUTHORITY: cloud.entra.authority,
-    RELAY_TLS_CA_PATH: join(dir, 'ca.pem'),
-    AZURE_SIGNALR_CONNECTION_STRING: cloud.signalr.connectionString,
-    RELAY_PUBLIC_URL: 'https://presence-relay.azurewebsites.net',
-    RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
-    RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
+    ...relayEnv(cloud, dir, 'https://presence-relay.azurewebsites.net'),
     RELAY_STORE_PATH: join(dir, 'state.json'),
     RELAY_DECRYPT_WORKERS: '0',
     GRAPH_EVENT_HUB_NAME: 'graph-presence',

@@ -6,10 +6,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { root } from '../support.js';
+import { relayEnv } from './support.js';
 
 let cloud: Emulators;
 let dir: string;
@@ -49,19 +50,11 @@ test('configured by environment variables, it negotiates and subscribes on a use
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      ...relayEnv(cloud, dir, `http://127.0.0.1:${port}`),
       HOST: '127.0.0.1',
       PORT: String(port),
-      RELAY_TENANT_ID: cloud.tenant.id,
-      RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-      RELAY_CLIENT_SECRET: DEMO_RELAY_CLIENT_SECRET,
-      RELAY_AUTHORITY: cloud.entra.authority,
       RELAY_ISSUER: cloud.entra.issuer,
-      RELAY_TLS_CA_PATH: join(dir, 'ca.pem'),
       GRAPH_BASE_URL: cloud.graph.url,
-      AZURE_SIGNALR_CONNECTION_STRING: cloud.signalr.connectionString,
-      RELAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-      RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
-      RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
       RELAY_STORE_PATH: join(dir, 'state.json'),
     },
   });

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { encryptResource } from '../../../common/notification-crypto.js';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
+import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
 import { relayFromSettings } from '../../../relay/src/from-settings.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { FileStore } from '../../../relay/src/store.js';
-import { freePort, localRelayOptions, relaySubscriptions, until, watchAt } from './support.js';
+import { freePort, localRelayOptions, relayEnv, relaySubscriptions, until, watchAt } from './support.js';
 
 let cloud: Emulators;
 let certificate: CertificateAndKey;
@@ -39,17 +39,9 @@ test('a restarted relay with default settings still accepts notifications for it
   const port = await freePort();
   // No RELAY_CLIENT_STATE: the default.
   const env = {
+    ...relayEnv(cloud, dir, `http://127.0.0.1:${port}`),
     HOST: '127.0.0.1',
     PORT: String(port),
-    RELAY_TENANT_ID: cloud.tenant.id,
-    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
-    RELAY_CLIENT_SECRET: DEMO_RELAY_CLIENT_SECRET,
-    RELAY_AUTHORITY: cloud.entra.authority,
-    RELAY_TLS_CA_PATH: join(dir, 'ca.pem'),
-    AZURE_SIGNALR_CONNECTION_STRING: cloud.signalr.connectionString,
-    RELAY_PUBLIC_URL: `http://127.0.0.1:${port}`,
-    RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
-    RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
     RELAY_STORE_PATH: join(dir, 'default-settings', 'state.json'),
     RELAY_DECRYPT_WORKERS: '0',
   };

@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
-import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { join } from 'node:path';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import type { Subscription } from '../../../emulator/graph/subscriptions.js';
 import type { Emulators } from '../../../emulator/index.js';
 import type { CertificateAndKey } from '../../../emulator/shared/tls.js';
@@ -63,4 +64,22 @@ export async function connectAs(cloud: Emulators, relayUrl: string, userId: stri
   connection.on('presence', (list) => received.push(list));
   await connection.start();
   return { connection, received };
+}
+
+/**
+ * The relay's settings for the local cloud, as the environment gives them: `dir` holds the Entra emulator's TLS
+ * certificate (`ca.pem`) and the relay's notification certificate and key (`cert.pem`, `key.pem`).
+ */
+export function relayEnv(cloud: Emulators, dir: string, publicUrl: string): Record<string, string> {
+  return {
+    RELAY_TENANT_ID: cloud.tenant.id,
+    RELAY_CLIENT_ID: DEMO_RELAY_CLIENT_ID,
+    RELAY_CLIENT_SECRET: DEMO_RELAY_CLIENT_SECRET,
+    RELAY_AUTHORITY: cloud.entra.authority,
+    RELAY_TLS_CA_PATH: join(dir, 'ca.pem'),
+    AZURE_SIGNALR_CONNECTION_STRING: cloud.signalr.connectionString,
+    RELAY_PUBLIC_URL: publicUrl,
+    RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
+    RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
+  };
 }
