@@ -55,6 +55,10 @@ for (const change of sent) {
   else missed++;
 }
 latencies.sort((a, b) => a - b);
+// What reading each notified change back from Graph cost the relay (notifications carry no status message or
+// sequence number: the relay reads them, batched per subscription owner).
+const reads = { ...relay.reader!.stats };
+const pageReads = cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId !== DEMO_RELAY_CLIENT_ID).length;
 await browser.close();
 server.close();
 await relay.stop();
@@ -107,6 +111,7 @@ await cloud.stop();
 
 const result = {
   changeToPixel: { changes: CHANGES, painted: latencies.length, missed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) },
+  relayReads: { changes: CHANGES, reads: reads.reads, idsRead: reads.ids, readsPerChange: Math.round((reads.reads / CHANGES) * 1000) / 1000, idsPerRead: Math.round((reads.ids / Math.max(1, reads.reads)) * 10) / 10, throttled: reads.throttled, unread: reads.unread, pageReads },
   relay: { notifications: processed, fannedOut: bare.stats.received, droppedAsStale: bare.stats.stale, refused: bare.stats.refused, seconds: Math.round(seconds * 100) / 100, perSecond: throughput, signalrMessages: bare.fanout.counts.messages, fanoutFailures: bare.fanout.counts.failures },
 };
 if (json) {
@@ -114,6 +119,8 @@ if (json) {
 } else {
   const c = result.changeToPixel;
   console.log(`\nchange to pixel (Graph -> relay -> SignalR -> badge), ${c.changes} changes: p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms, max ${c.max} ms; ${c.missed} not seen`);
+  const g = result.relayReads;
+  console.log(`relay Graph reads (getPresencesByUserId, to carry status messages and order): ${g.reads} for ${g.changes} changes = ${g.readsPerChange} per change, ${g.idsPerRead} ids per read; ${g.throttled} throttled, ${g.unread} left to pages; ${g.pageReads} reads by the page`);
   const r = result.relay;
   console.log(`relay throughput: ${r.notifications} notifications verified and decrypted in ${r.seconds} s = ${r.perSecond}/s; ${r.fannedOut} fanned out in ${r.signalrMessages} SignalR messages, ${r.droppedAsStale} dropped as out of order, ${r.fanoutFailures} failures`);
   console.log('Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s on this 2-core machine.');

@@ -26,6 +26,12 @@ export interface DeliveryOptions {
   maxBatch?: number;
   /** The validation handshake must be answered within this. Default 10,000 ms. */
   validationTimeoutMs?: number;
+  /**
+   * What the encrypted resource of a rich presence notification holds. `documented` (the default): only what
+   * Microsoft documents and users observe, `@odata.type`, `@odata.id`, `id`, `availability` and `activity`; no status
+   * message, out-of-office settings or sequence number. `full`: the whole presence, for tests that want it.
+   */
+  notificationContent?: 'documented' | 'full';
 }
 
 export interface Subscription {
@@ -117,6 +123,19 @@ function post(url: string, body: string, contentType: string, timeoutMs: number)
   });
 }
 
+/** A subscription's resource as notifications echo it: no leading slash, query encoded (`id+in+(%27…%27)`). */
+function echoedResource(resource: string): string {
+  const text = decodeURIComponent(resource.trim()).replace(/^\/+/, '');
+  const query = text.indexOf('?');
+  if (query < 0) return text;
+  const encoded = text
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => pair.split('=').map((part) => encodeURIComponent(part).replace(/%24/g, '$').replace(/%2C/g, ',').replace(/%20/g, '+').replace(/'/g, '%27').replace(/\(/g, '(').replace(/\)/g, ')')).join('='))
+    .join('&');
+  return `${text.slice(0, query)}?${encoded}`;
+}
+
 function isoOf(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
 }
@@ -139,6 +158,7 @@ export class SubscriptionManager {
       batchWindowMs: 20,
       maxBatch: 100,
       validationTimeoutMs: 10_000,
+      notificationContent: 'documented',
       ...deps.delivery,
     };
   }
@@ -154,6 +174,11 @@ export class SubscriptionManager {
     clearInterval(this.sweeper);
     for (const pending of this.pending.values()) clearTimeout(pending.timer);
     this.pending.clear();
+  }
+
+  /** What rich presence notifications carry from now on (see `DeliveryOptions.notificationContent`). */
+  set notificationContent(content: 'documented' | 'full') {
+    this.options.notificationContent = content;
   }
 
   all(): Subscription[] {
@@ -457,19 +482,31 @@ export class SubscriptionManager {
     void this.deliver(sub, pending.records, undefined, 1, this.now());
   }
 
+  /**
+   * One change notification, in the form Microsoft documents for presence
+   * (https://learn.microsoft.com/graph/changenotifications-for-presence): `resource` is the subscription's resource
+   * as Graph echoes it (URL-encoded, as in the June 2024 announcement of basic presence notifications,
+   * https://devblogs.microsoft.com/microsoft365dev/breaking-changes-to-microsoft-graph-presence-and-online-meeting-basic-change-notifications/),
+   * `resourceData` names the presence (`users/{id}/presence`) and nothing else; the encrypted resource of a rich
+   * notification adds only `availability` and `activity` (users report no `statusMessage` in pushes).
+   */
   private notificationFor(sub: Subscription, record: PresenceRecord): Record<string, unknown> {
-    const odataId = `communications/presences('${record.id}')`;
+    const reference = { '@odata.type': '#microsoft.graph.presence', '@odata.id': `users/${record.id}/presence`, id: record.id };
     const notification: Record<string, unknown> = {
       subscriptionId: sub.id,
       subscriptionExpirationDateTime: isoOf(sub.expirationDateTime),
       changeType: 'updated',
-      resource: odataId,
-      resourceData: { '@odata.type': '#Microsoft.Graph.presence', '@odata.id': odataId, id: record.id },
+      resource: echoedResource(sub.resource),
+      resourceData: reference,
       clientState: sub.clientState,
       tenantId: sub.tenantId,
+      organizationId: sub.tenantId,
     };
     if (sub.includeResourceData && sub.certificate) {
-      const resource = { '@odata.type': '#Microsoft.Graph.presence', '@odata.id': odataId, ...record };
+      const resource =
+        this.options.notificationContent === 'full'
+          ? { ...reference, ...record }
+          : { ...reference, availability: record.availability, activity: record.activity };
       notification.encryptedContent = encryptResource(resource, sub.certificate, sub.encryptionCertificateId!);
     }
     return notification;

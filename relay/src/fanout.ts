@@ -103,6 +103,11 @@ export class Watchers {
     }
   }
 
+  /** Whether anyone watches an id. */
+  isWatched(id: string): boolean {
+    return this.byId.has(id);
+  }
+
   /** The users watching an id (through any of their sessions). */
   watchersOf(id: string): Iterable<string> {
     return this.byId.get(id)?.keys() ?? [];
@@ -126,6 +131,9 @@ export class Watchers {
     return Object.fromEntries(this.users().map((userId) => [userId, this.sessionsOf(userId)]));
   }
 }
+
+/** The hub method that asks pages to read ids again from Graph. */
+export const RESYNC_TARGET = 'resync';
 
 /** How one send to SignalR Service went. */
 interface Sent { status: number; retryAfterMs?: number }
@@ -193,9 +201,21 @@ export class FanOut {
    * Sends every watcher the presences they watch, in one message per user. Each user's send is retried on its own
    * (the others are not held up); a retry leaves out the presences a newer publication has sent since.
    */
-  async publish(presences: RelayPresence[], watchers: Watchers): Promise<Published> {
+  publish(presences: RelayPresence[], watchers: Watchers): Promise<Published> {
+    return this.fan(presences, watchers, this.target);
+  }
+
+  /**
+   * Tells every watcher of these ids to read them again from Graph (target `resync`, argument: the ids), for
+   * changes the relay could not read itself: a page never gets a guess, it gets the truth from Graph.
+   */
+  resync(ids: string[], watchers: Watchers): Promise<Published> {
+    return this.fan(ids.map((id) => ({ id })), watchers, RESYNC_TARGET);
+  }
+
+  private async fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
     const serial = ++this.serial;
-    const perUser = new Map<string, RelayPresence[]>();
+    const perUser = new Map<string, Array<{ id: string }>>();
     for (const presence of presences) {
       for (const user of watchers.watchersOf(presence.id)) {
         let list = perUser.get(user);
@@ -208,7 +228,7 @@ export class FanOut {
     const ids = [...new Set(presences.map((p) => p.id))];
     this.hold(ids, serial);
     try {
-      await Promise.all([...perUser].map(([user, list]) => this.send(user, list, serial, done)));
+      await Promise.all([...perUser].map(([user, list]) => this.send(user, list, serial, done, target)));
     } finally {
       this.release(ids);
     }
@@ -216,13 +236,13 @@ export class FanOut {
     return done;
   }
 
-  private async send(user: string, list: RelayPresence[], serial: number, done: Published): Promise<void> {
+  private async send(user: string, list: Array<{ id: string }>, serial: number, done: Published, target: string): Promise<void> {
     const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       let sent: Sent;
       try {
-        sent = await post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), JSON.stringify({ target: this.target, arguments: [list] }));
+        sent = await post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), JSON.stringify({ target, arguments: [target === RESYNC_TARGET ? list.map((p) => p.id) : list] }));
       } catch {
         sent = { status: 0 };
       }

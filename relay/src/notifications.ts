@@ -1,17 +1,21 @@
 // Reads Graph change notifications as they arrive at the relay: checks clientState in constant time, verifies the
 // validation tokens, verifies each payload's signature before decrypting it, and drops stale and duplicate updates
-// by sequenceNumber. Whatever fails is refused with a reason, never half-applied.
+// by sequenceNumber. Whatever fails is refused with a reason, never half-applied. A notification without a
+// sequence number (as Graph sends them: availability and activity only, or just the id) cannot be ordered: its id is
+// handed back to be read from Graph, never pushed as it is.
 import { timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { EncryptedContent } from '../../common/notification-crypto.js';
 import { decryptInPlace, type DecryptJob, type DecryptOutcome } from './decrypt-pool.js';
 import type { JwtClaims } from '../../common/jwt.js';
 
+/** A presence as the relay pushes it; a field Graph did not send is absent (the page keeps what it knows). */
 export interface RelayPresence {
   id: string;
   availability: string;
   activity: string;
   statusMessage?: unknown;
   outOfOfficeSettings?: unknown;
+  workLocation?: unknown;
   sequenceNumber?: string;
 }
 
@@ -26,10 +30,14 @@ export interface NotificationChecks {
 }
 
 export interface ReadResult {
+  /** Presences with a sequence number, newer than any sent before: ready to push. */
   presences: RelayPresence[];
   refused: Array<{ subscriptionId?: string; reason: string }>;
-  /** Ids with no resource data (subscriptions without encryption): the relay re-reads them from Graph. */
-  idsWithoutData: string[];
+  /**
+   * Ids whose notification cannot be pushed as it is: no resource data (basic notifications), or resource data
+   * without a sequence number (what Graph sends). The relay reads them from Graph.
+   */
+  toRead: string[];
   /** Verified and decrypted, but not newer than what was already sent (a replay, or out of order). */
   stale: number;
 }
@@ -85,7 +93,7 @@ export class SequenceFilter {
 }
 
 export async function readNotifications(body: unknown, checks: NotificationChecks, sequence: SequenceFilter): Promise<ReadResult> {
-  const result: ReadResult = { presences: [], refused: [], idsWithoutData: [], stale: 0 };
+  const result: ReadResult = { presences: [], refused: [], toRead: [], stale: 0 };
   const payload = body as { value?: unknown; validationTokens?: unknown };
   if (!payload || !Array.isArray(payload.value)) {
     result.refused.push({ reason: 'not a change notification collection' });
@@ -122,7 +130,7 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
     const content = n.encryptedContent as EncryptedContent | undefined;
     if (!content) {
       const id = n.resourceData?.id;
-      if (typeof id === 'string') result.idsWithoutData.push(id);
+      if (typeof id === 'string') result.toRead.push(id);
       continue;
     }
     if (typeof content !== 'object' || ['data', 'dataKey', 'dataSignature'].some((field) => typeof (content as unknown as Record<string, unknown>)[field] !== 'string')) {
@@ -150,18 +158,25 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       result.refused.push({ ...about, reason: 'decrypted resource has no id' });
       return;
     }
-    if (!sequence.accept(presence)) {
-      result.stale++;
+    if (typeof presence.sequenceNumber !== 'string' || !presence.sequenceNumber) {
+      result.toRead.push(presence.id);
       return;
     }
-    result.presences.push({
-      id: presence.id,
-      availability: presence.availability,
-      activity: presence.activity,
-      statusMessage: presence.statusMessage ?? null,
-      outOfOfficeSettings: presence.outOfOfficeSettings ?? null,
-      ...(presence.sequenceNumber ? { sequenceNumber: presence.sequenceNumber } : {}),
-    });
+    const out = pushable(presence as unknown as Record<string, unknown>);
+    if (!out) result.refused.push({ ...about, reason: 'decrypted resource has no availability or activity' });
+    else if (!sequence.accept(out)) result.stale++;
+    else result.presences.push(out);
   });
+  result.toRead = [...new Set(result.toRead)];
   return result;
+}
+
+/** What is pushed of a presence: the fields Graph sent, nothing made up; undefined when it lacks the essentials. */
+export function pushable(presence: Record<string, unknown>): RelayPresence | undefined {
+  const { id, availability, activity } = presence;
+  if (typeof id !== 'string' || typeof availability !== 'string' || typeof activity !== 'string') return undefined;
+  const out: RelayPresence = { id, availability, activity };
+  for (const key of ['statusMessage', 'outOfOfficeSettings', 'workLocation'] as const) if (presence[key] !== undefined) out[key] = presence[key];
+  if (typeof presence.sequenceNumber === 'string' && presence.sequenceNumber) out.sequenceNumber = presence.sequenceNumber;
+  return out;
 }

@@ -7,7 +7,8 @@ import { clientAccessToken, parseConnectionString } from '../../common/signalr-c
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
-import { readNotifications, sameSecret, SequenceFilter, type ReadResult } from './notifications.js';
+import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
+import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
 
@@ -61,6 +62,12 @@ export interface RelayOptions {
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
   fanoutRetryDelaysMs?: number[];
+  /**
+   * How the ids of notifications without a sequence number (what Graph sends) are read back from Graph before they
+   * are pushed: the window that gathers them (default 10 ms), the relay's reads per 30 s, paced evenly (default 1,200) and
+   * the longest wait before pages are asked to re-read instead (default 3 s).
+   */
+  reads?: { windowMs?: number; readsPer30s?: number; maxWaitMs?: number };
 }
 
 export interface RelayStats {
@@ -76,6 +83,8 @@ export interface RelayStats {
   superseded: number;
   /** Watch sessions ended because their lease passed without renewal. */
   leasesExpired: number;
+  /** Ids whose pages were asked to read them again (the relay could not read them itself). */
+  resyncs: number;
 }
 
 async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
@@ -98,7 +107,7 @@ function json(res: ServerResponse, status: number, value: unknown): void {
 export class Relay {
   readonly watchers = new Watchers();
   readonly fanout: FanOut;
-  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0 };
+  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0, resyncs: 0 };
   /** The last notifications refused, with why, for operators. */
   readonly refusals: ReadResult['refused'] = [];
   private readonly sequence = new SequenceFilter();
@@ -115,6 +124,8 @@ export class Relay {
   private sequencesSaved: Promise<void> = Promise.resolve();
   private readonly now: () => number;
   private readonly leaseMs: number;
+  /** Reads back from Graph what notifications name without a sequence number (needs the keeper's owners). */
+  readonly reader: PresenceReader | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
@@ -123,6 +134,13 @@ export class Relay {
     this.now = options.now ?? options.keeper?.now ?? Date.now;
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
+    const keeper = options.keeper;
+    this.reader = keeper
+      ? new PresenceReader(
+          { graphBaseUrl: keeper.graphBaseUrl, readersOf: (ids) => keeper.readersOf(ids), tokenFor: (owner) => keeper.ownerToken(owner), ...options.reads },
+          (batch) => this.publishRead(batch),
+        )
+      : undefined;
   }
 
   get url(): string {
@@ -437,18 +455,42 @@ export class Relay {
       this.sequence,
     );
     this.scheduleSequenceSave();
-    this.stats.received += result.presences.length;
-    this.stats.refused += result.refused.length;
     this.stats.stale += result.stale;
+    this.stats.refused += result.refused.length;
     this.refusals.push(...result.refused);
     if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
-    if (result.presences.length) {
-      const sent = await this.fanout.publish(result.presences, this.watchers);
-      this.stats.delivered += sent.presences;
-      this.stats.failed += sent.failures;
-      this.stats.retried += sent.retries;
-      this.stats.superseded += sent.superseded;
-    }
+    // Only what someone watches is worth a read.
+    const toRead = result.toRead.filter((id) => this.watchers.isWatched(id));
+    await Promise.all([this.publish(result.presences), this.reader ? this.reader.read(toRead) : this.resync(toRead)]);
+  }
+
+  /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */
+  private async publishRead(batch: ReadBatch): Promise<void> {
+    const fresh = batch.presences.filter((p) => this.sequence.accept(p));
+    this.stats.stale += batch.presences.length - fresh.length;
+    this.scheduleSequenceSave();
+    await Promise.all([this.publish(fresh), this.resync(batch.unread)]);
+  }
+
+  private async publish(presences: RelayPresence[]): Promise<void> {
+    if (!presences.length) return;
+    this.stats.received += presences.length;
+    const sent = await this.fanout.publish(presences, this.watchers);
+    this.count(sent);
+    this.stats.delivered += sent.presences;
+  }
+
+  private async resync(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const sent = await this.fanout.resync(ids, this.watchers);
+    this.count(sent);
+    this.stats.resyncs += sent.presences;
+  }
+
+  private count(sent: { failures: number; retries: number; superseded: number }): void {
+    this.stats.failed += sent.failures;
+    this.stats.retried += sent.retries;
+    this.stats.superseded += sent.superseded;
   }
 
   /**

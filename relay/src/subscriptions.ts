@@ -4,8 +4,7 @@
 // authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
 // and deleted when nobody watches. Ids Graph refuses never cost the others their coverage.
 import { randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { graphCall, type Reply } from './graph-call.js';
 import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
 import type { DelegatedTokens, TokenBroker } from './tokens.js';
 
@@ -29,38 +28,8 @@ export interface KeeperOptions {
   renewBeforeMs?: number;
 }
 
-interface Reply { status: number; body: any }
-
 /** How a create went: made, the owner cannot be used, Graph refused the ids (400), or anything else. */
 type Made = 'created' | 'unusable' | 'refused' | 'failed';
-
-function graphCall(method: string, url: string, token: string, body?: unknown): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-      target,
-      { method, headers: { authorization: `Bearer ${token}`, ...(text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {}) }, timeout: 20_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = raw;
-          try {
-            parsed = raw ? JSON.parse(raw) : null;
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('Graph timed out')));
-    req.end(text);
-  });
-}
 
 export class SubscriptionKeeper {
   private state: RelayState = { owners: {}, subscriptions: [] };
@@ -87,6 +56,33 @@ export class SubscriptionKeeper {
 
   get store(): RelayStore {
     return this.options.store;
+  }
+
+  get graphBaseUrl(): string {
+    return this.options.graphBaseUrl;
+  }
+
+  /**
+   * Who can read the presence of `ids` on Graph: the owner of the subscription covering each id, else (an id whose
+   * subscription was just re-made, say) any owner. Ids nobody can read are under the empty key.
+   */
+  readersOf(ids: string[]): Map<string, string[]> {
+    const ownerById = new Map<string, string>();
+    for (const sub of this.state.subscriptions) for (const id of sub.ids) ownerById.set(id, sub.ownerId);
+    const anyOwner = Object.keys(this.state.owners).sort()[0] ?? '';
+    const readers = new Map<string, string[]>();
+    for (const id of ids) {
+      const owner = ownerById.get(id) ?? anyOwner;
+      const list = readers.get(owner);
+      if (list) list.push(id);
+      else readers.set(owner, [id]);
+    }
+    return readers;
+  }
+
+  /** A delegated Graph token of an owner (refreshed when needed); undefined when the owner can no longer be used. */
+  ownerToken(ownerId: string): Promise<string | undefined> {
+    return this.token(ownerId);
   }
 
   /** The clientState subscriptions are made with (known once `load` has run when none was configured). */

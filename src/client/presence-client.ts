@@ -1,5 +1,6 @@
 import { scopesNeedingConsent } from '../auth/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
+import { mergePresence, presenceFields } from '../presence/merge.js';
 import { normalizePresence } from '../presence/normalize.js';
 import type { GraphPresence, Presence } from '../presence/types.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
@@ -13,6 +14,8 @@ interface Entry {
   id: string;
   watchers: number;
   presence?: Presence;
+  /** The presence fields as last received, merged: a partial update is laid over them. */
+  raw?: Record<string, unknown>;
   receivedAt?: number;
   /** The `receivedAt` listeners were last told about. */
   toldAt?: number;
@@ -168,13 +171,16 @@ export class PresenceClient {
       const id = typeof raw?.id === 'string' ? raw.id : undefined;
       const entry = id ? this.entries.get(id) : undefined;
       if (!entry) continue;
-      const next = normalizePresence(raw);
+      // A partial update (a push with availability and activity only) keeps what it does not send.
+      const merged = entry.raw ? mergePresence(entry.raw, raw) : raw;
+      const next = normalizePresence(merged);
       const current = entry.presence?.sequenceNumber;
       if (current && next.sequenceNumber && next.sequenceNumber <= current) {
         if (next.sequenceNumber === current) this.confirm(entry, receivedAt);
         continue;
       }
       entry.presence = next;
+      entry.raw = presenceFields(merged);
       entry.receivedAt = receivedAt;
       entry.failed = false;
       delete entry.error;
@@ -375,7 +381,7 @@ export class PresenceClient {
           const seen = new Set(presences.map((p) => p.id));
           // An id Graph said nothing about shows unknown, not a stale guess.
           const missing = chunk.filter((id) => !seen.has(id));
-          this.applyPresences(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown' })));
+          this.applyPresences(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null })));
         } catch (error) {
           if (!this.abort.signal.aborted) this.fail('presence', error, chunk);
         }

@@ -259,6 +259,17 @@ export class SignalRTransport implements PresenceTransport {
         this.received += presences.length;
         this.sink?.update(presences);
       });
+      // The relay could not read these people's change from Graph itself: read them here, so nothing is missed.
+      connection.on('resync', (ids: unknown) => {
+        const list = Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string').slice(0, 10_000) : [];
+        if (!list.length) {
+          this.sink?.error(new Error('The relay asked to re-read presence without a list of ids; it was ignored.'));
+          return;
+        }
+        const watched = new Set(this.ids);
+        const again = list.filter((id) => watched.has(id));
+        if (again.length) this.sink?.resync?.(again);
+      });
       connection.onreconnecting(() => {
         this.live = false;
         this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');

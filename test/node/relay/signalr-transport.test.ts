@@ -102,8 +102,8 @@ test('malformed pushes are reported and ignored; the connection and the next upd
     // What a broken or hostile sender might push, straight through SignalR Service's REST API.
     const { endpoint, accessKey } = parseConnectionString(cloud.signalr.connectionString);
     const url = `${endpoint}/api/v1/hubs/presence/users/${encodeURIComponent(user)}`;
-    const push = async (args: unknown[]) => {
-      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey, audience: url })}`, 'content-type': 'application/json' }, body: JSON.stringify({ target: 'presence', arguments: args }) });
+    const push = async (args: unknown[], target = 'presence') => {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey, audience: url })}`, 'content-type': 'application/json' }, body: JSON.stringify({ target, arguments: args }) });
       assert.equal(res.status, 202);
     };
     await push(['not a list']);
@@ -113,6 +113,15 @@ test('malformed pushes are reported and ignored; the connection and the next upd
     const errors: string[] = await page.evaluate(() => (window as any).clientErrors);
     assert.equal(errors.length, 1, errors.join(' | '));
     assert.match(errors[0]!, /not a list/);
+    // A request to re-read without ids is reported too; one naming only people the page does not show costs nothing.
+    const reads = () => cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId').length;
+    const readsBefore = reads();
+    await push([{ ids: 'nope' }], 'resync');
+    await push([[cloud.tenant.users[30]!.id, 42]], 'resync');
+    await page.waitForFunction(() => (window as any).clientErrors.length === 2, null, { timeout: 10_000 });
+    assert.match((await page.evaluate(() => (window as any).clientErrors))[1], /re-read presence without a list/);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(reads(), readsBefore, 'nobody shown, nothing read');
     assert.equal(await page.evaluate(() => (window as any).presenceClient.connectionState), 'connected');
     assert.deepEqual(pageErrors, []);
   } finally {
