@@ -102,12 +102,33 @@ describe('notifications', () => {
     assert.equal(n.resourceData.id, watched[0]);
     assert.equal(n.encryptedContent.encryptionCertificateId, 'relay-cert-1');
     assert.equal(n.encryptedContent.encryptionCertificateThumbprint, certificate.thumbprint);
-    const presence = decryptResource<{ id: string; availability: string; activity: string; sequenceNumber: string }>(n.encryptedContent, certificate.privateKey);
+    const presence = decryptResource<Record<string, unknown>>(n.encryptedContent, certificate.privateKey);
     assert.deepEqual([presence.id, presence.availability, presence.activity], [watched[0], 'Busy', 'InACall']);
-    assert.ok(presence.sequenceNumber);
+    // Only what Microsoft documents a presence notification to carry: no status message, out-of-office or sequence
+    // number (https://learn.microsoft.com/graph/changenotifications-for-presence).
+    assert.deepEqual(Object.keys(presence).sort(), ['@odata.id', '@odata.type', 'activity', 'availability', 'id']);
+    assert.equal(presence['@odata.id'], `users/${watched[0]}/presence`);
+    assert.deepEqual(n.resourceData, { '@odata.type': '#microsoft.graph.presence', '@odata.id': `users/${watched[0]}/presence`, id: watched[0] });
+    assert.match(n.resource, /^communications\/presences\?\$filter=id\+in\+\(%27[0-9a-f-]{36}%27(,%27[0-9a-f-]{36}%27)*\)$/);
+    assert.equal(n.organizationId, n.tenantId);
     const [validationToken] = body.validationTokens;
     const claims = verifyRs256(validationToken, () => signingPublicKey, { audience: APP_ID }).claims;
     assert.equal(claims.azp, '0bf30f3b-4a52-48df-9a82-234910c4a086');
+  });
+
+  test('with the richer form switched on, the whole presence is encrypted, sequence number included', async () => {
+    graph.subscriptions.notificationContent = 'full';
+    try {
+      await subscribe(subscriber());
+      tenant.setPresence(watched[3]!, { availability: 'DoNotDisturb', activity: 'Presenting' });
+      await receiver.waitFor(1);
+    } finally {
+      graph.subscriptions.notificationContent = 'documented';
+    }
+    const presence = decryptResource<Record<string, unknown>>(receiver.received[0]!.body.value[0].encryptedContent, certificate.privateKey);
+    assert.equal(presence.availability, 'DoNotDisturb');
+    assert.ok(presence.sequenceNumber);
+    assert.ok('statusMessage' in presence && 'outOfOfficeSettings' in presence);
   });
 
   test('a tampered notification is detectable by its signature', async () => {
