@@ -1,6 +1,7 @@
 // The relay's settings, from environment variables, with a clear message for each one missing or wrong.
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isHubName } from '../../common/signalr-names.js';
 
 export interface RelaySettings {
   host: string;
@@ -70,6 +71,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
   if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
+  const hub = env.RELAY_HUB?.trim() || 'presence';
+  if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
   const base = publicUrl.replace(/\/+$/, '');
   const port = Number(env.PORT ?? 7071);
@@ -83,7 +86,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     clientId,
     clientSecret,
     signalrConnectionString,
-    hub: env.RELAY_HUB ?? 'presence',
+    hub,
     ...(clientState !== undefined ? { clientState } : {}),
     notificationUrl: eventHub ?? `${base}/api/notifications`,
     lifecycleNotificationUrl: eventHub ?? `${base}/api/lifecycle`,

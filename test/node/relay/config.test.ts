@@ -119,3 +119,9 @@ describe('rolling the encryption key', () => {
     assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_ID: 'c'.repeat(129) }), /RELAY_CERTIFICATE_ID/);
   });
 });
+
+test('a hub name Azure SignalR Service would refuse is refused at start', () => {
+  assert.equal(settingsFromEnv(env).hub, 'presence');
+  assert.equal(settingsFromEnv({ ...env, RELAY_HUB: 'Presence_v2' }).hub, 'Presence_v2');
+  for (const bad of ['presence-hub', '2presence', 'h'.repeat(129)]) assert.throws(() => settingsFromEnv({ ...env, RELAY_HUB: bad }), /RELAY_HUB/);
+});
