@@ -80,10 +80,11 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MIN_KEY_BITS = 2048;
 const MAX_KEY_BITS = 4096;
 const MAX_CERTIFICATE_ID = 128;
-/** What a PATCH may set: expirationDateTime and notificationUrl (subscription-update.md, "The request body must
- * contain either the expirationDateTime or notificationUrl property"), and the encryption certificate with its id
- * ("Use the PATCH operation on the subscription and update the encryptionCertificate and encryptionCertificateId
- * properties", Rotating keys in change-notifications-with-resource-data.md). */
+/** What a PATCH may set: expirationDateTime and notificationUrl ("The request body must contain either the
+ * expirationDateTime or notificationUrl property", https://learn.microsoft.com/graph/api/subscription-update), and the
+ * encryption certificate with its id ("Use the PATCH operation on the subscription and update the
+ * encryptionCertificate and encryptionCertificateId properties", Rotating keys in
+ * https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
 const PATCHABLE = new Set(['expirationDateTime', 'notificationUrl', 'encryptionCertificate', 'encryptionCertificateId']);
 
 /** An encryption certificate as Graph takes it: base64 X.509 with an RSA key of 2,048 to 4,096 bits, and an id. */
@@ -216,8 +217,9 @@ export class SubscriptionManager {
 
   /**
    * A subscription as Graph returns it. clientState is echoed by create and update (their examples in
-   * subscription-post-subscriptions.md and subscription-update.md) and never read back: "the clientState property
-   * value is not returned for security purposes" (subscription-list.md).
+   * https://learn.microsoft.com/graph/api/subscription-post-subscriptions and .../subscription-update) and never read
+   * back: "the clientState property value is not returned for security purposes"
+   * (https://learn.microsoft.com/graph/api/subscription-list).
    */
   private json(sub: Subscription, echoClientState = false): Record<string, unknown> {
     return {
@@ -266,9 +268,10 @@ export class SubscriptionManager {
 
   /**
    * The subscription a request names, if the caller may use it. A subscription made with a delegated token is the
-   * signed-in user's: another user of the same application is told it does not exist (subscription-list.md: a
-   * delegated caller gets "subscriptions created by this app for the signed-in user only"), as for one that lapsed
-   * or was deleted; another application is refused. An app-only token reaches every subscription of its application.
+   * signed-in user's: another user of the same application is told it does not exist (a delegated caller gets
+   * "subscriptions created by this app for the signed-in user only", https://learn.microsoft.com/graph/api/subscription-list),
+   * as for one that lapsed or was deleted; another application is refused. An app-only token reaches every
+   * subscription of its application.
    */
   private owned(ctx: GraphContext): Subscription {
     const gone = () => notFound('The object was not found.', 'ResourceNotFound');
@@ -384,7 +387,7 @@ export class SubscriptionManager {
   }
 
   /**
-   * GET /subscriptions, by subscription-list.md: a delegated caller sees the subscriptions this application made for
+   * GET /subscriptions, by https://learn.microsoft.com/graph/api/subscription-list: a delegated caller sees the subscriptions this application made for
    * the signed-in user (with Subscription.Read.All, those any application made for them); an app-only caller sees
    * every subscription of its application. (An administrator's Subscription.Read.All view of every user is not
    * emulated.)
