@@ -1,9 +1,10 @@
 // Presence change-notification subscriptions, by Graph's rules: delegated tokens only, at most 650 ids, expiry at
-// most 60 minutes away and enforced, the validation handshake, clientState echoed, rich notifications encrypted
-// with the subscriber's certificate and carrying validation tokens, lifecycle notifications, and redelivery when
-// the receiver fails or takes longer than 3 seconds. Event Hubs notification URLs (`EventHub:https://…`) are
-// accepted as Graph accepts them, without a validation handshake, and recorded; nothing is delivered to them, since
-// there is no Event Hub here.
+// most 60 minutes away and enforced, the validation handshake, clientState echoed in notifications (never read
+// back), each subscription private to the user who made it, rich notifications encrypted with the subscriber's
+// certificate (RSA, 2,048 to 4,096 bits, replaceable by PATCH) and carrying validation tokens, lifecycle
+// notifications, and redelivery when the receiver fails or takes longer than 3 seconds. Event Hubs notification URLs
+// (`EventHub:https://…`) are accepted as Graph accepts them, without a validation handshake, and recorded; nothing is
+// delivered to them, since there is no Event Hub here.
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -32,6 +33,13 @@ export interface DeliveryOptions {
    * message, out-of-office settings or sequence number. `full`: the whole presence, for tests that want it.
    */
   notificationContent?: 'documented' | 'full';
+  /**
+   * After a PATCH replaces the encryption certificate, Graph may go on encrypting with the old one for a while
+   * ("For a period of time, the old certificate may still be used for encryption", Rotating keys in
+   * https://learn.microsoft.com/graph/change-notifications-with-resource-data). How long, on the emulator's clock.
+   * Default 2 minutes.
+   */
+  certificateRolloverMs?: number;
 }
 
 export interface Subscription {
@@ -47,6 +55,8 @@ export interface Subscription {
   certificate: X509Certificate | null;
   encryptionCertificateId: string | null;
   encryptionCertificate: string | null;
+  /** The certificate a PATCH replaced, still used to encrypt until `until` (emulator clock). */
+  previous: { certificate: X509Certificate; id: string; until: number } | null;
   applicationId: string;
   creatorId: string;
   tenantId: string;
@@ -71,6 +81,38 @@ interface Pending { records: PresenceRecord[]; timer: ReturnType<typeof setTimeo
 const GRAPH_CHANGE_TRACKING_APP = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 const MAX_EXPIRY_MS = 60 * 60 * 1000;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** "The key size must be between 2048 and 4096 bits"; "The identifier can be up to 128 characters" (Managing
+ * encryption keys, https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
+const MIN_KEY_BITS = 2048;
+const MAX_KEY_BITS = 4096;
+const MAX_CERTIFICATE_ID = 128;
+/** What a PATCH may set: expirationDateTime and notificationUrl ("The request body must contain either the
+ * expirationDateTime or notificationUrl property", https://learn.microsoft.com/graph/api/subscription-update), and the
+ * encryption certificate with its id ("Use the PATCH operation on the subscription and update the
+ * encryptionCertificate and encryptionCertificateId properties", Rotating keys in
+ * https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
+const PATCHABLE = new Set(['expirationDateTime', 'notificationUrl', 'encryptionCertificate', 'encryptionCertificateId']);
+
+/** An encryption certificate as Graph takes it: base64 X.509 with an RSA key of 2,048 to 4,096 bits, and an id. */
+function readCertificate(base64: unknown, id: unknown): { certificate: X509Certificate; base64: string; id: string } {
+  if (typeof base64 !== 'string' || typeof id !== 'string' || !id) {
+    throw badRequest('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true, and go together.', 'InvalidRequest');
+  }
+  if (id.length > MAX_CERTIFICATE_ID) throw badRequest(`encryptionCertificateId can be at most ${MAX_CERTIFICATE_ID} characters; this one has ${id.length}.`, 'InvalidRequest');
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(Buffer.from(base64, 'base64'));
+  } catch {
+    throw badRequest('encryptionCertificate is not a base64-encoded X.509 certificate.', 'InvalidRequest');
+  }
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType !== 'rsa') throw badRequest('encryptionCertificate must hold an RSA key.', 'InvalidRequest');
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS) {
+    throw badRequest(`encryptionCertificate: the key size must be between ${MIN_KEY_BITS} and ${MAX_KEY_BITS} bits; this key has ${bits}.`, 'InvalidRequest');
+  }
+  return { certificate, base64, id };
+}
 
 /** Reads the ids of a presence subscription resource; throws a Graph error for anything else. */
 export function presenceIdsOf(resource: string): string[] {
@@ -159,6 +201,7 @@ export class SubscriptionManager {
       maxBatch: 100,
       validationTimeoutMs: 10_000,
       notificationContent: 'documented',
+      certificateRolloverMs: 120_000,
       ...deps.delivery,
     };
   }
@@ -197,14 +240,20 @@ export class SubscriptionManager {
     return typeof exp === 'number' ? this.now() + (exp * 1000 - Date.now()) : Number.POSITIVE_INFINITY;
   }
 
-  private json(sub: Subscription): Record<string, unknown> {
+  /**
+   * A subscription as Graph returns it. clientState is echoed by create and update (their examples in
+   * https://learn.microsoft.com/graph/api/subscription-post-subscriptions and .../subscription-update) and never read
+   * back: "the clientState property value is not returned for security purposes"
+   * (https://learn.microsoft.com/graph/api/subscription-list).
+   */
+  private json(sub: Subscription, echoClientState = false): Record<string, unknown> {
     return {
       '@odata.type': '#microsoft.graph.subscription',
       id: sub.id,
       resource: sub.resource,
       applicationId: sub.applicationId,
       changeType: sub.changeType,
-      clientState: sub.clientState,
+      clientState: echoClientState ? sub.clientState : null,
       notificationUrl: sub.notificationUrl,
       lifecycleNotificationUrl: sub.lifecycleNotificationUrl,
       expirationDateTime: isoOf(sub.expirationDateTime),
@@ -236,11 +285,26 @@ export class SubscriptionManager {
     return at;
   }
 
+  /** The application and, for a delegated token, the signed-in user making a request. */
+  private caller(ctx: GraphContext): { appId: string; userId: string | null } {
+    const scopes = typeof ctx.claims.scp === 'string' ? ctx.claims.scp.trim() : '';
+    return { appId: String(ctx.claims.appid ?? ctx.claims.azp ?? ''), userId: scopes && ctx.claims.oid ? String(ctx.claims.oid) : null };
+  }
+
+  /**
+   * The subscription a request names, if the caller may use it. A subscription made with a delegated token is the
+   * signed-in user's: another user of the same application is told it does not exist (a delegated caller gets
+   * "subscriptions created by this app for the signed-in user only", https://learn.microsoft.com/graph/api/subscription-list),
+   * as for one that lapsed or was deleted; another application is refused. An app-only token reaches every
+   * subscription of its application.
+   */
   private owned(ctx: GraphContext): Subscription {
+    const gone = () => notFound('The object was not found.', 'ResourceNotFound');
     const sub = this.subscriptions.get(ctx.params.id ?? '');
-    if (!sub || sub.expirationDateTime <= this.now()) throw notFound(`The object was not found. Subscription '${ctx.params.id}' does not exist.`, 'ResourceNotFound');
-    const appId = String(ctx.claims.appid ?? ctx.claims.azp ?? '');
+    if (!sub || sub.expirationDateTime <= this.now()) throw gone();
+    const { appId, userId } = this.caller(ctx);
     if (sub.applicationId !== appId) throw forbidden('The subscription belongs to another application.', 'ExtensionError');
+    if (userId !== null && sub.creatorId !== userId) throw gone();
     return sub;
   }
 
@@ -259,19 +323,14 @@ export class SubscriptionManager {
     if (body.clientState !== undefined && body.clientState !== null && (typeof body.clientState !== 'string' || body.clientState.length > 128)) {
       throw badRequest('clientState must be a string of at most 128 characters.', 'InvalidRequest');
     }
-    const includeResourceData = body.includeResourceData === true;
-    let certificate: X509Certificate | null = null;
-    if (includeResourceData) {
-      if (typeof body.encryptionCertificate !== 'string' || typeof body.encryptionCertificateId !== 'string' || !body.encryptionCertificateId) {
-        throw badRequest('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true.', 'InvalidRequest');
-      }
-      try {
-        certificate = new X509Certificate(Buffer.from(body.encryptionCertificate, 'base64'));
-      } catch {
-        throw badRequest('encryptionCertificate is not a base64-encoded X.509 certificate.', 'InvalidRequest');
-      }
-      if (certificate.publicKey.asymmetricKeyType !== 'rsa') throw badRequest('encryptionCertificate must hold an RSA key.', 'InvalidRequest');
+    // "The clientState property is required" for webhook delivery (Subscription request in
+    // https://learn.microsoft.com/graph/change-notifications-delivery-webhooks); optional in the resource's table:
+    // the stricter reading is emulated.
+    if (!isEventHub(notificationUrl) && (typeof body.clientState !== 'string' || !body.clientState)) {
+      throw badRequest('clientState is required: Graph echoes it in every change notification, so the receiver can tell that Graph sent it.', 'InvalidRequest');
     }
+    const includeResourceData = body.includeResourceData === true;
+    const encryption = includeResourceData ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId) : null;
     const applicationId = String(ctx.claims.appid ?? ctx.claims.azp ?? '');
     const existing = this.all().find((s) => s.applicationId === applicationId && s.creatorId === creatorId && s.expirationDateTime > this.now());
     if (existing) {
@@ -288,9 +347,10 @@ export class SubscriptionManager {
       expirationDateTime,
       clientState: (body.clientState as string | undefined) ?? null,
       includeResourceData,
-      certificate,
-      encryptionCertificateId: includeResourceData ? (body.encryptionCertificateId as string) : null,
-      encryptionCertificate: includeResourceData ? (body.encryptionCertificate as string) : null,
+      certificate: encryption?.certificate ?? null,
+      encryptionCertificateId: encryption?.id ?? null,
+      encryptionCertificate: encryption?.base64 ?? null,
+      previous: null,
       applicationId,
       creatorId,
       tenantId: String(ctx.claims.tid ?? this.deps.tenant.id),
@@ -301,7 +361,7 @@ export class SubscriptionManager {
     if (!isEventHub(notificationUrl)) await this.validate(sub, notificationUrl);
     if (lifecycleNotificationUrl && !isEventHub(lifecycleNotificationUrl)) await this.validate(sub, lifecycleNotificationUrl);
     this.subscriptions.set(sub.id, sub);
-    return { status: 201, headers: { location: `${ctx.base}/v1.0/subscriptions/${sub.id}` }, body: this.json(sub) };
+    return { status: 201, headers: { location: `${ctx.base}/v1.0/subscriptions/${sub.id}` }, body: this.json(sub, true) };
   }
 
   private checkUrl(value: unknown, name: string): string {
@@ -351,29 +411,75 @@ export class SubscriptionManager {
     }
   }
 
+  /**
+   * GET /subscriptions, by https://learn.microsoft.com/graph/api/subscription-list: a delegated caller sees the subscriptions this application made for
+   * the signed-in user (with Subscription.Read.All, those any application made for them); an app-only caller sees
+   * every subscription of its application. (An administrator's Subscription.Read.All view of every user is not
+   * emulated.)
+   */
   list(ctx: GraphContext): GraphResult {
-    const appId = String(ctx.claims.appid ?? ctx.claims.azp ?? '');
+    const { appId, userId } = this.caller(ctx);
+    const scopes = typeof ctx.claims.scp === 'string' ? ctx.claims.scp.split(' ') : [];
+    const anyApp = userId !== null && scopes.includes('Subscription.Read.All');
     const value = this.all()
-      .filter((s) => s.applicationId === appId && s.expirationDateTime > this.now())
+      .filter((s) => s.expirationDateTime > this.now())
+      .filter((s) => (userId === null ? s.applicationId === appId : s.creatorId === userId && (anyApp || s.applicationId === appId)))
       .map((s) => this.json(s));
-    return { status: 200, body: { value } };
+    return { status: 200, body: { '@odata.context': `${ctx.base}/v1.0/$metadata#subscriptions`, value } };
   }
 
   get(ctx: GraphContext): GraphResult {
     return { status: 200, body: this.json(this.owned(ctx)) };
   }
 
-  update(ctx: GraphContext, body: Record<string, unknown>): GraphResult {
+  /**
+   * PATCH /subscriptions/{id}: a renewal (expirationDateTime), a new notificationUrl (validated first, as at
+   * creation), or a new encryption certificate with its id (key rotation). Presence subscriptions are delegated only,
+   * so only the user who made one renews it.
+   */
+  async update(ctx: GraphContext, body: Record<string, unknown>): Promise<GraphResult> {
     const sub = this.owned(ctx);
+    if (this.caller(ctx).userId === null) {
+      throw forbidden('Operation: Update; Exception: [Status Code: Forbidden; Reason: Application permissions are not supported for presence subscriptions; use a delegated token.]', 'ExtensionError');
+    }
     const keys = Object.keys(body);
-    if (keys.some((k) => k !== 'expirationDateTime' && k !== 'notificationUrl')) throw badRequest('Only expirationDateTime and notificationUrl can be updated.', 'InvalidRequest');
-    sub.expirationDateTime = this.expiryFrom(body.expirationDateTime);
+    const refused = keys.filter((k) => !PATCHABLE.has(k));
+    if (refused.length) throw badRequest(`These properties cannot be updated: ${refused.join(', ')}. Update expirationDateTime, notificationUrl, or encryptionCertificate with encryptionCertificateId.`, 'InvalidRequest');
+    if (body.expirationDateTime === undefined && body.notificationUrl === undefined) {
+      throw badRequest('The request body must contain either expirationDateTime or notificationUrl.', 'InvalidRequest');
+    }
+    const rotating = body.encryptionCertificate !== undefined || body.encryptionCertificateId !== undefined;
+    if (rotating && !sub.includeResourceData) throw badRequest('This subscription does not include resource data: it has no encryption certificate to replace.', 'InvalidRequest');
+    // Everything is checked before anything changes.
+    const expirationDateTime = body.expirationDateTime === undefined ? undefined : this.expiryFrom(body.expirationDateTime);
+    const encryption = rotating ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId) : null;
+    const notificationUrl = body.notificationUrl === undefined ? undefined : this.checkUrl(body.notificationUrl, 'notificationUrl');
+    if (notificationUrl !== undefined && notificationUrl !== sub.notificationUrl && !isEventHub(notificationUrl)) await this.validate(sub, notificationUrl);
+
+    if (expirationDateTime !== undefined) sub.expirationDateTime = expirationDateTime;
+    if (notificationUrl !== undefined) sub.notificationUrl = notificationUrl;
+    if (encryption && (encryption.id !== sub.encryptionCertificateId || encryption.base64 !== sub.encryptionCertificate)) {
+      if (sub.certificate && sub.encryptionCertificateId) sub.previous = { certificate: sub.certificate, id: sub.encryptionCertificateId, until: this.now() + this.options.certificateRolloverMs };
+      sub.certificate = encryption.certificate;
+      sub.encryptionCertificate = encryption.base64;
+      sub.encryptionCertificateId = encryption.id;
+    }
     if (typeof ctx.claims.exp === 'number') {
       sub.authorizedUntil = this.tokenLifetimeEnd(ctx.claims.exp);
       sub.reauthorizationSent = false;
     }
-    if (body.notificationUrl !== undefined) sub.notificationUrl = this.checkUrl(body.notificationUrl, 'notificationUrl');
-    return { status: 200, body: this.json(sub) };
+    return { status: 200, body: this.json(sub, true) };
+  }
+
+  /** The subscription as it encrypts now: with the certificate a PATCH replaced, while Graph may still use it. */
+  private encryptingAs(sub: Subscription): Subscription {
+    const previous = sub.previous;
+    if (!previous) return sub;
+    if (previous.until <= this.now()) {
+      sub.previous = null;
+      return sub;
+    }
+    return { ...sub, certificate: previous.certificate, encryptionCertificateId: previous.id };
   }
 
   remove(ctx: GraphContext): GraphResult {
@@ -523,7 +629,8 @@ export class SubscriptionManager {
     }
     if (body === undefined) {
       // Made once: a redelivery sends the same payload again.
-      const payload: Record<string, unknown> = { value: records.map((r) => this.notificationFor(sub, r)) };
+      const encrypting = this.encryptingAs(sub);
+      const payload: Record<string, unknown> = { value: records.map((r) => this.notificationFor(encrypting, r)) };
       if (sub.includeResourceData && this.deps.issueValidationToken) payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
       body = JSON.stringify(payload);
     }

@@ -1,5 +1,6 @@
 // A local Azure SignalR Service in serverless mode: the client endpoint (negotiate + WebSockets speaking the JSON hub
-// protocol) and the server REST API v1, with the service's access-token rules.
+// protocol) and the server REST API v1, with the service's access-token rules, its name rules and its status codes
+// (docs/swagger/v1.json and docs/swagger/V20220601.json in Azure/azure-signalr).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -9,13 +10,29 @@ import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, typ
 import { TokenError, verifyHs256 } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { connectionStringFor } from '../../common/signalr-connection.js';
+import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
 
 const RS = '\u001e';
+
+// The service's messages for names it refuses (src/Microsoft.Azure.SignalR.Emulator/Common/ErrorMessages.cs).
+const HUB_NAME_ERROR = 'Invalid hub name. Valid hub name should be in between 1 and 128 characters long. The first character must be a letter, other characters can be letters, digits or the following symbols _`,.[]';
+const GROUP_NAME_ERROR = 'Invalid group name. Valid group name should be in between 1 and 1024 characters long.';
+const USER_ID_ERROR = 'Invalid user id. Valid user id should be in between 1 and 1024 characters long.';
+
+/** Answers 400 (and gives false) when a REST call names a hub, group or user the service refuses. */
+function named(req: Request, res: ServerResponse): boolean {
+  const { hub, group, user } = req.params;
+  const error = hub !== undefined && !isHubName(hub) ? HUB_NAME_ERROR : group !== undefined && !isGroupName(group) ? GROUP_NAME_ERROR : user !== undefined && !isUserId(user) ? USER_ID_ERROR : undefined;
+  if (error === undefined) return true;
+  sendJson(res, 400, { error });
+  return false;
+}
 
 export interface HubConnectionInfo { id: string; hub: string; userId: string | null; groups: string[] }
 
 interface Connection {
   id: string;
+  /** What the client connects with (`id=` in the WebSocket URL): the connectionToken, or in version 0 the connection id. */
   token: string;
   hub: string;
   userId: string | null;
@@ -29,6 +46,12 @@ export interface SignalREmulatorOptions extends ListenOptions {
   accessKey?: string;
   /** How often the service pings each connection. Default 15 s (the client's server timeout is 30 s). */
   pingIntervalMs?: number;
+  /**
+   * The highest negotiate protocol version the service answers with. Default 1. Set 0 to emulate the service as its
+   * repository once described it ("Azure SignalR service supports Version 0 only", docs/advanced-topics/negotiate.md in
+   * Azure/azure-signalr before it moved to https://learn.microsoft.com/azure/azure-signalr/signalr-concept-client-negotiation).
+   */
+  maxNegotiateVersion?: 0 | 1;
 }
 
 type Message = { target: string; arguments: unknown[] };
@@ -150,9 +173,19 @@ export class SignalRServiceEmulator implements EmulatorService {
     return typeof user === 'string' && user ? user : null;
   }
 
+  /**
+   * POST /client/negotiate?hub=…: the client negotiate of the transport protocol
+   * (https://learn.microsoft.com/azure/azure-signalr/signalr-concept-client-negotiation). Without `negotiateVersion`
+   * the version is 0: the answer has a connectionId, which is also what the client connects with, and no
+   * connectionToken; from version 1 the client connects with the connectionToken.
+   */
   private negotiate(req: Request, res: ServerResponse): void {
     const hub = (req.url.searchParams.get('hub') ?? '').toLowerCase();
     if (!hub) return sendJson(res, 400, { error: 'The hub query parameter is required.' });
+    if (!isHubName(hub)) return sendJson(res, 400, { error: HUB_NAME_ERROR });
+    const requested = req.url.searchParams.get('negotiateVersion');
+    if (requested !== null && !/^\d{1,9}$/.test(requested)) return sendJson(res, 400, { error: `The client requested an invalid protocol version '${requested}'.` });
+    const version = Math.min(Number(requested ?? 0), this.options.maxNegotiateVersion ?? 1);
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : req.url.searchParams.get('access_token');
     let userId: string | null;
@@ -163,7 +196,8 @@ export class SignalRServiceEmulator implements EmulatorService {
       return sendJson(res, 401, { error: `Unauthorized: ${(error as Error).message}` });
     }
     this.counters.negotiations++;
-    const connection: Connection = { id: randomUUID(), token: randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
+    const id = randomUUID();
+    const connection: Connection = { id, token: version === 0 ? id : randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
     this.live.set(connection.id, connection);
     this.byToken.set(connection.token, connection);
     // An unused negotiation expires, as the service's does.
@@ -174,9 +208,9 @@ export class SignalRServiceEmulator implements EmulatorService {
       }
     }, 15_000).unref();
     sendJson(res, 200, {
-      negotiateVersion: 1,
+      negotiateVersion: version,
       connectionId: connection.id,
-      connectionToken: connection.token,
+      ...(version >= 1 ? { connectionToken: connection.token } : {}),
       availableTransports: [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }],
     });
   }
@@ -320,47 +354,56 @@ export class SignalRServiceEmulator implements EmulatorService {
     return this.inHub(hub).filter((c) => c.socket && (members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))));
   }
 
+  /**
+   * The REST API v1 (docs/swagger/v1.json): sends answer 202 whether or not anyone receives them (a connection that
+   * does not exist included); user group membership answers 202; a connection's group membership 200, or 404 when
+   * there is no such connection; existence checks 200 or 404. Names the service refuses get 400 first (`named`).
+   */
   private routes(): void {
     const r = this.router;
-    const notFound = (res: ServerResponse) => sendJson(res, 404, { error: 'Connection not found.' });
     r.on('POST', '/client/negotiate', (req, res) => this.negotiate(req, res));
+    // "Get service health status": 200 (v1.json has HEAD /api/v1/health; the service's SDK and emulator also use GET
+    // and /api/health). It is called with a token like the rest of the API.
+    for (const path of ['/api/v1/health', '/api/health']) {
+      r.on('HEAD', path, (_req, res) => sendEmpty(res, 200));
+      r.on('GET', path, (_req, res) => sendEmpty(res, 200));
+    }
+    const on = (method: string, path: string, handler: (req: Request, res: ServerResponse) => unknown) => r.on(method, path, (req, res) => named(req, res) && handler(req, res));
     for (const prefix of ['/api/v1/hubs/:hub', '/api/hubs/:hub']) {
-      r.on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
-      r.on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, this.inHub(req.params.hub!).filter((c) => c.userId === req.params.user)));
-      r.on('POST', `${prefix}/connections/:id`, async (req, res) => {
+      on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
+      on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, this.inHub(req.params.hub!).filter((c) => c.userId === req.params.user)));
+      on('POST', `${prefix}/connections/:id`, async (req, res) => {
         const c = this.liveIn(req.params.hub!, req.params.id!);
-        return c ? this.send(req, res, [c]) : notFound(res);
+        return this.send(req, res, c ? [c] : []);
       });
-      r.on('POST', `${prefix}/groups/:group`, async (req, res) => this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)));
-      r.on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
+      on('POST', `${prefix}/groups/:group`, async (req, res) => this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)));
+      on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
         this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
-        sendEmpty(res, 200);
+        sendEmpty(res, 202);
       });
-      r.on('DELETE', `${prefix}/groups/:group/users/:user`, (req, res) => {
+      on('DELETE', `${prefix}/groups/:group/users/:user`, (req, res) => {
         this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`u:${req.params.user}`);
-        sendEmpty(res, 200);
+        sendEmpty(res, 202);
       });
-      r.on('DELETE', `${prefix}/users/:user/groups`, (req, res) => {
+      on('DELETE', `${prefix}/users/:user/groups`, (req, res) => {
         this.groups.get(req.params.hub!.toLowerCase())?.forEach((members) => members.delete(`u:${req.params.user}`));
         sendEmpty(res, 200);
       });
-      r.on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {
+      on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {
         const c = this.liveIn(req.params.hub!, req.params.id!);
-        if (!c) return notFound(res);
+        if (!c) return sendJson(res, 404, { error: 'Connection not found.' });
         this.group(c.hub, req.params.group!).add(`c:${c.id}`);
         sendEmpty(res, 200);
       });
-      r.on('DELETE', `${prefix}/groups/:group/connections/:id`, (req, res) => {
+      on('DELETE', `${prefix}/groups/:group/connections/:id`, (req, res) => {
         const c = this.liveIn(req.params.hub!, req.params.id!);
-        if (!c) return notFound(res);
+        if (!c) return sendJson(res, 404, { error: 'Connection not found.' });
         this.group(c.hub, req.params.group!).delete(`c:${c.id}`);
         sendEmpty(res, 200);
       });
-      r.on('DELETE', `${prefix}/connections/:id`, (req, res) => {
-        const c = this.liveIn(req.params.hub!, req.params.id!);
-        if (!c) return notFound(res);
-        c.socket!.close(1000);
-        sendEmpty(res, 200);
+      on('DELETE', `${prefix}/connections/:id`, (req, res) => {
+        this.liveIn(req.params.hub!, req.params.id!)?.socket!.close(1000);
+        sendEmpty(res, 202);
       });
       const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) => sendEmpty(res, has(req) ? 200 : 404);
       const checks: Array<[string, (req: Request) => boolean]> = [
@@ -370,8 +413,8 @@ export class SignalRServiceEmulator implements EmulatorService {
         [`${prefix}/groups/:group/users/:user`, (req) => !!this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!)?.has(`u:${req.params.user}`)],
       ];
       for (const [path, has] of checks) {
-        r.on('HEAD', path, exists(has));
-        r.on('GET', path, exists(has));
+        on('HEAD', path, exists(has));
+        on('GET', path, exists(has));
       }
     }
   }

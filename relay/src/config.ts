@@ -1,6 +1,7 @@
 // The relay's settings, from environment variables, with a clear message for each one missing or wrong.
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isHubName } from '../../common/signalr-names.js';
 
 export interface RelaySettings {
   host: string;
@@ -19,6 +20,11 @@ export interface RelaySettings {
   /** Where Graph delivers lifecycle notifications: `<publicUrl>/api/lifecycle`, or the same Event Hub. */
   lifecycleNotificationUrl: string;
   certificate: { id: string; base64: string; privateKeyPem: string };
+  /**
+   * During a key roll, the keys of the certificates used before (by certificate id): kept for decrypting what Graph
+   * still encrypts with them, while the keeper moves every subscription to `certificate`.
+   */
+  previousCertificates: Array<{ id: string; privateKeyPem: string }>;
   storePath: string;
   allowedOrigins?: string[];
   tlsCa?: string;
@@ -43,15 +49,18 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   const certPath = need('RELAY_CERTIFICATE_PATH');
   const keyPath = need('RELAY_PRIVATE_KEY_PATH');
   if (missing.length) throw new Error(`The relay needs these environment variables: ${missing.join(', ')} (see the README, "Deploying").`);
+  const explicitId = env.RELAY_CERTIFICATE_ID?.trim() || undefined;
+  if (explicitId !== undefined && explicitId.length > MAX_CERTIFICATE_ID) throw new Error(`RELAY_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
   let certificate: RelaySettings['certificate'];
   try {
     const cert = new X509Certificate(readFileSync(certPath));
     const privateKeyPem = readFileSync(keyPath, 'utf8');
-    createPrivateKey(privateKeyPem);
-    certificate = { id: env.RELAY_CERTIFICATE_ID ?? cert.fingerprint.replace(/:/g, '').slice(0, 16), base64: cert.raw.toString('base64'), privateKeyPem };
+    if (!belongsTo(createPrivateKey(privateKeyPem), cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
+    certificate = { id: explicitId ?? certificateIdOf(cert), base64: cert.raw.toString('base64'), privateKeyPem };
   } catch (error) {
     throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`);
   }
+  const previousCertificates = previousCertificatesFrom(env, certificate.id);
   const workers = env.RELAY_DECRYPT_WORKERS?.trim() ? Number(env.RELAY_DECRYPT_WORKERS) : undefined;
   if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0 && workers <= 64)) {
     throw new Error(`RELAY_DECRYPT_WORKERS=${env.RELAY_DECRYPT_WORKERS} is not a whole number from 0 to 64`);
@@ -62,6 +71,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
   if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
+  const hub = env.RELAY_HUB?.trim() || 'presence';
+  if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
   const base = publicUrl.replace(/\/+$/, '');
   const port = Number(env.PORT ?? 7071);
@@ -75,17 +86,63 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     clientId,
     clientSecret,
     signalrConnectionString,
-    hub: env.RELAY_HUB ?? 'presence',
+    hub,
     ...(clientState !== undefined ? { clientState } : {}),
     notificationUrl: eventHub ?? `${base}/api/notifications`,
     lifecycleNotificationUrl: eventHub ?? `${base}/api/lifecycle`,
     certificate,
+    previousCertificates,
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
     ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
   };
+}
+
+/** Graph's limit on encryptionCertificateId (Managing encryption keys, change-notifications-with-resource-data). */
+const MAX_CERTIFICATE_ID = 128;
+
+/** The id a certificate is given unless one is configured: from its fingerprint, so a new certificate gets a new id. */
+function certificateIdOf(cert: X509Certificate): string {
+  return cert.fingerprint.replace(/:/g, '').slice(0, 16);
+}
+
+function belongsTo(privateKey: KeyObject, cert: X509Certificate): boolean {
+  const der = (key: KeyObject) => key.export({ type: 'spki', format: 'der' });
+  return der(createPublicKey(privateKey)).equals(der(cert.publicKey));
+}
+
+/**
+ * The key of the certificate in use before a roll: `RELAY_PREVIOUS_PRIVATE_KEY_PATH`, with the id it had, given as
+ * `RELAY_PREVIOUS_CERTIFICATE_ID` or read from its certificate (`RELAY_PREVIOUS_CERTIFICATE_PATH`, the same way
+ * the current certificate's id is made). Notifications name the certificate by id, so the two ids must differ.
+ */
+function previousCertificatesFrom(env: NodeJS.ProcessEnv, currentId: string): RelaySettings['previousCertificates'] {
+  const keyPath = env.RELAY_PREVIOUS_PRIVATE_KEY_PATH?.trim();
+  const certPath = env.RELAY_PREVIOUS_CERTIFICATE_PATH?.trim();
+  const givenId = env.RELAY_PREVIOUS_CERTIFICATE_ID?.trim();
+  if (!keyPath) {
+    if (certPath || givenId) throw new Error('RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_CERTIFICATE_ID need RELAY_PREVIOUS_PRIVATE_KEY_PATH: the previous key is what decrypts');
+    return [];
+  }
+  if (!certPath && !givenId) throw new Error('RELAY_PREVIOUS_PRIVATE_KEY_PATH needs RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID: notifications name the certificate they were encrypted with by its id');
+  let id: string;
+  let privateKeyPem: string;
+  try {
+    privateKeyPem = readFileSync(keyPath, 'utf8');
+    const privateKey = createPrivateKey(privateKeyPem);
+    const cert = certPath ? new X509Certificate(readFileSync(certPath)) : undefined;
+    if (cert && !belongsTo(privateKey, cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
+    id = givenId || certificateIdOf(cert!);
+  } catch (error) {
+    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_PRIVATE_KEY_PATH: ${(error as Error).message}`);
+  }
+  if (id.length > MAX_CERTIFICATE_ID) throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
+  if (id === currentId) {
+    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID: the previous certificate has the same id as the current one (${id}); give the new certificate a new id (RELAY_CERTIFICATE_ID), or leave it unset to derive one from the certificate`);
+  }
+  return [{ id, privateKeyPem }];
 }
 
 /**

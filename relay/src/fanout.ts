@@ -3,6 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
+import { isHubName, isUserId } from '../../common/signalr-names.js';
 import { retryAfterMs } from '../../src/graph/retry.js';
 import type { RelayPresence } from './notifications.js';
 import type { StoredSession } from './store.js';
@@ -192,6 +193,8 @@ export class FanOut {
   constructor(connectionString: string, options: FanOutOptions = {}) {
     this.connection = parseConnectionString(connectionString);
     this.hub = options.hub ?? 'presence';
+    // The service refuses every call to a hub it cannot name (400): better said once, at start.
+    if (!isHubName(this.hub)) throw new Error(`"${this.hub}" is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
     this.target = options.target ?? 'presence';
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1500, 4000];
     this.retryBudgetMs = options.retryBudgetMs ?? 10_000;
@@ -237,6 +240,12 @@ export class FanOut {
   }
 
   private async send(user: string, list: Array<{ id: string }>, serial: number, done: Published, target: string): Promise<void> {
+    // A user id the service would refuse (it takes 1 to 1,024 characters) is not sent at all. The relay's users are
+    // Entra object ids, so this is only a guard.
+    if (!isUserId(user)) {
+      done.failures++;
+      return;
+    }
     const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {

@@ -27,7 +27,8 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     signalrConnectionString: settings.signalrConnectionString,
     hub: settings.hub,
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
-    encryptionKeys: [{ id: settings.certificate.id, privateKey: createPrivateKey(settings.certificate.privateKeyPem) }],
+    // The previous certificate's key, during a key roll, decrypts what Graph still encrypts with it.
+    encryptionKeys: [settings.certificate, ...settings.previousCertificates].map(({ id, privateKeyPem }) => ({ id, privateKey: createPrivateKey(privateKeyPem) })),
     keeper,
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),

@@ -37,7 +37,11 @@ export interface RelayOptions {
    * stored, so a restarted relay, and every instance sharing the store, still accept their subscriptions'.
    */
   clientState?: string;
-  /** Private keys of the notification encryption certificates, by certificate id. */
+  /**
+   * Private keys of the notification encryption certificates, by certificate id: the current one, and during a key
+   * roll the previous one too, since Graph may go on encrypting with it for a while after the keeper moves the
+   * subscriptions to the new one.
+   */
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
   /** Origins allowed to call negotiate and watch; default every origin. */
   allowedOrigins?: string[];
@@ -110,6 +114,11 @@ export class Relay {
   readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0, resyncs: 0 };
   /** The last notifications refused, with why, for operators. */
   readonly refusals: ReadResult['refused'] = [];
+  /**
+   * Notifications received per encryption certificate id, and when the last one came (milliseconds since the
+   * epoch): after a key roll, the old key can go once no notification has used it for a while.
+   */
+  readonly certificatesSeen = new Map<string, { notifications: number; lastAt: number }>();
   private readonly sequence = new SequenceFilter();
   private readonly jwks: JwksVerifier;
   private server: Server | undefined;
@@ -181,6 +190,8 @@ export class Relay {
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
     await keeper.reconcile(this.watchers.ids()).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
+    // After a key roll, the subscriptions move to the new certificate now, without holding up the first requests.
+    void keeper.rollCertificate().catch((error: Error) => keeper.log.push(`moving subscriptions to the new certificate failed: ${error.message}`));
   }
 
   async start(): Promise<void> {
@@ -448,7 +459,14 @@ export class Relay {
       payload,
       {
         clientState: this.secret!,
-        privateKeyFor: (id) => this.options.encryptionKeys.find((k) => k.id === id)?.privateKey,
+        privateKeyFor: (id) => {
+          const key = this.options.encryptionKeys.find((k) => k.id === id)?.privateKey;
+          if (key) {
+            const seen = this.certificatesSeen.get(id) ?? { notifications: 0, lastAt: 0 };
+            this.certificatesSeen.set(id, { notifications: seen.notifications + 1, lastAt: Date.now() });
+          }
+          return key;
+        },
         verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers }),
         decrypt: (jobs) => this.decryptor.decrypt(jobs),
       },

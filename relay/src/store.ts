@@ -5,7 +5,14 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export interface KeptSubscription { id: string; ownerId: string; ids: string[]; expiresAt: number }
+export interface KeptSubscription {
+  id: string;
+  ownerId: string;
+  ids: string[];
+  expiresAt: number;
+  /** The encryption certificate Graph was last given for it (absent: kept by an earlier version of the relay). */
+  certificateId?: string;
+}
 /** What one session of a user (a page, a tab) watches, and when its lease ends (milliseconds since the epoch). */
 export interface StoredSession { ids: string[]; expiresAt: number }
 export interface RelayState {

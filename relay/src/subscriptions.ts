@@ -2,7 +2,8 @@
 // subscriptions and allows one per user per application, 650 ids each: so the watched ids are cut into shards of
 // 650 and each shard is owned by a different signed-in user, whose refresh token (from on-behalf-of) keeps it
 // authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
-// and deleted when nobody watches. Ids Graph refuses never cost the others their coverage.
+// and deleted when nobody watches. Ids Graph refuses never cost the others their coverage. When the encryption
+// certificate changes (a key roll), every subscription is moved to the new one with a PATCH.
 import { randomBytes } from 'node:crypto';
 import { graphCall, type Reply } from './graph-call.js';
 import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
@@ -19,6 +20,10 @@ export interface KeeperOptions {
   lifecycleNotificationUrl: string;
   /** The secret Graph echoes; without it, the one in the store (made and stored by the first run). */
   clientState?: string;
+  /**
+   * The certificate Graph encrypts resource data with. Subscriptions made with another one (before a key roll) are
+   * moved to it by PATCH; the relay keeps the old private key until none of them use it.
+   */
   certificate: { id: string; base64: string };
   /** Milliseconds since the epoch; replaceable so tests can move time. */
   now?: () => number;
@@ -146,14 +151,40 @@ export class SubscriptionKeeper {
     return this.serial(() => this.apply());
   }
 
-  /** Renews what expires soon. Call it every minute or so. */
+  /** Renews what expires soon, and moves what another certificate encrypts to the current one. Call it every minute or so. */
   tick(): Promise<void> {
     return this.serial(async () => {
-      for (const sub of this.state.subscriptions) {
-        if (sub.expiresAt - this.now() < this.renewBeforeMs) await this.renew(sub);
+      for (const sub of [...this.state.subscriptions]) {
+        if (sub.expiresAt - this.now() < this.renewBeforeMs || !this.onCurrentCertificate(sub)) await this.renew(sub);
       }
       await this.options.store.save(this.state);
     });
+  }
+
+  /**
+   * Moves every subscription still made with another encryption certificate to the current one now (each PATCH
+   * renews it too), rather than at its next renewal: the old key can then be dropped sooner.
+   */
+  rollCertificate(): Promise<void> {
+    return this.serial(async () => {
+      const outdated = this.state.subscriptions.filter((sub) => !this.onCurrentCertificate(sub));
+      for (const sub of outdated) await this.renew(sub);
+      if (outdated.length) await this.options.store.save(this.state);
+    });
+  }
+
+  /** How many subscriptions each certificate id encrypts for (`unknown`: kept by an earlier version of the relay). */
+  certificatesInUse(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const sub of this.state.subscriptions) {
+      const id = sub.certificateId ?? 'unknown';
+      counts[id] = (counts[id] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  private onCurrentCertificate(sub: KeptSubscription): boolean {
+    return sub.certificateId === this.options.certificate.id;
   }
 
   /** A lifecycle notification from Graph. */
@@ -191,13 +222,36 @@ export class SubscriptionKeeper {
     return new Date(this.now() + this.lifetimeMs).toISOString();
   }
 
+  /**
+   * Renews a subscription; one made with another certificate is moved to the current one in the same PATCH (Graph
+   * takes encryptionCertificate and encryptionCertificateId in an update, with expirationDateTime, per "Rotating keys"
+   * in https://learn.microsoft.com/graph/change-notifications-with-resource-data). Should Graph refuse the new
+   * certificate, the subscription is renewed as it is, so it stays alive, and the move is tried again later.
+   */
   private async renew(sub: KeptSubscription, fresh = false): Promise<void> {
     const token = await this.token(sub.ownerId, fresh);
     if (!token) return;
+    const url = `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`;
     const expiration = this.expiry();
-    const reply = await graphCall('PATCH', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token, { expirationDateTime: expiration });
+    const { certificate } = this.options;
+    const moving = !this.onCurrentCertificate(sub);
+    const patch = (withCertificate: boolean) =>
+      graphCall('PATCH', url, token, { expirationDateTime: expiration, ...(withCertificate ? { encryptionCertificate: certificate.base64, encryptionCertificateId: certificate.id } : {}) }).catch(
+        (error: Error): Reply => ({ status: 0, body: error.message, headers: {} }),
+      );
+    let reply = await patch(moving);
+    let moved = moving && reply.status === 200;
+    if (moving && reply.status === 400) {
+      this.log.push(`Graph refused certificate ${certificate.id} for ${sub.id}: ${JSON.stringify(reply.body)?.slice(0, 200)}; it stays on ${sub.certificateId ?? 'its certificate'}, whose key must be kept`);
+      reply = await patch(false);
+      moved = false;
+    }
     if (reply.status === 200) {
       sub.expiresAt = Date.parse(expiration);
+      if (moved) {
+        this.log.push(`moved ${sub.id} from certificate ${sub.certificateId ?? 'unknown'} to ${certificate.id}`);
+        sub.certificateId = certificate.id;
+      }
       this.log.push(`renewed ${sub.id}`);
     } else if (reply.status === 404) {
       // Lapsed or removed: make it again.
@@ -242,7 +296,7 @@ export class SubscriptionKeeper {
       this.log.push(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
       return reply.status === 400 ? 'refused' : 'failed';
     }
-    this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration) });
+    this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration), certificateId: this.options.certificate.id });
     for (const id of ids) this.doubtful.delete(id);
     this.log.push(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
     return 'created';

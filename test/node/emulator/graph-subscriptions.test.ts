@@ -13,6 +13,8 @@ let certificate: CertificateAndKey;
 // Subscribers are users 100..199: each test uses its own, since Graph allows one subscription per user and app.
 let nextUser = 100;
 const subscriber = () => tenant.users[nextUser++]!.id;
+/** The token of the user who made a subscription: only they can read, renew or delete it. */
+const as = (userId: string) => token({ userId, scopes: ['Presence.Read.All'] });
 const watched = tenant.users.slice(0, 5).map((u) => u.id);
 const inMinutes = (m: number) => new Date(graph.clock.now() + m * 60_000).toISOString();
 
@@ -182,21 +184,23 @@ describe('notifications', () => {
   });
 
   test('an expired subscription delivers nothing and is gone', async () => {
-    const created = await subscribe(subscriber());
+    const user = subscriber();
+    const created = await subscribe(user);
     graph.clock.advance(61 * 60_000);
     tenant.setPresence(watched[0]!, { availability: 'Available', activity: 'Available' });
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(receiver.received.length, 0);
-    assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`)).status, 404);
+    assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status, 404);
   });
 
   test('renewal: PATCH extends up to 60 minutes from now, not beyond', async () => {
-    const created = await subscribe(subscriber());
+    const user = subscriber();
+    const created = await subscribe(user);
     graph.clock.advance(50 * 60_000);
-    const renewed = await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(59) });
+    const renewed = await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(59) }, as(user));
     assert.equal(renewed.status, 200);
     assert.ok(Math.abs(Date.parse(renewed.data.expirationDateTime) - Date.parse(inMinutes(59))) < 2_000);
-    assert.equal((await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(61) })).status, 400);
+    assert.equal((await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(61) }, as(user))).status, 400);
     graph.clock.advance(30 * 60_000);
     tenant.setPresence(watched[1]!, { availability: 'Busy', activity: 'Busy' });
     await receiver.waitFor(1);
@@ -217,10 +221,11 @@ describe('notifications', () => {
   });
 
   test('subscriptionRemoved goes to the lifecycle URL and the subscription is gone', async () => {
-    const created = await subscribe(subscriber());
+    const user = subscriber();
+    const created = await subscribe(user);
     await graph.subscriptions.removeByService(created.data.id);
     assert.equal(receiver.received.find((d) => d.url === '/lifecycle')?.body.value[0].lifecycleEvent, 'subscriptionRemoved');
-    assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`)).status, 404);
+    assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status, 404);
   });
 
   test('a lifecycle receiver that fails or is too slow gets the lifecycle notification again', async () => {
@@ -245,12 +250,13 @@ describe('notifications', () => {
   });
 
   test('list, get and delete are limited to the owning application', async () => {
-    const created = await subscribe(subscriber());
-    const listed = await call(graph, 'GET', '/v1.0/subscriptions');
+    const user = subscriber();
+    const created = await subscribe(user);
+    const listed = await call(graph, 'GET', '/v1.0/subscriptions', undefined, as(user));
     assert.ok(listed.data.value.some((s: { id: string }) => s.id === created.data.id));
     const otherApp = token({ appId: 'bbbbbbbb-0000-4000-8000-000000000009', scopes: ['Presence.Read.All'] });
     assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`, undefined, otherApp)).status, 403);
-    assert.equal((await call(graph, 'DELETE', `/v1.0/subscriptions/${created.data.id}`)).status, 204);
+    assert.equal((await call(graph, 'DELETE', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status, 204);
     tenant.setPresence(watched[3]!, { availability: 'Away', activity: 'Away' });
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(receiver.received.length, 0);

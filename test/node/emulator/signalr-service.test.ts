@@ -153,10 +153,10 @@ describe('REST API', () => {
     await c.start();
     const got: unknown[] = [];
     c.on('team', (x) => got.push(x));
-    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 200);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 202);
     await rest('POST', `/api/v1/hubs/${HUB}/groups/team-1`, { target: 'team', arguments: [1] });
     await settle();
-    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 200);
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/team-1/users/grouped`), 202);
     await rest('POST', `/api/v1/hubs/${HUB}/groups/team-1`, { target: 'team', arguments: [2] });
     await settle();
     assert.deepEqual(got, [1]);
@@ -231,8 +231,8 @@ describe('more of the service', () => {
     const c = connect('member');
     await c.start();
     assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 404);
-    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 200);
-    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-other/users/member`), 200);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 202);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g-other/users/member`), 202);
     assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 200);
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 200);
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/nobody`), 404);
@@ -243,7 +243,7 @@ describe('more of the service', () => {
   });
 
   test('a user\'s group membership applies to the connections they open later', async () => {
-    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/later/users/latecomer`), 200);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/later/users/latecomer`), 202);
     const c = connect('latecomer');
     await c.start();
     const got = nextMessage(c, 'late');
@@ -251,14 +251,18 @@ describe('more of the service', () => {
     assert.deepEqual(await got, [true]);
   });
 
-  test('connection-scoped calls: unknown ids are 404, another hub is 404, DELETE closes the connection', async () => {
+  test('connection-scoped calls: a send to another hub\'s connection is accepted and goes nowhere, group calls for unknown ids are 404, DELETE closes the connection', async () => {
     const c = connect('closable');
     await c.start();
     const closed = new Promise((r) => c.onclose(r));
+    const got: unknown[] = [];
+    c.on('t', (x) => got.push(x));
     assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/g/connections/nope`), 404);
-    assert.equal(await rest('POST', `/api/v1/hubs/otherhub/connections/${c.connectionId}`, { target: 't', arguments: [] }), 404);
+    assert.equal(await rest('POST', `/api/v1/hubs/otherhub/connections/${c.connectionId}`, { target: 't', arguments: ['elsewhere'] }), 202);
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 200);
-    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 200);
+    await settle();
+    assert.deepEqual(got, []);
+    assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 202);
     await closed;
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 404);
   });

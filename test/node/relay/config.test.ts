@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
 
@@ -12,9 +12,11 @@ let env: NodeJS.ProcessEnv;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-config-'));
-  const certificate = await makeCertificate('relay-config');
+  const [certificate, previous] = await Promise.all([makeCertificate('relay-config'), makeCertificate('relay-config-previous')]);
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
   writeFileSync(join(dir, 'key.pem'), certificate.key);
+  writeFileSync(join(dir, 'previous-cert.pem'), previous.cert);
+  writeFileSync(join(dir, 'previous-key.pem'), previous.key);
   env = {
     RELAY_TENANT_ID: 'contoso',
     RELAY_CLIENT_ID: 'relay-app',
@@ -77,4 +79,49 @@ test('watch lease: whole seconds from 10 to a week; 30 minutes unless told', () 
 test('a bad port or unreadable certificate is refused with the variable named', () => {
   assert.throws(() => settingsFromEnv({ ...env, PORT: '70000' }), /PORT=70000 is not a port/);
   assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }), /RELAY_CERTIFICATE_PATH/);
+});
+
+test('a private key that does not belong to the certificate is refused: no notification could be read', () => {
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }), /RELAY_PRIVATE_KEY_PATH.*does not belong to the certificate/);
+});
+
+describe('rolling the encryption key', () => {
+  const rolling = () => ({ ...env, RELAY_PREVIOUS_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') });
+
+  test('no previous key unless one is given', () => {
+    assert.deepEqual(settingsFromEnv(env).previousCertificates, []);
+  });
+
+  test('the previous key is kept for decrypting, under the id its certificate had', () => {
+    const settings = settingsFromEnv(rolling());
+    assert.equal(settings.previousCertificates.length, 1);
+    const [previous] = settings.previousCertificates;
+    assert.notEqual(previous!.id, settings.certificate.id);
+    assert.match(previous!.privateKeyPem, /PRIVATE KEY/);
+    // The id each certificate gets unless told: a change of certificate is a change of id.
+    const { certificate: was } = settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'), RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') });
+    assert.equal(previous!.id, was.id);
+  });
+
+  test('or under the id given, which must differ from the current one', () => {
+    const named = { ...env, RELAY_CERTIFICATE_ID: 'key-2026-11', RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-05', RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') };
+    assert.equal(settingsFromEnv(named).previousCertificates[0]!.id, 'key-2026-05');
+    assert.throws(() => settingsFromEnv({ ...named, RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-11' }), /RELAY_PREVIOUS_CERTIFICATE_ID.*same id/);
+  });
+
+  test('a previous key without an id (or certificate), or that does not match its certificate, is refused', () => {
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }), /RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID/);
+    assert.throws(() => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'key.pem') }), /RELAY_PREVIOUS_PRIVATE_KEY_PATH.*does not belong/);
+    assert.throws(() => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'missing.pem') }), /RELAY_PREVIOUS_PRIVATE_KEY_PATH/);
+  });
+
+  test('an encryption certificate id longer than the 128 characters Graph accepts is refused', () => {
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_ID: 'c'.repeat(129) }), /RELAY_CERTIFICATE_ID/);
+  });
+});
+
+test('a hub name Azure SignalR Service would refuse is refused at start', () => {
+  assert.equal(settingsFromEnv(env).hub, 'presence');
+  assert.equal(settingsFromEnv({ ...env, RELAY_HUB: 'Presence_v2' }).hub, 'Presence_v2');
+  for (const bad of ['presence-hub', '2presence', 'h'.repeat(129)]) assert.throws(() => settingsFromEnv({ ...env, RELAY_HUB: bad }), /RELAY_HUB/);
 });
