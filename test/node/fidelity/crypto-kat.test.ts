@@ -100,7 +100,11 @@ describe('rich notification crypto', () => {
     assert.equal(content.encryptionCertificateThumbprint, certificate.thumbprint);
     const result = await readByRelay(content);
     assert.deepEqual(result.refused, []);
-    assert.deepEqual(result.presences.map((p) => [p.id, p.availability, p.activity]), [[USER, 'Busy', 'InACall']]);
+    // As Graph sends it, without a sequence number: decrypted, then handed back to be read from Graph.
+    assert.deepEqual(result.toRead, [USER]);
+    // With one, decrypted and ready to push as it is.
+    const numbered = await readByRelay(await encryptAsGraph({ ...presence, sequenceNumber: 'A0000000000001' }, certificate.certBase64, 'kat-cert'));
+    assert.deepEqual(numbered.presences.map((p) => [p.id, p.availability, p.activity]), [[USER, 'Busy', 'InACall']]);
   });
 
   test('a tampered signature or tampered data is refused by the relay, before decrypting', async () => {
