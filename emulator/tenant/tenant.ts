@@ -1,6 +1,7 @@
 // The fake tenant: users, photos, teams and presence, all made from a seed so every run sees the same directory.
 import { EventEmitter } from 'node:events';
 import { HOSTILE_NAMES, NAME_POOLS } from './names.js';
+import { largestPhotoSize } from './photos.js';
 import { Random } from './random.js';
 
 export interface TenantUser {
@@ -12,6 +13,8 @@ export interface TenantUser {
   mail: string;
   jobTitle: string | null;
   hasPhoto: boolean;
+  /** The edge of the largest size the photo is kept in (see photos.ts); null without a photo. */
+  photoSize: number | null;
 }
 
 export interface TenantTeam {
@@ -139,6 +142,9 @@ export class Tenant extends EventEmitter {
       let upn = `${upnBase}@${this.domain}`;
       for (let n = 2; usedUpns.has(upn); n++) upn = `${upnBase}${n}@${this.domain}`;
       usedUpns.add(upn);
+      // Drawn in this order (job title, then photo) so a seed keeps making the same people.
+      const jobTitle = rng.pick(JOB_TITLES);
+      const hasPhoto = i < 18 ? i % 4 !== 3 : rng.chance(0.7);
       this.addUser({
         id,
         displayName,
@@ -146,8 +152,10 @@ export class Tenant extends EventEmitter {
         surname,
         userPrincipalName: upn,
         mail: upn,
-        jobTitle: rng.pick(JOB_TITLES),
-        hasPhoto: i < 18 ? i % 4 !== 3 : rng.chance(0.7),
+        jobTitle,
+        hasPhoto,
+        // The demo people's photos are full size, so the demo always shows their faces.
+        photoSize: !hasPhoto ? null : i < 18 ? 648 : largestPhotoSize(id),
       });
     }
   }
