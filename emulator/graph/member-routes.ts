@@ -87,11 +87,19 @@ export function memberRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
         'Request_UnsupportedQuery',
       );
     }
-    // The emulated groups hold users only: a cast to any other member type finds none.
-    const ids = entitySet === 'users' || entitySet === 'directoryObjects' ? team.memberIds : [];
-    return pageOf(ids, url, base, { defaultTop: 100, maxTop: 999, context: contextUrl(base, entitySet, select) }, (id) => {
-      const user = userJson(tenant.user(id)!, select);
-      return cast === undefined ? { '@odata.type': '#microsoft.graph.user', ...user } : user;
+    // People first, then the group's other members (a nested group, a device), each of its own type.
+    const members: Array<{ type: string; id: string; displayName?: string }> = [
+      ...team.memberIds.map((id) => ({ type: 'user', id })),
+      ...team.otherMembers,
+    ];
+    const kept = cast === undefined ? members : members.filter((m) => `microsoft.graph.${m.type}` === cast.toLowerCase());
+    return pageOf(kept, url, base, { defaultTop: 100, maxTop: 999, context: contextUrl(base, entitySet, select) }, (member) => {
+      const json =
+        member.type === 'user'
+          ? userJson(tenant.user(member.id)!, select)
+          : project({ id: member.id, displayName: member.displayName }, select ?? [{ echo: 'id', key: 'id', navigation: false }, { echo: 'displayName', key: 'displayName', navigation: false }]);
+      // In a directoryObject collection each member names its type; behind a cast the collection's type says it.
+      return cast === undefined ? { '@odata.type': `#microsoft.graph.${member.type}`, ...json } : json;
     });
   };
   r.on('GET', '/v1.0/groups/:id/members', (ctx) => groupMembers(ctx));

@@ -21,7 +21,19 @@ export interface TenantTeam {
   id: string;
   displayName: string;
   description: string;
+  /** The people in the team. */
   memberIds: string[];
+  /**
+   * Members of the team's group that are not people, as Entra ID groups may hold (a nested group, a device): listed
+   * among the group's members (https://learn.microsoft.com/graph/api/group-list-members), never among the team's.
+   */
+  otherMembers: DirectoryMember[];
+}
+
+export interface DirectoryMember {
+  id: string;
+  type: 'group' | 'device';
+  displayName: string;
 }
 
 /** A presence as Graph returns it. */
@@ -166,11 +178,22 @@ export class Tenant extends EventEmitter {
       const memberCount = Math.min(size, this.users.length);
       // The small teams start with the demo people; larger ones take a deterministic spread of everyone.
       const members = this.users.slice(0, memberCount).map((u) => u.id);
+      const id = rng.guid();
+      const displayName = names[size] ?? `Team of ${size}`;
+      // Drawn from the team's id, so the rest of the seeded tenant stays as it was.
+      const others = new Random(`${id}/other-members`);
       const team: TenantTeam = {
-        id: rng.guid(),
-        displayName: names[size] ?? `Team of ${size}`,
+        id,
+        displayName,
         description: `${memberCount} members`,
         memberIds: members,
+        otherMembers:
+          memberCount >= 50
+            ? [
+                { id: others.guid(), type: 'group', displayName: `${displayName} leads` },
+                { id: others.guid(), type: 'device', displayName: `${displayName} meeting room` },
+              ]
+            : [],
       };
       this.teams.push(team);
       this.teamById.set(team.id, team);

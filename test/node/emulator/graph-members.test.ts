@@ -77,9 +77,13 @@ describe('group members: OData casts', () => {
     assert.equal(next.pathname, `/v1.0/groups/${group.id}/members/microsoft.graph.user`);
     assert.equal((await call(graph, 'GET', `${next.pathname}${next.search}`)).data.value[0].id, group.memberIds[100]);
   });
-  test('a cast to another member type finds none here; an unsupported cast is 400 Request_UnsupportedQuery', async () => {
-    const { data } = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.group`);
-    assert.deepEqual(data.value, []);
+  test('a cast keeps the members of that type: people only, the nested group only; an unsupported cast is 400 Request_UnsupportedQuery', async () => {
+    const users = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.user?$select=id`);
+    assert.deepEqual(users.data.value.map((m: { id: string }) => m.id), team().memberIds);
+    const groups = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.group`);
+    assert.equal(groups.data['@odata.context'], `${graph.url}/v1.0/$metadata#groups`);
+    assert.deepEqual(groups.data.value, [{ id: team().otherMembers[0]!.id, displayName: team().otherMembers[0]!.displayName }]);
+    assert.deepEqual((await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.orgContact`)).data.value, []);
     const refused = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.message`);
     assert.equal(refused.status, 400);
     assert.equal(refused.data.error.code, 'Request_UnsupportedQuery');

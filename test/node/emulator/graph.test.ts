@@ -105,10 +105,14 @@ describe('team and group members', () => {
     assert.equal(new Set(seen).size, 650);
     assert.deepEqual(seen, team650().memberIds);
   });
-  test('group members are users; $top over 999 is refused', async () => {
+  test('group members are directory objects of their own types (users, then a nested group and a device); $top over 999 is refused', async () => {
     const { data } = await call(graph, 'GET', `/v1.0/groups/${team650().id}/members?$top=999`);
-    assert.equal(data.value.length, 650);
-    assert.equal(data.value[0]['@odata.type'], '#microsoft.graph.user');
+    assert.equal(data.value.length, 652);
+    assert.deepEqual(
+      data.value.map((m: { id: string }) => m.id),
+      [...team650().memberIds, ...team650().otherMembers.map((m) => m.id)],
+    );
+    assert.deepEqual([...new Set(data.value.map((m: Record<string, string>) => m['@odata.type']))], ['#microsoft.graph.user', '#microsoft.graph.group', '#microsoft.graph.device']);
     assert.equal((await call(graph, 'GET', `/v1.0/groups/${team650().id}/members?$top=1000`)).status, 400);
   });
   test('members need TeamMember.Read.All / GroupMember.Read.All', async () => {
