@@ -215,7 +215,10 @@ export class GraphSource implements PresenceSource {
 
   async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
     const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
-    let next: string | undefined = kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members?$top=999&$select=${SELECT}`;
+    // A group's members may be groups, devices or contacts as well as people: the OData cast keeps the people
+    // (group-list-members). A team's members are people already.
+    let next: string | undefined =
+      kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
     while (next) {
       this.counts.members++;
       const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(next, scopes, signal);
