@@ -64,6 +64,24 @@ describe('$select', () => {
   });
 });
 
+describe('the basic profile', () => {
+  const withJobTitle = () => tenant.users.find((u, i) => i > 0 && u.jobTitle)!;
+  test('User.ReadBasic.All shows other people\'s basic profile only: the job title comes back null', async () => {
+    const person = withJobTitle();
+    const { data } = await call(graph, 'GET', `/v1.0/users/${person.id}?$select=displayName,mail,jobTitle,businessPhones`, undefined, token({ scopes: ['User.ReadBasic.All'] }));
+    assert.deepEqual([data.displayName, data.mail, data.jobTitle, data.businessPhones], [person.displayName, person.mail, null, []]);
+    const listed = await call(graph, 'GET', `/v1.0/users?$filter=id in ('${person.id}')&$select=jobTitle`, undefined, token({ scopes: ['User.ReadBasic.All'] }));
+    assert.equal(listed.data.value[0].jobTitle, null);
+  });
+  test('the signed-in user\'s own profile, and anyone\'s with User.Read.All or an application role, are whole', async () => {
+    const self = tenant.users.find((u) => u.jobTitle)!;
+    assert.equal((await call(graph, 'GET', '/v1.0/me?$select=jobTitle', undefined, token({ userId: self.id, scopes: ['User.Read'] }))).data.jobTitle, self.jobTitle);
+    const person = withJobTitle();
+    assert.equal((await call(graph, 'GET', `/v1.0/users/${person.id}?$select=jobTitle`, undefined, token({ scopes: ['User.Read.All'] }))).data.jobTitle, person.jobTitle);
+    assert.equal((await call(graph, 'GET', `/v1.0/users/${person.id}?$select=jobTitle`, undefined, appOnly())).data.jobTitle, person.jobTitle);
+  });
+});
+
 describe('paths Graph has no resource for', () => {
   test('an unknown segment anywhere is a 400 naming it', async () => {
     const { status, data } = await call(graph, 'GET', `/v1.0/users/${other().id}/favourites`);
