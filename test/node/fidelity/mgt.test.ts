@@ -14,7 +14,8 @@ import { chromiumStage, noChromium as skip } from '../stage.js';
 import { root } from '../support.js';
 
 let site: string;
-const SCOPES = ['User.Read', 'User.ReadBasic.All', 'Presence.Read.All'];
+const BASIC = ['User.Read', 'User.ReadBasic.All', 'Presence.Read.All'];
+const FULL = [...BASIC, 'User.Read.All'];
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'toolkit', userCount: 60, teamSizes: [5, 50] } },
@@ -33,7 +34,7 @@ const stage = chromiumStage({
 interface Seen { graph: string[]; refused: string[] }
 
 /** A page whose Graph traffic goes to the emulator and whose tokens come from the Entra emulator. */
-async function toolkitPage(): Promise<{ page: Page; seen: Seen; close: () => Promise<void> }> {
+async function toolkitPage(scopes: string[]): Promise<{ page: Page; seen: Seen; close: () => Promise<void> }> {
   const { cloud, browser, origin } = stage;
   const context = await browser.newContext();
   const seen: Seen = { graph: [], refused: [] };
@@ -49,7 +50,7 @@ async function toolkitPage(): Promise<{ page: Page; seen: Seen; close: () => Pro
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
-  await page.exposeFunction('graphToken', () => cloud.entra.issueToken({ userId: cloud.tenant.users[0]!.id, clientId: 'a11ce000-0000-4000-8000-00000000000b', audience: GRAPH_RESOURCE, scopes: SCOPES }));
+  await page.exposeFunction('graphToken', () => cloud.entra.issueToken({ userId: cloud.tenant.users[0]!.id, clientId: 'a11ce000-0000-4000-8000-00000000000b', audience: GRAPH_RESOURCE, scopes }));
   await page.goto(`${origin}/index.html`);
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
   await page.evaluate(() => window.startToolkit());
@@ -75,7 +76,7 @@ test('<mgt-person> shows a person\'s name, job title, photo and presence from th
   const { cloud } = stage;
   const person = cloud.tenant.users.find((u, i) => i > 0 && u.photoSize === 648 && u.jobTitle)!;
   cloud.tenant.setPresence(person.id, { availability: 'Busy', activity: 'InAMeeting' });
-  const { page, seen, close } = await toolkitPage();
+  const { page, seen, close } = await toolkitPage(FULL);
   try {
     await page.evaluate((id) => document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="twolines" show-presence></mgt-person>`), person.id);
     await page.waitForFunction(() => {
@@ -97,15 +98,16 @@ test('<mgt-person> shows a person\'s name, job title, photo and presence from th
   }
 });
 
-test('<mgt-person> for someone without a photo shows initials, and nothing leaves 127.0.0.1', { skip }, async () => {
+test('<mgt-person> for someone without a photo shows initials; with User.ReadBasic.All alone, no job title (Graph shows the basic profile only)', { skip }, async () => {
   const { cloud } = stage;
-  const person = cloud.tenant.users.find((u) => !u.hasPhoto && u.givenName && u.surname)!;
-  const { page, seen, close } = await toolkitPage();
+  const person = cloud.tenant.users.find((u) => !u.hasPhoto && u.givenName && u.surname && u.jobTitle)!;
+  const { page, seen, close } = await toolkitPage(BASIC);
   try {
-    await page.evaluate((id) => document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="oneline"></mgt-person>`), person.id);
+    await page.evaluate((id) => document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="twolines"></mgt-person>`), person.id);
     await page.waitForFunction(() => document.querySelector('mgt-person')?.shadowRoot?.querySelector('.line1')?.textContent?.trim(), undefined, { timeout: 15_000 });
     const view = await shown(page);
     assert.equal(view.line1, person.displayName);
+    assert.equal(view.line2, undefined);
     assert.equal(view.image, undefined);
     assert.equal(view.initials, `${person.givenName![0]}${person.surname![0]}`.toUpperCase());
     assert.deepEqual(seen.refused, []);
