@@ -1,5 +1,6 @@
 // JSON batching as https://learn.microsoft.com/graph/json-batching describes it: at most 20 requests, ids unique
-// (not case-sensitive), a write must carry a body and its Content-Type, `dependsOn` orders requests and fails a
+// (not case-sensitive), a write must carry a body and its Content-Type (else the whole batch is refused, in the words
+// microsoftgraph/msgraph-sdk-dotnet#2628 quotes), `dependsOn` orders requests and fails a
 // request whose dependency failed with 424, each answer has its own status and headers in Graph's casing
 // (`Content-Type`, `Retry-After`, `Cache-Control`...), and answers "might appear in a different order than the
 // requests": they do here, so a client that matches by position rather than by id fails against the emulator too.

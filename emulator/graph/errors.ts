@@ -45,7 +45,11 @@ export const methodNotAllowed = () => new GraphError(405, 'Request_BadRequest', 
 /** `$select` or `$filter` naming a property the type lacks (OData's wording, which Graph passes on). */
 export const unknownProperty = (property: string, type: string) => badRequest(`Could not find a property named '${property}' on type '${type}'.`);
 
-/** No photo at all, or not in the size asked for: https://learn.microsoft.com/graph/api/profilephoto-get ("If no photo exists, the operation returns 404 Not Found"). */
+/**
+ * No photo at all, or not in the size asked for: https://learn.microsoft.com/graph/api/profilephoto-get ("If no
+ * photo exists, the operation returns 404 Not Found"), in the words
+ * https://learn.microsoft.com/microsoft-365/admin/add-users/change-user-profile-photos quotes.
+ */
 export const imageNotFound = () => notFound("Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.", 'ImageNotFound');
 
 export function newRequestId(): string {
