@@ -1,6 +1,30 @@
-// Profile photos as real PNG bytes: a head-and-shoulders portrait on a background, coloured from the user id.
+// Profile photos as real PNG bytes: a head-and-shoulders portrait on a background, coloured from the user id, in the
+// sizes Microsoft 365 keeps them. https://learn.microsoft.com/graph/api/profilephoto-get: "The supported sizes of HD
+// photos on Microsoft 365 are as follows: 48x48, 64x64, 96x96, 120x120, 240x240, 360x360, 432x432, 504x504, and
+// 648x648", and a photo uploaded smaller than a size is not available in that size ("if the user uploads a photo
+// that is 504x504 pixels, all but the 648x648 size of photo will be available").
 import { PNG } from 'pngjs';
 import { Random } from './random.js';
+
+/** The edges, in pixels, of the square sizes Microsoft 365 serves, smallest first. */
+export const PHOTO_SIZES = [48, 64, 96, 120, 240, 360, 432, 504, 648] as const;
+
+/**
+ * How large people's photos are, as a tenant has them: most were uploaded from Teams or Outlook at 648 or more; some
+ * came from a phone crop or an older upload; some are directory thumbnails synced from Active Directory (96x96); a few
+ * are tiny. Weights per largest available edge.
+ */
+const LARGEST_SIZE_WEIGHTS: Record<string, number> = { 648: 70, 504: 4, 432: 4, 360: 5, 240: 7, 120: 2, 96: 6, 64: 1, 48: 1 };
+
+/** The largest size a user's photo is kept in, drawn from the user id alone (so it never shifts other seeded data). */
+export function largestPhotoSize(userId: string): number {
+  return Number(new Random(`${userId}/photo`).weighted(LARGEST_SIZE_WEIGHTS));
+}
+
+/** The sizes a photo whose largest edge is `largest` is available in. */
+export function photoSizesUpTo(largest: number): number[] {
+  return PHOTO_SIZES.filter((size) => size <= largest);
+}
 
 const SKIN = [[241, 210, 182], [224, 172, 105], [198, 134, 66], [141, 85, 36], [255, 219, 172]];
 const BACKGROUNDS = [[122, 156, 198], [150, 190, 160], [214, 170, 120], [180, 150, 200], [120, 180, 190], [200, 140, 140]];

@@ -1,6 +1,7 @@
 // The fake tenant: users, photos, teams and presence, all made from a seed so every run sees the same directory.
 import { EventEmitter } from 'node:events';
 import { HOSTILE_NAMES, NAME_POOLS } from './names.js';
+import { largestPhotoSize } from './photos.js';
 import { Random } from './random.js';
 
 export interface TenantUser {
@@ -12,13 +13,27 @@ export interface TenantUser {
   mail: string;
   jobTitle: string | null;
   hasPhoto: boolean;
+  /** The edge of the largest size the photo is kept in (see photos.ts); null without a photo. */
+  photoSize: number | null;
 }
 
 export interface TenantTeam {
   id: string;
   displayName: string;
   description: string;
+  /** The people in the team. */
   memberIds: string[];
+  /**
+   * Members of the team's group that are not people, as Entra ID groups may hold (a nested group, a device): listed
+   * among the group's members (https://learn.microsoft.com/graph/api/group-list-members), never among the team's.
+   */
+  otherMembers: DirectoryMember[];
+}
+
+export interface DirectoryMember {
+  id: string;
+  type: 'group' | 'device';
+  displayName: string;
 }
 
 /** A presence as Graph returns it. */
@@ -139,6 +154,9 @@ export class Tenant extends EventEmitter {
       let upn = `${upnBase}@${this.domain}`;
       for (let n = 2; usedUpns.has(upn); n++) upn = `${upnBase}${n}@${this.domain}`;
       usedUpns.add(upn);
+      // Drawn in this order (job title, then photo) so a seed keeps making the same people.
+      const jobTitle = rng.pick(JOB_TITLES);
+      const hasPhoto = i < 18 ? i % 4 !== 3 : rng.chance(0.7);
       this.addUser({
         id,
         displayName,
@@ -146,8 +164,10 @@ export class Tenant extends EventEmitter {
         surname,
         userPrincipalName: upn,
         mail: upn,
-        jobTitle: rng.pick(JOB_TITLES),
-        hasPhoto: i < 18 ? i % 4 !== 3 : rng.chance(0.7),
+        jobTitle,
+        hasPhoto,
+        // The demo people's photos are full size, so the demo always shows their faces.
+        photoSize: !hasPhoto ? null : i < 18 ? 648 : largestPhotoSize(id),
       });
     }
   }
@@ -158,11 +178,22 @@ export class Tenant extends EventEmitter {
       const memberCount = Math.min(size, this.users.length);
       // The small teams start with the demo people; larger ones take a deterministic spread of everyone.
       const members = this.users.slice(0, memberCount).map((u) => u.id);
+      const id = rng.guid();
+      const displayName = names[size] ?? `Team of ${size}`;
+      // Drawn from the team's id, so the rest of the seeded tenant stays as it was.
+      const others = new Random(`${id}/other-members`);
       const team: TenantTeam = {
-        id: rng.guid(),
-        displayName: names[size] ?? `Team of ${size}`,
+        id,
+        displayName,
         description: `${memberCount} members`,
         memberIds: members,
+        otherMembers:
+          memberCount >= 50
+            ? [
+                { id: others.guid(), type: 'group', displayName: `${displayName} leads` },
+                { id: others.guid(), type: 'device', displayName: `${displayName} meeting room` },
+              ]
+            : [],
       };
       this.teams.push(team);
       this.teamById.set(team.id, team);

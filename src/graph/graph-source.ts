@@ -67,6 +67,23 @@ function toError(error: unknown): Error {
 interface BatchItem { id: string; status: number; headers?: Record<string, string>; body?: unknown }
 
 /**
+ * A header of a $batch answer. Graph writes `Content-Type`, `Retry-After`... (json-batching), but the headers are a
+ * JSON object there, where names are case-sensitive, while HTTP names are not: read them whatever their casing.
+ */
+function headerOf(item: BatchItem | undefined, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(item?.headers ?? {})) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+/**
+ * The photo size asked for: Microsoft 365 keeps photos in 48, 64, 96, 120, 240, 360, 432, 504 and 648 pixels
+ * (profilephoto-get). 96x96 covers the default 40 px avatar (and a 48 px one) at 2x device pixels for a few KB;
+ * `/photo/$value` would send the largest, up to 648x648, for a 32 px circle.
+ */
+const PHOTO_SIZE = '96x96';
+
+/**
  * Presence, profiles, photos and members from Microsoft Graph, through `@microsoft/microsoft-graph-client` (loaded
  * only when first used): presence in chunks of 650, profiles and photos in `$batch`es of 20 with throttled items
  * retried on their own, members paged. Tokens are asked for with the least scopes each call needs.
@@ -143,7 +160,7 @@ export class GraphSource implements PresenceSource {
           for (const item of reply.responses ?? []) {
             if (RETRYABLE.has(item.status) && round < this.policy.maxRetries) {
               retry.push([item.id, urls.get(item.id)!]);
-              wait = Math.max(wait, retryAfterMs(item.headers?.['Retry-After'] ?? item.headers?.['retry-after']) ?? 1000);
+              wait = Math.max(wait, retryAfterMs(headerOf(item, 'Retry-After')) ?? 1000);
             } else {
               results.set(item.id, item);
             }
@@ -173,14 +190,20 @@ export class GraphSource implements PresenceSource {
     return out;
   }
 
+  /**
+   * One request per person, 20 to a `$batch`. A 404 is read as "no photo": Graph answers 404 both for a person
+   * without one and for a size larger than the photo was uploaded in, and cannot tell the two apart in the answer.
+   * Asking again for a smaller size or `/photo/$value` would cost every person without a photo (many people have
+   * none) a second request to rescue the rare photo kept smaller than 96x96; those few show initials instead.
+   */
   async photos(ids: string[], signal?: AbortSignal): Promise<Map<string, Blob | null>> {
-    const urls = new Map(ids.map((id, i) => [String(i), `/users/${encodeURIComponent(id)}/photos/96x96/$value`]));
+    const urls = new Map(ids.map((id, i) => [String(i), `/users/${encodeURIComponent(id)}/photos/${PHOTO_SIZE}/$value`]));
     const replies = await this.batch(urls, SCOPES.photos, signal);
     const out = new Map<string, Blob | null>();
     ids.forEach((id, i) => {
       const item = replies.get(String(i));
       if (item?.status === 200 && typeof item.body === 'string') {
-        const type = item.headers?.['Content-Type'] ?? item.headers?.['content-type'] ?? 'image/jpeg';
+        const type = headerOf(item, 'Content-Type') ?? 'image/jpeg';
         const bytes = Uint8Array.from(atob(item.body), (c) => c.charCodeAt(0));
         out.set(id, new Blob([bytes], { type }));
       } else {
@@ -192,7 +215,10 @@ export class GraphSource implements PresenceSource {
 
   async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
     const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
-    let next: string | undefined = kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members?$top=999&$select=${SELECT}`;
+    // A group's members may be groups, devices or contacts as well as people: the OData cast keeps the people
+    // (group-list-members). A team's members are people already.
+    let next: string | undefined =
+      kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
     while (next) {
       this.counts.members++;
       const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(next, scopes, signal);

@@ -41,7 +41,7 @@ before(async () => {
 afterEach(() => setDefaultClient(undefined));
 
 describe('the presence client against the Graph emulator, with the real Graph client', () => {
-  it('pages in 2,000 group members with $top and nextLink', () => {
+  it('pages in the 2,000 people of a group with $top and nextLink, leaving out its nested group and device', () => {
     expect(users.length).to.equal(2000);
     expect(new Set(users).size).to.equal(2000);
   });
