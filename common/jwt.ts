@@ -16,8 +16,9 @@ function encodeParts(header: JwtHeader, claims: JwtClaims): string {
   return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
 }
 
-export function signRs256(claims: JwtClaims, privateKey: KeyObject, kid: string): string {
-  const input = encodeParts({ alg: 'RS256', typ: 'JWT', kid }, claims);
+/** Signs with RS256; `header` adds fields to the header (Entra's v1.0 tokens carry `x5t` beside `kid`). */
+export function signRs256(claims: JwtClaims, privateKey: KeyObject, kid: string, header: Partial<JwtHeader> = {}): string {
+  const input = encodeParts({ typ: 'JWT', alg: 'RS256', ...header, kid }, claims);
   const signature = createSign('RSA-SHA256').update(input).sign(privateKey);
   return `${input}.${base64url(signature)}`;
 }

@@ -8,7 +8,7 @@ import type { FaultInjector } from '../shared/faults.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { photoFor } from '../tenant/photos.js';
 import type { PresenceRecord, Tenant, TenantUser } from '../tenant/tenant.js';
-import { Clock } from './clock.js';
+import { Clock } from '../shared/clock.js';
 import { badRequest, forbidden, GraphError, newRequestId, notFound, unauthorized } from './errors.js';
 import { SubscriptionManager, type DeliveryOptions } from './subscriptions.js';
 import { PRESENCE_BUDGET, SlidingWindowThrottle, type Budget } from './throttle.js';

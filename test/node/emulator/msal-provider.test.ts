@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { build } from 'esbuild';
 import type { CDPSession, Page } from 'playwright-core';
 import { decodeJwt } from '../../../common/jwt.js';
-import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_SPA_CLIENT_ID, GRAPH_APP_ID, GRAPH_RESOURCE } from '../../../emulator/entra/clients.js';
 import { chromiumStage, noChromium as skip } from '../stage.js';
 import { root } from '../support.js';
 
@@ -135,7 +135,7 @@ test('the session is revoked: no popup opens by itself; the sign-in button comes
     await until(() => status(page), 'do-not-disturb', 'the presence shows again');
     await until(() => signedInName(page), me.displayName, 'signed in again');
     const token = (await page.evaluate(`window.providerTest.token(['Presence.Read.All'])`)) as string;
-    assert.doesNotThrow(() => cloud.entra.verifyAccessToken(token, { audience: 'https://graph.microsoft.com' }), 'the new token works');
+    assert.doesNotThrow(() => cloud.entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID] }), 'the new token works');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();
