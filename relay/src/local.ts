@@ -50,7 +50,8 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     host,
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
+    // Tokens of both versions: the relay's API registration decides which one Entra issues.
+    issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,

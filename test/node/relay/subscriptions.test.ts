@@ -37,7 +37,7 @@ async function startRelay(): Promise<void> {
   relay = new Relay({
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
+    issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,
