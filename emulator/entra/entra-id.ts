@@ -1,23 +1,24 @@
 // A local Microsoft Entra ID (v2.0 endpoints) over HTTPS: OIDC discovery, authorization code with PKCE, the token
 // endpoint (authorization_code, refresh_token, client_credentials, on-behalf-of), JWKS, sign-out. Tokens are RS256
 // with the claims and versions Entra gives them (see claims.ts), on the local cloud's clock.
-import { createHash, randomBytes, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { applyCors, close, listen, makeRequest, Router, sendJson, type Request } from '../shared/http.js';
-import { signRs256, TokenError, verifyRs256, type JwtClaims } from '../../common/jwt.js';
+import { TokenError, type JwtClaims } from '../../common/jwt.js';
 import { Clock } from '../shared/clock.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
-import { makeCertificate, makeServerCertificate, type CertificateAndKey } from '../shared/tls.js';
+import { makeCertificate, makeServerCertificate } from '../shared/tls.js';
 import type { Tenant, TenantUser } from '../tenant/tenant.js';
 import { accessTokenClaims, idTokenClaims, v1Issuer, validationTokenClaims, type TokenVersion } from './claims.js';
-import { DEFAULT_CLIENTS, GRAPH_RESOURCE, redirectAllowed, type ClientApp } from './clients.js';
+import { DEFAULT_CLIENTS, GRAPH_APP_ID, GRAPH_RESOURCE, redirectAllowed, type ClientApp } from './clients.js';
 import { Consents } from './consent.js';
-import { isTenantIndependent, jwks, keyIdOf, v1Configuration, v2Configuration } from './discovery.js';
+import { isTenantIndependent, jwks, v1Configuration, v2Configuration } from './discovery.js';
 import { OAuthError } from './oauth-error.js';
 import { pickerPage } from './picker.js';
 import { RefreshTokens, type RefreshGrant } from './refresh-tokens.js';
 import { apiOwner, OIDC_SCOPES, resolveScopes, scopeNames, type ResolvedScopes } from './resources.js';
+import { TokenSigner } from './signing.js';
 
 export interface EntraEmulatorOptions extends ListenOptions {
   tenant: Tenant;
@@ -80,8 +81,7 @@ export class EntraIdEmulator implements EmulatorService {
   private readonly router = new Router();
   private server: Server | undefined;
   private baseUrl = '';
-  private signing: CertificateAndKey | undefined;
-  private kid = '';
+  private signer: TokenSigner | undefined;
   private readonly codes = new Map<string, CodeGrant>();
   private readonly refreshTokens = new RefreshTokens();
   private readonly sessions = new Map<string, string>();
@@ -168,8 +168,7 @@ export class EntraIdEmulator implements EmulatorService {
   async start(): Promise<void> {
     const tls = this.options.tls ?? (await makeServerCertificate());
     this.tlsCertificate = tls.cert;
-    this.signing = await makeCertificate('presence-elements-entra-signing');
-    this.kid = keyIdOf(this.signing);
+    this.signer = new TokenSigner(await makeCertificate('presence-elements-entra-signing'));
     this.server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => void this.handle(req, res));
     const host = this.options.host ?? '127.0.0.1';
     const port = await listen(this.server, this.options.port ?? 0, host);
@@ -184,16 +183,16 @@ export class EntraIdEmulator implements EmulatorService {
 
   /** The tenant's signing keys, as `/{tenant}/discovery/v2.0/keys` publishes them. */
   jwks(): { keys: Array<Record<string, unknown>> } {
-    return jwks(this.signing!, this.issuer);
+    return jwks(this.signer!.certificate, this.issuer);
   }
 
-  publicKeyFor(kid: string | undefined): KeyObject | undefined {
-    return kid === this.kid ? this.signing!.publicKey : undefined;
-  }
-
-  /** Signs claims; v1.0 tokens carry `x5t` (the same value as `kid`) in their header, as Entra's do. */
+  /**
+   * Signs claims; v1.0 tokens carry `x5t` (the same value as `kid`) in their header, as Entra's do, and Graph's tokens
+   * a header `nonce` that keeps anyone but Graph from validating them (see signing.ts).
+   */
   sign(claims: JwtClaims, version: TokenVersion = '2.0'): string {
-    return signRs256(claims, this.signing!.privateKey, this.kid, version === '1.0' ? { x5t: this.kid } : {});
+    const forGraph = claims.aud === GRAPH_RESOURCE || claims.aud === GRAPH_APP_ID;
+    return this.signer!.sign(claims, { version, forGraph });
   }
 
   /**
@@ -216,7 +215,7 @@ export class EntraIdEmulator implements EmulatorService {
    * on the local cloud's clock; and scopes when asked.
    */
   verifyAccessToken(token: string, options: { audience: string | string[]; requiredScopes?: string[]; allowAppTokens?: boolean }): JwtClaims {
-    const { claims } = verifyRs256(token, (kid) => this.publicKeyFor(kid), { audience: options.audience, issuer: this.issuers, clockTolerance: 0, now: this.seconds() });
+    const { claims } = this.signer!.verify(token, { audience: options.audience, issuer: this.issuers, clockTolerance: 0, now: this.seconds() });
     if ((claims.ver === '1.0') !== (claims.iss === this.v1Issuer)) throw new TokenError('bad_issuer', `a version ${String(claims.ver)} token from ${String(claims.iss)}`);
     const revokedAt = typeof claims.oid === 'string' ? this.revoked.get(claims.oid) : undefined;
     if (revokedAt !== undefined && typeof claims.iat === 'number' && claims.iat < revokedAt) throw new TokenError('expired', 'The user\'s sessions were revoked after this token was issued.');
@@ -303,11 +302,11 @@ export class EntraIdEmulator implements EmulatorService {
     r.on('GET', '/:tenant/discovery/v2.0/keys', (req, res) => {
       this.knownTenant(req.params.tenant!);
       const independent = isTenantIndependent(req.params.tenant!);
-      sendJson(res, 200, jwks(this.signing!, independent ? `${this.baseUrl}/{tenantid}/v2.0` : this.issuer));
+      sendJson(res, 200, jwks(this.signer!.certificate, independent ? `${this.baseUrl}/{tenantid}/v2.0` : this.issuer));
     });
     r.on('GET', '/:tenant/discovery/keys', (req, res) => {
       this.knownTenant(req.params.tenant!);
-      sendJson(res, 200, jwks(this.signing!));
+      sendJson(res, 200, jwks(this.signer!.certificate));
     });
     r.on('GET', '/common/discovery/instance', (_req, res) => {
       sendJson(res, 200, {
@@ -521,7 +520,7 @@ export class EntraIdEmulator implements EmulatorService {
     const apiAudiences = (client.exposedScopes ?? []).map((s) => s.replace(/\/[^/]+$/, ''));
     let claims: JwtClaims;
     try {
-      claims = verifyRs256(assertion, (kid) => this.publicKeyFor(kid), { audience: [...apiAudiences, client.clientId], issuer: this.issuers, now: this.seconds() }).claims;
+      claims = this.signer!.verify(assertion, { audience: [...apiAudiences, client.clientId], issuer: this.issuers, now: this.seconds() }).claims;
     } catch (error) {
       throw new OAuthError(400, 'invalid_grant', 50013, `Assertion failed signature validation or is not valid: ${(error as Error).message}`);
     }

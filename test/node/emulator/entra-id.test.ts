@@ -69,7 +69,7 @@ describe('discovery and keys', () => {
     assert.equal((await https(`${entra.url}/not-a-tenant/v2.0/.well-known/openid-configuration`)).status, 400);
   });
 
-  test('each key is named by its certificate\'s SHA-1 thumbprint (kid = x5t), and verifies the tokens issued', async () => {
+  test('each key is named by its certificate\'s SHA-1 thumbprint (kid = x5t), and verifies the tokens issued for APIs', async () => {
     const { json } = await https(`${entra.url}/${tenant.id}/discovery/v2.0/keys`);
     const key = json.keys[0];
     assert.equal(key.kty, 'RSA');
@@ -80,9 +80,15 @@ describe('discovery and keys', () => {
     assert.equal((await https(`${entra.url}/common/discovery/v2.0/keys`)).json.keys[0].issuer, `${entra.url}/{tenantid}/v2.0`);
     assert.equal((await https(`${entra.url}/common/discovery/keys`)).json.keys[0].kid, thumbprint);
     const publicKey = createPublicKey({ key: { kty: 'RSA', n: key.n, e: key.e }, format: 'jwk' });
-    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    const keyFor = (kid: string | undefined) => (kid === key.kid ? publicKey : undefined);
+    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
     assert.equal(decodeJwt(token).header.kid, key.kid);
-    assert.equal(verifyRs256(token, (kid) => (kid === key.kid ? publicKey : undefined), { audience: 'https://graph.microsoft.com' }).claims.oid, adele.id);
+    assert.equal(verifyRs256(token, keyFor, { audience: `api://${DEMO_RELAY_CLIENT_ID}` }).claims.oid, adele.id);
+    // Graph's tokens are Graph's to validate: their header nonce makes the published key refuse them, as Entra's do.
+    const graphToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.ok(decodeJwt(graphToken).header.nonce);
+    assert.throws(() => verifyRs256(graphToken, keyFor, { audience: 'https://graph.microsoft.com' }), /signature/);
+    assert.equal(entra.verifyAccessToken(graphToken, { audience: 'https://graph.microsoft.com' }).oid, adele.id);
   });
 });
 

@@ -22,7 +22,7 @@ const v2Api: ClientApp = { clientId: V2_API_ID, name: 'v2.0 API', type: 'web', r
 const CHANGE_TRACKING_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 const ORIGIN = 'http://localhost:8080';
 let entra: EntraIdEmulator;
-let trusting: typeof fetch;
+let trusting: ReturnType<typeof fetchTrusting>;
 
 before(async () => {
   entra = new EntraIdEmulator({ tenant, signInAs: adele.id, clients: [...DEFAULT_CLIENTS, v2Api], clock });
@@ -221,6 +221,13 @@ describe('access and validation tokens (jose, the tenant\'s remote key set)', ()
     const { keys } = await metadata(`${tenant.id}/discovery/v2.0/keys`);
     assert.ok(keys.some((k: { kid: string }) => k.kid === protectedHeader.kid));
     assert.deepEqual([payload.ver, payload.azp, payload.preferred_username, payload.appid], ['2.0', DEMO_SPA_CLIENT_ID, adele.userPrincipalName, undefined]);
+  });
+
+  test('a Graph access token is not for others to validate: the tenant\'s keys do not verify it, as Microsoft warns', async () => {
+    const v1 = await metadata(`${tenant.id}/.well-known/openid-configuration`);
+    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.ok(jose.decodeProtectedHeader(token).nonce, 'a header nonce, as in Graph\'s tokens');
+    await assert.rejects(jose.jwtVerify(token, remoteKeys(v1.jwks_uri), { issuer: v1.issuer, audience: 'https://graph.microsoft.com', ...onTime() }), jose.errors.JWSSignatureVerificationFailed);
   });
 
   test('a Graph validation token: v1.0, for the subscribing app\'s id, issued to Graph change tracking', async () => {

@@ -3,10 +3,19 @@
 // on for everything else, nothing is disabled globally.
 import { request } from 'node:https';
 
+/** What the clients' custom fetch options have in common with `fetch`. */
+export interface FetchOptions {
+  method?: string;
+  headers?: HeadersInit;
+  body?: unknown;
+  redirect?: RequestRedirect;
+  signal?: AbortSignal | null;
+}
+
 /** `fetch` over HTTPS trusting `ca`, adding `headers` to every request (say, the `Origin` a browser would send). */
-export function fetchTrusting(ca: string, headers: Record<string, string> = {}): typeof fetch {
+export function fetchTrusting(ca: string, headers: Record<string, string> = {}): (input: string | URL | Request, init?: FetchOptions) => Promise<Response> {
   return async (input, init) => {
-    const outgoing = new Request(input, init);
+    const outgoing = new Request(input, init as RequestInit);
     const body = outgoing.body ? Buffer.from(await outgoing.arrayBuffer()) : undefined;
     const sent = { ...Object.fromEntries(outgoing.headers), ...headers };
     return new Promise<Response>((resolve, reject) => {
