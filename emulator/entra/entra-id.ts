@@ -1,7 +1,7 @@
 // A local Microsoft Entra ID (v2.0 endpoints) over HTTPS: OIDC discovery, authorization code with PKCE, the token
 // endpoint (authorization_code, refresh_token, client_credentials, on-behalf-of), JWKS, sign-out. Tokens are RS256
 // with the claims and versions Entra gives them (see claims.ts), on the local cloud's clock.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { applyCors, close, listen, makeRequest, Router, sendJson, type Request } from '../shared/http.js';
@@ -11,6 +11,7 @@ import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { makeCertificate, makeServerCertificate } from '../shared/tls.js';
 import type { Tenant, TenantUser } from '../tenant/tenant.js';
 import { accessTokenClaims, idTokenClaims, v1Issuer, validationTokenClaims, type TokenVersion } from './claims.js';
+import { authenticateClient, JWT_BEARER, safeEqual } from './client-auth.js';
 import { DEFAULT_CLIENTS, GRAPH_APP_ID, GRAPH_RESOURCE, redirectAllowed, type ClientApp } from './clients.js';
 import { Consents } from './consent.js';
 import { isTenantIndependent, jwks, v1Configuration, v2Configuration } from './discovery.js';
@@ -52,26 +53,13 @@ interface CodeGrant {
   expires: number;
 }
 
-const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-
 function sha256base64url(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 function html(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(body);
-}
-
-/** A value of `application/x-www-form-urlencoded`, as HTTP Basic client credentials carry them (RFC 6749, 2.3.1). */
-function formDecode(text: string): string {
-  return decodeURIComponent(text.replace(/\+/g, ' '));
 }
 
 export class EntraIdEmulator implements EmulatorService {
@@ -420,57 +408,9 @@ export class EntraIdEmulator implements EmulatorService {
     res.end();
   }
 
-  /**
-   * The client a token request is from, and its credential: `client_secret` in the body (client_secret_post) or
-   * HTTP Basic (client_secret_basic), both advertised by discovery; never both (RFC 6749, 2.3.1).
-   */
-  private clientOf(form: URLSearchParams, req: Request): { client: ClientApp; secret: string | null } {
-    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '');
-    let clientId = form.get('client_id');
-    let secret = form.get('client_secret');
-    if (basic) {
-      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) throw new OAuthError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
-      const headerId = formDecode(decoded.slice(0, colon));
-      if ((clientId !== null && clientId !== headerId) || secret !== null) {
-        throw new OAuthError(400, 'invalid_request', 90023, 'The authentication service request is not valid: the client is authenticated more than once.');
-      }
-      clientId = headerId;
-      secret = formDecode(decoded.slice(colon + 1));
-    }
-    if (!clientId) throw new OAuthError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
-    const client = this.clients.get(clientId);
-    if (!client) throw new OAuthError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${this.tenant.domain}'.`);
-    return { client, secret };
-  }
-
-  private authenticateClient(client: ClientApp, secret: string | null, form: URLSearchParams, grant: string | null): void {
-    const missing = () => new OAuthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
-    if (client.type !== 'web') {
-      // On-behalf-of turns one user's token into another, so Entra lets only a confidential client that proves who it
-      // is do it: a SPA holds no credential, and anyone holding a user token could otherwise redeem it for Graph.
-      if (grant !== JWT_BEARER) return;
-      if (secret || form.get('client_assertion')) throw new OAuthError(401, 'invalid_client', 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
-      throw missing();
-    }
-    if (!secret) {
-      // The emulated apps have secrets and no certificates, so no client assertion can be valid.
-      if (form.get('client_assertion')) throw new OAuthError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
-      throw missing();
-    }
-    if (!client.secret || !safeEqual(secret, client.secret)) {
-      throw new OAuthError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
-    }
-  }
-
   private async token(req: Request, form: URLSearchParams): Promise<Record<string, unknown>> {
     const grant = form.get('grant_type');
-    const { client, secret } = this.clientOf(form, req);
-    if (client.type === 'spa' && grant !== 'client_credentials' && !req.headers.origin) {
-      throw new OAuthError(400, 'invalid_request', 9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.");
-    }
-    this.authenticateClient(client, secret, form, grant);
+    const client = authenticateClient(form, req.headers, grant, this.clients, this.tenant.domain);
     const requestedScopes = (fallback: string[]) => (form.get('scope') ?? fallback.join(' ')).split(/\s+/).filter(Boolean);
     switch (grant) {
       case 'authorization_code': {

@@ -21,7 +21,7 @@ export const DEFAULT_WATCH_LEASE_SECONDS = 30 * 60;
 export interface RelayOptions {
   host?: string;
   port?: number;
-  /** The relay's app registration: user tokens must be for it (`api://<clientId>`), validation tokens too. */
+  /** The relay's app registration: user tokens must be for its API (`api://<clientId>` or `<clientId>`), validation tokens for its id. */
   clientId: string;
   /**
    * Accepted token issuers: `https://sts.windows.net/<tenant>/` for v1.0 tokens (what an API registration keeps by
