@@ -435,13 +435,17 @@ export class Relay {
     this.pending.add(work);
   }
 
-  /** Verifies, decrypts and fans out one notification collection (from the webhook or from Event Hubs). */
-  async process(payload: unknown): Promise<void> {
+  /**
+   * Verifies, decrypts and fans out one notification collection, from the webhook (the default) or from Event Hubs,
+   * through which Graph sends no validation tokens.
+   */
+  async process(payload: unknown, options: { via?: 'webhook' | 'event-hubs' } = {}): Promise<void> {
     await this.init();
     const result = await readNotifications(
       payload,
       {
         clientState: this.secret!,
+        validationTokensRequired: options.via !== 'event-hubs',
         privateKeyFor: (id) => this.options.encryptionKeys.find((k) => k.id === id)?.privateKey,
         verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers, now: this.seconds() }),
         decrypt: (jobs) => this.decryptor.decrypt(jobs),

@@ -2,7 +2,7 @@
 // says (https://learn.microsoft.com/graph/change-notifications-with-resource-data#how-to-validate): every token in
 // the collection, not expired, signed by the Microsoft identity platform and issued by it (the tenant's issuer),
 // for this app (`aud` its app id), by Microsoft Graph change tracking (`appid` 0bf30f3b-...). A collection with one
-// token failing is refused whole.
+// token failing is refused whole. Graph sends none with Event Hubs delivery.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { after, before, test } from 'node:test';
@@ -31,8 +31,8 @@ after(async () => {
   await cloud.stop();
 });
 
-/** Posts one rich notification with these validation tokens; whether the relay took it. */
-async function accepted(validationTokens: string[]): Promise<boolean> {
+/** Delivers one rich notification with these validation tokens (to the webhook, or from Event Hubs); whether the relay took it. */
+async function accepted(validationTokens: string[] | undefined, via: 'webhook' | 'event-hubs' = 'webhook'): Promise<boolean> {
   const id = cloud.tenant.users[5]!.id;
   const presence = { id, availability: 'Busy', activity: 'InACall', sequenceNumber: String(++sequence).padStart(22, '0') };
   const notification = {
@@ -44,9 +44,14 @@ async function accepted(validationTokens: string[]): Promise<boolean> {
     encryptedContent: encryptResource(presence, new X509Certificate(Buffer.from(certificate.certBase64, 'base64')), 'cert'),
   };
   const before = relay.stats.received;
-  const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [notification], validationTokens }) });
-  assert.equal(res.status, 202, 'always acknowledged, valid or not');
-  await relay.idle();
+  const payload = { value: [notification], ...(validationTokens ? { validationTokens } : {}) };
+  if (via === 'event-hubs') {
+    await relay.process(payload, { via: 'event-hubs' });
+  } else {
+    const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    assert.equal(res.status, 202, 'always acknowledged, valid or not');
+    await relay.idle();
+  }
   return relay.stats.received > before;
 }
 
@@ -93,4 +98,12 @@ test('one bad token among good ones: the whole collection is refused', async () 
   const good = cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID);
   assert.equal(await accepted([good, altered((c) => (c.appid = DEMO_SPA_CLIENT_ID))]), false);
   assert.ok(await accepted([good, good]));
+});
+
+test('without validation tokens: refused from the webhook; taken from Event Hubs, where Graph sends none', async () => {
+  // "Microsoft Graph doesn't send validation tokens for change notifications delivered through Azure Event Hubs."
+  assert.equal(await accepted(undefined), false);
+  assert.ok(await accepted(undefined, 'event-hubs'));
+  // Tokens that do come are still checked.
+  assert.equal(await accepted([altered((c) => (c.appid = DEMO_SPA_CLIENT_ID))], 'event-hubs'), false);
 });
