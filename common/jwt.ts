@@ -2,7 +2,8 @@
 import { createHmac, createSign, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 export type JwtClaims = Record<string, unknown> & { exp?: number; nbf?: number; iat?: number; aud?: string | string[] };
-export interface JwtHeader { alg: string; typ?: string; kid?: string; x5t?: string }
+/** A JWS header; Entra's Graph tokens carry a `nonce` in theirs. */
+export interface JwtHeader { alg: string; typ?: string; kid?: string; x5t?: string; nonce?: string }
 
 export function base64url(data: Buffer | string): string {
   return Buffer.from(data).toString('base64url');
@@ -16,8 +17,9 @@ function encodeParts(header: JwtHeader, claims: JwtClaims): string {
   return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
 }
 
-export function signRs256(claims: JwtClaims, privateKey: KeyObject, kid: string): string {
-  const input = encodeParts({ alg: 'RS256', typ: 'JWT', kid }, claims);
+/** Signs with RS256; `header` adds fields to the header (Entra's v1.0 tokens carry `x5t` beside `kid`). */
+export function signRs256(claims: JwtClaims, privateKey: KeyObject, kid: string, header: Partial<JwtHeader> = {}): string {
+  const input = encodeParts({ typ: 'JWT', alg: 'RS256', ...header, kid }, claims);
   const signature = createSign('RSA-SHA256').update(input).sign(privateKey);
   return `${input}.${base64url(signature)}`;
 }
@@ -64,7 +66,8 @@ export interface VerifyOptions {
   requireExp?: boolean;
 }
 
-function checkClaims(claims: JwtClaims, options: VerifyOptions): void {
+/** Checks a verified token's lifetime, audience and issuer. */
+export function checkClaims(claims: JwtClaims, options: VerifyOptions): void {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const skew = options.clockTolerance ?? 0;
   if (options.requireExp !== false && typeof claims.exp !== 'number') throw new TokenError('missing_claim', 'token has no exp');

@@ -6,6 +6,7 @@ import { GRAPH_APP_ID, GRAPH_RESOURCE, type ClientApp } from './entra/clients.js
 import { GraphEmulator } from './graph/graph.js';
 import type { DeliveryOptions } from './graph/subscriptions.js';
 import type { Budget } from './graph/throttle.js';
+import { Clock } from './shared/clock.js';
 import { FaultInjector } from './shared/faults.js';
 import { makeServerCertificate } from './shared/tls.js';
 import { SignalRServiceEmulator } from './signalr/signalr-service.js';
@@ -47,7 +48,10 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const tenant = new Tenant(options.tenant);
   const faults = new FaultInjector();
   const tls = await makeServerCertificate();
+  // One clock for the whole local cloud: moving it (POST /clock/advance) ages tokens, refresh tokens and subscriptions alike.
+  const clock = new Clock();
   const entra = new EntraIdEmulator({
+    clock,
     tenant,
     host,
     port: options.ports?.entra ?? 0,
@@ -64,6 +68,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     host,
     port: options.ports?.graph ?? 0,
     faults,
+    clock,
     verifyToken: (token) => entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID], allowAppTokens: true }),
     issueValidationToken: (appId) => entra.issueGraphValidationToken(appId),
     ...(options.presenceBudget ? { presenceBudget: options.presenceBudget } : {}),
@@ -76,7 +81,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   simulator.start();
 
   const describe = () => ({
-    entra: { url: entra.url, authority: entra.authority, issuer: entra.issuer, knownAuthority: entra.host, signInAs: entra.signInAs ?? null, consentRequired: entra.scopesRequiringConsent, clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })) },
+    entra: { url: entra.url, authority: entra.authority, issuer: entra.issuer, v1Issuer: entra.v1Issuer, knownAuthority: entra.host, signInAs: entra.signInAs ?? null, consentRequired: entra.scopesRequiringConsent, clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })) },
     graph: { url: graph.url, baseUrl: `${graph.url}/v1.0`, presenceBudget: graph.throttle.budget },
     signalr: { url: signalr.url, connectionString: signalr.connectionString },
     control: { url: control.url },
@@ -88,7 +93,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       demoUsers: tenant.users.slice(0, 18).map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
     },
     simulator: simulator.status,
-    clock: { offsetSeconds: graph.clock.offset / 1000 },
+    clock: { offsetSeconds: clock.offset / 1000 },
   });
   const control = new ControlApi({ tenant, entra, graph, signalr, simulator, faults, describe }, { host, port: options.ports?.control ?? 0 });
   await control.start();

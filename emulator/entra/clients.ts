@@ -12,6 +12,12 @@ export interface ClientApp {
   exposedScopes?: string[];
   /** Application permissions (roles) granted for Microsoft Graph, for client_credentials. */
   graphRoles?: string[];
+  /**
+   * The app manifest's `accessTokenAcceptedVersion` (Microsoft Graph's `api.requestedAccessTokenVersion`), for an app
+   * exposing an API: which access tokens it gets. `null` or absent (the default) and `1`: v1.0 tokens; `2`: v2.0
+   * tokens (https://learn.microsoft.com/entra/identity-platform/access-tokens#token-formats).
+   */
+  accessTokenAcceptedVersion?: 1 | 2 | null;
 }
 
 export const DEMO_SPA_CLIENT_ID = '5f0c2a57-9d3e-4b6a-8c1f-2e7d9a4b6c10';

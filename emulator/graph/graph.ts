@@ -11,7 +11,7 @@ import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import type { Tenant } from '../tenant/tenant.js';
 import { appIdOf, isDelegated } from './access.js';
 import { runBatch } from './batch.js';
-import { Clock } from './clock.js';
+import { Clock } from '../shared/clock.js';
 import { delegatedOnly, GraphError, invalidVersion, methodNotAllowed, newRequestId, unauthorized, unknownSegment } from './errors.js';
 import { memberRoutes } from './member-routes.js';
 import { jsonOf } from './odata.js';

@@ -4,7 +4,7 @@
 import type { Router } from '../shared/http.js';
 import type { PresenceRecord, Tenant, TenantUser } from '../tenant/tenant.js';
 import { appIdOf, isSelf, requirePermission, scopesOf, userFor } from './access.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { badRequest, forbidden, GraphError } from './errors.js';
 import { jsonOf } from './odata.js';
 import type { SlidingWindowThrottle } from './throttle.js';

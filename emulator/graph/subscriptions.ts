@@ -9,7 +9,7 @@ import { randomUUID, X509Certificate } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { PresenceRecord, Tenant } from '../tenant/tenant.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { badRequest, forbidden, GraphError, notFound } from './errors.js';
 import type { GraphClaims, GraphContext, GraphResult } from './graph.js';
 import { encryptResource } from '../../common/notification-crypto.js';
@@ -232,12 +232,9 @@ export class SubscriptionManager {
     return this.deps.clock.now();
   }
 
-  /**
-   * When the token behind a subscription stops being valid, on the emulator's clock: tokens are checked against real
-   * time, so their remaining lifetime is carried over to the (possibly advanced) clock.
-   */
+  /** When the token behind a subscription stops being valid: its `exp`, on the local cloud's clock, as Entra issued it. */
   private tokenLifetimeEnd(exp: unknown): number {
-    return typeof exp === 'number' ? this.now() + (exp * 1000 - Date.now()) : Number.POSITIVE_INFINITY;
+    return typeof exp === 'number' ? exp * 1000 : Number.POSITIVE_INFINITY;
   }
 
   /**

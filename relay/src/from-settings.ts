@@ -6,7 +6,16 @@ import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
 
-export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; extraIssuers?: string[]; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
+/**
+ * The issuers of the tokens the relay accepts: v1.0 (`https://sts.windows.net/<tenant>/`) and v2.0, at Microsoft's
+ * sign-in host and at the authority's own (a national cloud, the local emulator).
+ */
+function issuersFor(settings: RelaySettings): string[] {
+  const v2 = (host: string) => `${host}/${settings.tenantId}/v2.0`;
+  return [...new Set([v2('https://login.microsoftonline.com'), v2(new URL(settings.authority).origin), `https://sts.windows.net/${settings.tenantId}/`])];
+}
+
+export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
@@ -21,7 +30,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     host: settings.host,
     port: settings.port,
     clientId: settings.clientId,
-    issuers: [`https://login.microsoftonline.com/${settings.tenantId}/v2.0`, `https://sts.windows.net/${settings.tenantId}/`, ...(options.extraIssuers ?? [])],
+    issuers: issuersFor(settings),
     jwksUri: `${settings.authority}/discovery/v2.0/keys`,
     ...(settings.tlsCa ? { tlsCa: settings.tlsCa } : {}),
     signalrConnectionString: settings.signalrConnectionString,

@@ -36,21 +36,24 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
   const host = options.host ?? '127.0.0.1';
   const port = options.port || (await freePort(host));
   const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
+  // The relay lives on the local cloud's clock (POST /clock/advance): watch leases, tokens' lifetimes.
+  const now = () => cloud.graph.clock.now();
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
+    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now }),
     store: options.store ?? new MemoryStore(),
     notificationUrl: `http://${host}:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://${host}:${port}/api/lifecycle`,
     ...(options.clientState !== undefined ? { clientState: options.clientState } : {}),
     certificate: { id: 'local-relay', base64: certificate.certBase64 },
-    now: () => cloud.graph.clock.now(),
+    now,
   });
   const relay = new Relay({
     host,
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
+    // Tokens of both versions: the relay's API registration decides which one Entra issues.
+    issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,

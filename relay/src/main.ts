@@ -10,7 +10,7 @@ try {
   process.exit(2);
 }
 const graphBaseUrl = process.env.GRAPH_BASE_URL ?? 'https://graph.microsoft.com';
-const { relay } = relayFromSettings(settings, { graphBaseUrl, ...(process.env.RELAY_ISSUER ? { extraIssuers: [process.env.RELAY_ISSUER] } : {}) });
+const { relay } = relayFromSettings(settings, { graphBaseUrl });
 await relay.start();
 console.log(`Presence relay listening on ${relay.url} (public ${settings.publicUrl}); Graph at ${graphBaseUrl}`);
 if (settings.notificationUrl.startsWith('EventHub:')) {

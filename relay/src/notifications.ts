@@ -25,6 +25,11 @@ export interface NotificationChecks {
   privateKeyFor(certificateId: string): KeyObject | undefined;
   /** Verifies one validation token (signature, audience = the relay's app id, issuer, lifetime). */
   verifyValidationToken(token: string): Promise<JwtClaims>;
+  /**
+   * Whether rich notifications must come with validation tokens: yes from the webhook (default); not from Event Hubs,
+   * where Graph sends none (https://learn.microsoft.com/graph/change-notifications-with-resource-data#validation-tokens-in-the-change-notification).
+   */
+  validationTokensRequired?: boolean;
   /** Decrypts payloads, in order (a worker pool); default: in place. */
   decrypt?(jobs: DecryptJob[]): Promise<DecryptOutcome[]> | DecryptOutcome[];
 }
@@ -103,10 +108,13 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
   const rich = notifications.some((n) => n?.encryptedContent);
   if (rich) {
     const tokens = Array.isArray(payload.validationTokens) ? (payload.validationTokens as unknown[]) : [];
-    if (tokens.length === 0) {
+    if (tokens.length === 0 && checks.validationTokensRequired !== false) {
       result.refused.push({ reason: 'rich notifications without validationTokens' });
       return result;
     }
+    // Every token is checked as Microsoft says (https://learn.microsoft.com/graph/change-notifications-with-resource-data#how-to-validate):
+    // lifetime, signature and issuer, audience (by `verifyValidationToken`), and the app that asked for it: Graph
+    // change tracking (`appid` in the v1.0 tokens Graph sends, `azp` in a v2.0 one).
     try {
       for (const token of tokens) {
         if (typeof token !== 'string') throw new Error('a validation token is not a string');

@@ -22,9 +22,12 @@ export const DEFAULT_WATCH_LEASE_SECONDS = 30 * 60;
 export interface RelayOptions {
   host?: string;
   port?: number;
-  /** The relay's app registration: user tokens must be for it (`api://<clientId>`), validation tokens too. */
+  /** The relay's app registration: user tokens must be for its API (`api://<clientId>` or `<clientId>`), validation tokens for its id. */
   clientId: string;
-  /** Accepted token issuers (`https://login.microsoftonline.com/<tenant>/v2.0`, `https://sts.windows.net/<tenant>/`). */
+  /**
+   * Accepted token issuers: `https://sts.windows.net/<tenant>/` for v1.0 tokens (what an API registration keeps by
+   * default) and `https://login.microsoftonline.com/<tenant>/v2.0` for v2.0 ones (`accessTokenAcceptedVersion: 2`).
+   */
   issuers: string[];
   /** The tenant's keys, `…/discovery/v2.0/keys`. */
   jwksUri: string;
@@ -62,7 +65,7 @@ export interface RelayOptions {
    * away without saying so stops costing subscriptions once it ends. Default 30 minutes.
    */
   watchLeaseSeconds?: number;
-  /** Milliseconds since the epoch, for watch leases; default the keeper's clock, else `Date.now`. */
+  /** Milliseconds since the epoch, for watch leases and token lifetimes; default the keeper's clock, else `Date.now`. */
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
   fanoutRetryDelaysMs?: number[];
@@ -278,11 +281,20 @@ export class Relay {
     return false;
   }
 
-  /** The signed-in user behind a request: an Entra token for this relay's API. */
+  /** Seconds since the epoch, for token lifetimes. */
+  private seconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  /**
+   * The signed-in user behind a request: an Entra token for this relay's API, of either version: v1.0 (`aud` the App
+   * ID URI, `api://<clientId>`) or v2.0 (`aud` the client id), as the API's registration decides
+   * (https://learn.microsoft.com/entra/identity-platform/access-tokens#token-formats).
+   */
   private async userFrom(authorization: string | null | undefined): Promise<{ userId: string; token: string }> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
-    const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers });
+    const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers, now: this.seconds() });
     if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
     return { userId: claims.oid, token };
   }
@@ -452,13 +464,17 @@ export class Relay {
     this.pending.add(work);
   }
 
-  /** Verifies, decrypts and fans out one notification collection (from the webhook or from Event Hubs). */
-  async process(payload: unknown): Promise<void> {
+  /**
+   * Verifies, decrypts and fans out one notification collection, from the webhook (the default) or from Event Hubs,
+   * through which Graph sends no validation tokens.
+   */
+  async process(payload: unknown, options: { via?: 'webhook' | 'event-hubs' } = {}): Promise<void> {
     await this.init();
     const result = await readNotifications(
       payload,
       {
         clientState: this.secret!,
+        validationTokensRequired: options.via !== 'event-hubs',
         privateKeyFor: (id) => {
           const key = this.options.encryptionKeys.find((k) => k.id === id)?.privateKey;
           if (key) {
@@ -467,7 +483,7 @@ export class Relay {
           }
           return key;
         },
-        verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers }),
+        verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers, now: this.seconds() }),
         decrypt: (jobs) => this.decryptor.decrypt(jobs),
       },
       this.sequence,

@@ -203,7 +203,7 @@ export class SubscriptionKeeper {
 
   private async token(ownerId: string, fresh = false): Promise<string | undefined> {
     const cached = this.access.get(ownerId);
-    if (cached && !fresh && cached.expiresAt - Date.now() > 5 * 60_000) return cached.accessToken;
+    if (cached && !fresh && cached.expiresAt - this.now() > 5 * 60_000) return cached.accessToken;
     const refreshToken = this.state.owners[ownerId]?.refreshToken;
     if (!refreshToken) return undefined;
     try {

@@ -9,6 +9,8 @@ export interface TokenBrokerOptions {
   clientSecret: string;
   /** Extra certificate authorities to trust (the local emulator's certificate). */
   ca?: string;
+  /** Milliseconds since the epoch, which `expiresAt` is counted on (the local cloud's clock); default `Date.now`. */
+  now?: () => number;
 }
 
 export interface DelegatedTokens { accessToken: string; refreshToken?: string; expiresAt: number }
@@ -31,7 +33,7 @@ export class TokenBroker {
             try {
               const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
               if (res.statusCode !== 200) return reject(new Error(`token endpoint: ${json.error}: ${json.error_description}`));
-              resolve({ accessToken: json.access_token, ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}), expiresAt: Date.now() + Number(json.expires_in ?? 3600) * 1000 });
+              resolve({ accessToken: json.access_token, ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}), expiresAt: (this.options.now ?? Date.now)() + Number(json.expires_in ?? 3600) * 1000 });
             } catch (error) {
               reject(error);
             }

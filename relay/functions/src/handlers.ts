@@ -165,7 +165,7 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
         const lifecycle = all.filter((n) => typeof n?.lifecycleEvent === 'string');
         const value = all.filter((n) => typeof n?.lifecycleEvent !== 'string' && !VALIDATION_PROBE.test(String(n?.changeType ?? '')));
         if (lifecycle.length) await relay.lifecycleEvents({ value: lifecycle });
-        if (value.length) await relay.process({ ...payload, value });
+        if (value.length) await relay.process({ ...payload, value }, { via: 'event-hubs' });
       }
     },
   };

@@ -60,7 +60,7 @@ function assertConsentRequired(reply: Reply, clientId: string, name: string) {
   assert.equal(reply.json.suberror, 'consent_required');
   assert.deepEqual(reply.json.error_codes, [65001]);
   assert.match(reply.json.error_description, new RegExp(`^AADSTS65001: The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'\\. Send an interactive authorization request for this user and resource\\.`));
-  assert.match(reply.json.error_description, /Trace ID: .+ Correlation ID: .+ Timestamp: /);
+  assert.match(reply.json.error_description, /\r\nTrace ID: .+\r\nCorrelation ID: .+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
 }
 
 describe('consent required per scope', () => {

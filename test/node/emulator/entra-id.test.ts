@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
@@ -47,24 +47,48 @@ async function signIn(scope = 'openid profile offline_access User.Read Presence.
 }
 
 describe('discovery and keys', () => {
-  test('the OpenID configuration names this tenant and its endpoints', async () => {
-    for (const name of [tenant.id, 'common', 'organizations']) {
+  test('the OpenID configuration names this tenant, by id, and its endpoints; the tenant-independent ones a template issuer', async () => {
+    for (const name of [tenant.id, tenant.domain]) {
       const { status, json } = await https(`${entra.url}/${name}/v2.0/.well-known/openid-configuration`);
       assert.equal(status, 200);
       assert.equal(json.issuer, entra.issuer);
-      assert.equal(json.authorization_endpoint, `${entra.url}/${name}/oauth2/v2.0/authorize`);
-      assert.match(json.jwks_uri, /discovery\/v2\.0\/keys$/);
+      assert.equal(json.authorization_endpoint, `${entra.url}/${tenant.id}/oauth2/v2.0/authorize`);
+      assert.equal(json.jwks_uri, `${entra.url}/${tenant.id}/discovery/v2.0/keys`);
     }
+    for (const name of ['common', 'organizations']) {
+      const { status, json } = await https(`${entra.url}/${name}/v2.0/.well-known/openid-configuration`);
+      assert.equal(status, 200);
+      assert.equal(json.issuer, `${entra.url}/{tenantid}/v2.0`);
+      assert.equal(json.token_endpoint, `${entra.url}/${name}/oauth2/v2.0/token`);
+      const v1 = await https(`${entra.url}/${name}/.well-known/openid-configuration`);
+      assert.equal(v1.json.issuer, 'https://sts.windows.net/{tenantid}/');
+    }
+    const v1 = await https(`${entra.url}/${tenant.id}/.well-known/openid-configuration`);
+    assert.equal(v1.json.issuer, `https://sts.windows.net/${tenant.id}/`);
+    assert.equal(v1.json.jwks_uri, `${entra.url}/common/discovery/keys`);
     assert.equal((await https(`${entra.url}/not-a-tenant/v2.0/.well-known/openid-configuration`)).status, 400);
   });
-  test('JWKS verifies the tokens it issues', async () => {
+
+  test('each key is named by its certificate\'s SHA-1 thumbprint (kid = x5t), and verifies the tokens issued for APIs', async () => {
     const { json } = await https(`${entra.url}/${tenant.id}/discovery/v2.0/keys`);
     const key = json.keys[0];
     assert.equal(key.kty, 'RSA');
-    const { createPublicKey } = await import('node:crypto');
+    const thumbprint = createHash('sha1').update(Buffer.from(key.x5c[0], 'base64')).digest('base64url');
+    assert.equal(key.x5t, thumbprint);
+    assert.equal(key.kid, thumbprint);
+    assert.equal(key.issuer, entra.issuer);
+    assert.equal((await https(`${entra.url}/common/discovery/v2.0/keys`)).json.keys[0].issuer, `${entra.url}/{tenantid}/v2.0`);
+    assert.equal((await https(`${entra.url}/common/discovery/keys`)).json.keys[0].kid, thumbprint);
     const publicKey = createPublicKey({ key: { kty: 'RSA', n: key.n, e: key.e }, format: 'jwk' });
-    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
-    assert.equal(verifyRs256(token, (kid) => (kid === key.kid ? publicKey : undefined), { audience: 'https://graph.microsoft.com' }).claims.oid, adele.id);
+    const keyFor = (kid: string | undefined) => (kid === key.kid ? publicKey : undefined);
+    const token = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+    assert.equal(decodeJwt(token).header.kid, key.kid);
+    assert.equal(verifyRs256(token, keyFor, { audience: `api://${DEMO_RELAY_CLIENT_ID}` }).claims.oid, adele.id);
+    // Graph's tokens are Graph's to validate: their header nonce makes the published key refuse them, as Entra's do.
+    const graphToken = entra.issueToken({ userId: adele.id, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['User.Read'] });
+    assert.ok(decodeJwt(graphToken).header.nonce);
+    assert.throws(() => verifyRs256(graphToken, keyFor, { audience: 'https://graph.microsoft.com' }), /signature/);
+    assert.equal(entra.verifyAccessToken(graphToken, { audience: 'https://graph.microsoft.com' }).oid, adele.id);
   });
 });
 
@@ -77,20 +101,31 @@ describe('authorization code with PKCE', () => {
     assert.equal(status, 200, JSON.stringify(json));
     assert.equal(json.token_type, 'Bearer');
     assert.ok(json.refresh_token);
-    const access = decodeJwt(json.access_token).claims;
-    assert.equal(access.aud, 'https://graph.microsoft.com');
-    assert.equal(access.iss, entra.issuer);
+    // Graph's tokens are v1.0, whichever endpoint issued them; the bare scope names Graph by its application id.
+    const { header, claims: access } = decodeJwt(json.access_token);
+    assert.equal(header.x5t, header.kid);
+    assert.equal(access.aud, '00000003-0000-0000-c000-000000000000');
+    assert.equal(access.iss, `https://sts.windows.net/${tenant.id}/`);
+    assert.equal(access.ver, '1.0');
     assert.equal(access.tid, tenant.id);
     assert.equal(access.oid, adele.id);
     assert.equal(access.scp, 'User.Read Presence.Read.All');
-    assert.equal(access.azp, DEMO_SPA_CLIENT_ID);
-    assert.equal(access.preferred_username, adele.userPrincipalName);
+    assert.equal(access.appid, DEMO_SPA_CLIENT_ID);
+    assert.equal(access.appidacr, '0');
+    assert.equal(access.upn, adele.userPrincipalName);
+    assert.equal(access.unique_name, adele.userPrincipalName);
     assert.equal(access.name, adele.displayName);
+    for (const v2Only of ['azp', 'azpacr', 'preferred_username']) assert.equal(access[v2Only], undefined, v2Only);
     assert.ok(typeof access.exp === 'number' && access.exp > Date.now() / 1000);
-    const id = decodeJwt(json.id_token).claims;
-    assert.equal(id.aud, DEMO_SPA_CLIENT_ID);
-    assert.equal(id.nonce, 'n1');
-    assert.deepEqual(entra.verifyAccessToken(json.access_token, { audience: 'https://graph.microsoft.com' }).oid, adele.id);
+    // ID tokens come from the v2.0 endpoint, for the client.
+    const id = decodeJwt(json.id_token);
+    assert.equal(id.header.x5t, undefined);
+    assert.equal(id.claims.aud, DEMO_SPA_CLIENT_ID);
+    assert.equal(id.claims.iss, entra.issuer);
+    assert.equal(id.claims.ver, '2.0');
+    assert.equal(id.claims.nonce, 'n1');
+    assert.equal(id.claims.preferred_username, adele.userPrincipalName);
+    assert.deepEqual(entra.verifyAccessToken(json.access_token, { audience: ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'] }).oid, adele.id);
   });
 
   test('a wrong code_verifier is refused', async () => {
@@ -220,7 +255,7 @@ describe('authorization code with PKCE', () => {
 });
 
 describe('other grants', () => {
-  test('refresh tokens work once and rotate', async () => {
+  test('refresh tokens rotate, and the one spent stays usable: Entra does not revoke it', async () => {
     const { code, verifier } = await signIn();
     const first = (await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, scope: 'openid offline_access User.Read' }))).json;
     const refreshed = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: first.refresh_token, scope: 'TeamMember.Read.All' }));
@@ -228,7 +263,10 @@ describe('other grants', () => {
     assert.equal(decodeJwt(refreshed.json.access_token).claims.scp, 'TeamMember.Read.All');
     assert.notEqual(refreshed.json.refresh_token, first.refresh_token);
     const reused = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: first.refresh_token }));
-    assert.equal(reused.json.error, 'invalid_grant');
+    assert.equal(reused.status, 200, JSON.stringify(reused.json));
+    assert.equal(decodeJwt(reused.json.access_token).claims.oid, adele.id);
+    const unknown = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: 'not-a-refresh-token' }));
+    assert.equal(unknown.json.error, 'invalid_grant');
   });
 
   test('client_credentials gives roles and no scp, and needs the secret', async () => {
@@ -237,6 +275,10 @@ describe('other grants', () => {
     const claims = decodeJwt(ok.json.access_token).claims;
     assert.deepEqual(claims.roles, ['User.Read.All']);
     assert.equal(claims.scp, undefined);
+    assert.equal(claims.idtyp, 'app');
+    assert.equal(claims.sub, claims.oid, 'an app token\'s subject is its service principal');
+    assert.equal(claims.appidacr, '1');
+    assert.equal(claims.ver, '1.0');
     const bad = await https(`${entra.authority}/oauth2/v2.0/token`, form({ client_id: DEMO_RELAY_CLIENT_ID, client_secret: 'nope', grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' }));
     assert.equal(bad.status, 401);
     assert.equal(bad.json.error, 'invalid_client');

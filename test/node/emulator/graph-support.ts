@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { GraphEmulator, type GraphEmulatorOptions } from '../../../emulator/graph/graph.js';
 import { signRs256, verifyRs256 } from '../../../common/jwt.js';
+import { Clock } from '../../../emulator/shared/clock.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
 
 export const tenant = new Tenant({ seed: 'graph-tests', userCount: 2_000, teamSizes: [5, 50, 650, 2_000] });
@@ -11,11 +12,14 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 export const ISSUER = `https://login.test/${tenant.id}/v2.0`;
 export const APP_ID = '11111111-2222-4333-8444-555555555555';
+/** The clock of the Graph emulators started here, which the tokens made here follow too, as Entra ID's would. */
+export const clock = new Clock();
+const seconds = () => Math.floor(clock.now() / 1000);
 
 export interface TokenOptions { userId?: string | null; scopes?: string[]; roles?: string[]; audience?: string; expiresIn?: number; key?: 'good' | 'forged'; appId?: string }
 
 export function token(options: TokenOptions = {}): string {
-  const now = Math.floor(Date.now() / 1000);
+  const now = seconds();
   const userId = options.userId === undefined ? tenant.users[0]!.id : options.userId;
   const claims: Record<string, unknown> = {
     aud: options.audience ?? 'https://graph.microsoft.com',
@@ -36,17 +40,17 @@ export function token(options: TokenOptions = {}): string {
 }
 
 export function verify(t: string) {
-  return verifyRs256(t, (kid) => (kid === 'test-key' ? publicKey : undefined), { audience: 'https://graph.microsoft.com', issuer: ISSUER }).claims;
+  return verifyRs256(t, (kid) => (kid === 'test-key' ? publicKey : undefined), { audience: 'https://graph.microsoft.com', issuer: ISSUER, now: seconds() }).claims;
 }
 
 export function issueValidationToken(appId: string): string {
-  const now = Math.floor(Date.now() / 1000);
-  return signRs256({ aud: appId, iss: `https://sts.windows.net/${tenant.id}/`, azp: '0bf30f3b-4a52-48df-9a82-234910c4a086', iat: now, nbf: now, exp: now + 3600 }, privateKey, 'test-key');
+  const now = seconds();
+  return signRs256({ aud: appId, iss: `https://sts.windows.net/${tenant.id}/`, appid: '0bf30f3b-4a52-48df-9a82-234910c4a086', appidacr: '2', iat: now, nbf: now, exp: now + 3600, tid: tenant.id, ver: '1.0' }, privateKey, 'test-key', { x5t: 'test-key' });
 }
 export { publicKey as signingPublicKey };
 
 export async function startGraph(options: Partial<GraphEmulatorOptions> = {}): Promise<GraphEmulator> {
-  const graph = new GraphEmulator({ tenant, verifyToken: verify, issueValidationToken, ...options });
+  const graph = new GraphEmulator({ tenant, verifyToken: verify, issueValidationToken, clock, ...options });
   await graph.start();
   return graph;
 }

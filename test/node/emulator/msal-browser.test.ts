@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
-import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_SPA_CLIENT_ID, GRAPH_APP_ID, GRAPH_RESOURCE } from '../../../emulator/entra/clients.js';
 import { decodeJwt } from '../../../common/jwt.js';
 import { chromiumStage, noChromium as skip } from '../stage.js';
 import { root } from '../support.js';
@@ -38,6 +38,7 @@ const stage = chromiumStage({
   },
 });
 
+const GRAPH_AUDIENCES = [GRAPH_RESOURCE, GRAPH_APP_ID];
 const settings = () => ({ clientId: DEMO_SPA_CLIENT_ID, authority: stage.cloud.entra.authority, knownAuthority: stage.cloud.entra.host, scopes: SCOPES });
 
 test('loginPopup through the redirect bridge, then acquireTokenSilent without a popup', { skip }, async () => {
@@ -56,8 +57,10 @@ test('loginPopup through the redirect bridge, then acquireTokenSilent without a 
   assert.equal(signedIn.homeAccountId, `${adele.id}.${cloud.tenant.id}`);
   const claims = decodeJwt(signedIn.accessToken).claims;
   assert.equal(claims.oid, adele.id);
-  assert.equal(claims.aud, 'https://graph.microsoft.com');
-  assert.equal(cloud.entra.verifyAccessToken(signedIn.accessToken, { audience: 'https://graph.microsoft.com' }).scp, 'User.Read Presence.Read.All');
+  // A Graph token (v1.0), for Graph named by its application id, as MSAL asked with bare scope names.
+  assert.equal(claims.aud, '00000003-0000-0000-c000-000000000000');
+  assert.equal(claims.ver, '1.0');
+  assert.equal(cloud.entra.verifyAccessToken(signedIn.accessToken, { audience: GRAPH_AUDIENCES }).scp, 'User.Read Presence.Read.All');
 
   const cached = await page.evaluate((scopes) => (window as any).msalTest.silent(scopes), SCOPES);
   assert.equal(cached.fromCache, true);

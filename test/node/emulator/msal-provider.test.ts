@@ -2,16 +2,12 @@
 // the app's own PublicClientApplication, after the session ends (a popup, on the user's click), and with
 // `interaction: 'redirect'` through the shipped redirect-bridge page.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { test } from 'node:test';
-import { build } from 'esbuild';
-import type { CDPSession, Page } from 'playwright-core';
 import { decodeJwt } from '../../../common/jwt.js';
-import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../../../emulator/entra/clients.js';
 import { chromiumStage, noChromium as skip } from '../stage.js';
-import { root } from '../support.js';
+import { openProviderPage, providerSite, signedInName, signInButton, signInShown, sleep, status, until } from './msal-support.js';
 
 let site: string;
 const stage = chromiumStage({
@@ -21,13 +17,7 @@ const stage = chromiumStage({
   // Popups without a click are blocked, as in any browser.
   blockPopups: true,
   async site() {
-    site = mkdtempSync(join(tmpdir(), 'msal-provider-'));
-    // The redirect-bridge page as the README says: dist/cdn/redirect.html and its script, at /redirect.html.
-    cpSync(join(root, 'dist/cdn'), site, { recursive: true });
-    await build({ entryPoints: { app: join(root, 'test/node/fixtures/msal/provider.ts') }, bundle: true, format: 'esm', outdir: site, logLevel: 'error', tsconfig: join(root, 'tsconfig.base.json'),
-      // The package's sideEffects name dist/ files only: keep src/define.ts, which registers the tags.
-      ignoreAnnotations: true });
-    writeFileSync(join(site, 'index.html'), '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body></body></html>');
+    site = await providerSite('msal-provider');
     return site;
   },
   async tearDown() {
@@ -35,46 +25,7 @@ const stage = chromiumStage({
   },
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// Reads go through CDP's Runtime.evaluate, which, unlike Playwright's page.evaluate, does not act as a user gesture:
-// a gesture would let the page open popups by itself for a few seconds. Null while the page is away (navigating).
-const sessions = new WeakMap<Page, CDPSession>();
-async function read(page: Page, expression: string): Promise<string | null> {
-  try {
-    const reply = await sessions.get(page)!.send('Runtime.evaluate', { expression, returnByValue: true });
-    return (reply.result.value as string | null | undefined) ?? null;
-  } catch {
-    return null;
-  }
-}
-const status = (page: Page) => read(page, `document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null`);
-const signedInName = (page: Page) =>
-  read(page, `document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent ?? null`);
-const signInShown = (page: Page) => read(page, `String(!!document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('button.primary'))`);
-const signInButton = (page: Page) => page.locator('presence-sign-in button.primary');
-
-async function until<T>(read: () => Promise<T>, wanted: T, what: string, ms = 20_000): Promise<void> {
-  let last: T | undefined;
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if ((last = await read()) === wanted) return;
-  assert.fail(`${what}: still ${String(last)}`);
-}
-
-async function open(mode: 'own-app' | 'popup' | 'redirect', watched: string) {
-  const { cloud, browser, origin } = stage;
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  if (process.env.DEBUG_PAGE) page.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
-  const popups: string[] = [];
-  page.on('popup', (p) => popups.push(p.url()));
-  sessions.set(page, await context.newCDPSession(page));
-  await page.goto(`${origin}/index.html`);
-  await page.waitForSelector('body[data-ready]', { state: 'attached' });
-  await page.evaluate(`window.providerTest.start(${JSON.stringify({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched, mode })})`);
-  return { context, page, popups, errors };
-}
+const open = (mode: 'own-app' | 'popup' | 'redirect', watched: string) => openProviderPage(stage, mode, watched);
 
 test('msalTokenProvider({ app }): the app signs in once, and presence comes with its account, no second sign-in', { skip }, async () => {
   const { cloud } = stage;
@@ -135,7 +86,7 @@ test('the session is revoked: no popup opens by itself; the sign-in button comes
     await until(() => status(page), 'do-not-disturb', 'the presence shows again');
     await until(() => signedInName(page), me.displayName, 'signed in again');
     const token = (await page.evaluate(`window.providerTest.token(['Presence.Read.All'])`)) as string;
-    assert.doesNotThrow(() => cloud.entra.verifyAccessToken(token, { audience: 'https://graph.microsoft.com' }), 'the new token works');
+    assert.doesNotThrow(() => cloud.entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID] }), 'the new token works');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

@@ -38,7 +38,7 @@ test('subscriptions name the Event Hub; lifecycle notifications read from it rea
     GRAPH_EVENT_HUB_NAME: 'graph-presence',
     GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph',
   });
-  const { relay, keeper } = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, extraIssuers: [cloud.entra.issuer] });
+  const { relay, keeper } = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url });
   const handlers = createHandlers(relay, keeper);
   const [user, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users[10]!.id];
   const reply = await handlers.watch(new HttpRequest({ method: 'POST', url: 'http://func/api/watch', headers: { authorization: `Bearer ${relayToken(cloud, user)}` }, body: { string: JSON.stringify({ ids: [watched] }) } }));

@@ -51,7 +51,7 @@ async function startRelay(store: MemoryStore, current: 'old' | 'new', previous?:
     ...(previous ? { RELAY_PREVIOUS_CERTIFICATE_PATH: join(dir, `${previous}-cert.pem`), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, `${previous}-key.pem`) } : {}),
   };
   const settings = settingsFromEnv(env);
-  const started = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, extraIssuers: [cloud.entra.issuer], store });
+  const started = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, store });
   await started.relay.start();
   running.push(started.relay);
   return started;

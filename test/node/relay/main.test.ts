@@ -53,7 +53,6 @@ test('configured by environment variables, it negotiates and subscribes on a use
       ...relayEnv(cloud, dir, `http://127.0.0.1:${port}`),
       HOST: '127.0.0.1',
       PORT: String(port),
-      RELAY_ISSUER: cloud.entra.issuer,
       GRAPH_BASE_URL: cloud.graph.url,
       RELAY_STORE_PATH: join(dir, 'state.json'),
     },

@@ -46,7 +46,7 @@ test('a restarted relay with default settings still accepts notifications for it
     RELAY_DECRYPT_WORKERS: '0',
   };
   const start = async () => {
-    const { relay } = relayFromSettings(settingsFromEnv(env), { graphBaseUrl: cloud.graph.url, extraIssuers: [cloud.entra.issuer] });
+    const { relay } = relayFromSettings(settingsFromEnv(env), { graphBaseUrl: cloud.graph.url });
     await relay.start();
     running.push(relay);
     return relay;

@@ -26,7 +26,7 @@ const hubs: HubConnection[] = [];
 async function startRelay(): Promise<void> {
   keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
+    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now: () => cloud.graph.clock.now() }),
     store: new FileStore(join(dir, 'relay-state.json')),
     notificationUrl: `http://127.0.0.1:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://127.0.0.1:${port}/api/lifecycle`,
@@ -37,7 +37,7 @@ async function startRelay(): Promise<void> {
   relay = new Relay({
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
+    issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,

@@ -11,7 +11,9 @@ import type { RelayOptions } from '../../../relay/src/relay.js';
 export function localRelayOptions(cloud: Emulators, certificate: CertificateAndKey, clientState: string, certificateId = 'cert'): RelayOptions {
   return {
     clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: [cloud.entra.issuer],
+    issuers: cloud.entra.issuers,
+    // The local cloud's clock, which tokens follow.
+    now: () => cloud.entra.clock.now(),
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
     tlsCa: cloud.entra.tlsCertificate,
     signalrConnectionString: cloud.signalr.connectionString,

@@ -1,4 +1,5 @@
-// A clock that tests can move forward, so 60-minute subscription expiry is checked without waiting an hour.
+// The local cloud's one clock, which tests can move forward: Graph's 60-minute subscription expiry and Entra ID's
+// token and refresh-token lifetimes are checked without waiting an hour, or a day.
 export class Clock {
   private offsetMs = 0;
 
