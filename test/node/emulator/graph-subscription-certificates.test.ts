@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { decryptResource, type EncryptedContent } from '../../../common/notification-crypto.js';
 import type { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { call, Receiver, startGraph, tenant, token } from './graph-support.js';
+import { call, Receiver, startGraph, tenant, token, presenceSubscription } from './graph-support.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -53,17 +53,7 @@ function subscribe(userId: string, overrides: Record<string, unknown> = {}) {
     graph,
     'POST',
     '/v1.0/subscriptions',
-    {
-      changeType: 'updated',
-      notificationUrl: `${receiver.url}/notify`,
-      resource: `/communications/presences?$filter=id in (${watched.map((id) => `'${id}'`).join(',')})`,
-      expirationDateTime: inMinutes(50),
-      clientState: 'certificate-rules',
-      includeResourceData: true,
-      encryptionCertificate: first.certBase64,
-      encryptionCertificateId: 'first',
-      ...overrides,
-    },
+    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'certificate-rules', certificate: first.certBase64, certificateId: 'first', minutes: 50 }), ...overrides },
     as(userId),
   );
 }

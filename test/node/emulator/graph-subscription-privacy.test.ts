@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { call, Receiver, startGraph, tenant, token } from './graph-support.js';
+import { call, Receiver, startGraph, tenant, token, presenceSubscription } from './graph-support.js';
 
 let graph: GraphEmulator;
 let receiver: Receiver;
@@ -31,17 +31,7 @@ async function subscribe(userId: string, overrides: Record<string, unknown> = {}
     graph,
     'POST',
     '/v1.0/subscriptions',
-    {
-      changeType: 'updated',
-      notificationUrl: `${receiver.url}/notify`,
-      resource: `/communications/presences?$filter=id in (${watched.map((id) => `'${id}'`).join(',')})`,
-      expirationDateTime: inMinutes(50),
-      clientState: 'never-read-back',
-      includeResourceData: true,
-      encryptionCertificate: certificate.certBase64,
-      encryptionCertificateId: 'privacy-cert',
-      ...overrides,
-    },
+    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'never-read-back', certificate: certificate.certBase64, certificateId: 'privacy-cert', minutes: 50 }), ...overrides },
     as(userId),
   );
   assert.equal(created.status, 201, JSON.stringify(created.data));

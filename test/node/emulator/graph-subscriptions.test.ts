@@ -5,7 +5,7 @@ import type { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { decryptResource, type EncryptedContent } from '../../../common/notification-crypto.js';
 import { verifyRs256 } from '../../../common/jwt.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { APP_ID, call, Receiver, signingPublicKey, startGraph, tenant, token } from './graph-support.js';
+import { APP_ID, call, Receiver, signingPublicKey, startGraph, tenant, token, presenceSubscription } from './graph-support.js';
 
 let graph: GraphEmulator;
 let receiver: Receiver;
@@ -33,18 +33,7 @@ function subscribe(userId: string, overrides: Record<string, unknown> = {}, auth
     graph,
     'POST',
     '/v1.0/subscriptions',
-    {
-      changeType: 'updated',
-      notificationUrl: `${receiver.url}/notify`,
-      lifecycleNotificationUrl: `${receiver.url}/lifecycle`,
-      resource: `/communications/presences?$filter=id in (${watched.map((id) => `'${id}'`).join(',')})`,
-      expirationDateTime: inMinutes(55),
-      clientState: 'secret-client-state',
-      includeResourceData: true,
-      encryptionCertificate: certificate.certBase64,
-      encryptionCertificateId: 'relay-cert-1',
-      ...overrides,
-    },
+    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'secret-client-state', certificate: certificate.certBase64, certificateId: 'relay-cert-1', lifecycle: true }), ...overrides },
     auth ?? token({ userId, scopes: ['Presence.Read.All'] }),
   );
 }

@@ -55,6 +55,26 @@ export async function startGraph(options: Partial<GraphEmulatorOptions> = {}): P
   return graph;
 }
 
+/** What a relay would POST to /subscriptions: rich presence notifications for `ids`, delivered to `receiverUrl`. */
+export function presenceSubscription(
+  graph: GraphEmulator,
+  receiverUrl: string,
+  ids: string[],
+  options: { clientState: string; certificate: string; certificateId: string; minutes?: number; lifecycle?: boolean },
+): Record<string, unknown> {
+  return {
+    changeType: 'updated',
+    notificationUrl: `${receiverUrl}/notify`,
+    ...(options.lifecycle ? { lifecycleNotificationUrl: `${receiverUrl}/lifecycle` } : {}),
+    resource: `/communications/presences?$filter=id in (${ids.map((id) => `'${id}'`).join(',')})`,
+    expirationDateTime: new Date(graph.clock.now() + (options.minutes ?? 55) * 60_000).toISOString(),
+    clientState: options.clientState,
+    includeResourceData: true,
+    encryptionCertificate: options.certificate,
+    encryptionCertificateId: options.certificateId,
+  };
+}
+
 export async function call(graph: GraphEmulator, method: string, path: string, body?: unknown, auth: string | null = token(), headers: Record<string, string> = {}) {
   const res = await fetch(`${graph.url}${path}`, {
     method,

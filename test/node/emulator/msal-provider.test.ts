@@ -2,28 +2,13 @@
 // the app's own PublicClientApplication, after the session ends (a popup, on the user's click), and with
 // `interaction: 'redirect'` through the shipped redirect-bridge page.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { decodeJwt } from '../../../common/jwt.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from '../../../emulator/entra/clients.js';
-import { chromiumStage, noChromium as skip } from '../stage.js';
-import { openProviderPage, providerSite, signedInName, signInButton, signInShown, sleep, status, until } from './msal-support.js';
+import { noChromium as skip } from '../stage.js';
+import { openProviderPage, providerStage, signedInName, signInButton, signInShown, sleep, status, until } from './msal-support.js';
 
-let site: string;
-const stage = chromiumStage({
-  emulators: { simulatorRate: 0, tenant: { seed: 'msal-provider', userCount: 60, teamSizes: [5] } },
-  requires: ['dist/cdn/redirect.html'],
-  acceptCertificates: true,
-  // Popups without a click are blocked, as in any browser.
-  blockPopups: true,
-  async site() {
-    site = await providerSite('msal-provider');
-    return site;
-  },
-  async tearDown() {
-    if (site) rmSync(site, { recursive: true, force: true });
-  },
-});
+const stage = providerStage('msal-provider', { simulatorRate: 0, tenant: { seed: 'msal-provider', userCount: 60, teamSizes: [5] } });
 
 const open = (mode: 'own-app' | 'popup' | 'redirect', watched: string) => openProviderPage(stage, mode, watched);
 

@@ -3,27 +3,13 @@
 // tokens (so MSAL refreshes) and the local cloud's clock moved a day on: nobody is clicking, so no popup opens; the
 // library says sign-in is needed and <presence-sign-in> offers its button again, whose popup brings presence back.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { test } from 'node:test';
 import type { Response } from 'playwright-core';
-import { chromiumStage, noChromium as skip } from '../stage.js';
-import { openProviderPage, providerSite, read, signedInName, signInButton, signInShown, status, until } from './msal-support.js';
+import { noChromium as skip } from '../stage.js';
+import { openProviderPage, providerStage, read, signedInName, signInButton, signInShown, status, until } from './msal-support.js';
 
-let site: string;
-const stage = chromiumStage({
-  // Access tokens of two minutes: under MSAL's five-minute renewal margin, so every token MSAL hands out is refreshed.
-  emulators: { simulatorRate: 0, tenant: { seed: 'msal-session-lifetime', userCount: 30, teamSizes: [5] }, tokenLifetimeSeconds: 120 },
-  requires: ['dist/cdn/redirect.html'],
-  acceptCertificates: true,
-  blockPopups: true,
-  async site() {
-    site = await providerSite('msal-session-lifetime');
-    return site;
-  },
-  async tearDown() {
-    if (site) rmSync(site, { recursive: true, force: true });
-  },
-});
+// Access tokens of two minutes: under MSAL's five-minute renewal margin, so every token MSAL hands out is refreshed.
+const stage = providerStage('msal-session-lifetime', { simulatorRate: 0, tenant: { seed: 'msal-session-lifetime', userCount: 30, teamSizes: [5] }, tokenLifetimeSeconds: 120 });
 
 test('24 hours after signing in, refreshing ends with AADSTS700084: the sign-in button is back, and its popup brings presence back', { skip }, async () => {
   const { cloud } = stage;

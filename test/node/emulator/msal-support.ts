@@ -1,14 +1,37 @@
 // What the Chromium tests of msalTokenProvider share: the page (fixtures/msal/provider.ts, with the shipped
 // redirect-bridge page at /redirect.html), reading it without acting as a user, and waiting for what it shows.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import type { Stage } from '../stage.js';
+import type { EmulatorOptions } from '../../../emulator/index.js';
+import { chromiumStage, type Stage } from '../stage.js';
 import { root } from '../support.js';
+
+/**
+ * The Chromium stage of a file of provider-page tests: the local cloud with `emulators`, the page's site built in a
+ * temporary folder (removed after), the emulators' certificate accepted, popups without a click blocked.
+ */
+export function providerStage(name: string, emulators: EmulatorOptions): Stage {
+  let site: string | undefined;
+  return chromiumStage({
+    emulators,
+    requires: ['dist/cdn/redirect.html'],
+    acceptCertificates: true,
+    // Popups without a click are blocked, as in any browser.
+    blockPopups: true,
+    async site() {
+      site = await providerSite(name);
+      return site;
+    },
+    async tearDown() {
+      if (site) rmSync(site, { recursive: true, force: true });
+    },
+  });
+}
 
 /** Builds the provider page's site in a temporary folder; its path. */
 export async function providerSite(name: string): Promise<string> {
