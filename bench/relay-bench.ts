@@ -68,7 +68,7 @@ const certificate = await makeCertificate('bench-relay');
 const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
 const bare = new Relay({
   clientId: DEMO_RELAY_CLIENT_ID,
-  issuers: [cloud.entra.issuer],
+  issuers: cloud.entra.issuers,
   jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
   tlsCa: cloud.entra.tlsCertificate,
   signalrConnectionString: cloud.signalr.connectionString,
@@ -124,4 +124,9 @@ if (json) {
   const r = result.relay;
   console.log(`relay throughput: ${r.notifications} notifications verified and decrypted in ${r.seconds} s = ${r.perSecond}/s; ${r.fannedOut} fanned out in ${r.signalrMessages} SignalR messages, ${r.droppedAsStale} dropped as out of order, ${r.fanoutFailures} failures`);
   console.log('Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s on this 2-core machine.');
+}
+// A run whose notifications were refused (or never processed) measured nothing: say so, and fail.
+if (result.relay.refused > 0 || result.relay.notifications === 0) {
+  console.error(`relay throughput: ${result.relay.refused} notifications refused, ${result.relay.notifications} processed: the bench is broken, not fast or slow.`);
+  process.exit(1);
 }
