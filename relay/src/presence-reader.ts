@@ -16,6 +16,8 @@ import { retryAfterMs } from '../../src/graph/retry.js';
 import { graphCall, type Reply } from './graph-call.js';
 import { pushable, type RelayPresence } from './notifications.js';
 
+/** Reads that may go at once before pacing applies (over 30 s, still within the budget plus this). */
+const BURST = 20;
 /** Graph's limit of ids per getPresencesByUserId call. */
 const MAX_IDS_PER_READ = 650;
 
@@ -25,10 +27,10 @@ export interface PresenceReaderOptions {
   readersOf(ids: string[]): Map<string, string[]>;
   /** An owner's delegated Graph token, or undefined when the owner can no longer be used. */
   tokenFor(ownerId: string): Promise<string | undefined>;
-  /** Changes arriving within this window after the first are read together. Default 10 ms. */
+  /** Changes arriving within this window after the first are read together. Default 5 ms. */
   windowMs?: number;
   /**
-   * Reads per 30 s at most, paced evenly: 1,200 by default, four fifths of Graph's presence budget for an app
+   * Reads per 30 s at most (plus a burst of 20), paced evenly: 1,200 by default, four fifths of Graph's presence budget for an app
    * (https://learn.microsoft.com/graph/throttling-limits#cloud-communication-service-limits: 1,500 requests per 30 s
    * per app per tenant). Under load each read carries more ids, rather than more reads being made.
    */
@@ -77,7 +79,7 @@ export class PresenceReader {
     /** Handles each batch's outcome (publishes it); a batch's callers resolve once it has. */
     private readonly handle: (batch: ReadBatch) => Promise<void>,
   ) {
-    this.windowMs = options.windowMs ?? 10;
+    this.windowMs = options.windowMs ?? 5;
     this.readsPer30s = options.readsPer30s ?? 1_200;
     this.maxWaitMs = options.maxWaitMs ?? 3_000;
   }
@@ -149,15 +151,18 @@ export class PresenceReader {
   }
 
   /**
-   * Waits for the next read's turn: reads are paced evenly over the budget (not let out in bursts that then stall),
-   * and none starts before a Retry-After has passed. Throws when the turn would come after the deadline.
+   * Waits for the next read's turn: reads are paced evenly over the budget, with a small burst allowed (so a quiet
+   * relay reads at once), never let out in bursts that then stall; none starts before a Retry-After has passed.
+   * Throws when the turn would come after the deadline.
    */
   private async waitForTurn(deadline: number): Promise<void> {
     const spacing = 30_000 / this.readsPer30s;
     const now = Date.now();
-    const turn = Math.max(now, this.nextTurn, this.pausedUntil);
+    // When the read would be due if reads went at exactly the budget's pace; up to BURST of them may go early.
+    const due = Math.max(this.nextTurn, now);
+    const turn = Math.max(now, due - (BURST - 1) * spacing, this.pausedUntil);
     if (turn > deadline) throw new Error('no read possible in time');
-    this.nextTurn = turn + spacing;
+    this.nextTurn = due + spacing;
     if (turn > now) await new Promise((r) => setTimeout(r, turn - now));
   }
 }

@@ -71,7 +71,7 @@ export interface RelayOptions {
   fanoutRetryDelaysMs?: number[];
   /**
    * How the ids of notifications without a sequence number (what Graph sends) are read back from Graph before they
-   * are pushed: the window that gathers them (default 10 ms), the relay's reads per 30 s, paced evenly (default 1,200) and
+   * are pushed: the window that gathers them (default 5 ms), the relay's reads per 30 s, paced evenly after a burst of 20 (default 1,200) and
    * the longest wait before pages are asked to re-read instead (default 3 s).
    */
   reads?: { windowMs?: number; readsPer30s?: number; maxWaitMs?: number };
