@@ -86,7 +86,7 @@ describe('a malformed sequenceNumber', () => {
 });
 
 describe('a user id that is not valid text', () => {
-  it('is refused on its own: the other sign-in names in the batch load, and reload() loads them again', async () => {
+  it('is refused on its own, with an error, and the other sign-in names in its batch load', async () => {
     const { source, client, errors } = setup();
     const good = ['adele@contoso.com', 'lee@contoso.com'];
     const snapshots = new Map<string, PersonSnapshot>();
