@@ -85,6 +85,25 @@ describe('a malformed sequenceNumber', () => {
   });
 });
 
+describe('a poll (a read from Graph through the transport)', () => {
+  it('corrects what was pushed before it was sent, and loses to what was pushed after', async () => {
+    const { source, transport, client } = setup();
+    source.table.set(id(5), { id: id(5), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+    const { now } = await watching(client, id(5));
+    await waitUntil(() => now()?.presence);
+    transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' }]);
+    const sentAfterThePush = Date.now();
+    transport.sink!.update([{ id: id(5), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }], sentAfterThePush);
+    expect(now()!.presence!.availability).to.equal('Away');
+    // A push that overtakes a poll in flight (the poll was sent before it) keeps its place.
+    const sentBefore = Date.now() - 60_000;
+    transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: '0004' }]);
+    transport.sink!.update([{ id: id(5), availability: 'Offline', activity: 'Offline', sequenceNumber: '0003' }], sentBefore);
+    expect(now()!.presence!.availability).to.equal('Busy');
+    client.dispose();
+  });
+});
+
 describe('a user id that is not valid text', () => {
   it('is refused on its own, with an error, and the other sign-in names in its batch load', async () => {
     const { source, client, errors } = setup();
