@@ -162,6 +162,10 @@ export class PollingTransport implements PresenceTransport {
       if (this.leader) return;
       this.lastPoll = Date.now();
       this.sink?.update(message.presences, message.readAt);
+    } else if (message.type === 'failed') {
+      // The tab that polls could not read: the people this tab shows may be out of date too.
+      if (this.leader) return;
+      this.sink?.error(new Error(message.message), message.ids.filter((id) => this.ids.has(id)));
     } else if (message.type === 'watch') {
       this.others.set(message.tab, { ids: message.ids, at: Date.now() });
     } else if (message.type === 'bye') {
@@ -223,6 +227,8 @@ export class PollingTransport implements PresenceTransport {
       this.notBefore = Date.now() + wait;
       // The people this tab shows are told at once (their presence is kept, marked as possibly out of date).
       this.sink?.error(error as Error, ids.filter((id) => this.ids.has(id)));
+      const message = error instanceof Error ? error.message : String(error);
+      this.channel?.postMessage({ type: 'failed', message, ids } satisfies TabMessage);
       this.sink?.state('reconnecting', `Polling failed; trying again in ${Math.round(wait / 1000)} s.`);
       this.schedule(wait);
     }

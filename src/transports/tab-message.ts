@@ -4,7 +4,8 @@ import type { GraphPresence } from '../presence/types.js';
 export type TabMessage =
   | { type: 'watch'; tab: string; ids: string[] }
   | { type: 'bye'; tab: string }
-  | { type: 'presences'; presences: GraphPresence[]; readAt?: number };
+  | { type: 'presences'; presences: GraphPresence[]; readAt?: number }
+  | { type: 'failed'; message: string; ids: string[] };
 
 const isStrings = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
 
@@ -22,5 +23,6 @@ export function readTabMessage(data: unknown): TabMessage | undefined {
     const presences = m.presences.filter((p): p is GraphPresence => typeof p === 'object' && p !== null && !Array.isArray(p));
     return typeof m.readAt === 'number' && Number.isFinite(m.readAt) ? { type: 'presences', presences, readAt: m.readAt } : { type: 'presences', presences };
   }
+  if (m.type === 'failed' && typeof m.message === 'string' && isStrings(m.ids)) return { type: 'failed', message: m.message, ids: m.ids };
   return undefined;
 }

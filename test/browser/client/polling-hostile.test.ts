@@ -63,3 +63,35 @@ describe('the shared poller\'s tab channel', () => {
     }
   });
 });
+
+describe('a failed poll of the shared poller', () => {
+  it('reaches the tabs that listen, naming the ids each of them shows', async () => {
+    const key = `failing-${Math.random()}`;
+    let fail = false;
+    const fetch = async (ids: string[]) => {
+      if (fail) throw new Error('Graph answered 500');
+      return ids.map((id): GraphPresence => ({ id, availability: 'Busy', activity: 'Busy' }));
+    };
+    const errors: Array<{ message: string; ids?: string[] }> = [];
+    const updates: GraphPresence[][] = [];
+    const leaderSink: TransportSink = { update: () => {}, state: () => {}, error: () => {} };
+    const followerSink: TransportSink = { update: (p) => updates.push(p), state: () => {}, error: (e, ids) => errors.push(ids ? { message: e.message, ids } : { message: e.message }) };
+    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch });
+    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch });
+    try {
+      leader.start(leaderSink);
+      leader.watch(new Set(['a']));
+      await waitUntil(() => leader.leader, 'the first takes the lock');
+      follower.start(followerSink);
+      follower.watch(new Set(['b', 'c']));
+      await waitUntil(() => updates.length > 0, 'the follower is fed by the leader', { timeout: 4000 });
+      fail = true;
+      await waitUntil(() => errors.length > 0, 'the follower hears of the failure', { timeout: 4000 });
+      expect(errors[0]!.message).to.equal('Graph answered 500');
+      expect([...(errors[0]!.ids ?? [])].sort()).to.deep.equal(['b', 'c']);
+    } finally {
+      leader.stop();
+      follower.stop();
+    }
+  });
+});
