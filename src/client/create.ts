@@ -21,7 +21,7 @@ export interface CreatePresenceClientOptions {
   relayScopes?: string[];
   /** Graph's root; default `https://graph.microsoft.com`. */
   graphBaseUrl?: string;
-  /** Between polls. Default 30 s. */
+  /** Between polls. Default 30 s; kept between 1 s and 1 hour (a value outside is reported through `onError`). */
   pollingIntervalMs?: number;
   /**
    * Tabs share one poller under this key: the visible tab holding it polls every tab's ids with its own source and
@@ -60,7 +60,8 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
   const polling = () =>
     new PollingTransport({
       fetch: (ids, signal) => from.presences(ids, signal),
-      ...(options.pollingIntervalMs ? { intervalMs: options.pollingIntervalMs } : {}),
+      // Passed as given, 0 and NaN included: the transport keeps it in range and says so.
+      ...(options.pollingIntervalMs !== undefined ? { intervalMs: options.pollingIntervalMs } : {}),
       // No shared default: clients of different tenants or apps under one key would poll each other's ids with the
       // wrong source, and never their own.
       shareAcrossTabs: options.shareAcrossTabs ?? defaultTabKey(options),

@@ -2,13 +2,15 @@ import { scopesNeedingConsent } from '../auth/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import { mergePresence, presenceFields } from '../presence/merge.js';
 import { normalizePresence } from '../presence/normalize.js';
+import { compareSequence } from '../presence/sequence.js';
+import { invalidKey } from './keys.js';
+import { PRESENCE_CHUNK, PresenceHold } from './presence-hold.js';
 import type { GraphPresence, Presence } from '../presence/types.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Graph's limit of ids per presence call. */
-export const PRESENCE_CHUNK = 650;
+export { PRESENCE_CHUNK } from './presence-hold.js';
 
 interface Entry {
   id: string;
@@ -20,7 +22,10 @@ interface Entry {
   /** The `receivedAt` listeners were last told about. */
   toldAt?: number;
   failed?: boolean;
+  /** A presence read is on its way (queued, held for a full chunk, or sent): watching again asks nothing more. */
+  reading?: boolean;
   error?: string;
+  errorKind?: ClientErrorDetail['kind'];
   profile?: Profile;
   wantsProfile: boolean;
   wantsPhoto: boolean;
@@ -71,6 +76,8 @@ export class PresenceClient {
   private pendingProfiles = new Set<string>();
   private pendingPhotos = new Set<string>();
   private flushScheduled = false;
+  /** Where presence reads wait while a page of members is being watched. */
+  private hold: PresenceHold | undefined;
   private readonly abort = new AbortController();
   private readonly stateListeners = new Set<(state: ConnectionState, detail?: string) => void>();
   private readonly errorListeners = new Set<(detail: ClientErrorDetail) => void>();
@@ -113,6 +120,12 @@ export class PresenceClient {
       entry.listeners.add(notify);
       notify();
     };
+    const refused = invalidKey(trimmed);
+    if (refused) {
+      listener({ key: trimmed, stale: false, error: refused, errorKind: 'profile' });
+      this.report({ message: refused, kind: 'profile', ids: [trimmed] });
+      return () => void (stopped = true);
+    }
     const id = GUID.test(trimmed) ? trimmed : this.aliases.get(trimmed.toLowerCase());
     if (id) attach(id);
     else this.resolve(trimmed, attach);
@@ -163,9 +176,11 @@ export class PresenceClient {
   /**
    * Applies presences from any source. An update whose `sequenceNumber` is older than the one shown is dropped (it
    * arrived out of order); one with the same `sequenceNumber` confirms the presence shown: it is fresh again, but
-   * unchanged. Returns how many presences changed.
+   * unchanged. One without a valid `sequenceNumber` is applied as unordered. Presences read from Graph (`readAt`,
+   * when the read was sent) are the truth at read time: they are dropped as older only for a presence pushed after
+   * the read was sent. Returns how many presences changed.
    */
-  applyPresences(presences: GraphPresence[], receivedAt = Date.now()): number {
+  applyPresences(presences: GraphPresence[], receivedAt = Date.now(), readAt?: number): number {
     let applied = 0;
     for (const raw of presences) {
       const id = typeof raw?.id === 'string' ? raw.id : undefined;
@@ -174,11 +189,12 @@ export class PresenceClient {
       // A partial update (a push with availability and activity only) keeps what it does not send.
       const merged = entry.raw ? mergePresence(entry.raw, raw) : raw;
       const next = normalizePresence(merged);
-      const current = entry.presence?.sequenceNumber;
-      if (current && next.sequenceNumber && next.sequenceNumber <= current) {
-        if (next.sequenceNumber === current) this.confirm(entry, receivedAt);
+      const order = compareSequence(next.sequenceNumber, entry.presence?.sequenceNumber);
+      if (order === 'same') {
+        this.confirm(entry, receivedAt);
         continue;
       }
+      if (order === 'older' && (readAt === undefined || (entry.receivedAt ?? 0) > readAt)) continue;
       entry.presence = next;
       entry.raw = presenceFields(merged);
       entry.receivedAt = receivedAt;
@@ -190,10 +206,31 @@ export class PresenceClient {
     return applied;
   }
 
-  /** The members of a team or group, page by page, from the client's source. */
+  /**
+   * The members of a team or group, page by page, from the client's source. People watched from `onPage` are read
+   * 650 to a request across pages (a page of 999 would otherwise cost two reads, and a team of N members more than
+   * ceil(N / 650)); what is left when the last page is in is read then.
+   */
   async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
     if (!this.source.members) throw new Error('This client\'s source cannot list team or group members.');
-    await this.source.members(kind, id, onPage, signal);
+    const held = new PresenceHold((ids) => void this.fetchPresences(ids));
+    try {
+      await this.source.members(kind, id, (profiles) => {
+        this.hold = held;
+        try {
+          onPage(profiles);
+        } finally {
+          this.hold = undefined;
+        }
+        held.readFull();
+      }, signal);
+    } finally {
+      for (const left of held.take()) {
+        const entry = this.entries.get(left);
+        if (entry?.watchers) this.queue(this.pendingPresence, left);
+        else if (entry) entry.reading = false;
+      }
+    }
   }
 
   /**
@@ -250,7 +287,7 @@ export class PresenceClient {
     if (this.started || !this.transport) return;
     this.started = true;
     const sink: TransportSink = {
-      update: (presences) => this.applyPresences(presences),
+      update: (presences, readAt) => this.applyPresences(presences, Date.now(), readAt),
       state: (state, detail) => {
         this.connectionState = state;
         for (const listener of this.stateListeners) listener(state, detail);
@@ -275,7 +312,11 @@ export class PresenceClient {
     entry.watchers++;
     // A profile that came with resolving a userPrincipalName (or `me`) saves asking for it again.
     if (profile && !entry.profile) entry.profile = { id: profile.id, displayName: profile.displayName, userPrincipalName: profile.userPrincipalName ?? null, mail: profile.mail ?? null };
-    if (!entry.presence) this.queue(this.pendingPresence, id);
+    if (!entry.presence && !entry.reading) {
+      entry.reading = true;
+      if (this.hold) this.hold.add(id);
+      else this.queue(this.pendingPresence, id);
+    }
     if (options.profile !== false && !entry.wantsProfile) {
       entry.wantsProfile = true;
       if (!entry.profile) this.queue(this.pendingProfiles, id);
@@ -326,6 +367,7 @@ export class PresenceClient {
     if (entry.photo === null) snapshot.photoUrl = null;
     else if (entry.photoUrl) snapshot.photoUrl = entry.photoUrl;
     if (entry.error) snapshot.error = entry.error;
+    if (entry.error && entry.errorKind) snapshot.errorKind = entry.errorKind;
     return snapshot;
   }
 
@@ -375,15 +417,21 @@ export class PresenceClient {
   private async fetchPresences(ids: string[]): Promise<void> {
     await Promise.all(
       chunks(ids, PRESENCE_CHUNK).map(async (chunk) => {
+        const readAt = Date.now();
         try {
           const presences = await this.source.presences(chunk, this.abort.signal);
-          this.applyPresences(presences);
+          this.applyPresences(presences, Date.now(), readAt);
           const seen = new Set(presences.map((p) => p.id));
           // An id Graph said nothing about shows unknown, not a stale guess.
           const missing = chunk.filter((id) => !seen.has(id));
-          this.applyPresences(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null })));
+          this.applyPresences(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null })), Date.now(), readAt);
         } catch (error) {
           if (!this.abort.signal.aborted) this.fail('presence', error, chunk);
+        } finally {
+          for (const id of chunk) {
+            const entry = this.entries.get(id);
+            if (entry) entry.reading = false;
+          }
         }
       }),
     );
@@ -458,17 +506,26 @@ export class PresenceClient {
     }
   }
 
+  /**
+   * Shows a failure on the people it concerns and tells the error listeners. Only a failed presence read (or
+   * transport) marks the presence shown as possibly out of date; a photo or profile that did not load leaves it be.
+   */
   private fail(kind: ClientErrorDetail['kind'], error: unknown, ids?: string[]): void {
     const message = error instanceof Error ? error.message : String(error);
     for (const id of ids ?? []) {
       const entry = this.entries.get(id);
       if (!entry) continue;
-      entry.failed = true;
+      if (kind === 'presence' || kind === 'transport') entry.failed = true;
       entry.error = message;
+      entry.errorKind = kind;
       this.changed(entry);
     }
     const detail: ClientErrorDetail = { message, kind };
     if (ids) detail.ids = ids;
+    this.report(detail);
+  }
+
+  private report(detail: ClientErrorDetail): void {
     for (const listener of this.errorListeners) listener(detail);
   }
 }

@@ -40,6 +40,8 @@ export interface PersonSnapshot {
   photoUrl?: string | null;
   /** The last error for this person, as a message. */
   error?: string;
+  /** What `error` is about: the presence (`presence`, `transport`), or only the `profile` or `photo`. */
+  errorKind?: 'presence' | 'profile' | 'photo' | 'transport';
 }
 
 export type SnapshotListener = (snapshot: PersonSnapshot) => void;

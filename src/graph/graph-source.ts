@@ -2,6 +2,7 @@ import type { Client, Context, Middleware } from '@microsoft/microsoft-graph-cli
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
+import { readPresenceAnswer } from './presence-answer.js';
 import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, withRetry, type RetryPolicy } from './retry.js';
 
 export interface GraphSourceOptions {
@@ -35,6 +36,15 @@ class RetryMiddleware implements Middleware {
       signal,
       this.policy,
     );
+  }
+}
+
+/** `text` as a URL path segment; undefined when it is not well-formed text (a lone surrogate). */
+function encoded(text: string): string | undefined {
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    return undefined;
   }
 }
 
@@ -135,10 +145,10 @@ export class GraphSource implements PresenceSource {
     const results = await Promise.all(
       chunk(ids, PRESENCE_CHUNK).map((part) => {
         this.counts.presence++;
-        return this.request<{ value: GraphPresence[] }>('/communications/getPresencesByUserId', SCOPES.presence, signal, { ids: part });
+        return this.request<unknown>('/communications/getPresencesByUserId', SCOPES.presence, signal, { ids: part });
       }),
     );
-    return results.flatMap((r) => r.value ?? []);
+    return results.flatMap(readPresenceAnswer);
   }
 
   /**
@@ -178,7 +188,12 @@ export class GraphSource implements PresenceSource {
   }
 
   async profiles(keys: string[], signal?: AbortSignal): Promise<Array<Profile & { key: string }>> {
-    const urls = new Map(keys.map((key, i) => [String(i), key.toLowerCase() === 'me' ? `/me?$select=${SELECT}` : `/users/${encodeURIComponent(key)}?$select=${SELECT}`]));
+    // A key that is not well-formed text cannot be put in a URL: it is left out (unknown), not the whole batch.
+    const urls = new Map<string, string>();
+    keys.forEach((key, i) => {
+      const path = key.toLowerCase() === 'me' ? '/me' : encoded(key) && `/users/${encoded(key)}`;
+      if (path) urls.set(String(i), `${path}?$select=${SELECT}`);
+    });
     const needsOthers = keys.some((k) => k.toLowerCase() !== 'me');
     const replies = await this.batch(urls, needsOthers ? SCOPES.users : SCOPES.me, signal);
     const out: Array<Profile & { key: string }> = [];
@@ -197,7 +212,11 @@ export class GraphSource implements PresenceSource {
    * none) a second request to rescue the rare photo kept smaller than 96x96; those few show initials instead.
    */
   async photos(ids: string[], signal?: AbortSignal): Promise<Map<string, Blob | null>> {
-    const urls = new Map(ids.map((id, i) => [String(i), `/users/${encodeURIComponent(id)}/photos/${PHOTO_SIZE}/$value`]));
+    const urls = new Map<string, string>();
+    ids.forEach((id, i) => {
+      const path = encoded(id);
+      if (path) urls.set(String(i), `/users/${path}/photos/${PHOTO_SIZE}/$value`);
+    });
     const replies = await this.batch(urls, SCOPES.photos, signal);
     const out = new Map<string, Blob | null>();
     ids.forEach((id, i) => {

@@ -1,3 +1,4 @@
+import { sequenceNumberOf } from './sequence.js';
 import type { Presence } from './types.js';
 import { ACTIVITIES, AVAILABILITIES, type Activity, type Availability } from './values.js';
 
@@ -142,7 +143,7 @@ export function normalizePresence(input: unknown): Presence {
     }
   }
 
-  const sequenceNumber = optionalString(source.sequenceNumber);
+  const sequenceNumber = sequenceNumberOf(source.sequenceNumber);
   if (sequenceNumber) presence.sequenceNumber = sequenceNumber;
 
   // Graph sends `{workLocationType}`; an already normalised Presence has the flattened string.

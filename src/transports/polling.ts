@@ -1,12 +1,14 @@
 import { backoffMs } from '../graph/retry.js';
 import type { GraphCallError } from '../graph/retry.js';
 import type { GraphPresence } from '../presence/types.js';
+import { pollingInterval } from './interval.js';
+import { readTabMessage, type TabMessage } from './tab-message.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 
 export interface PollingOptions {
   /** Reads presences for ids (the client's source). */
   fetch: (ids: string[], signal: AbortSignal) => Promise<GraphPresence[]>;
-  /** Between polls. Default 30 s; at least 1 s. */
+  /** Between polls. Default 30 s; kept between 1 s and 1 hour (a value outside is reported to the client). */
   intervalMs?: number;
   /**
    * Tabs of the same app share one poller: the visible tab holding the lock polls every tab's ids and broadcasts
@@ -18,12 +20,6 @@ export interface PollingOptions {
   document?: Document;
 }
 
-type TabMessage =
-  | { type: 'watch'; tab: string; ids: string[] }
-  | { type: 'bye'; tab: string }
-  | { type: 'presences'; presences: GraphPresence[] };
-
-const MIN_INTERVAL = 1_000;
 const MAX_BACKOFF = 5 * 60_000;
 
 /**
@@ -35,6 +31,8 @@ export class PollingTransport implements PresenceTransport {
   private ids: ReadonlySet<string> = new Set();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly intervalMs: number;
+  /** Why the interval asked for could not be kept, told to the client when it starts. */
+  private readonly intervalProblem: string | undefined;
   private failures = 0;
   /** When presences last came in: polled here, or broadcast by the tab that polls. */
   private lastPoll = 0;
@@ -58,7 +56,9 @@ export class PollingTransport implements PresenceTransport {
   polls = 0;
 
   constructor(private readonly options: PollingOptions) {
-    this.intervalMs = Math.max(MIN_INTERVAL, options.intervalMs ?? 30_000);
+    const interval = pollingInterval(options.intervalMs);
+    this.intervalMs = interval.ms;
+    this.intervalProblem = interval.problem;
     this.doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
   }
 
@@ -80,12 +80,18 @@ export class PollingTransport implements PresenceTransport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
+    if (this.intervalProblem) sink.error(new RangeError(this.intervalProblem));
+    // The client reads the ids it watches as it starts watching them: the first poll is an interval away.
+    this.lastPoll = Date.now();
     this.doc?.addEventListener('visibilitychange', this.onVisibility);
     const key = this.options.shareAcrossTabs;
     const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
     if (key && locks && typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`presence-elements:${key}`);
-      this.channel.onmessage = (event: MessageEvent<TabMessage>) => this.onMessage(event.data);
+      this.channel.onmessage = (event: MessageEvent<unknown>) => {
+        const message = readTabMessage(event.data);
+        if (message) this.onMessage(message);
+      };
       this.locks = locks;
       sink.state('connected', 'Listening to the tab that polls.');
       if (!this.hidden()) this.requestLead();
@@ -100,6 +106,7 @@ export class PollingTransport implements PresenceTransport {
   }
 
   watch(ids: ReadonlySet<string>): void {
+    if (this.stopped) return;
     this.ids = ids;
     this.announce();
   }
@@ -112,6 +119,7 @@ export class PollingTransport implements PresenceTransport {
     this.doc?.removeEventListener('visibilitychange', this.onVisibility);
     this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
     this.channel?.close();
+    this.channel = undefined;
     if (this.locks) this.resign();
     this.sink?.state('idle');
   }
@@ -153,7 +161,11 @@ export class PollingTransport implements PresenceTransport {
     if (message.type === 'presences') {
       if (this.leader) return;
       this.lastPoll = Date.now();
-      this.sink?.update(message.presences);
+      this.sink?.update(message.presences, message.readAt);
+    } else if (message.type === 'failed') {
+      // The tab that polls could not read: the people this tab shows may be out of date too.
+      if (this.leader) return;
+      this.sink?.error(new Error(message.message), message.ids.filter((id) => this.ids.has(id)));
     } else if (message.type === 'watch') {
       this.others.set(message.tab, { ids: message.ids, at: Date.now() });
     } else if (message.type === 'bye') {
@@ -203,8 +215,8 @@ export class PollingTransport implements PresenceTransport {
       this.failures = 0;
       this.lastPoll = started;
       this.notBefore = 0;
-      this.sink?.update(presences);
-      this.channel?.postMessage({ type: 'presences', presences } satisfies TabMessage);
+      this.sink?.update(presences, started);
+      this.channel?.postMessage({ type: 'presences', presences, readAt: started } satisfies TabMessage);
       this.sink?.state('connected');
       this.schedule(this.intervalMs);
     } catch (error) {
@@ -213,7 +225,10 @@ export class PollingTransport implements PresenceTransport {
       const retryAfter = (error as GraphCallError).retryAfterMs;
       const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoffMs(this.failures, this.intervalMs, MAX_BACKOFF)));
       this.notBefore = Date.now() + wait;
-      this.sink?.error(error as Error);
+      // The people this tab shows are told at once (their presence is kept, marked as possibly out of date).
+      this.sink?.error(error as Error, ids.filter((id) => this.ids.has(id)));
+      const message = error instanceof Error ? error.message : String(error);
+      this.channel?.postMessage({ type: 'failed', message, ids } satisfies TabMessage);
       this.sink?.state('reconnecting', `Polling failed; trying again in ${Math.round(wait / 1000)} s.`);
       this.schedule(wait);
     }

@@ -5,8 +5,11 @@ export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnectin
 
 /** What a transport reports to the client. */
 export interface TransportSink {
-  /** New presences, as Graph sends them. Out-of-order ones are dropped by the client. */
-  update(presences: GraphPresence[]): void;
+  /**
+   * New presences, as Graph sends them. Out-of-order ones are dropped by the client. `readAt` says they were read
+   * from Graph (polled), when the read was sent: a read is the truth at that time, whatever was pushed before.
+   */
+  update(presences: GraphPresence[], readAt?: number): void;
   /** The connection state changed. */
   state(state: ConnectionState, detail?: string): void;
   /** Something went wrong for these ids (or all, when absent); the client shows it. */

@@ -130,7 +130,7 @@ export class PresenceAvatar extends LitElement {
       this.shownPhoto = photo;
       this.photoState = photo ? 'loading' : 'none';
     }
-    if (snapshot?.error && snapshot.error !== this.lastError) this.fail('unavailable', snapshot.error);
+    if (snapshot?.error && snapshot.error !== this.lastError) this.fail(snapshot.errorKind === 'photo' ? 'photo' : 'unavailable', snapshot.error);
     this.lastError = snapshot?.error;
     const live = snapshot?.presence;
     const liveKey = live ? `${live.availability}/${live.activity}` : undefined;

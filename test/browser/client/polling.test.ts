@@ -136,7 +136,8 @@ describe('PollingTransport', () => {
     const b = sink();
     one.start(a.s);
     one.watch(new Set(['a']));
-    await waitUntil(() => one.leader && polls > 0, 'the first takes the lock and polls');
+    // The client reads what it watches itself: the poller's first poll is an interval after it starts.
+    await waitUntil(() => one.leader && polls > 0, 'the first takes the lock and polls', { timeout: 2500 });
     two.start(b.s);
     two.watch(new Set(['b']));
     docA.set('hidden');

@@ -1,0 +1,148 @@
+// What hostile or broken input does to the presence client: a bad sequence number, a user id that is not valid
+// text, a photo or profile that fails to load, a refresh that fails after the first read.
+import { expect, waitUntil } from '@open-wc/testing';
+import { PresenceClient, type ClientErrorDetail, type GraphPresence, type PersonSnapshot, type PresenceSource, type PresenceTransport, type TransportSink } from '../../../src/index.js';
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+class Table implements PresenceSource {
+  table = new Map<string, GraphPresence>();
+  profileKeys: string[][] = [];
+  failPhotos: Error | undefined;
+  failProfiles: Error | undefined;
+  failPresence: Error | undefined;
+  async presences(ids: string[]) {
+    if (this.failPresence) throw this.failPresence;
+    return ids.map((i) => this.table.get(i)).filter((p): p is GraphPresence => !!p);
+  }
+  async profiles(keys: string[]) {
+    this.profileKeys.push(keys);
+    if (this.failProfiles) throw this.failProfiles;
+    // What the Graph source does with each key: it goes into a URL.
+    for (const key of keys) encodeURIComponent(key);
+    return keys.map((key, n) => ({ key, id: /@/.test(key) ? id(100 + n) : key, displayName: `Person ${key}` }));
+  }
+  async photos(ids: string[]) {
+    if (this.failPhotos) throw this.failPhotos;
+    return new Map(ids.map((i) => [i, null]));
+  }
+}
+
+class Pushes implements PresenceTransport {
+  sink: TransportSink | undefined;
+  start(sink: TransportSink) {
+    this.sink = sink;
+  }
+  watch() {}
+  stop() {}
+}
+
+function setup() {
+  const source = new Table();
+  const transport = new Pushes();
+  const client = new PresenceClient({ source, transport, objectUrls: { create: () => 'blob:x', revoke: () => {} } });
+  const errors: ClientErrorDetail[] = [];
+  client.onError((e) => errors.push(e));
+  return { source, transport, client, errors };
+}
+
+async function watching(client: PresenceClient, key: string) {
+  let last: PersonSnapshot | undefined;
+  client.watch(key, (s) => (last = s));
+  return { now: () => last };
+}
+
+describe('a malformed sequenceNumber', () => {
+  for (const bad of ['z', 'NaN', '\uffff', '~~~~~~~~', '-1', '0'.repeat(200)]) {
+    it(`(${JSON.stringify(bad).slice(0, 20)}) does not freeze the person: later pushes and re-reads still apply`, async () => {
+      const { source, transport, client } = setup();
+      source.table.set(id(1), { id: id(1), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+      const { now } = await watching(client, id(1));
+      await waitUntil(() => now()?.presence);
+      transport.sink!.update([{ id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: bad }]);
+      expect(now()!.presence!.availability, 'applied as unordered').to.equal('Busy');
+      transport.sink!.update([{ id: id(1), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }]);
+      expect(now()!.presence!.availability).to.equal('Away');
+      // A reconnection re-reads Graph: its answer is the truth at read time.
+      source.table.set(id(1), { id: id(1), availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0003' });
+      await client.refresh();
+      expect(now()!.presence!.availability).to.equal('DoNotDisturb');
+      client.dispose();
+    });
+  }
+
+  it('pushed with a valid but far-away number, cannot hide what a fresh read from Graph says', async () => {
+    const { source, transport, client } = setup();
+    source.table.set(id(2), { id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+    const { now } = await watching(client, id(2));
+    await waitUntil(() => now()?.presence);
+    transport.sink!.update([{ id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' }]);
+    expect(now()!.presence!.availability).to.equal('Busy');
+    source.table.set(id(2), { id: id(2), availability: 'Offline', activity: 'Offline', sequenceNumber: '0002' });
+    await client.refresh();
+    expect(now()!.presence!.availability).to.equal('Offline');
+    client.dispose();
+  });
+});
+
+describe('a poll (a read from Graph through the transport)', () => {
+  it('corrects what was pushed before it was sent, and loses to what was pushed after', async () => {
+    const { source, transport, client } = setup();
+    source.table.set(id(5), { id: id(5), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+    const { now } = await watching(client, id(5));
+    await waitUntil(() => now()?.presence);
+    transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' }]);
+    const sentAfterThePush = Date.now();
+    transport.sink!.update([{ id: id(5), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }], sentAfterThePush);
+    expect(now()!.presence!.availability).to.equal('Away');
+    // A push that overtakes a poll in flight (the poll was sent before it) keeps its place.
+    const sentBefore = Date.now() - 60_000;
+    transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: '0004' }]);
+    transport.sink!.update([{ id: id(5), availability: 'Offline', activity: 'Offline', sequenceNumber: '0003' }], sentBefore);
+    expect(now()!.presence!.availability).to.equal('Busy');
+    client.dispose();
+  });
+});
+
+describe('a user id that is not valid text', () => {
+  it('is refused on its own, with an error, and the other sign-in names in its batch load', async () => {
+    const { source, client, errors } = setup();
+    const good = ['adele@contoso.com', 'lee@contoso.com'];
+    const snapshots = new Map<string, PersonSnapshot>();
+    for (const key of [...good, 'bad\ud800@contoso.com']) client.watch(key, (s) => snapshots.set(key, s));
+    await waitUntil(() => good.every((k) => snapshots.get(k)?.id), 'the good names resolved');
+    expect(snapshots.get('bad\ud800@contoso.com')!.error).to.match(/not valid/);
+    expect(errors.some((e) => e.kind === 'profile' && e.ids?.includes('bad\ud800@contoso.com'))).to.equal(true);
+    expect(source.profileKeys.flat()).not.to.include('bad\ud800@contoso.com');
+    client.dispose();
+  });
+});
+
+describe('a photo or profile that fails to load', () => {
+  it('reports kind photo and leaves a good presence as it is, fresh', async () => {
+    const { source, client, errors } = setup();
+    source.table.set(id(3), { id: id(3), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+    source.failPhotos = new Error('photo service down');
+    const { now } = await watching(client, id(3));
+    await waitUntil(() => now()?.presence && errors.length > 0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(errors.map((e) => e.kind)).to.deep.equal(['photo']);
+    expect(now()!.stale).to.equal(false);
+    expect(now()!.presence!.availability).to.equal('Available');
+    expect(now()!.errorKind).to.equal('photo');
+    client.dispose();
+  });
+
+  it('reports kind profile and leaves a good presence as it is, fresh', async () => {
+    const { source, client, errors } = setup();
+    source.table.set(id(4), { id: id(4), availability: 'Busy', activity: 'Busy', sequenceNumber: '0001' });
+    source.failProfiles = new Error('directory down');
+    const { now } = await watching(client, id(4));
+    await waitUntil(() => now()?.presence && errors.length > 0);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(errors.map((e) => e.kind)).to.deep.equal(['profile']);
+    expect(now()!.stale).to.equal(false);
+    expect(now()!.errorKind).to.equal('profile');
+    client.dispose();
+  });
+});
