@@ -31,8 +31,9 @@ export function cssSize(value: string | number | null | undefined, names: Record
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? `${value}px` : undefined;
   const text = value.trim();
   if (!text) return undefined;
-  const named = names[text.toLowerCase()];
-  if (named !== undefined) return `${named}px`;
+  // Own names only: `constructor` or `__proto__` are not sizes, whatever every object inherits.
+  const name = text.toLowerCase();
+  if (Object.prototype.hasOwnProperty.call(names, name)) return `${names[name]}px`;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) > 0 ? `${text}px` : undefined;
   if (typeof CSS !== 'undefined' && typeof CSS.supports === 'function') {
     return CSS.supports('width', text) && !/^(auto|inherit|initial|unset|revert)/i.test(text) ? text : undefined;
