@@ -10,7 +10,7 @@ import { initialsOf } from '../../people/initials.js';
 import { dispatch, type PresenceChangeDetail, type PresenceErrorDetail } from '../events.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { PersonController } from '../shared/client-controller.js';
-import { LocaleController, languageOf } from '../shared/locale-controller.js';
+import { LocaleController } from '../shared/locale-controller.js';
 import { AVATAR_SIZES, cssSize } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
 
@@ -195,7 +195,7 @@ export class PresenceAvatar extends LitElement {
     const stale = !this.normalized && this.person.stale;
     const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(this.userId || this.displayName);
-    const initials = initialsOf(displayName, languageOf(this));
+    const initials = initialsOf(displayName, this.locale.language);
     const label = accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
