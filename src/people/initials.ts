@@ -63,7 +63,7 @@ function nameWords(displayName: string): string[] {
  * name has nothing else, then the first emoji is used; an empty string when nothing fits (show an icon instead).
  */
 export function initialsOf(displayName: string | null | undefined, locale?: string): string {
-  if (!displayName) return '';
+  if (typeof displayName !== 'string' || !displayName) return '';
   const words = nameWords(displayName);
   if (words.length === 0) {
     const pictograph = graphemes(displayName).find((g) => PICTOGRAPH.test(g));

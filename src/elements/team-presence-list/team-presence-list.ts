@@ -9,6 +9,7 @@ import { badgeFor } from '../../presence/status.js';
 import type { BadgeStatus, Presence } from '../../presence/types.js';
 import type { Availability } from '../../presence/values.js';
 import { dispatch } from '../events.js';
+import { reflectText, text, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styles } from './team-presence-list.styles.js';
 
@@ -76,10 +77,10 @@ export class TeamPresenceList extends LitElement {
   static override styles = styles;
 
   /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
-  @property({ attribute: 'team-id', reflect: true }) teamId: string | null = null;
+  @property({ attribute: 'team-id', reflect: true, converter: reflectText }) teamId: string | null = null;
 
   /** A Microsoft 365 group id (needs GroupMember.Read.All). */
-  @property({ attribute: 'group-id', reflect: true }) groupId: string | null = null;
+  @property({ attribute: 'group-id', reflect: true, converter: reflectText }) groupId: string | null = null;
 
   /** Object ids (or userPrincipalNames), separated by commas or spaces. */
   @property({ attribute: 'user-ids' }) userIds: string | null = null;
@@ -137,7 +138,7 @@ export class TeamPresenceList extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const client = this.isConnected ? this.client : undefined;
-    const key = `${this.teamId ?? ''}|${this.groupId ?? ''}|${this.userIds ?? ''}`;
+    const key = `${textOrEmpty(this.teamId)}|${textOrEmpty(this.groupId)}|${textOrEmpty(this.userIds)}`;
     if (client && (this.loadedFor?.client !== client || this.loadedFor.key !== key)) {
       this.loadedFor = { client, key };
       void this.load(client);
@@ -198,9 +199,12 @@ export class TeamPresenceList extends LitElement {
       } else this.scheduleResort();
     };
     try {
-      if (this.teamId) await client.members('team', this.teamId, add, abort.signal);
-      else if (this.groupId) await client.members('group', this.groupId, add, abort.signal);
-      else if (this.userIds) add(this.userIds.split(/[\s,;]+/).filter(Boolean).map((id) => ({ id, displayName: null })));
+      const teamId = text(this.teamId);
+      const groupId = text(this.groupId);
+      const userIds = text(this.userIds);
+      if (teamId) await client.members('team', teamId, add, abort.signal);
+      else if (groupId) await client.members('group', groupId, add, abort.signal);
+      else if (userIds) add(userIds.split(/[\s,;]+/).filter(Boolean).map((id) => ({ id, displayName: null })));
       if (!abort.signal.aborted) this.status = 'ready';
     } catch (error) {
       if (abort.signal.aborted) return;
@@ -288,7 +292,7 @@ export class TeamPresenceList extends LitElement {
   }
 
   private buildItems(): Item[] {
-    const filter = fold(this.filter.trim());
+    const filter = fold(textOrEmpty(this.filter).trim());
     const visible = filter ? this.members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter)) : this.members;
     const groups = new Map<BadgeStatus, Member[]>();
     for (const member of visible) {
@@ -404,7 +408,7 @@ export class TeamPresenceList extends LitElement {
       ${this.noFilter
         ? nothing
         : html`<div part="toolbar" class="toolbar">
-            <input part="filter" type="search" .value=${this.filter} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
+            <input part="filter" type="search" .value=${textOrEmpty(this.filter)} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
               @input=${this.onFilter} @keydown=${this.onFilterKey} />
             <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
           </div>`}
@@ -446,7 +450,7 @@ export class TeamPresenceList extends LitElement {
           )}
         </div>
         ${this.status === 'loading' && this.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
-        ${this.members.length > 0 && rowCount === 0 && this.filter ? html`<div class="empty">${m.noMatch}</div>` : nothing}
+        ${this.members.length > 0 && rowCount === 0 && textOrEmpty(this.filter) ? html`<div class="empty">${m.noMatch}</div>` : nothing}
       </div>
     `;
   }
