@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
@@ -12,6 +11,7 @@ import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { PersonController } from '../shared/client-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { AVATAR_SIZES, cssSize } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
 
@@ -213,18 +213,9 @@ export class PresenceAvatar extends LitElement {
       class="base"
       role="img"
       aria-label=${fullLabel}
-      style=${styleMap(size ? { '--_size': size } : {})}
+      ${styleProperties({ '--_size': size })}
     >
-      <span
-        part="avatar"
-        class="avatar"
-        style=${styleMap({
-          '--_bg-light': color.light.background,
-          '--_fg-light': color.light.foreground,
-          '--_bg-dark': color.dark.background,
-          '--_fg-dark': color.dark.foreground,
-        })}
-      >
+      <span part="avatar" class="avatar" data-color=${color.name}>
         ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
         ${this.shownPhoto && this.photoState !== 'failed'
           ? html`<img

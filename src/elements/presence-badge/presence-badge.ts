@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
@@ -8,6 +7,7 @@ import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } f
 import { dispatch, type PresenceErrorDetail } from '../events.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { BADGE_SIZES, cssSize } from '../shared/size.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
@@ -98,7 +98,7 @@ export class PresenceBadge extends LitElement {
     return html`<span
       part="base"
       class="badge"
-      style=${styleMap(size ? { '--_badge-size': size } : {})}
+      ${styleProperties({ '--_badge-size': size })}
       role=${this.decorative ? nothing : 'img'}
       aria-hidden=${this.decorative ? 'true' : nothing}
       aria-label=${this.decorative ? nothing : text(this.label) || label}

@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
@@ -11,6 +10,7 @@ import type { Availability } from '../../presence/values.js';
 import { dispatch } from '../events.js';
 import { reflectText, text, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { styles } from './team-presence-list.styles.js';
 
 /** Details of `presence-select` and `presence-available`. */
@@ -425,13 +425,13 @@ export class TeamPresenceList extends LitElement {
         @scroll=${this.onScroll}
         @focus=${() => !this.activeId && this.move(0)}
       >
-        <div class="spacer" style=${styleMap({ height: `${items.length * this.rowHeight}px` })}>
+        <div class="spacer" ${styleProperties({ height: `${items.length * this.rowHeight}px` })}>
           ${repeat(
             shown,
             ({ item }) => (item.kind === 'row' ? item.member.id : `header-${item.group}`),
             ({ item, at }) =>
               item.kind === 'header'
-                ? html`<div part="header" class="item header" aria-hidden="true" style=${styleMap({ top: `${at * this.rowHeight}px` })}>
+                ? html`<div part="header" class="item header" aria-hidden="true" ${styleProperties({ top: `${at * this.rowHeight}px` })}>
                     ${groupLabel[item.group]} · ${item.count}
                   </div>`
                 : html`<div
@@ -442,7 +442,7 @@ export class TeamPresenceList extends LitElement {
                     aria-selected=${item.member.id === this.activeId ? 'true' : 'false'}
                     aria-setsize=${rowCount}
                     aria-posinset=${item.index + 1}
-                    style=${styleMap({ top: `${at * this.rowHeight}px` })}
+                    ${styleProperties({ top: `${at * this.rowHeight}px` })}
                     @click=${() => this.select(item.member)}
                   >
                     <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
