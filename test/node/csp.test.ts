@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { test } from 'node:test';
-import { DEMO_RELAY_CLIENT_ID } from '../../emulator/entra/clients.js';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../emulator/entra/clients.js';
 import { makeCertificate } from '../../emulator/shared/tls.js';
 import { Relay } from '../../relay/src/relay.js';
 import { serveWithPolicy, strictPolicy, watchForViolations } from './csp-support.js';
@@ -18,6 +18,9 @@ const WATCHED = 9;
 
 const stage = chromiumStage({
   host: '127.0.0.1',
+  requires: ['dist/cdn/presence-elements.js', 'dist/cdn/redirect.html'],
+  // The local Entra ID's certificate is self-signed.
+  acceptCertificates: true,
   emulators: { simulatorRate: 0, tenant: { seed: 'csp', userCount: 20, teamSizes: [5] }, delivery: { batchWindowMs: 10 } },
   async setUp({ cloud }) {
     site = await serveWithPolicy(strictPolicy());
@@ -112,4 +115,44 @@ test('SignalR through the relay: connected over a WebSocket, a pushed change dra
   assert.deepEqual(await violations(), []);
   assert.deepEqual(problems, []);
   await page.close();
+});
+
+test('MSAL: signed in with a popup through the shipped redirect-bridge page, presence read from Graph, no violation', { skip: noChromium }, async () => {
+  const { cloud, browser } = stage;
+  const me = cloud.tenant.users[0]!;
+  const watched = cloud.tenant.users[4]!.id;
+  cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+  cloud.entra.signInAs = me.id;
+  const query = new URLSearchParams({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const { problems, violations } = await watchForViolations(page);
+  // The popup's pages (the local Entra ID's, then the redirect bridge under the policy) are watched too: Chromium
+  // reports a refused resource as a console error.
+  const popupProblems: string[][] = [];
+  context.on('page', (popup) => {
+    if (popup === page) return;
+    popupProblems.push([]);
+    const mine = popupProblems[popupProblems.length - 1]!;
+    popup.on('console', (m) => m.type() === 'error' && mine.push(`popup console: ${m.text()}`));
+    popup.on('pageerror', (e) => mine.push(`popup pageerror: ${e.message}`));
+  });
+  try {
+    await page.goto(`${site.origin}/test/node/fixtures/csp/msal.html?${query}`);
+    const popup = page.waitForEvent('popup');
+    await page.locator('presence-sign-in button.primary').click();
+    await (await popup).waitForEvent('close', { timeout: 20_000 });
+    const drawn = (s: string) => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') === s;
+    await page.waitForFunction(drawn, 'do-not-disturb', { timeout: 20_000 });
+    const signedIn = (name: string) =>
+      document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent === name;
+    await page.waitForFunction(signedIn, me.displayName, { timeout: 20_000 });
+    const width = await page.evaluate(`document.getElementById('watched').shadowRoot.querySelector('[part~="avatar"]').getBoundingClientRect().width`);
+    assert.equal(width, 72);
+    assert.deepEqual(await violations(), []);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(popupProblems.flat(), []);
+  } finally {
+    await context.close();
+  }
 });
