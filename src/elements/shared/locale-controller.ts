@@ -6,30 +6,43 @@ import { canonicalLocale } from '../../people/initials.js';
 type Host = ReactiveControllerHost & HTMLElement;
 
 const controllers = new Set<LocaleController>();
+/** The controllers to check at the next frame: all of them after a `lang` change, else those just connected. */
+const pending = new Set<LocaleController>();
+let everyone = false;
 let observer: MutationObserver | undefined;
 let frame = 0;
 
 /** Once per frame at most, whatever the number of `lang` changes: only hosts whose language changed re-render. */
-function scheduleCheck(): void {
+function scheduleCheck(controller?: LocaleController): void {
+  if (controller) pending.add(controller);
+  else everyone = true;
   if (frame) return;
   const check = () => {
     frame = 0;
-    for (const controller of controllers) controller.check();
+    const due = everyone ? [...controllers] : [...pending].filter((c) => controllers.has(c));
+    everyone = false;
+    pending.clear();
+    for (const c of due) c.check();
   };
   frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(check) : (setTimeout(check, 16) as unknown as number);
 }
 
+/** The browser's language changed: it is the language of every element with no `lang` above it. */
+function onLanguageChange(): void {
+  scheduleCheck();
+}
+
 function observeLanguageChanges(): void {
   if (observer || typeof MutationObserver === 'undefined' || typeof document === 'undefined') return;
-  observer = new MutationObserver(scheduleCheck);
+  observer = new MutationObserver(() => scheduleCheck());
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-  globalThis.addEventListener?.('languagechange', scheduleCheck);
+  globalThis.addEventListener?.('languagechange', onLanguageChange);
 }
 
 function stopObserving(): void {
   observer?.disconnect();
   observer = undefined;
-  globalThis.removeEventListener?.('languagechange', scheduleCheck);
+  globalThis.removeEventListener?.('languagechange', onLanguageChange);
 }
 
 /**
@@ -79,7 +92,7 @@ export class LocaleController implements ReactiveController {
     controllers.add(this);
     observeLanguageChanges();
     // Moved under another `lang` while away: the next frame's check catches it.
-    scheduleCheck();
+    scheduleCheck(this);
   }
 
   hostDisconnected(): void {

@@ -83,3 +83,16 @@ describe('lang changes re-render only the elements whose language changed', () =
     }
   });
 });
+
+describe('an element moved under another language', () => {
+  it('renders in the language of its new place', async () => {
+    const root = await fixture(html`<div><section id="de" lang="de"><presence-badge status="busy"></presence-badge></section><section id="fr" lang="fr"></section></div>`);
+    const badge = root.querySelector('presence-badge')!;
+    await badge.updateComplete;
+    expect(part(badge, 'base').getAttribute('aria-label')).to.equal('Beschäftigt');
+    root.querySelector('#fr')!.append(badge);
+    await settle();
+    await badge.updateComplete;
+    expect(part(badge, 'base').getAttribute('aria-label')).to.equal('Occupé');
+  });
+});
