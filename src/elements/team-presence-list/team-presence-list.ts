@@ -4,41 +4,17 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
-import { badgeFor } from '../../presence/status.js';
-import type { BadgeStatus, Presence } from '../../presence/types.js';
-import type { Availability } from '../../presence/values.js';
+import type { BadgeStatus } from '../../presence/types.js';
 import { dispatch } from '../events.js';
 import { reflectText, text, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
+import { buildItems, memberDetail, newMember, nameMember, sortMembers, updateMember, type Item, type Member, type MemberEventDetail } from './team-members.js';
 import { styles } from './team-presence-list.styles.js';
 
-/** Details of `presence-select` and `presence-available`. */
-export interface MemberEventDetail {
-  userId: string;
-  displayName: string | null;
-  availability: Availability;
-  activity: string;
-  /** For `presence-available`: what they were before. */
-  previousAvailability?: Availability;
-}
+export type { MemberEventDetail } from './team-members.js';
 
-/** A member, with what sorting and grouping need worked out once per change rather than once per comparison. */
-interface Member { id: string; profile: Profile; presence?: Presence; sortName: string; rank: number; group: BadgeStatus }
-type Item = { kind: 'header'; group: BadgeStatus; count: number } | { kind: 'row'; member: Member; index: number };
-
-const GROUP_ORDER: BadgeStatus[] = ['available', 'busy', 'do-not-disturb', 'away', 'out-of-office', 'offline', 'unknown'];
-const AVAILABILITY_RANK: Record<Availability, number> = {
-  Available: 0, AvailableIdle: 1, Busy: 2, BusyIdle: 3, DoNotDisturb: 4, BeRightBack: 5, Away: 6, Offline: 7, PresenceUnknown: 8,
-};
-const UNKNOWN_RANK = AVAILABILITY_RANK.PresenceUnknown;
 const OVERSCAN = 6;
-/** One collator for every comparison: much faster than `localeCompare`, which sets one up on each call. */
-const collator = new Intl.Collator();
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase();
-}
 
 /**
  * @summary A team's members, sorted and grouped by availability, updated live.
@@ -145,9 +121,9 @@ export class TeamPresenceList extends LitElement {
     }
     // Scrolling and focus moves reuse the items; only a change of members, presence or filter rebuilds them.
     if (this.resort || changed.has('filter')) {
-      if (this.resort) this.sortMembers();
+      if (this.resort) sortMembers(this.members);
       this.resort = false;
-      this.items = this.buildItems();
+      this.items = buildItems(this.members, textOrEmpty(this.filter));
     }
   }
 
@@ -187,7 +163,7 @@ export class TeamPresenceList extends LitElement {
       for (const profile of profiles) {
         if (known.has(profile.id)) continue;
         known.add(profile.id);
-        const member: Member = { id: profile.id, profile, sortName: fold(profile.displayName ?? ''), rank: UNKNOWN_RANK, group: 'unknown' };
+        const member = newMember(profile);
         this.members.push(member);
         this.watchMember(client, member);
       }
@@ -254,20 +230,14 @@ export class TeamPresenceList extends LitElement {
       client.watch(
         member.id,
         (snapshot) => {
-          if (snapshot.profile?.displayName && !member.profile.displayName) {
-            member.profile = snapshot.profile;
-            member.sortName = fold(snapshot.profile.displayName);
-            // A name that arrives later (lists of ids) moves the member to its place and shows on its row.
-            this.scheduleResort();
-          }
+          // A name that arrives later (lists of ids) moves the member to its place and shows on its row.
+          if (snapshot.profile && nameMember(member, snapshot.profile)) this.scheduleResort();
           const next = snapshot.presence;
           if (!next || next === member.presence) return;
           const previous = member.presence;
-          member.presence = next;
-          member.rank = AVAILABILITY_RANK[next.availability] ?? UNKNOWN_RANK;
-          member.group = badgeFor(next).status;
+          updateMember(member, next);
           if (!first && previous && previous.availability !== 'Available' && next.availability === 'Available') {
-            dispatch<MemberEventDetail>(this, 'presence-available', this.detail(member, previous.availability));
+            dispatch<MemberEventDetail>(this, 'presence-available', memberDetail(member, previous.availability));
           }
           first = false;
           this.scheduleResort();
@@ -287,49 +257,13 @@ export class TeamPresenceList extends LitElement {
     });
   }
 
-  private sortMembers(): void {
-    this.members.sort((a, b) => a.rank - b.rank || collator.compare(a.sortName, b.sortName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  private buildItems(): Item[] {
-    const filter = fold(textOrEmpty(this.filter).trim());
-    const visible = filter ? this.members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter)) : this.members;
-    const groups = new Map<BadgeStatus, Member[]>();
-    for (const member of visible) {
-      const group = member.group;
-      let list = groups.get(group);
-      if (!list) groups.set(group, (list = []));
-      list.push(member);
-    }
-    const items: Item[] = [];
-    let index = 0;
-    for (const group of GROUP_ORDER) {
-      const list = groups.get(group);
-      if (!list?.length) continue;
-      items.push({ kind: 'header', group, count: list.length });
-      for (const member of list) items.push({ kind: 'row', member, index: index++ });
-    }
-    return items;
-  }
-
   private rows(): Array<Extract<Item, { kind: 'row' }>> {
     return this.items.filter((i): i is Extract<Item, { kind: 'row' }> => i.kind === 'row');
   }
 
-  private detail(member: Member, previous?: Availability): MemberEventDetail {
-    const detail: MemberEventDetail = {
-      userId: member.id,
-      displayName: member.profile.displayName,
-      availability: member.presence?.availability ?? 'PresenceUnknown',
-      activity: member.presence?.activity ?? 'PresenceUnknown',
-    };
-    if (previous) detail.previousAvailability = previous;
-    return detail;
-  }
-
   private select(member: Member): void {
     this.activeId = member.id;
-    dispatch<MemberEventDetail>(this, 'presence-select', this.detail(member));
+    dispatch<MemberEventDetail>(this, 'presence-select', memberDetail(member));
   }
 
   private move(to: number): void {
