@@ -64,6 +64,27 @@ describe('lang changes re-render only the elements whose language changed', () =
     expect(renders(b)).to.equal(0);
   });
 
+  it('changes in many tasks cost each avatar at most one render per frame', async () => {
+    const { a, avatars } = await page();
+    let frames = 0;
+    let counting = true;
+    const count = () => {
+      if (!counting) return;
+      frames++;
+      requestAnimationFrame(count);
+    };
+    requestAnimationFrame(count);
+    for (let i = 0; i < 200; i++) {
+      a.lang = ['fr', 'de', 'ar', 'he'][i % 4]!;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    await settle();
+    counting = false;
+    const most = Math.max(...avatars(a).map((el) => el.renders));
+    expect(most).to.be.at.least(1);
+    expect(most).to.be.at.most(frames);
+  });
+
   it('changes that end where they began re-render nothing', async () => {
     const { a, b, renders } = await page();
     for (let i = 0; i < 2000; i++) a.lang = i % 2 ? 'en' : 'fr';
