@@ -6,8 +6,11 @@ import type { Page } from 'playwright-core';
 import { createStaticServer, listenOnFreePort } from '../../scripts/static-server.mjs';
 import { root } from './support.js';
 
-/** Every local service (emulators, relay) listens on 127.0.0.1 on a port of its own. */
-const LOCAL = ['http://127.0.0.1:*', 'https://127.0.0.1:*', 'ws://127.0.0.1:*', 'wss://127.0.0.1:*'];
+/**
+ * Every local service listens on 127.0.0.1 on a port of its own: Graph, the relay and SignalR Service over http,
+ * Entra ID over https (MSAL's token requests), SignalR Service's WebSocket over ws.
+ */
+const LOCAL = ['http://127.0.0.1:*', 'https://127.0.0.1:*', 'ws://127.0.0.1:*'];
 
 /**
  * The policy: nothing inline, nothing evaluated, scripts and styles from the page's origin only, and Trusted Types
@@ -18,8 +21,10 @@ export function strictPolicy(extra: Record<string, string[]> = {}): string {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
     'style-src': ["'self'"],
+    // blob: for photos (read from Graph, shown as object URLs); data: for the test pages' empty favicon only.
     'img-src': ["'self'", 'blob:', 'data:'],
     'connect-src': ["'self'", ...LOCAL],
+    // Not needed by the library; stricter than default-src, as a hardened page would have them.
     'object-src': ["'none'"],
     'base-uri': ["'none'"],
     'require-trusted-types-for': ["'script'"],
