@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { test } from 'node:test';
+import { decodeJwt } from '../../common/jwt.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../emulator/entra/clients.js';
 import { makeCertificate } from '../../emulator/shared/tls.js';
 import { Relay } from '../../relay/src/relay.js';
@@ -109,7 +110,15 @@ test('SignalR through the relay: connected over a WebSocket, a pushed change dra
   // Pushed, not polled (the polling interval is 30 s).
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   await page.waitForFunction(drawn, 'busy', { timeout: 20_000 });
-  assert.ok(sockets.some((url) => url.startsWith('ws://127.0.0.1:')), `a WebSocket to the local SignalR Service (${sockets.join(', ')})`);
+  const socket = sockets.find((url) => url.startsWith('ws://127.0.0.1:'));
+  assert.ok(socket, `a WebSocket to the local SignalR Service (${sockets.join(', ')})`);
+  // Browsers cannot set headers on a WebSocket: the token rides in the URL. It is SignalR Service's client token
+  // for this hub and user (from the relay's negotiate), never the user's Entra ID token.
+  const inUrl = decodeJwt(new URL(socket).searchParams.get('access_token') ?? '').claims;
+  assert.match(String(inUrl.aud), /\/client\/\?hub=presence$/);
+  assert.equal(inUrl['asrs.s.uid'], cloud.tenant.users[0]!.id);
+  assert.equal(inUrl.scp, undefined, 'no Entra ID scopes in the URL');
+  assert.ok(Number(inUrl.exp) - Number(inUrl.iat) <= 3600, 'it lasts an hour at most');
   const width = await page.evaluate(`document.getElementById('watched').shadowRoot.querySelector('[part~="avatar"]').getBoundingClientRect().width`);
   assert.equal(width, 72);
   assert.deepEqual(await violations(), []);
