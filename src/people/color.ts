@@ -37,6 +37,6 @@ function hash(text: string): number {
 
 /** The colour for a person: the same id always gets the same colour, on every page and every machine. */
 export function avatarColorFor(key: string | null | undefined): AvatarColor {
-  const index = key ? hash(key.trim().toLowerCase()) % AVATAR_COLORS.length : AVATAR_COLORS.length - 1;
+  const index = typeof key === 'string' && key ? hash(key.trim().toLowerCase()) % AVATAR_COLORS.length : AVATAR_COLORS.length - 1;
   return AVATAR_COLORS[index] as AvatarColor;
 }

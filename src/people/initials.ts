@@ -9,6 +9,19 @@ const ONE_CHARACTER_SCRIPTS = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Kata
 /** Scripts whose letters join: a zero-width non-joiner keeps two initials apart. */
 const JOINING_SCRIPTS = /^[\p{Script=Arabic}\p{Script=Syriac}\p{Script=Mongolian}\p{Script=Nko}]/u;
 
+/**
+ * A language tag Intl accepts, or undefined: `en_US` becomes `en-US`; `C`, `*` or `x-default` (seen in `lang`
+ * attributes) are dropped, since `toLocaleUpperCase` throws on them.
+ */
+export function canonicalLocale(tag: string | null | undefined): string | undefined {
+  if (typeof tag !== 'string' || !tag.trim()) return undefined;
+  try {
+    return Intl.getCanonicalLocales(tag.trim().replace(/_/g, '-'))[0];
+  } catch {
+    return undefined;
+  }
+}
+
 type Segmenter = { segment(text: string): Iterable<{ segment: string }> };
 let segmenter: Segmenter | null | undefined;
 
@@ -50,7 +63,7 @@ function nameWords(displayName: string): string[] {
  * name has nothing else, then the first emoji is used; an empty string when nothing fits (show an icon instead).
  */
 export function initialsOf(displayName: string | null | undefined, locale?: string): string {
-  if (!displayName) return '';
+  if (typeof displayName !== 'string' || !displayName) return '';
   const words = nameWords(displayName);
   if (words.length === 0) {
     const pictograph = graphemes(displayName).find((g) => PICTOGRAPH.test(g));
@@ -61,5 +74,6 @@ export function initialsOf(displayName: string | null | undefined, locale?: stri
   const picked = [firstGrapheme(first)];
   if (words.length > 1) picked.push(firstGrapheme(words[words.length - 1] as string));
   const joiner = picked.length > 1 && picked.every((g) => JOINING_SCRIPTS.test(g)) ? '\u200c' : '';
-  return picked.map((g) => g.toLocaleUpperCase(locale)).join(joiner);
+  const language = canonicalLocale(locale);
+  return picked.map((g) => g.toLocaleUpperCase(language)).join(joiner);
 }

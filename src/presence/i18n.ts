@@ -57,7 +57,8 @@ export function registeredLocales(): string[] {
  */
 export function messagesFor(...languages: Array<string | null | undefined>): PresenceMessages {
   for (const language of languages) {
-    if (!language) continue;
+    // Anything but text (a number, an object from a framework binding) is not a language: skipped, never thrown on.
+    if (typeof language !== 'string' || !language) continue;
     const parts = localeKey(language).split('-');
     for (let length = parts.length; length > 0; length--) {
       const found = registry.get(parts.slice(0, length).join('-'));

@@ -1,8 +1,22 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { AVATAR_COLORS } from '../../people/color.js';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
+
+/**
+ * One rule per palette colour, chosen by the avatar's `data-color`: a class of styles rather than a `style`
+ * attribute, which a strict Content Security Policy would block. The palette is the library's own constant.
+ */
+const palette = unsafeCSS(
+  AVATAR_COLORS.map(
+    (c) =>
+      `.avatar[data-color='${c.name}'] { --_bg-light: ${c.light.background}; --_fg-light: ${c.light.foreground}; ` +
+      `--_bg-dark: ${c.dark.background}; --_fg-dark: ${c.dark.foreground}; }`,
+  ).join('\n'),
+);
 
 export const styles = [
   badgeStyles,
+  palette,
   css`
     :host {
       --_size: var(--presence-avatar-size, 40px);

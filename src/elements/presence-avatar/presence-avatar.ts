@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
@@ -10,7 +9,9 @@ import { initialsOf } from '../../people/initials.js';
 import { dispatch, type PresenceChangeDetail, type PresenceErrorDetail } from '../events.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { PersonController } from '../shared/client-controller.js';
-import { LocaleController, languageOf } from '../shared/locale-controller.js';
+import { reflectText, text } from '../shared/coerce.js';
+import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { AVATAR_SIZES, cssSize } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
 
@@ -67,7 +68,7 @@ export class PresenceAvatar extends LitElement {
   static override styles = styles;
 
   /** The person's Microsoft Entra object id (or userPrincipalName). Also picks the initials' colour. */
-  @property({ attribute: 'user-id', reflect: true }) userId: string | null = null;
+  @property({ attribute: 'user-id', reflect: true, converter: reflectText }) userId: string | null = null;
 
   /** The name to show and to build initials from. Always rendered as text. */
   @property({ attribute: 'display-name' }) displayName: string | null = null;
@@ -86,10 +87,10 @@ export class PresenceAvatar extends LitElement {
    * `extra-small` (24px), `small` (32px), `medium` (40px), `large` (56px), `extra-large` (72px), `huge` (96px),
    * a number of pixels (`48`) or any CSS length (`3rem`).
    */
-  @property({ reflect: true }) size: string | null = null;
+  @property({ reflect: true, converter: reflectText }) size: string | null = null;
 
   /** `circular` or `square`. */
-  @property({ reflect: true }) shape: 'circular' | 'square' = 'circular';
+  @property({ reflect: true, converter: reflectText }) shape: 'circular' | 'square' = 'circular';
 
   /** Shows the name beside the avatar. */
   @property({ type: Boolean, reflect: true, attribute: 'show-name' }) showName = false;
@@ -106,7 +107,7 @@ export class PresenceAvatar extends LitElement {
   /** @internal */
   private readonly locale = new LocaleController(this);
   /** @internal */
-  private readonly person = new PersonController(this, () => ({ profile: !this.displayName, photo: !this.photoUrl }));
+  private readonly person = new PersonController(this, () => ({ profile: !text(this.displayName), photo: !text(this.photoUrl) }));
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */
@@ -123,9 +124,9 @@ export class PresenceAvatar extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) this.readPresence();
-    if (changed.has('presence') || changed.has('userId')) this.person.setKey(this.presence === null || this.presence === undefined ? this.userId : null);
+    if (changed.has('presence') || changed.has('userId')) this.person.setKey(this.presence === null || this.presence === undefined ? text(this.userId) : null);
     const snapshot = this.person.snapshot;
-    const photo = this.photoUrl ?? snapshot?.photoUrl ?? null;
+    const photo = text(this.photoUrl) ?? snapshot?.photoUrl ?? null;
     if (photo !== this.shownPhoto) {
       this.shownPhoto = photo;
       this.photoState = photo ? 'loading' : 'none';
@@ -162,16 +163,20 @@ export class PresenceAvatar extends LitElement {
       const parsed = parsePresence(this.presence);
       this.normalized = parsed.presence;
       if (parsed.error) this.fail('invalid-presence', parsed.error);
-    } else if (this.presence) {
+    } else if (typeof this.presence === 'object' && this.presence) {
       this.normalized = normalizePresence(this.presence);
+    } else if (this.presence !== null && this.presence !== undefined) {
+      this.normalized = normalizePresence(undefined);
+      this.fail('invalid-presence', `presence is a ${typeof this.presence}, not an object or JSON text`);
     }
   }
 
   /** @internal */
   private fail(kind: PresenceErrorDetail['kind'], message: string): void {
     const detail: PresenceErrorDetail = { kind, message };
-    if (this.userId) detail.userId = this.userId;
-    console.warn(`<presence-avatar${this.userId ? ` user-id="${this.userId}"` : ''}>: ${message}`);
+    const userId = text(this.userId);
+    if (userId) detail.userId = userId;
+    console.warn(`<presence-avatar${userId ? ` user-id="${userId}"` : ''}>: ${message}`);
     dispatch<PresenceErrorDetail>(this, 'presence-error', detail);
   }
 
@@ -191,11 +196,11 @@ export class PresenceAvatar extends LitElement {
     const messages = this.locale.messages;
     const presence = this.effectivePresence();
     const snapshot = this.person.snapshot;
-    const displayName = this.displayName ?? snapshot?.profile?.displayName ?? null;
+    const displayName = text(this.displayName) ?? snapshot?.profile?.displayName ?? null;
     const stale = !this.normalized && this.person.stale;
     const size = cssSize(this.size, AVATAR_SIZES);
-    const color = avatarColorFor(this.userId || this.displayName);
-    const initials = initialsOf(displayName, languageOf(this));
+    const color = avatarColorFor(text(this.userId) || text(this.displayName));
+    const initials = initialsOf(displayName, this.locale.language);
     const label = accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
@@ -208,18 +213,9 @@ export class PresenceAvatar extends LitElement {
       class="base"
       role="img"
       aria-label=${fullLabel}
-      style=${styleMap(size ? { '--_size': size } : {})}
+      ${styleProperties({ '--_size': size })}
     >
-      <span
-        part="avatar"
-        class="avatar"
-        style=${styleMap({
-          '--_bg-light': color.light.background,
-          '--_fg-light': color.light.foreground,
-          '--_bg-dark': color.dark.background,
-          '--_fg-dark': color.dark.foreground,
-        })}
-      >
+      <span part="avatar" class="avatar" data-color=${color.name}>
         ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
         ${this.shownPhoto && this.photoState !== 'failed'
           ? html`<img

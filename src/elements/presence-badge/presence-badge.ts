@@ -1,12 +1,13 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
 import { dispatch, type PresenceErrorDetail } from '../events.js';
+import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
 import { BADGE_SIZES, cssSize } from '../shared/size.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
@@ -39,7 +40,7 @@ export class PresenceBadge extends LitElement {
   static override styles = styles;
 
   /** The status to draw. Ignored when `presence` is set. */
-  @property({ reflect: true }) status: BadgeStatus = 'unknown';
+  @property({ reflect: true, converter: reflectText }) status: BadgeStatus = 'unknown';
 
   /** Draws the out-of-office variant of the status. Ignored when `presence` is set. */
   @property({ type: Boolean, reflect: true, attribute: 'out-of-office' }) outOfOffice = false;
@@ -51,10 +52,10 @@ export class PresenceBadge extends LitElement {
   @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
 
   /** `tiny`, `extra-small`, `small`, `medium` (16px), `large`, `extra-large`, a number of pixels or a CSS length. */
-  @property({ reflect: true }) size: string | null = null;
+  @property({ reflect: true, converter: reflectText }) size: string | null = null;
 
   /** The accessible name; by default the localised status ("Busy", "Available, Out of office"). */
-  @property() label: string | null = null;
+  @property({ converter: reflectText }) label: string | null = null;
 
   /** Hides the badge from assistive technology, for when the surrounding text already says the status. */
   @property({ type: Boolean, reflect: true }) decorative = false;
@@ -74,8 +75,10 @@ export class PresenceBadge extends LitElement {
           console.warn(`<presence-badge>: ${parsed.error}`);
           dispatch<PresenceErrorDetail>(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
         }
-      } else if (this.presence) {
+      } else if (typeof this.presence === 'object' && this.presence) {
         this.normalized = normalizePresence(this.presence);
+      } else if (this.presence !== null && this.presence !== undefined) {
+        this.normalized = normalizePresence(undefined);
       }
     }
   }
@@ -95,11 +98,11 @@ export class PresenceBadge extends LitElement {
     return html`<span
       part="base"
       class="badge"
-      style=${styleMap(size ? { '--_badge-size': size } : {})}
+      ${styleProperties({ '--_badge-size': size })}
       role=${this.decorative ? nothing : 'img'}
       aria-hidden=${this.decorative ? 'true' : nothing}
-      aria-label=${this.decorative ? nothing : this.label || label}
-      title=${this.decorative ? nothing : this.label || label}
+      aria-label=${this.decorative ? nothing : text(this.label) || label}
+      title=${this.decorative ? nothing : text(this.label) || label}
       >${badgeGlyph(status, outOfOffice)}</span
     >`;
   }

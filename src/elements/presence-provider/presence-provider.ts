@@ -6,6 +6,13 @@ import { createPresenceClient } from '../../client/create.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { msalTokenProvider } from '../../auth/msal.js';
 import { dispatch } from '../events.js';
+import { oneOf, positive, text } from '../shared/coerce.js';
+
+/** A client made in code, or undefined for anything else given as `client`. */
+function usable(client: unknown): PresenceClient | undefined {
+  const c = client as Partial<PresenceClient> | null | undefined;
+  return typeof c === 'object' && c !== null && typeof c.watch === 'function' ? (c as PresenceClient) : undefined;
+}
 
 /**
  * @summary Gives a presence client to every element inside it: a demo tenant, or Microsoft Graph signed in with MSAL.
@@ -78,30 +85,39 @@ export class PresenceProvider extends LitElement {
   }
 
   private makeClient(): void {
-    let next = this.client;
+    const given = usable(this.client);
+    let next = given;
+    const clientId = text(this.clientId);
+    const authority = text(this.authority);
+    const tenant = text(this.tenant);
+    const redirectUri = text(this.redirectUri);
+    const negotiateUrl = text(this.negotiateUrl);
+    const relayScope = text(this.relayScope);
+    const graphBaseUrl = text(this.graphBaseUrl);
+    const transport = oneOf(this.transport, ['polling', 'signalr', 'demo'] as const, 'polling');
     if (!next) {
       try {
-        if (this.demo || this.transport === 'demo') next = createPresenceClient({ transport: 'demo' });
-        else if (!this.clientId) {
+        if (this.demo || transport === 'demo') next = createPresenceClient({ transport: 'demo' });
+        else if (!clientId) {
           throw new Error('<presence-provider> has no client: set its `client-id` attribute to the app registration\'s client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).');
-        } else if (this.transport === 'signalr' && !this.negotiateUrl) {
+        } else if (transport === 'signalr' && !negotiateUrl) {
           throw new Error('<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.');
         } else {
           const auth = msalTokenProvider({
-            clientId: this.clientId,
-            ...(this.authority ? { authority: this.authority } : {}),
-            ...(this.tenant ? { tenantId: this.tenant } : {}),
-            ...(this.redirectUri ? { redirectUri: this.redirectUri } : {}),
+            clientId,
+            ...(authority ? { authority } : {}),
+            ...(tenant ? { tenantId: tenant } : {}),
+            ...(redirectUri ? { redirectUri } : {}),
           });
           // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
           // `tabKey` with Graph's root); another app or tenant on the same origin has a poller of its own.
           next = createPresenceClient({
             auth,
-            transport: this.transport === 'signalr' ? 'signalr' : 'polling',
-            pollingIntervalMs: this.interval * 1000,
-            ...(this.graphBaseUrl ? { graphBaseUrl: this.graphBaseUrl } : {}),
-            ...(this.negotiateUrl ? { relayUrl: this.negotiateUrl } : {}),
-            ...(this.relayScope ? { relayScopes: [this.relayScope] } : {}),
+            transport: transport === 'signalr' ? 'signalr' : 'polling',
+            pollingIntervalMs: positive(this.interval, 30) * 1000,
+            ...(graphBaseUrl ? { graphBaseUrl } : {}),
+            ...(negotiateUrl ? { relayUrl: negotiateUrl } : {}),
+            ...(relayScope ? { relayScopes: [relayScope] } : {}),
           });
         }
       } catch (error) {
@@ -115,7 +131,7 @@ export class PresenceProvider extends LitElement {
       this.owned.dispose();
       this.owned = undefined;
     }
-    if (next && next !== this.client) this.owned = next;
+    if (next && next !== given) this.owned = next;
     this.provider.setValue(next);
     if (next && this.isConnected && !getDefaultClient()) setDefaultClient(next);
   }

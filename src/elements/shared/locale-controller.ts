@@ -1,56 +1,102 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { messagesFor } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
+import { canonicalLocale } from '../../people/initials.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-const hosts = new Set<Host>();
+const controllers = new Set<LocaleController>();
+/** The controllers to check at the next frame: all of them after a `lang` change, else those just connected. */
+const pending = new Set<LocaleController>();
+let everyone = false;
 let observer: MutationObserver | undefined;
+let frame = 0;
+
+/** Once per frame at most, whatever the number of `lang` changes: only hosts whose language changed re-render. */
+function scheduleCheck(controller?: LocaleController): void {
+  if (controller) pending.add(controller);
+  else everyone = true;
+  if (frame) return;
+  const check = () => {
+    frame = 0;
+    const due = everyone ? [...controllers] : [...pending].filter((c) => controllers.has(c));
+    everyone = false;
+    pending.clear();
+    for (const c of due) c.check();
+  };
+  frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(check) : (setTimeout(check, 16) as unknown as number);
+}
+
+/** The browser's language changed: it is the language of every element with no `lang` above it. */
+function onLanguageChange(): void {
+  scheduleCheck();
+}
 
 function observeLanguageChanges(): void {
   if (observer || typeof MutationObserver === 'undefined' || typeof document === 'undefined') return;
-  observer = new MutationObserver(() => {
-    for (const host of hosts) host.requestUpdate();
-  });
+  observer = new MutationObserver(() => scheduleCheck());
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+  globalThis.addEventListener?.('languagechange', onLanguageChange);
 }
 
-/** The nearest `lang` attribute, looking through shadow roots, then the document's, then the browser's. */
+function stopObserving(): void {
+  observer?.disconnect();
+  observer = undefined;
+  globalThis.removeEventListener?.('languagechange', onLanguageChange);
+}
+
+/**
+ * The nearest `lang` attribute, looking through shadow roots, then the browser's language; canonical (`en_US` is
+ * `en-US`), or undefined when the tag is not a language tag (`C`, `*`) or there is none.
+ */
 export function languageOf(element: Element): string | undefined {
   let node: Node | null = element;
   while (node) {
     if (node instanceof Element) {
       const lang = node.getAttribute('lang');
-      if (lang) return lang;
+      if (lang) return canonicalLocale(lang);
     }
     node = node.parentNode ?? ((node as Partial<ShadowRoot>).host ?? null);
   }
-  return typeof navigator === 'undefined' ? undefined : navigator.language;
+  return canonicalLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
 /**
- * Gives an element the words of its language, following `lang` on it or any ancestor, and re-renders it when a
- * `lang` attribute anywhere on the page changes. One observer serves every element.
+ * Gives an element the words of its language, following `lang` on it or any ancestor. When a `lang` attribute
+ * anywhere on the page changes, the element re-renders only if its own language changed, at most once a frame.
+ * One observer serves every element.
  */
 export class LocaleController implements ReactiveController {
+  /** The language the host last rendered in. */
+  private rendered: string | undefined;
+
   constructor(private readonly host: Host) {
     host.addController(this);
   }
 
+  /** The host's language, as its words and initials use it. */
+  get language(): string | undefined {
+    return (this.rendered = languageOf(this.host));
+  }
+
   get messages(): PresenceMessages {
-    return messagesFor(languageOf(this.host));
+    return messagesFor(this.language);
+  }
+
+  /** Re-renders the host when its language is no longer the one it rendered in. */
+  check(): void {
+    if (languageOf(this.host) !== this.rendered) this.host.requestUpdate();
   }
 
   hostConnected(): void {
-    hosts.add(this.host);
+    controllers.add(this);
     observeLanguageChanges();
+    // Moved under another `lang` while away: the next frame's check catches it.
+    scheduleCheck(this);
   }
 
   hostDisconnected(): void {
-    hosts.delete(this.host);
-    if (hosts.size === 0) {
-      observer?.disconnect();
-      observer = undefined;
-    }
+    controllers.delete(this);
+    if (controllers.size === 0) stopObserving();
   }
 }

@@ -26,13 +26,15 @@ export type BadgeSizeName = keyof typeof BADGE_SIZES;
  * Turns a size attribute into a CSS length: a name from the table, a bare number (pixels) or any CSS length.
  * Gives `undefined` (use the default) for empty or invalid values, so a typo cannot break the layout.
  */
-export function cssSize(value: string | number | null | undefined, names: Record<string, number>): string | undefined {
+export function cssSize(value: unknown, names: Record<string, number>): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? `${value}px` : undefined;
+  if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (!text) return undefined;
-  const named = names[text.toLowerCase()];
-  if (named !== undefined) return `${named}px`;
+  // Own names only: `constructor` or `__proto__` are not sizes, whatever every object inherits.
+  const name = text.toLowerCase();
+  if (Object.prototype.hasOwnProperty.call(names, name)) return `${names[name]}px`;
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) > 0 ? `${text}px` : undefined;
   if (typeof CSS !== 'undefined' && typeof CSS.supports === 'function') {
     return CSS.supports('width', text) && !/^(auto|inherit|initial|unset|revert)/i.test(text) ? text : undefined;

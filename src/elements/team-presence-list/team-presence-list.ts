@@ -1,43 +1,20 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { Profile } from '../../client/types.js';
-import { badgeFor } from '../../presence/status.js';
-import type { BadgeStatus, Presence } from '../../presence/types.js';
-import type { Availability } from '../../presence/values.js';
+import type { BadgeStatus } from '../../presence/types.js';
 import { dispatch } from '../events.js';
+import { reflectText, text, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { styleProperties } from '../shared/style-properties.js';
+import { buildItems, memberDetail, newMember, nameMember, sortMembers, updateMember, type Item, type Member, type MemberEventDetail } from './team-members.js';
 import { styles } from './team-presence-list.styles.js';
 
-/** Details of `presence-select` and `presence-available`. */
-export interface MemberEventDetail {
-  userId: string;
-  displayName: string | null;
-  availability: Availability;
-  activity: string;
-  /** For `presence-available`: what they were before. */
-  previousAvailability?: Availability;
-}
+export type { MemberEventDetail } from './team-members.js';
 
-/** A member, with what sorting and grouping need worked out once per change rather than once per comparison. */
-interface Member { id: string; profile: Profile; presence?: Presence; sortName: string; rank: number; group: BadgeStatus }
-type Item = { kind: 'header'; group: BadgeStatus; count: number } | { kind: 'row'; member: Member; index: number };
-
-const GROUP_ORDER: BadgeStatus[] = ['available', 'busy', 'do-not-disturb', 'away', 'out-of-office', 'offline', 'unknown'];
-const AVAILABILITY_RANK: Record<Availability, number> = {
-  Available: 0, AvailableIdle: 1, Busy: 2, BusyIdle: 3, DoNotDisturb: 4, BeRightBack: 5, Away: 6, Offline: 7, PresenceUnknown: 8,
-};
-const UNKNOWN_RANK = AVAILABILITY_RANK.PresenceUnknown;
 const OVERSCAN = 6;
-/** One collator for every comparison: much faster than `localeCompare`, which sets one up on each call. */
-const collator = new Intl.Collator();
-
-function fold(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase();
-}
 
 /**
  * @summary A team's members, sorted and grouped by availability, updated live.
@@ -76,10 +53,10 @@ export class TeamPresenceList extends LitElement {
   static override styles = styles;
 
   /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
-  @property({ attribute: 'team-id', reflect: true }) teamId: string | null = null;
+  @property({ attribute: 'team-id', reflect: true, converter: reflectText }) teamId: string | null = null;
 
   /** A Microsoft 365 group id (needs GroupMember.Read.All). */
-  @property({ attribute: 'group-id', reflect: true }) groupId: string | null = null;
+  @property({ attribute: 'group-id', reflect: true, converter: reflectText }) groupId: string | null = null;
 
   /** Object ids (or userPrincipalNames), separated by commas or spaces. */
   @property({ attribute: 'user-ids' }) userIds: string | null = null;
@@ -137,16 +114,16 @@ export class TeamPresenceList extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const client = this.isConnected ? this.client : undefined;
-    const key = `${this.teamId ?? ''}|${this.groupId ?? ''}|${this.userIds ?? ''}`;
+    const key = `${textOrEmpty(this.teamId)}|${textOrEmpty(this.groupId)}|${textOrEmpty(this.userIds)}`;
     if (client && (this.loadedFor?.client !== client || this.loadedFor.key !== key)) {
       this.loadedFor = { client, key };
       void this.load(client);
     }
     // Scrolling and focus moves reuse the items; only a change of members, presence or filter rebuilds them.
     if (this.resort || changed.has('filter')) {
-      if (this.resort) this.sortMembers();
+      if (this.resort) sortMembers(this.members);
       this.resort = false;
-      this.items = this.buildItems();
+      this.items = buildItems(this.members, textOrEmpty(this.filter));
     }
   }
 
@@ -186,7 +163,7 @@ export class TeamPresenceList extends LitElement {
       for (const profile of profiles) {
         if (known.has(profile.id)) continue;
         known.add(profile.id);
-        const member: Member = { id: profile.id, profile, sortName: fold(profile.displayName ?? ''), rank: UNKNOWN_RANK, group: 'unknown' };
+        const member = newMember(profile);
         this.members.push(member);
         this.watchMember(client, member);
       }
@@ -198,9 +175,12 @@ export class TeamPresenceList extends LitElement {
       } else this.scheduleResort();
     };
     try {
-      if (this.teamId) await client.members('team', this.teamId, add, abort.signal);
-      else if (this.groupId) await client.members('group', this.groupId, add, abort.signal);
-      else if (this.userIds) add(this.userIds.split(/[\s,;]+/).filter(Boolean).map((id) => ({ id, displayName: null })));
+      const teamId = text(this.teamId);
+      const groupId = text(this.groupId);
+      const userIds = text(this.userIds);
+      if (teamId) await client.members('team', teamId, add, abort.signal);
+      else if (groupId) await client.members('group', groupId, add, abort.signal);
+      else if (userIds) add(userIds.split(/[\s,;]+/).filter(Boolean).map((id) => ({ id, displayName: null })));
       if (!abort.signal.aborted) this.status = 'ready';
     } catch (error) {
       if (abort.signal.aborted) return;
@@ -250,20 +230,14 @@ export class TeamPresenceList extends LitElement {
       client.watch(
         member.id,
         (snapshot) => {
-          if (snapshot.profile?.displayName && !member.profile.displayName) {
-            member.profile = snapshot.profile;
-            member.sortName = fold(snapshot.profile.displayName);
-            // A name that arrives later (lists of ids) moves the member to its place and shows on its row.
-            this.scheduleResort();
-          }
+          // A name that arrives later (lists of ids) moves the member to its place and shows on its row.
+          if (snapshot.profile && nameMember(member, snapshot.profile)) this.scheduleResort();
           const next = snapshot.presence;
           if (!next || next === member.presence) return;
           const previous = member.presence;
-          member.presence = next;
-          member.rank = AVAILABILITY_RANK[next.availability] ?? UNKNOWN_RANK;
-          member.group = badgeFor(next).status;
+          updateMember(member, next);
           if (!first && previous && previous.availability !== 'Available' && next.availability === 'Available') {
-            dispatch<MemberEventDetail>(this, 'presence-available', this.detail(member, previous.availability));
+            dispatch<MemberEventDetail>(this, 'presence-available', memberDetail(member, previous.availability));
           }
           first = false;
           this.scheduleResort();
@@ -283,49 +257,13 @@ export class TeamPresenceList extends LitElement {
     });
   }
 
-  private sortMembers(): void {
-    this.members.sort((a, b) => a.rank - b.rank || collator.compare(a.sortName, b.sortName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  private buildItems(): Item[] {
-    const filter = fold(this.filter.trim());
-    const visible = filter ? this.members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter)) : this.members;
-    const groups = new Map<BadgeStatus, Member[]>();
-    for (const member of visible) {
-      const group = member.group;
-      let list = groups.get(group);
-      if (!list) groups.set(group, (list = []));
-      list.push(member);
-    }
-    const items: Item[] = [];
-    let index = 0;
-    for (const group of GROUP_ORDER) {
-      const list = groups.get(group);
-      if (!list?.length) continue;
-      items.push({ kind: 'header', group, count: list.length });
-      for (const member of list) items.push({ kind: 'row', member, index: index++ });
-    }
-    return items;
-  }
-
   private rows(): Array<Extract<Item, { kind: 'row' }>> {
     return this.items.filter((i): i is Extract<Item, { kind: 'row' }> => i.kind === 'row');
   }
 
-  private detail(member: Member, previous?: Availability): MemberEventDetail {
-    const detail: MemberEventDetail = {
-      userId: member.id,
-      displayName: member.profile.displayName,
-      availability: member.presence?.availability ?? 'PresenceUnknown',
-      activity: member.presence?.activity ?? 'PresenceUnknown',
-    };
-    if (previous) detail.previousAvailability = previous;
-    return detail;
-  }
-
   private select(member: Member): void {
     this.activeId = member.id;
-    dispatch<MemberEventDetail>(this, 'presence-select', this.detail(member));
+    dispatch<MemberEventDetail>(this, 'presence-select', memberDetail(member));
   }
 
   private move(to: number): void {
@@ -404,7 +342,7 @@ export class TeamPresenceList extends LitElement {
       ${this.noFilter
         ? nothing
         : html`<div part="toolbar" class="toolbar">
-            <input part="filter" type="search" .value=${this.filter} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
+            <input part="filter" type="search" .value=${textOrEmpty(this.filter)} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
               @input=${this.onFilter} @keydown=${this.onFilterKey} />
             <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
           </div>`}
@@ -421,13 +359,13 @@ export class TeamPresenceList extends LitElement {
         @scroll=${this.onScroll}
         @focus=${() => !this.activeId && this.move(0)}
       >
-        <div class="spacer" style=${styleMap({ height: `${items.length * this.rowHeight}px` })}>
+        <div class="spacer" ${styleProperties({ height: `${items.length * this.rowHeight}px` })}>
           ${repeat(
             shown,
             ({ item }) => (item.kind === 'row' ? item.member.id : `header-${item.group}`),
             ({ item, at }) =>
               item.kind === 'header'
-                ? html`<div part="header" class="item header" aria-hidden="true" style=${styleMap({ top: `${at * this.rowHeight}px` })}>
+                ? html`<div part="header" class="item header" aria-hidden="true" ${styleProperties({ top: `${at * this.rowHeight}px` })}>
                     ${groupLabel[item.group]} · ${item.count}
                   </div>`
                 : html`<div
@@ -438,7 +376,7 @@ export class TeamPresenceList extends LitElement {
                     aria-selected=${item.member.id === this.activeId ? 'true' : 'false'}
                     aria-setsize=${rowCount}
                     aria-posinset=${item.index + 1}
-                    style=${styleMap({ top: `${at * this.rowHeight}px` })}
+                    ${styleProperties({ top: `${at * this.rowHeight}px` })}
                     @click=${() => this.select(item.member)}
                   >
                     <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
@@ -446,7 +384,7 @@ export class TeamPresenceList extends LitElement {
           )}
         </div>
         ${this.status === 'loading' && this.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
-        ${this.members.length > 0 && rowCount === 0 && this.filter ? html`<div class="empty">${m.noMatch}</div>` : nothing}
+        ${this.members.length > 0 && rowCount === 0 && textOrEmpty(this.filter) ? html`<div class="empty">${m.noMatch}</div>` : nothing}
       </div>
     `;
   }

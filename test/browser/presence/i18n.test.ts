@@ -16,6 +16,12 @@ import {
 import { BUILT_IN_LOCALES } from './fixtures.js';
 
 describe('i18n', () => {
+  it('messagesFor skips what is not a language tag, whatever its type, and falls back to English', () => {
+    const odd = [123, {}, [], Symbol('fr'), () => 'fr', 'x-default', '*', 'C'] as unknown as string[];
+    expect(messagesFor(...odd).locale).to.equal('en');
+    expect(messagesFor(...odd, 'fr_CA').locale).to.equal('fr');
+  });
+
   describe('messagesFor', () => {
     const CASES: Array<[Array<string | null | undefined>, string, 'ltr' | 'rtl']> = [
       [['en'], 'en', 'ltr'],
