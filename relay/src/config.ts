@@ -2,6 +2,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isHubName } from '../../common/signalr-names.js';
+import { isScopeName } from './user-token.js';
 
 export interface RelaySettings {
   host: string;
@@ -32,6 +33,8 @@ export interface RelaySettings {
   decryptWorkers?: number;
   /** How long a page's watch lasts unless renewed (default 30 minutes). */
   watchLeaseSeconds?: number;
+  /** The scope user tokens must grant (default `access_as_user`). */
+  requiredScope?: string;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -71,6 +74,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
   if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
+  const requiredScope = env.RELAY_REQUIRED_SCOPE?.trim() || undefined;
+  if (requiredScope !== undefined && !isScopeName(requiredScope)) {
+    throw new Error(`RELAY_REQUIRED_SCOPE=${requiredScope} is not a scope name as the API registration exposes it (access_as_user, not api://<id>/access_as_user)`);
+  }
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
@@ -97,6 +104,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
+    ...(requiredScope !== undefined ? { requiredScope } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
 
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
  * The issuers of the tokens the relay accepts: v1.0 (`https://sts.windows.net/<tenant>/`) and v2.0, at Microsoft's
  * sign-in host and at the authority's own (a national cloud, the local emulator).
@@ -30,6 +32,9 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     host: settings.host,
     port: settings.port,
     clientId: settings.clientId,
+    // `tid` is the tenant's id: a tenant given by domain name (contoso.onmicrosoft.com) is checked by issuer only.
+    ...(TENANT_ID.test(settings.tenantId) ? { tenantId: settings.tenantId } : {}),
+    ...(settings.requiredScope ? { requiredScope: settings.requiredScope } : {}),
     issuers: issuersFor(settings),
     jwksUri: `${settings.authority}/discovery/v2.0/keys`,
     ...(settings.tlsCa ? { tlsCa: settings.tlsCa } : {}),

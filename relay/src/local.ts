@@ -52,6 +52,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     host,
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
+    tenantId: cloud.tenant.id,
     // Tokens of both versions: the relay's API registration decides which one Entra issues.
     issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,

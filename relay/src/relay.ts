@@ -11,6 +11,7 @@ import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type Re
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
+import { userOf } from './user-token.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,6 +25,10 @@ export interface RelayOptions {
   port?: number;
   /** The relay's app registration: user tokens must be for its API (`api://<clientId>` or `<clientId>`), validation tokens for its id. */
   clientId: string;
+  /** The relay's tenant id: user tokens naming another tenant (`tid`) are refused. */
+  tenantId?: string;
+  /** The scope user tokens must grant (the one the relay's API exposes). Default `access_as_user`. */
+  requiredScope?: string;
   /**
    * Accepted token issuers: `https://sts.windows.net/<tenant>/` for v1.0 tokens (what an API registration keeps by
    * default) and `https://login.microsoftonline.com/<tenant>/v2.0` for v2.0 ones (`accessTokenAcceptedVersion: 2`).
@@ -295,8 +300,8 @@ export class Relay {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
     const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers, now: this.seconds() });
-    if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
-    return { userId: claims.oid, token };
+    const rules = { ...(this.options.requiredScope ? { requiredScope: this.options.requiredScope } : {}), ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}) };
+    return { userId: userOf(claims, rules), token };
   }
 
   /** negotiate, framework-neutral: an Entra user token in, a SignalR client URL and token out. */
