@@ -3,6 +3,7 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } fr
 import { readFileSync } from 'node:fs';
 import { isHubName } from '../../common/signalr-names.js';
 import { isScopeName } from './user-token.js';
+import { parseAllowedOrigins } from './cors.js';
 
 export interface RelaySettings {
   host: string;
@@ -100,7 +101,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     certificate,
     previousCertificates,
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
-    ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
+    ...(env.RELAY_ALLOWED_ORIGINS?.trim() ? { allowedOrigins: parseAllowedOrigins(env.RELAY_ALLOWED_ORIGINS) } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),

@@ -30,6 +30,8 @@ export interface LocalRelayOptions {
   watchLeaseSeconds?: number;
   /** The waits before each retry of a failed send to SignalR Service. */
   fanoutRetryDelaysMs?: number[];
+  /** Origins of the pages that call the relay (the demo's, the tests'): none unless given. */
+  allowedOrigins?: string[];
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -64,6 +66,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     renewalCheckMs: options.renewalCheckMs ?? 60_000,
     ...(options.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: options.watchLeaseSeconds } : {}),
     ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   await relay.start();
   return relay;

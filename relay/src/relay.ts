@@ -12,6 +12,9 @@ import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
 import { userOf } from './user-token.js';
+import { corsHeaders } from './cors.js';
+import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
+import { notificationRouteReply } from './validation-handshake.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,8 +54,10 @@ export interface RelayOptions {
    * subscriptions to the new one.
    */
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
-  /** Origins allowed to call negotiate and watch; default every origin. */
+  /** Origins allowed to call negotiate and watch across origins (`https://host[:port]`); default none. */
   allowedOrigins?: string[];
+  /** Body sizes and time limits of the Node server (see http-limits.ts for the defaults). */
+  http?: HttpLimits;
   /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
   keeper?: SubscriptionKeeper;
   /** How often subscriptions are checked for renewal, and watch sessions for lapsed leases. Default 60 s. */
@@ -97,17 +102,6 @@ export interface RelayStats {
   leasesExpired: number;
   /** Ids whose pages were asked to read them again (the relay could not read them itself). */
   resyncs: number;
-}
-
-async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -206,7 +200,9 @@ export class Relay {
     await this.init();
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const limits = httpLimits(this.options.http);
+    this.server = createServer(serverOptions(limits), (req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
@@ -270,16 +266,15 @@ export class Relay {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
+  /** Origins allowed to call negotiate and watch from another origin (none unless configured). */
+  get allowedOrigins(): readonly string[] {
+    return this.options.allowedOrigins ?? [];
+  }
+
   private cors(req: IncomingMessage, res: ServerResponse): boolean {
-    const origin = req.headers.origin;
-    if (origin && (!this.options.allowedOrigins || this.options.allowedOrigins.includes(origin))) {
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('vary', 'Origin');
-    }
-    if (req.method === 'OPTIONS') {
-      res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-requested-with, x-signalr-user-agent');
+    const preflight = req.method === 'OPTIONS';
+    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight))) res.setHeader(name, value);
+    if (preflight) {
       res.writeHead(204).end();
       return true;
     }
@@ -418,7 +413,9 @@ export class Relay {
     for (const event of events) {
       const state = typeof event.clientState === 'string' ? event.clientState : '';
       if (!sameSecret(state, this.secret!)) {
+        this.stats.refused++;
         this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
+        if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
         continue;
       }
       if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
@@ -439,28 +436,30 @@ export class Relay {
         return json(res, reply.status, reply.body);
       }
       if (path === '/api/watch') {
-        const reply = await this.watchFor(req.headers.authorization, await body(req));
+        const reply = await this.watchFor(req.headers.authorization, await readBody(req, httpLimits(this.options.http).watchBodyBytes));
         return json(res, reply.status, reply.body);
       }
       return json(res, 404, { error: `no route ${path}` });
     } catch (error) {
-      if (!res.headersSent) json(res, 400, { error: (error as Error).message });
+      if (res.headersSent) return;
+      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
+      json(res, error instanceof BodyTooLarge ? 413 : 400, { error: (error as Error).message });
     }
   }
 
   private async notifications(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const validationToken = url.searchParams.get('validationToken');
-    if (validationToken !== null) {
-      // The subscription handshake: the decoded token, as plain text, at once.
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(validationToken);
+    // The subscription handshake (the decoded token, as plain text, at once), or a request that is not Graph's.
+    const answer = notificationRouteReply(req.method, url.searchParams.get('validationToken'));
+    if (answer) {
+      res.writeHead(answer.status, answer.headers).end(answer.body);
       return;
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(await body(req));
-    } catch {
-      res.writeHead(400).end();
+      payload = JSON.parse(await readBody(req, httpLimits(this.options.http).notificationBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
+      res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
       return;
     }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
