@@ -504,7 +504,7 @@ export class Relay {
 
   /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */
   private async publishRead(batch: ReadBatch): Promise<void> {
-    const fresh = batch.presences.filter((p) => this.sequence.accept(p));
+    const fresh = batch.presences.filter((p) => this.sequence.acceptRead(p));
     this.stats.stale += batch.presences.length - fresh.length;
     this.scheduleSequenceSave();
     await Promise.all([this.publish(fresh), this.resync(batch.unread)]);
