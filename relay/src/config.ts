@@ -36,6 +36,8 @@ export interface RelaySettings {
   watchLeaseSeconds?: number;
   /** The scope user tokens must grant (default `access_as_user`). */
   requiredScope?: string;
+  /** Distinct ids one user's sessions, and the whole tenant, may watch (defaults 5,000 and 50,000). */
+  quotas?: { idsPerUser?: number; idsPerTenant?: number };
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -79,6 +81,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   if (requiredScope !== undefined && !isScopeName(requiredScope)) {
     throw new Error(`RELAY_REQUIRED_SCOPE=${requiredScope} is not a scope name as the API registration exposes it (access_as_user, not api://<id>/access_as_user)`);
   }
+  const idsPerUser = wholeNumber(env, 'RELAY_MAX_IDS_PER_USER', 1, 1_000_000);
+  const idsPerTenant = wholeNumber(env, 'RELAY_MAX_IDS_PER_TENANT', 1, 10_000_000);
+  const quotas = { ...(idsPerUser !== undefined ? { idsPerUser } : {}), ...(idsPerTenant !== undefined ? { idsPerTenant } : {}) };
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
@@ -106,7 +111,17 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
     ...(requiredScope !== undefined ? { requiredScope } : {}),
+    ...(Object.keys(quotas).length ? { quotas } : {}),
   };
+}
+
+/** An optional whole-number setting within bounds, or a message naming it. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text} is not a whole number from ${min} to ${max}`);
+  return value;
 }
 
 /** Graph's limit on encryptionCertificateId (Managing encryption keys, change-notifications-with-resource-data). */

@@ -47,6 +47,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
+    ...(settings.quotas ? { quotas: settings.quotas } : {}),
   });
   return { relay, keeper };
 }

@@ -15,6 +15,7 @@ import { userOf } from './user-token.js';
 import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
 import { notificationRouteReply } from './validation-handshake.js';
+import { admit, type WatchQuotas } from './quotas.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +57,8 @@ export interface RelayOptions {
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
   /** Origins allowed to call negotiate and watch across origins (`https://host[:port]`); default none. */
   allowedOrigins?: string[];
+  /** Distinct ids a user's sessions, and the tenant, may watch (see quotas.ts for the defaults). */
+  quotas?: WatchQuotas;
   /** Body sizes and time limits of the Node server (see http-limits.ts for the defaults). */
   http?: HttpLimits;
   /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
@@ -346,9 +349,10 @@ export class Relay {
       const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
       return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
     }
-    const ids = parsed.ids as string[];
     // Lapsed sessions go first, so what they let go is reconciled with this change.
     const expired = this.expire();
+    // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
+    const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, parsed.ids as string[], this.options.quotas);
     const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
     const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
@@ -372,7 +376,7 @@ export class Relay {
     // the per-user limit: named, so the page polls those until a later watch says they are covered.
     const distinct = [...new Set(ids)];
     const uncovered = keeper ? keeper.uncoveredOf(distinct.slice(0, MAX_WATCHED_PER_USER)) : [];
-    uncovered.push(...distinct.slice(MAX_WATCHED_PER_USER));
+    uncovered.push(...distinct.slice(MAX_WATCHED_PER_USER), ...overQuota);
     return {
       status: 200,
       body: {
