@@ -38,6 +38,8 @@ export interface RelaySettings {
   requiredScope?: string;
   /** Distinct ids one user's sessions, and the whole tenant, may watch (defaults 5,000 and 50,000). */
   quotas?: { idsPerUser?: number; idsPerTenant?: number };
+  /** Watch only ids Graph's directory knows as users (needs the application permission User.Read.All). */
+  checkUsers?: boolean;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -84,6 +86,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   const idsPerUser = wholeNumber(env, 'RELAY_MAX_IDS_PER_USER', 1, 1_000_000);
   const idsPerTenant = wholeNumber(env, 'RELAY_MAX_IDS_PER_TENANT', 1, 10_000_000);
   const quotas = { ...(idsPerUser !== undefined ? { idsPerUser } : {}), ...(idsPerTenant !== undefined ? { idsPerTenant } : {}) };
+  const check = env.RELAY_CHECK_USERS?.trim().toLowerCase();
+  if (check && !['true', 'false', '1', '0'].includes(check)) throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
@@ -112,6 +116,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
     ...(requiredScope !== undefined ? { requiredScope } : {}),
     ...(Object.keys(quotas).length ? { quotas } : {}),
+    ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
   };
 }
 

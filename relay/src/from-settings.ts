@@ -5,6 +5,7 @@ import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
+import { userDirectory } from './user-directory.js';
 
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,9 +20,10 @@ function issuersFor(settings: RelaySettings): string[] {
 
 export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
+  const broker = new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
-    broker: new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) }),
+    broker,
     store: options.store ?? new FileStore(settings.storePath),
     notificationUrl: settings.notificationUrl,
     lifecycleNotificationUrl: settings.lifecycleNotificationUrl,
@@ -48,6 +50,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
     ...(settings.quotas ? { quotas: settings.quotas } : {}),
+    ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
   });
   return { relay, keeper };
 }

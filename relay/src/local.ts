@@ -6,6 +6,7 @@ import { Relay } from './relay.js';
 import { MemoryStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
+import { userDirectory } from './user-directory.js';
 import { createServer } from 'node:net';
 
 function freePort(host: string): Promise<number> {
@@ -32,6 +33,8 @@ export interface LocalRelayOptions {
   fanoutRetryDelaysMs?: number[];
   /** Origins of the pages that call the relay (the demo's, the tests'): none unless given. */
   allowedOrigins?: string[];
+  /** Watch only ids the directory knows as users (the relay's app token, User.Read.All). */
+  checkUsers?: boolean;
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -40,9 +43,10 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
   const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
   // The relay lives on the local cloud's clock (POST /clock/advance): watch leases, tokens' lifetimes.
   const now = () => cloud.graph.clock.now();
+  const broker = new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now }),
+    broker,
     store: options.store ?? new MemoryStore(),
     notificationUrl: `http://${host}:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://${host}:${port}/api/lifecycle`,
@@ -67,6 +71,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     ...(options.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: options.watchLeaseSeconds } : {}),
     ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.checkUsers ? { userDirectory: userDirectory(cloud.graph.url, broker, now) } : {}),
   });
   await relay.start();
   return relay;

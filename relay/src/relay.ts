@@ -16,6 +16,7 @@ import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
 import { notificationRouteReply } from './validation-handshake.js';
 import { admit, type WatchQuotas } from './quotas.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -59,6 +60,8 @@ export interface RelayOptions {
   allowedOrigins?: string[];
   /** Distinct ids a user's sessions, and the tenant, may watch (see quotas.ts for the defaults). */
   quotas?: WatchQuotas;
+  /** Checks that watched ids are users of the tenant: ids the directory does not know are not watched. */
+  userDirectory?: UserDirectory;
   /** Body sizes and time limits of the Node server (see http-limits.ts for the defaults). */
   http?: HttpLimits;
   /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
@@ -349,10 +352,13 @@ export class Relay {
       const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
       return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
     }
+    // Ids the directory says are not users are not watched (nor counted against a quota).
+    const notUsers = this.options.userDirectory ? await this.options.userDirectory.notUsers(parsed.ids as string[]) : new Set<string>();
+    const requested = (parsed.ids as string[]).filter((id) => !notUsers.has(id));
     // Lapsed sessions go first, so what they let go is reconciled with this change.
     const expired = this.expire();
     // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
-    const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, parsed.ids as string[], this.options.quotas);
+    const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, requested, this.options.quotas);
     const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
     const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
@@ -385,6 +391,7 @@ export class Relay {
         removed: change.removed.length,
         covered: uncovered.length === 0,
         ...(uncovered.length ? { uncovered } : {}),
+        ...(notUsers.size ? { notUsers: [...notUsers] } : {}),
         ...(ids.length ? { leaseSeconds: this.leaseMs / 1000 } : {}),
       },
     };

@@ -82,6 +82,13 @@ test('watch quotas: whole numbers per user and per tenant, defaults unless told'
   for (const bad of ['0', '1.5', 'many']) assert.throws(() => settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: bad }), /RELAY_MAX_IDS_PER_USER/);
 });
 
+test('the user check: off unless RELAY_CHECK_USERS is true', () => {
+  assert.equal(settingsFromEnv(env).checkUsers, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'true' }).checkUsers, true);
+  assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'false' }).checkUsers, undefined);
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'yes please' }), /RELAY_CHECK_USERS/);
+});
+
 test('allowed origins: scheme, host and port only; a wildcard or a path is refused', () => {
   assert.equal(settingsFromEnv(env).allowedOrigins, undefined);
   assert.deepEqual(settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: 'https://intranet.contoso.example, http://localhost:8080' }).allowedOrigins, ['https://intranet.contoso.example', 'http://localhost:8080']);
