@@ -52,3 +52,12 @@ export function admit(watchers: Watchers, userId: string, session: string, reque
   }
   return { admitted, refused };
 }
+
+/**
+ * Every watched id, those more users watch first (then by id, so the order is stable): the order in which the
+ * keeper covers them, so that when owners run short it is the ids fewest people look at that stay uncovered.
+ */
+export function byDemand(watchers: Watchers): string[] {
+  const demand = new Map(watchers.ids().map((id) => [id, [...watchers.watchersOf(id)].length]));
+  return [...demand.keys()].sort((x, y) => demand.get(y)! - demand.get(x)! || (x < y ? -1 : x > y ? 1 : 0));
+}

@@ -15,7 +15,7 @@ import { userOf } from './user-token.js';
 import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
 import { notificationRouteReply } from './validation-handshake.js';
-import { admit, type WatchQuotas } from './quotas.js';
+import { admit, byDemand, type WatchQuotas } from './quotas.js';
 import type { UserDirectory } from './user-directory.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
@@ -197,7 +197,7 @@ export class Relay {
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
-    await keeper.reconcile(this.watchers.ids()).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
+    await keeper.reconcile(byDemand(this.watchers)).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
     // After a key roll, the subscriptions move to the new certificate now, without holding up the first requests.
     void keeper.rollCertificate().catch((error: Error) => keeper.log.push(`moving subscriptions to the new certificate failed: ${error.message}`));
   }
@@ -258,7 +258,7 @@ export class Relay {
     await keeper.saveSessions(this.watchers.snapshot());
     const uncovered = uncoveredMayFit && keeper.uncoveredOf(this.watchers.ids()).length > 0;
     if (!change.added.length && !change.removed.length && !uncovered) return;
-    const reconciled = keeper.reconcile(this.watchers.ids());
+    const reconciled = keeper.reconcile(byDemand(this.watchers));
     if (!wait) return reconciled;
     // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
     // change made between its first read and the subscription is not missed.
