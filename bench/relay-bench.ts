@@ -21,9 +21,10 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 // ---- change to pixel ----
 const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-live', userCount: 200, teamSizes: [5, 50] }, delivery: { batchWindowMs: 5 } });
-const relay = await startLocalRelay(cloud);
 const server = createStaticServer(root);
 const origin = `http://127.0.0.1:${await listenOnFreePort(server, 0)}`;
+// The page calls the relay from its own origin, which the relay must allow.
+const relay = await startLocalRelay(cloud, { allowedOrigins: [origin] });
 const browser = await chromium.launch({ executablePath: requireChromium(), args: chromiumArgs });
 const ids = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!.memberIds;
 const query = new URLSearchParams({ user: cloud.tenant.users[0]!.id, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, ids: ids.join(',') });

@@ -31,9 +31,25 @@ const env = process.env;
 // With a real tenant (PRESENCE_CLIENT_ID and friends), the same demo signs in with MSAL and uses your relay;
 // otherwise everything runs here, emulated.
 const real = Boolean(env.PRESENCE_CLIENT_ID);
-let settings: Record<string, unknown>;
+let settings: Record<string, unknown> | undefined;
 let stopServices: () => Promise<void> = async () => undefined;
 const lines: string[] = [];
+// The page's server listens first: the relay is told its origin.
+const files = createStaticServer(root);
+const serveFile = files.listeners('request')[0] as (req: unknown, res: unknown) => void;
+files.removeAllListeners('request');
+files.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+  if (req.url?.startsWith('/demo/local-cloud.json')) {
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(settings ?? {}));
+    return;
+  }
+  serveFile(req, res);
+});
+const port = await listenOnFreePort(files, Number(process.env.PORT ?? 8080), host);
+const page = `http://${host}:${port}`;
+// The relay answers cross-origin calls from the demo page's origin only (as the page may be opened by either name).
+const pageOrigins = [...new Set([page, `http://localhost:${port}`, `http://127.0.0.1:${port}`])].filter((o) => !o.includes('0.0.0.0'));
 if (real) {
   const missing = ['PRESENCE_CLIENT_ID', 'PRESENCE_RELAY_URL', 'PRESENCE_RELAY_SCOPE', 'PRESENCE_TEAM_ID'].filter((name) => !env[name]);
   if (missing.length || (!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY)) {
@@ -55,7 +71,7 @@ if (real) {
   const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
   // The simulator moves the people the demo shows, so something happens every second.
   cloud.simulator.configure({ userIds: team.memberIds });
-  const relay = await startLocalRelay(cloud, { host });
+  const relay = await startLocalRelay(cloud, { host, allowedOrigins: pageOrigins });
   settings = {
     mode: 'local',
     graph: cloud.graph.url,
@@ -80,19 +96,6 @@ if (real) {
   };
 }
 
-const files = createStaticServer(root);
-const serveFile = files.listeners('request')[0] as (req: unknown, res: unknown) => void;
-files.removeAllListeners('request');
-files.on('request', (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
-  if (req.url?.startsWith('/demo/local-cloud.json')) {
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-    res.end(JSON.stringify(settings));
-    return;
-  }
-  serveFile(req, res);
-});
-const port = await listenOnFreePort(files, Number(process.env.PORT ?? 8080), host);
-const page = `http://${host}:${port}`;
 console.log(`
 Presence Elements, ${real ? 'on your tenant' : 'running locally (no account needed)'}
   Live demo          ${page}/demo/live.html

@@ -2,6 +2,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isHubName } from '../../common/signalr-names.js';
+import { isScopeName } from './user-token.js';
+import { parseAllowedOrigins } from './cors.js';
 
 export interface RelaySettings {
   host: string;
@@ -32,6 +34,12 @@ export interface RelaySettings {
   decryptWorkers?: number;
   /** How long a page's watch lasts unless renewed (default 30 minutes). */
   watchLeaseSeconds?: number;
+  /** The scope user tokens must grant (default `access_as_user`). */
+  requiredScope?: string;
+  /** Distinct ids one user's sessions, and the whole tenant, may watch (defaults 5,000 and 50,000). */
+  quotas?: { idsPerUser?: number; idsPerTenant?: number };
+  /** Watch only ids Graph's directory knows as users (needs the application permission User.Read.All). */
+  checkUsers?: boolean;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -71,6 +79,15 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
   if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
+  const requiredScope = env.RELAY_REQUIRED_SCOPE?.trim() || undefined;
+  if (requiredScope !== undefined && !isScopeName(requiredScope)) {
+    throw new Error(`RELAY_REQUIRED_SCOPE=${requiredScope} is not a scope name as the API registration exposes it (access_as_user, not api://<id>/access_as_user)`);
+  }
+  const idsPerUser = wholeNumber(env, 'RELAY_MAX_IDS_PER_USER', 1, 1_000_000);
+  const idsPerTenant = wholeNumber(env, 'RELAY_MAX_IDS_PER_TENANT', 1, 10_000_000);
+  const quotas = { ...(idsPerUser !== undefined ? { idsPerUser } : {}), ...(idsPerTenant !== undefined ? { idsPerTenant } : {}) };
+  const check = env.RELAY_CHECK_USERS?.trim().toLowerCase();
+  if (check && !['true', 'false', '1', '0'].includes(check)) throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
@@ -93,11 +110,23 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     certificate,
     previousCertificates,
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
-    ...(env.RELAY_ALLOWED_ORIGINS ? { allowedOrigins: env.RELAY_ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) } : {}),
+    ...(env.RELAY_ALLOWED_ORIGINS?.trim() ? { allowedOrigins: parseAllowedOrigins(env.RELAY_ALLOWED_ORIGINS) } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),
+    ...(requiredScope !== undefined ? { requiredScope } : {}),
+    ...(Object.keys(quotas).length ? { quotas } : {}),
+    ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
   };
+}
+
+/** An optional whole-number setting within bounds, or a message naming it. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const text = env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text} is not a whole number from ${min} to ${max}`);
+  return value;
 }
 
 /** Graph's limit on encryptionCertificateId (Managing encryption keys, change-notifications-with-resource-data). */

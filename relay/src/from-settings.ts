@@ -5,6 +5,9 @@ import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
+import { userDirectory } from './user-directory.js';
+
+const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The issuers of the tokens the relay accepts: v1.0 (`https://sts.windows.net/<tenant>/`) and v2.0, at Microsoft's
@@ -17,9 +20,10 @@ function issuersFor(settings: RelaySettings): string[] {
 
 export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
+  const broker = new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
-    broker: new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) }),
+    broker,
     store: options.store ?? new FileStore(settings.storePath),
     notificationUrl: settings.notificationUrl,
     lifecycleNotificationUrl: settings.lifecycleNotificationUrl,
@@ -30,6 +34,9 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     host: settings.host,
     port: settings.port,
     clientId: settings.clientId,
+    // `tid` is the tenant's id: a tenant given by domain name (contoso.onmicrosoft.com) is checked by issuer only.
+    ...(TENANT_ID.test(settings.tenantId) ? { tenantId: settings.tenantId } : {}),
+    ...(settings.requiredScope ? { requiredScope: settings.requiredScope } : {}),
     issuers: issuersFor(settings),
     jwksUri: `${settings.authority}/discovery/v2.0/keys`,
     ...(settings.tlsCa ? { tlsCa: settings.tlsCa } : {}),
@@ -42,6 +49,8 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
+    ...(settings.quotas ? { quotas: settings.quotas } : {}),
+    ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
   });
   return { relay, keeper };
 }

@@ -6,6 +6,7 @@ import { Relay } from './relay.js';
 import { MemoryStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
+import { userDirectory } from './user-directory.js';
 import { createServer } from 'node:net';
 
 function freePort(host: string): Promise<number> {
@@ -30,6 +31,10 @@ export interface LocalRelayOptions {
   watchLeaseSeconds?: number;
   /** The waits before each retry of a failed send to SignalR Service. */
   fanoutRetryDelaysMs?: number[];
+  /** Origins of the pages that call the relay (the demo's, the tests'): none unless given. */
+  allowedOrigins?: string[];
+  /** Watch only ids the directory knows as users (the relay's app token, User.Read.All). */
+  checkUsers?: boolean;
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -38,9 +43,10 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
   const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
   // The relay lives on the local cloud's clock (POST /clock/advance): watch leases, tokens' lifetimes.
   const now = () => cloud.graph.clock.now();
+  const broker = new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now }),
+    broker,
     store: options.store ?? new MemoryStore(),
     notificationUrl: `http://${host}:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://${host}:${port}/api/lifecycle`,
@@ -52,6 +58,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     host,
     port,
     clientId: DEMO_RELAY_CLIENT_ID,
+    tenantId: cloud.tenant.id,
     // Tokens of both versions: the relay's API registration decides which one Entra issues.
     issuers: cloud.entra.issuers,
     jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
@@ -63,6 +70,8 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     renewalCheckMs: options.renewalCheckMs ?? 60_000,
     ...(options.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: options.watchLeaseSeconds } : {}),
     ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.checkUsers ? { userDirectory: userDirectory(cloud.graph.url, broker, now) } : {}),
   });
   await relay.start();
   return relay;

@@ -56,17 +56,26 @@ export function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * What a sequence number looks like: Graph documents it only as a "lexicographically sortable String stamp"
+ * (https://learn.microsoft.com/graph/api/resources/presence), so letters and digits, at most 64 of them. Anything
+ * else in a notification is refused rather than compared.
+ */
+export const SEQUENCE_NUMBER = /^[0-9A-Za-z]{1,64}$/;
+
 /** The newest sequence number seen per id: anything not newer is a replay or arrived out of order. */
 export class SequenceFilter {
   private readonly last = new Map<string, string>();
   /** Accepted since the last `takeChanges`, to be stored in a batch (a restarted relay still drops replays). */
   private changed = new Map<string, string>();
+  /** The newest sequence number read from Graph per id (this run). */
+  private readonly lastRead = new Map<string, string>();
 
   /** What a previous run stored: it only raises what this run has seen. */
   seed(stored: Record<string, string>): void {
     for (const [id, seq] of Object.entries(stored)) {
       const previous = this.last.get(id);
-      if (typeof seq === 'string' && (previous === undefined || seq > previous)) this.last.set(id, seq);
+      if (typeof seq === 'string' && SEQUENCE_NUMBER.test(seq) && (previous === undefined || seq > previous)) this.last.set(id, seq);
     }
   }
 
@@ -75,6 +84,22 @@ export class SequenceFilter {
     if (!seq) return true;
     const previous = this.last.get(presence.id);
     if (previous !== undefined && seq <= previous) return false;
+    this.last.set(presence.id, seq);
+    this.changed.set(presence.id, seq);
+    return true;
+  }
+
+  /**
+   * A presence read back from Graph: its number is the truth when it was read, so it replaces whatever a notification
+   * set before, even a higher number (one forged, or from a clock gone wrong, cannot freeze a person). Only a number
+   * not newer than the last one read is stale: reads are made one batch at a time.
+   */
+  acceptRead(presence: RelayPresence): boolean {
+    const seq = presence.sequenceNumber;
+    if (!seq || !SEQUENCE_NUMBER.test(seq)) return true;
+    const lastRead = this.lastRead.get(presence.id);
+    if (lastRead !== undefined && seq <= lastRead) return false;
+    this.lastRead.set(presence.id, seq);
     this.last.set(presence.id, seq);
     this.changed.set(presence.id, seq);
     return true;
@@ -168,6 +193,10 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
     }
     if (typeof presence.sequenceNumber !== 'string' || !presence.sequenceNumber) {
       result.toRead.push(presence.id);
+      return;
+    }
+    if (!SEQUENCE_NUMBER.test(presence.sequenceNumber)) {
+      result.refused.push({ ...about, reason: 'sequenceNumber is not 1 to 64 letters and digits' });
       return;
     }
     const out = pushable(presence as unknown as Record<string, unknown>);

@@ -11,6 +11,12 @@ import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type Re
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
+import { userOf } from './user-token.js';
+import { corsHeaders } from './cors.js';
+import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
+import { notificationRouteReply } from './validation-handshake.js';
+import { admit, byDemand, type WatchQuotas } from './quotas.js';
+import type { UserDirectory } from './user-directory.js';
 
 /** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -24,6 +30,10 @@ export interface RelayOptions {
   port?: number;
   /** The relay's app registration: user tokens must be for its API (`api://<clientId>` or `<clientId>`), validation tokens for its id. */
   clientId: string;
+  /** The relay's tenant id: user tokens naming another tenant (`tid`) are refused. */
+  tenantId?: string;
+  /** The scope user tokens must grant (the one the relay's API exposes). Default `access_as_user`. */
+  requiredScope?: string;
   /**
    * Accepted token issuers: `https://sts.windows.net/<tenant>/` for v1.0 tokens (what an API registration keeps by
    * default) and `https://login.microsoftonline.com/<tenant>/v2.0` for v2.0 ones (`accessTokenAcceptedVersion: 2`).
@@ -46,8 +56,14 @@ export interface RelayOptions {
    * subscriptions to the new one.
    */
   encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
-  /** Origins allowed to call negotiate and watch; default every origin. */
+  /** Origins allowed to call negotiate and watch across origins (`https://host[:port]`); default none. */
   allowedOrigins?: string[];
+  /** Distinct ids a user's sessions, and the tenant, may watch (see quotas.ts for the defaults). */
+  quotas?: WatchQuotas;
+  /** Checks that watched ids are users of the tenant: ids the directory does not know are not watched. */
+  userDirectory?: UserDirectory;
+  /** Body sizes and time limits of the Node server (see http-limits.ts for the defaults). */
+  http?: HttpLimits;
   /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
   keeper?: SubscriptionKeeper;
   /** How often subscriptions are checked for renewal, and watch sessions for lapsed leases. Default 60 s. */
@@ -92,17 +108,6 @@ export interface RelayStats {
   leasesExpired: number;
   /** Ids whose pages were asked to read them again (the relay could not read them itself). */
   resyncs: number;
-}
-
-async function body(req: IncomingMessage, limit = 4 * 1024 * 1024): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -192,7 +197,7 @@ export class Relay {
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
-    await keeper.reconcile(this.watchers.ids()).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
+    await keeper.reconcile(byDemand(this.watchers)).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
     // After a key roll, the subscriptions move to the new certificate now, without holding up the first requests.
     void keeper.rollCertificate().catch((error: Error) => keeper.log.push(`moving subscriptions to the new certificate failed: ${error.message}`));
   }
@@ -201,7 +206,9 @@ export class Relay {
     await this.init();
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
-    this.server = createServer((req, res) => void this.handle(req, res));
+    const limits = httpLimits(this.options.http);
+    this.server = createServer(serverOptions(limits), (req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
@@ -251,7 +258,7 @@ export class Relay {
     await keeper.saveSessions(this.watchers.snapshot());
     const uncovered = uncoveredMayFit && keeper.uncoveredOf(this.watchers.ids()).length > 0;
     if (!change.added.length && !change.removed.length && !uncovered) return;
-    const reconciled = keeper.reconcile(this.watchers.ids());
+    const reconciled = keeper.reconcile(byDemand(this.watchers));
     if (!wait) return reconciled;
     // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
     // change made between its first read and the subscription is not missed.
@@ -265,16 +272,15 @@ export class Relay {
     while (this.pending.size) await Promise.allSettled([...this.pending]);
   }
 
+  /** Origins allowed to call negotiate and watch from another origin (none unless configured). */
+  get allowedOrigins(): readonly string[] {
+    return this.options.allowedOrigins ?? [];
+  }
+
   private cors(req: IncomingMessage, res: ServerResponse): boolean {
-    const origin = req.headers.origin;
-    if (origin && (!this.options.allowedOrigins || this.options.allowedOrigins.includes(origin))) {
-      res.setHeader('access-control-allow-origin', origin);
-      res.setHeader('access-control-allow-credentials', 'true');
-      res.setHeader('vary', 'Origin');
-    }
-    if (req.method === 'OPTIONS') {
-      res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
-      res.setHeader('access-control-allow-headers', 'authorization, content-type, x-requested-with, x-signalr-user-agent');
+    const preflight = req.method === 'OPTIONS';
+    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight))) res.setHeader(name, value);
+    if (preflight) {
       res.writeHead(204).end();
       return true;
     }
@@ -295,8 +301,8 @@ export class Relay {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
     const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers, now: this.seconds() });
-    if (typeof claims.oid !== 'string' || typeof claims.scp !== 'string') throw new Error('a user token is required');
-    return { userId: claims.oid, token };
+    const rules = { ...(this.options.requiredScope ? { requiredScope: this.options.requiredScope } : {}), ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}) };
+    return { userId: userOf(claims, rules), token };
   }
 
   /** negotiate, framework-neutral: an Entra user token in, a SignalR client URL and token out. */
@@ -346,9 +352,13 @@ export class Relay {
       const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
       return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
     }
-    const ids = parsed.ids as string[];
+    // Ids the directory says are not users are not watched (nor counted against a quota).
+    const notUsers = this.options.userDirectory ? await this.options.userDirectory.notUsers(parsed.ids as string[]) : new Set<string>();
+    const requested = (parsed.ids as string[]).filter((id) => !notUsers.has(id));
     // Lapsed sessions go first, so what they let go is reconciled with this change.
     const expired = this.expire();
+    // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
+    const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, requested, this.options.quotas);
     const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
     const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
@@ -372,7 +382,7 @@ export class Relay {
     // the per-user limit: named, so the page polls those until a later watch says they are covered.
     const distinct = [...new Set(ids)];
     const uncovered = keeper ? keeper.uncoveredOf(distinct.slice(0, MAX_WATCHED_PER_USER)) : [];
-    uncovered.push(...distinct.slice(MAX_WATCHED_PER_USER));
+    uncovered.push(...distinct.slice(MAX_WATCHED_PER_USER), ...overQuota);
     return {
       status: 200,
       body: {
@@ -381,6 +391,7 @@ export class Relay {
         removed: change.removed.length,
         covered: uncovered.length === 0,
         ...(uncovered.length ? { uncovered } : {}),
+        ...(notUsers.size ? { notUsers: [...notUsers] } : {}),
         ...(ids.length ? { leaseSeconds: this.leaseMs / 1000 } : {}),
       },
     };
@@ -413,7 +424,9 @@ export class Relay {
     for (const event of events) {
       const state = typeof event.clientState === 'string' ? event.clientState : '';
       if (!sameSecret(state, this.secret!)) {
+        this.stats.refused++;
         this.refusals.push({ reason: 'lifecycle notification with a wrong clientState' });
+        if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
         continue;
       }
       if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
@@ -434,28 +447,30 @@ export class Relay {
         return json(res, reply.status, reply.body);
       }
       if (path === '/api/watch') {
-        const reply = await this.watchFor(req.headers.authorization, await body(req));
+        const reply = await this.watchFor(req.headers.authorization, await readBody(req, httpLimits(this.options.http).watchBodyBytes));
         return json(res, reply.status, reply.body);
       }
       return json(res, 404, { error: `no route ${path}` });
     } catch (error) {
-      if (!res.headersSent) json(res, 400, { error: (error as Error).message });
+      if (res.headersSent) return;
+      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
+      json(res, error instanceof BodyTooLarge ? 413 : 400, { error: (error as Error).message });
     }
   }
 
   private async notifications(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const validationToken = url.searchParams.get('validationToken');
-    if (validationToken !== null) {
-      // The subscription handshake: the decoded token, as plain text, at once.
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(validationToken);
+    // The subscription handshake (the decoded token, as plain text, at once), or a request that is not Graph's.
+    const answer = notificationRouteReply(req.method, url.searchParams.get('validationToken'));
+    if (answer) {
+      res.writeHead(answer.status, answer.headers).end(answer.body);
       return;
     }
     let payload: unknown;
     try {
-      payload = JSON.parse(await body(req));
-    } catch {
-      res.writeHead(400).end();
+      payload = JSON.parse(await readBody(req, httpLimits(this.options.http).notificationBodyBytes));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
+      res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
       return;
     }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
@@ -500,7 +515,7 @@ export class Relay {
 
   /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */
   private async publishRead(batch: ReadBatch): Promise<void> {
-    const fresh = batch.presences.filter((p) => this.sequence.accept(p));
+    const fresh = batch.presences.filter((p) => this.sequence.acceptRead(p));
     this.stats.stale += batch.presences.length - fresh.length;
     this.scheduleSequenceSave();
     await Promise.all([this.publish(fresh), this.resync(batch.unread)]);

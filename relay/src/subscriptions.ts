@@ -145,9 +145,12 @@ export class SubscriptionKeeper {
     return this.running;
   }
 
-  /** The ids watched changed: make the subscriptions cover exactly them. */
+  /**
+   * The ids watched changed: make the subscriptions cover exactly them. When owners run short, the first ones are
+   * covered first (the relay gives the ids more users watch first).
+   */
   reconcile(watched: string[]): Promise<void> {
-    this.watched = [...new Set(watched)].sort();
+    this.watched = [...new Set(watched)];
     return this.serial(() => this.apply());
   }
 

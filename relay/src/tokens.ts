@@ -51,6 +51,11 @@ export class TokenBroker {
     return this.post({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', assertion, scope: SCOPE });
   }
 
+  /** The relay's own Graph token (client credentials), for what its application permissions allow. */
+  appToken(): Promise<DelegatedTokens> {
+    return this.post({ grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' });
+  }
+
   refresh(refreshToken: string): Promise<DelegatedTokens> {
     return this.post({ grant_type: 'refresh_token', refresh_token: refreshToken, scope: SCOPE });
   }

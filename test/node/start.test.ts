@@ -10,6 +10,7 @@ import { requireBuild, root } from './support.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../emulator/entra/clients.js';
 import { startEmulators } from '../../emulator/index.js';
 import { startLocalRelay } from '../../relay/src/local.js';
+import { freePort } from './relay/support.js';
 
 const executablePath: string | undefined = findChromium();
 let child: ChildProcess | undefined;
@@ -62,11 +63,14 @@ test('with PRESENCE_* variables, the same demo signs in with MSAL and uses the g
   requireBuild('dist/cdn/presence-elements.js');
   // A "real" tenant and relay, played here by the local cloud.
   const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'start-real', userCount: 80, teamSizes: [5, 50] } });
-  const relay = await startLocalRelay(cloud);
+  // The relay allows the demo page's origin, as a deployed relay is configured to (RELAY_ALLOWED_ORIGINS).
+  const port = await freePort();
+  const relay = await startLocalRelay(cloud, { allowedOrigins: [`http://127.0.0.1:${port}`] });
   const browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
   try {
     const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
     const url = await start({
+      PORT: String(port),
       PRESENCE_CLIENT_ID: DEMO_SPA_CLIENT_ID,
       PRESENCE_AUTHORITY: cloud.entra.authority,
       PRESENCE_RELAY_URL: `${relay.url}/api`,

@@ -2,24 +2,27 @@
 import type { FunctionOutput, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { Relay } from '../../src/relay.js';
 import type { SubscriptionKeeper } from '../../src/subscriptions.js';
+import { corsHeaders } from '../../src/cors.js';
+import { BodyTooLarge, DEFAULT_HTTP_LIMITS } from '../../src/http-limits.js';
+import { notificationRouteReply } from '../../src/validation-handshake.js';
 
 const VALIDATION_PROBE = /^Validation: Testing client application reachability/i;
 
-function cors(req: HttpRequest, reply: HttpResponseInit): HttpResponseInit {
-  const origin = req.headers.get('origin');
-  if (!origin) return reply;
-  return {
-    ...reply,
-    headers: {
-      ...(reply.headers as Record<string, string> | undefined),
-      'access-control-allow-origin': origin,
-      'access-control-allow-credentials': 'true',
-      'access-control-allow-methods': 'POST, OPTIONS',
-      'access-control-allow-headers': 'authorization, content-type, x-requested-with, x-signalr-user-agent',
-      vary: 'Origin',
-    },
-  };
+function cors(req: HttpRequest, allowed: readonly string[], reply: HttpResponseInit): HttpResponseInit {
+  const headers = corsHeaders(req.headers.get('origin'), allowed, req.method === 'OPTIONS');
+  return { ...reply, headers: { ...(reply.headers as Record<string, string> | undefined), ...headers } };
 }
+
+/** A request's body as text, or `BodyTooLarge` past `limit` bytes (the Functions host reads it whole first). */
+async function bodyText(req: HttpRequest, limit: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge(limit);
+  const text = await req.text();
+  if (Buffer.byteLength(text) > limit) throw new BodyTooLarge(limit);
+  return text;
+}
+
+const tooLarge = (error: unknown): HttpResponseInit | undefined => (error instanceof BodyTooLarge ? { status: 413, jsonBody: { error: error.message } } : undefined);
 
 export interface RelayHandlers {
   negotiate(req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit>;
@@ -74,18 +77,14 @@ export function queueMessages(kind: QueuedCollection['kind'], payload: QueuedCol
 
 export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, options: HandlerOptions = {}): RelayHandlers {
   const ready = relay.init();
-  const handshake = (req: HttpRequest): HttpResponseInit | undefined => {
-    const token = req.query.get('validationToken');
-    return token === null ? undefined : { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: token };
-  };
-  const readJson = async (req: HttpRequest): Promise<unknown> => JSON.parse((await req.text()) || 'null');
+  const handshake = (req: HttpRequest): HttpResponseInit | undefined => notificationRouteReply(req.method, req.query.get('validationToken'));
   const accept = async (kind: QueuedCollection['kind'], req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit> => {
     await ready;
     let payload: unknown;
     try {
-      payload = await readJson(req);
-    } catch {
-      return { status: 400 };
+      payload = JSON.parse((await bodyText(req, DEFAULT_HTTP_LIMITS.notificationBodyBytes)) || 'null');
+    } catch (error) {
+      return tooLarge(error) ?? { status: 400 };
     }
     if (options.queue && context) {
       // Only what carries the relay's clientState is queued; the rest is refused here, and nothing forged is stored.
@@ -102,16 +101,22 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
   };
   return {
     async negotiate(req) {
-      if (req.method === 'OPTIONS') return cors(req, { status: 204 });
+      if (req.method === 'OPTIONS') return cors(req, relay.allowedOrigins, { status: 204 });
       await ready;
       const reply = await relay.negotiateFor(req.headers.get('authorization'));
-      return cors(req, { status: reply.status, jsonBody: reply.body });
+      return cors(req, relay.allowedOrigins, { status: reply.status, jsonBody: reply.body });
     },
     async watch(req) {
-      if (req.method === 'OPTIONS') return cors(req, { status: 204 });
+      if (req.method === 'OPTIONS') return cors(req, relay.allowedOrigins, { status: 204 });
       await ready;
-      const reply = await relay.watchFor(req.headers.get('authorization'), await req.text());
-      return cors(req, { status: reply.status, jsonBody: reply.body });
+      let text: string;
+      try {
+        text = await bodyText(req, DEFAULT_HTTP_LIMITS.watchBodyBytes);
+      } catch (error) {
+        return cors(req, relay.allowedOrigins, tooLarge(error) ?? { status: 400 });
+      }
+      const reply = await relay.watchFor(req.headers.get('authorization'), text);
+      return cors(req, relay.allowedOrigins, { status: reply.status, jsonBody: reply.body });
     },
     // With a queue, Graph is answered at once (within its 3 seconds whatever SignalR Service's latency) and the work
     // is done by `queued`, after the answer: a function's work may be frozen once it has answered, so it cannot

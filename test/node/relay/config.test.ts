@@ -76,6 +76,31 @@ test('watch lease: whole seconds from 10 to a week; 30 minutes unless told', () 
   for (const bad of ['5', '90.5', 'long', '604801']) assert.throws(() => settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: bad }), /RELAY_WATCH_LEASE_SECONDS/);
 });
 
+test('watch quotas: whole numbers per user and per tenant, defaults unless told', () => {
+  assert.equal(settingsFromEnv(env).quotas, undefined);
+  assert.deepEqual(settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: '800', RELAY_MAX_IDS_PER_TENANT: '20000' }).quotas, { idsPerUser: 800, idsPerTenant: 20_000 });
+  for (const bad of ['0', '1.5', 'many']) assert.throws(() => settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: bad }), /RELAY_MAX_IDS_PER_USER/);
+});
+
+test('the user check: off unless RELAY_CHECK_USERS is true', () => {
+  assert.equal(settingsFromEnv(env).checkUsers, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'true' }).checkUsers, true);
+  assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'false' }).checkUsers, undefined);
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'yes please' }), /RELAY_CHECK_USERS/);
+});
+
+test('allowed origins: scheme, host and port only; a wildcard or a path is refused', () => {
+  assert.equal(settingsFromEnv(env).allowedOrigins, undefined);
+  assert.deepEqual(settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: 'https://intranet.contoso.example, http://localhost:8080' }).allowedOrigins, ['https://intranet.contoso.example', 'http://localhost:8080']);
+  for (const bad of ['*', 'https://contoso.example/app', 'contoso.example']) assert.throws(() => settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: bad }), /RELAY_ALLOWED_ORIGINS/);
+});
+
+test('the required scope: a scope name, access_as_user unless told', () => {
+  assert.equal(settingsFromEnv(env).requiredScope, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_REQUIRED_SCOPE: 'Presence.Watch' }).requiredScope, 'Presence.Watch');
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_REQUIRED_SCOPE: 'api://x/access_as_user' }), /RELAY_REQUIRED_SCOPE/);
+});
+
 test('a bad port or unreadable certificate is refused with the variable named', () => {
   assert.throws(() => settingsFromEnv({ ...env, PORT: '70000' }), /PORT=70000 is not a port/);
   assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }), /RELAY_CERTIFICATE_PATH/);

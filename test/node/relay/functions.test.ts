@@ -21,7 +21,7 @@ let handlers: RelayHandlers;
 before(async () => {
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'functions', userCount: 30, teamSizes: [5] } });
   certificate = await makeCertificate('functions-relay');
-  relay = new Relay(localRelayOptions(cloud, certificate, 'functions-secret', 'cert'));
+  relay = new Relay({ ...localRelayOptions(cloud, certificate, 'functions-secret', 'cert'), allowedOrigins: ['https://intranet.contoso.example'] });
   handlers = createHandlers(relay);
 });
 after(() => cloud.stop());

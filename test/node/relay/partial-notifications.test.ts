@@ -20,9 +20,9 @@ let certificate: CertificateAndKey;
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'partial-notifications', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 5 } },
-  async setUp({ cloud }) {
+  async setUp({ cloud, origin }) {
     certificate = await makeCertificate('partial-notifications');
-    relay = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE });
+    relay = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE, allowedOrigins: [origin] });
   },
   async tearDown() {
     await relay?.stop();

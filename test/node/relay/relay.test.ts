@@ -23,7 +23,7 @@ const userToken = (userId: string, options: { audience?: string; lifetimeSeconds
 before(async () => {
   cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-tests', userCount: 100, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
   certificate = await makeCertificate('relay-notification-encryption');
-  relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'relay-cert-1'));
+  relay = new Relay({ ...localRelayOptions(cloud, certificate, CLIENT_STATE, 'relay-cert-1'), allowedOrigins: ['http://localhost:8080'] });
   await relay.start();
 });
 

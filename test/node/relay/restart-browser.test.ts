@@ -31,7 +31,7 @@ const stage = chromiumStage({
   },
 });
 
-const relayAt = (port?: number) => startLocalRelay(stage.cloud, { ...(port ? { port } : {}), store: new FileStore(join(dir, 'state.json')), certificate, clientState });
+const relayAt = (port?: number) => startLocalRelay(stage.cloud, { ...(port ? { port } : {}), allowedOrigins: [stage.origin], store: new FileStore(join(dir, 'state.json')), certificate, clientState });
 
 test('a change made after the first read but before the connection is up still reaches the badge', { skip: noChromium, timeout: 60_000 }, async () => {
   const { cloud, browser, origin } = stage;

@@ -14,9 +14,9 @@ const CLIENT_STATE = 'shared-with-graph';
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'signalr-transport', userCount: 60, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } },
-  async setUp({ cloud }) {
+  async setUp({ cloud, origin }) {
     const certificate = await makeCertificate('relay-notification-encryption');
-    relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'));
+    relay = new Relay({ ...localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'), allowedOrigins: [origin] });
     await relay.start();
     // The subscription the relay keeps for the watched person.
     const watched = cloud.tenant.users[9]!.id;
@@ -165,7 +165,7 @@ test('two tabs of one user watch side by side; stopping one, or leaving the othe
 test('the page renews its watch before the relay\'s lease lapses', { skip: noChromium }, async () => {
   const { cloud, browser, origin } = stage;
   // A relay with a 4-second lease: the page renews about every 2 seconds.
-  const short = new Relay({ ...localRelayOptions(cloud, await makeCertificate('relay-short-lease'), CLIENT_STATE, 'cert-2'), watchLeaseSeconds: 4 });
+  const short = new Relay({ ...localRelayOptions(cloud, await makeCertificate('relay-short-lease'), CLIENT_STATE, 'cert-2'), watchLeaseSeconds: 4, allowedOrigins: [origin] });
   await short.start();
   const user = cloud.tenant.users[4]!.id;
   const watched = cloud.tenant.users[9]!.id;

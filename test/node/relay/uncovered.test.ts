@@ -20,9 +20,9 @@ async function eventually(check: () => Promise<boolean>, what: string, ms = 10_0
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'relay-uncovered', userCount: 720, teamSizes: [5] }, delivery: { batchWindowMs: 10 } },
-  async setUp({ cloud }) {
+  async setUp({ cloud, origin }) {
     // A short lease, so the page asks again about what is not covered every couple of seconds.
-    relay = await startLocalRelay(cloud, { watchLeaseSeconds: 4 });
+    relay = await startLocalRelay(cloud, { watchLeaseSeconds: 4, allowedOrigins: [origin] });
   },
   async tearDown() {
     await relay?.stop();
