@@ -128,6 +128,7 @@ export class Relay {
   private baseUrl = '';
   private pending = new Set<Promise<void>>();
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Users being made owners (on-behalf-of under way), so concurrent watches ask once. */
   private readonly owners = new Set<string>();
   private readonly decryptor: DecryptPool;
   private secret: string | undefined;
@@ -188,7 +189,6 @@ export class Relay {
         const end = Number.isFinite(expiresAt) ? expiresAt : now + this.leaseMs;
         if (end > now && Array.isArray(ids)) this.watchers.set(userId, ids, { session, expiresAt: end });
       }
-      this.owners.add(userId);
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
@@ -353,20 +353,22 @@ export class Relay {
     const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
     if (keeper) {
-      // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
+      // A user who watches can also own a subscription (Graph wants delegated tokens): asked whenever the keeper
+      // has no usable refresh token of theirs, so an owner whose sessions were revoked is one again once signed in.
       let ownerAdded = false;
-      if (!this.owners.has(userId) && ids.length) {
+      if (!keeper.hasOwner(userId) && !this.owners.has(userId) && ids.length) {
         this.owners.add(userId);
         ownerAdded = await keeper.addOwner(userId, token).then(
           () => true,
           (error: Error) => {
-            this.owners.delete(userId);
             keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
             return false;
           },
         );
+        this.owners.delete(userId);
       }
-      await this.watchesChanged(change, true, ownerAdded);
+      // Asked again with ids still uncovered (a passing failure, an owner gone): coverage is tried again.
+      await this.watchesChanged(change, true, ownerAdded || keeper.uncoveredOf(ids).length > 0);
     }
     // What Graph does not cover yet (no owner free to subscribe for them, on-behalf-of refused) and what is over
     // the per-user limit: named, so the page polls those until a later watch says they are covered.

@@ -131,6 +131,11 @@ export class SubscriptionKeeper {
     });
   }
 
+  /** Whether the keeper holds a refresh token of this user's, so they can own a subscription. */
+  hasOwner(userId: string): boolean {
+    return userId in this.state.owners;
+  }
+
   /** A signed-in user who can own a subscription: their token for the relay, exchanged on their behalf. */
   async addOwner(userId: string, relayToken: string): Promise<void> {
     const tokens = await this.options.broker.onBehalfOf(relayToken);
