@@ -4,6 +4,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
+import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
@@ -139,6 +140,8 @@ export class Relay {
   private readonly leaseMs: number;
   /** Reads back from Graph what notifications name without a sequence number (needs the keeper's owners). */
   readonly reader: PresenceReader | undefined;
+  /** Tells pages when ids they watch lose or regain coverage. */
+  readonly coverage: CoverageNotices;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
@@ -148,6 +151,13 @@ export class Relay {
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
     const keeper = options.keeper;
+    this.coverage = new CoverageNotices(options.signalrConnectionString, options.hub ?? 'presence', options.fanoutRetryDelaysMs);
+    if (keeper) {
+      keeper.onCoverage = (change) => {
+        const sent: Promise<void> = this.coverage.send(change, this.watchers).finally(() => this.pending.delete(sent));
+        this.pending.add(sent);
+      };
+    }
     this.reader = keeper
       ? new PresenceReader(
           { graphBaseUrl: keeper.graphBaseUrl, readersOf: (ids) => keeper.readersOf(ids), tokenFor: (owner) => keeper.ownerToken(owner), ...options.reads },
