@@ -3,6 +3,7 @@
 // and polls them, so their changes still show; once another owner lets the relay cover them again, they are pushed.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startLocalRelay } from '../../../relay/src/local.js';
 import type { Relay } from '../../../relay/src/relay.js';
@@ -78,6 +79,40 @@ test('people whose coverage the relay lost are polled by the page, then pushed o
     await eventually(() => shown('Available'), 'the change, pushed again');
     await until(() => relay.stats.delivered > delivered, 'the push');
     assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});
+
+test('a malformed coverage message is reported and ignored; a valid one makes the page poll whom it names', { skip: noChromium }, async () => {
+  const { cloud, browser, origin } = stage;
+  const [user, watched] = [cloud.tenant.users[2]!.id, cloud.tenant.users[21]!.id];
+  const query = new URLSearchParams({ user, watched, interval: '1000', graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
+    await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
+    await until(() => relaySubscriptions(cloud).some((s) => s.ids.has(watched)), 'the page\'s person covered');
+    await page.evaluate(() => {
+      (window as any).clientErrors = [];
+      (window as any).presenceClient.onError((detail: { message: string }) => (window as any).clientErrors.push(detail.message));
+    });
+    const { endpoint, accessKey } = parseConnectionString(cloud.signalr.connectionString);
+    const url = `${endpoint}/api/v1/hubs/presence/users/${encodeURIComponent(user)}`;
+    const push = async (args: unknown[]) => {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey, audience: url })}`, 'content-type': 'application/json' }, body: JSON.stringify({ target: 'coverage', arguments: args }) });
+      assert.equal(res.status, 202);
+    };
+    await push(['nope']);
+    await page.waitForFunction(() => (window as any).clientErrors.length === 1, null, { timeout: 10_000 });
+    assert.match((await page.evaluate(() => (window as any).clientErrors))[0], /coverage message without lists/);
+    // Told the person is not covered, the page reads them from Graph itself (until the relay's next watch answer
+    // says otherwise).
+    const reads = () => cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId').length;
+    const before = reads();
+    await push([{ uncovered: [watched, 42], covered: 'x' }]);
+    await until(() => reads() > before, 'the page polling the person', 10_000);
+    assert.equal(await page.evaluate(() => (window as any).presenceClient.connectionState), 'connected');
   } finally {
     await page.close();
   }
