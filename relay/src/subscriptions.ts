@@ -2,11 +2,13 @@
 // subscriptions and allows one per user per application, 650 ids each: so the watched ids are cut into shards of
 // 650 and each shard is owned by a different signed-in user, whose refresh token (from on-behalf-of) keeps it
 // authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
-// and deleted when nobody watches. The keeper trusts Graph, not its own record: each tick it lists every owner's
-// subscriptions at Graph, re-makes what Graph no longer holds, and adopts or deletes what Graph holds that it does
-// not keep (made by a relay that stopped before saving it). A shard whose owner can no longer be used moves to
-// another owner at once, or is reported uncovered; whoever watches ids that lose or regain coverage is told. Ids Graph refuses never cost the others their coverage. When the encryption
+// and deleted when nobody watches. Ids Graph refuses never cost the others their coverage. When the encryption
 // certificate changes (a key roll), every subscription is moved to the new one with a PATCH.
+//
+// The keeper trusts Graph, not its own record: each tick it lists its owners' subscriptions at Graph, re-makes
+// what Graph no longer holds, and adopts or deletes what Graph holds that it does not keep (made by a relay that
+// stopped before saving it). A shard whose owner can no longer be used moves to another owner at once, or is
+// reported uncovered; whoever watches ids that lose or regain coverage is told (`onCoverage`).
 import { randomBytes } from 'node:crypto';
 import { graphCall, type Reply } from './graph-call.js';
 import { listSubscriptions, presenceIdsOf, sameEndpoint, type ListedSubscription } from './graph-subscriptions.js';
@@ -353,14 +355,15 @@ export class SubscriptionKeeper {
    * Renews a subscription; one made with another certificate is moved to the current one in the same PATCH (Graph
    * takes encryptionCertificate and encryptionCertificateId in an update, with expirationDateTime, per "Rotating keys"
    * in https://learn.microsoft.com/graph/change-notifications-with-resource-data). Should Graph refuse the new
-   * certificate, the subscription is renewed as it is, so it stays alive, and the move is tried again later.
+   * certificate, the subscription is renewed as it is, so it stays alive, and the move is tried again later. What
+   * cannot be renewed is covered again at once (`reapply`), unless the caller is covering already.
    */
-  private async renew(sub: KeptSubscription, fresh = false): Promise<void> {
+  private async renew(sub: KeptSubscription, fresh = false, reapply = true): Promise<void> {
     const token = await this.token(sub.ownerId, fresh);
     if (!token) {
       // The owner can no longer authorise it (sessions revoked, consent withdrawn): the shard moves at once.
       this.unrenewed.add(sub.id);
-      await this.apply();
+      if (reapply) await this.apply();
       return;
     }
     const url = `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`;
@@ -389,7 +392,7 @@ export class SubscriptionKeeper {
     } else if (reply.status === 404) {
       // Lapsed or removed: make it again.
       this.drop(sub, `renewal found ${sub.id} gone; re-creating`);
-      await this.apply();
+      if (reapply) await this.apply();
     } else {
       // Tried again at the next tick, when Graph is also asked whether it still holds it.
       this.unrenewed.add(sub.id);
@@ -460,8 +463,8 @@ export class SubscriptionKeeper {
       if (await this.orphan(ownerId, token, found, new Set(this.watched))) adopted = this.state.subscriptions.find((s) => s.id === found.id);
     }
     if (adopted) {
-      await this.renew(adopted, true);
-      return 'adopted';
+      await this.renew(adopted, true, false);
+      return this.state.subscriptions.includes(adopted) ? 'adopted' : 'cleared';
     }
     return orphans.length ? 'cleared' : 'none';
   }
