@@ -36,6 +36,8 @@ export interface RelayStore {
   loadSequences(): Promise<Record<string, string>>;
   /** Records newer sequence numbers, merged with what is stored (the newer one wins). Called in batches. */
   saveSequences(latest: Record<string, string>): Promise<void>;
+  /** What loading had to work around (a state file read from its previous copy), for operators. */
+  readonly notes?: readonly string[];
 }
 
 const empty = (): RelayState => ({ owners: {}, subscriptions: [] });

@@ -124,6 +124,7 @@ export class SubscriptionKeeper {
    */
   async load(): Promise<void> {
     this.state = await this.options.store.load();
+    this.log.push(...(this.options.store.notes ?? []));
     this.secret ??= await this.options.store.clientState(randomBytes(24).toString('base64url'));
   }
 

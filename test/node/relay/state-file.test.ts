@@ -30,8 +30,8 @@ after(async () => {
 });
 
 /** A relay on a fixed port with a file store and no clientState given: the store keeps it. */
-async function start(path: string, port: number): Promise<Relay> {
-  const relay = await startLocalRelay(cloud, { port, store: new FileStore(path), certificate, renewalCheckMs: 3_600_000 });
+async function start(path: string, port: number, store = new FileStore(path)): Promise<Relay> {
+  const relay = await startLocalRelay(cloud, { port, store, certificate, renewalCheckMs: 3_600_000 });
   running.push(relay);
   return relay;
 }
@@ -53,12 +53,14 @@ test('a torn state file: the restarted relay recovers the last good copy and acc
   await relay.stop();
   tear(path);
 
-  relay = await start(path, port);
+  const store = new FileStore(path);
+  relay = await start(path, port, store);
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   await until(() => relay.stats.received + relay.stats.refused > 0, 'the notification at the restarted relay');
   assert.deepEqual(relay.refusals, [], 'nothing refused');
   assert.equal(relay.stats.received, 1);
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).clientState, sub.clientState, 'the clientState kept');
+  assert.match(store.notes.join('\n'), /cannot be read .*previous copy was used/, 'the recovery said');
   assert.equal((await watchAt(cloud, relay.url, user, [])).status, 200);
   await relay.stop();
 });
