@@ -4,6 +4,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
+import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
 import { JwksVerifier } from './jwks.js';
@@ -133,6 +134,7 @@ export class Relay {
   private baseUrl = '';
   private pending = new Set<Promise<void>>();
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
+  /** Users being made owners (on-behalf-of under way), so concurrent watches ask once. */
   private readonly owners = new Set<string>();
   private readonly decryptor: DecryptPool;
   private secret: string | undefined;
@@ -143,6 +145,8 @@ export class Relay {
   private readonly leaseMs: number;
   /** Reads back from Graph what notifications name without a sequence number (needs the keeper's owners). */
   readonly reader: PresenceReader | undefined;
+  /** Tells pages when ids they watch lose or regain coverage. */
+  readonly coverage: CoverageNotices;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
@@ -152,6 +156,13 @@ export class Relay {
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
     const keeper = options.keeper;
+    this.coverage = new CoverageNotices(options.signalrConnectionString, options.hub ?? 'presence', options.fanoutRetryDelaysMs);
+    if (keeper) {
+      keeper.onCoverage = (change) => {
+        const sent: Promise<void> = this.coverage.send(change, this.watchers).finally(() => this.pending.delete(sent));
+        this.pending.add(sent);
+      };
+    }
     this.reader = keeper
       ? new PresenceReader(
           { graphBaseUrl: keeper.graphBaseUrl, readersOf: (ids) => keeper.readersOf(ids), tokenFor: (owner) => keeper.ownerToken(owner), ...options.reads },
@@ -193,7 +204,6 @@ export class Relay {
         const end = Number.isFinite(expiresAt) ? expiresAt : now + this.leaseMs;
         if (end > now && Array.isArray(ids)) this.watchers.set(userId, ids, { session, expiresAt: end });
       }
-      this.owners.add(userId);
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
@@ -363,20 +373,22 @@ export class Relay {
     const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
     const keeper = this.options.keeper;
     if (keeper) {
-      // A user who watches can also own a subscription (Graph wants delegated tokens): ask once per user.
+      // A user who watches can also own a subscription (Graph wants delegated tokens): asked whenever the keeper
+      // has no usable refresh token of theirs, so an owner whose sessions were revoked is one again once signed in.
       let ownerAdded = false;
-      if (!this.owners.has(userId) && ids.length) {
+      if (!keeper.hasOwner(userId) && !this.owners.has(userId) && ids.length) {
         this.owners.add(userId);
         ownerAdded = await keeper.addOwner(userId, token).then(
           () => true,
           (error: Error) => {
-            this.owners.delete(userId);
             keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
             return false;
           },
         );
+        this.owners.delete(userId);
       }
-      await this.watchesChanged(change, true, ownerAdded);
+      // Asked again with ids still uncovered (a passing failure, an owner gone): coverage is tried again.
+      await this.watchesChanged(change, true, ownerAdded || keeper.uncoveredOf(ids).length > 0);
     }
     // What Graph does not cover yet (no owner free to subscribe for them, on-behalf-of refused) and what is over
     // the per-user limit: named, so the page polls those until a later watch says they are covered.

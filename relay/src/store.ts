@@ -2,7 +2,7 @@
 // subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions were made with, and the last
 // sequenceNumber sent per id. A small JSON file by default; a shared store (Redis, Table Storage) implements the
 // same interface when several relay instances run.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KeptSubscription {
@@ -36,6 +36,8 @@ export interface RelayStore {
   loadSequences(): Promise<Record<string, string>>;
   /** Records newer sequence numbers, merged with what is stored (the newer one wins). Called in batches. */
   saveSequences(latest: Record<string, string>): Promise<void>;
+  /** What loading had to work around (a state file read from its previous copy), for operators. */
+  readonly notes?: readonly string[];
 }
 
 const empty = (): RelayState => ({ owners: {}, subscriptions: [] });
@@ -79,33 +81,120 @@ export class MemoryStore implements RelayStore {
   }
 }
 
-function writeAtomically(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, JSON.stringify(value), { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+/** Where the copy of a file before its last write is kept. */
+export const previousOf = (path: string) => `${path}.previous`;
+
+/**
+ * Writes a file so that a crash at any moment leaves either the old or the new content under its name, both whole:
+ * written to `<path>.tmp` and flushed to disk (fsync) before the rename, then the folder flushed so the rename
+ * lasts. With `keepPrevious`, the content being replaced stays in `<path>.previous` (a hard link, else a copy).
+ */
+export function writeDurably(path: string, value: unknown, keepPrevious = false): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, JSON.stringify(value));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (keepPrevious && existsSync(path)) {
+    const previous = previousOf(path);
+    rmSync(previous, { force: true });
+    try {
+      linkSync(path, previous);
+    } catch {
+      copyFileSync(path, previous);
+    }
+  }
+  renameSync(tmp, path);
+  try {
+    const dirFd = openSync(dir, 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  } catch {
+    // Some platforms cannot open a folder to flush it; the rename is then as durable as they make it.
+  }
 }
 
-function readJson(path: string): Record<string, unknown> | undefined {
+/** A JSON object file: its content, `missing`, or why it cannot be read (torn, not JSON, not an object). */
+type Read = { value: Record<string, unknown> } | { missing: true } | { unreadable: string };
+
+function readObject(path: string): Read {
+  let text: string;
   try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
+    return { unreadable: (error as Error).message };
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return { value: value as Record<string, unknown> };
+    return { unreadable: 'it does not hold a JSON object' };
+  } catch (error) {
+    return { unreadable: `it is not whole JSON (${(error as Error).message}; ${text.length} bytes)` };
+  }
+}
+
+/** The state file cannot be read and no readable copy of it is kept: the relay must not start on a blank state. */
+export class StateUnreadableError extends Error {
+  constructor(path: string, reason: string) {
+    super(
+      `The relay's state file ${path} cannot be read (${reason}), and there is no readable copy in ${previousOf(path)}. ` +
+        'It holds the clientState the live Graph subscriptions were made with: starting afresh would mint a new one and refuse all their notifications. ' +
+        'Restore the file from a backup, or, to start afresh on purpose, delete it and its copy (the old subscriptions then lapse within the hour).',
+    );
+    this.name = 'StateUnreadableError';
   }
 }
 
 /**
- * JSON files, written atomically (write then rename): the state (with the clientState beside it) in `path`, the
- * sequence numbers in `<path>.sequences`, since they change with every notification and need not rewrite the
- * refresh tokens. Holds refresh tokens and the clientState: keep it private to the relay.
+ * JSON files, written durably (write, fsync, rename): the state (with the clientState beside it) in `path`, with
+ * the copy before its last write in `<path>.previous`, and the sequence numbers in `<path>.sequences`, since they
+ * change with every notification and need not rewrite the refresh tokens. A torn or unreadable state file is read
+ * from its previous copy (the keeper then reconciles with Graph what that copy does not know); with no readable copy
+ * either, loading throws rather than start blank with a new clientState. Holds refresh tokens and the clientState:
+ * keep it private to the relay.
  */
 export class FileStore implements RelayStore {
   private secret: string | undefined;
   private sequences: Map<string, string> | undefined;
+  /** Whether the file under `path` is known to be whole, so it may become the previous copy. */
+  private whole = false;
+  /** What happened while reading, for operators (a recovery from the previous copy). */
+  readonly notes: string[] = [];
   constructor(private readonly path: string) {}
 
+  /** The stored object: from `path`, else its previous copy; undefined when neither exists (a first start). */
+  private read(): Record<string, unknown> | undefined {
+    const main = readObject(this.path);
+    if ('value' in main) {
+      this.whole = true;
+      return main.value;
+    }
+    this.whole = false;
+    const previous = readObject(previousOf(this.path));
+    if ('value' in previous) {
+      if ('unreadable' in main) this.notes.push(`${this.path} cannot be read (${main.unreadable}): its previous copy was used`);
+      return previous.value;
+    }
+    if ('missing' in main && 'missing' in previous) return undefined;
+    throw new StateUnreadableError(this.path, 'unreadable' in main ? main.unreadable : 'it is missing while its copy is not readable');
+  }
+
+  private write(value: Record<string, unknown>): void {
+    writeDurably(this.path, value, this.whole);
+    this.whole = true;
+  }
+
   async load(): Promise<RelayState> {
-    const stored = readJson(this.path);
+    const stored = this.read();
     if (!stored) return empty();
     const { clientState, ...state } = stored;
     if (typeof clientState === 'string') this.secret = clientState;
@@ -115,24 +204,28 @@ export class FileStore implements RelayStore {
   async save(state: RelayState): Promise<void> {
     // The state's owner (the keeper) does not carry the clientState: it is kept beside it, never dropped.
     if (this.secret === undefined) {
-      const stored = readJson(this.path)?.clientState;
+      const stored = this.read()?.clientState;
       if (typeof stored === 'string') this.secret = stored;
     }
-    writeAtomically(this.path, { ...state, ...(this.secret !== undefined ? { clientState: this.secret } : {}) });
+    this.write({ ...state, ...(this.secret !== undefined ? { clientState: this.secret } : {}) });
   }
 
   async clientState(proposed: string): Promise<string> {
-    const stored = readJson(this.path);
+    const stored = this.read();
     if (typeof stored?.clientState === 'string') return (this.secret = stored.clientState);
     this.secret = proposed;
-    writeAtomically(this.path, { ...(stored ?? empty()), clientState: proposed });
+    this.write({ ...(stored ?? empty()), clientState: proposed });
     return proposed;
   }
 
   private sequenceMap(): Map<string, string> {
     if (!this.sequences) {
-      const stored = readJson(`${this.path}.sequences`);
-      this.sequences = new Map(Object.entries(stored ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      // Not worth refusing to start for: without them, only replays of notifications already sent get through.
+      const path = `${this.path}.sequences`;
+      const main = readObject(path);
+      const read = 'value' in main ? main : readObject(previousOf(path));
+      const stored = 'value' in read ? read.value : {};
+      this.sequences = new Map(Object.entries(stored).filter((e): e is [string, string] => typeof e[1] === 'string'));
     }
     return this.sequences;
   }
@@ -144,6 +237,6 @@ export class FileStore implements RelayStore {
   async saveSequences(latest: Record<string, string>): Promise<void> {
     const sequences = this.sequenceMap();
     mergeSequences(sequences, latest);
-    writeAtomically(`${this.path}.sequences`, Object.fromEntries(sequences));
+    writeDurably(`${this.path}.sequences`, Object.fromEntries(sequences), true);
   }
 }

@@ -4,8 +4,14 @@
 // authorised. Subscriptions are renewed well before their 60-minute expiry, re-created when Graph removes them,
 // and deleted when nobody watches. Ids Graph refuses never cost the others their coverage. When the encryption
 // certificate changes (a key roll), every subscription is moved to the new one with a PATCH.
+//
+// The keeper trusts Graph, not its own record: each tick it lists its owners' subscriptions at Graph, re-makes
+// what Graph no longer holds, and adopts or deletes what Graph holds that it does not keep (made by a relay that
+// stopped before saving it). A shard whose owner can no longer be used moves to another owner at once, or is
+// reported uncovered; whoever watches ids that lose or regain coverage is told (`onCoverage`).
 import { randomBytes } from 'node:crypto';
 import { graphCall, type Reply } from './graph-call.js';
+import { listSubscriptions, presenceIdsOf, sameEndpoint, type ListedSubscription } from './graph-subscriptions.js';
 import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
 import type { DelegatedTokens, TokenBroker } from './tokens.js';
 
@@ -33,8 +39,17 @@ export interface KeeperOptions {
   renewBeforeMs?: number;
 }
 
-/** How a create went: made, the owner cannot be used, Graph refused the ids (400), or anything else. */
-type Made = 'created' | 'unusable' | 'refused' | 'failed';
+/**
+ * Watched ids whose coverage changed: `lost`, covered before and not now (pages poll them); `regained`, covered
+ * again after a gap (pages read them once, for what changed meanwhile, and stop polling them).
+ */
+export interface CoverageChange { lost: string[]; regained: string[] }
+
+/**
+ * How a create went: made, a subscription of the owner's found at Graph taken instead, the owner cannot be used,
+ * Graph refused the ids (400), or anything else.
+ */
+type Made = 'created' | 'adopted' | 'unusable' | 'refused' | 'failed';
 
 export class SubscriptionKeeper {
   private state: RelayState = { owners: {}, subscriptions: [] };
@@ -51,6 +66,14 @@ export class SubscriptionKeeper {
   /** Ids no shard could cover (more shards than owners): polling covers them in the browser. */
   uncovered: string[] = [];
   readonly log: string[] = [];
+  /** Told whenever watched ids lose coverage or regain it. */
+  onCoverage: ((change: CoverageChange) => void) | undefined;
+  /** Subscriptions whose renewal failed: renewed again at the next tick, however far their expiry. */
+  private readonly unrenewed = new Set<string>();
+  /** Ids whose subscription ended since coverage was last reported: their changes meanwhile may be lost. */
+  private readonly gap = new Set<string>();
+  /** Whether each watched id was covered, as last reported. */
+  private reported = new Map<string, boolean>();
 
   constructor(private readonly options: KeeperOptions) {
     this.now = options.now ?? Date.now;
@@ -101,6 +124,7 @@ export class SubscriptionKeeper {
    */
   async load(): Promise<void> {
     this.state = await this.options.store.load();
+    this.log.push(...(this.options.store.notes ?? []));
     this.secret ??= await this.options.store.clientState(randomBytes(24).toString('base64url'));
   }
 
@@ -131,6 +155,11 @@ export class SubscriptionKeeper {
     });
   }
 
+  /** Whether the keeper holds a refresh token of this user's, so they can own a subscription. */
+  hasOwner(userId: string): boolean {
+    return userId in this.state.owners;
+  }
+
   /** A signed-in user who can own a subscription: their token for the relay, exchanged on their behalf. */
   async addOwner(userId: string, relayToken: string): Promise<void> {
     const tokens = await this.options.broker.onBehalfOf(relayToken);
@@ -154,14 +183,109 @@ export class SubscriptionKeeper {
     return this.serial(() => this.apply());
   }
 
-  /** Renews what expires soon, and moves what another certificate encrypts to the current one. Call it every minute or so. */
+  /**
+   * Checks every owner's subscriptions against Graph (see `audit`), then renews what expires soon or failed to
+   * renew, and moves what another certificate encrypts to the current one. Call it every minute or so.
+   */
   tick(): Promise<void> {
     return this.serial(async () => {
+      await this.audit();
       for (const sub of [...this.state.subscriptions]) {
-        if (sub.expiresAt - this.now() < this.renewBeforeMs || !this.onCurrentCertificate(sub)) await this.renew(sub);
+        if (!this.state.subscriptions.includes(sub)) continue;
+        if (sub.expiresAt - this.now() < this.renewBeforeMs || !this.onCurrentCertificate(sub) || this.unrenewed.has(sub.id)) await this.renew(sub);
       }
       await this.options.store.save(this.state);
     });
+  }
+
+  /**
+   * Compares what the keeper keeps with what Graph holds, for every owner of a kept subscription (`GET
+   * /subscriptions` with the owner's token lists that user's subscriptions of this app: one call per shard). Kept
+   * but not at Graph (lapsed, or removed without a lifecycle notification reaching the relay): dropped, and its ids
+   * covered again at once. At Graph but not kept: adopted or deleted (see `orphan`). An owner whose token is refused
+   * is dropped, and their shard moves to another owner. (Other owners' slots are checked when a create is refused.)
+   */
+  private async audit(): Promise<void> {
+    const watched = new Set(this.watched);
+    let changed = this.dropOwnerless();
+    for (const owner of [...new Set(this.state.subscriptions.map((s) => s.ownerId))].sort()) {
+      const listed = await this.listed(owner);
+      if (!listed) continue;
+      const kept = this.state.subscriptions.filter((s) => s.ownerId === owner);
+      const keptIds = new Set(kept.map((s) => s.id));
+      for (const sub of kept) {
+        const found = listed.subscriptions.find((s) => s.id === sub.id);
+        if (!found) {
+          this.drop(sub, `${sub.id} is gone at Graph`);
+          changed = true;
+        } else if (found.expiresAt < sub.expiresAt) {
+          // Graph ends it sooner than the keeper thought: renewed in time by Graph's date.
+          sub.expiresAt = found.expiresAt;
+        }
+      }
+      for (const orphan of listed.subscriptions.filter((s) => !keptIds.has(s.id))) {
+        await this.orphan(owner, listed.token, orphan, watched);
+        changed = true;
+      }
+    }
+    if (this.dropOwnerless()) changed = true;
+    if (changed) await this.apply();
+  }
+
+  /** An owner's live subscriptions at Graph, with the token that listed them; undefined when Graph cannot say. */
+  private async listed(owner: string): Promise<{ token: string; subscriptions: ListedSubscription[] } | undefined> {
+    for (const fresh of [false, true]) {
+      const token = await this.token(owner, fresh);
+      if (!token) return undefined;
+      try {
+        const now = this.now();
+        const subscriptions = (await listSubscriptions(this.options.graphBaseUrl, token)).filter((s) => !(s.expiresAt <= now));
+        return { token, subscriptions };
+      } catch (error) {
+        // A token Graph refuses (revoked sessions) is refreshed once: if that is refused too, the owner is gone.
+        if (!fresh && /answered 401/.test((error as Error).message)) continue;
+        this.log.push(`listing ${owner}'s subscriptions at Graph failed: ${(error as Error).message}`);
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * A subscription at Graph the keeper does not keep (made by a relay that stopped before storing it, or kept by an
+   * owner whose earlier sign-in was revoked). It takes the owner's one slot, so it is adopted when it notifies this
+   * relay about watched ids and the owner keeps nothing else, and deleted otherwise. True when adopted.
+   */
+  private async orphan(owner: string, token: string, found: ListedSubscription, watched: Set<string>): Promise<boolean> {
+    const ids = presenceIdsOf(found.resource);
+    const ours = sameEndpoint(found.notificationUrl, this.options.notificationUrl);
+    const slotFree = !this.state.subscriptions.some((s) => s.ownerId === owner);
+    if (ours && slotFree && ids.length && ids.some((id) => watched.has(id))) {
+      const sub: KeptSubscription = { id: found.id, ownerId: owner, ids, expiresAt: found.expiresAt, ...(found.encryptionCertificateId ? { certificateId: found.encryptionCertificateId } : {}) };
+      this.state.subscriptions.push(sub);
+      this.log.push(`adopted ${found.id} (${ids.length} ids) found at Graph for ${owner}`);
+      // Renewed at once with a fresh token: Graph delivers again if it held notifications for reauthorisation.
+      this.unrenewed.add(sub.id);
+      return true;
+    }
+    const reply = await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${found.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
+    this.log.push(`deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`);
+    return false;
+  }
+
+  /** Forgets a subscription that no longer delivers; its ids are in a gap until covered again. */
+  private drop(sub: KeptSubscription, why: string): void {
+    this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+    this.unrenewed.delete(sub.id);
+    for (const id of sub.ids) this.gap.add(id);
+    this.log.push(why);
+  }
+
+  /** Drops the subscriptions of owners who can no longer be used (Graph stops delivering them). True if any. */
+  private dropOwnerless(): boolean {
+    const lost = this.state.subscriptions.filter((s) => !(s.ownerId in this.state.owners));
+    for (const sub of lost) this.drop(sub, `${sub.id} dropped: its owner ${sub.ownerId} can no longer authorise it`);
+    return lost.length > 0;
   }
 
   /**
@@ -194,12 +318,18 @@ export class SubscriptionKeeper {
   lifecycle(event: { subscriptionId: string; lifecycleEvent: string }): Promise<void> {
     return this.serial(async () => {
       const sub = this.state.subscriptions.find((s) => s.id === event.subscriptionId);
-      if (!sub) return;
+      // One the keeper does not keep (made before a crash, say): Graph is asked what it holds.
+      if (!sub) return this.audit();
       if (event.lifecycleEvent === 'reauthorizationRequired') await this.renew(sub, true);
       if (event.lifecycleEvent === 'subscriptionRemoved') {
-        this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
-        this.log.push(`removed by Graph: ${sub.id}`);
+        this.drop(sub, `removed by Graph: ${sub.id}`);
         await this.apply();
+      }
+      if (event.lifecycleEvent === 'missed') {
+        // Graph could not deliver some notifications: whoever watches these ids reads them again.
+        const watched = new Set(this.watched);
+        const regained = sub.ids.filter((id) => watched.has(id));
+        if (regained.length) this.onCoverage?.({ lost: [], regained });
       }
     });
   }
@@ -229,11 +359,17 @@ export class SubscriptionKeeper {
    * Renews a subscription; one made with another certificate is moved to the current one in the same PATCH (Graph
    * takes encryptionCertificate and encryptionCertificateId in an update, with expirationDateTime, per "Rotating keys"
    * in https://learn.microsoft.com/graph/change-notifications-with-resource-data). Should Graph refuse the new
-   * certificate, the subscription is renewed as it is, so it stays alive, and the move is tried again later.
+   * certificate, the subscription is renewed as it is, so it stays alive, and the move is tried again later. What
+   * cannot be renewed is covered again at once (`reapply`), unless the caller is covering already.
    */
-  private async renew(sub: KeptSubscription, fresh = false): Promise<void> {
+  private async renew(sub: KeptSubscription, fresh = false, reapply = true): Promise<void> {
     const token = await this.token(sub.ownerId, fresh);
-    if (!token) return;
+    if (!token) {
+      // The owner can no longer authorise it (sessions revoked, consent withdrawn): the shard moves at once.
+      this.unrenewed.add(sub.id);
+      if (reapply) await this.apply();
+      return;
+    }
     const url = `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`;
     const expiration = this.expiry();
     const { certificate } = this.options;
@@ -250,6 +386,7 @@ export class SubscriptionKeeper {
       moved = false;
     }
     if (reply.status === 200) {
+      this.unrenewed.delete(sub.id);
       sub.expiresAt = Date.parse(expiration);
       if (moved) {
         this.log.push(`moved ${sub.id} from certificate ${sub.certificateId ?? 'unknown'} to ${certificate.id}`);
@@ -258,10 +395,11 @@ export class SubscriptionKeeper {
       this.log.push(`renewed ${sub.id}`);
     } else if (reply.status === 404) {
       // Lapsed or removed: make it again.
-      this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
-      this.log.push(`renewal found ${sub.id} gone; re-creating`);
-      await this.apply();
+      this.drop(sub, `renewal found ${sub.id} gone; re-creating`);
+      if (reapply) await this.apply();
     } else {
+      // Tried again at the next tick, when Graph is also asked whether it still holds it.
+      this.unrenewed.add(sub.id);
       this.log.push(`renewal of ${sub.id} failed: ${reply.status}`);
     }
   }
@@ -273,7 +411,7 @@ export class SubscriptionKeeper {
     this.log.push(`deleted ${sub.id}`);
   }
 
-  private async create(ownerId: string, ids: string[]): Promise<Made> {
+  private async create(ownerId: string, ids: string[], slotCleared = false): Promise<Made> {
     const token = await this.token(ownerId);
     if (!token) return 'unusable';
     if (this.secret === undefined) throw new Error('the keeper has no clientState: call load() first');
@@ -295,6 +433,11 @@ export class SubscriptionKeeper {
       this.log.push(`creating a subscription for ${ownerId} failed: ${(error as Error).message}`);
       return 'failed';
     }
+    if (reply.status === 403 && !slotCleared) {
+      const slot = await this.clearSlot(ownerId, token);
+      if (slot === 'adopted') return 'adopted';
+      if (slot === 'cleared') return this.create(ownerId, ids, true);
+    }
     if (reply.status !== 201) {
       this.log.push(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
       return reply.status === 400 ? 'refused' : 'failed';
@@ -303,6 +446,31 @@ export class SubscriptionKeeper {
     for (const id of ids) this.doubtful.delete(id);
     this.log.push(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
     return 'created';
+  }
+
+  /**
+   * Graph allows one presence subscription per user per app: when a create is refused, the owner's subscriptions
+   * at Graph that the keeper does not keep are adopted or deleted (see `orphan`). Says whether one was adopted (it
+   * is renewed now, with a fresh token) or the slot was freed.
+   */
+  private async clearSlot(ownerId: string, token: string): Promise<'adopted' | 'cleared' | 'none'> {
+    let listed: ListedSubscription[];
+    try {
+      listed = await listSubscriptions(this.options.graphBaseUrl, token);
+    } catch {
+      return 'none';
+    }
+    const kept = new Set(this.state.subscriptions.map((s) => s.id));
+    const orphans = listed.filter((s) => !kept.has(s.id) && !(s.expiresAt <= this.now()));
+    let adopted: KeptSubscription | undefined;
+    for (const found of orphans) {
+      if (await this.orphan(ownerId, token, found, new Set(this.watched))) adopted = this.state.subscriptions.find((s) => s.id === found.id);
+    }
+    if (adopted) {
+      await this.renew(adopted, true, false);
+      return this.state.subscriptions.includes(adopted) ? 'adopted' : 'cleared';
+    }
+    return orphans.length ? 'cleared' : 'none';
   }
 
   /** The ids among `ids` that no subscription covers. */
@@ -323,11 +491,11 @@ export class SubscriptionKeeper {
    */
   private async apply(): Promise<void> {
     const watched = new Set(this.watched);
+    this.dropOwnerless();
     for (const sub of [...this.state.subscriptions]) {
       // Past its expiry (the relay was down longer than a lifetime): Graph has ended it.
       if (sub.expiresAt <= this.now()) {
-        this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
-        this.log.push(`lapsed ${sub.id}`);
+        this.drop(sub, `lapsed ${sub.id}`);
       } else if (!sub.ids.some((id) => watched.has(id))) await this.remove(sub);
     }
     const covered = new Set(this.state.subscriptions.flatMap((s) => s.ids));
@@ -340,8 +508,13 @@ export class SubscriptionKeeper {
       const gone = new Set(ids);
       missing = missing.filter((id) => !gone.has(id));
     };
+    let adopted = false;
     /** After a failed create of `take`: blame the owner, or narrow down the id Graph refuses. */
     const failed = (made: Made, owner: string, take: string[]) => {
+      if (made === 'adopted') {
+        adopted = true;
+        return;
+      }
       if (made !== 'refused') {
         refused.add(owner);
         return;
@@ -358,6 +531,13 @@ export class SubscriptionKeeper {
     };
     this.uncovered = [];
     while (missing.length) {
+      if (adopted) {
+        // A subscription found at Graph was taken in: what it covers is no longer missing.
+        adopted = false;
+        const covering = new Set(this.state.subscriptions.flatMap((s) => s.ids));
+        missing = missing.filter((id) => !covering.has(id));
+        if (!missing.length) break;
+      }
       const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
       const free = Object.keys(this.state.owners).filter((o) => !busy.has(o) && !refused.has(o)).sort();
       // The subscription with the most room, counting only its ids still watched.
@@ -389,10 +569,16 @@ export class SubscriptionKeeper {
         const take = missing.filter((id) => !this.doubtful.has(id)).slice(0, SHARD - kept.length);
         if (!take.length) break;
         await this.remove(sub);
+        // Changes to its ids until the bigger one is made are not notified: pages read them again after.
+        for (const id of kept) this.gap.add(id);
         this.log.push(`no free owner: ${sub.id} re-made with ${take.length} more ids`);
         const made = await this.create(sub.ownerId, [...kept, ...take]);
         if (made === 'created') {
           without(take);
+          continue;
+        }
+        if (made === 'adopted') {
+          adopted = true;
           continue;
         }
         refused.add(sub.ownerId);
@@ -409,5 +595,30 @@ export class SubscriptionKeeper {
     this.uncovered = [...missing, ...setAside];
     if (this.uncovered.length) this.log.push(`${this.uncovered.length} watched ids uncovered`);
     await this.options.store.save(this.state);
+    this.reportCoverage();
+  }
+
+  /**
+   * Tells `onCoverage` which watched ids lost coverage since the last report, and which are covered again after a
+   * gap (including those whose shard just moved to another owner). Ids first watched are not reported: the watch's
+   * answer says whether they are covered.
+   */
+  private reportCoverage(): void {
+    const covered = new Set(this.state.subscriptions.flatMap((s) => s.ids));
+    const change: CoverageChange = { lost: [], regained: [] };
+    const next = new Map<string, boolean>();
+    for (const id of this.watched) {
+      const now = covered.has(id);
+      const before = this.reported.get(id);
+      if (before === true && !now) change.lost.push(id);
+      else if (now && (before === false || (before === true && this.gap.has(id)))) change.regained.push(id);
+      next.set(id, now);
+    }
+    this.reported = next;
+    this.gap.clear();
+    if (change.lost.length || change.regained.length) {
+      this.log.push(`coverage: ${change.lost.length} ids lost, ${change.regained.length} regained`);
+      this.onCoverage?.(change);
+    }
   }
 }

@@ -270,6 +270,7 @@ export class SignalRTransport implements PresenceTransport {
         const again = list.filter((id) => watched.has(id));
         if (again.length) this.sink?.resync?.(again);
       });
+      connection.on('coverage', (message: unknown) => this.coverageChanged(message));
       connection.onreconnecting(() => {
         this.live = false;
         this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
@@ -292,6 +293,29 @@ export class SignalRTransport implements PresenceTransport {
       this.syncFallback();
       this.scheduleRetry();
     }
+  }
+
+  /**
+   * The relay lost Graph coverage of some watched people (`uncovered`: polled from now on, so none shows as live
+   * while nothing pushes it) or has it again (`covered`: read once, for what changed meanwhile, then pushed only).
+   */
+  private coverageChanged(message: unknown): void {
+    const ids = (value: unknown) => (Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string').slice(0, 10_000) : undefined);
+    const { uncovered, covered } = (message && typeof message === 'object' ? message : {}) as { uncovered?: unknown; covered?: unknown };
+    const lost = ids(uncovered);
+    const regained = ids(covered);
+    if (!lost && !regained) {
+      this.sink?.error(new Error('The relay sent a coverage message without lists of ids; it was ignored.'));
+      return;
+    }
+    const watched = new Set(this.ids);
+    for (const id of lost ?? []) if (watched.has(id)) this.uncovered.add(id);
+    const again = (regained ?? []).filter((id) => watched.has(id));
+    for (const id of again) this.uncovered.delete(id);
+    this.syncFallback();
+    if (again.length) this.sink?.resync?.(again);
+    // While some are uncovered, the relay is asked again soon, as after a watch answer naming them.
+    if (this.uncovered.size && this.leaseMs) this.renewIn(Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS));
   }
 
   private scheduleRetry(): void {

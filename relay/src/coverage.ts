@@ -1,0 +1,88 @@
+// Tells pages when ids they watch lose Graph coverage, or regain it, so a page never shows "live" for someone no
+// subscription covers: one small message per watching user, through Azure SignalR Service's REST API, target
+// `coverage`, argument `{ uncovered: [...], covered: [...] }` (only the ids that user watches). A page polls the
+// uncovered ids, and reads the covered ones once (for what changed during the gap) before it stops polling them.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
+import { isUserId } from '../../common/signalr-names.js';
+import type { Watchers } from './fanout.js';
+import type { CoverageChange } from './subscriptions.js';
+
+/** The hub method pages hear coverage changes on. */
+export const COVERAGE_TARGET = 'coverage';
+
+/** What a page receives: the ids it watches that lost coverage, and those covered again. */
+export interface CoverageMessage { uncovered: string[]; covered: string[] }
+
+function post(url: string, token: string, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
+    req.end(body);
+  });
+}
+
+export class CoverageNotices {
+  private readonly connection: SignalRConnection;
+  /** Messages sent and given up, for operators. */
+  readonly counts = { sent: 0, failed: 0 };
+
+  constructor(
+    connectionString: string,
+    private readonly hub: string,
+    /** The waits before each retry of a failed send. */
+    private readonly retryDelaysMs: number[] = [500, 1500],
+  ) {
+    this.connection = parseConnectionString(connectionString);
+  }
+
+  /** What each watching user is told about a change, by user. */
+  static messages(change: CoverageChange, watchers: Watchers): Map<string, CoverageMessage> {
+    const out = new Map<string, CoverageMessage>();
+    const add = (ids: string[], key: keyof CoverageMessage) => {
+      for (const id of ids) {
+        for (const user of watchers.watchersOf(id)) {
+          let message = out.get(user);
+          if (!message) out.set(user, (message = { uncovered: [], covered: [] }));
+          message[key].push(id);
+        }
+      }
+    };
+    add(change.lost, 'uncovered');
+    add(change.regained, 'covered');
+    return out;
+  }
+
+  /** Sends every user watching the ids concerned their part of the change. */
+  async send(change: CoverageChange, watchers: Watchers): Promise<void> {
+    const messages = CoverageNotices.messages(change, watchers);
+    await Promise.all([...messages].map(([user, message]) => this.sendTo(user, message)));
+  }
+
+  private async sendTo(user: string, message: CoverageMessage): Promise<void> {
+    if (!isUserId(user)) return;
+    const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
+    const body = JSON.stringify({ target: COVERAGE_TARGET, arguments: [message] });
+    for (let attempt = 0; ; attempt++) {
+      const status = await post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), body);
+      if (status >= 200 && status < 300) {
+        this.counts.sent++;
+        return;
+      }
+      const delay = this.retryDelaysMs[attempt];
+      if (delay === undefined || (status >= 400 && status < 500 && status !== 429)) break;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+    this.counts.failed++;
+  }
+}
