@@ -2,7 +2,7 @@
 import { makeCertificate, type CertificateAndKey } from '../../emulator/shared/tls.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../emulator/entra/clients.js';
 import type { Emulators } from '../../emulator/index.js';
-import { Relay } from './relay.js';
+import { Relay, type RelayOptions } from './relay.js';
 import { MemoryStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
@@ -30,6 +30,10 @@ export interface LocalRelayOptions {
   watchLeaseSeconds?: number;
   /** The waits before each retry of a failed send to SignalR Service. */
   fanoutRetryDelaysMs?: number[];
+  /** Bounds and recovery of the sends to SignalR Service. */
+  fanout?: RelayOptions['fanout'];
+  /** The intake journal's file (none by default: tests that need one give it, with the store beside it). */
+  journalPath?: string;
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -63,6 +67,8 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     renewalCheckMs: options.renewalCheckMs ?? 60_000,
     ...(options.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: options.watchLeaseSeconds } : {}),
     ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
+    ...(options.fanout ? { fanout: options.fanout } : {}),
+    ...(options.journalPath ? { journalPath: options.journalPath } : {}),
   });
   await relay.start();
   return relay;
