@@ -499,7 +499,7 @@ export class Relay {
 
   /** Work acknowledged and under way; its journal entry, if any, is marked done when it ends. */
   private track(job: Promise<void>, n?: number): void {
-    const work = job.catch(() => undefined).finally(() => {
+    const work = job.catch((error: Error) => void this.options.keeper?.log.push(`processing notifications failed: ${error.message}`)).finally(() => {
       this.pending.delete(work);
       if (n !== undefined) this.journal?.done(n);
     });
