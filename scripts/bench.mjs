@@ -1,5 +1,5 @@
 // `npm run bench`: the elements benchmark, the relay benchmark, then the faults table, each in a process of its own.
-// With `--json` both print JSON, gathered here into one document: { "elements": ..., "relay": ..., "faults": ... }.
+// With `--json` each prints JSON, gathered here into one document: { "elements": ..., "relay": ..., "faults": ... }.
 import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
