@@ -1,6 +1,7 @@
 // Part of `npm run bench`: change-to-pixel latency (a presence change in Graph until the badge is painted, through
-// the relay and SignalR Service, p50/p95/p99 over 1,000 changes) and relay throughput (notifications per second
-// verified, decrypted and fanned out). Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s here.
+// the relay and SignalR Service, p50/p95/p99 over 1,000 changes), relay throughput (notifications per second
+// verified, decrypted and fanned out) and fan-out under load (500 changes/s to 1,000 SignalR clients, with the
+// connections to SignalR Service and memory). Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s here.
 import { X509Certificate } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import { encryptResource } from '../common/notification-crypto.js';
@@ -9,6 +10,7 @@ import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
 import { Relay } from '../relay/src/relay.js';
 import { startLocalRelay } from '../relay/src/local.js';
+import { describeFanoutLoad, fanoutLoad } from './fanout-load.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, requireChromium } from '../scripts/find-chromium.mjs';
 // @ts-expect-error: plain ES module scripts without declarations
@@ -110,9 +112,13 @@ const throughput = Math.round(processed / seconds);
 await bare.stop();
 await cloud.stop();
 
+// ---- fan-out under load: 500 changes/s to 1,000 SignalR clients ----
+const fanout = await fanoutLoad({ users: Number(process.env.BENCH_FANOUT_USERS ?? 1_000), perSecond: 500, seconds: Number(process.env.BENCH_FANOUT_SECONDS ?? 10) });
+
 const result = {
   changeToPixel: { changes: CHANGES, painted: latencies.length, missed, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), max: latencies.at(-1) },
   relayReads: { changes: CHANGES, reads: reads.reads, idsRead: reads.ids, readsPerChange: Math.round((reads.reads / CHANGES) * 1000) / 1000, idsPerRead: Math.round((reads.ids / Math.max(1, reads.reads)) * 10) / 10, throttled: reads.throttled, unread: reads.unread, pageReads },
+  fanout,
   relay: { notifications: processed, fannedOut: bare.stats.received, droppedAsStale: bare.stats.stale, refused: bare.stats.refused, seconds: Math.round(seconds * 100) / 100, perSecond: throughput, signalrMessages: bare.fanout.counts.messages, fanoutFailures: bare.fanout.counts.failures },
 };
 if (json) {
@@ -124,6 +130,7 @@ if (json) {
   console.log(`relay Graph reads (getPresencesByUserId, to carry status messages and order): ${g.reads} for ${g.changes} changes = ${g.readsPerChange} per change, ${g.idsPerRead} ids per read; ${g.throttled} throttled, ${g.unread} left to pages; ${g.pageReads} reads by the page`);
   const r = result.relay;
   console.log(`relay throughput: ${r.notifications} notifications verified and decrypted in ${r.seconds} s = ${r.perSecond}/s; ${r.fannedOut} fanned out in ${r.signalrMessages} SignalR messages, ${r.droppedAsStale} dropped as out of order, ${r.fanoutFailures} failures`);
+  console.log(describeFanoutLoad(result.fanout));
   console.log('Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s on this 2-core machine.');
 }
 // A run whose notifications were refused (or never processed) measured nothing: say so, and fail.

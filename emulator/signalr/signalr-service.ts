@@ -71,6 +71,9 @@ export class SignalRServiceEmulator implements EmulatorService {
   sent = 0;
   /** What happened so far, for tests and benchmarks. */
   readonly counters = { negotiations: 0, connected: 0, restCalls: 0, unauthorized: 0 };
+  /** TCP connections that carried REST API calls (the app server's): open now, and the most open at once. */
+  readonly restSockets = { open: 0, peak: 0 };
+  private readonly restSocketSet = new WeakSet<object>();
 
   constructor(private readonly options: SignalREmulatorOptions = {}) {
     this.accessKey = options.accessKey ?? randomBytes(33).toString('base64');
@@ -89,6 +92,13 @@ export class SignalRServiceEmulator implements EmulatorService {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createHttpServer(handler);
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+    this.server.on('request', (req: IncomingMessage) => {
+      const socket = req.socket;
+      if (!req.url?.startsWith('/api/') || this.restSocketSet.has(socket)) return;
+      this.restSocketSet.add(socket);
+      this.restSockets.peak = Math.max(this.restSockets.peak, ++this.restSockets.open);
+      socket.once('close', () => this.restSockets.open--);
+    });
     const host = this.options.host ?? '127.0.0.1';
     const port = await listen(this.server, this.options.port ?? 0, host);
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;

@@ -28,6 +28,8 @@ export interface RelaySettings {
    */
   previousCertificates: Array<{ id: string; privateKeyPem: string }>;
   storePath: string;
+  /** The intake journal (`RELAY_JOURNAL_PATH`); by default `intake-journal.log` beside the state file. One per instance. */
+  journalPath?: string;
   allowedOrigins?: string[];
   tlsCa?: string;
   /** Worker threads decrypting notifications (default: one per core). */
@@ -111,6 +113,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     previousCertificates,
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
     ...(env.RELAY_ALLOWED_ORIGINS?.trim() ? { allowedOrigins: parseAllowedOrigins(env.RELAY_ALLOWED_ORIGINS) } : {}),
+    ...(env.RELAY_JOURNAL_PATH?.trim() ? { journalPath: env.RELAY_JOURNAL_PATH.trim() } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),
     ...(workers !== undefined ? { decryptWorkers: workers } : {}),
     ...(lease !== undefined ? { watchLeaseSeconds: lease } : {}),

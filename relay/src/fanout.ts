@@ -1,12 +1,11 @@
 // Who watches whom, and sending each user exactly the presences they watch through Azure SignalR Service's REST API,
 // several updates per message.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
 import { isHubName, isUserId } from '../../common/signalr-names.js';
-import { retryAfterMs } from '../../src/graph/retry.js';
 import type { RelayPresence } from './notifications.js';
+import { SignalRRest } from './signalr-rest.js';
 import type { StoredSession } from './store.js';
+import { Undelivered } from './undelivered.js';
 
 /** The most ids one session (a page, a tab) may watch through the relay. */
 export const MAX_WATCHED_PER_USER = 10_000;
@@ -136,29 +135,6 @@ export class Watchers {
 /** The hub method that asks pages to read ids again from Graph. */
 export const RESYNC_TARGET = 'resync';
 
-/** How one send to SignalR Service went. */
-interface Sent { status: number; retryAfterMs?: number }
-
-function post(url: string, token: string, body: string): Promise<Sent> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-      target,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const wait = retryAfterMs(res.headers['retry-after']);
-          resolve({ status: res.statusCode ?? 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
-    req.end(body);
-  });
-}
-
 /** Worth sending again: the service was unreachable, throttled (429) or failing (5xx). */
 const retryable = (status: number) => status === 0 || status === 429 || status >= 500;
 
@@ -172,10 +148,31 @@ export interface FanOutOptions {
   retryDelaysMs?: number[];
   /** A send is given up once this long has passed since its first attempt. Default 10 s. */
   retryBudgetMs?: number;
+  /** Connections to SignalR Service at most (kept alive, shared by every send). Default 64. */
+  maxSockets?: number;
+  /**
+   * While some sends are given up, the service's health (`GET /api/v1/health`) is checked this often; once it
+   * answers, the users who missed them are told to re-read those ids. Default 2 s.
+   */
+  recoveryProbeMs?: number;
 }
 
 /** What one `publish` did. */
 export interface Published { messages: number; presences: number; failures: number; retries: number; superseded: number }
+
+/** Totals since start; `recovered`: ids re-sent as a resync after their push was given up. */
+export type FanOutCounts = Published & { recovered: number };
+
+/** One publication's share of a user's pending message; the publication resolves once all its shares are settled. */
+interface Ticket { done: Published; left: number; resolve(): void }
+interface Entry { item: { id: string }; ticket: Ticket }
+
+/**
+ * One user's sends, one message at a time: what is published for the user while a send is under way waits, merged
+ * (the newest presence of each id wins), and goes in the next message. So the requests to the service never
+ * outnumber the users, and a burst of changes costs each user one message per round trip, not one per change.
+ */
+interface Lane { pending: Map<string, Map<string, Entry>>; running: boolean }
 
 export class FanOut {
   private readonly connection: SignalRConnection;
@@ -183,12 +180,17 @@ export class FanOut {
   private readonly target: string;
   private readonly retryDelaysMs: number[];
   private readonly retryBudgetMs: number;
+  private readonly probeMs: number;
+  private readonly rest: SignalRRest;
   /** Messages sent and presences delivered, sends given up, retries made and stale retries dropped, for the bench. */
-  readonly counts = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
-  /** Publications, numbered, so a retry can tell whether a newer update for an id went out since. */
-  private serial = 0;
-  /** Ids some publication is still sending (or retrying): the newest publication naming them, and how many do. */
-  private readonly inFlight = new Map<string, { newest: number; sending: number }>();
+  readonly counts: FanOutCounts = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0, recovered: 0 };
+  private readonly lanes = new Map<string, Lane>();
+  /** Per user, the ids whose send was given up: re-read by their pages once the service answers again. */
+  readonly undelivered = new Undelivered();
+  private watchers: Watchers | undefined;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private recovering = false;
+  private closed = false;
 
   constructor(connectionString: string, options: FanOutOptions = {}) {
     this.connection = parseConnectionString(connectionString);
@@ -198,11 +200,18 @@ export class FanOut {
     this.target = options.target ?? 'presence';
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1500, 4000];
     this.retryBudgetMs = options.retryBudgetMs ?? 10_000;
+    this.probeMs = options.recoveryProbeMs ?? 2_000;
+    this.rest = new SignalRRest(this.connection.endpoint, options.maxSockets);
+  }
+
+  /** Sockets open to SignalR Service now, and requests waiting for one. */
+  get connections(): { sockets: number; queued: number } {
+    return { sockets: this.rest.sockets, queued: this.rest.queued };
   }
 
   /**
    * Sends every watcher the presences they watch, in one message per user. Each user's send is retried on its own
-   * (the others are not held up); a retry leaves out the presences a newer publication has sent since.
+   * (the others are not held up); a retry carries the newest presence of each id, never an older one after a newer.
    */
   publish(presences: RelayPresence[], watchers: Watchers): Promise<Published> {
     return this.fan(presences, watchers, this.target);
@@ -216,8 +225,15 @@ export class FanOut {
     return this.fan(ids.map((id) => ({ id })), watchers, RESYNC_TARGET);
   }
 
-  private async fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
-    const serial = ++this.serial;
+  /** Stops probing the service and lets go of the connections to it. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.probeTimer);
+    this.rest.close();
+  }
+
+  private fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
+    this.watchers = watchers;
     const perUser = new Map<string, Array<{ id: string }>>();
     for (const presence of presences) {
       for (const user of watchers.watchersOf(presence.id)) {
@@ -226,70 +242,145 @@ export class FanOut {
         list.push(presence);
       }
     }
+    return this.enqueue(perUser, target);
+  }
+
+  private async enqueue(perUser: Map<string, Array<{ id: string }>>, target: string): Promise<Published> {
     const done: Published = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
-    if (!perUser.size) return done;
-    const ids = [...new Set(presences.map((p) => p.id))];
-    this.hold(ids, serial);
-    try {
-      await Promise.all([...perUser].map(([user, list]) => this.send(user, list, serial, done, target)));
-    } finally {
-      this.release(ids);
+    let resolve!: () => void;
+    const settled = new Promise<void>((r) => (resolve = r));
+    const ticket: Ticket = { done, left: 1, resolve };
+    for (const [user, list] of perUser) {
+      // A user id the service would refuse (it takes 1 to 1,024 characters) is not sent at all. The relay's users
+      // are Entra object ids, so this is only a guard.
+      if (!isUserId(user)) {
+        done.failures++;
+        continue;
+      }
+      let lane = this.lanes.get(user);
+      if (!lane) this.lanes.set(user, (lane = { pending: new Map(), running: false }));
+      let entries = lane.pending.get(target);
+      if (!entries) lane.pending.set(target, (entries = new Map()));
+      for (const item of list) {
+        const older = entries.get(item.id);
+        if (older) this.supersede(older);
+        entries.set(item.id, { item, ticket });
+        ticket.left++;
+      }
+      if (!lane.running) void this.drain(user, lane);
     }
+    this.settle(ticket);
+    await settled;
     for (const key of Object.keys(done) as Array<keyof Published>) this.counts[key] += done[key];
     return done;
   }
 
-  private async send(user: string, list: Array<{ id: string }>, serial: number, done: Published, target: string): Promise<void> {
-    // A user id the service would refuse (it takes 1 to 1,024 characters) is not sent at all. The relay's users are
-    // Entra object ids, so this is only a guard.
-    if (!isUserId(user)) {
-      done.failures++;
-      return;
+  private settle(ticket: Ticket): void {
+    if (--ticket.left === 0) ticket.resolve();
+  }
+
+  private supersede(entry: Entry): void {
+    entry.ticket.done.superseded++;
+    this.settle(entry.ticket);
+  }
+
+  private async drain(user: string, lane: Lane): Promise<void> {
+    lane.running = true;
+    try {
+      for (let next = lane.pending.entries().next(); !next.done; next = lane.pending.entries().next()) {
+        const [target, entries] = next.value;
+        lane.pending.delete(target);
+        await this.send(user, lane, target, entries);
+      }
+    } finally {
+      lane.running = false;
+      if (!lane.pending.size && this.lanes.get(user) === lane) this.lanes.delete(user);
     }
+  }
+
+  private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
     const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
     const started = Date.now();
+    // Counts of the message as a whole go to the newest publication in it.
+    const newest = () => [...entries.values()].at(-1)!.ticket.done;
     for (let attempt = 0; ; attempt++) {
-      let sent: Sent;
-      try {
-        sent = await post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), JSON.stringify({ target, arguments: [target === RESYNC_TARGET ? list.map((p) => p.id) : list] }));
-      } catch {
-        sent = { status: 0 };
-      }
+      const list = [...entries.values()].map((e) => e.item);
+      const body = JSON.stringify({ target, arguments: [target === RESYNC_TARGET ? list.map((p) => p.id) : list] });
+      const sent = await this.rest.post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), body);
       if (sent.status >= 200 && sent.status < 300) {
-        done.messages++;
-        done.presences += list.length;
+        newest().messages++;
+        for (const entry of entries.values()) entry.ticket.done.presences++;
+        this.undelivered.delivered(user, entries.keys());
+        for (const entry of entries.values()) this.settle(entry.ticket);
+        if (this.undelivered.users) this.recover();
         return;
       }
       const delay = this.retryDelaysMs[attempt];
-      if (!retryable(sent.status) || delay === undefined) break;
-      const wait = Math.max(delay * (1 + Math.random() / 4), sent.retryAfterMs ?? 0);
-      if (Date.now() + wait - started > this.retryBudgetMs) break;
+      const wait = Math.max((delay ?? 0) * (1 + Math.random() / 4), sent.retryAfterMs ?? 0);
+      if (!retryable(sent.status) || delay === undefined || Date.now() + wait - started > this.retryBudgetMs) {
+        newest().failures++;
+        // Given up while the service is unreachable or failing: these ids are re-read once it answers again.
+        if (retryable(sent.status)) {
+          this.undelivered.add(user, entries.keys());
+          this.probeSoon();
+        }
+        for (const entry of entries.values()) this.settle(entry.ticket);
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, wait));
-      // What a newer publication sent meanwhile is not sent again in its older form.
-      const current = list.filter((p) => (this.inFlight.get(p.id)?.newest ?? serial) <= serial);
-      done.superseded += list.length - current.length;
-      if (!current.length) return;
-      list = current;
-      done.retries++;
-    }
-    done.failures++;
-  }
-
-  /** Marks ids as being sent by publication `serial` (the newest for them). */
-  private hold(ids: string[], serial: number): void {
-    for (const id of ids) {
-      const entry = this.inFlight.get(id);
-      if (entry) {
-        entry.newest = Math.max(entry.newest, serial);
-        entry.sending++;
-      } else this.inFlight.set(id, { newest: serial, sending: 1 });
+      // What was published for the user meanwhile goes in the retry: the newest presence of each id replaces the
+      // older one, which is never sent after it.
+      const newer = lane.pending.get(target);
+      if (newer) {
+        lane.pending.delete(target);
+        for (const [id, entry] of newer) {
+          const older = entries.get(id);
+          if (older) {
+            entries.delete(id);
+            this.supersede(older);
+          }
+          entries.set(id, entry);
+        }
+      }
+      newest().retries++;
     }
   }
 
-  private release(ids: string[]): void {
-    for (const id of ids) {
-      const entry = this.inFlight.get(id);
-      if (entry && --entry.sending === 0) this.inFlight.delete(id);
+  /**
+   * Tells each user whose sends were given up to re-read those ids (the ones they still watch), now that a send
+   * went through or the service says it is healthy. What fails again is kept for the next time.
+   */
+  private recover(): void {
+    if (this.recovering || this.closed || !this.undelivered.users) return;
+    this.recovering = true;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    const watchers = this.watchers;
+    const perUser = new Map<string, Array<{ id: string }>>();
+    for (const [user, ids] of this.undelivered.take()) {
+      const still = watchers ? ids.filter((id) => [...watchers.watchersOf(id)].includes(user)) : ids;
+      if (still.length) perUser.set(user, still.map((id) => ({ id })));
     }
+    void this.enqueue(perUser, RESYNC_TARGET)
+      .then((done) => (this.counts.recovered += done.presences))
+      .finally(() => {
+        this.recovering = false;
+        if (this.undelivered.users) this.probeSoon();
+      });
+  }
+
+  /** While something is undelivered and nothing else goes through, the service's health is checked now and then. */
+  private probeSoon(): void {
+    if (this.probeTimer || this.recovering || this.closed) return;
+    this.probeTimer = setTimeout(() => void this.probe(), this.probeMs);
+    this.probeTimer.unref();
+  }
+
+  private async probe(): Promise<void> {
+    const url = `${this.connection.endpoint}/api/v1/health`;
+    const reply = await this.rest.health(url, serverToken({ accessKey: this.connection.accessKey, audience: url }));
+    this.probeTimer = undefined;
+    if (reply.status === 200) this.recover();
+    else if (this.undelivered.users) this.probeSoon();
   }
 }

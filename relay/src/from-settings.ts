@@ -1,5 +1,6 @@
 // A relay and its subscription keeper from settings (environment variables), for every host.
 import { createPrivateKey } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import type { RelaySettings } from './config.js';
 import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
@@ -30,6 +31,8 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
   });
+  // Beside the state file unless set; a caller bringing its own store brings its own journal too.
+  const journalPath = settings.journalPath ?? (options.store ? undefined : join(dirname(settings.storePath), 'intake-journal.log'));
   const relay = new Relay({
     host: settings.host,
     port: settings.port,
@@ -51,6 +54,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
     ...(settings.quotas ? { quotas: settings.quotas } : {}),
     ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
+    ...(journalPath ? { journalPath } : {}),
   });
   return { relay, keeper };
 }

@@ -2,7 +2,7 @@
 import { makeCertificate, type CertificateAndKey } from '../../emulator/shared/tls.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../emulator/entra/clients.js';
 import type { Emulators } from '../../emulator/index.js';
-import { Relay } from './relay.js';
+import { Relay, type RelayOptions } from './relay.js';
 import { MemoryStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 import { TokenBroker } from './tokens.js';
@@ -35,6 +35,10 @@ export interface LocalRelayOptions {
   allowedOrigins?: string[];
   /** Watch only ids the directory knows as users (the relay's app token, User.Read.All). */
   checkUsers?: boolean;
+  /** Bounds and recovery of the sends to SignalR Service. */
+  fanout?: RelayOptions['fanout'];
+  /** The intake journal's file (none by default: tests that need one give it, with the store beside it). */
+  journalPath?: string;
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -72,6 +76,8 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     ...(options.fanoutRetryDelaysMs ? { fanoutRetryDelaysMs: options.fanoutRetryDelaysMs } : {}),
     ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     ...(options.checkUsers ? { userDirectory: userDirectory(cloud.graph.url, broker, now) } : {}),
+    ...(options.fanout ? { fanout: options.fanout } : {}),
+    ...(options.journalPath ? { journalPath: options.journalPath } : {}),
   });
   await relay.start();
   return relay;

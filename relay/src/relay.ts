@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
-import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './fanout.js';
+import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type FanOutOptions, type WatchChange } from './fanout.js';
+import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
@@ -86,6 +87,13 @@ export interface RelayOptions {
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
   fanoutRetryDelaysMs?: number[];
+  /** Bounds and recovery of the sends to SignalR Service: connections at most (64), retry budget (10 s), health probe (2 s). */
+  fanout?: Pick<FanOutOptions, 'maxSockets' | 'retryBudgetMs' | 'recoveryProbeMs'>;
+  /**
+   * A file where each notification collection is kept (synced to disk) from before its 202 until it is processed,
+   * so one acknowledged but not processed when the relay died is processed when it starts again. One per instance.
+   */
+  journalPath?: string;
   /**
    * How the ids of notifications without a sequence number (what Graph sends) are read back from Graph before they
    * are pushed: the window that gathers them (default 5 ms), the relay's reads per 30 s, paced evenly after a burst of 20 (default 1,200) and
@@ -147,11 +155,14 @@ export class Relay {
   readonly reader: PresenceReader | undefined;
   /** Tells pages when ids they watch lose or regain coverage. */
   readonly coverage: CoverageNotices;
+  /** Notification collections from their acknowledgement until processed (the Node server only). */
+  readonly journal: IntakeJournal | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
-    this.fanout = new FanOut(options.signalrConnectionString, { hub: options.hub ?? 'presence', ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}) });
+    this.fanout = new FanOut(options.signalrConnectionString, { hub: options.hub ?? 'presence', ...options.fanout, ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}) });
+    this.journal = options.journalPath ? new IntakeJournal(options.journalPath) : undefined;
     this.now = options.now ?? options.keeper?.now ?? Date.now;
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
@@ -214,6 +225,8 @@ export class Relay {
 
   async start(): Promise<void> {
     await this.init();
+    // What was acknowledged but not processed before the relay stopped.
+    for (const entry of (await this.journal?.start()) ?? []) this.track(this.process(entry.collection), entry.n);
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
     const limits = httpLimits(this.options.http);
@@ -222,6 +235,8 @@ export class Relay {
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+    // Whatever changed while the relay was down and Graph did not deliver again is re-read by the pages now.
+    void this.resync(this.watchers.ids());
   }
 
   async stop(): Promise<void> {
@@ -229,6 +244,8 @@ export class Relay {
     await Promise.allSettled([...this.pending]);
     await this.saveSequences();
     await this.decryptor.close();
+    this.fanout.close();
+    await this.journal?.close();
     if (!this.server) return;
     await new Promise<void>((resolve) => {
       this.server!.close(() => resolve());
@@ -485,9 +502,34 @@ export class Relay {
       res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
       return;
     }
+    if (url.pathname.startsWith('/api/lifecycle')) {
+      res.writeHead(202).end();
+      return this.track(this.lifecycleEvents(payload));
+    }
+    // Kept on disk before it is acknowledged (what fails the screen is not), so a relay that dies before processing
+    // it processes it when it starts again; if it cannot be kept, Graph is asked to deliver it again.
+    let n: number | undefined;
+    if (this.journal) {
+      payload = await this.screen(payload);
+      if (!(payload as { value: unknown[] }).value.length) return void res.writeHead(202).end();
+      try {
+        n = await this.journal.append(payload);
+      } catch {
+        res.writeHead(503, { 'retry-after': '5' }).end();
+        return;
+      }
+    }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
     res.writeHead(202).end();
-    const work = (url.pathname.startsWith('/api/lifecycle') ? this.lifecycleEvents(payload) : this.process(payload)).finally(() => this.pending.delete(work));
+    this.track(this.process(payload), n);
+  }
+
+  /** Work acknowledged and under way; its journal entry, if any, is marked done when it ends. */
+  private track(job: Promise<void>, n?: number): void {
+    const work = job.catch((error: Error) => void this.options.keeper?.log.push(`processing notifications failed: ${error.message}`)).finally(() => {
+      this.pending.delete(work);
+      if (n !== undefined) this.journal?.done(n);
+    });
     this.pending.add(work);
   }
 

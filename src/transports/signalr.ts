@@ -30,9 +30,15 @@ const UNCOVERED_RECHECK_MS = 60_000;
 /** A token older than this is fetched again before the relay is told the page stopped watching. */
 const REUSABLE_TOKEN_MS = 30 * 60_000;
 
-/** Reconnection never gives up: exponential backoff with full jitter, capped at 30 s. */
-export function reconnectDelay(attempt: number, random = Math.random): number {
-  return Math.round(250 + random() * Math.min(30_000, 500 * 2 ** Math.min(attempt, 10)));
+/** Whether the page is shown (outside a browser: yes). */
+const pageVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+
+/**
+ * Reconnection never gives up: exponential backoff with full jitter, capped at 5 s while the page is visible (what
+ * it shows is re-read as soon as the connection is back) and at 30 s while it is hidden.
+ */
+export function reconnectDelay(attempt: number, random = Math.random, visible = pageVisible()): number {
+  return Math.round(250 + random() * Math.min(visible ? 5_000 : 30_000, 500 * 2 ** Math.min(attempt, 10)));
 }
 
 /**

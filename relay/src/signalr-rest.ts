@@ -1,0 +1,66 @@
+// Calls to Azure SignalR Service's REST API over a bounded pool of kept-alive sockets: however many users a burst of
+// changes reaches, the relay holds at most `maxSockets` connections to the service, and requests beyond them wait
+// their turn in the pool instead of each opening a socket of its own.
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { retryAfterMs } from '../../src/graph/retry.js';
+
+/** How one call went: its status (0 when the service could not be reached) and any Retry-After. */
+export interface RestReply { status: number; retryAfterMs?: number }
+
+/** Connections kept to the service at most, by default. */
+export const DEFAULT_MAX_SOCKETS = 64;
+
+export class SignalRRest {
+  private readonly agent: HttpAgent;
+  private readonly secure: boolean;
+
+  constructor(endpoint: string, maxSockets = DEFAULT_MAX_SOCKETS) {
+    this.secure = new URL(endpoint).protocol === 'https:';
+    const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
+    this.agent = this.secure ? new HttpsAgent(options) : new HttpAgent(options);
+  }
+
+  /** Sockets open to the service now (in use and idle). */
+  get sockets(): number {
+    const count = (group: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(group).reduce((n, list) => n + (list?.length ?? 0), 0);
+    return count(this.agent.sockets) + count(this.agent.freeSockets);
+  }
+
+  /** Requests waiting for a socket. */
+  get queued(): number {
+    return Object.values(this.agent.requests).reduce((n, list) => n + (list?.length ?? 0), 0);
+  }
+
+  post(url: string, token: string, body: string): Promise<RestReply> {
+    return this.call('POST', url, token, body);
+  }
+
+  /** `GET /api/v1/health`: 200 when the service is serving. */
+  health(url: string, token: string): Promise<RestReply> {
+    return this.call('GET', url, token);
+  }
+
+  /** Lets go of every socket (the relay stops). */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private call(method: string, url: string, token: string, body?: string): Promise<RestReply> {
+    return new Promise((resolve) => {
+      const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+      if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      const req = (this.secure ? httpsRequest : httpRequest)(url, { method, headers, agent: this.agent, timeout: 10_000 }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          const wait = retryAfterMs(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+        });
+        res.on('error', () => resolve({ status: 0 }));
+      });
+      req.on('error', () => resolve({ status: 0 }));
+      req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
+      req.end(body);
+    });
+  }
+}
