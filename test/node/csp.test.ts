@@ -26,7 +26,7 @@ const stage = chromiumStage({
   async setUp({ cloud }) {
     site = await serveWithPolicy(strictPolicy());
     const certificate = await makeCertificate('relay-notification-encryption');
-    relay = new Relay(localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'));
+    relay = new Relay({ ...localRelayOptions(cloud, certificate, CLIENT_STATE, 'cert-1'), allowedOrigins: [site.origin] });
     await relay.start();
     // The subscription the relay keeps for the watched person, as a signed-in page would have it made.
     const token = cloud.entra.issueToken({ userId: cloud.tenant.users[1]!.id, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });

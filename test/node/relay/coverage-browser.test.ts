@@ -21,9 +21,9 @@ async function eventually(check: () => Promise<boolean>, what: string, ms = 10_0
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'relay-coverage-browser', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10 } },
-  async setUp({ cloud }) {
+  async setUp({ cloud, origin }) {
     // A short lease, so the page asks again about what is not covered every couple of seconds.
-    relay = await startLocalRelay(cloud, { watchLeaseSeconds: 4, renewalCheckMs: 3_600_000 });
+    relay = await startLocalRelay(cloud, { watchLeaseSeconds: 4, renewalCheckMs: 3_600_000, allowedOrigins: [origin] });
   },
   async tearDown() {
     await relay?.stop();
