@@ -9,7 +9,7 @@ import { encryptResource } from '../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
-import { Relay } from '../relay/src/relay.js';
+import { bareRelay } from './bare-relay.js';
 
 export interface FanoutLoadResult {
   users: number;
@@ -42,16 +42,7 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
   const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-fanout', userCount: USERS + PEOPLE, teamSizes: [5] } });
   const certificate = await makeCertificate('bench-fanout');
   const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
-  const relay = new Relay({
-    clientId: DEMO_RELAY_CLIENT_ID,
-    issuers: cloud.entra.issuers,
-    jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
-    tlsCa: cloud.entra.tlsCertificate,
-    signalrConnectionString: cloud.signalr.connectionString,
-    clientState: 'bench',
-    encryptionKeys: [{ id: 'bench', privateKey: certificate.privateKey }],
-    fanout: { maxSockets: MAX_SOCKETS },
-  });
+  const relay = bareRelay(cloud, certificate, { fanout: { maxSockets: MAX_SOCKETS } });
   await relay.start();
   const people = cloud.tenant.users.slice(0, PEOPLE).map((u) => u.id);
   const users = cloud.tenant.users.slice(PEOPLE, PEOPLE + USERS).map((u) => u.id);

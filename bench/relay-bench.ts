@@ -8,7 +8,7 @@ import { encryptResource } from '../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
-import { Relay } from '../relay/src/relay.js';
+import { bareRelay } from './bare-relay.js';
 import { startLocalRelay } from '../relay/src/local.js';
 import { describeFanoutLoad, fanoutLoad } from './fanout-load.js';
 // @ts-expect-error: plain ES module scripts without declarations
@@ -69,15 +69,7 @@ await relay.stop();
 // ---- relay throughput ----
 const certificate = await makeCertificate('bench-relay');
 const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
-const bare = new Relay({
-  clientId: DEMO_RELAY_CLIENT_ID,
-  issuers: cloud.entra.issuers,
-  jwksUri: `${cloud.entra.authority}/discovery/v2.0/keys`,
-  tlsCa: cloud.entra.tlsCertificate,
-  signalrConnectionString: cloud.signalr.connectionString,
-  clientState: 'bench',
-  encryptionKeys: [{ id: 'bench', privateKey: certificate.privateKey }],
-});
+const bare = bareRelay(cloud, certificate);
 await bare.start();
 const people = cloud.tenant.users.slice(0, 200).map((u) => u.id);
 for (let u = 0; u < 20; u++) bare.watchers.set(`watcher-${u}`, people.slice(u * 10, u * 10 + 50));
