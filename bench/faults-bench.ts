@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
-import { startLocalRelay } from '../relay/src/local.js';
+import { startLocalRelay } from '../scripts/local-relay.js';
 import type { Relay } from '../relay/src/relay.js';
 import { FileStore } from '../relay/src/store.js';
 import { freePort, relaySubscriptions, until } from '../test/node/relay/support.js';

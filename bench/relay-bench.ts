@@ -9,7 +9,7 @@ import { DEMO_RELAY_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
 import { bareRelay } from './bare-relay.js';
-import { startLocalRelay } from '../relay/src/local.js';
+import { startLocalRelay } from '../scripts/local-relay.js';
 import { describeFanoutLoad, fanoutLoad } from './fanout-load.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, requireChromium } from '../scripts/find-chromium.mjs';

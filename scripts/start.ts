@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
-import { startLocalRelay } from '../relay/src/local.js';
+import { startLocalRelay } from './local-relay.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { createStaticServer, listenOnFreePort } from './static-server.mjs';
 

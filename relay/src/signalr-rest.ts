@@ -3,7 +3,7 @@
 // their turn in the pool instead of each opening a socket of its own.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { retryAfterMs } from '../../src/graph/retry.js';
+import { retryAfterMs } from '../../common/retry-after.js';
 
 /** How one call went: its status (0 when the service could not be reached) and any Retry-After. */
 export interface RestReply { status: number; retryAfterMs?: number }

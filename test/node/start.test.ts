@@ -9,7 +9,7 @@ import { chromiumArgs, findChromium } from '../../scripts/find-chromium.mjs';
 import { requireBuild, root } from './support.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../emulator/entra/clients.js';
 import { startEmulators } from '../../emulator/index.js';
-import { startLocalRelay } from '../../relay/src/local.js';
+import { startLocalRelay } from '../../scripts/local-relay.js';
 import { freePort } from './relay/support.js';
 
 const executablePath: string | undefined = findChromium();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { chromiumStage, noChromium } from '../stage.js';
 import { relaySubscriptions, until, watchAt } from './support.js';

@@ -7,7 +7,7 @@ import functions from '@azure/functions';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { createHandlers } from '../../../relay/functions/src/handlers.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { relaySubscriptions, until, watchAt } from './support.js';
 

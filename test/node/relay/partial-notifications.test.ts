@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { encryptResource } from '../../../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { chromiumStage, noChromium } from '../stage.js';
 import { relaySubscriptions, until } from './support.js';

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { MemoryStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';

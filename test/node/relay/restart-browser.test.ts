@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { chromiumStage, noChromium } from '../stage.js';

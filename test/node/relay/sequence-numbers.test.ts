@@ -9,7 +9,7 @@ import { encryptResource } from '../../../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { connectAs, relaySubscriptions, until, watchAt } from './support.js';
 

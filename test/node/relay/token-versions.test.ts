@@ -7,7 +7,7 @@ import type { HubConnection } from '@microsoft/signalr';
 import { decodeJwt } from '../../../common/jwt.js';
 import { DEFAULT_CLIENTS, DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID, type ClientApp } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
-import { startLocalRelay } from '../../../relay/src/local.js';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { connectAs, relaySubscriptions, relayToken, until, watchAt } from './support.js';
 

@@ -1,12 +1,12 @@
 // The relay wired to the local cloud: what `npm start` runs, and what the end-to-end tests and the bench start.
-import { makeCertificate, type CertificateAndKey } from '../../emulator/shared/tls.js';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../emulator/entra/clients.js';
-import type { Emulators } from '../../emulator/index.js';
-import { Relay, type RelayOptions } from './relay.js';
-import { MemoryStore, type RelayStore } from './store.js';
-import { SubscriptionKeeper } from './subscriptions.js';
-import { TokenBroker } from './tokens.js';
-import { userDirectory } from './user-directory.js';
+import { makeCertificate, type CertificateAndKey } from '../emulator/shared/tls.js';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../emulator/entra/clients.js';
+import type { Emulators } from '../emulator/index.js';
+import { Relay, type RelayOptions } from '../relay/src/relay.js';
+import { MemoryStore, type RelayStore } from '../relay/src/store.js';
+import { SubscriptionKeeper } from '../relay/src/subscriptions.js';
+import { TokenBroker } from '../relay/src/tokens.js';
+import { userDirectory } from '../relay/src/user-directory.js';
 import { createServer } from 'node:net';
 
 function freePort(host: string): Promise<number> {
