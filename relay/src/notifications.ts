@@ -58,10 +58,11 @@ export function sameSecret(a: string, b: string): boolean {
 
 /**
  * What a sequence number looks like: Graph documents it only as a "lexicographically sortable String stamp"
- * (https://learn.microsoft.com/graph/api/resources/presence), so letters and digits, at most 64 of them. Anything
- * else in a notification is refused rather than compared.
+ * (https://learn.microsoft.com/graph/api/resources/presence); Graph's are digits and hexadecimal letters, so 1 to 64
+ * of those, the same rule the browser library orders by (src/presence/sequence.ts). Anything else in a notification
+ * is refused rather than compared.
  */
-export const SEQUENCE_NUMBER = /^[0-9A-Za-z]{1,64}$/;
+export const SEQUENCE_NUMBER = /^[0-9A-Fa-f]{1,64}$/;
 
 /** The newest sequence number seen per id: anything not newer is a replay or arrived out of order. */
 export class SequenceFilter {
