@@ -2,11 +2,8 @@
 // subscription covers: one small message per watching user, through Azure SignalR Service's REST API, target
 // `coverage`, argument `{ uncovered: [...], covered: [...] }` (only the ids that user watches). A page polls the
 // uncovered ids, and reads the covered ones once (for what changed during the gap) before it stops polling them.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
 import { isUserId } from '../../common/signalr-names.js';
-import type { Watchers } from './fanout.js';
+import type { FanOut, Watchers } from './fanout.js';
 import type { CoverageChange } from './subscriptions.js';
 
 /** The hub method pages hear coverage changes on. */
@@ -15,36 +12,16 @@ export const COVERAGE_TARGET = 'coverage';
 /** What a page receives: the ids it watches that lost coverage, and those covered again. */
 export interface CoverageMessage { uncovered: string[]; covered: string[] }
 
-function post(url: string, token: string, body: string): Promise<number> {
-  return new Promise((resolve) => {
-    const target = new URL(url);
-    const req = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-      target,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', () => resolve(0));
-    req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
-    req.end(body);
-  });
-}
-
 export class CoverageNotices {
-  private readonly connection: SignalRConnection;
   /** Messages sent and given up, for operators. */
   readonly counts = { sent: 0, failed: 0 };
 
   constructor(
-    connectionString: string,
-    private readonly hub: string,
+    /** Sends through the fan-out's connections to SignalR Service. */
+    private readonly fanout: Pick<FanOut, 'postTo'>,
     /** The waits before each retry of a failed send. */
     private readonly retryDelaysMs: number[] = [500, 1500],
-  ) {
-    this.connection = parseConnectionString(connectionString);
-  }
+  ) {}
 
   /** What each watching user is told about a change, by user. */
   static messages(change: CoverageChange, watchers: Watchers): Map<string, CoverageMessage> {
@@ -71,10 +48,8 @@ export class CoverageNotices {
 
   private async sendTo(user: string, message: CoverageMessage): Promise<void> {
     if (!isUserId(user)) return;
-    const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
-    const body = JSON.stringify({ target: COVERAGE_TARGET, arguments: [message] });
     for (let attempt = 0; ; attempt++) {
-      const status = await post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), body);
+      const { status } = await this.fanout.postTo(user, COVERAGE_TARGET, message);
       if (status >= 200 && status < 300) {
         this.counts.sent++;
         return;

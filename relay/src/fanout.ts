@@ -3,7 +3,7 @@
 import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
 import { isHubName, isUserId } from '../../common/signalr-names.js';
 import type { RelayPresence } from './notifications.js';
-import { SignalRRest } from './signalr-rest.js';
+import { SignalRRest, type RestReply } from './signalr-rest.js';
 import type { StoredSession } from './store.js';
 import { Undelivered } from './undelivered.js';
 
@@ -298,8 +298,18 @@ export class FanOut {
     }
   }
 
+  /** One message to one user (`target`, one argument), through the same pool of connections; not retried. */
+  postTo(user: string, target: string, argument: unknown): Promise<RestReply> {
+    const url = this.userUrl(user);
+    return this.rest.post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), JSON.stringify({ target, arguments: [argument] }));
+  }
+
+  private userUrl(user: string): string {
+    return `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
+  }
+
   private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
-    const url = `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
+    const url = this.userUrl(user);
     const started = Date.now();
     // Counts of the message as a whole go to the newest publication in it.
     const newest = () => [...entries.values()].at(-1)!.ticket.done;

@@ -167,7 +167,7 @@ export class Relay {
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
     const keeper = options.keeper;
-    this.coverage = new CoverageNotices(options.signalrConnectionString, options.hub ?? 'presence', options.fanoutRetryDelaysMs);
+    this.coverage = new CoverageNotices(this.fanout, options.fanoutRetryDelaysMs);
     if (keeper) {
       keeper.onCoverage = (change) => {
         const sent: Promise<void> = this.coverage.send(change, this.watchers).finally(() => this.pending.delete(sent));
