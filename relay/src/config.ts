@@ -42,6 +42,8 @@ export interface RelaySettings {
   quotas?: { idsPerUser?: number; idsPerTenant?: number };
   /** Watch only ids Graph's directory knows as users (needs the application permission User.Read.All). */
   checkUsers?: boolean;
+  /** How often the relay checks its subscriptions against Graph and renews them (default 60 s). */
+  checkSeconds?: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -90,6 +92,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   const quotas = { ...(idsPerUser !== undefined ? { idsPerUser } : {}), ...(idsPerTenant !== undefined ? { idsPerTenant } : {}) };
   const check = env.RELAY_CHECK_USERS?.trim().toLowerCase();
   if (check && !['true', 'false', '1', '0'].includes(check)) throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
+  const checkSeconds = wholeNumber(env, 'RELAY_CHECK_SECONDS', 1, 3600);
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
   const eventHub = eventHubUrl(env, tenantId);
@@ -120,6 +123,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(requiredScope !== undefined ? { requiredScope } : {}),
     ...(Object.keys(quotas).length ? { quotas } : {}),
     ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
+    ...(checkSeconds !== undefined ? { checkSeconds } : {}),
   };
 }
 

@@ -53,6 +53,7 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
     ...(settings.quotas ? { quotas: settings.quotas } : {}),
+    ...(settings.checkSeconds !== undefined ? { renewalCheckMs: settings.checkSeconds * 1000 } : {}),
     ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
     ...(journalPath ? { journalPath } : {}),
   });

@@ -76,6 +76,12 @@ test('watch lease: whole seconds from 10 to a week; 30 minutes unless told', () 
   for (const bad of ['5', '90.5', 'long', '604801']) assert.throws(() => settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: bad }), /RELAY_WATCH_LEASE_SECONDS/);
 });
 
+test('checks against Graph: whole seconds from 1 to an hour; every minute unless told', () => {
+  assert.equal(settingsFromEnv(env).checkSeconds, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: '5' }).checkSeconds, 5);
+  for (const bad of ['0', '1.5', 'often', '3601']) assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: bad }), /RELAY_CHECK_SECONDS/);
+});
+
 test('watch quotas: whole numbers per user and per tenant, defaults unless told', () => {
   assert.equal(settingsFromEnv(env).quotas, undefined);
   assert.deepEqual(settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: '800', RELAY_MAX_IDS_PER_TENANT: '20000' }).quotas, { idsPerUser: 800, idsPerTenant: 20_000 });
