@@ -16,6 +16,7 @@ import { DEFAULT_CLIENTS, GRAPH_APP_ID, GRAPH_RESOURCE, redirectAllowed, type Cl
 import { Consents } from './consent.js';
 import { isTenantIndependent, jwks, v1Configuration, v2Configuration } from './discovery.js';
 import { OAuthError } from './oauth-error.js';
+import { escapeHtml } from '../shared/escape-html.js';
 import { pickerPage } from './picker.js';
 import { RefreshTokens, type RefreshGrant } from './refresh-tokens.js';
 import { apiOwner, OIDC_SCOPES, resolveScopes, scopeNames, type ResolvedScopes } from './resources.js';
@@ -499,6 +500,3 @@ export class EntraIdEmulator implements EmulatorService {
   }
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}

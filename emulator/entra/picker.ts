@@ -1,6 +1,6 @@
 // The account picker the emulated sign-in page shows when no user is configured to sign in automatically.
 import type { TenantUser } from '../tenant/tenant.js';
-import { escapeHtml } from './entra-id.js';
+import { escapeHtml } from '../shared/escape-html.js';
 
 export function pickerPage(users: TenantUser[], params: Record<string, string>, action: string): string {
   const hidden = Object.entries(params)
