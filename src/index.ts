@@ -32,7 +32,7 @@ export type { GraphSourceOptions } from './graph/graph-source.js';
 export { GraphCallError, withRetry } from './graph/retry.js';
 export { PollingTransport } from './transports/polling.js';
 export type { PollingOptions } from './transports/polling.js';
-export { DemoSource, DemoTransport } from './transports/demo.js';
+export { DemoSource, DemoTransport } from './sources/demo.js';
 export { SignalRTransport, reconnectDelay } from './transports/signalr.js';
 export type { SignalRTransportOptions } from './transports/signalr.js';
 export type { ConnectionState, PresenceTransport, TransportSink } from './transports/transport.js';
