@@ -9,8 +9,21 @@ export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
-export type { MemberEventDetail } from './elements/team-presence-list/team-presence-list.js';
-export type { PresenceChangeDetail, PresenceChangeEvent, PresenceErrorDetail, PresenceErrorEvent } from './elements/events.js';
+export type {
+  MemberEventDetail,
+  PresenceAvailableEvent,
+  PresenceChangeDetail,
+  PresenceChangeEvent,
+  PresenceErrorDetail,
+  PresenceErrorEvent,
+  PresenceErrorKind,
+  PresenceEventMap,
+  PresenceSelectEvent,
+  PresenceSignedInDetail,
+  PresenceSignedInEvent,
+  PresenceSignedOutDetail,
+  PresenceSignedOutEvent,
+} from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';
 export { initialsOf } from './people/initials.js';
