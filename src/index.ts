@@ -36,7 +36,7 @@ export type { CreatePresenceClientOptions } from './client/create.js';
 export { getDefaultClient, onDefaultClient, presenceClientContext, setDefaultClient } from './client/context.js';
 export type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './client/types.js';
 export { bringYourOwnToken, SCOPES } from './auth/token-provider.js';
-export type { BringYourOwnTokenOptions, TokenProvider } from './auth/token-provider.js';
+export type { BringYourOwnTokenOptions, SignedInAccount, TokenProvider } from './auth/token-provider.js';
 export { msalTokenProvider } from './auth/msal.js';
 export { ConsentRequiredError, scopesNeedingConsent, SignInRequiredError } from './auth/errors.js';
 export type { MsalTokenProvider, MsalTokenProviderOptions } from './auth/msal.js';
