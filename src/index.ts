@@ -9,8 +9,21 @@ export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
-export type { MemberEventDetail } from './elements/team-presence-list/team-presence-list.js';
-export type { PresenceChangeDetail, PresenceChangeEvent, PresenceErrorDetail, PresenceErrorEvent } from './elements/events.js';
+export type {
+  MemberEventDetail,
+  PresenceAvailableEvent,
+  PresenceChangeDetail,
+  PresenceChangeEvent,
+  PresenceErrorDetail,
+  PresenceErrorEvent,
+  PresenceErrorKind,
+  PresenceEventMap,
+  PresenceSelectEvent,
+  PresenceSignedInDetail,
+  PresenceSignedInEvent,
+  PresenceSignedOutDetail,
+  PresenceSignedOutEvent,
+} from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';
 export { initialsOf } from './people/initials.js';
@@ -23,7 +36,7 @@ export type { CreatePresenceClientOptions } from './client/create.js';
 export { getDefaultClient, onDefaultClient, presenceClientContext, setDefaultClient } from './client/context.js';
 export type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './client/types.js';
 export { bringYourOwnToken, SCOPES } from './auth/token-provider.js';
-export type { BringYourOwnTokenOptions, TokenProvider } from './auth/token-provider.js';
+export type { BringYourOwnTokenOptions, SignedInAccount, TokenProvider } from './auth/token-provider.js';
 export { msalTokenProvider } from './auth/msal.js';
 export { ConsentRequiredError, scopesNeedingConsent, SignInRequiredError } from './auth/errors.js';
 export type { MsalTokenProvider, MsalTokenProviderOptions } from './auth/msal.js';
@@ -32,7 +45,7 @@ export type { GraphSourceOptions } from './graph/graph-source.js';
 export { GraphCallError, withRetry } from './graph/retry.js';
 export { PollingTransport } from './transports/polling.js';
 export type { PollingOptions } from './transports/polling.js';
-export { DemoSource, DemoTransport } from './transports/demo.js';
+export { DemoSource, DemoTransport } from './sources/demo.js';
 export { SignalRTransport, reconnectDelay } from './transports/signalr.js';
 export type { SignalRTransportOptions } from './transports/signalr.js';
 export type { ConnectionState, PresenceTransport, TransportSink } from './transports/transport.js';

@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
-import { demoUserId } from '../src/transports/demo.js';
+import { demoUserId } from '../src/sources/demo.js';
 
 /**
  * `<presence-provider>` gives one client to every element inside it. Here it runs on the demo transport: an

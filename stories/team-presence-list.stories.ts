@@ -4,7 +4,7 @@ import { ConsentRequiredError } from '../src/auth/errors.js';
 import { bringYourOwnToken } from '../src/auth/token-provider.js';
 import { createPresenceClient } from '../src/client/create.js';
 import type { PresenceSource } from '../src/client/types.js';
-import { DemoSource, demoUserId } from '../src/transports/demo.js';
+import { DemoSource, demoUserId } from '../src/sources/demo.js';
 
 interface ListArgs {
   'team-id': string;

@@ -1,3 +1,11 @@
+/** The signed-in user, as a token provider with interactive sign-in knows them. */
+export interface SignedInAccount {
+  /** The user name, usually an email address. */
+  username: string;
+  /** The display name, when the account has one. */
+  name?: string | undefined;
+}
+
 /**
  * Where access tokens come from. Every implementation asks for the least: the scopes a call needs, when it needs
  * them, so consent grows with use.
@@ -9,9 +17,17 @@ export interface TokenProvider {
   invalidate?(token: string): void;
   /**
    * Asks the user interactively (sign-in, consent to `scopes`). Called from a click, such as the "Grant access"
-   * button `<team-presence-list>` shows when `getToken` rejects with `ConsentRequiredError`.
+   * button `<team-presence-list>` shows when `getToken` rejects with `ConsentRequiredError`, or the sign-in button
+   * of `<presence-sign-in>`. Resolves with the account signed in (a `SignedInAccount`) when it has one at once.
    */
   signIn?(scopes?: string[]): Promise<unknown>;
+  /**
+   * Who is signed in, or null. With `signIn` and `signOut`, it makes the provider one that `<presence-sign-in>`
+   * can sign in and out (`msalTokenProvider` has all three).
+   */
+  account?(): Promise<SignedInAccount | null>;
+  /** Signs the user out. */
+  signOut?(): Promise<void>;
   /**
    * Names the application and tenant the tokens are for (`msalTokenProvider` sets it to its client id and
    * authority), so that `createPresenceClient` lets the tabs of the same app and tenant share one poller. Leave it

@@ -1,6 +1,6 @@
 import { tabKeyOf, type TokenProvider } from '../auth/token-provider.js';
 import { GraphSource } from '../graph/graph-source.js';
-import { DemoSource, DemoTransport } from '../transports/demo.js';
+import { DemoSource, DemoTransport } from '../sources/demo.js';
 import { PollingTransport } from '../transports/polling.js';
 import { SignalRTransport } from '../transports/signalr.js';
 import type { PresenceTransport } from '../transports/transport.js';

@@ -1,38 +1,12 @@
-import type { Activity, Availability } from '../presence/values.js';
+// The public events now live in src/events/, one module each; their types are re-exported here for code that
+// imported them from this module.
+export type { PresenceChangeDetail, PresenceChangeEvent, PresenceErrorDetail, PresenceErrorEvent } from '../events/index.js';
+export { emit } from '../events/index.js';
 
-/** What went wrong, in the `presence-error` event. */
-export interface PresenceErrorDetail {
-  /** The user the element shows, when it has one. */
-  userId?: string;
-  /**
-   * `invalid-presence`: the presence given could not be read; `photo`: the photo did not load; `unavailable`: the
-   * client could not get the person's presence or profile.
-   */
-  kind: 'invalid-presence' | 'photo' | 'unavailable';
-  /** A message for developers, saying what was wrong. */
-  message: string;
-}
-
-export type PresenceErrorEvent = CustomEvent<PresenceErrorDetail>;
-
-/** A watched person's presence changed. */
-export interface PresenceChangeDetail {
-  userId: string;
-  availability: Availability;
-  activity: Activity;
-  previousAvailability: Availability;
-}
-
-export type PresenceChangeEvent = CustomEvent<PresenceChangeDetail>;
-
-declare global {
-  interface HTMLElementEventMap {
-    'presence-error': PresenceErrorEvent;
-    'presence-change': PresenceChangeEvent;
-  }
-}
-
-/** Dispatches an event the way every element here does: bubbling, composed, with a small serialisable detail. */
+/**
+ * Dispatches an event the way every element here does: bubbling, composed, with a small serialisable detail.
+ * Untyped: use `emit`, which checks the detail against the event's name.
+ */
 export function dispatch<T>(target: EventTarget, type: string, detail: T): boolean {
   return target.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
 }

@@ -6,7 +6,9 @@ import { badgeFor } from '../../presence/status.js';
 import type { GraphPresence, Presence } from '../../presence/types.js';
 import { avatarColorFor } from '../../people/color.js';
 import { initialsOf } from '../../people/initials.js';
-import { dispatch, type PresenceChangeDetail, type PresenceErrorDetail } from '../events.js';
+import { emit } from '../../events/emit.js';
+import type { PresenceChangeDetail } from '../../events/presence-change.js';
+import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { PersonController } from '../shared/client-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
@@ -29,11 +31,11 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * Live: with `user-id` and no `presence`, the avatar watches that person through the nearest `<presence-provider>`
  * (or the page's default client): name, photo and presence arrive and change by themselves.
  *
- * @event {CustomEvent<PresenceErrorDetail>} presence-error - Something given to the avatar could not be used:
+ * @event {PresenceErrorEvent} presence-error - Something given to the avatar could not be used:
  *   `kind: 'invalid-presence'` when the `presence` attribute is not a presence (the badge shows unknown),
  *   `kind: 'photo'` when the photo did not load (initials are shown), `kind: 'unavailable'` when the client could
  *   not get the person's presence (the badge shows unknown, or the last known presence marked stale). Bubbles and is composed.
- * @event {CustomEvent<PresenceChangeDetail>} presence-change - A watched person's availability or activity changed
+ * @event {PresenceChangeEvent} presence-change - A watched person's availability or activity changed
  *   (live mode only). Bubbles and is composed.
  *
  * @csspart base - The whole avatar, with `role="img"` and the accessible name ("Adele Vance, Busy, In a call").
@@ -137,7 +139,7 @@ export class PresenceAvatar extends LitElement {
     const liveKey = live ? `${live.availability}/${live.activity}` : undefined;
     if (live && this.lastLive !== undefined && liveKey !== this.lastLive) {
       const [previousAvailability] = this.lastLive.split('/');
-      dispatch<PresenceChangeDetail>(this, 'presence-change', {
+      emit(this, 'presence-change', {
         userId: snapshot.id ?? snapshot.key,
         availability: live.availability,
         activity: live.activity,
@@ -177,7 +179,7 @@ export class PresenceAvatar extends LitElement {
     const userId = text(this.userId);
     if (userId) detail.userId = userId;
     console.warn(`<presence-avatar${userId ? ` user-id="${userId}"` : ''}>: ${message}`);
-    dispatch<PresenceErrorDetail>(this, 'presence-error', detail);
+    emit(this, 'presence-error', detail);
   }
 
   /** @internal */

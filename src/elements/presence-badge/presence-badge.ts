@@ -4,7 +4,7 @@ import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
-import { dispatch, type PresenceErrorDetail } from '../events.js';
+import { emit } from '../../events/emit.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
@@ -19,7 +19,7 @@ const passThrough = { fromAttribute: (value: string | null) => value };
  *
  * @tag presence-badge
  *
- * @event {CustomEvent<PresenceErrorDetail>} presence-error - The `presence` attribute could not be read as a
+ * @event {PresenceErrorEvent} presence-error - The `presence` attribute could not be read as a
  *   presence; the badge shows unknown. Bubbles and is composed.
  *
  * @csspart base - The badge: a ring-coloured disc holding the glyph.
@@ -73,7 +73,7 @@ export class PresenceBadge extends LitElement {
         this.normalized = parsed.presence;
         if (parsed.error) {
           console.warn(`<presence-badge>: ${parsed.error}`);
-          dispatch<PresenceErrorDetail>(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
+          emit(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
         }
       } else if (typeof this.presence === 'object' && this.presence) {
         this.normalized = normalizePresence(this.presence);

@@ -2,10 +2,9 @@ import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
-import { createPresenceClient } from '../../client/create.js';
+import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
-import { msalTokenProvider } from '../../auth/msal.js';
-import { dispatch } from '../events.js';
+import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
 
 /** A client made in code, or undefined for anything else given as `client`. */
@@ -21,8 +20,8 @@ function usable(client: unknown): PresenceClient | undefined {
  *
  * @slot - The elements that use this provider's client.
  *
- * @event {CustomEvent<{ message: string }>} presence-error - The provider could not make its client: the message says
- *   what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`). Sent once per configuration.
+ * @event {PresenceErrorEvent} presence-error - The provider could not make its client (`kind: 'config'`): the message
+ *   says what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`). Sent once per configuration.
  *   Bubbles and is composed.
  */
 export class PresenceProvider extends LitElement {
@@ -87,42 +86,21 @@ export class PresenceProvider extends LitElement {
   private makeClient(): void {
     const given = usable(this.client);
     let next = given;
-    const clientId = text(this.clientId);
-    const authority = text(this.authority);
-    const tenant = text(this.tenant);
-    const redirectUri = text(this.redirectUri);
-    const negotiateUrl = text(this.negotiateUrl);
-    const relayScope = text(this.relayScope);
-    const graphBaseUrl = text(this.graphBaseUrl);
-    const transport = oneOf(this.transport, ['polling', 'signalr', 'demo'] as const, 'polling');
     if (!next) {
-      try {
-        if (this.demo || transport === 'demo') next = createPresenceClient({ transport: 'demo' });
-        else if (!clientId) {
-          throw new Error('<presence-provider> has no client: set its `client-id` attribute to the app registration\'s client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).');
-        } else if (transport === 'signalr' && !negotiateUrl) {
-          throw new Error('<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.');
-        } else {
-          const auth = msalTokenProvider({
-            clientId,
-            ...(authority ? { authority } : {}),
-            ...(tenant ? { tenantId: tenant } : {}),
-            ...(redirectUri ? { redirectUri } : {}),
-          });
-          // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
-          // `tabKey` with Graph's root); another app or tenant on the same origin has a poller of its own.
-          next = createPresenceClient({
-            auth,
-            transport: transport === 'signalr' ? 'signalr' : 'polling',
-            pollingIntervalMs: positive(this.interval, 30) * 1000,
-            ...(graphBaseUrl ? { graphBaseUrl } : {}),
-            ...(negotiateUrl ? { relayUrl: negotiateUrl } : {}),
-            ...(relayScope ? { relayScopes: [relayScope] } : {}),
-          });
-        }
-      } catch (error) {
-        dispatch(this, 'presence-error', { message: (error as Error).message });
-      }
+      const made = clientFromAttributes({
+        demo: Boolean(this.demo),
+        clientId: text(this.clientId),
+        tenant: text(this.tenant),
+        authority: text(this.authority),
+        redirectUri: text(this.redirectUri),
+        transport: oneOf(this.transport, ['polling', 'signalr', 'demo'] as const, 'polling'),
+        negotiateUrl: text(this.negotiateUrl),
+        relayScope: text(this.relayScope),
+        intervalSeconds: positive(this.interval, 30),
+        graphBaseUrl: text(this.graphBaseUrl),
+      });
+      if ('client' in made) next = made.client;
+      else emit(this, 'presence-error', made.error);
     }
     const previous = this.provider.value;
     if (previous === next) return;

@@ -2,17 +2,22 @@ import { LitElement, css, html, nothing } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
-import type { MsalTokenProvider } from '../../auth/msal.js';
-import { dispatch } from '../events.js';
+import type { SignedInAccount, TokenProvider } from '../../auth/token-provider.js';
+import { emit } from '../../events/emit.js';
 import { LocaleController } from '../shared/locale-controller.js';
 
-interface Account { username: string; name?: string | undefined }
-type SignInCapable = Pick<MsalTokenProvider, 'signIn' | 'signOut' | 'account'>;
+type SignInCapable = Required<Pick<TokenProvider, 'signIn' | 'signOut' | 'account'>>;
 
-/** The client's token provider when it can sign in and out (`msalTokenProvider`), else undefined. */
-function signInCapable(auth: unknown): SignInCapable | undefined {
+/** The client's token provider when it can sign in and out (`msalTokenProvider` can), else undefined. */
+function signInCapable(auth: TokenProvider | undefined): SignInCapable | undefined {
   const a = auth as Partial<SignInCapable> | undefined;
   return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function' ? (a as SignInCapable) : undefined;
+}
+
+/** What `signIn()` resolved with, when it is an account (a redirect resolves with none: the page leaves). */
+function accountOf(value: unknown): SignedInAccount | null {
+  const a = value as Partial<SignedInAccount> | null | undefined;
+  return typeof a === 'object' && a !== null && typeof a.username === 'string' ? (a as SignedInAccount) : null;
 }
 
 /**
@@ -22,9 +27,10 @@ function signInCapable(auth: unknown): SignInCapable | undefined {
  *
  * Uses the sign-in of its client's token provider (`msalTokenProvider`); with a demo client it shows the demo user.
  *
- * @event {CustomEvent<{ username: string }>} presence-signed-in - The user signed in.
- * @event {CustomEvent<Record<string, never>>} presence-signed-out - The user signed out.
- * @event {CustomEvent<{ message: string }>} presence-error - Sign-in or sign-out failed.
+ * @event {PresenceSignedInEvent} presence-signed-in - The user signed in; `detail.username` says who.
+ * @event {PresenceSignedOutEvent} presence-signed-out - The user signed out.
+ * @event {PresenceErrorEvent} presence-error - Sign-in (`kind: 'sign-in'`) or sign-out (`kind: 'sign-out'`) failed.
+ *   Bubbles and is composed.
  *
  * @csspart button - The sign-in or sign-out button.
  * @csspart avatar - The signed-in user's avatar.
@@ -59,7 +65,7 @@ export class PresenceSignIn extends LitElement {
     }
   `;
 
-  @state() private account: Account | null = null;
+  @state() private account: SignedInAccount | null = null;
   @state() private busy = false;
 
   private readonly locale = new LocaleController(this);
@@ -110,15 +116,15 @@ export class PresenceSignIn extends LitElement {
     if (!auth) return;
     this.busy = true;
     try {
-      const account = await auth.signIn();
+      const account = accountOf(await auth.signIn());
       if (account) {
         this.account = { username: account.username, name: account.name };
         // Everything that failed while signed out is asked for again.
         this.client?.reload();
-        dispatch(this, 'presence-signed-in', { username: account.username });
+        emit(this, 'presence-signed-in', { username: account.username });
       }
     } catch (error) {
-      dispatch(this, 'presence-error', { message: (error as Error).message });
+      emit(this, 'presence-error', { kind: 'sign-in', message: (error as Error).message });
     } finally {
       this.busy = false;
     }
@@ -131,9 +137,9 @@ export class PresenceSignIn extends LitElement {
     try {
       await auth.signOut();
       this.account = null;
-      dispatch(this, 'presence-signed-out', {});
+      emit(this, 'presence-signed-out', {});
     } catch (error) {
-      dispatch(this, 'presence-error', { message: (error as Error).message });
+      emit(this, 'presence-error', { kind: 'sign-out', message: (error as Error).message });
     } finally {
       this.busy = false;
     }

@@ -99,4 +99,22 @@ describe('<presence-provider>', () => {
       root.remove();
     }
   });
+
+  it('every presence-error it sends is of kind config', async () => {
+    const kinds: string[] = [];
+    const root = document.createElement('div');
+    root.addEventListener('presence-error', (e) => kinds.push(e.detail.kind));
+    document.body.append(root);
+    try {
+      root.innerHTML = '<presence-provider></presence-provider>';
+      const provider = root.querySelector('presence-provider')!;
+      await provider.updateComplete;
+      provider.setAttribute('client-id', crypto.randomUUID());
+      provider.setAttribute('transport', 'signalr');
+      await provider.updateComplete;
+      expect(kinds).to.deep.equal(['config', 'config']);
+    } finally {
+      root.remove();
+    }
+  });
 });

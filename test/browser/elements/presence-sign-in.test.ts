@@ -63,4 +63,35 @@ describe('<presence-sign-in>', () => {
     const el = root.querySelector('presence-sign-in')!;
     await waitUntil(() => button(el)?.textContent === 'Se connecter');
   });
+
+  it('every presence-error it sends says its kind: sign-in, then sign-out', async () => {
+    const auth = {
+      ...fakeAuth(),
+      async signIn(): Promise<never> {
+        throw new Error('The popup was closed.');
+      },
+      async signOut(): Promise<never> {
+        throw new Error('The sign-out popup was closed.');
+      },
+    };
+    let account: { username: string } | null = null;
+    auth.account = async () => account as never;
+    const client = new PresenceClient({ source, auth });
+    const root = await fixture(html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>`);
+    const el = root.querySelector('presence-sign-in')!;
+    const errors: Array<{ kind: string; message: string }> = [];
+    el.addEventListener('presence-error', (e) => errors.push(e.detail));
+    await waitUntil(() => button(el)?.textContent === 'Sign in');
+    button(el)!.click();
+    await waitUntil(() => errors.length === 1, 'sign-in failed');
+    expect(errors[0]).to.deep.equal({ kind: 'sign-in', message: 'The popup was closed.' });
+
+    // Signed in by the app itself: the sign-out button, which fails too.
+    account = { username: 'adele@contoso.example' };
+    client.reload();
+    await waitUntil(() => button(el)?.textContent === 'Sign out', 'signed in');
+    button(el)!.click();
+    await waitUntil(() => errors.length === 2, 'sign-out failed');
+    expect(errors[1]).to.deep.equal({ kind: 'sign-out', message: 'The sign-out popup was closed.' });
+  });
 });

@@ -1,6 +1,6 @@
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
-import type { PresenceTransport, TransportSink } from './transport.js';
+import type { PresenceTransport, TransportSink } from '../transports/transport.js';
 
 const GIVEN = ['Adele', 'Alex', 'Megan', 'Nestor', 'Lee', 'Grady', 'Isaiah', 'Johanna', 'Lidia', 'Lynne', 'Miriam', 'Patti', 'Pradeep', 'Diego', 'Joni', 'Henrietta', 'Irvin', 'Christie', 'Élodie', 'Søren', 'Yuki', 'Amir', 'Leila', 'Dmitri'];
 const FAMILY = ['Vance', 'Wilber', 'Bowen', 'Wilke', 'Gu', 'Archie', 'Langer', 'Lorenz', 'Holloway', 'Robbins', 'Graham', 'Fernandez', 'Gupta', 'Siciliani', 'Sherman', 'Mueller', 'Sink', 'Cline', 'Durand', 'Øvrebø', 'Tanaka', 'Haddad', 'Nasser', 'Petrov'];
