@@ -44,6 +44,7 @@ export class PollingTransport implements PresenceTransport {
   private running: AbortController | undefined;
   private stopped = false;
   private readonly doc: Document | undefined;
+  private readonly clock: Scheduler;
   private readonly tab = Math.random().toString(36).slice(2);
   private channel: BroadcastChannel | undefined;
   private locks: LockManager | undefined;
@@ -66,7 +67,6 @@ export class PollingTransport implements PresenceTransport {
     this.clock = options.scheduler ?? realScheduler;
   }
 
-  private readonly clock: Scheduler;
 
   private readonly onVisibility = () => {
     if (this.hidden()) {
