@@ -31,6 +31,7 @@ export { AVATAR_COLORS, avatarColorFor } from './people/color.js';
 export type { AvatarColor } from './people/color.js';
 export { PresenceClient, PRESENCE_CHUNK } from './client/presence-client.js';
 export type { ClientErrorDetail, PresenceClientOptions } from './client/presence-client.js';
+export type { Scheduler } from './client/scheduler.js';
 export { createPresenceClient } from './client/create.js';
 export type { CreatePresenceClientOptions } from './client/create.js';
 export { getDefaultClient, onDefaultClient, presenceClientContext, setDefaultClient } from './client/context.js';

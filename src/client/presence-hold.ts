@@ -1,5 +1,6 @@
-/** Graph's limit of ids per presence call. */
-export const PRESENCE_CHUNK = 650;
+import { chunk, PRESENCE_CHUNK } from '../graph/chunk.js';
+
+export { PRESENCE_CHUNK } from '../graph/chunk.js';
 
 /**
  * Presence reads held back while a list's members arrive page by page: every full chunk of 650 ids is read as soon
@@ -21,7 +22,7 @@ export class PresenceHold {
     const all = [...this.ids];
     const full = all.length - (all.length % PRESENCE_CHUNK);
     this.ids = new Set(all.slice(full));
-    for (let i = 0; i < full; i += PRESENCE_CHUNK) this.read(all.slice(i, i + PRESENCE_CHUNK));
+    for (const part of chunk(all.slice(0, full), PRESENCE_CHUNK)) this.read(part);
   }
 
   /** What is left, to be read with everything else; the hold is empty afterwards. */

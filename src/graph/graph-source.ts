@@ -2,6 +2,7 @@ import type { Client, Context, Middleware } from '@microsoft/microsoft-graph-cli
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
+import { chunk, PRESENCE_CHUNK } from './chunk.js';
 import { readPresenceAnswer } from './presence-answer.js';
 import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, withRetry, type RetryPolicy } from './retry.js';
 
@@ -15,7 +16,6 @@ export interface GraphSourceOptions {
 }
 
 const GRAPH_BATCH = 20;
-const PRESENCE_CHUNK = 650;
 const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
 
 /** A middleware that sends each request through `withRetry`: throttling handled once, for every call. */
@@ -46,12 +46,6 @@ function encoded(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {

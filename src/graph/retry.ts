@@ -1,3 +1,5 @@
+import { backoff, type BackoffOptions } from './backoff.js';
+
 /** Statuses worth trying again after a wait: throttled, unavailable, gateway timeout. */
 export const RETRYABLE = new Set([429, 503, 504]);
 
@@ -21,11 +23,6 @@ export function retryAfterMs(value: string | null | undefined, now = Date.now())
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Exponential backoff with full jitter: a random wait up to `base * 2^attempt`, capped. */
-export function backoffMs(attempt: number, baseMs = 500, capMs = 30_000, random = Math.random): number {
-  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 
 /** Waits, unless the signal aborts first. */
@@ -53,6 +50,9 @@ export interface RetryPolicy {
   onWait?: (ms: number, status: number) => void;
 }
 
+/** Without Retry-After, a throttled call waits up to 0.5 s, then 1 s, 2 s... never more than 30 s. */
+const THROTTLED_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 30_000 };
+
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, maxWaitMs: 60_000 };
 
 /**
@@ -67,7 +67,7 @@ export async function withRetry(
   for (let tries = 0; ; tries++) {
     const response = await attempt();
     if (!RETRYABLE.has(response.status) || tries >= policy.maxRetries) return response;
-    const wait = Math.min(retryAfterMs(response.headers.get('retry-after')) ?? backoffMs(tries), policy.maxWaitMs);
+    const wait = Math.min(retryAfterMs(response.headers.get('retry-after')) ?? backoff(tries, THROTTLED_BACKOFF), policy.maxWaitMs);
     policy.onWait?.(wait, response.status);
     await sleep(wait, signal);
   }

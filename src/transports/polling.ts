@@ -1,4 +1,5 @@
-import { backoffMs } from '../graph/retry.js';
+import { realScheduler, type Scheduler, type TimerHandle } from '../client/scheduler.js';
+import { backoff } from '../graph/backoff.js';
 import type { GraphCallError } from '../graph/retry.js';
 import type { GraphPresence } from '../presence/types.js';
 import { pollingInterval } from './interval.js';
@@ -18,6 +19,8 @@ export interface PollingOptions {
   shareAcrossTabs?: string | false;
   /** For tests: the document whose visibility pauses polling. */
   document?: Document;
+  /** The clock and timers polling runs on. Default the page's own. */
+  scheduler?: Scheduler;
 }
 
 const MAX_BACKOFF = 5 * 60_000;
@@ -29,7 +32,7 @@ const MAX_BACKOFF = 5 * 60_000;
 export class PollingTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
   private ids: ReadonlySet<string> = new Set();
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: TimerHandle | undefined;
   private readonly intervalMs: number;
   /** Why the interval asked for could not be kept, told to the client when it starts. */
   private readonly intervalProblem: string | undefined;
@@ -41,13 +44,14 @@ export class PollingTransport implements PresenceTransport {
   private running: AbortController | undefined;
   private stopped = false;
   private readonly doc: Document | undefined;
+  private readonly clock: Scheduler;
   private readonly tab = Math.random().toString(36).slice(2);
   private channel: BroadcastChannel | undefined;
   private locks: LockManager | undefined;
   /** This tab's request for the poller's lock, while it waits for it or holds it. */
   private lockRequest: AbortController | undefined;
   private releaseLock: (() => void) | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private heartbeat: TimerHandle | undefined;
   /** Whether this tab polls (it holds the lock, or tabs are not shared). */
   leader = false;
   /** Other tabs' watched ids, when this tab leads. */
@@ -60,7 +64,9 @@ export class PollingTransport implements PresenceTransport {
     this.intervalMs = interval.ms;
     this.intervalProblem = interval.problem;
     this.doc = options.document ?? (typeof document === 'undefined' ? undefined : document);
+    this.clock = options.scheduler ?? realScheduler;
   }
+
 
   private readonly onVisibility = () => {
     if (this.hidden()) {
@@ -82,7 +88,7 @@ export class PollingTransport implements PresenceTransport {
     this.sink = sink;
     if (this.intervalProblem) sink.error(new RangeError(this.intervalProblem));
     // The client reads the ids it watches as it starts watching them: the first poll is an interval away.
-    this.lastPoll = Date.now();
+    this.lastPoll = this.clock.now();
     this.doc?.addEventListener('visibilitychange', this.onVisibility);
     const key = this.options.shareAcrossTabs;
     const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
@@ -97,7 +103,7 @@ export class PollingTransport implements PresenceTransport {
       if (!this.hidden()) this.requestLead();
       this.announce();
       // Tabs say what they watch now and then, so the polling tab forgets tabs that went away without a word.
-      this.heartbeat = setInterval(() => this.announce(), this.intervalMs);
+      this.heartbeat = this.clock.setInterval(() => this.announce(), this.intervalMs);
     } else {
       this.leader = true;
       sink.state('connected');
@@ -114,7 +120,7 @@ export class PollingTransport implements PresenceTransport {
   stop(): void {
     this.stopped = true;
     this.clearTimer();
-    clearInterval(this.heartbeat);
+    this.clock.clearInterval(this.heartbeat);
     this.running?.abort();
     this.doc?.removeEventListener('visibilitychange', this.onVisibility);
     this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
@@ -160,14 +166,14 @@ export class PollingTransport implements PresenceTransport {
   private onMessage(message: TabMessage): void {
     if (message.type === 'presences') {
       if (this.leader) return;
-      this.lastPoll = Date.now();
+      this.lastPoll = this.clock.now();
       this.sink?.update(message.presences, message.readAt);
     } else if (message.type === 'failed') {
       // The tab that polls could not read: the people this tab shows may be out of date too.
       if (this.leader) return;
       this.sink?.error(new Error(message.message), message.ids.filter((id) => this.ids.has(id)));
     } else if (message.type === 'watch') {
-      this.others.set(message.tab, { ids: message.ids, at: Date.now() });
+      this.others.set(message.tab, { ids: message.ids, at: this.clock.now() });
     } else if (message.type === 'bye') {
       this.others.delete(message.tab);
     }
@@ -178,25 +184,25 @@ export class PollingTransport implements PresenceTransport {
   }
 
   private clearTimer(): void {
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 
   /** How long until a poll is due: none when the last one is an interval old (and no backoff holds it back). */
   private dueIn(): number {
-    const now = Date.now();
+    const now = this.clock.now();
     return Math.max(0, this.lastPoll + this.intervalMs - now, this.notBefore - now);
   }
 
   private schedule(ms: number): void {
     this.clearTimer();
     if (this.stopped || !this.leader || this.hidden()) return;
-    this.timer = setTimeout(() => void this.poll(), ms);
+    this.timer = this.clock.setTimeout(() => void this.poll(), ms);
   }
 
   private allIds(): string[] {
     const all = new Set(this.ids);
-    const expired = Date.now() - 3 * this.intervalMs;
+    const expired = this.clock.now() - 3 * this.intervalMs;
     for (const [tab, other] of this.others) {
       if (other.at < expired) this.others.delete(tab);
       else for (const id of other.ids) all.add(id);
@@ -208,7 +214,7 @@ export class PollingTransport implements PresenceTransport {
     const ids = this.allIds();
     if (ids.length === 0) return this.schedule(this.intervalMs);
     this.running = new AbortController();
-    const started = Date.now();
+    const started = this.clock.now();
     try {
       this.polls++;
       const presences = await this.options.fetch(ids, this.running.signal);
@@ -223,8 +229,8 @@ export class PollingTransport implements PresenceTransport {
       if (this.running.signal.aborted) return;
       this.failures++;
       const retryAfter = (error as GraphCallError).retryAfterMs;
-      const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoffMs(this.failures, this.intervalMs, MAX_BACKOFF)));
-      this.notBefore = Date.now() + wait;
+      const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoff(this.failures, { baseMs: this.intervalMs, capMs: MAX_BACKOFF })));
+      this.notBefore = this.clock.now() + wait;
       // The people this tab shows are told at once (their presence is kept, marked as possibly out of date).
       this.sink?.error(error as Error, ids.filter((id) => this.ids.has(id)));
       const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,8 @@
 // Polling given an interval it cannot keep, and messages on its tab channel that are not its own.
 import { expect, waitUntil } from '@open-wc/testing';
 import { createPresenceClient, PollingTransport, type ClientErrorDetail, type GraphPresence, type TransportSink } from '../../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { until } from '../support/until.js';
 
 const ID = '00000000-0000-4000-8000-000000000001';
 
@@ -43,17 +45,18 @@ describe('the shared poller\'s tab channel', () => {
     window.addEventListener('error', onError);
     const updates: GraphPresence[][] = [];
     const sink: TransportSink = { update: (p) => updates.push(p), state: () => {}, error: () => {} };
-    const transport = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch: async (ids) => (asked.push(ids), ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy' }))) });
+    const clock = new FakeClock();
+    const transport = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, scheduler: clock, fetch: async (ids) => (asked.push(ids), ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy' }))) });
     const other = new BroadcastChannel(`presence-elements:${key}`);
     try {
       transport.start(sink);
       transport.watch(new Set([ID]));
-      await waitUntil(() => transport.leader, 'this tab leads');
+      await until(() => transport.leader, 'this tab leads');
       for (const message of [null, undefined, 42, 'watch', [], { type: 'watch' }, { type: 'watch', tab: 'x', ids: 'nope' }, { type: 'watch', tab: 'y', ids: [1, null] }, { type: 'presences' }, { type: 'presences', presences: 'x' }, { type: 'bye' }]) {
         other.postMessage(message);
       }
       other.postMessage({ type: 'watch', tab: 'z', ids: ['other-tab-id'] });
-      await waitUntil(() => asked.some((ids) => ids.includes('other-tab-id')), 'the well-formed tab is served', { timeout: 4000 });
+      await clock.runUntil(() => asked.some((ids) => ids.includes('other-tab-id')), 'the well-formed tab is served');
       expect(thrown).to.deep.equal([]);
       expect(asked.flat().filter((id) => id !== ID && id !== 'other-tab-id')).to.deep.equal([]);
     } finally {
@@ -76,17 +79,18 @@ describe('a failed poll of the shared poller', () => {
     const updates: GraphPresence[][] = [];
     const leaderSink: TransportSink = { update: () => {}, state: () => {}, error: () => {} };
     const followerSink: TransportSink = { update: (p) => updates.push(p), state: () => {}, error: (e, ids) => errors.push(ids ? { message: e.message, ids } : { message: e.message }) };
-    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch });
-    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch });
+    const clock = new FakeClock();
+    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, scheduler: clock });
+    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, scheduler: clock });
     try {
       leader.start(leaderSink);
       leader.watch(new Set(['a']));
-      await waitUntil(() => leader.leader, 'the first takes the lock');
+      await until(() => leader.leader, 'the first takes the lock');
       follower.start(followerSink);
       follower.watch(new Set(['b', 'c']));
-      await waitUntil(() => updates.length > 0, 'the follower is fed by the leader', { timeout: 4000 });
+      await clock.runUntil(() => updates.length > 0, 'the follower is fed by the leader');
       fail = true;
-      await waitUntil(() => errors.length > 0, 'the follower hears of the failure', { timeout: 4000 });
+      await clock.runUntil(() => errors.length > 0, 'the follower hears of the failure');
       expect(errors[0]!.message).to.equal('Graph answered 500');
       expect([...(errors[0]!.ids ?? [])].sort()).to.deep.equal(['b', 'c']);
     } finally {

@@ -1,5 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { createPresenceClient, GraphCallError, PollingTransport, type ConnectionState, type GraphPresence, type PersonSnapshot, type TransportSink } from '../../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { until } from '../support/until.js';
 
 class FakeDocument extends EventTarget {
   visibilityState: DocumentVisibilityState = 'visible';
@@ -21,13 +23,19 @@ const presence = (id: string): GraphPresence => ({ id, availability: 'Busy', act
 const ids = new Set(['a', 'b']);
 
 describe('PollingTransport', () => {
+  let clock: FakeClock;
+  beforeEach(() => (clock = new FakeClock()));
+
   it('polls only the watched ids, every interval', async () => {
     const asked: string[][] = [];
-    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (asked.push(i), i.map(presence)), document: new FakeDocument() as unknown as Document });
+    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (asked.push(i), i.map(presence)), document: new FakeDocument() as unknown as Document, scheduler: clock });
     const { s, updates } = sink();
     t.start(s);
     t.watch(ids);
-    await waitUntil(() => updates.length >= 1, 'first poll', { timeout: 2500 });
+    await clock.advance(999);
+    expect(updates.length, 'no poll before the interval').to.equal(0);
+    await clock.advance(1);
+    expect(updates.length, 'first poll').to.equal(1);
     expect(asked[0]).to.deep.equal(['a', 'b']);
     t.stop();
   });
@@ -35,16 +43,18 @@ describe('PollingTransport', () => {
   it('pauses while the page is hidden and catches up at once when it is shown', async () => {
     const doc = new FakeDocument();
     let polls = 0;
-    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (polls++, i.map(presence)), document: doc as unknown as Document });
+    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (polls++, i.map(presence)), document: doc as unknown as Document, scheduler: clock });
     const { s, states } = sink();
     t.start(s);
     t.watch(ids);
     doc.set('hidden');
     expect(states.at(-1)).to.equal('paused');
-    await new Promise((r) => setTimeout(r, 1500));
+    await clock.advance(1500);
     expect(polls).to.equal(0, 'no poll while hidden');
     doc.set('visible');
-    await waitUntil(() => polls === 1, 'caught up as soon as it was shown', { timeout: 300 });
+    // No time passes: the poll due while hidden is made at once.
+    await clock.advance(0);
+    expect(polls).to.equal(1, 'caught up as soon as it was shown');
     t.stop();
   });
 
@@ -55,8 +65,9 @@ describe('PollingTransport', () => {
       intervalMs: 1000,
       shareAcrossTabs: false,
       document: new FakeDocument() as unknown as Document,
+      scheduler: clock,
       fetch: async (i) => {
-        at.push(Date.now());
+        at.push(clock.now());
         if (first) {
           first = false;
           throw new GraphCallError('Too many requests', 429, 2500);
@@ -67,7 +78,7 @@ describe('PollingTransport', () => {
     const { s, states, errors } = sink();
     t.start(s);
     t.watch(ids);
-    await waitUntil(() => at.length === 2, 'polled again', { timeout: 6000 });
+    await clock.runUntil(() => at.length === 2, 'polled again');
     expect(errors[0]).to.be.instanceOf(GraphCallError);
     expect(states).to.include('reconnecting');
     expect(at[1]! - at[0]!).to.be.at.least(2400);
@@ -78,21 +89,21 @@ describe('PollingTransport', () => {
     const asked: string[][] = [];
     const fetch = async (i: string[]) => (asked.push([...i].sort()), i.map(presence));
     const key = `test-${Math.random()}`;
-    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document });
-    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document });
+    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
+    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
     const a = sink();
     const b = sink();
     leader.start(a.s);
     leader.watch(new Set(['a']));
-    await waitUntil(() => leader.leader, 'the first takes the lock');
+    await until(() => leader.leader, 'the first takes the lock');
     follower.start(b.s);
     follower.watch(new Set(['b']));
-    await waitUntil(() => b.updates.length > 0 && asked.some((x) => x.includes('b')), 'the follower gets presence from the leader', { timeout: 4000 });
+    await clock.runUntil(() => b.updates.length > 0 && asked.some((x) => x.includes('b')), 'the follower gets presence from the leader');
     expect(follower.leader).to.equal(false);
     expect(follower.polls).to.equal(0);
     expect(asked.at(-1)).to.deep.equal(['a', 'b']);
     leader.stop();
-    await waitUntil(() => follower.leader, 'the follower takes over when the leader goes', { timeout: 3000 });
+    await until(() => follower.leader, 'the follower takes over when the leader goes');
     follower.stop();
   });
 
@@ -100,24 +111,28 @@ describe('PollingTransport', () => {
     const key = `test-${Math.random()}`;
     const fetch = async (i: string[]) => i.map(presence);
     const leaderDoc = new FakeDocument();
-    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: leaderDoc as unknown as Document });
-    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document });
+    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: leaderDoc as unknown as Document, scheduler: clock });
+    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
     const a = sink();
     const b = sink();
     leader.start(a.s);
     leader.watch(new Set(['a']));
-    await waitUntil(() => leader.leader, 'the first takes the lock');
+    await until(() => leader.leader, 'the first takes the lock');
     follower.start(b.s);
     follower.watch(new Set(['b']));
-    await waitUntil(() => b.updates.length > 0, 'the follower gets presence from the leader', { timeout: 4000 });
+    await clock.runUntil(() => b.updates.length > 0, 'the follower gets presence from the leader');
     leaderDoc.set('hidden');
-    await waitUntil(() => follower.leader, 'the visible tab takes over', { timeout: 300 });
+    // At once: the hand-over waits for no timer (the clock stands still meanwhile).
+    const handedAt = clock.now();
+    await until(() => follower.leader, 'the visible tab takes over');
+    expect(clock.now()).to.equal(handedAt);
     expect(leader.leader).to.equal(false);
     const hiddenPolls = leader.polls;
     const fedA = a.updates.length;
     const fedB = b.updates.length;
-    await waitUntil(() => b.updates.length >= fedB + 2, 'the visible tab keeps polling', { timeout: 3500 });
+    await clock.runUntil(() => b.updates.length >= fedB + 2, 'the visible tab keeps polling');
     expect(leader.polls).to.equal(hiddenPolls, 'the hidden tab polls no more');
+    await until(() => a.updates.length > fedA, 'the hidden tab hears the visible one');
     expect(a.updates.length).to.be.above(fedA, 'the hidden tab still hears what the visible one reads');
     expect(b.updates.at(-1)!.map((p) => p.id).sort()).to.deep.equal(['a', 'b']);
     leader.stop();
@@ -130,24 +145,27 @@ describe('PollingTransport', () => {
     const fetch = async (i: string[]) => (polls++, i.map(presence));
     const docA = new FakeDocument();
     const docB = new FakeDocument();
-    const one = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docA as unknown as Document });
-    const two = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docB as unknown as Document });
+    const one = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docA as unknown as Document, scheduler: clock });
+    const two = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docB as unknown as Document, scheduler: clock });
     const a = sink();
     const b = sink();
     one.start(a.s);
     one.watch(new Set(['a']));
     // The client reads what it watches itself: the poller's first poll is an interval after it starts.
-    await waitUntil(() => one.leader && polls > 0, 'the first takes the lock and polls', { timeout: 2500 });
+    await clock.runUntil(() => one.leader && polls > 0, 'the first takes the lock and polls');
     two.start(b.s);
     two.watch(new Set(['b']));
     docA.set('hidden');
     docB.set('hidden');
     expect([one.leader, two.leader]).to.deep.equal([false, false]);
     const before = polls;
-    await new Promise((r) => setTimeout(r, 1500));
+    await clock.advance(1500);
     expect(polls).to.equal(before, 'no poll while every tab is hidden');
     docB.set('visible');
-    await waitUntil(() => polls > before, 'the tab shown polls at once', { timeout: 300 });
+    await until(() => two.leader, 'the tab shown takes the lock');
+    // No time passes: the poll due while every tab was hidden is made at once.
+    await clock.advance(0);
+    expect(polls).to.be.above(before, 'the tab shown polls at once');
     expect(two.leader).to.equal(true);
     expect(one.leader).to.equal(false);
     one.stop();

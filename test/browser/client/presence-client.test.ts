@@ -1,5 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { PresenceClient, type GraphPresence, type PersonSnapshot, type PresenceSource, type PresenceTransport, type TransportSink } from '../../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -154,13 +155,16 @@ describe('PresenceClient', () => {
   it('knows how old each presence is', async () => {
     const source = new FakeSource();
     source.table.set(id(1), { id: id(1), availability: 'Busy', activity: 'Busy' });
-    const client = new PresenceClient({ source, staleAfterMs: 30 });
+    const clock = new FakeClock();
+    const client = new PresenceClient({ source, staleAfterMs: 30, scheduler: clock });
     let snapshot: PersonSnapshot | undefined;
     client.watch(id(1), (s) => (snapshot = s));
     await waitUntil(() => snapshot?.presence);
     expect(snapshot!.stale).to.equal(false);
-    expect(Date.now() - snapshot!.receivedAt!).to.be.below(1000);
-    await new Promise((r) => setTimeout(r, 60));
+    expect(clock.now() - snapshot!.receivedAt!).to.be.below(1000);
+    await clock.advance(30);
+    expect(client.peek(id(1)).stale, 'as old as staleAfterMs: not stale yet').to.equal(false);
+    await clock.advance(30);
     expect(client.peek(id(1)).stale).to.equal(true);
   });
 
@@ -168,7 +172,8 @@ describe('PresenceClient', () => {
     const source = new FakeSource();
     const transport = new FakeTransport();
     source.table.set(id(1), { id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: '0007' });
-    const client = new PresenceClient({ source, transport, staleAfterMs: 400 });
+    const clock = new FakeClock();
+    const client = new PresenceClient({ source, transport, staleAfterMs: 400, scheduler: clock });
     const told: PersonSnapshot[] = [];
     client.watch(id(1), (s) => told.push(s), { profile: false, photo: false });
     await waitUntil(() => told.at(-1)?.presence);
@@ -176,11 +181,11 @@ describe('PresenceClient', () => {
     const count = told.length;
     // Confirmations every 100 ms for a second, more than twice staleAfterMs.
     for (let n = 0; n < 10; n++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await clock.advance(100);
       same();
       expect(client.peek(id(1)).stale, `fresh after confirmation ${n + 1}`).to.equal(false);
       // What a listener was last told must not look stale yet: elements mark staleness from it.
-      expect(Date.now() - told.at(-1)!.receivedAt!, `the listener's receivedAt after confirmation ${n + 1}`).to.be.below(400);
+      expect(clock.now() - told.at(-1)!.receivedAt!, `the listener's receivedAt after confirmation ${n + 1}`).to.be.below(400);
     }
     expect(told.length - count, 'told about some confirmations, not every one').to.be.within(2, 6);
     expect(told.at(-1)!.presence!.sequenceNumber).to.equal('0007');

@@ -4,6 +4,7 @@ import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { createPresenceClient, GraphCallError, type ClientErrorDetail, type PresenceAvatar, type PresenceErrorDetail } from '../../../src/index.js';
 import '../../../src/define.js';
 import { drawnStatus, part } from '../support/fixtures.js';
+import { settle } from '../support/until.js';
 
 const ID = '00000000-0000-4000-8000-000000000031';
 
@@ -55,8 +56,9 @@ describe('a photo that fails to load from the client', () => {
       source: {
         presences: async (ids) => ids.map((id) => ({ id, availability: 'Available', activity: 'Available', sequenceNumber: '0001' })),
         photos: async () => {
-          // After the presence is in, so that the failure is the only thing that changes.
-          await new Promise((r) => setTimeout(r, 50));
+          // After the presence is in (read in the same batch, applied before any task runs), so that the failure is
+          // the only thing that changes.
+          await settle();
           throw new GraphCallError('Photo service unavailable', 500);
         },
       },

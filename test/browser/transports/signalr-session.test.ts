@@ -5,6 +5,8 @@ import { expect } from '@open-wc/testing';
 import { bringYourOwnToken } from '../../../src/auth/token-provider.js';
 import { SignalRTransport } from '../../../src/transports/signalr.js';
 import type { TransportSink } from '../../../src/transports/transport.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { until } from '../support/until.js';
 
 interface WatchCall {
   ids: string[];
@@ -13,20 +15,15 @@ interface WatchCall {
   authorization: string | null;
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (const end = Date.now() + 3000; !check(); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('SignalRTransport watch session', () => {
   const realFetch = window.fetch;
   let calls: WatchCall[];
   let transport: SignalRTransport | undefined;
+  let clock: FakeClock;
 
   beforeEach(() => {
     calls = [];
+    clock = new FakeClock();
     // The relay: /watch answers with a lease; negotiating fails, so no SignalR connection is made.
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input);
@@ -47,7 +44,7 @@ describe('SignalRTransport watch session', () => {
 
   function start(): SignalRTransport {
     const sink: TransportSink = { update: () => undefined, state: () => undefined, error: () => undefined };
-    const t = new SignalRTransport({ relayUrl: 'https://relay.invalid/api', auth: bringYourOwnToken(() => 'user-token'), relayScopes: ['api://relay/access_as_user'] });
+    const t = new SignalRTransport({ relayUrl: 'https://relay.invalid/api', auth: bringYourOwnToken(() => 'user-token'), relayScopes: ['api://relay/access_as_user'], scheduler: clock });
     t.start(sink);
     return t;
   }
@@ -55,6 +52,8 @@ describe('SignalRTransport watch session', () => {
   it('pagehide ends the session with a keepalive request; pageshow from the back/forward cache watches again', async () => {
     transport = start();
     transport.watch(new Set(['a', 'b']), ['a', 'b'], []);
+    // Watches made together are sent together, 30 ms later.
+    await clock.advance(30);
     await until(() => calls.length === 1, 'the watch list');
     expect(calls[0]).to.deep.include({ ids: ['a', 'b'], session: transport.session, keepalive: false, authorization: 'Bearer user-token' });
 
@@ -73,10 +72,12 @@ describe('SignalRTransport watch session', () => {
     try {
       transport.watch(new Set(['a']), ['a'], []);
       other.watch(new Set(['c']), ['c'], []);
+      await clock.advance(30);
       await until(() => calls.length === 2, 'both watch lists');
       expect(transport.session).to.not.equal(other.session);
       window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
-      await new Promise((r) => setTimeout(r, 100));
+      // Past the time a watch list would be sent, and every turn after it.
+      await clock.advance(1000);
       expect(calls.length).to.equal(2);
     } finally {
       other.stop();

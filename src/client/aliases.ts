@@ -1,0 +1,69 @@
+import type { ErrorReporter } from './errors.js';
+import type { PresenceSource, Profile } from './types.js';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Told the id a key resolved to (undefined: nobody by that name), with the profile read on the way. */
+export type Resolved = (id: string | undefined, profile?: Profile) => void;
+
+/**
+ * Keys other than object ids (userPrincipalNames, `me`) resolved to ids: every key asked in the same task is looked
+ * up in one read, and remembered.
+ */
+export class Aliases {
+  private readonly known = new Map<string, string>();
+  private readonly pending = new Map<string, Set<Resolved>>();
+  /** Keys whose lookup failed (for example before sign-in), retried by `retryFailed()`. */
+  private readonly failed = new Map<string, Set<Resolved>>();
+
+  constructor(
+    private readonly source: PresenceSource,
+    private readonly errors: ErrorReporter,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** The object id for `key`, when it is one or was resolved already. */
+  idFor(key: string): string | undefined {
+    return GUID.test(key) ? key : this.known.get(key.toLowerCase());
+  }
+
+  resolve(key: string, done: Resolved): void {
+    const lower = key.toLowerCase();
+    let waiting = this.pending.get(lower);
+    if (waiting) {
+      waiting.add(done);
+      return;
+    }
+    waiting = new Set([done]);
+    this.pending.set(lower, waiting);
+    queueMicrotask(() => void this.lookUp());
+  }
+
+  /** Looks up again every key whose lookup failed. */
+  retryFailed(): void {
+    const failed = [...this.failed];
+    this.failed.clear();
+    for (const [key, callbacks] of failed) for (const callback of callbacks) this.resolve(key, callback);
+  }
+
+  private async lookUp(): Promise<void> {
+    const keys = [...this.pending.keys()];
+    if (keys.length === 0) return;
+    const waiting = new Map(keys.map((k) => [k, this.pending.get(k)!]));
+    for (const k of keys) this.pending.delete(k);
+    let found: Array<Profile & { key: string }> = [];
+    try {
+      found = this.source.profiles ? await this.source.profiles(keys, this.signal) : [];
+    } catch (error) {
+      if (this.signal.aborted) return;
+      this.errors.fail('profile', error);
+      for (const [key, callbacks] of waiting) this.failed.set(key, callbacks);
+      return;
+    }
+    for (const [key, callbacks] of waiting) {
+      const profile = found.find((p) => p.key.toLowerCase() === key);
+      if (profile) this.known.set(key, profile.id);
+      for (const callback of callbacks) callback(profile?.id, profile);
+    }
+  }
+}

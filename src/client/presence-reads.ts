@@ -1,0 +1,92 @@
+import { chunk, PRESENCE_CHUNK } from '../graph/chunk.js';
+import { mergePresence, presenceFields } from '../presence/merge.js';
+import { normalizePresence } from '../presence/normalize.js';
+import { compareSequence } from '../presence/sequence.js';
+import { isStale } from '../presence/stale.js';
+import type { GraphPresence } from '../presence/types.js';
+import { tell, type Entry } from './entry.js';
+import type { ErrorReporter } from './errors.js';
+import type { Scheduler } from './scheduler.js';
+import type { PresenceSource } from './types.js';
+
+/** Presence in: read from the source in chunks, or pushed by a transport, and applied in `sequenceNumber` order. */
+export class PresenceReads {
+  constructor(
+    private readonly source: PresenceSource,
+    private readonly entries: ReadonlyMap<string, Entry>,
+    private readonly errors: ErrorReporter,
+    private readonly signal: AbortSignal,
+    private readonly clock: Scheduler,
+    private readonly staleAfterMs: number,
+  ) {}
+
+  /**
+   * Applies presences from any source. An update whose `sequenceNumber` is older than the one shown is dropped (it
+   * arrived out of order); one with the same `sequenceNumber` confirms the presence shown: it is fresh again, but
+   * unchanged. One without a valid `sequenceNumber` is applied as unordered. Presences read from Graph (`readAt`,
+   * when the read was sent) are the truth at read time: they are dropped as older only for a presence pushed after
+   * the read was sent. Returns how many presences changed.
+   */
+  apply(presences: GraphPresence[], receivedAt: number, readAt?: number): number {
+    let applied = 0;
+    for (const raw of presences) {
+      const id = typeof raw?.id === 'string' ? raw.id : undefined;
+      const entry = id ? this.entries.get(id) : undefined;
+      if (!entry) continue;
+      // A partial update (a push with availability and activity only) keeps what it does not send.
+      const merged = entry.raw ? mergePresence(entry.raw, raw) : raw;
+      const next = normalizePresence(merged);
+      const order = compareSequence(next.sequenceNumber, entry.presence?.sequenceNumber);
+      if (order === 'same') {
+        this.confirm(entry, receivedAt);
+        continue;
+      }
+      if (order === 'older' && (readAt === undefined || (entry.receivedAt ?? 0) > readAt)) continue;
+      entry.presence = next;
+      entry.raw = presenceFields(merged);
+      entry.receivedAt = receivedAt;
+      entry.failed = false;
+      delete entry.error;
+      applied++;
+      tell(entry);
+    }
+    return applied;
+  }
+
+  /** Reads the presence of `ids`, 650 to a request; an id Graph says nothing about shows unknown. */
+  async read(ids: string[]): Promise<void> {
+    await Promise.all(
+      chunk(ids, PRESENCE_CHUNK).map(async (part) => {
+        const readAt = this.clock.now();
+        try {
+          const presences = await this.source.presences(part, this.signal);
+          this.apply(presences, this.clock.now(), readAt);
+          const seen = new Set(presences.map((p) => p.id));
+          // An id Graph said nothing about shows unknown, not a stale guess.
+          const missing = part.filter((id) => !seen.has(id));
+          this.apply(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null })), this.clock.now(), readAt);
+        } catch (error) {
+          if (!this.signal.aborted) this.errors.fail('presence', error, part);
+        } finally {
+          for (const id of part) {
+            const entry = this.entries.get(id);
+            if (entry) entry.reading = false;
+          }
+        }
+      }),
+    );
+  }
+
+  /**
+   * A poll read the presence already shown. Listeners mark a presence stale from the `receivedAt` they were given,
+   * so they hear of a confirmation when the presence was stale or failed, and once it is half as old as
+   * `staleAfterMs` (before they would mark it), not after every poll.
+   */
+  private confirm(entry: Entry, receivedAt: number): void {
+    const wasStale = isStale(entry, this.staleAfterMs, receivedAt);
+    entry.receivedAt = Math.max(entry.receivedAt ?? 0, receivedAt);
+    entry.failed = false;
+    delete entry.error;
+    if (wasStale || entry.receivedAt - (entry.toldAt ?? 0) >= this.staleAfterMs / 2) tell(entry);
+  }
+}
