@@ -5,6 +5,7 @@ import { PollingTransport } from '../transports/polling.js';
 import { SignalRTransport } from '../transports/signalr.js';
 import type { PresenceTransport } from '../transports/transport.js';
 import { PresenceClient } from './presence-client.js';
+import type { Scheduler } from './scheduler.js';
 import type { PresenceSource } from './types.js';
 
 export interface CreatePresenceClientOptions {
@@ -37,6 +38,8 @@ export interface CreatePresenceClientOptions {
   source?: PresenceSource;
   /** A presence older than this is shown as stale. Default 5 minutes. */
   staleAfterMs?: number;
+  /** The clock and timers the client and its transport run on; default the page's. Tests move time with it. */
+  scheduler?: Scheduler;
 }
 
 /** Tabs share a poller when they poll for the same app, tenant and Graph: what the token provider names. */
@@ -57,6 +60,7 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
   }
   let transport: PresenceTransport | undefined;
   const from = source;
+  const clock = options.scheduler ? { scheduler: options.scheduler } : {};
   const polling = () =>
     new PollingTransport({
       fetch: (ids, signal) => from.presences(ids, signal),
@@ -65,16 +69,17 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
       // No shared default: clients of different tenants or apps under one key would poll each other's ids with the
       // wrong source, and never their own.
       shareAcrossTabs: options.shareAcrossTabs ?? defaultTabKey(options),
+      ...clock,
     });
   if (options.transport === undefined || options.transport === 'polling') {
     transport = polling();
   } else if (options.transport === 'signalr') {
     if (!options.relayUrl || !options.auth) throw new Error('The signalr transport needs `relayUrl` and `auth`.');
-    transport = new SignalRTransport({ relayUrl: options.relayUrl, auth: options.auth, relayScopes: options.relayScopes ?? [], fallback: polling });
+    transport = new SignalRTransport({ relayUrl: options.relayUrl, auth: options.auth, relayScopes: options.relayScopes ?? [], fallback: polling, ...clock });
   } else if (demo) {
     transport = new DemoTransport(options.demoRate ?? 1);
   } else if (typeof options.transport === 'object') {
     transport = options.transport;
   }
-  return new PresenceClient({ source, ...(options.auth ? { auth: options.auth } : {}), ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}) });
+  return new PresenceClient({ source, ...(options.auth ? { auth: options.auth } : {}), ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}), ...clock });
 }

@@ -1,4 +1,4 @@
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import { createPresenceClient, GraphCallError, PollingTransport, type ConnectionState, type GraphPresence, type PersonSnapshot, type TransportSink } from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { until } from '../support/until.js';
@@ -198,12 +198,13 @@ describe('createPresenceClient with polling', () => {
 
   it('two clients of different sources in one page each poll their own ids', async () => {
     const log: string[] = [];
-    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000 });
-    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000 });
+    const scheduler = new FakeClock();
+    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000, scheduler });
+    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000, scheduler });
     const seenA = watch(a, idA);
     const seenB = watch(b, idB);
     try {
-      await waitUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read', { timeout: 4000 });
+      await scheduler.runUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read');
       expect(log.filter((l) => l === `A:${idB}` || l === `B:${idA}`)).to.deep.equal([], 'no client asks its source for the other one\'s ids');
     } finally {
       a.dispose();
@@ -214,12 +215,13 @@ describe('createPresenceClient with polling', () => {
   it('two clients sharing a key in one page share one poller, and both stay live', async () => {
     const log: string[] = [];
     const shareAcrossTabs = `test-${Math.random()}`;
-    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000, shareAcrossTabs });
-    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000, shareAcrossTabs });
+    const scheduler = new FakeClock();
+    const a = createPresenceClient({ source: source('A', log), pollingIntervalMs: 1000, shareAcrossTabs, scheduler });
+    const b = createPresenceClient({ source: source('B', log), pollingIntervalMs: 1000, shareAcrossTabs, scheduler });
     const seenA = watch(a, idA);
     const seenB = watch(b, idB);
     try {
-      await waitUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read', { timeout: 5000 });
+      await scheduler.runUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read');
       const polled = (a.transport as PollingTransport).polls + (b.transport as PollingTransport).polls;
       expect((a.transport as PollingTransport).leader !== (b.transport as PollingTransport).leader, 'one leads').to.equal(true);
       expect(polled).to.be.at.least(2);
