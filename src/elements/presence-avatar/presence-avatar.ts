@@ -8,7 +8,7 @@ import { avatarColorFor } from '../../people/color.js';
 import { initialsOf } from '../../people/initials.js';
 import { dispatch, type PresenceChangeDetail, type PresenceErrorDetail } from '../events.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
-import { PersonController } from '../shared/client-controller.js';
+import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
