@@ -72,7 +72,8 @@ export function nameMember(member: Member, profile: Profile): boolean {
 /** Gives a member a new presence, and with it its rank and group. */
 export function updateMember(member: Member, presence: Presence): void {
   member.presence = presence;
-  member.rank = AVAILABILITY_RANK[presence.availability] ?? UNKNOWN_RANK;
+  // Own keys only: an availability named "constructor" or "__proto__" must not rank by Object.prototype's members.
+  member.rank = Object.prototype.hasOwnProperty.call(AVAILABILITY_RANK, presence.availability) ? AVAILABILITY_RANK[presence.availability] : UNKNOWN_RANK;
   member.group = badgeFor(presence).status;
 }
 
