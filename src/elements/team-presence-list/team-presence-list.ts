@@ -47,6 +47,11 @@ export type { MemberEventDetail } from './roster-model.js';
  * @cssproperty [--team-list-background=#ffffff] - The background.
  * @cssproperty [--team-list-header-background=#f5f5f5] - Group headers' background.
  * @cssproperty [--team-list-focus-color=#0f6cbd] - The active row's mark and the focus ring.
+ * @cssproperty [--presence-font-family] - The font of the filter box, the headers and the messages (Segoe UI, then
+ *   the system font); rows' avatars use it too.
+ * @cssproperty [--presence-name-color=#242424] - The list's text (#ffffff on dark pages).
+ * @cssproperty [--presence-status-color=#616161] - The count, the group headers and the messages (#d6d6d6 on dark
+ *   pages).
  */
 export class TeamPresenceList extends LitElement {
   static override styles = styles;
