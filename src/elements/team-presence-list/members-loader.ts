@@ -50,7 +50,9 @@ export class MembersLoader implements ReactiveController {
   hostDisconnected(): void {
     this.stopWatching();
     this.loadedFor = undefined;
+    // Forgotten as well as cancelled: a frame id left behind would make every later re-order wait for it forever.
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
   }
 
   /** Starts loading when the client or the query changed since the last load. Call before each render. */
