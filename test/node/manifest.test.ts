@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ES module script without declarations
@@ -11,16 +11,17 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const committed = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8'));
 
 interface Declaration {
+  name: string;
   tagName?: string;
+  members?: Array<{ name: string; privacy?: string }>;
   customElement?: boolean;
   attributes?: Array<{ name: string }>;
   events?: Array<{ name: string }>;
   cssParts?: Array<{ name: string }>;
   cssProperties?: Array<{ name: string }>;
 }
-const elements = (committed.modules as Array<{ declarations?: Declaration[] }>)
-  .flatMap((m) => m.declarations ?? [])
-  .filter((d) => d.customElement);
+const modules = committed.modules as Array<{ path: string; declarations?: Declaration[] }>;
+const elements = modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement);
 
 test('custom-elements.json is the one the analyzer makes from the current source', () => {
   // The analyzer writes below its working directory; a scratch folder under node_modules stays out of git.
@@ -67,3 +68,40 @@ test('package.json points tools at the manifest', () => {
   assert.equal(pkg.customElements, 'custom-elements.json');
   assert.ok(pkg.files.includes('custom-elements.json'));
 });
+
+test('the manifest lists public members only: nothing private, nothing named with an underscore or a #', () => {
+  const leaks = modules.flatMap((m) =>
+    (m.declarations ?? []).flatMap((d) =>
+      (d.members ?? []).filter((x) => x.privacy === 'private' || /^[_#]/.test(x.name)).map((x) => `${m.path} ${d.name}.${x.name}`),
+    ),
+  );
+  assert.deepEqual(leaks, []);
+  const list = elements.find((d) => d.tagName === 'team-presence-list');
+  assert.ok(list, 'team-presence-list is in the manifest');
+  assert.deepEqual((list.members ?? []).map((x) => x.name).sort(), ['filter', 'groupId', 'noFilter', 'reload', 'teamId', 'userIds']);
+});
+
+/** The custom properties a module's CSS reads (`var(--name`), its own and those of the style modules it imports. */
+function customPropertiesUsed(file: string, seen = new Set<string>()): Set<string> {
+  const used = new Set<string>();
+  if (seen.has(file)) return used;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  for (const [, name] of source.matchAll(/var\(\s*(--[\w-]+)/g)) used.add(name!);
+  for (const [, path] of source.matchAll(/from '(\.{1,2}\/[^']+\.styles)\.js'/g)) {
+    for (const name of customPropertiesUsed(join(dirname(file), `${path}.ts`), seen)) used.add(name);
+  }
+  return used;
+}
+
+// <presence-sign-in> keeps its CSS in its class file; its two properties are documented in a change of its own.
+for (const module of modules) {
+  for (const element of (module.declarations ?? []).filter((d) => d.customElement && d.tagName)) {
+    test(`every public custom property <${element.tagName}> reads is documented with @cssproperty`, () => {
+      // Names starting with --_ are the element's own (set on its parts, not for pages to style).
+      const used = [...customPropertiesUsed(join(root, module.path))].filter((name) => !name.startsWith('--_')).sort();
+      const documented = new Set((element.cssProperties ?? []).map((p) => p.name));
+      assert.deepEqual(used.filter((name) => !documented.has(name)), [], `add @cssproperty lines to ${module.path}`);
+    });
+  }
+}

@@ -10,7 +10,7 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
-import { PersonController } from '../shared/client-controller.js';
+import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';

@@ -34,6 +34,9 @@ function accountOf(value: unknown): SignedInAccount | null {
  *
  * @csspart button - The sign-in or sign-out button.
  * @csspart avatar - The signed-in user's avatar.
+ *
+ * @cssproperty --presence-font-family - The buttons' font (Segoe UI, then the system font).
+ * @cssproperty [--presence-sign-in-color=#0f6cbd] - The sign-in button's background.
  */
 export class PresenceSignIn extends LitElement {
   static override styles = css`

@@ -116,8 +116,24 @@ describe('<team-presence-list>', () => {
     client.applyPresences([{ id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0002' }]);
     const { detail } = await available;
     expect(detail).to.include({ userId: id(2), displayName: 'Émile Bernard', previousAvailability: 'Offline', availability: 'Available' });
+    await new Promise((r) => setTimeout(r, 300)); console.log('DBG', JSON.stringify(headers(el)));
     await waitUntil(() => headers(el)[0] === 'Available · 3');
     expect(el.shadowRoot!.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).to.equal(`member-${id(3)}`);
+  });
+
+  it('moved in the page while a re-order is pending, it still re-orders live', async () => {
+    const { el, client, source } = await inProvider(6);
+    await waitUntil(() => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))), 'every presence');
+    const parent = el.parentElement!;
+    // The client tells the list at once and the list re-orders at the next frame; before that frame, it moves.
+    const change = { id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0002' };
+    source.table.set(id(2), change);
+    client.applyPresences([change]);
+    el.remove();
+    parent.append(el);
+    await waitUntil(() => headers(el)[0] === 'Available · 3', 'the list as it is after the move');
+    client.applyPresences([{ id: id(0), availability: 'Available', activity: 'Available', sequenceNumber: '0002' }]);
+    await waitUntil(() => headers(el)[0] === 'Available · 4', 'a later change re-orders the list');
   });
 
   it('keeps the scroll position when members re-order', async () => {
