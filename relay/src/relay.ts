@@ -106,6 +106,8 @@ export interface RelayOptions {
    * at once, and the wait between batches. Default 50 users every 250 ms, about 1,000 pages in 5 s (paced-sends.ts).
    */
   resyncPacing?: Pacing;
+  /** How often subscriptions are looked at for a silence longer than their pace (delivery-watch.ts). Default 1 s. */
+  silenceScanMs?: number;
 }
 
 export interface RelayStats {
@@ -163,6 +165,7 @@ export class Relay {
   readonly coverage: CoverageNotices;
   /** Messages that make many pages read from Graph, in paced batches. */
   readonly paced: PacedSends;
+  private silenceTimer: ReturnType<typeof setInterval> | undefined;
   /** Notification collections from their acknowledgement until processed (the Node server only). */
   readonly journal: IntakeJournal | undefined;
 
@@ -178,6 +181,8 @@ export class Relay {
     this.paced = new PacedSends((user, target, argument) => this.fanout.postTo(user, target, argument), options.resyncPacing, options.fanoutRetryDelaysMs);
     this.coverage = new CoverageNotices(this.paced);
     if (keeper) {
+      // A silence as long as the full audit's period is left to the audit.
+      keeper.deliveries.ceilingMs = options.renewalCheckMs ?? 60_000;
       keeper.onCoverage = (change) => {
         const sent: Promise<void> = this.coverage.send(change, this.watchers).finally(() => this.pending.delete(sent));
         this.pending.add(sent);
@@ -238,6 +243,12 @@ export class Relay {
     for (const entry of (await this.journal?.start()) ?? []) this.track(this.process(entry.collection), entry.n);
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
+    const keeper = this.options.keeper;
+    if (keeper) {
+      // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
+      this.silenceTimer = setInterval(() => void keeper.checkSilent().catch((error: Error) => keeper.log.push(`checking silent subscriptions failed: ${error.message}`)), this.options.silenceScanMs ?? 1_000);
+      this.silenceTimer.unref();
+    }
     const limits = httpLimits(this.options.http);
     this.server = createServer(serverOptions(limits), (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
@@ -271,6 +282,7 @@ export class Relay {
 
   async stop(): Promise<void> {
     clearInterval(this.maintenanceTimer);
+    clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);
     await this.saveSequences();
     await this.decryptor.close();
@@ -569,6 +581,7 @@ export class Relay {
    */
   async process(payload: unknown, options: { via?: 'webhook' | 'event-hubs' } = {}): Promise<void> {
     await this.init();
+    this.heardFrom(payload);
     const result = await readNotifications(
       payload,
       {
@@ -595,6 +608,21 @@ export class Relay {
     // Only what someone watches is worth a read.
     const toRead = result.toRead.filter((id) => this.watchers.isWatched(id));
     await Promise.all([this.publish(result.presences), this.reader ? this.reader.read(toRead) : this.resync(toRead)]);
+  }
+
+  /**
+   * Tells the keeper which subscriptions this collection came from (notifications carrying the relay's clientState):
+   * each one's pace of deliveries is learnt, and one it does not keep has Graph checked at once.
+   */
+  private heardFrom(payload: unknown): void {
+    const keeper = this.options.keeper;
+    const value = (payload as { value?: unknown } | null)?.value;
+    if (!keeper || !Array.isArray(value)) return;
+    const ids = new Set<string>();
+    for (const n of value as Array<{ subscriptionId?: unknown; clientState?: unknown } | null>) {
+      if (typeof n?.subscriptionId === 'string' && typeof n.clientState === 'string' && sameSecret(n.clientState, this.secret!)) ids.add(n.subscriptionId);
+    }
+    for (const id of ids) keeper.heard(id);
   }
 
   /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */
