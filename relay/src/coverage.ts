@@ -2,8 +2,11 @@
 // subscription covers: one small message per watching user, through Azure SignalR Service's REST API, target
 // `coverage`, argument `{ uncovered: [...], covered: [...] }` (only the ids that user watches). A page polls the
 // uncovered ids, and reads the covered ones once (for what changed during the gap) before it stops polling them.
+// A change that concerns many users (a shard of 650 people re-made) is told in paced batches (paced-sends.ts),
+// since every page told reads from Graph.
 import { isUserId } from '../../common/signalr-names.js';
-import type { FanOut, Watchers } from './fanout.js';
+import type { Watchers } from './fanout.js';
+import type { PacedSends } from './paced-sends.js';
 import type { CoverageChange } from './subscriptions.js';
 
 /** The hub method pages hear coverage changes on. */
@@ -17,10 +20,8 @@ export class CoverageNotices {
   readonly counts = { sent: 0, failed: 0 };
 
   constructor(
-    /** Sends through the fan-out's connections to SignalR Service. */
-    private readonly fanout: Pick<FanOut, 'postTo'>,
-    /** The waits before each retry of a failed send. */
-    private readonly retryDelaysMs: number[] = [500, 1500],
+    /** Sends in paced batches, through the fan-out's connections to SignalR Service, with retries. */
+    private readonly sends: Pick<PacedSends, 'send'>,
   ) {}
 
   /** What each watching user is told about a change, by user. */
@@ -48,16 +49,6 @@ export class CoverageNotices {
 
   private async sendTo(user: string, message: CoverageMessage): Promise<void> {
     if (!isUserId(user)) return;
-    for (let attempt = 0; ; attempt++) {
-      const { status } = await this.fanout.postTo(user, COVERAGE_TARGET, message);
-      if (status >= 200 && status < 300) {
-        this.counts.sent++;
-        return;
-      }
-      const delay = this.retryDelaysMs[attempt];
-      if (delay === undefined || (status >= 400 && status < 500 && status !== 429)) break;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    this.counts.failed++;
+    this.counts[(await this.sends.send(user, COVERAGE_TARGET, message)) ? 'sent' : 'failed']++;
   }
 }

@@ -6,10 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
-import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, Watchers, type FanOutOptions, type WatchChange } from './fanout.js';
+import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, RESYNC_TARGET, Watchers, type FanOutOptions, type WatchChange } from './fanout.js';
 import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
+import { PacedSends, type Pacing } from './paced-sends.js';
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import type { RelayStore } from './store.js';
 import type { SubscriptionKeeper } from './subscriptions.js';
@@ -100,6 +101,13 @@ export interface RelayOptions {
    * the longest wait before pages are asked to re-read instead (default 3 s).
    */
   reads?: { windowMs?: number; readsPer30s?: number; maxWaitMs?: number };
+  /**
+   * How fast pages are told to read from Graph en masse (the resync after a restart, coverage changes): users told
+   * at once, and the wait between batches. Default 50 users every 250 ms, about 1,000 pages in 5 s (paced-sends.ts).
+   */
+  resyncPacing?: Pacing;
+  /** How often subscriptions are looked at for a silence longer than their pace (delivery-watch.ts). Default 1 s. */
+  silenceScanMs?: number;
 }
 
 export interface RelayStats {
@@ -155,6 +163,9 @@ export class Relay {
   readonly reader: PresenceReader | undefined;
   /** Tells pages when ids they watch lose or regain coverage. */
   readonly coverage: CoverageNotices;
+  /** Messages that make many pages read from Graph, in paced batches. */
+  readonly paced: PacedSends;
+  private silenceTimer: ReturnType<typeof setInterval> | undefined;
   /** Notification collections from their acknowledgement until processed (the Node server only). */
   readonly journal: IntakeJournal | undefined;
 
@@ -167,8 +178,11 @@ export class Relay {
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
     const keeper = options.keeper;
-    this.coverage = new CoverageNotices(this.fanout, options.fanoutRetryDelaysMs);
+    this.paced = new PacedSends((user, target, argument) => this.fanout.postTo(user, target, argument), options.resyncPacing, options.fanoutRetryDelaysMs);
+    this.coverage = new CoverageNotices(this.paced);
     if (keeper) {
+      // A silence as long as the full audit's period is left to the audit.
+      keeper.deliveries.ceilingMs = options.renewalCheckMs ?? 60_000;
       keeper.onCoverage = (change) => {
         const sent: Promise<void> = this.coverage.send(change, this.watchers).finally(() => this.pending.delete(sent));
         this.pending.add(sent);
@@ -229,18 +243,46 @@ export class Relay {
     for (const entry of (await this.journal?.start()) ?? []) this.track(this.process(entry.collection), entry.n);
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
+    const keeper = this.options.keeper;
+    if (keeper) {
+      // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
+      this.silenceTimer = setInterval(() => void keeper.checkSilent().catch((error: Error) => keeper.log.push(`checking silent subscriptions failed: ${error.message}`)), this.options.silenceScanMs ?? 1_000);
+      this.silenceTimer.unref();
+    }
     const limits = httpLimits(this.options.http);
     this.server = createServer(serverOptions(limits), (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
     await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
-    // Whatever changed while the relay was down and Graph did not deliver again is re-read by the pages now.
-    void this.resync(this.watchers.ids());
+    // Whatever changed while the relay was down and Graph did not deliver again is re-read by the pages now, in
+    // paced batches: every page reads from Graph when told.
+    void this.resyncEveryone();
+  }
+
+  /** Tells every watching user to read again what they watch, a batch of users at a time (see paced-sends.ts). */
+  private async resyncEveryone(): Promise<void> {
+    const perUser = new Map<string, string[]>();
+    for (const id of this.watchers.ids()) {
+      for (const user of this.watchers.watchersOf(id)) {
+        const list = perUser.get(user);
+        if (list) list.push(id);
+        else perUser.set(user, [id]);
+      }
+    }
+    const sent = Promise.all(
+      [...perUser].map(async ([user, ids]) => {
+        if (await this.paced.sendIds(user, RESYNC_TARGET, ids)) this.stats.resyncs += ids.length;
+        else this.stats.failed++;
+      }),
+    ).then(() => undefined);
+    this.track(sent);
+    await sent;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.maintenanceTimer);
+    clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);
     await this.saveSequences();
     await this.decryptor.close();
@@ -539,6 +581,7 @@ export class Relay {
    */
   async process(payload: unknown, options: { via?: 'webhook' | 'event-hubs' } = {}): Promise<void> {
     await this.init();
+    this.heardFrom(payload);
     const result = await readNotifications(
       payload,
       {
@@ -565,6 +608,21 @@ export class Relay {
     // Only what someone watches is worth a read.
     const toRead = result.toRead.filter((id) => this.watchers.isWatched(id));
     await Promise.all([this.publish(result.presences), this.reader ? this.reader.read(toRead) : this.resync(toRead)]);
+  }
+
+  /**
+   * Tells the keeper which subscriptions this collection came from (notifications carrying the relay's clientState):
+   * each one's pace of deliveries is learnt, and one it does not keep has Graph checked at once.
+   */
+  private heardFrom(payload: unknown): void {
+    const keeper = this.options.keeper;
+    const value = (payload as { value?: unknown } | null)?.value;
+    if (!keeper || !Array.isArray(value)) return;
+    const ids = new Set<string>();
+    for (const n of value as Array<{ subscriptionId?: unknown; clientState?: unknown } | null>) {
+      if (typeof n?.subscriptionId === 'string' && typeof n.clientState === 'string' && sameSecret(n.clientState, this.secret!)) ids.add(n.subscriptionId);
+    }
+    for (const id of ids) keeper.heard(id);
   }
 
   /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */

@@ -10,6 +10,7 @@
 // stopped before saving it). A shard whose owner can no longer be used moves to another owner at once, or is
 // reported uncovered; whoever watches ids that lose or regain coverage is told (`onCoverage`).
 import { randomBytes } from 'node:crypto';
+import { DeliveryWatch, type DeliveryWatchOptions } from './delivery-watch.js';
 import { graphCall, type Reply } from './graph-call.js';
 import { listSubscriptions, presenceIdsOf, sameEndpoint, type ListedSubscription } from './graph-subscriptions.js';
 import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
@@ -37,7 +38,12 @@ export interface KeeperOptions {
   lifetimeMs?: number;
   /** Renew when less than this remains. Default 15 minutes. */
   renewBeforeMs?: number;
+  /** When a silent subscription is checked at Graph before the full audit (see delivery-watch.ts). */
+  silence?: Omit<DeliveryWatchOptions, 'ceilingMs'>;
 }
+
+/** Subscription ids ended by the keeper remembered, so late deliveries for them are not taken for strangers. */
+const ENDED_KEPT = 1_000;
 
 /**
  * Watched ids whose coverage changed: `lost`, covered before and not now (pages poll them); `regained`, covered
@@ -74,12 +80,19 @@ export class SubscriptionKeeper {
   private readonly gap = new Set<string>();
   /** Whether each watched id was covered, as last reported. */
   private reported = new Map<string, boolean>();
+  /** Each subscription's pace of deliveries, to notice one gone silent (see `checkSilent`). */
+  readonly deliveries: DeliveryWatch;
+  /** Subscriptions the keeper ended or dropped, and unknown ones already looked into: deliveries for them are no news. */
+  private readonly ended = new Set<string>();
+  /** Graph calls made to check silent subscriptions, and those found gone, for operators and tests. */
+  readonly silenceChecks = { asked: 0, gone: 0 };
 
   constructor(private readonly options: KeeperOptions) {
     this.now = options.now ?? Date.now;
     this.lifetimeMs = options.lifetimeMs ?? 55 * 60_000;
     this.renewBeforeMs = options.renewBeforeMs ?? 15 * 60_000;
     this.secret = options.clientState;
+    this.deliveries = new DeliveryWatch(options.silence);
   }
 
   get store(): RelayStore {
@@ -232,6 +245,15 @@ export class SubscriptionKeeper {
     if (changed) await this.apply();
   }
 
+  /** An audit out of turn: what it adopts is renewed at once (with a fresh token), and the state is stored. */
+  private async auditNow(): Promise<void> {
+    await this.audit();
+    for (const sub of this.state.subscriptions.filter((s) => this.unrenewed.has(s.id))) {
+      if (this.state.subscriptions.includes(sub)) await this.renew(sub, true);
+    }
+    await this.options.store.save(this.state);
+  }
+
   /** An owner's live subscriptions at Graph, with the token that listed them; undefined when Graph cannot say. */
   private async listed(owner: string): Promise<{ token: string; subscriptions: ListedSubscription[] } | undefined> {
     for (const fresh of [false, true]) {
@@ -269,6 +291,7 @@ export class SubscriptionKeeper {
       return true;
     }
     const reply = await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${found.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
+    this.forgetSubscription(found.id);
     this.log.push(`deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`);
     return false;
   }
@@ -277,8 +300,79 @@ export class SubscriptionKeeper {
   private drop(sub: KeptSubscription, why: string): void {
     this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
     this.unrenewed.delete(sub.id);
+    this.forgetSubscription(sub.id);
     for (const id of sub.ids) this.gap.add(id);
     this.log.push(why);
+  }
+
+  /** Remembers a subscription the keeper no longer keeps: deliveries still under way for it are expected. */
+  private forgetSubscription(id: string): void {
+    this.deliveries.forget(id);
+    this.ended.add(id);
+    if (this.ended.size > ENDED_KEPT) this.ended.delete(this.ended.values().next().value!);
+  }
+
+  /**
+   * A delivery from Graph (its clientState the relay's) for this subscription. One the keeper keeps: its pace is
+   * learnt. One it neither keeps nor ended: Graph holds a subscription the keeper does not know (made by a relay that
+   * stopped before storing it, or by another instance), so every owner's subscriptions are audited at once, once for
+   * each such id.
+   */
+  heard(subscriptionId: string): void {
+    if (this.state.subscriptions.some((s) => s.id === subscriptionId)) return this.deliveries.heard(subscriptionId);
+    if (this.ended.has(subscriptionId)) return;
+    // Asked in turn: a subscription being made right now may deliver before its create has answered.
+    void this.serial(async () => {
+      if (this.ended.has(subscriptionId) || this.state.subscriptions.some((s) => s.id === subscriptionId)) return;
+      this.forgetSubscription(subscriptionId);
+      this.log.push(`a delivery for ${subscriptionId}, which the keeper does not keep: checking Graph`);
+      await this.auditNow();
+    }).catch((error: Error) => this.log.push(`checking Graph after a delivery for an unknown subscription failed: ${error.message}`));
+  }
+
+  /**
+   * Asks Graph about each subscription silent for longer than its own pace makes likely (`GET /subscriptions/{id}`
+   * with its owner's token: one cheap call each). One Graph no longer holds is dropped and made again at once, and
+   * whoever watches its ids is told to read them again; one it holds is left to be checked later (see
+   * delivery-watch.ts for how long silences may last). Call it every second or so: it asks Graph only when due.
+   */
+  checkSilent(): Promise<void> {
+    const due = this.deliveries.overdue(this.state.subscriptions.map((s) => s.id));
+    if (!due.length) return Promise.resolve();
+    return this.serial(async () => {
+      let changed = false;
+      for (const id of due) {
+        const sub = this.state.subscriptions.find((s) => s.id === id);
+        if (!sub) continue;
+        this.silenceChecks.asked++;
+        const held = await this.held(sub);
+        if (held === false) {
+          this.silenceChecks.gone++;
+          this.drop(sub, `${sub.id} went silent and is gone at Graph; re-creating`);
+          changed = true;
+        } else this.deliveries.checked(id);
+      }
+      if (changed) await this.apply();
+    });
+  }
+
+  /**
+   * Whether Graph still holds a subscription (https://learn.microsoft.com/graph/api/subscription-get: 404 once it
+   * has expired or been deleted); undefined when Graph cannot say. Graph's expiry, when sooner, is taken.
+   */
+  private async held(sub: KeptSubscription): Promise<boolean | undefined> {
+    for (const fresh of [false, true]) {
+      const token = await this.token(sub.ownerId, fresh);
+      if (!token) return undefined;
+      const reply = await graphCall('GET', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
+      if (reply.status === 401 && !fresh) continue;
+      if (reply.status === 404) return false;
+      if (reply.status !== 200) return undefined;
+      const expiresAt = typeof reply.body?.expirationDateTime === 'string' ? Date.parse(reply.body.expirationDateTime) : Number.NaN;
+      if (expiresAt < sub.expiresAt) sub.expiresAt = expiresAt;
+      return true;
+    }
+    return undefined;
   }
 
   /** Drops the subscriptions of owners who can no longer be used (Graph stops delivering them). True if any. */
@@ -319,7 +413,7 @@ export class SubscriptionKeeper {
     return this.serial(async () => {
       const sub = this.state.subscriptions.find((s) => s.id === event.subscriptionId);
       // One the keeper does not keep (made before a crash, say): Graph is asked what it holds.
-      if (!sub) return this.audit();
+      if (!sub) return this.auditNow();
       if (event.lifecycleEvent === 'reauthorizationRequired') await this.renew(sub, true);
       if (event.lifecycleEvent === 'subscriptionRemoved') {
         this.drop(sub, `removed by Graph: ${sub.id}`);
@@ -408,6 +502,7 @@ export class SubscriptionKeeper {
     const token = await this.token(sub.ownerId);
     if (token) await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token);
     this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
+    this.forgetSubscription(sub.id);
     this.log.push(`deleted ${sub.id}`);
   }
 

@@ -1,6 +1,7 @@
 // A page as the relay sees it, without a browser: it connects to SignalR Service through the relay's negotiate,
 // watches some people, shows the presence pushed to it (in sequence order), and re-reads from Graph the ids the
-// relay asks it to (`resync`), as the browser library does. Its badges can be compared with Graph's truth.
+// relay asks it to (`resync`, and `covered` in a `coverage` message), as the browser library does. Its badges can
+// be compared with Graph's truth.
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import type { Emulators } from '../../../emulator/index.js';
@@ -47,6 +48,12 @@ export async function watchingPage(cloud: Emulators, relayUrl: string, userId: s
   connection.on('resync', (list: string[]) => {
     counts.resyncs += list.length;
     void read(list.filter((id) => ids.includes(id)));
+  });
+  // Covered again after a gap: read once, for what changed meanwhile, as the browser library does.
+  connection.on('coverage', (message: { covered?: string[] }) => {
+    const again = (message?.covered ?? []).filter((id) => ids.includes(id));
+    counts.resyncs += again.length;
+    if (again.length) void read(again);
   });
   await connection.start();
   await read(ids);
