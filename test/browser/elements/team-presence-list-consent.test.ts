@@ -62,7 +62,7 @@ describe('<team-presence-list> needing consent', () => {
     expect(button.textContent!.trim()).to.equal('Grant access');
     expect(button.type).to.equal('button');
     expect(button.disabled).to.equal(false);
-    expect(errors).to.deep.equal([{ message: 'Access to TeamMember.Read.All needs your consent: call signIn(scopes) from a click.', scopes: ['TeamMember.Read.All'] }]);
+    expect(errors).to.deep.equal([{ kind: 'consent', message: 'Access to TeamMember.Read.All needs your consent: call signIn(scopes) from a click.', scopes: ['TeamMember.Read.All'] }]);
     expect(signIns).to.deep.equal([], 'nothing asked the user by itself');
     await expect(el).to.be.accessible();
   });
@@ -105,7 +105,7 @@ describe('<team-presence-list> needing consent', () => {
     await waitUntil(() => grantButton(el));
     const failed = oneEvent(el, 'presence-error');
     grantButton(el)!.click();
-    expect((await failed).detail).to.deep.equal({ message: 'The popup was closed.', scopes: ['TeamMember.Read.All'] });
+    expect((await failed).detail).to.deep.equal({ kind: 'consent', message: 'The popup was closed.', scopes: ['TeamMember.Read.All'] });
     await el.updateComplete;
     expect(grantButton(el)!.disabled).to.equal(false);
     expect(rows(el).length).to.equal(0);
@@ -122,7 +122,7 @@ describe('<team-presence-list> needing consent', () => {
     el.addEventListener('presence-error', (e) => errors.push(e.detail as never));
     el.reload();
     await waitUntil(() => errors.length === 1 && alert(el), 'the error state');
-    expect(errors[0]).to.deep.equal({ message: `${hostile} needs consent`, scopes: ['TeamMember.Read.All', hostile] });
+    expect(errors[0]).to.deep.equal({ kind: 'consent', message: `${hostile} needs consent`, scopes: ['TeamMember.Read.All', hostile] });
     expect(grantButton(el)).to.equal(null);
     expect(alert(el)!.textContent).to.contain('Showing these members needs your permission.');
     expect(alert(el)!.textContent).to.contain(`${hostile} needs consent`);
