@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
-import { TokenError, verifyHs256 } from '../../common/jwt.js';
+import { checkClaims, TokenError, verifyHs256, type JwtClaims } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { connectionStringFor } from '../../common/signalr-connection.js';
 import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
@@ -76,6 +76,11 @@ export class SignalRServiceEmulator implements EmulatorService {
   /** TCP connections that carried REST API calls (the app server's): open now, and the most open at once. */
   readonly restSockets = { open: 0, peak: 0 };
   private readonly restSocketSet = new WeakSet<object>();
+  /**
+   * Server tokens whose signature was checked, with their claims: an app server reuses a token for a URL until it
+   * nears expiry, so its signature is checked once; its lifetime and audience are still checked on every call.
+   */
+  private readonly signedTokens = new Map<string, JwtClaims>();
 
   constructor(private readonly options: SignalREmulatorOptions = {}) {
     this.accessKey = options.accessKey ?? randomBytes(33).toString('base64');
@@ -358,7 +363,13 @@ export class SignalRServiceEmulator implements EmulatorService {
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : '';
     if (!token) throw new TokenError('malformed', 'No bearer token.');
-    const { claims } = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true });
+    let claims = this.signedTokens.get(token);
+    if (claims) checkClaims(claims, { requireExp: true });
+    else {
+      claims = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true }).claims;
+      if (this.signedTokens.size >= 10_000) this.signedTokens.clear();
+      this.signedTokens.set(token, claims);
+    }
     const expected = `${this.baseUrl}${req.url.pathname}`.toLowerCase();
     const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase().replace(/\?.*$/, '') : '';
     if (aud !== expected) throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${expected}.`);
