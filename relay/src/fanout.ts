@@ -167,7 +167,9 @@ export type FanOutCounts = Published & { recovered: number };
 
 /** One publication's share of a user's pending message; the publication resolves once all its shares are settled. */
 interface Ticket { done: Published; left: number; resolve(): void }
-interface Entry { item: { id: string }; ticket: Ticket }
+/** One id's part of a message, serialized once however many users it goes to: the presence, or for a resync the id. */
+interface Item { id: string; json: string }
+interface Entry { item: Item; ticket: Ticket }
 
 /**
  * One user's sends, one message at a time: what is published for the user while a send is under way waits, merged
@@ -246,12 +248,15 @@ export class FanOut {
 
   private fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
     this.watchers = watchers;
-    const perUser = new Map<string, Array<{ id: string }>>();
+    const perUser = new Map<string, Item[]>();
+    const resync = target === RESYNC_TARGET;
     for (const presence of presences) {
+      let item: Item | undefined;
       for (const user of watchers.watchersOf(presence.id)) {
+        item ??= { id: presence.id, json: JSON.stringify(resync ? presence.id : presence) };
         let list = perUser.get(user);
         if (!list) perUser.set(user, (list = []));
-        list.push(presence);
+        list.push(item);
       }
     }
     return this.enqueue(perUser, target);
@@ -261,7 +266,7 @@ export class FanOut {
    * Hands each user's share to their lane; resolves once every share is sent, given up or superseded. Nothing of
    * `perUser` is kept meanwhile: what waits is at most one entry per user, target and id (the lanes' pending maps).
    */
-  private enqueue(perUser: Map<string, Array<{ id: string }>>, target: string): Promise<Published> {
+  private enqueue(perUser: Map<string, Item[]>, target: string): Promise<Published> {
     const done: Published = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
     let resolve!: () => void;
     const settled = new Promise<void>((r) => (resolve = r));
@@ -330,17 +335,19 @@ export class FanOut {
   private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
     const url = lane.url;
     const started = Date.now();
-    const resync = target === RESYNC_TARGET;
+    const head = `{"target":${JSON.stringify(target)},"arguments":[[`;
     for (let attempt = 0; ; attempt++) {
-      // Built once per attempt, straight from the entries; counts of the message as a whole go to the newest
-      // publication in it (the last entry).
-      const list: unknown[] = [];
+      // `{ target, arguments: [list] }`, built once per attempt from the items' JSON; counts of the message as a
+      // whole go to the newest publication in it (the last entry).
+      let body = head;
+      let first = true;
       let newest!: Published;
       for (const entry of entries.values()) {
-        list.push(resync ? entry.item.id : entry.item);
+        body += first ? entry.item.json : `,${entry.item.json}`;
+        first = false;
         newest = entry.ticket.done;
       }
-      const body = JSON.stringify({ target, arguments: [list] });
+      body += ']]}';
       const sent = await this.rest.post(url, this.tokens.for(url), body);
       if (sent.status >= 200 && sent.status < 300) {
         newest.messages++;
@@ -393,10 +400,10 @@ export class FanOut {
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
     const watchers = this.watchers;
-    const perUser = new Map<string, Array<{ id: string }>>();
+    const perUser = new Map<string, Item[]>();
     for (const [user, ids] of this.undelivered.take()) {
       const still = watchers ? ids.filter((id) => [...watchers.watchersOf(id)].includes(user)) : ids;
-      if (still.length) perUser.set(user, still.map((id) => ({ id })));
+      if (still.length) perUser.set(user, still.map((id) => ({ id, json: JSON.stringify(id) })));
     }
     void this.enqueue(perUser, RESYNC_TARGET)
       .then((done) => (this.counts.recovered += done.presences))
