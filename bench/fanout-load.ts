@@ -7,6 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { encryptResource } from '../common/notification-crypto.js';
@@ -41,6 +42,9 @@ export interface FanoutLoadResult {
   /** This process: local cloud, 1,000 SignalR clients and the notification poster. */
   benchRssMb: number;
   benchHeapMb: number;
+  /** This process's CPU time while the changes were posted and delivered, and its event-loop delay (p99), in ms. */
+  benchCpuMs: number;
+  benchEventLoopP99Ms: number;
   /** The machine's load average over the last minute when the run ended: with other work running, latency grows. */
   loadAverage: number;
 }
@@ -124,6 +128,9 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
         req.end(body);
       });
     const posts: Array<Promise<unknown>> = [];
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     for (let t = 0; t < ticks; t++) {
       const { body, sequenceNumbers } = collections[t]!;
@@ -138,6 +145,8 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     const stats = await relay.finish();
     await new Promise((r) => setTimeout(r, 500));
     clearInterval(sample);
+    delay.disable();
+    const cpu = process.cpuUsage(cpuStart);
     cloud.faults.clear();
     latencies.sort((a, b) => a - b);
     const result: FanoutLoadResult = {
@@ -158,6 +167,8 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
       relay: stats,
       benchRssMb: Math.round(benchRss / 2 ** 20),
       benchHeapMb: Math.round(benchHeap / 2 ** 20),
+      benchCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      benchEventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
       loadAverage: Math.round(loadavg()[0]! * 10) / 10,
     };
     await Promise.all(connections.map((c) => c.stop()));
@@ -176,7 +187,7 @@ export function describeFanoutLoad(r: FanoutLoadResult): string {
     `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (POST to client); ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
     `at most ${r.peakSockets} connections to SignalR Service (bound ${r.maxSockets}); relay process: peak ${r.relay.peakRssMb} MB RSS, ${r.relay.peakHeapMb} MB heap, ` +
     `at most ${r.relay.peakBacklog} presences waiting, ${r.relay.cpuMs} ms CPU, event-loop delay p99 ${r.relay.eventLoopP99Ms} ms; ` +
-    `bench process (emulators, clients): peak ${r.benchRssMb} MB RSS; machine load average ${r.loadAverage}`
+    `bench process (emulators, clients): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverage}`
   );
 }
 
