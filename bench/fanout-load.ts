@@ -131,6 +131,7 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const cpuStart = process.cpuUsage();
+    relay.measure();
     const start = performance.now();
     for (let t = 0; t < ticks; t++) {
       const { body, sequenceNumbers } = collections[t]!;

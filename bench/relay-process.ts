@@ -6,6 +6,8 @@ import type { RelayChildCommand, RelayChildReply, RelayChildStats } from './rela
 
 export interface RelayProcess {
   url: string;
+  /** Starts the relay's CPU and event-loop figures afresh (the load begins). */
+  measure(): void;
   /** Waits until the relay has pushed everything it was given, then gives its figures and lets it exit. */
   finish(): Promise<RelayChildStats>;
   /** Ends it at once (the bench failed). */
@@ -35,6 +37,7 @@ export async function startRelayProcess(settings: BareRelaySettings, watchers: R
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    measure: () => command({ type: 'measure' }),
     async finish() {
       const stats = reply('stats');
       command({ type: 'finish' });
