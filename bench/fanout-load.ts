@@ -1,15 +1,22 @@
 // Part of `npm run bench` (and runnable alone): the relay fanning out 500 changes per second to 1,000 users, each
-// with a live SignalR connection. Prints the latency from notification to SignalR client (p50/p95/p99), the most
-// connections the relay held to SignalR Service at once, and the process's memory (relay, emulators and the 1,000
-// clients together: one process).
+// with a live SignalR connection. The relay runs in a process of its own, as deployed (bench/relay-child.ts); this
+// process holds the local cloud (Entra ID, SignalR Service) and the 1,000 clients, and posts the notifications, so
+// the latency is measured on one clock, from each notification's POST to the SignalR client's receipt. Prints
+// p50/p95/p99, the most connections the relay held to SignalR Service at once (as the service counts them), and the
+// relay process's own memory, apart from this process's.
 import { X509Certificate } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { encryptResource } from '../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
-import { bareRelay } from './bare-relay.js';
+import { bareRelaySettings } from './bare-relay.js';
+import type { RelayChildStats } from './relay-child.js';
+import { startRelayProcess } from './relay-process.js';
 
 export interface FanoutLoadResult {
   users: number;
@@ -25,117 +32,163 @@ export interface FanoutLoadResult {
   failures: number;
   /** Messages sent to SignalR Service. */
   messages: number;
+  /** Most connections the relay held to SignalR Service at once, as the service counted them. */
   peakSockets: number;
   maxSockets: number;
-  peakRssMb: number;
-  peakHeapMb: number;
+  /** Latency SignalR Service added to each REST call (a fault), 0 when none. */
+  serviceLatencyMs: number;
+  /** The relay process alone. */
+  relay: RelayChildStats;
+  /** This process: local cloud, 1,000 SignalR clients and the notification poster. */
+  benchRssMb: number;
+  benchHeapMb: number;
+  /** This process's CPU time while the changes were posted and delivered, and its event-loop delay (p99), in ms. */
+  benchCpuMs: number;
+  benchEventLoopP99Ms: number;
+  /** The machine's load average over the last minute when the run ended: with other work running, latency grows. */
+  loadAverage: number;
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
-export async function fanoutLoad(options: { users?: number; perSecond?: number; seconds?: number; maxSockets?: number } = {}): Promise<FanoutLoadResult> {
+export async function fanoutLoad(options: { users?: number; perSecond?: number; seconds?: number; maxSockets?: number; serviceLatencyMs?: number } = {}): Promise<FanoutLoadResult> {
   const USERS = options.users ?? 1_000;
   const RATE = options.perSecond ?? 500;
   const SECONDS = options.seconds ?? 10;
   const MAX_SOCKETS = options.maxSockets ?? 64;
+  const SLOW = options.serviceLatencyMs ?? 0;
   const PEOPLE = 200;
   const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-fanout', userCount: USERS + PEOPLE, teamSizes: [5] } });
   const certificate = await makeCertificate('bench-fanout');
   const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
-  const relay = bareRelay(cloud, certificate, { fanout: { maxSockets: MAX_SOCKETS } });
-  await relay.start();
   const people = cloud.tenant.users.slice(0, PEOPLE).map((u) => u.id);
   const users = cloud.tenant.users.slice(PEOPLE, PEOPLE + USERS).map((u) => u.id);
   // Each user watches 20 people: every change reaches about 100 users.
-  users.forEach((user, i) => relay.watchers.set(user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)));
+  const watchers = Object.fromEntries(users.map((user, i) => [user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)]));
+  const relay = await startRelayProcess(bareRelaySettings(cloud, certificate), watchers, MAX_SOCKETS);
+  try {
+    const sentAt = new Map<string, number>();
+    const latencies: number[] = [];
+    const connections: HubConnection[] = [];
+    for (let i = 0; i < users.length; i += 50) {
+      await Promise.all(
+        users.slice(i, i + 50).map(async (user) => {
+          const token = cloud.entra.issueToken({ userId: user, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+          const connection = new HubConnectionBuilder().withUrl(`${relay.url}/api`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
+          connection.on('presence', (list: Array<{ sequenceNumber?: string }>) => {
+            const now = performance.now();
+            for (const p of list) {
+              const at = sentAt.get(p.sequenceNumber ?? '');
+              if (at !== undefined) latencies.push(now - at);
+            }
+          });
+          await connection.start();
+          connections.push(connection);
+        }),
+      );
+    }
+    if (SLOW) cloud.faults.add({ service: 'signalr', path: '/api/', kind: 'latency', latencyMs: SLOW });
 
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  const connections: HubConnection[] = [];
-  for (let i = 0; i < users.length; i += 50) {
-    await Promise.all(
-      users.slice(i, i + 50).map(async (user) => {
-        const token = cloud.entra.issueToken({ userId: user, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
-        const connection = new HubConnectionBuilder().withUrl(`${relay.url}/api`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
-        connection.on('presence', (list: Array<{ sequenceNumber?: string }>) => {
-          const now = performance.now();
-          for (const p of list) {
-            const at = sentAt.get(p.sequenceNumber ?? '');
-            if (at !== undefined) latencies.push(now - at);
-          }
-        });
-        await connection.start();
-        connections.push(connection);
-      }),
-    );
-  }
-
-  const validationTokens = [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)];
-  let seq = 10n ** 20n;
-  let peakSockets = 0;
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = setInterval(() => {
-    peakSockets = Math.max(peakSockets, relay.fanout.connections.sockets);
-    const memory = process.memoryUsage();
-    peakRss = Math.max(peakRss, memory.rss);
-    peakHeap = Math.max(peakHeap, memory.heapUsed);
-  }, 20);
-  // Every 20 ms, one collection of RATE / 50 notifications, as Graph batches them.
-  const TICK = 20;
-  const perTick = Math.max(1, Math.round((RATE * TICK) / 1000));
-  const ticks = Math.round((SECONDS * 1000) / TICK);
-  const posts: Array<Promise<unknown>> = [];
-  const states = ['Available', 'Busy', 'Away', 'DoNotDisturb'];
-  const start = performance.now();
-  for (let t = 0; t < ticks; t++) {
-    const value = Array.from({ length: perTick }, (_, k) => {
-      const n = t * perTick + k;
-      const id = people[n % PEOPLE]!;
-      seq += 1n;
-      const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
-      sentAt.set(presence.sequenceNumber, performance.now());
-      return { subscriptionId: 'bench', changeType: 'updated', clientState: 'bench', resource: `communications/presences('${id}')`, resourceData: { id }, encryptedContent: encryptResource(presence, x509, 'bench') };
+    // Every 20 ms, one collection of RATE / 50 notifications, as Graph batches them; encrypted before the clock
+    // starts, so this process's work while measuring is the posting and the clients.
+    const TICK = 20;
+    const perTick = Math.max(1, Math.round((RATE * TICK) / 1000));
+    const ticks = Math.round((SECONDS * 1000) / TICK);
+    const validationTokens = [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)];
+    const states = ['Available', 'Busy', 'Away', 'DoNotDisturb'];
+    let seq = 10n ** 20n;
+    const collections = Array.from({ length: ticks }, (_, t) => {
+      const sequenceNumbers: string[] = [];
+      const value = Array.from({ length: perTick }, (_, k) => {
+        const n = t * perTick + k;
+        const id = people[n % PEOPLE]!;
+        seq += 1n;
+        const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
+        sequenceNumbers.push(presence.sequenceNumber);
+        return { subscriptionId: 'bench', changeType: 'updated', clientState: 'bench', resource: `communications/presences('${id}')`, resourceData: { id }, encryptedContent: encryptResource(presence, x509, 'bench') };
+      });
+      return { body: JSON.stringify({ value, validationTokens }), sequenceNumbers };
     });
-    posts.push(fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value, validationTokens }) }));
-    const next = start + (t + 1) * TICK;
-    const wait = next - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    let benchRss = 0;
+    let benchHeap = 0;
+    let ticks20 = 0;
+    const sample = setInterval(() => {
+      benchRss = Math.max(benchRss, process.memoryUsage.rss());
+      if (ticks20++ % 10 === 0) benchHeap = Math.max(benchHeap, process.memoryUsage().heapUsed);
+    }, 20);
+    // Posted as Graph does, over a few kept-alive connections (node:http costs this process less than fetch).
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const post = (body: string) =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(`${relay.url}/api/notifications`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`the relay answered ${res.statusCode} to a notification`))));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const posts: Array<Promise<unknown>> = [];
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const cpuStart = process.cpuUsage();
+    relay.measure();
+    const start = performance.now();
+    for (let t = 0; t < ticks; t++) {
+      const { body, sequenceNumbers } = collections[t]!;
+      const now = performance.now();
+      for (const s of sequenceNumbers) sentAt.set(s, now);
+      posts.push(post(body));
+      const wait = start + (t + 1) * TICK - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+    await Promise.all(posts);
+    agent.destroy();
+    const stats = await relay.finish();
+    await new Promise((r) => setTimeout(r, 500));
+    clearInterval(sample);
+    delay.disable();
+    const cpu = process.cpuUsage(cpuStart);
+    cloud.faults.clear();
+    latencies.sort((a, b) => a - b);
+    const result: FanoutLoadResult = {
+      users: USERS,
+      changesPerSecond: RATE,
+      changes: ticks * perTick,
+      deliveries: latencies.length,
+      p50: Math.round(percentile(latencies, 50)),
+      p95: Math.round(percentile(latencies, 95)),
+      p99: Math.round(percentile(latencies, 99)),
+      max: Math.round(latencies.at(-1) ?? 0),
+      merged: stats.counts.superseded,
+      failures: stats.counts.failures,
+      messages: stats.counts.messages,
+      peakSockets: Math.max(cloud.signalr.restSockets.peak, stats.peakSockets),
+      maxSockets: MAX_SOCKETS,
+      serviceLatencyMs: SLOW,
+      relay: stats,
+      benchRssMb: Math.round(benchRss / 2 ** 20),
+      benchHeapMb: Math.round(benchHeap / 2 ** 20),
+      benchCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      benchEventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
+      loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+    };
+    await Promise.all(connections.map((c) => c.stop()));
+    return result;
+  } catch (error) {
+    relay.kill();
+    throw error;
+  } finally {
+    await cloud.stop();
   }
-  await Promise.all(posts);
-  await relay.idle();
-  await new Promise((r) => setTimeout(r, 500));
-  clearInterval(sample);
-  peakSockets = Math.max(peakSockets, cloud.signalr.restSockets.peak);
-  latencies.sort((a, b) => a - b);
-  const result: FanoutLoadResult = {
-    users: USERS,
-    changesPerSecond: RATE,
-    changes: ticks * perTick,
-    deliveries: latencies.length,
-    p50: Math.round(percentile(latencies, 50)),
-    p95: Math.round(percentile(latencies, 95)),
-    p99: Math.round(percentile(latencies, 99)),
-    max: Math.round(latencies.at(-1) ?? 0),
-    merged: relay.fanout.counts.superseded,
-    failures: relay.fanout.counts.failures,
-    messages: relay.fanout.counts.messages,
-    peakSockets,
-    maxSockets: MAX_SOCKETS,
-    peakRssMb: Math.round(peakRss / 2 ** 20),
-    peakHeapMb: Math.round(peakHeap / 2 ** 20),
-  };
-  await Promise.all(connections.map((c) => c.stop()));
-  await relay.stop();
-  await cloud.stop();
-  return result;
 }
 
 export function describeFanoutLoad(r: FanoutLoadResult): string {
   return (
-    `relay fan-out under load: ${r.changes} changes at ${r.changesPerSecond}/s to ${r.users} SignalR clients: ${r.deliveries} deliveries, ` +
-    `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms; ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
-    `at most ${r.peakSockets} connections to SignalR Service (bound ${r.maxSockets}); peak memory ${r.peakRssMb} MB RSS, ${r.peakHeapMb} MB heap (relay, emulators and clients in one process)`
+    `relay fan-out under load: ${r.changes} changes at ${r.changesPerSecond}/s to ${r.users} SignalR clients${r.serviceLatencyMs ? ` (SignalR Service answering in ${r.serviceLatencyMs} ms)` : ''}: ${r.deliveries} deliveries, ` +
+    `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (POST to client); ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
+    `at most ${r.peakSockets} connections to SignalR Service (bound ${r.maxSockets}); relay process: peak ${r.relay.peakRssMb} MB RSS, ${r.relay.peakHeapMb} MB heap, ` +
+    `at most ${r.relay.peakBacklog} presences waiting, ${r.relay.cpuMs} ms CPU, event-loop delay p99 ${r.relay.eventLoopP99Ms} ms; ` +
+    `bench process (emulators, clients): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverage}`
   );
 }
 
@@ -143,6 +196,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await fanoutLoad({
     ...(process.env.BENCH_FANOUT_USERS ? { users: Number(process.env.BENCH_FANOUT_USERS) } : {}),
     ...(process.env.BENCH_FANOUT_SECONDS ? { seconds: Number(process.env.BENCH_FANOUT_SECONDS) } : {}),
+    ...(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS ? { serviceLatencyMs: Number(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS) } : {}),
   });
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : describeFanoutLoad(result));
 }

@@ -41,7 +41,61 @@ export function clientAccessToken(options: { endpoint: string; accessKey: string
 }
 
 /** A bearer token for one REST API call: `aud` is the request URL without its query. */
-export function serverToken(options: { accessKey: string; audience: string; ttlSeconds?: number }): string {
-  const now = Math.floor(Date.now() / 1000);
+export function serverToken(options: { accessKey: string; audience: string; ttlSeconds?: number; now?: number }): string {
+  const now = Math.floor((options.now ?? Date.now()) / 1000);
   return signHs256({ aud: options.audience, iat: now, nbf: now, exp: now + (options.ttlSeconds ?? 300) }, Buffer.from(options.accessKey, 'utf8'));
+}
+
+export interface ServerTokenCacheOptions {
+  /** Lifetime of each token. Default 300 s. */
+  ttlSeconds?: number;
+  /** A token is not handed out once it has less than this left (clocks differ; a request takes time). Default 60 s. */
+  renewBeforeSeconds?: number;
+  /** Audiences kept at most; beyond that, the one signed longest ago is forgotten. Default 10,000. */
+  maxAudiences?: number;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Server tokens per audience (request URL), signed once and reused until shortly before they expire, instead of one
+ * signature per call. The service checks a REST call's token for its `aud` (the request URL) and `exp` only: any
+ * unexpired token for that URL is accepted, however often it is used
+ * (https://learn.microsoft.com/azure/azure-signalr/signalr-reference-data-plane-rest-api, "Authentication via
+ * AccessKey in Azure SignalR Service": claims `aud` and `exp`, signed HS256 with the AccessKey).
+ */
+export class ServerTokenCache {
+  private readonly key: Buffer;
+  private readonly ttl: number;
+  private readonly renewBefore: number;
+  private readonly max: number;
+  private readonly now: () => number;
+  /** audience -> token and when (ms) it stops being handed out; in order of signing, oldest first. */
+  private readonly tokens = new Map<string, { token: string; until: number }>();
+
+  constructor(accessKey: string, options: ServerTokenCacheOptions = {}) {
+    this.key = Buffer.from(accessKey, 'utf8');
+    this.ttl = options.ttlSeconds ?? 300;
+    this.renewBefore = Math.min(options.renewBeforeSeconds ?? 60, this.ttl / 2);
+    this.max = options.maxAudiences ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Audiences with a token kept. */
+  get size(): number {
+    return this.tokens.size;
+  }
+
+  /** A token for `audience` with more than `renewBeforeSeconds` left. */
+  for(audience: string): string {
+    const now = this.now();
+    const kept = this.tokens.get(audience);
+    if (kept && now < kept.until) return kept.token;
+    const issued = Math.floor(now / 1000);
+    const token = signHs256({ aud: audience, iat: issued, nbf: issued, exp: issued + this.ttl }, this.key);
+    this.tokens.delete(audience);
+    if (this.tokens.size >= this.max) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(audience, { token, until: (issued + this.ttl - this.renewBefore) * 1000 });
+    return token;
+  }
 }

@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
-import { TokenError, verifyHs256 } from '../../common/jwt.js';
+import { checkClaims, TokenError, verifyHs256, type JwtClaims } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { connectionStringFor } from '../../common/signalr-connection.js';
 import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
@@ -65,6 +65,8 @@ export class SignalRServiceEmulator implements EmulatorService {
   /** Connections by id; pending ones (negotiated, not yet connected) have no socket. */
   private readonly live = new Map<string, Connection>();
   private readonly byToken = new Map<string, Connection>();
+  /** Connections by hub and user ("<hub>\n<user>"), so a send to a user does not look through every connection. */
+  private readonly byUser = new Map<string, Set<Connection>>();
   /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
   private readonly groups = new Map<string, Map<string, Set<string>>>();
   /** Messages sent to clients, for tests and benchmarks. */
@@ -74,6 +76,11 @@ export class SignalRServiceEmulator implements EmulatorService {
   /** TCP connections that carried REST API calls (the app server's): open now, and the most open at once. */
   readonly restSockets = { open: 0, peak: 0 };
   private readonly restSocketSet = new WeakSet<object>();
+  /**
+   * Server tokens whose signature was checked, with their claims: an app server reuses a token for a URL until it
+   * nears expiry, so its signature is checked once; its lifetime and audience are still checked on every call.
+   */
+  private readonly signedTokens = new Map<string, JwtClaims>();
 
   constructor(private readonly options: SignalREmulatorOptions = {}) {
     this.accessKey = options.accessKey ?? randomBytes(33).toString('base64');
@@ -111,6 +118,7 @@ export class SignalRServiceEmulator implements EmulatorService {
     }
     this.live.clear();
     this.byToken.clear();
+    this.byUser.clear();
     if (this.server) await close(this.server);
   }
 
@@ -151,6 +159,29 @@ export class SignalRServiceEmulator implements EmulatorService {
     return [...this.live.values()].filter(
       (c) => c.socket && (!filter.userId || c.userId === filter.userId) && (!filter.hub || c.hub === filter.hub.toLowerCase()),
     );
+  }
+
+  private remember(c: Connection): void {
+    this.live.set(c.id, c);
+    if (c.userId === null) return;
+    const key = `${c.hub}\n${c.userId}`;
+    let set = this.byUser.get(key);
+    if (!set) this.byUser.set(key, (set = new Set()));
+    set.add(c);
+  }
+
+  private forget(c: Connection): void {
+    this.live.delete(c.id);
+    if (c.userId === null) return;
+    const key = `${c.hub}\n${c.userId}`;
+    const set = this.byUser.get(key);
+    set?.delete(c);
+    if (set && !set.size) this.byUser.delete(key);
+  }
+
+  /** The connections of one user in a hub (pending ones included: `deliver` skips those). */
+  private ofUser(hub: string, user: string): Iterable<Connection> {
+    return this.byUser.get(`${hub.toLowerCase()}\n${user}`) ?? [];
   }
 
   private groupsOf(c: Connection): string[] {
@@ -208,12 +239,12 @@ export class SignalRServiceEmulator implements EmulatorService {
     this.counters.negotiations++;
     const id = randomUUID();
     const connection: Connection = { id, token: version === 0 ? id : randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
-    this.live.set(connection.id, connection);
+    this.remember(connection);
     this.byToken.set(connection.token, connection);
     // An unused negotiation expires, as the service's does.
     setTimeout(() => {
       if (!connection.socket) {
-        this.live.delete(connection.id);
+        this.forget(connection);
         this.byToken.delete(connection.token);
       }
     }, 15_000).unref();
@@ -261,7 +292,7 @@ export class SignalRServiceEmulator implements EmulatorService {
     });
     const forget = () => {
       clearInterval(connection.ping);
-      this.live.delete(connection.id);
+      this.forget(connection);
       const hubGroups = this.groups.get(connection.hub);
       hubGroups?.forEach((members) => members.delete(`c:${connection.id}`));
     };
@@ -332,7 +363,13 @@ export class SignalRServiceEmulator implements EmulatorService {
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '') : '';
     if (!token) throw new TokenError('malformed', 'No bearer token.');
-    const { claims } = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true });
+    let claims = this.signedTokens.get(token);
+    if (claims) checkClaims(claims, { requireExp: true });
+    else {
+      claims = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true }).claims;
+      if (this.signedTokens.size >= 10_000) this.signedTokens.clear();
+      this.signedTokens.set(token, claims);
+    }
     const expected = `${this.baseUrl}${req.url.pathname}`.toLowerCase();
     const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase().replace(/\?.*$/, '') : '';
     if (aud !== expected) throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${expected}.`);
@@ -381,7 +418,7 @@ export class SignalRServiceEmulator implements EmulatorService {
     const on = (method: string, path: string, handler: (req: Request, res: ServerResponse) => unknown) => r.on(method, path, (req, res) => named(req, res) && handler(req, res));
     for (const prefix of ['/api/v1/hubs/:hub', '/api/hubs/:hub']) {
       on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
-      on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, this.inHub(req.params.hub!).filter((c) => c.userId === req.params.user)));
+      on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, [...this.ofUser(req.params.hub!, req.params.user!)]));
       on('POST', `${prefix}/connections/:id`, async (req, res) => {
         const c = this.liveIn(req.params.hub!, req.params.id!);
         return this.send(req, res, c ? [c] : []);

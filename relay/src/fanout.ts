@@ -1,6 +1,6 @@
 // Who watches whom, and sending each user exactly the presences they watch through Azure SignalR Service's REST API,
 // several updates per message.
-import { parseConnectionString, serverToken, type SignalRConnection } from '../../common/signalr-connection.js';
+import { parseConnectionString, ServerTokenCache, type ServerTokenCacheOptions, type SignalRConnection } from '../../common/signalr-connection.js';
 import { isHubName, isUserId } from '../../common/signalr-names.js';
 import type { RelayPresence } from './notifications.js';
 import { SignalRRest, type RestReply } from './signalr-rest.js';
@@ -155,6 +155,8 @@ export interface FanOutOptions {
    * answers, the users who missed them are told to re-read those ids. Default 2 s.
    */
   recoveryProbeMs?: number;
+  /** The lifetime of the tokens of REST calls and how long before expiry a new one is signed (see ServerTokenCache). */
+  tokens?: ServerTokenCacheOptions;
 }
 
 /** What one `publish` did. */
@@ -165,14 +167,16 @@ export type FanOutCounts = Published & { recovered: number };
 
 /** One publication's share of a user's pending message; the publication resolves once all its shares are settled. */
 interface Ticket { done: Published; left: number; resolve(): void }
-interface Entry { item: { id: string }; ticket: Ticket }
+/** One id's part of a message, serialized once however many users it goes to: the presence, or for a resync the id. */
+interface Item { id: string; json: string }
+interface Entry { item: Item; ticket: Ticket }
 
 /**
  * One user's sends, one message at a time: what is published for the user while a send is under way waits, merged
  * (the newest presence of each id wins), and goes in the next message. So the requests to the service never
  * outnumber the users, and a burst of changes costs each user one message per round trip, not one per change.
  */
-interface Lane { pending: Map<string, Map<string, Entry>>; running: boolean }
+interface Lane { pending: Map<string, Map<string, Entry>>; running: boolean; url: string }
 
 export class FanOut {
   private readonly connection: SignalRConnection;
@@ -182,9 +186,13 @@ export class FanOut {
   private readonly retryBudgetMs: number;
   private readonly probeMs: number;
   private readonly rest: SignalRRest;
+  /** One token per request URL, reused until shortly before it expires. */
+  private readonly tokens: ServerTokenCache;
   /** Messages sent and presences delivered, sends given up, retries made and stale retries dropped, for the bench. */
   readonly counts: FanOutCounts = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0, recovered: 0 };
   private readonly lanes = new Map<string, Lane>();
+  /** Entries in the lanes' pending maps, over all users. */
+  private waiting = 0;
   /** Per user, the ids whose send was given up: re-read by their pages once the service answers again. */
   readonly undelivered = new Undelivered();
   private watchers: Watchers | undefined;
@@ -202,11 +210,17 @@ export class FanOut {
     this.retryBudgetMs = options.retryBudgetMs ?? 10_000;
     this.probeMs = options.recoveryProbeMs ?? 2_000;
     this.rest = new SignalRRest(this.connection.endpoint, options.maxSockets);
+    this.tokens = new ServerTokenCache(this.connection.accessKey, options.tokens);
   }
 
   /** Sockets open to SignalR Service now, and requests waiting for one. */
   get connections(): { sockets: number; queued: number } {
     return { sockets: this.rest.sockets, queued: this.rest.queued };
+  }
+
+  /** Presences waiting for their user's send to SignalR Service (at most one per id watched, per user and target). */
+  get backlog(): number {
+    return this.waiting;
   }
 
   /**
@@ -234,18 +248,25 @@ export class FanOut {
 
   private fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
     this.watchers = watchers;
-    const perUser = new Map<string, Array<{ id: string }>>();
+    const perUser = new Map<string, Item[]>();
+    const resync = target === RESYNC_TARGET;
     for (const presence of presences) {
+      let item: Item | undefined;
       for (const user of watchers.watchersOf(presence.id)) {
+        item ??= { id: presence.id, json: JSON.stringify(resync ? presence.id : presence) };
         let list = perUser.get(user);
         if (!list) perUser.set(user, (list = []));
-        list.push(presence);
+        list.push(item);
       }
     }
     return this.enqueue(perUser, target);
   }
 
-  private async enqueue(perUser: Map<string, Array<{ id: string }>>, target: string): Promise<Published> {
+  /**
+   * Hands each user's share to their lane; resolves once every share is sent, given up or superseded. Nothing of
+   * `perUser` is kept meanwhile: what waits is at most one entry per user, target and id (the lanes' pending maps).
+   */
+  private enqueue(perUser: Map<string, Item[]>, target: string): Promise<Published> {
     const done: Published = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
     let resolve!: () => void;
     const settled = new Promise<void>((r) => (resolve = r));
@@ -258,21 +279,23 @@ export class FanOut {
         continue;
       }
       let lane = this.lanes.get(user);
-      if (!lane) this.lanes.set(user, (lane = { pending: new Map(), running: false }));
+      if (!lane) this.lanes.set(user, (lane = { pending: new Map(), running: false, url: this.userUrl(user) }));
       let entries = lane.pending.get(target);
       if (!entries) lane.pending.set(target, (entries = new Map()));
       for (const item of list) {
         const older = entries.get(item.id);
         if (older) this.supersede(older);
+        else this.waiting++;
         entries.set(item.id, { item, ticket });
         ticket.left++;
       }
       if (!lane.running) void this.drain(user, lane);
     }
     this.settle(ticket);
-    await settled;
-    for (const key of Object.keys(done) as Array<keyof Published>) this.counts[key] += done[key];
-    return done;
+    return settled.then(() => {
+      for (const key of Object.keys(done) as Array<keyof Published>) this.counts[key] += done[key];
+      return done;
+    });
   }
 
   private settle(ticket: Ticket): void {
@@ -290,6 +313,7 @@ export class FanOut {
       for (let next = lane.pending.entries().next(); !next.done; next = lane.pending.entries().next()) {
         const [target, entries] = next.value;
         lane.pending.delete(target);
+        this.waiting -= entries.size;
         await this.send(user, lane, target, entries);
       }
     } finally {
@@ -301,7 +325,7 @@ export class FanOut {
   /** One message to one user (`target`, one argument), through the same pool of connections; not retried. */
   postTo(user: string, target: string, argument: unknown): Promise<RestReply> {
     const url = this.userUrl(user);
-    return this.rest.post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), JSON.stringify({ target, arguments: [argument] }));
+    return this.rest.post(url, this.tokens.for(url), JSON.stringify({ target, arguments: [argument] }));
   }
 
   private userUrl(user: string): string {
@@ -309,16 +333,24 @@ export class FanOut {
   }
 
   private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
-    const url = this.userUrl(user);
+    const url = lane.url;
     const started = Date.now();
-    // Counts of the message as a whole go to the newest publication in it.
-    const newest = () => [...entries.values()].at(-1)!.ticket.done;
+    const head = `{"target":${JSON.stringify(target)},"arguments":[[`;
     for (let attempt = 0; ; attempt++) {
-      const list = [...entries.values()].map((e) => e.item);
-      const body = JSON.stringify({ target, arguments: [target === RESYNC_TARGET ? list.map((p) => p.id) : list] });
-      const sent = await this.rest.post(url, serverToken({ accessKey: this.connection.accessKey, audience: url }), body);
+      // `{ target, arguments: [list] }`, built once per attempt from the items' JSON; counts of the message as a
+      // whole go to the newest publication in it (the last entry).
+      let body = head;
+      let first = true;
+      let newest!: Published;
+      for (const entry of entries.values()) {
+        body += first ? entry.item.json : `,${entry.item.json}`;
+        first = false;
+        newest = entry.ticket.done;
+      }
+      body += ']]}';
+      const sent = await this.rest.post(url, this.tokens.for(url), body);
       if (sent.status >= 200 && sent.status < 300) {
-        newest().messages++;
+        newest.messages++;
         for (const entry of entries.values()) entry.ticket.done.presences++;
         this.undelivered.delivered(user, entries.keys());
         for (const entry of entries.values()) this.settle(entry.ticket);
@@ -328,7 +360,7 @@ export class FanOut {
       const delay = this.retryDelaysMs[attempt];
       const wait = Math.max((delay ?? 0) * (1 + Math.random() / 4), sent.retryAfterMs ?? 0);
       if (!retryable(sent.status) || delay === undefined || Date.now() + wait - started > this.retryBudgetMs) {
-        newest().failures++;
+        newest.failures++;
         // Given up while the service is unreachable or failing: these ids are re-read once it answers again.
         if (retryable(sent.status)) {
           this.undelivered.add(user, entries.keys());
@@ -343,6 +375,7 @@ export class FanOut {
       const newer = lane.pending.get(target);
       if (newer) {
         lane.pending.delete(target);
+        this.waiting -= newer.size;
         for (const [id, entry] of newer) {
           const older = entries.get(id);
           if (older) {
@@ -350,9 +383,10 @@ export class FanOut {
             this.supersede(older);
           }
           entries.set(id, entry);
+          newest = entry.ticket.done;
         }
       }
-      newest().retries++;
+      newest.retries++;
     }
   }
 
@@ -366,10 +400,10 @@ export class FanOut {
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
     const watchers = this.watchers;
-    const perUser = new Map<string, Array<{ id: string }>>();
+    const perUser = new Map<string, Item[]>();
     for (const [user, ids] of this.undelivered.take()) {
       const still = watchers ? ids.filter((id) => [...watchers.watchersOf(id)].includes(user)) : ids;
-      if (still.length) perUser.set(user, still.map((id) => ({ id })));
+      if (still.length) perUser.set(user, still.map((id) => ({ id, json: JSON.stringify(id) })));
     }
     void this.enqueue(perUser, RESYNC_TARGET)
       .then((done) => (this.counts.recovered += done.presences))
@@ -388,7 +422,7 @@ export class FanOut {
 
   private async probe(): Promise<void> {
     const url = `${this.connection.endpoint}/api/v1/health`;
-    const reply = await this.rest.health(url, serverToken({ accessKey: this.connection.accessKey, audience: url }));
+    const reply = await this.rest.health(url, this.tokens.for(url));
     this.probeTimer = undefined;
     if (reply.status === 200) this.recover();
     else if (this.undelivered.users) this.probeSoon();

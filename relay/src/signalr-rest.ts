@@ -14,9 +14,15 @@ export const DEFAULT_MAX_SOCKETS = 64;
 export class SignalRRest {
   private readonly agent: HttpAgent;
   private readonly secure: boolean;
+  /** The service's origin, and where to connect: every call's URL starts with it, so none is parsed again. */
+  private readonly origin: string;
+  private readonly target: { protocol: string; hostname: string; port: string };
 
   constructor(endpoint: string, maxSockets = DEFAULT_MAX_SOCKETS) {
-    this.secure = new URL(endpoint).protocol === 'https:';
+    const url = new URL(endpoint);
+    this.secure = url.protocol === 'https:';
+    this.origin = url.origin;
+    this.target = { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ''), port: url.port };
     const options = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' as const };
     this.agent = this.secure ? new HttpsAgent(options) : new HttpAgent(options);
   }
@@ -50,7 +56,8 @@ export class SignalRRest {
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
       if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      const req = (this.secure ? httpsRequest : httpRequest)(url, { method, headers, agent: this.agent, timeout: 10_000 }, (res) => {
+      const where = url.startsWith(`${this.origin}/`) ? { ...this.target, path: url.slice(this.origin.length) } : httpOptionsOf(url);
+      const req = (this.secure ? httpsRequest : httpRequest)({ ...where, method, headers, agent: this.agent, timeout: 10_000 }, (res) => {
         res.resume();
         res.on('end', () => {
           const wait = retryAfterMs(res.headers['retry-after']);
@@ -63,4 +70,9 @@ export class SignalRRest {
       req.end(body);
     });
   }
+}
+
+function httpOptionsOf(url: string): { protocol: string; hostname: string; port: string; path: string } {
+  const parsed = new URL(url);
+  return { protocol: parsed.protocol, hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port, path: `${parsed.pathname}${parsed.search}` };
 }

@@ -1,0 +1,79 @@
+// The relay of the fan-out bench in a process of its own, as it runs deployed: the bench process (emulators and
+// SignalR clients) sends it what to build and who watches whom over IPC, and gets back what the relay alone cost:
+// its peak memory, its peak connections to SignalR Service and its busiest event-loop delay.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { FanOutCounts } from '../relay/src/fanout.js';
+import { bareRelayFrom, type BareRelaySettings } from './bare-relay.js';
+
+export type RelayChildCommand =
+  | { type: 'start'; settings: BareRelaySettings; watchers: Record<string, string[]>; maxSockets: number }
+  | { type: 'measure' }
+  | { type: 'finish' };
+
+export interface RelayChildStats {
+  peakRssMb: number;
+  peakHeapMb: number;
+  /** Most connections to SignalR Service the relay held at once, as it counts them. */
+  peakSockets: number;
+  /** Most presences waiting in the relay for a send to SignalR Service at once. */
+  peakBacklog: number;
+  counts: FanOutCounts;
+  /** CPU time the relay process used (every thread, user and system) from `measure` on, in ms. */
+  cpuMs: number;
+  /** 99th percentile of the relay's event-loop delay from `measure` on, in ms. */
+  eventLoopP99Ms: number;
+}
+
+export type RelayChildReply = { type: 'listening'; url: string } | { type: 'stats'; stats: RelayChildStats };
+
+const send = (reply: RelayChildReply) => process.send!(reply);
+
+process.once('message', async (command: RelayChildCommand) => {
+  if (command.type !== 'start') return;
+  const relay = bareRelayFrom(command.settings, { fanout: { maxSockets: command.maxSockets } });
+  await relay.start();
+  for (const [user, ids] of Object.entries(command.watchers)) relay.watchers.set(user, ids);
+  let peakRss = 0;
+  let peakHeap = 0;
+  let peakSockets = 0;
+  let peakBacklog = 0;
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  let cpuStart = process.cpuUsage();
+  // The resident size is cheap to read, so it is read often; the heap's figures cost more (a walk of its spaces).
+  let ticks = 0;
+  const sample = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (ticks++ % 5 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    peakSockets = Math.max(peakSockets, relay.fanout.connections.sockets);
+    peakBacklog = Math.max(peakBacklog, relay.fanout.backlog);
+  }, 50);
+  process.on('message', async (next: RelayChildCommand) => {
+    // The clients are connected: what follows is the load alone.
+    if (next.type === 'measure') {
+      cpuStart = process.cpuUsage();
+      delay.reset();
+      return;
+    }
+    if (next.type !== 'finish') return;
+    await relay.idle();
+    clearInterval(sample);
+    delay.disable();
+    const cpu = process.cpuUsage(cpuStart);
+    send({
+      type: 'stats',
+      stats: {
+        peakRssMb: Math.round(peakRss / 2 ** 20),
+        peakHeapMb: Math.round(peakHeap / 2 ** 20),
+        peakSockets,
+        peakBacklog,
+        counts: { ...relay.fanout.counts },
+        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        eventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
+      },
+    });
+    await relay.stop();
+    process.disconnect();
+  });
+  send({ type: 'listening', url: relay.url });
+});
