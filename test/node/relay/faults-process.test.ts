@@ -275,3 +275,25 @@ test('a subscription made at Graph but not saved when the relay died is adopted 
   await stillPushed(list, [...mine, ...theirs]);
   await relay.stop();
 });
+
+test('a first watch answered "uncovered" through a passing Graph failure: the page polls, asks again with the same list and is covered', { timeout: 90_000 }, async (t) => {
+  const relay = await (await relayFor('uncovered')).start();
+  const people = users(76, 80);
+  const user = users(9, 10)[0]!;
+  // Graph fails the relay's one attempt to subscribe (a 503 that passes).
+  const failing = cloud.faults.add({ service: 'graph', path: '/v1.0/subscriptions', method: 'POST', kind: 'status', status: 503, times: 1 });
+  const page = await open(relay, user, people);
+  assert.equal(failing.hits, 1, 'the fault met, and passed');
+  assert.deepEqual([...page.uncovered].sort(), [...people].sort(), 'the watch answer said nobody is covered');
+  const passed = Date.now();
+  // Presence changes while the page polls them, until its next watch is answered "covered".
+  const changes = await stream(people, 15_000, () => page.uncovered.size === 0);
+  const coveredAfter = (Date.now() - passed) / 1000;
+  assert.equal(page.uncovered.size, 0, 'covered once the page asked again');
+  assert.ok(page.counts.polls > 0, 'polled meanwhile');
+  await covered(people);
+  t.diagnostic(`covered ${coveredAfter.toFixed(1)} s after the fault passed (the page asks again every 2 s)`);
+  await recovers(t, [page], Date.now(), `first watch uncovered through a passing fault (${changes} changes while polled)`, staleCount([page]));
+  await stillPushed([page], people);
+  await relay.stop();
+});
