@@ -1,8 +1,8 @@
 // Every fault the relay is built to survive, with the relay in a process of its own (`npm run relay`), pages
 // watching through it and presence changing through the fault: within 5 s of the recovery every badge shows what
 // Graph says, and changes made afterwards are pushed again, so no update is lost for good.
-// (A subscription that lapses at Graph without a word is tested in graph-lapse tests; the Chromium page's own
-// recovery in faults-process-browser.test.ts.)
+// (A subscription that lapses at Graph without a word has a test of its own; a Chromium page's own recovery is in
+// faults-process-browser.test.ts.)
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
