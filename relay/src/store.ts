@@ -169,7 +169,21 @@ export class FileStore implements RelayStore {
   private whole = false;
   /** What happened while reading, for operators (a recovery from the previous copy). */
   readonly notes: string[] = [];
-  constructor(private readonly path: string) {}
+  /**
+   * `warn`: where a recovery is said as it happens, so whoever runs the relay sees it in its output (default
+   * `console.warn`); it is also kept in `notes`.
+   */
+  constructor(
+    private readonly path: string,
+    private readonly warn: (message: string) => void = (message) => console.warn(message),
+  ) {}
+
+  /** Records a recovery once, however many times the same file is read before it is written whole again. */
+  private note(message: string): void {
+    if (this.notes.includes(message)) return;
+    this.notes.push(message);
+    this.warn(message);
+  }
 
   /** The stored object: from `path`, else its previous copy; undefined when neither exists (a first start). */
   private read(): Record<string, unknown> | undefined {
@@ -181,7 +195,7 @@ export class FileStore implements RelayStore {
     this.whole = false;
     const previous = readObject(previousOf(this.path));
     if ('value' in previous) {
-      if ('unreadable' in main) this.notes.push(`${this.path} cannot be read (${main.unreadable}): its previous copy was used`);
+      if ('unreadable' in main) this.note(`The relay's state file ${this.path} cannot be read (${main.unreadable}): its previous copy was used (${previousOf(this.path)}).`);
       return previous.value;
     }
     if ('missing' in main && 'missing' in previous) return undefined;
