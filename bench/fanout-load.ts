@@ -197,6 +197,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(process.env.BENCH_FANOUT_USERS ? { users: Number(process.env.BENCH_FANOUT_USERS) } : {}),
     ...(process.env.BENCH_FANOUT_SECONDS ? { seconds: Number(process.env.BENCH_FANOUT_SECONDS) } : {}),
     ...(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS ? { serviceLatencyMs: Number(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS) } : {}),
+    ...(process.env.BENCH_FANOUT_MAX_SOCKETS ? { maxSockets: Number(process.env.BENCH_FANOUT_MAX_SOCKETS) } : {}),
   });
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : describeFanoutLoad(result));
 }
