@@ -1,20 +1,22 @@
 // Part of `npm run bench` (and runnable alone): the relay fanning out 500 changes per second to 1,000 users, each
-// with a live SignalR connection. The relay runs in a process of its own, as deployed (bench/relay-child.ts); this
-// process holds the local cloud (Entra ID, SignalR Service) and the 1,000 clients, and posts the notifications, so
-// the latency is measured on one clock, from each notification's POST to the SignalR client's receipt. Prints
-// p50/p95/p99, the most connections the relay held to SignalR Service at once (as the service counts them), and the
-// relay process's own memory, apart from this process's.
+// with a live SignalR connection. Three processes, as deployed: the relay (bench/relay-child.ts), the 1,000 clients
+// (bench/clients-child.ts, standing for pages in their own browsers), and this one, which holds the local cloud
+// (Entra ID, SignalR Service) and posts the notifications. Latency is measured on the machine's clock, which the
+// processes share, from each notification's POST to the SignalR client's receipt. Prints p50/p95/p99, the most
+// connections the relay held to SignalR Service at once (as the service counts them), and each process's memory.
 import { X509Certificate } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { encryptResource } from '../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
+import { DEFAULT_MAX_SOCKETS } from '../relay/src/signalr-rest.js';
 import { bareRelaySettings } from './bare-relay.js';
+import { SEQUENCE_BASE } from './clients-child.js';
+import { startClientsProcess, type ClientsProcess } from './clients-process.js';
 import type { RelayChildStats } from './relay-child.js';
 import { startRelayProcess } from './relay-process.js';
 
@@ -39,7 +41,9 @@ export interface FanoutLoadResult {
   serviceLatencyMs: number;
   /** The relay process alone. */
   relay: RelayChildStats;
-  /** This process: local cloud, 1,000 SignalR clients and the notification poster. */
+  /** The SignalR clients' process. */
+  clients: { peakRssMb: number; cpuMs: number; eventLoopP99Ms: number };
+  /** This process: the local cloud (SignalR Service among it) and the notification poster. */
   benchRssMb: number;
   benchHeapMb: number;
   /** This process's CPU time while the changes were posted and delivered, and its event-loop delay (p99), in ms. */
@@ -55,7 +59,7 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
   const USERS = options.users ?? 1_000;
   const RATE = options.perSecond ?? 500;
   const SECONDS = options.seconds ?? 10;
-  const MAX_SOCKETS = options.maxSockets ?? 64;
+  const MAX_SOCKETS = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const SLOW = options.serviceLatencyMs ?? 0;
   const PEOPLE = 200;
   const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-fanout', userCount: USERS + PEOPLE, teamSizes: [5] } });
@@ -66,27 +70,10 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
   // Each user watches 20 people: every change reaches about 100 users.
   const watchers = Object.fromEntries(users.map((user, i) => [user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)]));
   const relay = await startRelayProcess(bareRelaySettings(cloud, certificate), watchers, MAX_SOCKETS);
+  let clients: ClientsProcess | undefined;
   try {
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const connections: HubConnection[] = [];
-    for (let i = 0; i < users.length; i += 50) {
-      await Promise.all(
-        users.slice(i, i + 50).map(async (user) => {
-          const token = cloud.entra.issueToken({ userId: user, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
-          const connection = new HubConnectionBuilder().withUrl(`${relay.url}/api`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
-          connection.on('presence', (list: Array<{ sequenceNumber?: string }>) => {
-            const now = performance.now();
-            for (const p of list) {
-              const at = sentAt.get(p.sequenceNumber ?? '');
-              if (at !== undefined) latencies.push(now - at);
-            }
-          });
-          await connection.start();
-          connections.push(connection);
-        }),
-      );
-    }
+    const tokens = users.map((user) => ({ user, token: cloud.entra.issueToken({ userId: user, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] }) }));
+    clients = await startClientsProcess(relay.url, tokens);
     if (SLOW) cloud.faults.add({ service: 'signalr', path: '/api/', kind: 'latency', latencyMs: SLOW });
 
     // Every 20 ms, one collection of RATE / 50 notifications, as Graph batches them; encrypted before the clock
@@ -96,15 +83,15 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     const ticks = Math.round((SECONDS * 1000) / TICK);
     const validationTokens = [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)];
     const states = ['Available', 'Busy', 'Away', 'DoNotDisturb'];
-    let seq = 10n ** 20n;
+    let seq = SEQUENCE_BASE;
     const collections = Array.from({ length: ticks }, (_, t) => {
-      const sequenceNumbers: string[] = [];
+      const sequenceNumbers: number[] = [];
       const value = Array.from({ length: perTick }, (_, k) => {
         const n = t * perTick + k;
         const id = people[n % PEOPLE]!;
         seq += 1n;
         const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
-        sequenceNumbers.push(presence.sequenceNumber);
+        sequenceNumbers.push(Number(seq - SEQUENCE_BASE));
         return { subscriptionId: 'bench', changeType: 'updated', clientState: 'bench', resource: `communications/presences('${id}')`, resourceData: { id }, encryptedContent: encryptResource(presence, x509, 'bench') };
       });
       return { body: JSON.stringify({ value, validationTokens }), sequenceNumbers };
@@ -128,6 +115,8 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
         req.end(body);
       });
     const posts: Array<Promise<unknown>> = [];
+    // When each change was posted, on the machine's clock, by its sequence number less SEQUENCE_BASE.
+    const sentAt = new Float64Array(ticks * perTick + 1);
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const cpuStart = process.cpuUsage();
@@ -135,8 +124,8 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     const start = performance.now();
     for (let t = 0; t < ticks; t++) {
       const { body, sequenceNumbers } = collections[t]!;
-      const now = performance.now();
-      for (const s of sequenceNumbers) sentAt.set(s, now);
+      const now = performance.timeOrigin + performance.now();
+      for (const s of sequenceNumbers) sentAt[s] = now;
       posts.push(post(body));
       const wait = start + (t + 1) * TICK - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -145,6 +134,13 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     agent.destroy();
     const stats = await relay.finish();
     await new Promise((r) => setTimeout(r, 500));
+    const seen = await clients.finish();
+    clients = undefined;
+    const latencies: number[] = [];
+    for (let i = 0; i < seen.received.length; i++) {
+      const at = sentAt[seen.received[i]!];
+      if (at) latencies.push(seen.arrivedAt[i]! - at);
+    }
     clearInterval(sample);
     delay.disable();
     const cpu = process.cpuUsage(cpuStart);
@@ -166,16 +162,17 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
       maxSockets: MAX_SOCKETS,
       serviceLatencyMs: SLOW,
       relay: stats,
+      clients: { peakRssMb: seen.peakRssMb, cpuMs: seen.cpuMs, eventLoopP99Ms: seen.eventLoopP99Ms },
       benchRssMb: Math.round(benchRss / 2 ** 20),
       benchHeapMb: Math.round(benchHeap / 2 ** 20),
       benchCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       benchEventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
       loadAverage: Math.round(loadavg()[0]! * 10) / 10,
     };
-    await Promise.all(connections.map((c) => c.stop()));
     return result;
   } catch (error) {
     relay.kill();
+    clients?.kill();
     throw error;
   } finally {
     await cloud.stop();
@@ -188,7 +185,8 @@ export function describeFanoutLoad(r: FanoutLoadResult): string {
     `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (POST to client); ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
     `at most ${r.peakSockets} connections to SignalR Service (bound ${r.maxSockets}); relay process: peak ${r.relay.peakRssMb} MB RSS, ${r.relay.peakHeapMb} MB heap, ` +
     `at most ${r.relay.peakBacklog} presences waiting, ${r.relay.cpuMs} ms CPU, event-loop delay p99 ${r.relay.eventLoopP99Ms} ms; ` +
-    `bench process (emulators, clients): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverage}`
+    `clients' process: peak ${r.clients.peakRssMb} MB RSS, ${r.clients.cpuMs} ms CPU, event-loop delay p99 ${r.clients.eventLoopP99Ms} ms; ` +
+    `bench process (emulators, poster): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverage}`
   );
 }
 

@@ -148,7 +148,7 @@ export interface FanOutOptions {
   retryDelaysMs?: number[];
   /** A send is given up once this long has passed since its first attempt. Default 10 s. */
   retryBudgetMs?: number;
-  /** Connections to SignalR Service at most (kept alive, shared by every send). Default 64. */
+  /** Connections to SignalR Service at most (kept alive, shared by every send). Default 256. */
   maxSockets?: number;
   /**
    * While some sends are given up, the service's health (`GET /api/v1/health`) is checked this often; once it

@@ -8,8 +8,12 @@ import { retryAfterMs } from '../../common/retry-after.js';
 /** How one call went: its status (0 when the service could not be reached) and any Retry-After. */
 export interface RestReply { status: number; retryAfterMs?: number }
 
-/** Connections kept to the service at most, by default. */
-export const DEFAULT_MAX_SOCKETS = 64;
+/**
+ * Connections kept to the service at most, by default. One send per user is in flight at a time, so the bound is what
+ * limits the sends per second (connections / round trip): `npm run bench` measured 500 changes/s to 1,000 users at
+ * p50 31 ms / p99 489 ms with 256 against p50 517 ms / p99 1,097 ms with 64, on one 2-core machine.
+ */
+export const DEFAULT_MAX_SOCKETS = 256;
 
 export class SignalRRest {
   private readonly agent: HttpAgent;
