@@ -26,9 +26,6 @@ const LIBRARY_PACE: WatchingPageOptions = { pollMs: 30_000, recheckMs: 60_000 };
 
 interface Row { fault: string; staleWhenItEnded: number; secondsTo0Stale: number | null; lostForGood: number }
 
-let cloud: Emulators;
-let certificate: CertificateAndKey;
-let base: string;
 /** The next unused users of the tenant: each fault has its own pages' users and watched people. */
 let nextUser = 0;
 /** Every relay process started, killed at the end whatever happens. */
@@ -203,9 +200,9 @@ async function uncoveredThenCovered(): Promise<Row> {
   return row;
 }
 
-cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-faults', userCount: 200, teamSizes: [5] } });
-certificate = await makeCertificate('bench-faults');
-base = mkdtempSync(join(tmpdir(), 'bench-faults-'));
+const cloud: Emulators = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-faults', userCount: 200, teamSizes: [5] } });
+const certificate: CertificateAndKey = await makeCertificate('bench-faults');
+const base = mkdtempSync(join(tmpdir(), 'bench-faults-'));
 const rows: Row[] = [];
 try {
   for (const fault of [signalrOutage, relayDown, ownerRevoked, tornStateFile, orphanSubscription, lapsedAtGraph, uncoveredThenCovered]) rows.push(await fault());

@@ -70,7 +70,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     if (!belongsTo(createPrivateKey(privateKeyPem), cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
     certificate = { id: explicitId ?? certificateIdOf(cert), base64: cert.raw.toString('base64'), privateKeyPem };
   } catch (error) {
-    throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`);
+    throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`, { cause: error });
   }
   const previousCertificates = previousCertificatesFrom(env, certificate.id);
   const workers = env.RELAY_DECRYPT_WORKERS?.trim() ? Number(env.RELAY_DECRYPT_WORKERS) : undefined;
@@ -172,7 +172,7 @@ function previousCertificatesFrom(env: NodeJS.ProcessEnv, currentId: string): Re
     if (cert && !belongsTo(privateKey, cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
     id = givenId || certificateIdOf(cert!);
   } catch (error) {
-    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_PRIVATE_KEY_PATH: ${(error as Error).message}`);
+    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_PRIVATE_KEY_PATH: ${(error as Error).message}`, { cause: error });
   }
   if (id.length > MAX_CERTIFICATE_ID) throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
   if (id === currentId) {

@@ -51,7 +51,7 @@ export class Aliases {
     if (keys.length === 0) return;
     const waiting = new Map(keys.map((k) => [k, this.pending.get(k)!]));
     for (const k of keys) this.pending.delete(k);
-    let found: Array<Profile & { key: string }> = [];
+    let found: Array<Profile & { key: string }>;
     try {
       found = this.source.profiles ? await this.source.profiles(keys, this.signal) : [];
     } catch (error) {
