@@ -30,7 +30,7 @@ export const AvailableOutOfOffice: Story = { args: { status: 'available', 'out-o
 export const AllStatusesAndSizes: Story = {
   render: () => html`<table style="border-spacing: 14px 8px">
     <tr>
-      <th></th>
+      <td></td>
       ${['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'].map((s) => html`<th style="font-weight:600;font-size:12px">${s}</th>`)}
     </tr>
     ${BADGE_STATUSES.flatMap((status) =>

@@ -118,6 +118,8 @@ export class TeamPresenceList extends LitElement {
     const { error, consentScopes, granting } = this.loader;
     if (!consentScopes) return html`<div part="error" class="error" role="alert">${error}</div>`;
     const canGrant = !!this.client?.canGrant;
+    // A listbox must own options (WAI-ARIA: required owned elements): with no one to show, the list is a labelled
+    // group holding the message instead.
     return html`<div part="error" class="error consent" role="alert">
       <p>${m.consentNeeded}</p>
       ${canGrant
@@ -158,7 +160,7 @@ export class TeamPresenceList extends LitElement {
       <div
         part="list"
         class="scroller"
-        role="listbox"
+        role=${rowCount > 0 || loader.status === 'loading' ? 'listbox' : 'group'}
         tabindex="0"
         aria-label=${summary || m.peopleCount.replace('{count}', '0')}
         aria-activedescendant=${activeRendered && activeId ? `member-${activeId}` : nothing}
