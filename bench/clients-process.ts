@@ -1,6 +1,7 @@
 // Starts the fan-out bench's SignalR clients in a child process (bench/clients-child.ts) and talks to it over IPC.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { replyOf } from './ipc.js';
 import type { ClientsChildCommand, ClientsChildReply, ClientsChildStats } from './clients-child.js';
 
 export interface ClientsProcess {
@@ -13,19 +14,7 @@ export interface ClientsProcess {
 export async function startClientsProcess(relayUrl: string, users: Array<{ user: string; token: string }>): Promise<ClientsProcess> {
   // Typed arrays cross IPC as they are with the structured-clone serialisation.
   const child = fork(fileURLToPath(new URL('./clients-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  const reply = <T extends ClientsChildReply['type']>(type: T) =>
-    new Promise<Extract<ClientsChildReply, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: ClientsChildReply) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message as Extract<ClientsChildReply, { type: T }>);
-      };
-      // A large last message may still be on its way when the exit is seen: give it a moment.
-      const onExit = (code: number | null) => setTimeout(() => reject(new Error(`the bench's clients exited (code ${code}) before sending ${type}`)), 2_000);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const reply = <T extends ClientsChildReply['type']>(type: T) => replyOf<ClientsChildReply, T>(child, type, "the bench's clients");
   const command = (message: ClientsChildCommand) => child.send(message);
   const connected = reply('connected');
   command({ type: 'connect', relayUrl, users });

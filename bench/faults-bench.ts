@@ -4,13 +4,13 @@
 // until none is, and the badges still wrong after that wait (updates lost for good). Graph's redelivery keeps its
 // documented pace (again after 1 s, 5 s, 30 s, then every 5 minutes); pages poll what the relay cannot cover every
 // 30 s and ask the relay again about it every 60 s, as the browser library does by default.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulators, type Emulators } from '../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../emulator/shared/tls.js';
-import { startRelayProcess, writeRelayFiles, type RelayProcess } from '../test/node/relay/relay-process.js';
-import { freePort, relaySubscriptions, until, watchAt } from '../test/node/relay/support.js';
+import { relayHome, type RelayProcess } from '../test/node/relay/relay-process.js';
+import { relaySubscriptions, until, watchAt } from '../test/node/relay/support.js';
 import { watchingPage, type WatchingPage, type WatchingPageOptions } from '../test/node/relay/watching-page.js';
 
 const json = process.argv.includes('--json');
@@ -32,20 +32,7 @@ let nextUser = 0;
 const started: RelayProcess[] = [];
 
 /** A relay process of the fault's own (its folder and port kept across restarts). */
-async function relayFor(name: string): Promise<{ dir: string; start(): Promise<RelayProcess> }> {
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true });
-  writeRelayFiles(cloud, dir, certificate);
-  const port = await freePort();
-  return {
-    dir,
-    async start() {
-      const relay = await startRelayProcess(cloud, dir, port);
-      started.push(relay);
-      return relay;
-    },
-  };
-}
+const relayFor = (name: string) => relayHome(cloud, base, name, certificate, started);
 
 function take(n: number): string[] {
   const ids = cloud.tenant.users.slice(nextUser, nextUser + n).map((u) => u.id);

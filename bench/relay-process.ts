@@ -1,6 +1,7 @@
 // Starts the fan-out bench's relay in a child process (bench/relay-child.ts) and talks to it over IPC.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { replyOf } from './ipc.js';
 import type { BareRelaySettings } from './bare-relay.js';
 import type { RelayChildCommand, RelayChildReply, RelayChildStats } from './relay-child.js';
 
@@ -18,18 +19,7 @@ export async function startRelayProcess(settings: BareRelaySettings, watchers: R
   // BENCH_RELAY_PROFILE=<dir>: the relay process writes a CPU profile there (`node --cpu-prof`).
   const profile = process.env.BENCH_RELAY_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_RELAY_PROFILE] : [];
   const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const reply = <T extends RelayChildReply['type']>(type: T) =>
-    new Promise<Extract<RelayChildReply, { type: T }>>((resolve, reject) => {
-      const onMessage = (message: RelayChildReply) => {
-        if (message.type !== type) return;
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        resolve(message as Extract<RelayChildReply, { type: T }>);
-      };
-      const onExit = (code: number | null) => reject(new Error(`the bench's relay exited (code ${code}) before sending ${type}`));
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const reply = <T extends RelayChildReply['type']>(type: T) => replyOf<RelayChildReply, T>(child, type, "the bench's relay");
   const command = (message: RelayChildCommand) => child.send(message);
   const listening = reply('listening');
   command({ type: 'start', settings, watchers, maxSockets });

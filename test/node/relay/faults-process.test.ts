@@ -4,14 +4,14 @@
 // (A subscription that lapses at Graph without a word has a test of its own; a Chromium page's own recovery is in
 // faults-process-browser.test.ts.)
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { startRelayProcess, writeRelayFiles, type RelayProcess } from './relay-process.js';
-import { freePort, relaySubscriptions, until, watchAt } from './support.js';
+import { relayHome, type RelayProcess } from './relay-process.js';
+import { relaySubscriptions, until, watchAt } from './support.js';
 import { watchingPage, type WatchingPage } from './watching-page.js';
 
 let cloud: Emulators;
@@ -39,21 +39,7 @@ after(async () => {
 });
 
 /** A relay of the test's own: its folder (state, journal, certificate) and port, kept across restarts. */
-async function relayFor(name: string, env: Record<string, string> = {}): Promise<{ dir: string; port: number; start(): Promise<RelayProcess> }> {
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true });
-  writeRelayFiles(cloud, dir, certificate);
-  const port = await freePort();
-  return {
-    dir,
-    port,
-    async start() {
-      const relay = await startRelayProcess(cloud, dir, port, env);
-      relays.push(relay);
-      return relay;
-    },
-  };
-}
+const relayFor = (name: string, env: Record<string, string> = {}) => relayHome(cloud, base, name, certificate, relays, env);
 
 const users = (from: number, to: number) => cloud.tenant.users.slice(from, to).map((u) => u.id);
 const states = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];

@@ -2,12 +2,12 @@
 // against the local cloud of the test. Fault tests kill it (SIGKILL), restart it on the same port with the same state,
 // and read what it printed when something goes wrong.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Emulators } from '../../../emulator/index.js';
 import type { CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { root } from '../support.js';
-import { relayEnv } from './support.js';
+import { freePort, relayEnv } from './support.js';
 
 export interface RelayProcess {
   readonly url: string;
@@ -73,4 +73,32 @@ export async function startRelayProcess(cloud: Emulators, dir: string, port: num
     await exited;
   };
   return { url, port, child, output: () => output, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+}
+
+/** A relay's home across restarts: its folder (state, journal, certificate) and its port. */
+export interface RelayHome {
+  dir: string;
+  port: number;
+  /** Starts the relay there; every process started is also added to `started`, for killing at the end. */
+  start(): Promise<RelayProcess>;
+}
+
+/**
+ * Makes `<base>/<name>` a relay's folder (with its files written) and picks a free port for it. Each start runs the
+ * relay there with `env`, and is remembered in `started`.
+ */
+export async function relayHome(cloud: Emulators, base: string, name: string, certificate: CertificateAndKey, started: RelayProcess[], env: Record<string, string> = {}): Promise<RelayHome> {
+  const dir = join(base, name);
+  mkdirSync(dir, { recursive: true });
+  writeRelayFiles(cloud, dir, certificate);
+  const port = await freePort();
+  return {
+    dir,
+    port,
+    async start() {
+      const relay = await startRelayProcess(cloud, dir, port, env);
+      started.push(relay);
+      return relay;
+    },
+  };
 }
