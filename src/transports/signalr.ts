@@ -39,6 +39,14 @@ export function reconnectDelay(attempt: number, random = Math.random, visible = 
 }
 
 /**
+ * A watch the relay did not answer is tried again with the same backoff, capped lower while the page is visible (at
+ * 3 s), so that a page whose session the relay forgot reads what it shows again within seconds of the relay's return.
+ */
+export function watchRetryDelay(attempt: number, random = Math.random, visible = pageVisible()): number {
+  return backoff(attempt, { floorMs: 250, baseMs: 500, capMs: visible ? 3_000 : 30_000, maxDoublings: 10, random });
+}
+
+/**
  * Live presence pushed by the relay through Azure SignalR Service. `@microsoft/signalr` is loaded only when this
  * transport starts. After every reconnection the client re-reads presence from Graph, so nothing stale stays on
  * screen; while the relay is unreachable, the fallback (polling) takes over.
@@ -79,6 +87,8 @@ export class SignalRTransport implements PresenceTransport {
   private watchFailed = false;
   /** Watches failed in a row, for the backoff between tries. */
   private watchFailures = 0;
+  /** Whether the session was ended (the page was hidden): the relay pushed nothing for it since. */
+  private ended = false;
   /** When the relay last answered a watch of some ids, and so renewed the session's lease. */
   private lastAnswered: number | undefined;
   /** The watch request under way, if any. */
@@ -155,13 +165,14 @@ export class SignalRTransport implements PresenceTransport {
     const pending = [...this.unconfirmed];
     const ids = this.ids;
     const sentAt = this.clock.now();
-    // The session may be unknown to the relay: a watch failed since the last answer, or the lease has passed since
-    // it (the page was suspended, or its timers held back). Nothing was pushed for it meanwhile.
-    const lapsed = this.watchFailed || (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
+    // The session may be unknown to the relay: a watch failed since the last answer, the page ended it, or the lease
+    // has passed since it (the page was suspended, or its timers held back). Nothing was pushed for it meanwhile.
+    const lapsed = this.watchFailed || this.ended || (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
     try {
       const answer = await this.relay.post(ids, () => this.stopped);
       if (!answer) return;
       this.watchFailures = 0;
+      this.ended = false;
       this.lastAnswered = ids.length ? sentAt : undefined;
       // Renewed at half the lease, so one failed renewal still leaves time for another.
       this.leaseMs = answer.leaseMs;
@@ -195,9 +206,9 @@ export class SignalRTransport implements PresenceTransport {
         this.syncFallback();
         if (this.live) this.sink?.state('reconnecting', refused ? 'The relay refused the watch list; polling meanwhile.' : 'The relay is unreachable; polling meanwhile.');
       }
-      // Unreachable (or failing): tried again soon, backing off as reconnections do. Refused: well before the lease
-      // would lapse, at most a minute apart.
-      this.renewIn(refused ? Math.min((this.leaseMs ?? 240_000) / 4, 60_000) : reconnectDelay(this.watchFailures++));
+      // Unreachable (or failing): tried again within seconds, backing off. Refused: well before the lease would lapse,
+      // at most a minute apart.
+      this.renewIn(refused ? Math.min((this.leaseMs ?? 240_000) / 4, 60_000) : watchRetryDelay(this.watchFailures++));
     }
   }
 
@@ -210,6 +221,7 @@ export class SignalRTransport implements PresenceTransport {
   /** The page goes away (or the transport stops): the relay is told this session watches nothing. */
   private leave(): void {
     this.clock.clearTimeout(this.leaseTimer);
+    if (this.lastAnswered !== undefined) this.ended = true;
     this.relay.leave();
   }
 

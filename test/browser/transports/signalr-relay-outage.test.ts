@@ -64,13 +64,14 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
     await clock.runUntil(() => sent.length === 2, 'the renewal', 1_000, 301_000);
     await until(() => sent.length === 2, 'the renewal sent');
     const failedAt = sent[1]!;
-    // Asked again within the reconnection backoff (at most 5.25 s while the page is shown), twice.
-    await clock.runUntil(() => sent.length === 4, 'two more tries', 100, 12_000);
-    expect(sent[2]! - failedAt).to.be.at.most(5_250);
+    // Asked again within the backoff (at most 3.25 s while the page is shown), twice.
+    await clock.runUntil(() => sent.length === 4, 'two more tries', 100, 7_000);
+    expect(sent[2]! - failedAt).to.be.at.most(3_250);
+    expect(sent[3]! - sent[2]!).to.be.at.most(3_250);
     expect(polled).to.have.members(['a', 'b']);
 
     relay = 'up';
-    await clock.runUntil(() => sent.length === 5, 'a try answered', 100, 6_000);
+    await clock.runUntil(() => sent.length === 5, 'a try answered', 100, 4_000);
     const answeredAt = sent[4]!;
     // Then only at half the lease again.
     await clock.advance(299_000);
