@@ -20,6 +20,18 @@ export interface WatchAnswer {
   uncovered: string[];
 }
 
+/** The relay answered a watch list with an error status. */
+export class WatchRefused extends Error {
+  constructor(readonly status: number) {
+    super(`The relay refused the watch list (${status}).`);
+  }
+
+  /** A server error (5xx): the relay, or what is in front of it, is failing, as much as unreachable. */
+  get serverFault(): boolean {
+    return this.status >= 500;
+  }
+}
+
 export interface RelaySessionOptions {
   relayUrl: string;
   auth: TokenProvider;
@@ -62,7 +74,7 @@ export class RelaySession {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ids, session: this.id }),
     });
-    if (!res.ok) throw new Error(`The relay refused the watch list (${res.status}).`);
+    if (!res.ok) throw new WatchRefused(res.status);
     if (!ids.length) this.watching = false;
     const answer = (await res.json().catch(() => ({}))) as { leaseSeconds?: unknown; covered?: unknown; uncovered?: unknown };
     const lease = Number(answer?.leaseSeconds);

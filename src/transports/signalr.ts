@@ -4,7 +4,7 @@ import { realScheduler, type Scheduler, type TimerHandle } from '../client/sched
 import { backoff } from '../graph/backoff.js';
 import { FallbackPoller } from './fallback-poller.js';
 import { readCoverageMessage, readPresenceMessage, readResyncMessage } from './relay-messages.js';
-import { RelaySession } from './relay-session.js';
+import { RelaySession, WatchRefused } from './relay-session.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 
 export { watchSessionId } from './relay-session.js';
@@ -39,6 +39,14 @@ export function reconnectDelay(attempt: number, random = Math.random, visible = 
 }
 
 /**
+ * A watch the relay did not answer is tried again with the same backoff, capped lower while the page is visible (at
+ * 3 s), so that a page whose session the relay forgot reads what it shows again within seconds of the relay's return.
+ */
+export function watchRetryDelay(attempt: number, random = Math.random, visible = pageVisible()): number {
+  return backoff(attempt, { floorMs: 250, baseMs: 500, capMs: visible ? 3_000 : 30_000, maxDoublings: 10, random });
+}
+
+/**
  * Live presence pushed by the relay through Azure SignalR Service. `@microsoft/signalr` is loaded only when this
  * transport starts. After every reconnection the client re-reads presence from Graph, so nothing stale stays on
  * screen; while the relay is unreachable, the fallback (polling) takes over.
@@ -46,6 +54,11 @@ export function reconnectDelay(attempt: number, random = Math.random, visible = 
  * Each transport is one watch session at the relay (`{ ids, session }`), so several tabs of one user never undo each
  * other's watches. The relay gives each session a lease, renewed at half its length; `stop()` and leaving the page
  * (`pagehide`) end the session at once, and a page back from the back/forward cache watches again.
+ *
+ * The connection is to the SignalR service, not to the relay: it stays up while the relay is down, and nothing is
+ * pushed then. So a failed watch means the relay does not watch for this page now: everything watched is polled and
+ * the state says so, the watch is tried again soon, and once it is answered everything watched is read again (the
+ * relay, back after the lease ended, no longer knows the session and tells it nothing of what changed meanwhile).
  */
 export class SignalRTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -67,6 +80,17 @@ export class SignalRTransport implements PresenceTransport {
   /** How long the relay keeps this session's watch unless renewed (from its last answer). */
   private leaseMs: number | undefined;
   private leaseTimer: TimerHandle | undefined;
+  /**
+   * Whether the last watch failed: the relay may not be watching for this page, so its pushes cannot be relied on
+   * (everything is polled), and once a watch is answered again everything watched is read again.
+   */
+  private watchFailed = false;
+  /** Watches failed in a row, for the backoff between tries. */
+  private watchFailures = 0;
+  /** Whether the session was ended (the page was hidden): the relay pushed nothing for it since. */
+  private ended = false;
+  /** When the relay last answered a watch of some ids, and so renewed the session's lease. */
+  private lastAnswered: number | undefined;
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
   private readonly onPageHide = () => this.leave();
@@ -140,37 +164,64 @@ export class SignalRTransport implements PresenceTransport {
     const live = this.live;
     const pending = [...this.unconfirmed];
     const ids = this.ids;
+    const sentAt = this.clock.now();
+    // The session may be unknown to the relay: a watch failed since the last answer, the page ended it, or the lease
+    // has passed since it (the page was suspended, or its timers held back). Nothing was pushed for it meanwhile.
+    const lapsed = this.watchFailed || this.ended || (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
     try {
       const answer = await this.relay.post(ids, () => this.stopped);
       if (!answer) return;
+      this.watchFailures = 0;
+      this.ended = false;
+      this.lastAnswered = ids.length ? sentAt : undefined;
       // Renewed at half the lease, so one failed renewal still leaves time for another.
       this.leaseMs = answer.leaseMs;
       // What the relay cannot cover yet is polled meanwhile, and the relay asked again soon.
       this.uncovered = new Set(answer.uncovered);
+      const wasFailed = this.watchFailed;
+      this.watchFailed = false;
       this.syncFallback();
+      if (wasFailed && this.live) this.sink?.state('connected');
       if (ids.length && this.leaseMs) this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
-      // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
-      // perhaps before this connection was up): read them once more, so a change in between is not missed.
-      if (live && pending.length) {
+      if (!live) return;
+      if (lapsed && ids.length) {
+        // What changed while the relay did not watch for this page: everything watched is read once (the client
+        // reads 650 to a request).
+        this.unconfirmed.clear();
+        this.sink?.resync?.();
+      } else if (pending.length) {
+        // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
+        // perhaps before this connection was up): read them once more, so a change in between is not missed.
         for (const id of pending) this.unconfirmed.delete(id);
         this.resyncWatched(pending);
       }
     } catch (error) {
+      if (this.stopped) return;
       this.sink?.error(error as Error);
-      // Tried again well before the lease would lapse.
-      if (this.leaseMs && this.ids.length) this.renewIn(Math.min(this.leaseMs / 4, 60_000));
+      if (!this.ids.length) return;
+      // The relay may not watch for this page now: everything is polled until a watch is answered again.
+      const refused = error instanceof WatchRefused && !error.serverFault;
+      if (!this.watchFailed) {
+        this.watchFailed = true;
+        this.syncFallback();
+        if (this.live) this.sink?.state('reconnecting', refused ? 'The relay refused the watch list; polling meanwhile.' : 'The relay is unreachable; polling meanwhile.');
+      }
+      // Unreachable (or failing): tried again within seconds, backing off. Refused: well before the lease would lapse,
+      // at most a minute apart.
+      this.renewIn(refused ? Math.min((this.leaseMs ?? 240_000) / 4, 60_000) : watchRetryDelay(this.watchFailures++));
     }
   }
 
   private renewIn(ms: number): void {
     this.clock.clearTimeout(this.leaseTimer);
     if (this.stopped) return;
-    this.leaseTimer = this.clock.setTimeout(() => void this.sendWatch(), Math.max(1_000, ms));
+    this.leaseTimer = this.clock.setTimeout(() => void this.sendWatch(), Math.max(this.watchFailed ? 250 : 1_000, ms));
   }
 
   /** The page goes away (or the transport stops): the relay is told this session watches nothing. */
   private leave(): void {
     this.clock.clearTimeout(this.leaseTimer);
+    if (this.lastAnswered !== undefined) this.ended = true;
     this.relay.leave();
   }
 
@@ -182,11 +233,12 @@ export class SignalRTransport implements PresenceTransport {
   }
 
   /**
-   * Polling fills what pushes cannot: every watched id while the relay is unreachable; while connected, only the
-   * ids the relay said Graph does not cover yet. Nothing to poll: no poller.
+   * Polling fills what pushes cannot: every watched id while the relay is unreachable (the connection is down, or
+   * the last watch failed); otherwise only the ids the relay said Graph does not cover yet. Nothing to poll: no
+   * poller.
    */
   private syncFallback(): void {
-    const ids = this.stopped ? [] : this.live ? this.ids.filter((id) => this.uncovered.has(id)) : this.ids;
+    const ids = this.stopped ? [] : this.live && !this.watchFailed ? this.ids.filter((id) => this.uncovered.has(id)) : this.ids;
     this.fallback.sync(ids, this.sink);
   }
 
@@ -268,7 +320,8 @@ export class SignalRTransport implements PresenceTransport {
     this.attempts = 0;
     this.live = true;
     this.syncFallback();
-    this.sink?.state('connected');
+    // A watch that failed is tried now (below); until it is answered the page is not shown as live.
+    if (!this.watchFailed) this.sink?.state('connected');
     void this.sendWatch();
     // Nothing is replayed after a reconnection: read everything again. (The first time, watching seeds it.)
     if (!first) this.sink?.resync?.();
