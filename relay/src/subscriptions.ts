@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { DeliveryWatch, type DeliveryWatchOptions } from './delivery-watch.js';
 import { graphCall, type Reply } from './graph-call.js';
 import { listSubscriptions, presenceIdsOf, sameEndpoint, type ListedSubscription } from './graph-subscriptions.js';
+import { consoleLogger, type RelayLogger } from './logger.js';
 import type { RelayStore, RelayState, KeptSubscription, StoredSession } from './store.js';
 import type { DelegatedTokens, TokenBroker } from './tokens.js';
 
@@ -40,6 +41,8 @@ export interface KeeperOptions {
   renewBeforeMs?: number;
   /** When a silent subscription is checked at Graph before the full audit (see delivery-watch.ts). */
   silence?: Omit<DeliveryWatchOptions, 'ceilingMs'>;
+  /** Where the keeper says what it made, renewed, deleted and what failed; default the console (logger.ts). */
+  logger?: RelayLogger;
 }
 
 /** Subscription ids ended by the keeper remembered, so late deliveries for them are not taken for strangers. */
@@ -71,7 +74,8 @@ export class SubscriptionKeeper {
   private readonly renewBeforeMs: number;
   /** Ids no shard could cover (more shards than owners): polling covers them in the browser. */
   uncovered: string[] = [];
-  readonly log: string[] = [];
+  /** Where the keeper says what it does and what failed (the relay says it there too, unless given its own). */
+  readonly logger: RelayLogger;
   /** Told whenever watched ids lose coverage or regain it. */
   onCoverage: ((change: CoverageChange) => void) | undefined;
   /** Subscriptions whose renewal failed: renewed again at the next tick, however far their expiry. */
@@ -93,6 +97,7 @@ export class SubscriptionKeeper {
     this.renewBeforeMs = options.renewBeforeMs ?? 15 * 60_000;
     this.secret = options.clientState;
     this.deliveries = new DeliveryWatch(options.silence);
+    this.logger = options.logger ?? consoleLogger();
   }
 
   get store(): RelayStore {
@@ -137,7 +142,6 @@ export class SubscriptionKeeper {
    */
   async load(): Promise<void> {
     this.state = await this.options.store.load();
-    this.log.push(...(this.options.store.notes ?? []));
     this.secret ??= await this.options.store.clientState(randomBytes(24).toString('base64url'));
   }
 
@@ -266,7 +270,7 @@ export class SubscriptionKeeper {
       } catch (error) {
         // A token Graph refuses (revoked sessions) is refreshed once: if that is refused too, the owner is gone.
         if (!fresh && /answered 401/.test((error as Error).message)) continue;
-        this.log.push(`listing ${owner}'s subscriptions at Graph failed: ${(error as Error).message}`);
+        this.logger.warn(`listing ${owner}'s subscriptions at Graph failed: ${(error as Error).message}`);
         return undefined;
       }
     }
@@ -285,14 +289,14 @@ export class SubscriptionKeeper {
     if (ours && slotFree && ids.length && ids.some((id) => watched.has(id))) {
       const sub: KeptSubscription = { id: found.id, ownerId: owner, ids, expiresAt: found.expiresAt, ...(found.encryptionCertificateId ? { certificateId: found.encryptionCertificateId } : {}) };
       this.state.subscriptions.push(sub);
-      this.log.push(`adopted ${found.id} (${ids.length} ids) found at Graph for ${owner}`);
+      this.logger.info(`adopted ${found.id} (${ids.length} ids) found at Graph for ${owner}`);
       // Renewed at once with a fresh token: Graph delivers again if it held notifications for reauthorisation.
       this.unrenewed.add(sub.id);
       return true;
     }
     const reply = await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${found.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
     this.forgetSubscription(found.id);
-    this.log.push(`deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`);
+    this.logger.info(`deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`);
     return false;
   }
 
@@ -302,7 +306,7 @@ export class SubscriptionKeeper {
     this.unrenewed.delete(sub.id);
     this.forgetSubscription(sub.id);
     for (const id of sub.ids) this.gap.add(id);
-    this.log.push(why);
+    this.logger.warn(why);
   }
 
   /** Remembers a subscription the keeper no longer keeps: deliveries still under way for it are expected. */
@@ -325,9 +329,9 @@ export class SubscriptionKeeper {
     void this.serial(async () => {
       if (this.ended.has(subscriptionId) || this.state.subscriptions.some((s) => s.id === subscriptionId)) return;
       this.forgetSubscription(subscriptionId);
-      this.log.push(`a delivery for ${subscriptionId}, which the keeper does not keep: checking Graph`);
+      this.logger.warn(`a delivery for ${subscriptionId}, which the keeper does not keep: checking Graph`);
       await this.auditNow();
-    }).catch((error: Error) => this.log.push(`checking Graph after a delivery for an unknown subscription failed: ${error.message}`));
+    }).catch((error: Error) => this.logger.error(`checking Graph after a delivery for an unknown subscription failed: ${error.message}`));
   }
 
   /**
@@ -439,7 +443,7 @@ export class SubscriptionKeeper {
       if (tokens.refreshToken) this.state.owners[ownerId] = { refreshToken: tokens.refreshToken };
       return tokens.accessToken;
     } catch (error) {
-      this.log.push(`owner ${ownerId} can no longer be used: ${(error as Error).message}`);
+      this.logger.warn(`owner ${ownerId} can no longer be used: ${(error as Error).message}`);
       delete this.state.owners[ownerId];
       return undefined;
     }
@@ -475,7 +479,7 @@ export class SubscriptionKeeper {
     let reply = await patch(moving);
     let moved = moving && reply.status === 200;
     if (moving && reply.status === 400) {
-      this.log.push(`Graph refused certificate ${certificate.id} for ${sub.id}: ${JSON.stringify(reply.body)?.slice(0, 200)}; it stays on ${sub.certificateId ?? 'its certificate'}, whose key must be kept`);
+      this.logger.warn(`Graph refused certificate ${certificate.id} for ${sub.id}: ${JSON.stringify(reply.body)?.slice(0, 200)}; it stays on ${sub.certificateId ?? 'its certificate'}, whose key must be kept`);
       reply = await patch(false);
       moved = false;
     }
@@ -483,10 +487,10 @@ export class SubscriptionKeeper {
       this.unrenewed.delete(sub.id);
       sub.expiresAt = Date.parse(expiration);
       if (moved) {
-        this.log.push(`moved ${sub.id} from certificate ${sub.certificateId ?? 'unknown'} to ${certificate.id}`);
+        this.logger.info(`moved ${sub.id} from certificate ${sub.certificateId ?? 'unknown'} to ${certificate.id}`);
         sub.certificateId = certificate.id;
       }
-      this.log.push(`renewed ${sub.id}`);
+      this.logger.info(`renewed ${sub.id}`);
     } else if (reply.status === 404) {
       // Lapsed or removed: make it again.
       this.drop(sub, `renewal found ${sub.id} gone; re-creating`);
@@ -494,7 +498,7 @@ export class SubscriptionKeeper {
     } else {
       // Tried again at the next tick, when Graph is also asked whether it still holds it.
       this.unrenewed.add(sub.id);
-      this.log.push(`renewal of ${sub.id} failed: ${reply.status}`);
+      this.logger.warn(`renewal of ${sub.id} failed: ${reply.status}`);
     }
   }
 
@@ -503,7 +507,7 @@ export class SubscriptionKeeper {
     if (token) await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token);
     this.state.subscriptions = this.state.subscriptions.filter((s) => s !== sub);
     this.forgetSubscription(sub.id);
-    this.log.push(`deleted ${sub.id}`);
+    this.logger.info(`deleted ${sub.id}`);
   }
 
   private async create(ownerId: string, ids: string[], slotCleared = false): Promise<Made> {
@@ -525,7 +529,7 @@ export class SubscriptionKeeper {
         encryptionCertificateId: this.options.certificate.id,
       });
     } catch (error) {
-      this.log.push(`creating a subscription for ${ownerId} failed: ${(error as Error).message}`);
+      this.logger.warn(`creating a subscription for ${ownerId} failed: ${(error as Error).message}`);
       return 'failed';
     }
     if (reply.status === 403 && !slotCleared) {
@@ -534,12 +538,12 @@ export class SubscriptionKeeper {
       if (slot === 'cleared') return this.create(ownerId, ids, true);
     }
     if (reply.status !== 201) {
-      this.log.push(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
+      this.logger.warn(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
       return reply.status === 400 ? 'refused' : 'failed';
     }
     this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration), certificateId: this.options.certificate.id });
     for (const id of ids) this.doubtful.delete(id);
-    this.log.push(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
+    this.logger.info(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
     return 'created';
   }
 
@@ -621,7 +625,7 @@ export class SubscriptionKeeper {
       this.doubtful.add(take[0]!);
       setAside.push(take[0]!);
       without(take);
-      this.log.push(`Graph refuses to subscribe to ${take[0]}: it stays uncovered`);
+      this.logger.warn(`Graph refuses to subscribe to ${take[0]}: it stays uncovered`);
       chunk = SHARD;
     };
     this.uncovered = [];
@@ -666,7 +670,7 @@ export class SubscriptionKeeper {
         await this.remove(sub);
         // Changes to its ids until the bigger one is made are not notified: pages read them again after.
         for (const id of kept) this.gap.add(id);
-        this.log.push(`no free owner: ${sub.id} re-made with ${take.length} more ids`);
+        this.logger.info(`no free owner: ${sub.id} re-made with ${take.length} more ids`);
         const made = await this.create(sub.ownerId, [...kept, ...take]);
         if (made === 'created') {
           without(take);
@@ -681,14 +685,14 @@ export class SubscriptionKeeper {
           for (const id of take) this.doubtful.add(id);
           setAside.push(...take);
           without(take);
-          this.log.push(`Graph refused ${take.length} more ids for ${sub.id}'s ids: they stay uncovered`);
+          this.logger.warn(`Graph refused ${take.length} more ids for ${sub.id}'s ids: they stay uncovered`);
         }
-        if (kept.length && (await this.create(sub.ownerId, kept)) === 'created') this.log.push(`${sub.id}'s ids covered again as before`);
+        if (kept.length && (await this.create(sub.ownerId, kept)) === 'created') this.logger.info(`${sub.id}'s ids covered again as before`);
         else missing.push(...kept);
       } else break;
     }
     this.uncovered = [...missing, ...setAside];
-    if (this.uncovered.length) this.log.push(`${this.uncovered.length} watched ids uncovered`);
+    if (this.uncovered.length) this.logger.warn(`${this.uncovered.length} watched ids uncovered`);
     await this.options.store.save(this.state);
     this.reportCoverage();
   }
@@ -712,7 +716,7 @@ export class SubscriptionKeeper {
     this.reported = next;
     this.gap.clear();
     if (change.lost.length || change.regained.length) {
-      this.log.push(`coverage: ${change.lost.length} ids lost, ${change.regained.length} regained`);
+      this.logger.info(`coverage: ${change.lost.length} ids lost, ${change.regained.length} regained`);
       this.onCoverage?.(change);
     }
   }
