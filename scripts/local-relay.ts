@@ -2,6 +2,7 @@
 import { makeCertificate, type CertificateAndKey } from '../emulator/shared/tls.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../emulator/entra/clients.js';
 import type { Emulators } from '../emulator/index.js';
+import { consoleLogger, type RelayLogger } from '../relay/src/logger.js';
 import { Relay, type RelayOptions } from '../relay/src/relay.js';
 import { MemoryStore, type RelayStore } from '../relay/src/store.js';
 import { SubscriptionKeeper } from '../relay/src/subscriptions.js';
@@ -39,6 +40,11 @@ export interface LocalRelayOptions {
   fanout?: RelayOptions['fanout'];
   /** The intake journal's file (none by default: tests that need one give it, with the store beside it). */
   journalPath?: string;
+  /**
+   * Where the relay and its keeper say what they do. Default: failures only, on the console, so `npm start`'s banner
+   * and the tests' output stay readable.
+   */
+  logger?: RelayLogger;
 }
 
 export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptions = {}): Promise<Relay> {
@@ -57,6 +63,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     ...(options.clientState !== undefined ? { clientState: options.clientState } : {}),
     certificate: { id: 'local-relay', base64: certificate.certBase64 },
     now,
+    logger: options.logger ?? consoleLogger({ level: 'error' }),
   });
   const relay = new Relay({
     host,

@@ -5,7 +5,7 @@
 // A change that concerns many users (a shard of 650 people re-made) is told in paced batches (paced-sends.ts),
 // since every page told reads from Graph.
 import { isUserId } from '../../common/signalr-names.js';
-import type { Watchers } from './fanout.js';
+import type { Watchers } from './watchers.js';
 import type { PacedSends } from './paced-sends.js';
 import type { CoverageChange } from './subscriptions.js';
 

@@ -2,6 +2,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { RelaySettings } from './config.js';
+import { consoleLogger, type RelayLogger } from './logger.js';
 import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
@@ -19,17 +20,20 @@ function issuersFor(settings: RelaySettings): string[] {
   return [...new Set([v2('https://login.microsoftonline.com'), v2(new URL(settings.authority).origin), `https://sts.windows.net/${settings.tenantId}/`])];
 }
 
-export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
+export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore; logger?: RelayLogger } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
+  // What the relay and its keeper do goes to the console by default (a host's log: Functions collect it).
+  const logger = options.logger ?? consoleLogger();
   const broker = new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
     broker,
-    store: options.store ?? new FileStore(settings.storePath),
+    store: options.store ?? new FileStore(settings.storePath, (message) => logger.warn(message)),
     notificationUrl: settings.notificationUrl,
     lifecycleNotificationUrl: settings.lifecycleNotificationUrl,
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
+    logger,
   });
   // Beside the state file unless set; a caller bringing its own store brings its own journal too.
   const journalPath = settings.journalPath ?? (options.store ? undefined : join(dirname(settings.storePath), 'intake-journal.log'));

@@ -1,7 +1,7 @@
 // Verifies Microsoft Entra tokens with the tenant's published keys (JWKS), fetched once and again when a key rolls.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { request } from 'node:https';
 import { verifyRs256, type JwtClaims, type VerifyOptions } from '../../common/jwt.js';
+import { httpCall } from './http-client.js';
 
 export interface JwksOptions {
   /** `https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys`. */
@@ -10,24 +10,10 @@ export interface JwksOptions {
   ca?: string;
 }
 
-function getJson(url: string, ca?: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { ca, timeout: 10_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        if ((res.statusCode ?? 0) >= 400) return reject(new Error(`${url} answered ${res.statusCode}`));
-        try {
-          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`${url} timed out`)));
-    req.end();
-  });
+async function getJson(url: string, ca?: string): Promise<unknown> {
+  const reply = await httpCall(url, { timeoutMs: 10_000, timeoutMessage: `${url} timed out`, httpsOnly: true, ...(ca ? { ca } : {}) });
+  if (reply.status >= 400) throw new Error(`${url} answered ${reply.status}`);
+  return JSON.parse(reply.text);
 }
 
 export class JwksVerifier {

@@ -12,7 +12,6 @@
 // bounded however fast presence changes; a budget keeps the relay's reads well under Graph's presence throttling
 // (about 1,500 requests per 30 s per app per tenant). What cannot be read (throttled past the wait, an owner who can
 // no longer be used, Graph failing) is not pushed as a guess: the pages watching those ids are told to re-read them.
-import { retryAfterMs } from '../../common/retry-after.js';
 import { graphCall, type Reply } from './graph-call.js';
 import { pushable, type RelayPresence } from './notifications.js';
 
@@ -144,7 +143,7 @@ export class PresenceReader {
       if (reply.status === 200) return presencesOf(reply.body, new Set(ids));
       if (reply.status !== 429 && reply.status !== 503) throw new Error(`getPresencesByUserId answered ${reply.status}`);
       if (reply.status === 429) this.stats.throttled++;
-      const wait = retryAfterMs(reply.headers['retry-after']) ?? 1_000;
+      const wait = reply.retryAfterMs ?? 1_000;
       this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);
     }
   }

@@ -3,7 +3,7 @@
 // tenant at most `idsPerTenant`. Ids someone already watches cost the tenant nothing, and ids the user already
 // watches in another session cost the user nothing. What does not fit is answered as uncovered (the page polls it)
 // and never stored, in the order the page gave its ids (its first ones are what it shows first).
-import type { Watchers } from './fanout.js';
+import type { Watchers } from './watchers.js';
 
 export interface WatchQuotas {
   /** Distinct ids one user's sessions watch together. Default 5,000 (`RELAY_MAX_IDS_PER_USER`). */

@@ -1,139 +1,29 @@
-// The relay as a plain Node server: negotiate (an Entra user token in, a SignalR client token out), watch (which
-// ids a user wants), and the webhook Graph posts change notifications to, acknowledged at once and processed after.
-import { randomBytes, type KeyObject } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The relay's core, the same on every host: negotiate (an Entra user token in, a SignalR client token out), watch
+// (which ids a user wants, kept as leased sessions the keeper covers with Graph subscriptions), and the notifications
+// Graph sends, verified, decrypted and fanned out to the users watching. `start` serves it with the Node server of
+// http-server.ts; the Functions host calls the same methods (relay/functions/src/handlers.ts).
+import { randomBytes } from 'node:crypto';
 import { clientAccessToken, parseConnectionString } from '../../common/signalr-connection.js';
 import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
-import { DEFAULT_SESSION, FanOut, MAX_WATCHED_PER_USER, RESYNC_TARGET, Watchers, type FanOutOptions, type WatchChange } from './fanout.js';
+import { FanOut, RESYNC_TARGET } from './fanout.js';
+import { RelayHttpServer, type Intake, type JsonReply, type RelayRoutes } from './http-server.js';
 import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
+import { consoleLogger, type RelayLogger } from './logger.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
-import { PacedSends, type Pacing } from './paced-sends.js';
+import { PacedSends } from './paced-sends.js';
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
+import { admit, byDemand } from './quotas.js';
+import { DEFAULT_WATCH_LEASE_SECONDS, type RelayOptions, type RelayStats } from './relay-options.js';
 import type { RelayStore } from './store.js';
-import type { SubscriptionKeeper } from './subscriptions.js';
 import { userOf } from './user-token.js';
-import { corsHeaders } from './cors.js';
-import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
-import { notificationRouteReply } from './validation-handshake.js';
-import { admit, byDemand, type WatchQuotas } from './quotas.js';
-import type { UserDirectory } from './user-directory.js';
+import { parseWatchRequest } from './watch-request.js';
+import { MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './watchers.js';
 
-/** Graph's user ids (Entra object ids): Graph refuses a presence subscription naming anything else. */
-const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A watch session's id, as a page makes it (a UUID, or any short token). */
-const SESSION_ID = /^[\w.:-]{1,100}$/;
-/** How long a watch session lasts without being renewed, by default: 30 minutes. */
-export const DEFAULT_WATCH_LEASE_SECONDS = 30 * 60;
+export { DEFAULT_WATCH_LEASE_SECONDS, type RelayOptions, type RelayStats } from './relay-options.js';
 
-export interface RelayOptions {
-  host?: string;
-  port?: number;
-  /** The relay's app registration: user tokens must be for its API (`api://<clientId>` or `<clientId>`), validation tokens for its id. */
-  clientId: string;
-  /** The relay's tenant id: user tokens naming another tenant (`tid`) are refused. */
-  tenantId?: string;
-  /** The scope user tokens must grant (the one the relay's API exposes). Default `access_as_user`. */
-  requiredScope?: string;
-  /**
-   * Accepted token issuers: `https://sts.windows.net/<tenant>/` for v1.0 tokens (what an API registration keeps by
-   * default) and `https://login.microsoftonline.com/<tenant>/v2.0` for v2.0 ones (`accessTokenAcceptedVersion: 2`).
-   */
-  issuers: string[];
-  /** The tenant's keys, `…/discovery/v2.0/keys`. */
-  jwksUri: string;
-  /** Certificate authorities to trust when fetching the keys (the local emulator's certificate). */
-  tlsCa?: string;
-  signalrConnectionString: string;
-  hub?: string;
-  /**
-   * The secret Graph echoes in every notification. Without it, the keeper's (or the store's) is used: made once and
-   * stored, so a restarted relay, and every instance sharing the store, still accept their subscriptions'.
-   */
-  clientState?: string;
-  /**
-   * Private keys of the notification encryption certificates, by certificate id: the current one, and during a key
-   * roll the previous one too, since Graph may go on encrypting with it for a while after the keeper moves the
-   * subscriptions to the new one.
-   */
-  encryptionKeys: Array<{ id: string; privateKey: KeyObject }>;
-  /** Origins allowed to call negotiate and watch across origins (`https://host[:port]`); default none. */
-  allowedOrigins?: string[];
-  /** Distinct ids a user's sessions, and the tenant, may watch (see quotas.ts for the defaults). */
-  quotas?: WatchQuotas;
-  /** Checks that watched ids are users of the tenant: ids the directory does not know are not watched. */
-  userDirectory?: UserDirectory;
-  /** Body sizes and time limits of the Node server (see http-limits.ts for the defaults). */
-  http?: HttpLimits;
-  /** Keeps Graph subscriptions covering the watched ids (without it, subscriptions are made elsewhere). */
-  keeper?: SubscriptionKeeper;
-  /** How often subscriptions are checked for renewal, and watch sessions for lapsed leases. Default 60 s. */
-  renewalCheckMs?: number;
-  /** Worker threads that decrypt notifications. Default: one per core on machines with two or more; 0 decrypts in place. */
-  decryptWorkers?: number;
-  /** How long a watch request waits for Graph to cover newly watched ids before answering. Default 10 s. */
-  watchWaitMs?: number;
-  /** Where the clientState and the last sequence numbers are kept; default the keeper's store. */
-  store?: RelayStore;
-  /** Sequence numbers are stored at most this often, in one batch. Default 1 s. */
-  sequenceSaveMs?: number;
-  /**
-   * How long a watch session lasts unless its page renews it (pages renew at about half of it); a page that goes
-   * away without saying so stops costing subscriptions once it ends. Default 30 minutes.
-   */
-  watchLeaseSeconds?: number;
-  /** Milliseconds since the epoch, for watch leases and token lifetimes; default the keeper's clock, else `Date.now`. */
-  now?: () => number;
-  /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
-  fanoutRetryDelaysMs?: number[];
-  /** Bounds and recovery of the sends to SignalR Service: connections at most (64), retry budget (10 s), health probe (2 s). */
-  fanout?: Pick<FanOutOptions, 'maxSockets' | 'retryBudgetMs' | 'recoveryProbeMs'>;
-  /**
-   * A file where each notification collection is kept (synced to disk) from before its 202 until it is processed,
-   * so one acknowledged but not processed when the relay died is processed when it starts again. One per instance.
-   */
-  journalPath?: string;
-  /**
-   * How the ids of notifications without a sequence number (what Graph sends) are read back from Graph before they
-   * are pushed: the window that gathers them (default 5 ms), the relay's reads per 30 s, paced evenly after a burst of 20 (default 1,200) and
-   * the longest wait before pages are asked to re-read instead (default 3 s).
-   */
-  reads?: { windowMs?: number; readsPer30s?: number; maxWaitMs?: number };
-  /**
-   * How fast pages are told to read from Graph en masse (the resync after a restart, coverage changes): users told
-   * at once, and the wait between batches. Default 50 users every 250 ms, about 1,000 pages in 5 s (paced-sends.ts).
-   */
-  resyncPacing?: Pacing;
-  /** How often subscriptions are looked at for a silence longer than their pace (delivery-watch.ts). Default 1 s. */
-  silenceScanMs?: number;
-}
-
-export interface RelayStats {
-  received: number;
-  refused: number;
-  stale: number;
-  delivered: number;
-  /** Sends to SignalR Service given up (after retries, or refused with a 4xx other than 429). */
-  failed: number;
-  /** Sends to SignalR Service tried again. */
-  retried: number;
-  /** Presences left out of a retry because a newer one for the same person went out meanwhile. */
-  superseded: number;
-  /** Watch sessions ended because their lease passed without renewal. */
-  leasesExpired: number;
-  /** Ids whose pages were asked to read them again (the relay could not read them itself). */
-  resyncs: number;
-}
-
-function json(res: ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-export class Relay {
+export class Relay implements RelayRoutes {
   readonly watchers = new Watchers();
   readonly fanout: FanOut;
   readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0, resyncs: 0 };
@@ -146,8 +36,7 @@ export class Relay {
   readonly certificatesSeen = new Map<string, { notifications: number; lastAt: number }>();
   private readonly sequence = new SequenceFilter();
   private readonly jwks: JwksVerifier;
-  private server: Server | undefined;
-  private baseUrl = '';
+  private server: RelayHttpServer | undefined;
   private pending = new Set<Promise<void>>();
   private maintenanceTimer: ReturnType<typeof setInterval> | undefined;
   /** Users being made owners (on-behalf-of under way), so concurrent watches ask once. */
@@ -168,9 +57,12 @@ export class Relay {
   private silenceTimer: ReturnType<typeof setInterval> | undefined;
   /** Notification collections from their acknowledgement until processed (the Node server only). */
   readonly journal: IntakeJournal | undefined;
+  /** Where the relay says what it does and what failed. */
+  readonly logger: RelayLogger;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
+    this.logger = options.logger ?? options.keeper?.logger ?? consoleLogger();
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
     this.fanout = new FanOut(options.signalrConnectionString, { hub: options.hub ?? 'presence', ...options.fanout, ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}) });
     this.journal = options.journalPath ? new IntakeJournal(options.journalPath) : undefined;
@@ -196,8 +88,9 @@ export class Relay {
       : undefined;
   }
 
+  /** Where the Node server listens (`http://host:port`), once started; empty before. */
   get url(): string {
-    return this.baseUrl;
+    return this.server?.url ?? '';
   }
 
   private get store(): RelayStore | undefined {
@@ -232,9 +125,9 @@ export class Relay {
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
-    await keeper.reconcile(byDemand(this.watchers)).catch((error: Error) => keeper.log.push(`reconciling the stored watch lists failed: ${error.message}`));
+    await keeper.reconcile(byDemand(this.watchers)).catch((error: Error) => this.logger.error(`reconciling the stored watch lists failed: ${error.message}`));
     // After a key roll, the subscriptions move to the new certificate now, without holding up the first requests.
-    void keeper.rollCertificate().catch((error: Error) => keeper.log.push(`moving subscriptions to the new certificate failed: ${error.message}`));
+    void keeper.rollCertificate().catch((error: Error) => this.logger.error(`moving subscriptions to the new certificate failed: ${error.message}`));
   }
 
   async start(): Promise<void> {
@@ -246,15 +139,10 @@ export class Relay {
     const keeper = this.options.keeper;
     if (keeper) {
       // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
-      this.silenceTimer = setInterval(() => void keeper.checkSilent().catch((error: Error) => keeper.log.push(`checking silent subscriptions failed: ${error.message}`)), this.options.silenceScanMs ?? 1_000);
+      this.silenceTimer = setInterval(() => void keeper.checkSilent().catch((error: Error) => this.logger.error(`checking silent subscriptions failed: ${error.message}`)), this.options.silenceScanMs ?? 1_000);
       this.silenceTimer.unref();
     }
-    const limits = httpLimits(this.options.http);
-    this.server = createServer(serverOptions(limits), (req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = limits.keepAliveTimeoutMs;
-    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+    this.server = await RelayHttpServer.listen(this, { host: this.options.host, port: this.options.port, allowedOrigins: this.options.allowedOrigins, http: this.options.http });
     // Whatever changed while the relay was down and Graph did not deliver again is re-read by the pages now, in
     // paced batches: every page reads from Graph when told.
     void this.resyncEveryone();
@@ -288,16 +176,12 @@ export class Relay {
     await this.decryptor.close();
     this.fanout.close();
     await this.journal?.close();
-    if (!this.server) return;
-    await new Promise<void>((resolve) => {
-      this.server!.close(() => resolve());
-      this.server!.closeAllConnections();
-    });
+    await this.server?.close();
   }
 
   /** Ends lapsed watch sessions, then renews the subscriptions that need it. Hosts with a timer of their own call it. */
   async maintain(): Promise<void> {
-    await this.expireLeases().catch((error: Error) => this.options.keeper?.log.push(`ending lapsed watch sessions failed: ${error.message}`));
+    await this.expireLeases().catch((error: Error) => this.logger.error(`ending lapsed watch sessions failed: ${error.message}`));
     await this.options.keeper?.tick();
   }
 
@@ -346,16 +230,6 @@ export class Relay {
     return this.options.allowedOrigins ?? [];
   }
 
-  private cors(req: IncomingMessage, res: ServerResponse): boolean {
-    const preflight = req.method === 'OPTIONS';
-    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, this.options.allowedOrigins, preflight))) res.setHeader(name, value);
-    if (preflight) {
-      res.writeHead(204).end();
-      return true;
-    }
-    return false;
-  }
-
   /** Seconds since the epoch, for token lifetimes. */
   private seconds(): number {
     return Math.floor(this.now() / 1000);
@@ -375,7 +249,7 @@ export class Relay {
   }
 
   /** negotiate, framework-neutral: an Entra user token in, a SignalR client URL and token out. */
-  async negotiateFor(authorization: string | null | undefined): Promise<{ status: number; body: unknown }> {
+  async negotiateFor(authorization: string | null | undefined): Promise<JsonReply> {
     await this.init();
     let userId: string;
     try {
@@ -392,7 +266,7 @@ export class Relay {
    * empty list ends it. Without `session`, the user's one session without an id. Each call renews the session's
    * lease (`leaseSeconds` in the answer). The user becomes an owner of subscriptions.
    */
-  async watchFor(authorization: string | null | undefined, text: string): Promise<{ status: number; body: unknown }> {
+  async watchFor(authorization: string | null | undefined, text: string): Promise<JsonReply> {
     await this.init();
     let userId: string;
     let token: string;
@@ -401,29 +275,12 @@ export class Relay {
     } catch (error) {
       return { status: 401, body: { error: `Unauthorized: ${(error as Error).message}` } };
     }
-    let parsed: { ids?: unknown; session?: unknown };
-    try {
-      parsed = JSON.parse(text || '{}');
-    } catch {
-      return { status: 400, body: { error: 'the body is not JSON' } };
-    }
-    if (!parsed || typeof parsed !== 'object') return { status: 400, body: { error: 'the body must be {"ids": [...], "session": "..."}' } };
-    if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return { status: 400, body: { error: 'ids must be an array of strings' } };
-    if (parsed.session !== undefined && (typeof parsed.session !== 'string' || !SESSION_ID.test(parsed.session))) {
-      return { status: 400, body: { error: 'session must be a string of 1 to 100 letters, digits, "-", "_", ".", ":"' } };
-    }
-    const session = (parsed.session as string | undefined) ?? DEFAULT_SESSION;
-    // Refused whole, with nothing changed: Graph would refuse a subscription naming such an id, and the browser's
-    // client only ever sends object ids (it resolves other keys first), so one here is a caller's mistake.
-    const invalid = [...new Set(parsed.ids as string[])].filter((id) => !USER_ID.test(id));
-    if (invalid.length) {
-      const named = invalid.slice(0, 10).map((id) => JSON.stringify(id.slice(0, 80))).join(', ');
-      const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
-      return { status: 400, body: { error: `ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid: invalid.slice(0, 100) } };
-    }
+    const request = parseWatchRequest(text);
+    if ('status' in request) return request;
+    const { session } = request;
     // Ids the directory says are not users are not watched (nor counted against a quota).
-    const notUsers = this.options.userDirectory ? await this.options.userDirectory.notUsers(parsed.ids as string[]) : new Set<string>();
-    const requested = (parsed.ids as string[]).filter((id) => !notUsers.has(id));
+    const notUsers = this.options.userDirectory ? await this.options.userDirectory.notUsers(request.ids) : new Set<string>();
+    const requested = request.ids.filter((id) => !notUsers.has(id));
     // Lapsed sessions go first, so what they let go is reconciled with this change.
     const expired = this.expire();
     // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
@@ -440,7 +297,7 @@ export class Relay {
         ownerAdded = await keeper.addOwner(userId, token).then(
           () => true,
           (error: Error) => {
-            keeper.log.push(`on-behalf-of failed for ${userId}: ${error.message}`);
+            this.logger.warn(`on-behalf-of failed for ${userId}: ${error.message}`);
             return false;
           },
         );
@@ -506,69 +363,31 @@ export class Relay {
     }
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://relay');
-    const path = url.pathname.replace(/\/+$/, '');
-    try {
-      if (path === '/api/notifications' || path === '/api/lifecycle') return await this.notifications(req, res, url);
-      if (this.cors(req, res)) return;
-      if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
-      if (path === '/api/negotiate') {
-        const reply = await this.negotiateFor(req.headers.authorization);
-        return json(res, reply.status, reply.body);
-      }
-      if (path === '/api/watch') {
-        const reply = await this.watchFor(req.headers.authorization, await readBody(req, httpLimits(this.options.http).watchBodyBytes));
-        return json(res, reply.status, reply.body);
-      }
-      return json(res, 404, { error: `no route ${path}` });
-    } catch (error) {
-      if (res.headersSent) return;
-      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
-      json(res, error instanceof BodyTooLarge ? 413 : 400, { error: (error as Error).message });
-    }
-  }
-
-  private async notifications(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    // The subscription handshake (the decoded token, as plain text, at once), or a request that is not Graph's.
-    const answer = notificationRouteReply(req.method, url.searchParams.get('validationToken'));
-    if (answer) {
-      res.writeHead(answer.status, answer.headers).end(answer.body);
-      return;
-    }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(await readBody(req, httpLimits(this.options.http).notificationBodyBytes));
-    } catch (error) {
-      if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
-      res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
-      return;
-    }
-    if (url.pathname.startsWith('/api/lifecycle')) {
-      res.writeHead(202).end();
-      return this.track(this.lifecycleEvents(payload));
-    }
-    // Kept on disk before it is acknowledged (what fails the screen is not), so a relay that dies before processing
-    // it processes it when it starts again; if it cannot be kept, Graph is asked to deliver it again.
+  /**
+   * A collection Graph posted to the Node server's webhook (`notifications`) or lifecycle route: acknowledged at
+   * once (202), its work started once the answer is sent. With a journal, it is kept on disk before it is
+   * acknowledged (what fails the screen is not), so a relay that dies before processing it processes it when it
+   * starts again; if it cannot be kept, Graph is asked to deliver it again (503).
+   */
+  async intake(kind: 'notifications' | 'lifecycle', payload: unknown): Promise<Intake> {
+    if (kind === 'lifecycle') return { status: 202, after: () => this.track(this.lifecycleEvents(payload)) };
     let n: number | undefined;
     if (this.journal) {
       payload = await this.screen(payload);
-      if (!(payload as { value: unknown[] }).value.length) return void res.writeHead(202).end();
+      if (!(payload as { value: unknown[] }).value.length) return { status: 202 };
       try {
         n = await this.journal.append(payload);
       } catch {
-        res.writeHead(503, { 'retry-after': '5' }).end();
-        return;
+        return { status: 503, headers: { 'retry-after': '5' } };
       }
     }
     // Acknowledged before any work: Graph wants an answer within 3 seconds.
-    res.writeHead(202).end();
-    this.track(this.process(payload), n);
+    return { status: 202, after: () => this.track(this.process(payload), n) };
   }
 
   /** Work acknowledged and under way; its journal entry, if any, is marked done when it ends. */
   private track(job: Promise<void>, n?: number): void {
-    const work = job.catch((error: Error) => void this.options.keeper?.log.push(`processing notifications failed: ${error.message}`)).finally(() => {
+    const work = job.catch((error: Error) => this.logger.error(`processing notifications failed: ${error.message}`)).finally(() => {
       this.pending.delete(work);
       if (n !== undefined) this.journal?.done(n);
     });

@@ -1,6 +1,6 @@
 // Delegated Graph tokens for the relay, obtained on behalf of signed-in users (OAuth 2.0 on-behalf-of) and kept
 // fresh with their refresh tokens. Presence subscriptions only accept delegated tokens.
-import { request } from 'node:https';
+import { httpCall } from './http-client.js';
 
 export interface TokenBrokerOptions {
   /** `https://login.microsoftonline.com/<tenant>` (or the emulator's authority). */
@@ -20,30 +20,20 @@ const SCOPE = 'https://graph.microsoft.com/Presence.Read.All offline_access';
 export class TokenBroker {
   constructor(private readonly options: TokenBrokerOptions) {}
 
-  private post(form: Record<string, string>): Promise<DelegatedTokens> {
+  private async post(form: Record<string, string>): Promise<DelegatedTokens> {
     const body = new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, ...form }).toString();
-    return new Promise((resolve, reject) => {
-      const req = request(
-        `${this.options.authority.replace(/\/+$/, '')}/oauth2/v2.0/token`,
-        { method: 'POST', ca: this.options.ca, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) }, timeout: 15_000 },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            try {
-              const json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-              if (res.statusCode !== 200) return reject(new Error(`token endpoint: ${json.error}: ${json.error_description}`));
-              resolve({ accessToken: json.access_token, ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}), expiresAt: (this.options.now ?? Date.now)() + Number(json.expires_in ?? 3600) * 1000 });
-            } catch (error) {
-              reject(error);
-            }
-          });
-        },
-      );
-      req.on('error', reject);
-      req.on('timeout', () => req.destroy(new Error('token endpoint timed out')));
-      req.end(body);
+    const reply = await httpCall(`${this.options.authority.replace(/\/+$/, '')}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+      body,
+      timeoutMs: 15_000,
+      timeoutMessage: 'token endpoint timed out',
+      httpsOnly: true,
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
     });
+    const json = JSON.parse(reply.text);
+    if (reply.status !== 200) throw new Error(`token endpoint: ${json.error}: ${json.error_description}`);
+    return { accessToken: json.access_token, ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}), expiresAt: (this.options.now ?? Date.now)() + Number(json.expires_in ?? 3600) * 1000 };
   }
 
   /** A Graph token for the user behind `assertion` (their token for the relay's API). */

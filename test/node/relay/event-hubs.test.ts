@@ -10,6 +10,7 @@ import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { createHandlers } from '../../../relay/functions/src/handlers.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
 import { relayFromSettings } from '../../../relay/src/from-settings.js';
 import { relayEnv, relaySubscriptions, relayToken, until } from './support.js';
 
@@ -38,7 +39,7 @@ test('subscriptions name the Event Hub; lifecycle notifications read from it rea
     GRAPH_EVENT_HUB_NAME: 'graph-presence',
     GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph',
   });
-  const { relay, keeper } = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url });
+  const { relay, keeper } = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, logger: new MemoryLogger() });
   const handlers = createHandlers(relay, keeper);
   const [user, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users[10]!.id];
   const reply = await handlers.watch(new HttpRequest({ method: 'POST', url: 'http://func/api/watch', headers: { authorization: `Bearer ${relayToken(cloud, user)}` }, body: { string: JSON.stringify({ ids: [watched] }) } }));

@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import { HttpTransportType, HubConnectionBuilder, LogLevel } from '@microsoft/signalr';
 import { clientAccessToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
-import { FanOut, Watchers } from '../../../relay/src/fanout.js';
+import { FanOut } from '../../../relay/src/fanout.js';
+import { Watchers } from '../../../relay/src/watchers.js';
 import { until } from './support.js';
 
 let service: SignalRServiceEmulator;

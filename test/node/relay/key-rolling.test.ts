@@ -12,6 +12,7 @@ import { makeCertificate } from '../../../emulator/shared/tls.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
 import { relayFromSettings } from '../../../relay/src/from-settings.js';
 import type { Relay } from '../../../relay/src/relay.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
 import { MemoryStore } from '../../../relay/src/store.js';
 import type { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
 import { connectAs, freePort, relayEnv, relaySubscriptions, until, watchAt } from './support.js';
@@ -42,6 +43,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** What a keeper said, most recent last. */
+const logOf = (keeper: SubscriptionKeeper) => (keeper.logger as MemoryLogger).lines;
+
 /** A relay configured as an operator would: the current certificate, and during a roll the previous one's key. */
 async function startRelay(store: MemoryStore, current: 'old' | 'new', previous?: 'old'): Promise<{ relay: Relay; keeper: SubscriptionKeeper }> {
   const env = {
@@ -53,7 +57,7 @@ async function startRelay(store: MemoryStore, current: 'old' | 'new', previous?:
     ...(previous ? { RELAY_PREVIOUS_CERTIFICATE_PATH: join(dir, `${previous}-cert.pem`), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, `${previous}-key.pem`) } : {}),
   };
   const settings = settingsFromEnv(env);
-  const started = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, store });
+  const started = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, store, logger: new MemoryLogger(10_000) });
   await started.relay.start();
   running.push(started.relay);
   return started;
@@ -147,8 +151,8 @@ test('when Graph refuses the new certificate, the subscription is still renewed,
 
   const refusal = cloud.faults.add({ service: 'graph', method: 'PATCH', path: '/v1.0/subscriptions/', kind: 'status', status: 400, times: 1 });
   const second = await startRelay(store, 'new', 'old');
-  await until(() => second.keeper.log.some((line) => line.startsWith('Graph refused certificate')), 'Graph to refuse the new certificate');
-  await until(() => second.keeper.log.some((line) => line.startsWith('renewed')), 'the renewal without it');
+  await until(() => logOf(second.keeper).some((line) => line.startsWith('Graph refused certificate')), 'Graph to refuse the new certificate');
+  await until(() => logOf(second.keeper).some((line) => line.startsWith('renewed')), 'the renewal without it');
   assert.equal(refusal.hits, 1);
   assert.equal(second.keeper.certificatesInUse()[oldId], 1, 'still on the old certificate: its key must stay');
   const mine = () => relaySubscriptions(cloud).find((s) => s.creatorId === watcher);

@@ -11,6 +11,7 @@ import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { settingsFromEnv } from '../../../relay/src/config.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
 import { relayFromSettings } from '../../../relay/src/from-settings.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { FileStore } from '../../../relay/src/store.js';
@@ -46,7 +47,7 @@ test('a restarted relay with default settings still accepts notifications for it
     RELAY_DECRYPT_WORKERS: '0',
   };
   const start = async () => {
-    const { relay } = relayFromSettings(settingsFromEnv(env), { graphBaseUrl: cloud.graph.url });
+    const { relay } = relayFromSettings(settingsFromEnv(env), { graphBaseUrl: cloud.graph.url, logger: new MemoryLogger() });
     await relay.start();
     running.push(relay);
     return relay;

@@ -12,6 +12,7 @@ import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulato
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
@@ -52,6 +53,7 @@ async function startRelay(port: number): Promise<Relay> {
     clientState: 'resync-pacing',
     certificate: { id: 'cert', base64: certificate.certBase64 },
     now,
+    logger: new MemoryLogger(),
   });
   const started = new Relay({ ...localRelayOptions(cloud, certificate, 'resync-pacing'), port, keeper, renewalCheckMs: 3_600_000, resyncPacing: PACING });
   await started.start();

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import type { HubConnection } from '@microsoft/signalr';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { MAX_SESSIONS_PER_USER } from '../../../relay/src/fanout.js';
+import { MAX_SESSIONS_PER_USER } from '../../../relay/src/watchers.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { FileStore } from '../../../relay/src/store.js';

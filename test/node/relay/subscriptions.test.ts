@@ -10,6 +10,7 @@ import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } fr
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
@@ -19,6 +20,7 @@ let certificate: CertificateAndKey;
 let dir: string;
 let relay: Relay;
 let keeper: SubscriptionKeeper;
+let log: MemoryLogger;
 let port = 0;
 const CLIENT_STATE = 'kept-by-the-relay';
 const hubs: HubConnection[] = [];
@@ -33,6 +35,7 @@ async function startRelay(): Promise<void> {
     clientState: CLIENT_STATE,
     certificate: { id: 'cert-1', base64: certificate.certBase64 },
     now: () => cloud.graph.clock.now(),
+    logger: (log = new MemoryLogger(10_000)),
   });
   relay = new Relay({
     port,
@@ -165,14 +168,14 @@ test('a watch is answered once Graph covers it, and growing a subscription never
   assert.equal((await ask(first, [a])).covered, true);
   assert.ok(covers(a), 'covered when the answer comes, not later');
   const [old] = graphSubscriptions();
-  const logFrom = keeper.log.length;
+  const logFrom = log.lines.length;
   assert.equal((await ask(second, [b])).covered, true);
   assert.ok(covers(a) && covers(b));
   const [grown] = graphSubscriptions();
   assert.notEqual(grown!.id, old!.id, 'Graph cannot change a resource: a new subscription replaces the old');
   assert.equal(grown!.ids, 2);
   assert.notEqual(grown!.creatorId, old!.creatorId, 'made by a free owner (Graph allows one subscription per owner)');
-  const steps = keeper.log.slice(logFrom);
+  const steps = log.lines.slice(logFrom);
   const made = steps.findIndex((line) => line.startsWith(`created ${grown!.id}`));
   const dropped = steps.findIndex((line) => line === `deleted ${old!.id}`);
   assert.ok(made >= 0 && dropped > made, `made before the old one was deleted: ${steps.join(' | ')}`);
