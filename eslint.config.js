@@ -17,12 +17,25 @@ const layers = {
   common: ['src', 'relay', 'emulator', 'scripts', 'bench', 'test'],
 };
 const zones = Object.entries(layers).flatMap(([target, forbidden]) =>
-  forbidden.map((from) => ({ target: `./${target}`, from: `./${from}`, message: `${target}/ may not import ${from}/: see docs/architecture.md, "The layers".` })),
+  forbidden.map((from) => ({
+    target: `./${target}`,
+    from: `./${from}`,
+    message: `${target}/ may not import ${from}/: see docs/architecture.md, "The layers".`,
+  })),
 );
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'storybook-static/**', 'coverage/**', 'tmp/**', '**/*.d.ts', 'relay/functions/dist/**', '.relay/**'],
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'storybook-static/**',
+      'coverage/**',
+      'tmp/**',
+      '**/*.d.ts',
+      'relay/functions/dist/**',
+      '.relay/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -33,13 +46,18 @@ export default tseslint.config(
       // Imports name the .js a .ts compiles to (Node's ESM rule); the resolver finds the .ts beside it.
       'import-x/extensions': ['.ts', '.js', '.mjs'],
       'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
-      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+      'import-x/resolver-next': [
+        createNodeResolver({ extensions: ['.ts', '.js', '.mjs'], extensionAlias: { '.js': ['.ts', '.js'] } }),
+      ],
     },
     rules: {
       // No module may reach itself through its imports (type-only imports excepted: they vanish at run time).
       'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }],
       'import-x/no-restricted-paths': ['error', { zones }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Tests and emulators read JSON of any shape on purpose; a cast is clearer there than a type for each body.
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -12,7 +12,8 @@ function redirectPage() {
       this.emitFile({
         type: 'asset',
         fileName: 'redirect.html',
-        source: '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>Signing in…</title>\n  <script type="module" src="./redirect-bridge.js"></script>\n</head>\n<body>Signing in…</body>\n</html>\n',
+        source:
+          '<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n  <title>Signing in…</title>\n  <script type="module" src="./redirect-bridge.js"></script>\n</head>\n<body>Signing in…</body>\n</html>\n',
       });
     },
   };

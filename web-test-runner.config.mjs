@@ -11,7 +11,11 @@ export default {
   nodeResolve: true,
   concurrency: 2,
   testFramework: { config: { timeout: 10000 } },
-  plugins: [esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.base.json' }), screenshotPlugin(), emulatorPlugin()],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2021', tsconfig: './tsconfig.base.json' }),
+    screenshotPlugin(),
+    emulatorPlugin(),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

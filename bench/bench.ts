@@ -18,12 +18,27 @@ if (!existsSync(`${root}dist/cdn/presence-elements.js`)) {
 const sizes = [100, 1_000, 10_000];
 const json = process.argv.includes('--json');
 
-const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench', userCount: 10_000, teamSizes: sizes } });
+const cloud = await startEmulators({
+  simulatorRate: 0,
+  tenant: { seed: 'bench', userCount: 10_000, teamSizes: sizes },
+});
 const server = createStaticServer(root);
 const origin = `http://127.0.0.1:${await listenOnFreePort(server, 0)}`;
-const browser = await chromium.launch({ executablePath: requireChromium(), args: [...chromiumArgs, '--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+const browser = await chromium.launch({
+  executablePath: requireChromium(),
+  args: [...chromiumArgs, '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+});
 
-interface Row { scenario: string; n: number; presenceRequests: number; batchRequests: number; otherRequests: number; firstRenderMs?: number; paintedMs: number; heapMB: number }
+interface Row {
+  scenario: string;
+  n: number;
+  presenceRequests: number;
+  batchRequests: number;
+  otherRequests: number;
+  firstRenderMs?: number;
+  paintedMs: number;
+  heapMB: number;
+}
 const rows: Row[] = [];
 
 async function run(scenario: 'avatars' | 'list', n: number): Promise<Row> {
@@ -32,7 +47,12 @@ async function run(scenario: 'avatars' | 'list', n: number): Promise<Row> {
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
   const appId = randomUUID();
   const team = cloud.tenant.teams.find((t) => t.memberIds.length === n)!;
-  await page.evaluate((s) => (window as any).bench.setup(s), { graphUrl: cloud.graph.url, controlUrl: cloud.control.url, userId: cloud.tenant.users[0]!.id, appId });
+  await page.evaluate((s) => (window as any).bench.setup(s), {
+    graphUrl: cloud.graph.url,
+    controlUrl: cloud.control.url,
+    userId: cloud.tenant.users[0]!.id,
+    appId,
+  });
   let paintedMs: number;
   let firstRenderMs: number | undefined;
   if (scenario === 'avatars') {
@@ -51,7 +71,9 @@ async function run(scenario: 'avatars' | 'list', n: number): Promise<Row> {
     n,
     presenceRequests: log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId').length,
     batchRequests: log.filter((e) => e.path === '/v1.0/$batch').length,
-    otherRequests: log.filter((e) => e.path !== '/v1.0/$batch' && e.path !== '/v1.0/communications/getPresencesByUserId').length,
+    otherRequests: log.filter(
+      (e) => e.path !== '/v1.0/$batch' && e.path !== '/v1.0/communications/getPresencesByUserId',
+    ).length,
     paintedMs: Math.round(paintedMs),
     heapMB: Math.round((heap / 1024 / 1024) * 10) / 10,
   };
@@ -72,8 +94,26 @@ try {
 if (json) {
   console.log(JSON.stringify({ date: new Date().toISOString(), rows }, null, 2));
 } else {
-  const head = ['scenario', 'n', 'presence req', '$batch req*', 'other req', 'first render ms', 'all painted ms', 'JS heap MB'];
-  const body = rows.map((r) => [r.scenario, r.n.toLocaleString('en'), r.presenceRequests, r.batchRequests, r.otherRequests, r.firstRenderMs ?? '-', r.paintedMs.toLocaleString('en'), r.heapMB]);
+  const head = [
+    'scenario',
+    'n',
+    'presence req',
+    '$batch req*',
+    'other req',
+    'first render ms',
+    'all painted ms',
+    'JS heap MB',
+  ];
+  const body = rows.map((r) => [
+    r.scenario,
+    r.n.toLocaleString('en'),
+    r.presenceRequests,
+    r.batchRequests,
+    r.otherRequests,
+    r.firstRenderMs ?? '-',
+    r.paintedMs.toLocaleString('en'),
+    r.heapMB,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
   const line = (cells: Array<string | number>) => cells.map((c, i) => String(c).padStart(widths[i]!)).join('  ');
   console.log(line(head));

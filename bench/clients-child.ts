@@ -5,7 +5,8 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 
-export type ClientsChildCommand = { type: 'connect'; relayUrl: string; users: Array<{ user: string; token: string }> } | { type: 'finish' };
+export type ClientsChildCommand =
+  { type: 'connect'; relayUrl: string; users: Array<{ user: string; token: string }> } | { type: 'finish' };
 
 export interface ClientsChildStats {
   /** For each presence received: its sequence number less the bench's base, and when it arrived (machine clock, ms). */
@@ -48,7 +49,10 @@ process.once('message', async (command: ClientsChildCommand) => {
     await Promise.all(
       command.users.slice(i, i + 50).map(async ({ token }) => {
         const connection = new HubConnectionBuilder()
-          .withUrl(`${command.relayUrl}/api`, { accessTokenFactory: () => token, transport: HttpTransportType.WebSockets })
+          .withUrl(`${command.relayUrl}/api`, {
+            accessTokenFactory: () => token,
+            transport: HttpTransportType.WebSockets,
+          })
           .configureLogging(LogLevel.None)
           .build();
         connection.on('presence', (list: Array<{ sequenceNumber?: string }>) => {
@@ -71,16 +75,19 @@ process.once('message', async (command: ClientsChildCommand) => {
     delay.disable();
     const cpu = process.cpuUsage(cpuStart);
     await Promise.all(connections.map((c) => c.stop()));
-    send({
-      type: 'stats',
-      stats: {
-        received: received.slice(0, count),
-        arrivedAt: arrivedAt.slice(0, count),
-        peakRssMb: Math.round(peakRss / 2 ** 20),
-        cpuMs: Math.round((cpu.user + cpu.system) / 1000),
-        eventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
+    send(
+      {
+        type: 'stats',
+        stats: {
+          received: received.slice(0, count),
+          arrivedAt: arrivedAt.slice(0, count),
+          peakRssMb: Math.round(peakRss / 2 ** 20),
+          cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+          eventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
+        },
       },
-    }, () => process.disconnect());
+      () => process.disconnect(),
+    );
   });
   send({ type: 'connected' });
 });

@@ -11,10 +11,18 @@ export interface ClientsProcess {
 }
 
 /** Connects one SignalR client per user, through the relay's negotiate; resolves once all are connected. */
-export async function startClientsProcess(relayUrl: string, users: Array<{ user: string; token: string }>): Promise<ClientsProcess> {
+export async function startClientsProcess(
+  relayUrl: string,
+  users: Array<{ user: string; token: string }>,
+): Promise<ClientsProcess> {
   // Typed arrays cross IPC as they are with the structured-clone serialisation.
-  const child = fork(fileURLToPath(new URL('./clients-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
-  const reply = <T extends ClientsChildReply['type']>(type: T) => replyOf<ClientsChildReply, T>(child, type, "the bench's clients");
+  const child = fork(fileURLToPath(new URL('./clients-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  const reply = <T extends ClientsChildReply['type']>(type: T) =>
+    replyOf<ClientsChildReply, T>(child, type, "the bench's clients");
   const command = (message: ClientsChildCommand) => child.send(message);
   const connected = reply('connected');
   command({ type: 'connect', relayUrl, users });

@@ -53,26 +53,48 @@ export interface FanoutLoadResult {
   loadAverage: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 
-export async function fanoutLoad(options: { users?: number; perSecond?: number; seconds?: number; maxSockets?: number; serviceLatencyMs?: number } = {}): Promise<FanoutLoadResult> {
+export async function fanoutLoad(
+  options: {
+    users?: number;
+    perSecond?: number;
+    seconds?: number;
+    maxSockets?: number;
+    serviceLatencyMs?: number;
+  } = {},
+): Promise<FanoutLoadResult> {
   const USERS = options.users ?? 1_000;
   const RATE = options.perSecond ?? 500;
   const SECONDS = options.seconds ?? 10;
   const MAX_SOCKETS = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const SLOW = options.serviceLatencyMs ?? 0;
   const PEOPLE = 200;
-  const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-fanout', userCount: USERS + PEOPLE, teamSizes: [5] } });
+  const cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'bench-fanout', userCount: USERS + PEOPLE, teamSizes: [5] },
+  });
   const certificate = await makeCertificate('bench-fanout');
   const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
   const people = cloud.tenant.users.slice(0, PEOPLE).map((u) => u.id);
   const users = cloud.tenant.users.slice(PEOPLE, PEOPLE + USERS).map((u) => u.id);
   // Each user watches 20 people: every change reaches about 100 users.
-  const watchers = Object.fromEntries(users.map((user, i) => [user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)]));
+  const watchers = Object.fromEntries(
+    users.map((user, i) => [user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)]),
+  );
   const relay = await startRelayProcess(bareRelaySettings(cloud, certificate), watchers, MAX_SOCKETS);
   let clients: ClientsProcess | undefined;
   try {
-    const tokens = users.map((user) => ({ user, token: cloud.entra.issueToken({ userId: user, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] }) }));
+    const tokens = users.map((user) => ({
+      user,
+      token: cloud.entra.issueToken({
+        userId: user,
+        clientId: DEMO_SPA_CLIENT_ID,
+        audience: `api://${DEMO_RELAY_CLIENT_ID}`,
+        scopes: ['access_as_user'],
+      }),
+    }));
     clients = await startClientsProcess(relay.url, tokens);
     if (SLOW) cloud.faults.add({ service: 'signalr', path: '/api/', kind: 'latency', latencyMs: SLOW });
 
@@ -92,7 +114,14 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
         seq += 1n;
         const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
         sequenceNumbers.push(Number(seq - SEQUENCE_BASE));
-        return { subscriptionId: 'bench', changeType: 'updated', clientState: 'bench', resource: `communications/presences('${id}')`, resourceData: { id }, encryptedContent: encryptResource(presence, x509, 'bench') };
+        return {
+          subscriptionId: 'bench',
+          changeType: 'updated',
+          clientState: 'bench',
+          resource: `communications/presences('${id}')`,
+          resourceData: { id },
+          encryptedContent: encryptResource(presence, x509, 'bench'),
+        };
       });
       return { body: JSON.stringify({ value, validationTokens }), sequenceNumbers };
     });
@@ -107,10 +136,22 @@ export async function fanoutLoad(options: { users?: number; perSecond?: number; 
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
     const post = (body: string) =>
       new Promise<void>((resolve, reject) => {
-        const req = request(`${relay.url}/api/notifications`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-          res.resume();
-          res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`the relay answered ${res.statusCode} to a notification`))));
-        });
+        const req = request(
+          `${relay.url}/api/notifications`,
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              res.statusCode === 202
+                ? resolve()
+                : reject(new Error(`the relay answered ${res.statusCode} to a notification`)),
+            );
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
@@ -194,7 +235,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = await fanoutLoad({
     ...(process.env.BENCH_FANOUT_USERS ? { users: Number(process.env.BENCH_FANOUT_USERS) } : {}),
     ...(process.env.BENCH_FANOUT_SECONDS ? { seconds: Number(process.env.BENCH_FANOUT_SECONDS) } : {}),
-    ...(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS ? { serviceLatencyMs: Number(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS) } : {}),
+    ...(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS
+      ? { serviceLatencyMs: Number(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS) }
+      : {}),
     ...(process.env.BENCH_FANOUT_MAX_SOCKETS ? { maxSockets: Number(process.env.BENCH_FANOUT_MAX_SOCKETS) } : {}),
   });
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : describeFanoutLoad(result));

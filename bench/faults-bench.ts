@@ -24,7 +24,12 @@ const states = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];
 /** The browser library's defaults for what the relay cannot cover: polled every 30 s, the relay asked again every 60 s. */
 const LIBRARY_PACE: WatchingPageOptions = { pollMs: 30_000, recheckMs: 60_000 };
 
-interface Row { fault: string; staleWhenItEnded: number; secondsTo0Stale: number | null; lostForGood: number }
+interface Row {
+  fault: string;
+  staleWhenItEnded: number;
+  secondsTo0Stale: number | null;
+  lostForGood: number;
+}
 
 /** The next unused users of the tenant: each fault has its own pages' users and watched people. */
 let nextUser = 0;
@@ -41,12 +46,21 @@ function take(n: number): string[] {
 }
 
 /** Four pages of four users, each watching 8 of 20 people (32 badges), all showing the truth. */
-async function pagesOn(relay: RelayProcess, options?: WatchingPageOptions): Promise<{ pages: WatchingPage[]; people: string[]; users: string[] }> {
+async function pagesOn(
+  relay: RelayProcess,
+  options?: WatchingPageOptions,
+): Promise<{ pages: WatchingPage[]; people: string[]; users: string[] }> {
   const users = take(4);
   const people = take(20);
   const pages: WatchingPage[] = [];
-  for (let u = 0; u < 4; u++) pages.push(await watchingPage(cloud, relay.url, users[u]!, people.slice(u * 4, u * 4 + 8), options));
-  if (!options) await until(() => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))), 'Graph covering the watched people', 30_000);
+  for (let u = 0; u < 4; u++)
+    pages.push(await watchingPage(cloud, relay.url, users[u]!, people.slice(u * 4, u * 4 + 8), options));
+  if (!options)
+    await until(
+      () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+      'Graph covering the watched people',
+      30_000,
+    );
   await until(() => pages.every((p) => p.stale().length === 0), 'the pages showing the truth', 30_000);
   return { pages, people, users };
 }
@@ -68,8 +82,16 @@ const stale = (pages: WatchingPage[]) => pages.reduce((n, p) => n + p.stale().le
 async function measure(fault: string, pages: WatchingPage[]): Promise<Row> {
   const staleWhenItEnded = stale(pages);
   const from = Date.now();
-  const done = await until(() => pages.every((p) => p.stale().length === 0), '0 stale', PATIENCE_MS).then(() => true, () => false);
-  return { fault, staleWhenItEnded, secondsTo0Stale: done ? Math.round((Date.now() - from) / 100) / 10 : null, lostForGood: stale(pages) };
+  const done = await until(() => pages.every((p) => p.stale().length === 0), '0 stale', PATIENCE_MS).then(
+    () => true,
+    () => false,
+  );
+  return {
+    fault,
+    staleWhenItEnded,
+    secondsTo0Stale: done ? Math.round((Date.now() - from) / 100) / 10 : null,
+    lostForGood: stale(pages),
+  };
 }
 
 async function close(pages: WatchingPage[], relay: RelayProcess): Promise<void> {
@@ -105,17 +127,24 @@ async function ownerRevoked(): Promise<Row> {
   const { pages, people } = await pagesOn(relay);
   const [sub] = relaySubscriptions(cloud).filter((s) => people.every((id) => s.ids.has(id)));
   if (!sub) throw new Error('no subscription covers the people');
-  const moved = () => relaySubscriptions(cloud).some((s) => s.id !== sub.id && s.creatorId !== sub.creatorId && people.every((id) => s.ids.has(id)));
+  const moved = () =>
+    relaySubscriptions(cloud).some(
+      (s) => s.id !== sub.id && s.creatorId !== sub.creatorId && people.every((id) => s.ids.has(id)),
+    );
   // Presence changes; the shard owner's sessions are revoked and Graph asks for reauthorisation; the changes go on
   // until the shard is covered by another signed-in owner.
   let revoked = false;
   const changing = changes(people, 60, () => revoked && moved());
   await new Promise((r) => setTimeout(r, 2_000));
-  await fetch(`${cloud.control.url}/sessions/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: sub.creatorId }) });
+  await fetch(`${cloud.control.url}/sessions/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: sub.creatorId }),
+  });
   await cloud.graph.subscriptions.requireReauthorization(sub.id);
   revoked = true;
   await changing;
-  const row = await measure('shard owner\'s sessions revoked (the shard moves to another owner)', pages);
+  const row = await measure("shard owner's sessions revoked (the shard moves to another owner)", pages);
   await close(pages, relay);
   return row;
 }
@@ -156,7 +185,7 @@ async function orphanSubscription(): Promise<Row> {
   };
   await watchAt(cloud, relay.url, latecomer!, more).catch(() => undefined);
   subscriptions.create = create;
-  if (!killed) throw new Error('the relay made no subscription for the latecomer\'s people');
+  if (!killed) throw new Error("the relay made no subscription for the latecomer's people");
   await changes([...people, ...more], FAULT_S);
   relay = await r.start();
   const row = await measure(`relay killed after Graph made a subscription it never saved, down ${FAULT_S} s`, pages);
@@ -168,9 +197,13 @@ async function lapsedAtGraph(): Promise<Row> {
   const relay = await (await relayFor('lapsed')).start();
   const { pages, people } = await pagesOn(relay);
   // Graph ends the subscription without a word (no lifecycle notification): a renewal it lost, a clock ahead.
-  for (const sub of relaySubscriptions(cloud).filter((s) => people.some((id) => s.ids.has(id)))) sub.expirationDateTime = cloud.graph.clock.now() - 1;
+  for (const sub of relaySubscriptions(cloud).filter((s) => people.some((id) => s.ids.has(id))))
+    sub.expirationDateTime = cloud.graph.clock.now() - 1;
   await changes(people, FAULT_S);
-  const row = await measure(`subscription ended at Graph without notice, changes for ${FAULT_S} s after (relay checks every 60 s)`, pages);
+  const row = await measure(
+    `subscription ended at Graph without notice, changes for ${FAULT_S} s after (relay checks every 60 s)`,
+    pages,
+  );
   await close(pages, relay);
   return row;
 }
@@ -178,21 +211,42 @@ async function lapsedAtGraph(): Promise<Row> {
 async function uncoveredThenCovered(): Promise<Row> {
   const relay = await (await relayFor('uncovered')).start();
   // Graph fails the relay's subscription requests: the pages' first watches are answered "uncovered".
-  const failing = cloud.faults.add({ service: 'graph', path: '/v1.0/subscriptions', method: 'POST', kind: 'status', status: 503 });
+  const failing = cloud.faults.add({
+    service: 'graph',
+    path: '/v1.0/subscriptions',
+    method: 'POST',
+    kind: 'status',
+    status: 503,
+  });
   const { pages, people } = await pagesOn(relay, LIBRARY_PACE);
   await changes(people, FAULT_S);
   cloud.faults.clear(failing.id);
-  const row = await measure(`first watch answered "uncovered" (Graph failing ${FAULT_S} s), covered when the pages ask again`, pages);
+  const row = await measure(
+    `first watch answered "uncovered" (Graph failing ${FAULT_S} s), covered when the pages ask again`,
+    pages,
+  );
   await close(pages, relay);
   return row;
 }
 
-const cloud: Emulators = await startEmulators({ simulatorRate: 0, tenant: { seed: 'bench-faults', userCount: 200, teamSizes: [5] } });
+const cloud: Emulators = await startEmulators({
+  simulatorRate: 0,
+  tenant: { seed: 'bench-faults', userCount: 200, teamSizes: [5] },
+});
 const certificate: CertificateAndKey = await makeCertificate('bench-faults');
 const base = mkdtempSync(join(tmpdir(), 'bench-faults-'));
 const rows: Row[] = [];
 try {
-  for (const fault of [signalrOutage, relayDown, ownerRevoked, tornStateFile, orphanSubscription, lapsedAtGraph, uncoveredThenCovered]) rows.push(await fault());
+  for (const fault of [
+    signalrOutage,
+    relayDown,
+    ownerRevoked,
+    tornStateFile,
+    orphanSubscription,
+    lapsedAtGraph,
+    uncoveredThenCovered,
+  ])
+    rows.push(await fault());
 } finally {
   await Promise.all(started.map((r) => r.kill()));
   await cloud.stop();
@@ -200,8 +254,13 @@ try {
 }
 if (json) console.log(JSON.stringify({ faults: rows }, null, 2));
 else {
-  console.log('\nfaults (relay in its own process; 4 pages, 32 badges; presence changing every 0.5 s through the fault)');
+  console.log(
+    '\nfaults (relay in its own process; 4 pages, 32 badges; presence changing every 0.5 s through the fault)',
+  );
   console.log('| fault | stale badges when it ended | seconds to 0 stale | updates lost for good |');
   console.log('|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.fault} | ${r.staleWhenItEnded} | ${r.secondsTo0Stale ?? `not within ${PATIENCE_MS / 1000}`} | ${r.lostForGood} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.fault} | ${r.staleWhenItEnded} | ${r.secondsTo0Stale ?? `not within ${PATIENCE_MS / 1000}`} | ${r.lostForGood} |`,
+    );
 }

@@ -15,11 +15,21 @@ export interface RelayProcess {
   kill(): void;
 }
 
-export async function startRelayProcess(settings: BareRelaySettings, watchers: Record<string, string[]>, maxSockets: number): Promise<RelayProcess> {
+export async function startRelayProcess(
+  settings: BareRelaySettings,
+  watchers: Record<string, string[]>,
+  maxSockets: number,
+): Promise<RelayProcess> {
   // BENCH_RELAY_PROFILE=<dir>: the relay process writes a CPU profile there (`node --cpu-prof`).
-  const profile = process.env.BENCH_RELAY_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_RELAY_PROFILE] : [];
-  const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const reply = <T extends RelayChildReply['type']>(type: T) => replyOf<RelayChildReply, T>(child, type, "the bench's relay");
+  const profile = process.env.BENCH_RELAY_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_RELAY_PROFILE]
+    : [];
+  const child = fork(fileURLToPath(new URL('./relay-child.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx', ...profile],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reply = <T extends RelayChildReply['type']>(type: T) =>
+    replyOf<RelayChildReply, T>(child, type, "the bench's relay");
   const command = (message: RelayChildCommand) => child.send(message);
   const listening = reply('listening');
   command({ type: 'start', settings, watchers, maxSockets });

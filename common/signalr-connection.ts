@@ -32,7 +32,13 @@ export function connectionStringFor(endpoint: string, accessKey: string): string
 }
 
 /** What an app's negotiate returns to a browser: the client URL for the hub and an access token for one user. */
-export function clientAccessToken(options: { endpoint: string; accessKey: string; hub: string; userId?: string; ttlSeconds?: number }): { url: string; accessToken: string } {
+export function clientAccessToken(options: {
+  endpoint: string;
+  accessKey: string;
+  hub: string;
+  userId?: string;
+  ttlSeconds?: number;
+}): { url: string; accessToken: string } {
   const url = `${options.endpoint}/client/?hub=${encodeURIComponent(options.hub.toLowerCase())}`;
   const now = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = { aud: url, iat: now, nbf: now, exp: now + (options.ttlSeconds ?? 3600) };
@@ -41,9 +47,17 @@ export function clientAccessToken(options: { endpoint: string; accessKey: string
 }
 
 /** A bearer token for one REST API call: `aud` is the request URL without its query. */
-export function serverToken(options: { accessKey: string; audience: string; ttlSeconds?: number; now?: number }): string {
+export function serverToken(options: {
+  accessKey: string;
+  audience: string;
+  ttlSeconds?: number;
+  now?: number;
+}): string {
   const now = Math.floor((options.now ?? Date.now()) / 1000);
-  return signHs256({ aud: options.audience, iat: now, nbf: now, exp: now + (options.ttlSeconds ?? 300) }, Buffer.from(options.accessKey, 'utf8'));
+  return signHs256(
+    { aud: options.audience, iat: now, nbf: now, exp: now + (options.ttlSeconds ?? 300) },
+    Buffer.from(options.accessKey, 'utf8'),
+  );
 }
 
 export interface ServerTokenCacheOptions {

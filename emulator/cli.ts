@@ -62,11 +62,20 @@ const emulators = await startEmulators({
     signalr: port(values['signalr-port'], 'EMULATOR_SIGNALR_PORT', 7003),
     control: port(values['control-port'], 'EMULATOR_CONTROL_PORT', 7004),
   },
-  tenant: { seed: values.seed ?? env.EMULATOR_SEED ?? 'presence-elements', ...((values.users ?? env.EMULATOR_USERS) ? { userCount: Number(values.users ?? env.EMULATOR_USERS) } : {}) },
-  signInAs: values.picker ? null : values['sign-in-as'] ?? env.EMULATOR_SIGN_IN_AS,
+  tenant: {
+    seed: values.seed ?? env.EMULATOR_SEED ?? 'presence-elements',
+    ...((values.users ?? env.EMULATOR_USERS) ? { userCount: Number(values.users ?? env.EMULATOR_USERS) } : {}),
+  },
+  signInAs: values.picker ? null : (values['sign-in-as'] ?? env.EMULATOR_SIGN_IN_AS),
   simulatorRate: Number(values.rate ?? env.EMULATOR_RATE ?? 2),
-  ...((values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY) ? { signalrAccessKey: values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY } : {}),
-  ...((values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED) ? { consentRequired: (values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED)!.split(/[\s,]+/).filter(Boolean) } : {}),
+  ...((values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY)
+    ? { signalrAccessKey: values['signalr-key'] ?? env.EMULATOR_SIGNALR_KEY }
+    : {}),
+  ...((values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED)
+    ? {
+        consentRequired: (values['consent-required'] ?? env.EMULATOR_CONSENT_REQUIRED)!.split(/[\s,]+/).filter(Boolean),
+      }
+    : {}),
 });
 
 const d = emulators.describe() as Record<string, any>;

@@ -6,14 +6,20 @@ import type { FaultRule } from './shared/faults.js';
 import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from './shared/http.js';
 import { DEMO_SPA_CLIENT_ID } from './entra/clients.js';
 
-export type ControlDeps = Pick<Emulators, 'tenant' | 'entra' | 'graph' | 'signalr' | 'simulator' | 'faults' | 'describe'>;
+export type ControlDeps = Pick<
+  Emulators,
+  'tenant' | 'entra' | 'graph' | 'signalr' | 'simulator' | 'faults' | 'describe'
+>;
 
 export class ControlApi {
   private server: Server | undefined;
   private baseUrl = '';
   private readonly router = new Router();
 
-  constructor(private readonly deps: ControlDeps, private readonly options: { host?: string; port?: number } = {}) {
+  constructor(
+    private readonly deps: ControlDeps,
+    private readonly options: { host?: string; port?: number } = {},
+  ) {
     this.routes();
   }
 
@@ -49,7 +55,8 @@ export class ControlApi {
       const change = await body(req);
       const allowed = ['availability', 'activity', 'statusMessage', 'outOfOfficeSettings', 'workLocation'];
       const unknown = Object.keys(change).filter((k) => !allowed.includes(k));
-      if (unknown.length) return sendJson(res, 400, { error: `unknown fields ${unknown.join(', ')}; allowed: ${allowed.join(', ')}` });
+      if (unknown.length)
+        return sendJson(res, 400, { error: `unknown fields ${unknown.join(', ')}; allowed: ${allowed.join(', ')}` });
       sendJson(res, 200, tenant.setPresence(user.id, change));
     });
     r.on('POST', '/simulator', async (req, res) => {
@@ -88,7 +95,8 @@ export class ControlApi {
     });
     r.on('POST', '/throttle', async (req, res) => {
       const { requests, windowSeconds } = await body(req);
-      if (!(Number(requests) > 0 && Number(windowSeconds) > 0)) return sendJson(res, 400, { error: 'requests and windowSeconds must be positive numbers' });
+      if (!(Number(requests) > 0 && Number(windowSeconds) > 0))
+        return sendJson(res, 400, { error: 'requests and windowSeconds must be positive numbers' });
       graph.throttle.budget = { requests: Number(requests), windowSeconds: Number(windowSeconds) };
       graph.throttle.reset();
       sendJson(res, 200, graph.throttle.budget);
@@ -98,10 +106,16 @@ export class ControlApi {
     r.on('POST', '/subscriptions/:id/reauthorization-required', async (req, res) =>
       sendJson(res, (await graph.subscriptions.requireReauthorization(req.params.id!)) ? 200 : 404, {}),
     );
-    r.on('POST', '/subscriptions/:id/remove', async (req, res) => sendJson(res, (await graph.subscriptions.removeByService(req.params.id!)) ? 200 : 404, {}));
+    r.on('POST', '/subscriptions/:id/remove', async (req, res) =>
+      sendJson(res, (await graph.subscriptions.removeByService(req.params.id!)) ? 200 : 404, {}),
+    );
     r.on('GET', '/signalr/connections', (_req, res) => sendJson(res, 200, signalr.list()));
-    r.on('POST', '/signalr/drop', async (req, res) => sendJson(res, 200, { dropped: signalr.dropConnections(await body(req)) }));
-    r.on('POST', '/signalr/close', async (req, res) => sendJson(res, 200, { closed: signalr.closeConnections(await body(req)) }));
+    r.on('POST', '/signalr/drop', async (req, res) =>
+      sendJson(res, 200, { dropped: signalr.dropConnections(await body(req)) }),
+    );
+    r.on('POST', '/signalr/close', async (req, res) =>
+      sendJson(res, 200, { closed: signalr.closeConnections(await body(req)) }),
+    );
     r.on('POST', '/sign-in-as', async (req, res) => {
       const { user } = await body(req);
       const found = typeof user === 'string' ? tenant.user(user) : undefined;
@@ -147,7 +161,8 @@ export class ControlApi {
     if (applyCors(raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'http://x');
     const found = this.router.match(req.method, req.path);
-    if (!found || found === 'method') return sendJson(res, found ? 405 : 404, { error: `no control endpoint ${req.method} ${req.path}` });
+    if (!found || found === 'method')
+      return sendJson(res, found ? 405 : 404, { error: `no control endpoint ${req.method} ${req.path}` });
     req.params = found.params;
     try {
       await found.handler(req, res);

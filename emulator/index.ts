@@ -57,7 +57,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     port: options.ports?.entra ?? 0,
     tls,
     faults,
-    signInAs: options.signInAs === null ? undefined : options.signInAs ?? tenant.users[0]!.id,
+    signInAs: options.signInAs === null ? undefined : (options.signInAs ?? tenant.users[0]!.id),
     ...(options.clients ? { clients: options.clients } : {}),
     ...(options.tokenLifetimeSeconds ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
     ...(options.consentRequired ? { consentRequired: options.consentRequired } : {}),
@@ -69,19 +69,34 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     port: options.ports?.graph ?? 0,
     faults,
     clock,
-    verifyToken: (token) => entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID], allowAppTokens: true }),
+    verifyToken: (token) =>
+      entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID], allowAppTokens: true }),
     issueValidationToken: (appId) => entra.issueGraphValidationToken(appId),
     ...(options.presenceBudget ? { presenceBudget: options.presenceBudget } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
   });
   await graph.start();
-  const signalr = new SignalRServiceEmulator({ host, port: options.ports?.signalr ?? 0, faults, ...(options.signalrAccessKey ? { accessKey: options.signalrAccessKey } : {}) });
+  const signalr = new SignalRServiceEmulator({
+    host,
+    port: options.ports?.signalr ?? 0,
+    faults,
+    ...(options.signalrAccessKey ? { accessKey: options.signalrAccessKey } : {}),
+  });
   await signalr.start();
   const simulator = new Simulator(tenant, { rate: options.simulatorRate ?? 2 });
   simulator.start();
 
   const describe = () => ({
-    entra: { url: entra.url, authority: entra.authority, issuer: entra.issuer, v1Issuer: entra.v1Issuer, knownAuthority: entra.host, signInAs: entra.signInAs ?? null, consentRequired: entra.scopesRequiringConsent, clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })) },
+    entra: {
+      url: entra.url,
+      authority: entra.authority,
+      issuer: entra.issuer,
+      v1Issuer: entra.v1Issuer,
+      knownAuthority: entra.host,
+      signInAs: entra.signInAs ?? null,
+      consentRequired: entra.scopesRequiringConsent,
+      clients: [...entra.clients.values()].map((c) => ({ clientId: c.clientId, name: c.name, type: c.type })),
+    },
     graph: { url: graph.url, baseUrl: `${graph.url}/v1.0`, presenceBudget: graph.throttle.budget },
     signalr: { url: signalr.url, connectionString: signalr.connectionString },
     control: { url: control.url },
@@ -90,12 +105,17 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       domain: tenant.domain,
       users: tenant.users.length,
       teams: tenant.teams.map((t) => ({ id: t.id, displayName: t.displayName, members: t.memberIds.length })),
-      demoUsers: tenant.users.slice(0, 18).map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
+      demoUsers: tenant.users
+        .slice(0, 18)
+        .map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
     },
     simulator: simulator.status,
     clock: { offsetSeconds: clock.offset / 1000 },
   });
-  const control = new ControlApi({ tenant, entra, graph, signalr, simulator, faults, describe }, { host, port: options.ports?.control ?? 0 });
+  const control = new ControlApi(
+    { tenant, entra, graph, signalr, simulator, faults, describe },
+    { host, port: options.ports?.control ?? 0 },
+  );
   await control.start();
 
   return {

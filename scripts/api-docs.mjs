@@ -7,12 +7,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const START = '<!-- api:start (generated from custom-elements.json by scripts/api-docs.mjs) -->';
 const END = '<!-- api:end -->';
 
-const cell = (text) => String(text ?? '').replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\s+/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 const code = (text) => (text ? `\`${cell(text)}\`` : '');
 
 function table(headers, rows) {
   if (rows.length === 0) return '';
-  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export function renderApi(manifest) {
@@ -26,19 +34,46 @@ export function renderApi(manifest) {
     const fields = new Map((el.members ?? []).map((m) => [m.name, m]));
     const attributes = (el.attributes ?? []).map((a) => {
       const field = fields.get(a.fieldName);
-      return [code(a.name), code(a.fieldName), code(a.type?.text ?? field?.type?.text), code(a.default ?? field?.default), cell(a.description ?? field?.description)];
+      return [
+        code(a.name),
+        code(a.fieldName),
+        code(a.type?.text ?? field?.type?.text),
+        code(a.default ?? field?.default),
+        cell(a.description ?? field?.description),
+      ];
     });
-    if (attributes.length) out.push('**Attributes and properties**', '', table(['Attribute', 'Property', 'Type', 'Default', 'Description'], attributes), '');
+    if (attributes.length)
+      out.push(
+        '**Attributes and properties**',
+        '',
+        table(['Attribute', 'Property', 'Type', 'Default', 'Description'], attributes),
+        '',
+      );
     // Public members with no attribute: set or read from script only.
     const withAttribute = new Set((el.attributes ?? []).map((a) => a.fieldName));
-    const isPublic = (m) => !m.static && m.privacy !== 'private' && m.privacy !== 'protected' && !m.name.startsWith('_') && !m.name.startsWith('#');
+    const isPublic = (m) =>
+      !m.static &&
+      m.privacy !== 'private' &&
+      m.privacy !== 'protected' &&
+      !m.name.startsWith('_') &&
+      !m.name.startsWith('#');
     const propertyOnly = (el.members ?? [])
       .filter((m) => m.kind === 'field' && isPublic(m) && !withAttribute.has(m.name))
       .map((m) => [code(m.name), code(m.type?.text), m.readonly ? 'read only' : 'read and write', cell(m.description)]);
-    if (propertyOnly.length) out.push('**Properties without an attribute**', '', table(['Property', 'Type', 'Access', 'Description'], propertyOnly), '');
+    if (propertyOnly.length)
+      out.push(
+        '**Properties without an attribute**',
+        '',
+        table(['Property', 'Type', 'Access', 'Description'], propertyOnly),
+        '',
+      );
     const methods = (el.members ?? [])
       .filter((m) => m.kind === 'method' && isPublic(m))
-      .map((m) => [code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`), code(m.return?.type?.text), cell(m.description)]);
+      .map((m) => [
+        code(`${m.name}(${(m.parameters ?? []).map((p) => p.name).join(', ')})`),
+        code(m.return?.type?.text),
+        cell(m.description),
+      ]);
     if (methods.length) out.push('**Methods**', '', table(['Method', 'Returns', 'Description'], methods), '');
     const slots = (el.slots ?? []).map((s) => [s.name ? code(s.name) : '(default)', cell(s.description)]);
     if (slots.length) out.push('**Slots**', '', table(['Slot', 'Description'], slots), '');
@@ -47,7 +82,8 @@ export function renderApi(manifest) {
     const parts = (el.cssParts ?? []).map((p) => [code(p.name), cell(p.description)]);
     if (parts.length) out.push('**CSS parts**', '', table(['Part', 'Description'], parts), '');
     const props = (el.cssProperties ?? []).map((p) => [code(p.name), code(p.default), cell(p.description)]);
-    if (props.length) out.push('**CSS custom properties**', '', table(['Property', 'Default', 'Description'], props), '');
+    if (props.length)
+      out.push('**CSS custom properties**', '', table(['Property', 'Default', 'Description'], props), '');
   }
   return out.join('\n').trim();
 }

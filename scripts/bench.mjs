@@ -7,7 +7,11 @@ const json = args.includes('--json');
 const parts = { elements: 'bench/bench.ts', relay: 'bench/relay-bench.ts', faults: 'bench/faults-bench.ts' };
 const results = {};
 for (const [name, script] of Object.entries(parts)) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: json ? ['inherit', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+    stdio: json ? ['inherit', 'pipe', 'inherit'] : 'inherit',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.status !== 0) {
     if (json && run.stdout) process.stdout.write(run.stdout);
     console.error(`${script} failed (exit code ${run.status ?? run.signal}).`);

@@ -53,7 +53,13 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
   const certificate = options.certificate ?? (await makeCertificate('presence-relay-notifications'));
   // The relay lives on the local cloud's clock (POST /clock/advance): watch leases, tokens' lifetimes.
   const now = () => cloud.graph.clock.now();
-  const broker = new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now });
+  const broker = new TokenBroker({
+    authority: cloud.entra.authority,
+    clientId: DEMO_RELAY_CLIENT_ID,
+    clientSecret: DEMO_RELAY_CLIENT_SECRET,
+    ca: cloud.entra.tlsCertificate,
+    now,
+  });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
     broker,

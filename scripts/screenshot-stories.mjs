@@ -29,11 +29,20 @@ try {
   const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
   for (const story of stories) {
     await page.goto(`http://127.0.0.1:${port}/iframe.html?id=${story.id}&viewMode=story`);
-    await page.waitForSelector('#storybook-root :is(presence-avatar, presence-badge, team-presence-list, presence-sign-in)', { timeout: 15000 });
+    await page.waitForSelector(
+      '#storybook-root :is(presence-avatar, presence-badge, team-presence-list, presence-sign-in)',
+      { timeout: 15000 },
+    );
     await page.evaluate(async () => {
-      const elements = [...document.querySelectorAll('presence-avatar, presence-badge, team-presence-list, presence-sign-in')];
+      const elements = [
+        ...document.querySelectorAll('presence-avatar, presence-badge, team-presence-list, presence-sign-in'),
+      ];
       await Promise.all(elements.map((el) => el.updateComplete));
-      await Promise.all([...document.images].map((img) => (img.complete ? null : new Promise((r) => img.addEventListener('load', r, { once: true })))));
+      await Promise.all(
+        [...document.images].map((img) =>
+          img.complete ? null : new Promise((r) => img.addEventListener('load', r, { once: true })),
+        ),
+      );
       await document.fonts.ready;
     });
     await page.waitForTimeout(story.id.startsWith('live-') ? 1200 : 250);

@@ -19,7 +19,8 @@ function files(dir) {
 
 function staticImports(code) {
   const found = [];
-  for (const match of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+)["']/g)) found.push(match[1]);
+  for (const match of code.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+)["']/g))
+    found.push(match[1]);
   return found;
 }
 
@@ -55,9 +56,16 @@ if (process.argv.includes('--json')) {
 } else {
   const pad = (v, n) => String(v).padStart(n);
   console.log(`${'file'.padEnd(48)} ${pad('minified B', 11)} ${pad('gzip B', 8)}`);
-  for (const r of summary.files) console.log(`${r.file.padEnd(48)} ${pad(r.bytes.toLocaleString('en'), 11)} ${pad(r.gzip.toLocaleString('en'), 8)}`);
-  console.log(`${'loaded on page load (entry + static imports)'.padEnd(48)} ${pad(summary.eager.bytes.toLocaleString('en'), 11)} ${pad(summary.eager.gzip.toLocaleString('en'), 8)}`);
-  console.log(eagerHeavy.length ? `ERROR: loaded eagerly: ${eagerHeavy.join(', ')}` : 'MSAL, Graph client and SignalR: none in the entry; lazily loaded only.');
+  for (const r of summary.files)
+    console.log(`${r.file.padEnd(48)} ${pad(r.bytes.toLocaleString('en'), 11)} ${pad(r.gzip.toLocaleString('en'), 8)}`);
+  console.log(
+    `${'loaded on page load (entry + static imports)'.padEnd(48)} ${pad(summary.eager.bytes.toLocaleString('en'), 11)} ${pad(summary.eager.gzip.toLocaleString('en'), 8)}`,
+  );
+  console.log(
+    eagerHeavy.length
+      ? `ERROR: loaded eagerly: ${eagerHeavy.join(', ')}`
+      : 'MSAL, Graph client and SignalR: none in the entry; lazily loaded only.',
+  );
 }
 // Loading a heavy library on every page is a build error, not a matter of taste.
 if (eagerHeavy.length) process.exitCode = 1;

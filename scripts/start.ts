@@ -22,7 +22,11 @@ function newest(dir: string): number {
 
 if (!existsSync(bundle) || statSync(bundle).mtimeMs < newest(join(root, 'src'))) {
   console.log('Building (the bundle is missing or older than src/)...');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync('npm', ['run', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -49,11 +53,17 @@ files.on('request', (req: import('node:http').IncomingMessage, res: import('node
 const port = await listenOnFreePort(files, Number(process.env.PORT ?? 8080), host);
 const page = `http://${host}:${port}`;
 // The relay answers cross-origin calls from the demo page's origin only (as the page may be opened by either name).
-const pageOrigins = [...new Set([page, `http://localhost:${port}`, `http://127.0.0.1:${port}`])].filter((o) => !o.includes('0.0.0.0'));
+const pageOrigins = [...new Set([page, `http://localhost:${port}`, `http://127.0.0.1:${port}`])].filter(
+  (o) => !o.includes('0.0.0.0'),
+);
 if (real) {
-  const missing = ['PRESENCE_CLIENT_ID', 'PRESENCE_RELAY_URL', 'PRESENCE_RELAY_SCOPE', 'PRESENCE_TEAM_ID'].filter((name) => !env[name]);
+  const missing = ['PRESENCE_CLIENT_ID', 'PRESENCE_RELAY_URL', 'PRESENCE_RELAY_SCOPE', 'PRESENCE_TEAM_ID'].filter(
+    (name) => !env[name],
+  );
   if (missing.length || (!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY)) {
-    console.error(`For a real tenant, set ${[...missing, ...(!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY ? ['PRESENCE_TENANT (or PRESENCE_AUTHORITY)'] : [])].join(', ')}.`);
+    console.error(
+      `For a real tenant, set ${[...missing, ...(!env.PRESENCE_TENANT && !env.PRESENCE_AUTHORITY ? ['PRESENCE_TENANT (or PRESENCE_AUTHORITY)'] : [])].join(', ')}.`,
+    );
     process.exit(2);
   }
   settings = {
@@ -65,7 +75,10 @@ if (real) {
     team: { id: env.PRESENCE_TEAM_ID, displayName: env.PRESENCE_TEAM_NAME ?? 'Your team' },
     ...(env.PRESENCE_GRAPH_URL ? { graph: env.PRESENCE_GRAPH_URL } : {}),
   };
-  lines.push(`  Tenant             ${settings.authority} (sign in with MSAL; redirect URI /dist/cdn/redirect.html)`, `  Relay              ${env.PRESENCE_RELAY_URL}`);
+  lines.push(
+    `  Tenant             ${settings.authority} (sign in with MSAL; redirect URI /dist/cdn/redirect.html)`,
+    `  Relay              ${env.PRESENCE_RELAY_URL}`,
+  );
 } else {
   const cloud = await startEmulators({ host, simulatorRate: Number(env.SIMULATOR_RATE ?? 1) });
   const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
@@ -81,7 +94,9 @@ if (real) {
     spaClientId: DEMO_SPA_CLIENT_ID,
     authority: cloud.entra.authority,
     team: { id: team.id, displayName: team.displayName },
-    people: cloud.tenant.users.slice(0, 18).map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
+    people: cloud.tenant.users
+      .slice(0, 18)
+      .map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
   };
   lines.push(
     `  Relay              ${relay.url}`,

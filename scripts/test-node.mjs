@@ -15,12 +15,16 @@ function find(dir) {
 const args = process.argv.slice(2);
 const folders = args.filter((a) => !a.startsWith('--'));
 const flags = args.filter((a) => a.startsWith('--'));
-const files = (folders.length ? folders : ['test/node']).flatMap((f) => (statSync(f).isDirectory() ? find(f) : [f])).sort();
+const files = (folders.length ? folders : ['test/node'])
+  .flatMap((f) => (statSync(f).isDirectory() ? find(f) : [f]))
+  .sort();
 if (files.length === 0) {
   console.error('No Node test files found.');
   process.exit(1);
 }
 // A test that waits forever fails after five minutes instead of holding the run.
 const timeout = flags.some((f) => f.startsWith('--test-timeout')) ? [] : ['--test-timeout=300000'];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...timeout, ...flags, ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...timeout, ...flags, ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

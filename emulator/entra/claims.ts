@@ -110,7 +110,14 @@ export function accessTokenClaims(spec: AccessTokenSpec): { claims: JwtClaims; v
   } else {
     const principal = servicePrincipalId(spec.clientId);
     if (v1) claims.idp = v1Issuer(spec.tenantId);
-    Object.assign(claims, { idtyp: 'app', oid: principal, rh: opaque(), roles: spec.roles ?? [], sub: principal, tid: spec.tenantId });
+    Object.assign(claims, {
+      idtyp: 'app',
+      oid: principal,
+      rh: opaque(),
+      roles: spec.roles ?? [],
+      sub: principal,
+      tid: spec.tenantId,
+    });
   }
   claims.uti = opaque();
   claims.ver = version;
@@ -118,7 +125,14 @@ export function accessTokenClaims(spec: AccessTokenSpec): { claims: JwtClaims; v
 }
 
 /** An ID token's claims (v2.0), for the client that signed the user in. */
-export function idTokenClaims(spec: { tenantId: string; v2Issuer: string; now: number; clientId: string; user: TenantUser; nonce: string | null }): JwtClaims {
+export function idTokenClaims(spec: {
+  tenantId: string;
+  v2Issuer: string;
+  now: number;
+  clientId: string;
+  user: TenantUser;
+  nonce: string | null;
+}): JwtClaims {
   const claims: JwtClaims = {
     aud: spec.clientId,
     iss: spec.v2Issuer,

@@ -14,7 +14,12 @@ export class Consents {
 
   /** Sets the scopes that need each user's interactive consent, and forgets every consent given so far. */
   require(scopes: string[]): void {
-    this.required = new Set(scopes.flatMap((s) => s.split(/[\s,]+/)).filter(Boolean).flatMap((s) => this.keys([s])));
+    this.required = new Set(
+      scopes
+        .flatMap((s) => s.split(/[\s,]+/))
+        .filter(Boolean)
+        .flatMap((s) => this.keys([s])),
+    );
     this.granted.clear();
   }
 
@@ -37,7 +42,9 @@ export class Consents {
       return scopes.filter((s) => !OIDC_SCOPES.has(s)).map((s) => s.toLowerCase());
     }
     if (!scopes.some((s) => !OIDC_SCOPES.has(s))) return [];
-    return resolved.scopes.map((s) => (resolved.resource === GRAPH_RESOURCE ? s : `${resolved.resource}/${s}`).toLowerCase());
+    return resolved.scopes.map((s) =>
+      (resolved.resource === GRAPH_RESOURCE ? s : `${resolved.resource}/${s}`).toLowerCase(),
+    );
   }
 
   /** The scopes asked for that need consent the user has not given the app. */

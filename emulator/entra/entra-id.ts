@@ -203,13 +203,24 @@ export class EntraIdEmulator implements EmulatorService {
    * Verifies a token this emulator issued: signature, issuer (v1.0 or v2.0, matching its `ver`), audience, lifetime
    * on the local cloud's clock; and scopes when asked.
    */
-  verifyAccessToken(token: string, options: { audience: string | string[]; requiredScopes?: string[]; allowAppTokens?: boolean }): JwtClaims {
-    const { claims } = this.signer!.verify(token, { audience: options.audience, issuer: this.issuers, clockTolerance: 0, now: this.seconds() });
-    if ((claims.ver === '1.0') !== (claims.iss === this.v1Issuer)) throw new TokenError('bad_issuer', `a version ${String(claims.ver)} token from ${String(claims.iss)}`);
+  verifyAccessToken(
+    token: string,
+    options: { audience: string | string[]; requiredScopes?: string[]; allowAppTokens?: boolean },
+  ): JwtClaims {
+    const { claims } = this.signer!.verify(token, {
+      audience: options.audience,
+      issuer: this.issuers,
+      clockTolerance: 0,
+      now: this.seconds(),
+    });
+    if ((claims.ver === '1.0') !== (claims.iss === this.v1Issuer))
+      throw new TokenError('bad_issuer', `a version ${String(claims.ver)} token from ${String(claims.iss)}`);
     const revokedAt = typeof claims.oid === 'string' ? this.revoked.get(claims.oid) : undefined;
-    if (revokedAt !== undefined && typeof claims.iat === 'number' && claims.iat < revokedAt) throw new TokenError('expired', 'The user\'s sessions were revoked after this token was issued.');
+    if (revokedAt !== undefined && typeof claims.iat === 'number' && claims.iat < revokedAt)
+      throw new TokenError('expired', "The user's sessions were revoked after this token was issued.");
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
-    if (!scopes.length && !options.allowAppTokens) throw new TokenError('missing_claim', 'An app-only token is not accepted here: a user token is required.');
+    if (!scopes.length && !options.allowAppTokens)
+      throw new TokenError('missing_claim', 'An app-only token is not accepted here: a user token is required.');
     if (options.requiredScopes?.length && scopes.length && !options.requiredScopes.some((s) => scopes.includes(s))) {
       throw new TokenError('missing_claim', `The token has none of the scopes ${options.requiredScopes.join(', ')}.`);
     }
@@ -225,18 +236,37 @@ export class EntraIdEmulator implements EmulatorService {
    * Mints a token directly (for tests and the demo): user (delegated) or app-only, for `audience` as a request would
    * name it (`https://graph.microsoft.com`, `api://<id>`); its version is the resource's.
    */
-  issueToken(options: { userId?: string; clientId: string; audience: string; scopes?: string[]; roles?: string[]; lifetimeSeconds?: number }): string {
+  issueToken(options: {
+    userId?: string;
+    clientId: string;
+    audience: string;
+    scopes?: string[];
+    roles?: string[];
+    lifetimeSeconds?: number;
+  }): string {
     const user = options.userId ? this.tenant.user(options.userId) : undefined;
     if (options.userId && !user) throw new Error(`no user ${options.userId}`);
     const owner = options.audience === GRAPH_RESOURCE ? undefined : apiOwner(options.audience, this.clients.values());
-    return this.accessToken(options.clientId, user, { audience: options.audience, owner, scopes: options.scopes ?? [] }, options.roles, options.lifetimeSeconds);
+    return this.accessToken(
+      options.clientId,
+      user,
+      { audience: options.audience, owner, scopes: options.scopes ?? [] },
+      options.roles,
+      options.lifetimeSeconds,
+    );
   }
 
   private lifetime(): number {
     return this.options.tokenLifetimeSeconds ?? 3600 + Math.floor(Math.random() * 1801);
   }
 
-  private accessToken(clientId: string, user: TenantUser | undefined, target: { audience: string; owner?: ClientApp | undefined; scopes: string[] }, roles?: string[], lifetime?: number): string {
+  private accessToken(
+    clientId: string,
+    user: TenantUser | undefined,
+    target: { audience: string; owner?: ClientApp | undefined; scopes: string[] },
+    roles?: string[],
+    lifetime?: number,
+  ): string {
     const { claims, version } = accessTokenClaims({
       tenantId: this.tenant.id,
       v2Issuer: this.issuer,
@@ -258,20 +288,42 @@ export class EntraIdEmulator implements EmulatorService {
   }
 
   /** The token response of a user sign-in or refresh; a refresh continues `previous`'s line of refresh tokens. */
-  private tokenResponse(client: ClientApp, user: TenantUser, requested: string[], nonce: string | null, previous?: RefreshGrant): Record<string, unknown> {
+  private tokenResponse(
+    client: ClientApp,
+    user: TenantUser,
+    requested: string[],
+    nonce: string | null,
+    previous?: RefreshGrant,
+  ): Record<string, unknown> {
     const resolved = this.resolve(requested);
     const lifetime = this.lifetime();
     const response: Record<string, unknown> = {
       token_type: 'Bearer',
-      scope: scopeNames(resolved).concat(requested.filter((s) => OIDC_SCOPES.has(s))).join(' '),
+      scope: scopeNames(resolved)
+        .concat(requested.filter((s) => OIDC_SCOPES.has(s)))
+        .join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: this.accessToken(client.clientId, user, resolved, undefined, lifetime),
     };
     if (requested.includes('offline_access') || client.type === 'spa') {
-      response.refresh_token = this.refreshTokens.issue({ clientId: client.clientId, userId: user.id, scopes: requested, spa: client.type === 'spa' }, this.now(), previous);
+      response.refresh_token = this.refreshTokens.issue(
+        { clientId: client.clientId, userId: user.id, scopes: requested, spa: client.type === 'spa' },
+        this.now(),
+        previous,
+      );
     }
-    if (requested.includes('openid')) response.id_token = this.sign(idTokenClaims({ tenantId: this.tenant.id, v2Issuer: this.issuer, now: this.seconds(), clientId: client.clientId, user, nonce }));
+    if (requested.includes('openid'))
+      response.id_token = this.sign(
+        idTokenClaims({
+          tenantId: this.tenant.id,
+          v2Issuer: this.issuer,
+          now: this.seconds(),
+          clientId: client.clientId,
+          user,
+          nonce,
+        }),
+      );
     response.client_info = this.clientInfo(user);
     return response;
   }
@@ -304,8 +356,12 @@ export class EntraIdEmulator implements EmulatorService {
         metadata: [{ preferred_network: this.host, preferred_cache: this.host, aliases: [this.host] }],
       });
     });
-    r.on('GET', '/:tenant/oauth2/v2.0/authorize', (req, res) => this.authorize(req, res, Object.fromEntries(req.url.searchParams)));
-    r.on('POST', '/:tenant/oauth2/v2.0/authorize', async (req, res) => this.authorize(req, res, Object.fromEntries(new URLSearchParams(await req.text()))));
+    r.on('GET', '/:tenant/oauth2/v2.0/authorize', (req, res) =>
+      this.authorize(req, res, Object.fromEntries(req.url.searchParams)),
+    );
+    r.on('POST', '/:tenant/oauth2/v2.0/authorize', async (req, res) =>
+      this.authorize(req, res, Object.fromEntries(new URLSearchParams(await req.text()))),
+    );
     r.on('POST', '/:tenant/oauth2/v2.0/token', async (req, res) => {
       this.knownTenant(req.params.tenant!);
       const form = new URLSearchParams(await req.text());
@@ -327,7 +383,8 @@ export class EntraIdEmulator implements EmulatorService {
 
   private knownTenant(tenant: string): void {
     const known = [this.tenant.id, 'common', 'organizations', this.tenant.domain];
-    if (!known.includes(tenant.toLowerCase())) throw new OAuthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
+    if (!known.includes(tenant.toLowerCase()))
+      throw new OAuthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
   }
 
   private sessionOf(req: Request): string | undefined {
@@ -339,22 +396,39 @@ export class EntraIdEmulator implements EmulatorService {
   private authorize(req: Request, res: ServerResponse, params: Record<string, string>): void {
     this.knownTenant(req.params.tenant!);
     const client = this.clients.get(params.client_id ?? '');
-    if (!client) return html(res, 400, `<!doctype html><p>AADSTS700016: Application with identifier '${escapeHtml(params.client_id ?? '')}' was not found in the directory.</p>`);
+    if (!client)
+      return html(
+        res,
+        400,
+        `<!doctype html><p>AADSTS700016: Application with identifier '${escapeHtml(params.client_id ?? '')}' was not found in the directory.</p>`,
+      );
     const redirectUri = params.redirect_uri ?? '';
     if (!redirectAllowed(client, redirectUri)) {
-      return html(res, 400, `<!doctype html><p>AADSTS50011: The redirect URI '${escapeHtml(redirectUri)}' specified in the request does not match the redirect URIs configured for the application.</p>`);
+      return html(
+        res,
+        400,
+        `<!doctype html><p>AADSTS50011: The redirect URI '${escapeHtml(redirectUri)}' specified in the request does not match the redirect URIs configured for the application.</p>`,
+      );
     }
     const mode = params.response_mode ?? 'query';
-    const fail = (error: string, description: string) => this.reply(res, redirectUri, mode, { error, error_description: description, state: params.state ?? '' });
-    if (params.response_type !== 'code') return fail('unsupported_response_type', 'AADSTS700054: response_type must be code.');
+    const fail = (error: string, description: string) =>
+      this.reply(res, redirectUri, mode, { error, error_description: description, state: params.state ?? '' });
+    if (params.response_type !== 'code')
+      return fail('unsupported_response_type', 'AADSTS700054: response_type must be code.');
     if (client.type === 'spa' && (!params.code_challenge || params.code_challenge_method !== 'S256')) {
-      return fail('invalid_request', 'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption (code_challenge with method S256).');
+      return fail(
+        'invalid_request',
+        'AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption (code_challenge with method S256).',
+      );
     }
     const scopes = (params.scope ?? '').split(/\s+/).filter(Boolean);
     try {
       this.resolve(scopes);
     } catch (error) {
-      return fail((error as OAuthError).error ?? 'invalid_scope', (error as OAuthError).description?.() ?? (error as Error).message);
+      return fail(
+        (error as OAuthError).error ?? 'invalid_scope',
+        (error as OAuthError).description?.() ?? (error as Error).message,
+      );
     }
 
     const session = this.sessionOf(req);
@@ -363,18 +437,22 @@ export class EntraIdEmulator implements EmulatorService {
       // A silent request (a hidden iframe) has only the session cookie to go on: no picker, no automatic sign-in
       // (https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code).
       userId = session ? this.sessions.get(session) : undefined;
-      if (!userId) return fail('login_required', 'AADSTS50058: A silent sign-in request was sent but no user is signed in.');
+      if (!userId)
+        return fail('login_required', 'AADSTS50058: A silent sign-in request was sent but no user is signed in.');
     } else {
       if (params.selected_user && req.method === 'POST') userId = this.tenant.user(params.selected_user)?.id;
-      else if (params.prompt !== 'login' && params.prompt !== 'select_account' && session) userId = this.sessions.get(session);
+      else if (params.prompt !== 'login' && params.prompt !== 'select_account' && session)
+        userId = this.sessions.get(session);
       if (!userId && params.prompt !== 'select_account' && this.signInAs) userId = this.tenant.user(this.signInAs)?.id;
-      if (!userId && params.login_hint && params.prompt !== 'select_account') userId = this.tenant.user(params.login_hint)?.id;
+      if (!userId && params.login_hint && params.prompt !== 'select_account')
+        userId = this.tenant.user(params.login_hint)?.id;
       if (!userId) return html(res, 200, pickerPage(this.tenant.users.slice(0, 18), params, req.path));
     }
     const user = this.tenant.user(userId)!;
     if (params.prompt === 'none') {
       // A silent request (a hidden iframe) cannot ask for consent.
-      if (this.consents.missing(client.clientId, user.id, scopes).length) return fail('consent_required', Consents.error(client).description());
+      if (this.consents.missing(client.clientId, user.id, scopes).length)
+        return fail('consent_required', Consents.error(client).description());
     } else {
       // An interactive request: the user consents to what the app asks for (Entra would show its consent page here).
       this.consents.grant(client.clientId, user.id, scopes);
@@ -391,15 +469,34 @@ export class EntraIdEmulator implements EmulatorService {
       challenge: params.code_challenge ?? null,
       expires: this.now() + 10 * 60_000,
     });
-    this.reply(res, redirectUri, mode, { code, client_info: this.clientInfo(user), state: params.state ?? '', session_state: sessionId }, {
-      'set-cookie': `esctx=${sessionId}; Path=/; Secure; HttpOnly; SameSite=None`,
-    });
+    this.reply(
+      res,
+      redirectUri,
+      mode,
+      { code, client_info: this.clientInfo(user), state: params.state ?? '', session_state: sessionId },
+      {
+        'set-cookie': `esctx=${sessionId}; Path=/; Secure; HttpOnly; SameSite=None`,
+      },
+    );
   }
 
-  private reply(res: ServerResponse, redirectUri: string, mode: string, values: Record<string, string>, headers: Record<string, string> = {}): void {
+  private reply(
+    res: ServerResponse,
+    redirectUri: string,
+    mode: string,
+    values: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): void {
     if (mode === 'form_post') {
-      const inputs = Object.entries(values).map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
-      return html(res, 200, `<!doctype html><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}</form></body>`, headers);
+      const inputs = Object.entries(values)
+        .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+        .join('');
+      return html(
+        res,
+        200,
+        `<!doctype html><body onload="document.forms[0].submit()"><form method="post" action="${escapeHtml(redirectUri)}">${inputs}</form></body>`,
+        headers,
+      );
     }
     const target = new URL(redirectUri);
     const encoded = new URLSearchParams(values).toString();
@@ -412,19 +509,37 @@ export class EntraIdEmulator implements EmulatorService {
   private async token(req: Request, form: URLSearchParams): Promise<Record<string, unknown>> {
     const grant = form.get('grant_type');
     const client = authenticateClient(form, req.headers, grant, this.clients, this.tenant.domain);
-    const requestedScopes = (fallback: string[]) => (form.get('scope') ?? fallback.join(' ')).split(/\s+/).filter(Boolean);
+    const requestedScopes = (fallback: string[]) =>
+      (form.get('scope') ?? fallback.join(' ')).split(/\s+/).filter(Boolean);
     switch (grant) {
       case 'authorization_code': {
         const code = form.get('code') ?? '';
         const stored = this.codes.get(code);
         this.codes.delete(code);
         if (!stored || stored.expires < this.now() || stored.clientId !== client.clientId) {
-          throw new OAuthError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity, or was already redeemed.');
+          throw new OAuthError(
+            400,
+            'invalid_grant',
+            70008,
+            'The provided authorization code or refresh token has expired due to inactivity, or was already redeemed.',
+          );
         }
-        if (stored.redirectUri !== form.get('redirect_uri')) throw new OAuthError(400, 'invalid_grant', 50011, 'The redirect URI does not match the one used to obtain the authorization code.');
+        if (stored.redirectUri !== form.get('redirect_uri'))
+          throw new OAuthError(
+            400,
+            'invalid_grant',
+            50011,
+            'The redirect URI does not match the one used to obtain the authorization code.',
+          );
         if (stored.challenge) {
           const verifier = form.get('code_verifier') ?? '';
-          if (!verifier || !safeEqual(sha256base64url(verifier), stored.challenge)) throw new OAuthError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+          if (!verifier || !safeEqual(sha256base64url(verifier), stored.challenge))
+            throw new OAuthError(
+              400,
+              'invalid_grant',
+              501481,
+              'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+            );
         }
         const requested = requestedScopes(stored.scopes);
         this.consents.check(client, stored.userId, requested);
@@ -438,34 +553,67 @@ export class EntraIdEmulator implements EmulatorService {
         return this.tokenResponse(client, this.tenant.user(stored.userId)!, requested, null, stored);
       }
       case 'client_credentials': {
-        if (client.type !== 'web') throw new OAuthError(400, 'unauthorized_client', 700025, 'Client is public so neither client_assertion nor client_secret should be presented.');
+        if (client.type !== 'web')
+          throw new OAuthError(
+            400,
+            'unauthorized_client',
+            700025,
+            'Client is public so neither client_assertion nor client_secret should be presented.',
+          );
         const scope = form.get('scope') ?? '';
-        if (!/\/\.default$/.test(scope)) throw new OAuthError(400, 'invalid_scope', 1002012, 'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.');
+        if (!/\/\.default$/.test(scope))
+          throw new OAuthError(
+            400,
+            'invalid_scope',
+            1002012,
+            'The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.',
+          );
         const resolved = this.resolve([scope]);
         const lifetime = this.lifetime();
         const roles = resolved.resource === GRAPH_RESOURCE ? (client.graphRoles ?? []) : [];
-        return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: this.accessToken(client.clientId, undefined, resolved, roles, lifetime) };
+        return {
+          token_type: 'Bearer',
+          expires_in: lifetime,
+          ext_expires_in: lifetime,
+          access_token: this.accessToken(client.clientId, undefined, resolved, roles, lifetime),
+        };
       }
       case JWT_BEARER:
         return this.onBehalfOf(client, form);
       default:
-        throw new OAuthError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`);
+        throw new OAuthError(
+          400,
+          'unsupported_grant_type',
+          70003,
+          `The app requested an unsupported grant type '${grant}'.`,
+        );
     }
   }
 
   /** On-behalf-of: a user's token for the client's API, exchanged for a token for another resource. */
   private onBehalfOf(client: ClientApp, form: URLSearchParams): Record<string, unknown> {
-    if (form.get('requested_token_use') !== 'on_behalf_of') throw new OAuthError(400, 'invalid_request', 50027, 'requested_token_use must be on_behalf_of.');
+    if (form.get('requested_token_use') !== 'on_behalf_of')
+      throw new OAuthError(400, 'invalid_request', 50027, 'requested_token_use must be on_behalf_of.');
     const assertion = form.get('assertion') ?? '';
     // The assertion is a token for this client's API, of either version: `aud` its App ID URI (v1.0) or client id.
     const apiAudiences = (client.exposedScopes ?? []).map((s) => s.replace(/\/[^/]+$/, ''));
     let claims: JwtClaims;
     try {
-      claims = this.signer!.verify(assertion, { audience: [...apiAudiences, client.clientId], issuer: this.issuers, now: this.seconds() }).claims;
+      claims = this.signer!.verify(assertion, {
+        audience: [...apiAudiences, client.clientId],
+        issuer: this.issuers,
+        now: this.seconds(),
+      }).claims;
     } catch (error) {
-      throw new OAuthError(400, 'invalid_grant', 50013, `Assertion failed signature validation or is not valid: ${(error as Error).message}`);
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        50013,
+        `Assertion failed signature validation or is not valid: ${(error as Error).message}`,
+      );
     }
-    const user = typeof claims.oid === 'string' && typeof claims.scp === 'string' ? this.tenant.user(claims.oid) : undefined;
+    const user =
+      typeof claims.oid === 'string' && typeof claims.scp === 'string' ? this.tenant.user(claims.oid) : undefined;
     if (!user) throw new OAuthError(400, 'invalid_grant', 50013, 'The assertion is not a user token.');
     const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
     const resolved = this.resolve(requested);
@@ -479,7 +627,10 @@ export class EntraIdEmulator implements EmulatorService {
       access_token: this.accessToken(client.clientId, user, resolved, undefined, lifetime),
     };
     if (requested.includes('offline_access')) {
-      response.refresh_token = this.refreshTokens.issue({ clientId: client.clientId, userId: user.id, scopes: requested, spa: false }, this.now());
+      response.refresh_token = this.refreshTokens.issue(
+        { clientId: client.clientId, userId: user.id, scopes: requested, spa: false },
+        this.now(),
+      );
     }
     return response;
   }
@@ -489,14 +640,15 @@ export class EntraIdEmulator implements EmulatorService {
     if (await this.options.faults?.apply('entra', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'https://x');
     const found = this.router.match(req.method, req.path);
-    if (!found || found === 'method') return sendJson(res, found ? 405 : 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
+    if (!found || found === 'method')
+      return sendJson(res, found ? 405 : 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
     req.params = found.params;
     try {
       await found.handler(req, res);
     } catch (error) {
-      const oauth = error instanceof OAuthError ? error : new OAuthError(500, 'server_error', 90000, (error as Error).message);
+      const oauth =
+        error instanceof OAuthError ? error : new OAuthError(500, 'server_error', 90000, (error as Error).message);
       sendJson(res, oauth.status, oauth.body(this.now()));
     }
   }
 }
-

@@ -10,7 +10,10 @@ export const ERROR_LOOKUP = 'https://login.microsoftonline.com/error';
 
 /** "2016-01-09 02:02:12Z", Entra's way of writing the time of an error. */
 export function errorTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** An OAuth error in Entra's shape. */

@@ -8,7 +8,10 @@ export function pickerPage(users: TenantUser[], params: Record<string, string>, 
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('');
   const buttons = users
-    .map((u) => `<button name="selected_user" value="${escapeHtml(u.id)}"><strong>${escapeHtml(u.displayName)}</strong><br><small>${escapeHtml(u.userPrincipalName)}</small></button>`)
+    .map(
+      (u) =>
+        `<button name="selected_user" value="${escapeHtml(u.id)}"><strong>${escapeHtml(u.displayName)}</strong><br><small>${escapeHtml(u.userPrincipalName)}</small></button>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in: local Entra ID emulator</title>

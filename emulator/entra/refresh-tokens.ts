@@ -39,7 +39,11 @@ export class RefreshTokens {
   private readonly tokens = new Map<string, RefreshGrant>();
 
   /** A new refresh token: after a sign-in (no `previous`), or in exchange for `previous`, whose line it continues. */
-  issue(grant: { clientId: string; userId: string; scopes: string[]; spa: boolean }, now: number, previous?: RefreshGrant): string {
+  issue(
+    grant: { clientId: string; userId: string; scopes: string[]; spa: boolean },
+    now: number,
+    previous?: RefreshGrant,
+  ): string {
     const signedInAt = previous?.signedInAt ?? now;
     const expires = grant.spa ? signedInAt + SPA_LIFETIME_MS : now + INACTIVITY_MS;
     const token = randomBytes(48).toString('base64url');
@@ -54,14 +58,29 @@ export class RefreshTokens {
       throw new OAuthError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
     }
     if (grant.revokedAt !== undefined) {
-      throw new OAuthError(400, 'invalid_grant', 50173, `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(grant.issuedAt).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(grant.revokedAt).toISOString()}'.`);
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        50173,
+        `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${new Date(grant.issuedAt).toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${new Date(grant.revokedAt).toISOString()}'.`,
+      );
     }
     if (now >= grant.expires) {
       const issued = new Date(grant.spa ? grant.signedInAt : grant.issuedAt).toISOString();
       if (grant.spa) {
-        throw new OAuthError(400, 'invalid_grant', 700084, `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of ${timeSpan(SPA_LIFETIME_MS)}, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${issued}.`);
+        throw new OAuthError(
+          400,
+          'invalid_grant',
+          700084,
+          `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of ${timeSpan(SPA_LIFETIME_MS)}, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${issued}.`,
+        );
       }
-      throw new OAuthError(400, 'invalid_grant', 700082, `The refresh token has expired due to inactivity. The token was issued on ${issued} and was inactive for ${timeSpan(INACTIVITY_MS)}.`);
+      throw new OAuthError(
+        400,
+        'invalid_grant',
+        700082,
+        `The refresh token has expired due to inactivity. The token was issued on ${issued} and was inactive for ${timeSpan(INACTIVITY_MS)}.`,
+      );
     }
     return grant;
   }

@@ -7,7 +7,15 @@ import { GRAPH_APP_ID, GRAPH_RESOURCE, type ClientApp } from './clients.js';
 import { OAuthError } from './oauth-error.js';
 
 export const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
-const DEFAULT_GRAPH_SCOPES = ['User.Read', 'User.ReadBasic.All', 'Presence.Read', 'Presence.Read.All', 'Presence.ReadWrite', 'TeamMember.Read.All', 'GroupMember.Read.All'];
+const DEFAULT_GRAPH_SCOPES = [
+  'User.Read',
+  'User.ReadBasic.All',
+  'Presence.Read',
+  'Presence.Read.All',
+  'Presence.ReadWrite',
+  'TeamMember.Read.All',
+  'GroupMember.Read.All',
+];
 
 export interface ResolvedScopes {
   /** The resource: `https://graph.microsoft.com` for Graph, else the API's App ID URI. */
@@ -49,15 +57,35 @@ export function resolveScopes(requested: string[], clients: Iterable<ClientApp>)
     entry.names.push(name);
     resources.set(resource, entry);
   }
-  if (resources.size > 1) throw new OAuthError(400, 'invalid_request', 28000, 'Provided value for the input parameter scope is not valid because it contains more than one resource.');
-  const [resource, { named, names }] = [...resources.entries()][0] ?? [GRAPH_RESOURCE, { named: GRAPH_APP_ID, names: ['User.Read'] }];
+  if (resources.size > 1)
+    throw new OAuthError(
+      400,
+      'invalid_request',
+      28000,
+      'Provided value for the input parameter scope is not valid because it contains more than one resource.',
+    );
+  const [resource, { named, names }] = [...resources.entries()][0] ?? [
+    GRAPH_RESOURCE,
+    { named: GRAPH_APP_ID, names: ['User.Read'] },
+  ];
   let owner: ClientApp | undefined;
   if (resource !== GRAPH_RESOURCE) {
     owner = apiOwner(resource, clients);
-    if (!owner) throw new OAuthError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant.`);
+    if (!owner)
+      throw new OAuthError(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${resource} was not found in the tenant.`,
+      );
     for (const n of names) {
       if (n !== '.default' && !owner.exposedScopes?.includes(`${resource}/${n}`)) {
-        throw new OAuthError(400, 'invalid_scope', 70011, `The provided value for the input parameter 'scope' is not valid. The scope ${resource}/${n} does not exist.`);
+        throw new OAuthError(
+          400,
+          'invalid_scope',
+          70011,
+          `The provided value for the input parameter 'scope' is not valid. The scope ${resource}/${n} does not exist.`,
+        );
       }
     }
   }

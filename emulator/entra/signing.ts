@@ -7,7 +7,16 @@
 // place, so a JWT library checking one with the tenant's keys fails, as it does with Graph's real tokens. Only Graph
 // (here, `verify`) knows to put the hash back.
 import { createHash, createSign, createVerify, randomBytes } from 'node:crypto';
-import { base64url, checkClaims, decodeJwt, TokenError, type DecodedJwt, type JwtClaims, type JwtHeader, type VerifyOptions } from '../../common/jwt.js';
+import {
+  base64url,
+  checkClaims,
+  decodeJwt,
+  TokenError,
+  type DecodedJwt,
+  type JwtClaims,
+  type JwtHeader,
+  type VerifyOptions,
+} from '../../common/jwt.js';
 import type { CertificateAndKey } from '../shared/tls.js';
 import type { TokenVersion } from './claims.js';
 import { keyIdOf } from './discovery.js';
@@ -23,7 +32,13 @@ export class TokenSigner {
 
   /** Signs claims: v1.0 headers carry `x5t` beside `kid`; Graph's tokens carry a `nonce` only Graph can account for. */
   sign(claims: JwtClaims, options: { version?: TokenVersion; forGraph?: boolean } = {}): string {
-    const header: JwtHeader = { typ: 'JWT', ...(options.forGraph ? { nonce: randomBytes(32).toString('base64url') } : {}), alg: 'RS256', ...(options.version === '1.0' ? { x5t: this.kid } : {}), kid: this.kid };
+    const header: JwtHeader = {
+      typ: 'JWT',
+      ...(options.forGraph ? { nonce: randomBytes(32).toString('base64url') } : {}),
+      alg: 'RS256',
+      ...(options.version === '1.0' ? { x5t: this.kid } : {}),
+      kid: this.kid,
+    };
     const payload = base64url(JSON.stringify(claims));
     const signed = `${base64url(JSON.stringify(this.signedHeader(header)))}.${payload}`;
     const signature = createSign('RSA-SHA256').update(signed).sign(this.certificate.privateKey);
@@ -42,8 +57,12 @@ export class TokenSigner {
     if (header.alg !== 'RS256') throw new TokenError('bad_algorithm', `alg ${header.alg} is not accepted`);
     if (header.kid !== this.kid) throw new TokenError('bad_signature', `no signing key ${header.kid}`);
     const payload = decoded.signingInput.slice(decoded.signingInput.indexOf('.') + 1);
-    const signed = header.nonce === undefined ? decoded.signingInput : `${base64url(JSON.stringify(this.signedHeader(header)))}.${payload}`;
-    if (!createVerify('RSA-SHA256').update(signed).verify(this.certificate.publicKey, decoded.signature)) throw new TokenError('bad_signature', 'token signature is invalid');
+    const signed =
+      header.nonce === undefined
+        ? decoded.signingInput
+        : `${base64url(JSON.stringify(this.signedHeader(header)))}.${payload}`;
+    if (!createVerify('RSA-SHA256').update(signed).verify(this.certificate.publicKey, decoded.signature))
+      throw new TokenError('bad_signature', 'token signature is invalid');
     checkClaims(decoded.claims, options);
     return decoded;
   }

@@ -47,7 +47,10 @@ export function appIdOf(claims: GraphClaims): string {
 export function userFor(tenant: Tenant, idOrUpn: string | undefined, claims: GraphClaims): TenantUser {
   const user = tenant.user(idOrUpn ?? String(claims.oid ?? ''));
   if (!user) {
-    throw notFound(`Resource '${idOrUpn ?? claims.oid}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
+    throw notFound(
+      `Resource '${idOrUpn ?? claims.oid}' does not exist or one of its queried reference-property objects are not present.`,
+      'Request_ResourceNotFound',
+    );
   }
   return user;
 }

@@ -17,7 +17,12 @@ interface Step {
 }
 
 /** Runs one step (already a path under /v1.0) and gives its answer. */
-export type StepRunner = (method: string, path: string, headers: Record<string, string>, body: Buffer) => Promise<GraphResult>;
+export type StepRunner = (
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer,
+) => Promise<GraphResult>;
 
 const MAX_REQUESTS = 20;
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
@@ -51,7 +56,9 @@ function itemHeaders(result: GraphResult): Record<string, string> {
   }
   if (result.body !== undefined && !Buffer.isBuffer(result.body) && !('Content-Type' in headers)) {
     const isError = result.status >= 400;
-    headers['Content-Type'] = isError ? 'application/json' : 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+    headers['Content-Type'] = isError
+      ? 'application/json'
+      : 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
     if (!isError) headers['OData-Version'] = '4.0';
   }
   headers['Cache-Control'] ??= 'no-cache';
@@ -60,10 +67,12 @@ function itemHeaders(result: GraphResult): Record<string, string> {
 
 function validate(requests: unknown): Step[] | string {
   if (!Array.isArray(requests) || requests.length === 0) return 'Invalid batch payload format: requests is required.';
-  if (requests.length > MAX_REQUESTS) return `Number of batch requests in a single batch exceeds the maximum of ${MAX_REQUESTS}.`;
+  if (requests.length > MAX_REQUESTS)
+    return `Number of batch requests in a single batch exceeds the maximum of ${MAX_REQUESTS}.`;
   const ids = new Set<string>();
   for (const step of requests as Step[]) {
-    if (typeof step?.id !== 'string' || typeof step.method !== 'string' || typeof step.url !== 'string') return 'Each batch request needs an id, a method and a url.';
+    if (typeof step?.id !== 'string' || typeof step.method !== 'string' || typeof step.url !== 'string')
+      return 'Each batch request needs an id, a method and a url.';
     const key = step.id.toLowerCase();
     if (ids.has(key)) return `Batch request ids must be unique: '${step.id}' is repeated.`;
     ids.add(key);
@@ -74,7 +83,10 @@ function validate(requests: unknown): Step[] | string {
   }
   for (const step of requests as Step[]) {
     if (step.dependsOn === undefined) continue;
-    if (!Array.isArray(step.dependsOn) || step.dependsOn.some((d) => typeof d !== 'string' || !ids.has(d.toLowerCase()))) {
+    if (
+      !Array.isArray(step.dependsOn) ||
+      step.dependsOn.some((d) => typeof d !== 'string' || !ids.has(d.toLowerCase()))
+    ) {
       return `Request '${step.id}' depends on a request that is not in the batch.`;
     }
   }
@@ -82,7 +94,11 @@ function validate(requests: unknown): Step[] | string {
 }
 
 /** Answers `POST /v1.0/$batch`. */
-export async function runBatch(rawBody: Buffer, authorization: string | string[] | undefined, run: StepRunner): Promise<GraphResult> {
+export async function runBatch(
+  rawBody: Buffer,
+  authorization: string | string[] | undefined,
+  run: StepRunner,
+): Promise<GraphResult> {
   let payload: { requests?: unknown };
   try {
     payload = JSON.parse(rawBody.toString('utf8'));
@@ -100,14 +116,21 @@ export async function runBatch(rawBody: Buffer, authorization: string | string[]
     });
     let result: GraphResult;
     if (failed !== undefined) {
-      const error = new GraphError(424, 'FailedDependency', `The request depends on request '${failed}', which failed.`);
+      const error = new GraphError(
+        424,
+        'FailedDependency',
+        `The request depends on request '${failed}', which failed.`,
+      );
       result = { status: 424, body: error.body(newRequestId()) };
     } else {
       const path = `/v1.0${step.url.startsWith('/') ? '' : '/'}${step.url}`;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(step.headers ?? {})) headers[name.toLowerCase()] = String(value);
       if (typeof authorization === 'string') headers.authorization = authorization;
-      const body = step.body === undefined ? Buffer.alloc(0) : Buffer.from(typeof step.body === 'string' ? step.body : JSON.stringify(step.body));
+      const body =
+        step.body === undefined
+          ? Buffer.alloc(0)
+          : Buffer.from(typeof step.body === 'string' ? step.body : JSON.stringify(step.body));
       result = await run(step.method.toUpperCase(), path, headers, body);
     }
     statuses.set(step.id.toLowerCase(), result.status);

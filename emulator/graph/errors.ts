@@ -16,7 +16,11 @@ export class GraphError extends Error {
       error: {
         code: this.code,
         message: this.message,
-        innerError: { date: new Date().toISOString().replace(/\.\d+Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId },
+        innerError: {
+          date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+          'request-id': requestId,
+          'client-request-id': clientRequestId ?? requestId,
+        },
       },
     };
   }
@@ -24,8 +28,10 @@ export class GraphError extends Error {
 
 export const badRequest = (message: string, code = 'BadRequest') => new GraphError(400, code, message);
 export const notFound = (message: string, code = 'ResourceNotFound') => new GraphError(404, code, message);
-export const forbidden = (message = 'Insufficient privileges to complete the operation.', code = 'Authorization_RequestDenied') =>
-  new GraphError(403, code, message);
+export const forbidden = (
+  message = 'Insufficient privileges to complete the operation.',
+  code = 'Authorization_RequestDenied',
+) => new GraphError(403, code, message);
 export const unauthorized = (message: string) => new GraphError(401, 'InvalidAuthenticationToken', message);
 
 // The wording of the errors below is Graph's own, as its documentation and its users' reports quote it.
@@ -40,17 +46,23 @@ export const invalidVersion = () => badRequest('Invalid version.');
 export const delegatedOnly = () => badRequest('/me request is only valid with delegated authentication flow.');
 
 /** A method the resource does not take, as https://learn.microsoft.com/graph/json-batching shows it. */
-export const methodNotAllowed = () => new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export const methodNotAllowed = () =>
+  new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 
 /** `$select` or `$filter` naming a property the type lacks (OData's wording, which Graph passes on). */
-export const unknownProperty = (property: string, type: string) => badRequest(`Could not find a property named '${property}' on type '${type}'.`);
+export const unknownProperty = (property: string, type: string) =>
+  badRequest(`Could not find a property named '${property}' on type '${type}'.`);
 
 /**
  * No photo at all, or not in the size asked for: https://learn.microsoft.com/graph/api/profilephoto-get ("If no
  * photo exists, the operation returns 404 Not Found"), in the words
  * https://learn.microsoft.com/microsoft-365/admin/add-users/change-user-profile-photos quotes.
  */
-export const imageNotFound = () => notFound("Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.", 'ImageNotFound');
+export const imageNotFound = () =>
+  notFound(
+    "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
+    'ImageNotFound',
+  );
 
 export function newRequestId(): string {
   return randomUUID();

@@ -12,7 +12,15 @@ import type { Tenant } from '../tenant/tenant.js';
 import { appIdOf, isDelegated } from './access.js';
 import { runBatch } from './batch.js';
 import { Clock } from '../shared/clock.js';
-import { delegatedOnly, GraphError, invalidVersion, methodNotAllowed, newRequestId, unauthorized, unknownSegment } from './errors.js';
+import {
+  delegatedOnly,
+  GraphError,
+  invalidVersion,
+  methodNotAllowed,
+  newRequestId,
+  unauthorized,
+  unknownSegment,
+} from './errors.js';
 import { memberRoutes } from './member-routes.js';
 import { jsonOf } from './odata.js';
 import { photoRoutes } from './photo-routes.js';
@@ -45,7 +53,14 @@ export class GraphEmulator implements EmulatorService {
   readonly subscriptions: SubscriptionManager;
   /** Every request handled, newest last (method, path, status, app), for tests and benchmarks; `closed` when the
    * caller had gone (aborted) before the answer could be sent. */
-  readonly log: Array<{ method: string; path: string; status: number; appId: string; batchItem?: boolean; closed?: boolean }> = [];
+  readonly log: Array<{
+    method: string;
+    path: string;
+    status: number;
+    appId: string;
+    batchItem?: boolean;
+    closed?: boolean;
+  }> = [];
   /** Each answer's entry in the log. */
   private readonly logged = new WeakMap<GraphResult, GraphEmulator['log'][number]>();
   private readonly router = new GraphRouter();
@@ -111,7 +126,13 @@ export class GraphEmulator implements EmulatorService {
   }
 
   /** Runs one request (from HTTP or from a $batch step) and gives its result; never throws. */
-  async dispatch(method: string, target: string, headers: GraphContext['headers'], rawBody: Buffer, batchItem = false): Promise<GraphResult> {
+  async dispatch(
+    method: string,
+    target: string,
+    headers: GraphContext['headers'],
+    rawBody: Buffer,
+    batchItem = false,
+  ): Promise<GraphResult> {
     const requestId = newRequestId();
     const clientRequestId = typeof headers['client-request-id'] === 'string' ? headers['client-request-id'] : undefined;
     const baseHeaders = { 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId };
@@ -139,8 +160,13 @@ export class GraphEmulator implements EmulatorService {
       if (url.pathname.split('/')[2]?.toLowerCase() === 'me' && !isDelegated(claims)) throw delegatedOnly();
       result = await found.handler({ method, url, params: found.params, headers, claims, rawBody, base: this.baseUrl });
     } catch (error) {
-      const graphError = error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', (error as Error).message);
-      result = { status: graphError.status, headers: graphError.headers, body: graphError.body(requestId, clientRequestId) };
+      const graphError =
+        error instanceof GraphError ? error : new GraphError(500, 'InternalServerError', (error as Error).message);
+      result = {
+        status: graphError.status,
+        headers: graphError.headers,
+        body: graphError.body(requestId, clientRequestId),
+      };
     }
     const entry = { method, path: url.pathname, status: result.status, appId, ...(batchItem ? { batchItem } : {}) };
     this.log.push(entry);
@@ -153,7 +179,9 @@ export class GraphEmulator implements EmulatorService {
   /** The application a bearer token names, for the request log (without checking it: the items are checked). */
   private appOf(auth: string | undefined): string {
     try {
-      const payload = JSON.parse(Buffer.from((auth ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'));
+      const payload = JSON.parse(
+        Buffer.from((auth ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'),
+      );
       return String(payload.appid ?? payload.azp ?? 'anonymous');
     } catch {
       return 'anonymous';
@@ -161,7 +189,9 @@ export class GraphEmulator implements EmulatorService {
   }
 
   private batch(headers: GraphContext['headers'], rawBody: Buffer): Promise<GraphResult> {
-    return runBatch(rawBody, headers.authorization, (method, path, stepHeaders, body) => this.dispatch(method, path, stepHeaders, body, true));
+    return runBatch(rawBody, headers.authorization, (method, path, stepHeaders, body) =>
+      this.dispatch(method, path, stepHeaders, body, true),
+    );
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -185,8 +215,12 @@ export class GraphEmulator implements EmulatorService {
     }
     const rawBody = Buffer.concat(chunks);
     const isBatch = method === 'POST' && path.toLowerCase() === '/v1.0/$batch';
-    const result = isBatch ? await this.batch(req.headers, rawBody) : await this.dispatch(method, req.url ?? '/', req.headers, rawBody);
-    const entry = isBatch ? { method, path: '/v1.0/$batch', status: result.status, appId: this.appOf(req.headers.authorization) } : this.logged.get(result);
+    const result = isBatch
+      ? await this.batch(req.headers, rawBody)
+      : await this.dispatch(method, req.url ?? '/', req.headers, rawBody);
+    const entry = isBatch
+      ? { method, path: '/v1.0/$batch', status: result.status, appId: this.appOf(req.headers.authorization) }
+      : this.logged.get(result);
     if (isBatch) this.log.push(entry!);
     if (gone || res.destroyed || req.socket.destroyed) {
       if (entry) entry.closed = true;
@@ -221,7 +255,12 @@ class GraphRouter extends Router<GraphHandler> {
     let best = 0;
     for (const pattern of this.patterns) {
       let n = 0;
-      while (n < pattern.length && n < segments.length && (pattern[n]!.startsWith(':') || pattern[n]!.toLowerCase() === segments[n]!.toLowerCase())) n++;
+      while (
+        n < pattern.length &&
+        n < segments.length &&
+        (pattern[n]!.startsWith(':') || pattern[n]!.toLowerCase() === segments[n]!.toLowerCase())
+      )
+        n++;
       best = Math.max(best, n);
     }
     return best;

@@ -125,7 +125,8 @@ class Parser {
     const [cast, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [undefined, parts[0]!];
     let type: EntityType = CONVERSATION_MEMBER;
     if (cast !== undefined) {
-      if (cast.toLowerCase() !== AAD_USER_CONVERSATION_MEMBER.name.toLowerCase()) throw unknownProperty(path, CONVERSATION_MEMBER.name);
+      if (cast.toLowerCase() !== AAD_USER_CONVERSATION_MEMBER.name.toLowerCase())
+        throw unknownProperty(path, CONVERSATION_MEMBER.name);
       type = AAD_USER_CONVERSATION_MEMBER;
     }
     const found = propertyOf(type, name);

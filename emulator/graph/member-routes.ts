@@ -73,17 +73,29 @@ export function memberRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
     const { claims, params, url, base, headers } = ctx;
     requirePermission(claims, GROUP_READ, GROUP_READ);
     const team = tenant.team(params.id!);
-    if (!team) throw notFound(`Resource '${params.id}' does not exist or one of its queried reference-property objects are not present.`, 'Request_ResourceNotFound');
+    if (!team)
+      throw notFound(
+        `Resource '${params.id}' does not exist or one of its queried reference-property objects are not present.`,
+        'Request_ResourceNotFound',
+      );
     const entitySet = cast === undefined ? 'directoryObjects' : MEMBER_CASTS[cast.toLowerCase()];
-    if (entitySet === undefined) throw badRequest(`The type cast '${cast}' is not supported for the members of a group.`, 'Request_UnsupportedQuery');
+    if (entitySet === undefined)
+      throw badRequest(
+        `The type cast '${cast}' is not supported for the members of a group.`,
+        'Request_UnsupportedQuery',
+      );
     // A cast to user makes the collection's type user; without one it is directoryObject, which takes any member type's properties.
     const select = selectOf(url, cast === undefined ? DIRECTORY_OBJECT : USER);
     if (url.searchParams.has('$filter')) {
       // https://learn.microsoft.com/graph/aad-advanced-queries: filters on members need the advanced query parameters;
       // without them Graph refuses with this message. The emulator does not evaluate member filters either way.
-      const advanced = String(headers.consistencylevel ?? '').toLowerCase() === 'eventual' && url.searchParams.get('$count') === 'true';
+      const advanced =
+        String(headers.consistencylevel ?? '').toLowerCase() === 'eventual' &&
+        url.searchParams.get('$count') === 'true';
       throw badRequest(
-        advanced ? 'Filters on group members are not emulated.' : 'The specified filter to the reference property query is currently not supported.',
+        advanced
+          ? 'Filters on group members are not emulated.'
+          : 'The specified filter to the reference property query is currently not supported.',
         'Request_UnsupportedQuery',
       );
     }
@@ -92,15 +104,28 @@ export function memberRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
       ...team.memberIds.map((id) => ({ type: 'user', id })),
       ...team.otherMembers,
     ];
-    const kept = cast === undefined ? members : members.filter((m) => `microsoft.graph.${m.type}` === cast.toLowerCase());
-    return pageOf(kept, url, base, { defaultTop: 100, maxTop: 999, context: contextUrl(base, entitySet, select) }, (member) => {
-      const json =
-        member.type === 'user'
-          ? userJson(tenant.user(member.id)!, select)
-          : project({ id: member.id, displayName: member.displayName }, select ?? [{ echo: 'id', key: 'id', navigation: false }, { echo: 'displayName', key: 'displayName', navigation: false }]);
-      // In a directoryObject collection each member names its type; behind a cast the collection's type says it.
-      return cast === undefined ? { '@odata.type': `#microsoft.graph.${member.type}`, ...json } : json;
-    });
+    const kept =
+      cast === undefined ? members : members.filter((m) => `microsoft.graph.${m.type}` === cast.toLowerCase());
+    return pageOf(
+      kept,
+      url,
+      base,
+      { defaultTop: 100, maxTop: 999, context: contextUrl(base, entitySet, select) },
+      (member) => {
+        const json =
+          member.type === 'user'
+            ? userJson(tenant.user(member.id)!, select)
+            : project(
+                { id: member.id, displayName: member.displayName },
+                select ?? [
+                  { echo: 'id', key: 'id', navigation: false },
+                  { echo: 'displayName', key: 'displayName', navigation: false },
+                ],
+              );
+        // In a directoryObject collection each member names its type; behind a cast the collection's type says it.
+        return cast === undefined ? { '@odata.type': `#microsoft.graph.${member.type}`, ...json } : json;
+      },
+    );
   };
   r.on('GET', '/v1.0/groups/:id/members', (ctx) => groupMembers(ctx));
   r.on('GET', '/v1.0/groups/:id/members/:cast', (ctx) => groupMembers(ctx, ctx.params.cast));

@@ -21,7 +21,10 @@ export function selectOf(url: URL, type: EntityType, derived: readonly EntityTyp
   const raw = url.searchParams.get('$select');
   if (raw === null || raw.trim() === '') return undefined;
   const out: Selected[] = [];
-  for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (part === '*') {
       out.push(...type.structural.map((name) => ({ echo: name, key: name, navigation: false })));
       continue;
@@ -33,7 +36,11 @@ export function selectOf(url: URL, type: EntityType, derived: readonly EntityTyp
     if (!on) throw unknownProperty(part, type.name);
     const property = propertyOf(on, name);
     if (!property) throw unknownProperty(name, on.name);
-    out.push({ echo: cast === undefined ? property.name : `${on.name}/${property.name}`, key: property.name, navigation: property.navigation });
+    out.push({
+      echo: cast === undefined ? property.name : `${on.name}/${property.name}`,
+      key: property.name,
+      navigation: property.navigation,
+    });
   }
   return out;
 }
@@ -72,11 +79,20 @@ export interface PageOptions {
  * One page of `items` by `$top` and `$skiptoken`, with `@odata.nextLink` (absolute, keeping the query) while more
  * remain (https://learn.microsoft.com/graph/paging). Only the items on the page are turned into JSON.
  */
-export function pageOf<T>(items: readonly T[], url: URL, base: string, options: PageOptions, toJson: (item: T, index: number) => unknown): GraphResult {
+export function pageOf<T>(
+  items: readonly T[],
+  url: URL,
+  base: string,
+  options: PageOptions,
+  toJson: (item: T, index: number) => unknown,
+): GraphResult {
   const topText = url.searchParams.get('$top');
   const top = topText === null ? options.defaultTop : Number(topText);
   if (!Number.isInteger(top) || top < 1 || top > options.maxTop) {
-    throw badRequest(`Invalid page size specified: '${topText}'. Must be between 1 and ${options.maxTop} inclusive.`, 'Request_BadRequest');
+    throw badRequest(
+      `Invalid page size specified: '${topText}'. Must be between 1 and ${options.maxTop} inclusive.`,
+      'Request_BadRequest',
+    );
   }
   const token = url.searchParams.get('$skiptoken');
   let offset = 0;
@@ -92,7 +108,9 @@ export function pageOf<T>(items: readonly T[], url: URL, base: string, options: 
     for (const [k, v] of url.searchParams) if (k !== '$skiptoken' && k !== '$top') query.set(k, v);
     query.set('$top', String(top));
     query.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
-    const search = [...query].map(([k, v]) => `${k.replace(/[^$\w.-]/g, encodeURIComponent)}=${encodeURIComponent(v)}`).join('&');
+    const search = [...query]
+      .map(([k, v]) => `${k.replace(/[^$\w.-]/g, encodeURIComponent)}=${encodeURIComponent(v)}`)
+      .join('&');
     body['@odata.nextLink'] = `${base}${url.pathname}?${search}`;
   }
   body.value = items.slice(offset, offset + top).map((item, i) => toJson(item, offset + i));
@@ -106,6 +124,8 @@ export function jsonOf<T = Record<string, unknown>>(ctx: GraphContext): T {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as T;
   } catch {
-    throw badRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw badRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
 }

@@ -33,11 +33,21 @@ function largest(user: TenantUser): number {
 
 function metadata(user: TenantUser, size: number): Record<string, unknown> {
   const etag = createHash('sha256').update(`${user.id}/${size}`).digest('hex').slice(0, 8).toUpperCase();
-  return { '@odata.mediaContentType': CONTENT_TYPE, '@odata.mediaEtag': `"${etag}"`, id: `${size}x${size}`, width: size, height: size };
+  return {
+    '@odata.mediaContentType': CONTENT_TYPE,
+    '@odata.mediaEtag': `"${etag}"`,
+    id: `${size}x${size}`,
+    width: size,
+    height: size,
+  };
 }
 
 function bytes(user: TenantUser, size: number): GraphResult {
-  return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'cache-control': 'private, max-age=3600' }, body: photoFor(user.id, size) };
+  return {
+    status: 200,
+    headers: { 'content-type': CONTENT_TYPE, 'cache-control': 'private, max-age=3600' },
+    body: photoFor(user.id, size),
+  };
 }
 
 export function photoRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
@@ -45,17 +55,23 @@ export function photoRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
   const owner = ({ claims, params }: GraphContext): TenantUser => {
     requirePermission(
       claims,
-      isSelf(params.id, claims, tenant) ? ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'ProfilePhoto.Read.All'] : ['User.ReadBasic.All', 'User.Read.All', 'ProfilePhoto.Read.All'],
+      isSelf(params.id, claims, tenant)
+        ? ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'ProfilePhoto.Read.All']
+        : ['User.ReadBasic.All', 'User.Read.All', 'ProfilePhoto.Read.All'],
       ['User.Read.All', 'ProfilePhoto.Read.All'],
     );
     return userFor(tenant, params.id, claims);
   };
-  const context = (ctx: GraphContext, user: TenantUser, what: string) => `${ctx.base}/v1.0/$metadata#users('${user.id}')/${what}`;
+  const context = (ctx: GraphContext, user: TenantUser, what: string) =>
+    `${ctx.base}/v1.0/$metadata#users('${user.id}')/${what}`;
 
   for (const prefix of ['/v1.0/me', '/v1.0/users/:id']) {
     r.on('GET', `${prefix}/photo`, (ctx) => {
       const user = owner(ctx);
-      return { status: 200, body: { '@odata.context': context(ctx, user, 'photo/$entity'), ...metadata(user, largest(user)) } };
+      return {
+        status: 200,
+        body: { '@odata.context': context(ctx, user, 'photo/$entity'), ...metadata(user, largest(user)) },
+      };
     });
     r.on('GET', `${prefix}/photo/$value`, (ctx) => {
       const user = owner(ctx);
@@ -63,11 +79,20 @@ export function photoRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
     });
     r.on('GET', `${prefix}/photos`, (ctx) => {
       const user = owner(ctx);
-      return { status: 200, body: { '@odata.context': context(ctx, user, 'photos'), value: sizesOf(user).map((s) => metadata(user, s)) } };
+      return {
+        status: 200,
+        body: { '@odata.context': context(ctx, user, 'photos'), value: sizesOf(user).map((s) => metadata(user, s)) },
+      };
     });
     r.on('GET', `${prefix}/photos/:size`, (ctx) => {
       const user = owner(ctx);
-      return { status: 200, body: { '@odata.context': context(ctx, user, 'photos/$entity'), ...metadata(user, sizeNamed(user, ctx.params.size!)) } };
+      return {
+        status: 200,
+        body: {
+          '@odata.context': context(ctx, user, 'photos/$entity'),
+          ...metadata(user, sizeNamed(user, ctx.params.size!)),
+        },
+      };
     });
     r.on('GET', `${prefix}/photos/:size/$value`, (ctx) => {
       const user = owner(ctx);

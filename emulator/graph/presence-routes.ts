@@ -40,45 +40,80 @@ export function presenceRoutes(r: Router<GraphHandler>, { tenant, clock, throttl
   const presenceRead = (claims: GraphClaims) => {
     const wait = throttle.take(`${claims.tid ?? tenant.id}/${appIdOf(claims)}`);
     if (wait > 0) {
-      throw new GraphError(429, 'TooManyRequests', 'Too many requests. Presence reads are limited to 1500 requests per 30 seconds per application per tenant.', {
-        'retry-after': String(wait),
-      });
+      throw new GraphError(
+        429,
+        'TooManyRequests',
+        'Too many requests. Presence reads are limited to 1500 requests per 30 seconds per application per tenant.',
+        {
+          'retry-after': String(wait),
+        },
+      );
     }
   };
 
-  const onePresence = (entitySet: (user: TenantUser) => string) => (ctx: GraphContext): GraphResult => {
-    const { claims, params, base } = ctx;
-    requirePermission(claims, params.id === undefined ? ['Presence.Read', 'Presence.Read.All'] : ['Presence.Read.All'], ['Presence.Read.All']);
-    presenceRead(claims);
-    const user = userFor(tenant, params.id, claims);
-    return { status: 200, body: { '@odata.context': `${base}/v1.0/$metadata#${entitySet(user)}/$entity`, ...presenceJson(tenant.getPresence(user.id)!) } };
-  };
+  const onePresence =
+    (entitySet: (user: TenantUser) => string) =>
+    (ctx: GraphContext): GraphResult => {
+      const { claims, params, base } = ctx;
+      requirePermission(
+        claims,
+        params.id === undefined ? ['Presence.Read', 'Presence.Read.All'] : ['Presence.Read.All'],
+        ['Presence.Read.All'],
+      );
+      presenceRead(claims);
+      const user = userFor(tenant, params.id, claims);
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${base}/v1.0/$metadata#${entitySet(user)}/$entity`,
+          ...presenceJson(tenant.getPresence(user.id)!),
+        },
+      };
+    };
   const ofUser = onePresence((user) => `users('${user.id}')/presence`);
   r.on('GET', '/v1.0/me/presence', ofUser);
   r.on('GET', '/v1.0/users/:id/presence', ofUser);
-  r.on('GET', '/v1.0/communications/presences/:id', onePresence(() => 'communications/presences'));
+  r.on(
+    'GET',
+    '/v1.0/communications/presences/:id',
+    onePresence(() => 'communications/presences'),
+  );
 
   r.on('POST', '/v1.0/communications/getPresencesByUserId', (ctx) => {
     requirePermission(ctx.claims, ['Presence.Read.All'], ['Presence.Read.All']);
     const body = jsonOf<{ ids?: unknown }>(ctx);
-    if (!Array.isArray(body.ids) || body.ids.some((id) => typeof id !== 'string')) throw badRequest('The request body must have "ids": an array of user object ids.');
+    if (!Array.isArray(body.ids) || body.ids.some((id) => typeof id !== 'string'))
+      throw badRequest('The request body must have "ids": an array of user object ids.');
     if (body.ids.length === 0) throw badRequest('The "ids" array must not be empty.');
-    if (body.ids.length > 650) throw badRequest(`The number of ids (${body.ids.length}) exceeds the maximum of 650 per request.`);
+    if (body.ids.length > 650)
+      throw badRequest(`The number of ids (${body.ids.length}) exceeds the maximum of 650 per request.`);
     presenceRead(ctx.claims);
     const unique = [...new Set(body.ids as string[])];
     const value = unique.map((id) => {
       const record = tenant.getPresence(id);
       return record
         ? presenceJson(record)
-        : { id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null, sequenceNumber: null, workLocation: null };
+        : {
+            id,
+            availability: 'PresenceUnknown',
+            activity: 'PresenceUnknown',
+            statusMessage: null,
+            outOfOfficeSettings: null,
+            sequenceNumber: null,
+            workLocation: null,
+          };
     });
-    return { status: 200, body: { '@odata.context': `${ctx.base}/v1.0/$metadata#Collection(microsoft.graph.presence)`, value } };
+    return {
+      status: 200,
+      body: { '@odata.context': `${ctx.base}/v1.0/$metadata#Collection(microsoft.graph.presence)`, value },
+    };
   });
 
   const writeTarget = (ctx: GraphContext): TenantUser => {
     requirePermission(ctx.claims, ['Presence.ReadWrite'], ['Presence.ReadWrite.All']);
     const user = userFor(tenant, ctx.params.id, ctx.claims);
-    if (scopesOf(ctx.claims).size > 0 && !isSelf(ctx.params.id, ctx.claims, tenant)) throw forbidden('A user can only set their own presence.');
+    if (scopesOf(ctx.claims).size > 0 && !isSelf(ctx.params.id, ctx.claims, tenant))
+      throw forbidden('A user can only set their own presence.');
     return user;
   };
   const setPreferred = (ctx: GraphContext): GraphResult => {
@@ -86,7 +121,9 @@ export function presenceRoutes(r: Router<GraphHandler>, { tenant, clock, throttl
     const body = jsonOf<{ availability?: string; activity?: string; expirationDuration?: string }>(ctx);
     const allowed = PREFERRED_COMBINATIONS[body.availability ?? ''];
     if (!allowed || !allowed.includes(body.activity ?? '')) {
-      throw badRequest(`The availability and activity combination (${body.availability}, ${body.activity}) is not supported.`);
+      throw badRequest(
+        `The availability and activity combination (${body.availability}, ${body.activity}) is not supported.`,
+      );
     }
     if (body.expirationDuration !== undefined && !/^P(T(\d+H)?(\d+M)?(\d+S)?|\d+D)$/.test(body.expirationDuration)) {
       throw badRequest('expirationDuration must be an ISO 8601 duration such as PT1H.');
@@ -101,7 +138,9 @@ export function presenceRoutes(r: Router<GraphHandler>, { tenant, clock, throttl
   };
   const setStatusMessage = (ctx: GraphContext): GraphResult => {
     const user = writeTarget(ctx);
-    const body = jsonOf<{ statusMessage?: { message?: { content?: unknown; contentType?: unknown }; expiryDateTime?: unknown } }>(ctx);
+    const body = jsonOf<{
+      statusMessage?: { message?: { content?: unknown; contentType?: unknown }; expiryDateTime?: unknown };
+    }>(ctx);
     const message = body.statusMessage?.message;
     if (!message || typeof message.content !== 'string') throw badRequest('statusMessage.message.content is required.');
     if (message.content.length > 280) throw badRequest('The status message must be at most 280 characters.');

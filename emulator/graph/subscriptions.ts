@@ -76,7 +76,10 @@ export interface DeliveryRecord {
   ms: number;
 }
 
-interface Pending { records: PresenceRecord[]; timer: ReturnType<typeof setTimeout> | undefined }
+interface Pending {
+  records: PresenceRecord[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
 
 const GRAPH_CHANGE_TRACKING_APP = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 const MAX_EXPIRY_MS = 60 * 60 * 1000;
@@ -91,14 +94,26 @@ const MAX_CERTIFICATE_ID = 128;
  * encryption certificate with its id ("Use the PATCH operation on the subscription and update the
  * encryptionCertificate and encryptionCertificateId properties", Rotating keys in
  * https://learn.microsoft.com/graph/change-notifications-with-resource-data). */
-const PATCHABLE = new Set(['expirationDateTime', 'notificationUrl', 'encryptionCertificate', 'encryptionCertificateId']);
+const PATCHABLE = new Set([
+  'expirationDateTime',
+  'notificationUrl',
+  'encryptionCertificate',
+  'encryptionCertificateId',
+]);
 
 /** An encryption certificate as Graph takes it: base64 X.509 with an RSA key of 2,048 to 4,096 bits, and an id. */
 function readCertificate(base64: unknown, id: unknown): { certificate: X509Certificate; base64: string; id: string } {
   if (typeof base64 !== 'string' || typeof id !== 'string' || !id) {
-    throw badRequest('encryptionCertificate and encryptionCertificateId are required when includeResourceData is true, and go together.', 'InvalidRequest');
+    throw badRequest(
+      'encryptionCertificate and encryptionCertificateId are required when includeResourceData is true, and go together.',
+      'InvalidRequest',
+    );
   }
-  if (id.length > MAX_CERTIFICATE_ID) throw badRequest(`encryptionCertificateId can be at most ${MAX_CERTIFICATE_ID} characters; this one has ${id.length}.`, 'InvalidRequest');
+  if (id.length > MAX_CERTIFICATE_ID)
+    throw badRequest(
+      `encryptionCertificateId can be at most ${MAX_CERTIFICATE_ID} characters; this one has ${id.length}.`,
+      'InvalidRequest',
+    );
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(Buffer.from(base64, 'base64'));
@@ -106,10 +121,14 @@ function readCertificate(base64: unknown, id: unknown): { certificate: X509Certi
     throw badRequest('encryptionCertificate is not a base64-encoded X.509 certificate.', 'InvalidRequest');
   }
   const key = certificate.publicKey;
-  if (key.asymmetricKeyType !== 'rsa') throw badRequest('encryptionCertificate must hold an RSA key.', 'InvalidRequest');
+  if (key.asymmetricKeyType !== 'rsa')
+    throw badRequest('encryptionCertificate must hold an RSA key.', 'InvalidRequest');
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS) {
-    throw badRequest(`encryptionCertificate: the key size must be between ${MIN_KEY_BITS} and ${MAX_KEY_BITS} bits; this key has ${bits}.`, 'InvalidRequest');
+    throw badRequest(
+      `encryptionCertificate: the key size must be between ${MIN_KEY_BITS} and ${MAX_KEY_BITS} bits; this key has ${bits}.`,
+      'InvalidRequest',
+    );
   }
   return { certificate, base64, id };
 }
@@ -117,7 +136,8 @@ function readCertificate(base64: unknown, id: unknown): { certificate: X509Certi
 /** Reads the ids of a presence subscription resource; throws a Graph error for anything else. */
 export function presenceIdsOf(resource: string): string[] {
   const text = decodeURIComponent(resource.trim()).replace(/^\/+/, '');
-  const single = /^communications\/presences\/([^/?]+)$/i.exec(text) ?? /^communications\/presences\('([^']+)'\)$/i.exec(text);
+  const single =
+    /^communications\/presences\/([^/?]+)$/i.exec(text) ?? /^communications\/presences\('([^']+)'\)$/i.exec(text);
   if (single) return [single[1]!];
   const filter = /^communications\/presences\?\$filter=id\s+in\s+\(([^)]*)\)\s*$/i.exec(text);
   if (filter) {
@@ -126,7 +146,10 @@ export function presenceIdsOf(resource: string): string[] {
       .map((s) => s.trim().replace(/^'(.*)'$/, '$1'))
       .filter(Boolean);
   }
-  throw badRequest(`Resource '${resource}' is not supported: subscribe to /communications/presences/{id} or /communications/presences?$filter=id in ('id1','id2').`, 'InvalidRequest');
+  throw badRequest(
+    `Resource '${resource}' is not supported: subscribe to /communications/presences/{id} or /communications/presences?$filter=id in ('id1','id2').`,
+    'InvalidRequest',
+  );
 }
 
 /** An Event Hubs destination, which Graph takes in place of a webhook: nothing is delivered to it here. */
@@ -138,7 +161,12 @@ function isLoopback(url: URL): boolean {
   return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
 }
 
-function post(url: string, body: string, contentType: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+function post(
+  url: string,
+  body: string,
+  contentType: string,
+  timeoutMs: number,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -146,7 +174,11 @@ function post(url: string, body: string, contentType: string, timeoutMs: number)
       target,
       {
         method: 'POST',
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'user-agent': 'Microsoft-Graph-Emulator/ChangeNotifications' },
+        headers: {
+          'content-type': contentType,
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'Microsoft-Graph-Emulator/ChangeNotifications',
+        },
         // The subscriber on this machine serves a self-signed certificate.
         rejectUnauthorized: !isLoopback(target),
         timeout: timeoutMs,
@@ -173,7 +205,20 @@ function echoedResource(resource: string): string {
   const encoded = text
     .slice(query + 1)
     .split('&')
-    .map((pair) => pair.split('=').map((part) => encodeURIComponent(part).replace(/%24/g, '$').replace(/%2C/g, ',').replace(/%20/g, '+').replace(/'/g, '%27').replace(/\(/g, '(').replace(/\)/g, ')')).join('='))
+    .map((pair) =>
+      pair
+        .split('=')
+        .map((part) =>
+          encodeURIComponent(part)
+            .replace(/%24/g, '$')
+            .replace(/%2C/g, ',')
+            .replace(/%20/g, '+')
+            .replace(/'/g, '%27')
+            .replace(/\(/g, '(')
+            .replace(/\)/g, ')'),
+        )
+        .join('='),
+    )
     .join('&');
   return `${text.slice(0, query)}?${encoded}`;
 }
@@ -191,7 +236,12 @@ export class SubscriptionManager {
   private readonly options: Required<DeliveryOptions>;
 
   constructor(
-    private readonly deps: { tenant: Tenant; clock: Clock; issueValidationToken?: ((appId: string) => string) | undefined; delivery?: DeliveryOptions | undefined },
+    private readonly deps: {
+      tenant: Tenant;
+      clock: Clock;
+      issueValidationToken?: ((appId: string) => string) | undefined;
+      delivery?: DeliveryOptions | undefined;
+    },
   ) {
     this.options = {
       timeoutMs: 3_000,
@@ -266,26 +316,38 @@ export class SubscriptionManager {
   private requireDelegated(claims: GraphClaims): string {
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
     if (scopes.length === 0) {
-      throw forbidden('Operation: Create; Exception: [Status Code: Forbidden; Reason: Application permissions are not supported for presence subscriptions; use a delegated token.]', 'ExtensionError');
+      throw forbidden(
+        'Operation: Create; Exception: [Status Code: Forbidden; Reason: Application permissions are not supported for presence subscriptions; use a delegated token.]',
+        'ExtensionError',
+      );
     }
-    if (!scopes.includes('Presence.Read.All')) throw forbidden('Operation: Create; Exception: [Status Code: Forbidden; Reason: Presence.Read.All is required.]', 'ExtensionError');
+    if (!scopes.includes('Presence.Read.All'))
+      throw forbidden(
+        'Operation: Create; Exception: [Status Code: Forbidden; Reason: Presence.Read.All is required.]',
+        'ExtensionError',
+      );
     if (!claims.oid) throw forbidden('A delegated token with a user is required.', 'ExtensionError');
     return claims.oid;
   }
 
   private expiryFrom(value: unknown): number {
-    if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw badRequest('expirationDateTime is required and must be an ISO 8601 date.', 'InvalidRequest');
+    if (typeof value !== 'string' || Number.isNaN(Date.parse(value)))
+      throw badRequest('expirationDateTime is required and must be an ISO 8601 date.', 'InvalidRequest');
     const at = Date.parse(value);
     const now = this.now();
     if (at <= now) throw badRequest('Subscription expiration must be in the future.', 'InvalidRequest');
-    if (at - now > MAX_EXPIRY_MS) throw badRequest('Subscription expiration can only be 60 minutes in the future.', 'InvalidRequest');
+    if (at - now > MAX_EXPIRY_MS)
+      throw badRequest('Subscription expiration can only be 60 minutes in the future.', 'InvalidRequest');
     return at;
   }
 
   /** The application and, for a delegated token, the signed-in user making a request. */
   private caller(ctx: GraphContext): { appId: string; userId: string | null } {
     const scopes = typeof ctx.claims.scp === 'string' ? ctx.claims.scp.trim() : '';
-    return { appId: String(ctx.claims.appid ?? ctx.claims.azp ?? ''), userId: scopes && ctx.claims.oid ? String(ctx.claims.oid) : null };
+    return {
+      appId: String(ctx.claims.appid ?? ctx.claims.azp ?? ''),
+      userId: scopes && ctx.claims.oid ? String(ctx.claims.oid) : null,
+    };
   }
 
   /**
@@ -300,38 +362,64 @@ export class SubscriptionManager {
     const sub = this.subscriptions.get(ctx.params.id ?? '');
     if (!sub || sub.expirationDateTime <= this.now()) throw gone();
     const { appId, userId } = this.caller(ctx);
-    if (sub.applicationId !== appId) throw forbidden('The subscription belongs to another application.', 'ExtensionError');
+    if (sub.applicationId !== appId)
+      throw forbidden('The subscription belongs to another application.', 'ExtensionError');
     if (userId !== null && sub.creatorId !== userId) throw gone();
     return sub;
   }
 
   async create(ctx: GraphContext, body: Record<string, unknown>): Promise<GraphResult> {
     const creatorId = this.requireDelegated(ctx.claims);
-    if (body.changeType !== 'updated') throw badRequest(`changeType '${String(body.changeType)}' is not supported for presence; use 'updated'.`, 'InvalidRequest');
+    if (body.changeType !== 'updated')
+      throw badRequest(
+        `changeType '${String(body.changeType)}' is not supported for presence; use 'updated'.`,
+        'InvalidRequest',
+      );
     if (typeof body.resource !== 'string') throw badRequest('resource is required.', 'InvalidRequest');
     const ids = presenceIdsOf(body.resource);
     if (ids.length === 0) throw badRequest('The resource names no ids.', 'InvalidRequest');
-    if (ids.length > 650) throw badRequest(`A presence subscription can have at most 650 ids; this one has ${ids.length}.`, 'InvalidRequest');
+    if (ids.length > 650)
+      throw badRequest(
+        `A presence subscription can have at most 650 ids; this one has ${ids.length}.`,
+        'InvalidRequest',
+      );
     const badId = ids.find((id) => !GUID.test(id));
     if (badId) throw badRequest(`'${badId}' is not a valid user id.`, 'InvalidRequest');
     const expirationDateTime = this.expiryFrom(body.expirationDateTime);
     const notificationUrl = this.checkUrl(body.notificationUrl, 'notificationUrl');
-    const lifecycleNotificationUrl = body.lifecycleNotificationUrl === undefined || body.lifecycleNotificationUrl === null ? null : this.checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
-    if (body.clientState !== undefined && body.clientState !== null && (typeof body.clientState !== 'string' || body.clientState.length > 128)) {
+    const lifecycleNotificationUrl =
+      body.lifecycleNotificationUrl === undefined || body.lifecycleNotificationUrl === null
+        ? null
+        : this.checkUrl(body.lifecycleNotificationUrl, 'lifecycleNotificationUrl');
+    if (
+      body.clientState !== undefined &&
+      body.clientState !== null &&
+      (typeof body.clientState !== 'string' || body.clientState.length > 128)
+    ) {
       throw badRequest('clientState must be a string of at most 128 characters.', 'InvalidRequest');
     }
     // "The clientState property is required" for webhook delivery (Subscription request in
     // https://learn.microsoft.com/graph/change-notifications-delivery-webhooks); optional in the resource's table:
     // the stricter reading is emulated.
     if (!isEventHub(notificationUrl) && (typeof body.clientState !== 'string' || !body.clientState)) {
-      throw badRequest('clientState is required: Graph echoes it in every change notification, so the receiver can tell that Graph sent it.', 'InvalidRequest');
+      throw badRequest(
+        'clientState is required: Graph echoes it in every change notification, so the receiver can tell that Graph sent it.',
+        'InvalidRequest',
+      );
     }
     const includeResourceData = body.includeResourceData === true;
-    const encryption = includeResourceData ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId) : null;
+    const encryption = includeResourceData
+      ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId)
+      : null;
     const applicationId = String(ctx.claims.appid ?? ctx.claims.azp ?? '');
-    const existing = this.all().find((s) => s.applicationId === applicationId && s.creatorId === creatorId && s.expirationDateTime > this.now());
+    const existing = this.all().find(
+      (s) => s.applicationId === applicationId && s.creatorId === creatorId && s.expirationDateTime > this.now(),
+    );
     if (existing) {
-      throw forbidden(`A presence subscription (${existing.id}) already exists for this user and application: only one is allowed. Update it with PATCH or delete it first.`, 'ExtensionError');
+      throw forbidden(
+        `A presence subscription (${existing.id}) already exists for this user and application: only one is allowed. Update it with PATCH or delete it first.`,
+        'ExtensionError',
+      );
     }
 
     const sub: Subscription = {
@@ -356,9 +444,14 @@ export class SubscriptionManager {
     };
     // Graph sends no validation request to an Event Hub (only a reachability probe into it, not emulated).
     if (!isEventHub(notificationUrl)) await this.validate(sub, notificationUrl);
-    if (lifecycleNotificationUrl && !isEventHub(lifecycleNotificationUrl)) await this.validate(sub, lifecycleNotificationUrl);
+    if (lifecycleNotificationUrl && !isEventHub(lifecycleNotificationUrl))
+      await this.validate(sub, lifecycleNotificationUrl);
     this.subscriptions.set(sub.id, sub);
-    return { status: 201, headers: { location: `${ctx.base}/v1.0/subscriptions/${sub.id}` }, body: this.json(sub, true) };
+    return {
+      status: 201,
+      headers: { location: `${ctx.base}/v1.0/subscriptions/${sub.id}` },
+      body: this.json(sub, true),
+    };
   }
 
   private checkUrl(value: unknown, name: string): string {
@@ -374,7 +467,10 @@ export class SubscriptionManager {
       }
       const named = /^\/eventhubname\/[^/]+\/?$/i.test(hub.pathname) || /^\/secrets\/[^/]+\/?$/i.test(hub.pathname);
       if (hub.protocol !== 'https:' || !named || !hub.searchParams.get('tenantId')) {
-        throw badRequest(`${name}: an Event Hubs URL is EventHub:https://<namespace>.servicebus.windows.net/eventhubname/<hub>?tenantId=<tenant> (or a Key Vault secret URL with tenantId).`, 'InvalidRequest');
+        throw badRequest(
+          `${name}: an Event Hubs URL is EventHub:https://<namespace>.servicebus.windows.net/eventhubname/<hub>?tenantId=<tenant> (or a Key Vault secret URL with tenantId).`,
+          'InvalidRequest',
+        );
       }
       return value;
     }
@@ -402,9 +498,22 @@ export class SubscriptionManager {
     } catch {
       outcome = undefined;
     }
-    this.deliveries.push({ subscriptionId: sub.id, url, kind: 'validation', count: 0, attempt: 1, status: outcome?.status ?? 'timeout', at: this.now(), ms: Date.now() - started });
+    this.deliveries.push({
+      subscriptionId: sub.id,
+      url,
+      kind: 'validation',
+      count: 0,
+      attempt: 1,
+      status: outcome?.status ?? 'timeout',
+      at: this.now(),
+      ms: Date.now() - started,
+    });
     if (!outcome || outcome.status !== 200 || outcome.text !== token) {
-      throw new GraphError(400, 'ValidationError', `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request, with the decoded validationToken as the plain-text body, within 10 seconds (${url} answered ${outcome ? outcome.status : 'nothing'}).`);
+      throw new GraphError(
+        400,
+        'ValidationError',
+        `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request, with the decoded validationToken as the plain-text body, within 10 seconds (${url} answered ${outcome ? outcome.status : 'nothing'}).`,
+      );
     }
   }
 
@@ -420,7 +529,9 @@ export class SubscriptionManager {
     const anyApp = userId !== null && scopes.includes('Subscription.Read.All');
     const value = this.all()
       .filter((s) => s.expirationDateTime > this.now())
-      .filter((s) => (userId === null ? s.applicationId === appId : s.creatorId === userId && (anyApp || s.applicationId === appId)))
+      .filter((s) =>
+        userId === null ? s.applicationId === appId : s.creatorId === userId && (anyApp || s.applicationId === appId),
+      )
       .map((s) => this.json(s));
     return { status: 200, body: { '@odata.context': `${ctx.base}/v1.0/$metadata#subscriptions`, value } };
   }
@@ -437,26 +548,48 @@ export class SubscriptionManager {
   async update(ctx: GraphContext, body: Record<string, unknown>): Promise<GraphResult> {
     const sub = this.owned(ctx);
     if (this.caller(ctx).userId === null) {
-      throw forbidden('Operation: Update; Exception: [Status Code: Forbidden; Reason: Application permissions are not supported for presence subscriptions; use a delegated token.]', 'ExtensionError');
+      throw forbidden(
+        'Operation: Update; Exception: [Status Code: Forbidden; Reason: Application permissions are not supported for presence subscriptions; use a delegated token.]',
+        'ExtensionError',
+      );
     }
     const keys = Object.keys(body);
     const refused = keys.filter((k) => !PATCHABLE.has(k));
-    if (refused.length) throw badRequest(`These properties cannot be updated: ${refused.join(', ')}. Update expirationDateTime, notificationUrl, or encryptionCertificate with encryptionCertificateId.`, 'InvalidRequest');
+    if (refused.length)
+      throw badRequest(
+        `These properties cannot be updated: ${refused.join(', ')}. Update expirationDateTime, notificationUrl, or encryptionCertificate with encryptionCertificateId.`,
+        'InvalidRequest',
+      );
     if (body.expirationDateTime === undefined && body.notificationUrl === undefined) {
       throw badRequest('The request body must contain either expirationDateTime or notificationUrl.', 'InvalidRequest');
     }
     const rotating = body.encryptionCertificate !== undefined || body.encryptionCertificateId !== undefined;
-    if (rotating && !sub.includeResourceData) throw badRequest('This subscription does not include resource data: it has no encryption certificate to replace.', 'InvalidRequest');
+    if (rotating && !sub.includeResourceData)
+      throw badRequest(
+        'This subscription does not include resource data: it has no encryption certificate to replace.',
+        'InvalidRequest',
+      );
     // Everything is checked before anything changes.
-    const expirationDateTime = body.expirationDateTime === undefined ? undefined : this.expiryFrom(body.expirationDateTime);
+    const expirationDateTime =
+      body.expirationDateTime === undefined ? undefined : this.expiryFrom(body.expirationDateTime);
     const encryption = rotating ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId) : null;
-    const notificationUrl = body.notificationUrl === undefined ? undefined : this.checkUrl(body.notificationUrl, 'notificationUrl');
-    if (notificationUrl !== undefined && notificationUrl !== sub.notificationUrl && !isEventHub(notificationUrl)) await this.validate(sub, notificationUrl);
+    const notificationUrl =
+      body.notificationUrl === undefined ? undefined : this.checkUrl(body.notificationUrl, 'notificationUrl');
+    if (notificationUrl !== undefined && notificationUrl !== sub.notificationUrl && !isEventHub(notificationUrl))
+      await this.validate(sub, notificationUrl);
 
     if (expirationDateTime !== undefined) sub.expirationDateTime = expirationDateTime;
     if (notificationUrl !== undefined) sub.notificationUrl = notificationUrl;
-    if (encryption && (encryption.id !== sub.encryptionCertificateId || encryption.base64 !== sub.encryptionCertificate)) {
-      if (sub.certificate && sub.encryptionCertificateId) sub.previous = { certificate: sub.certificate, id: sub.encryptionCertificateId, until: this.now() + this.options.certificateRolloverMs };
+    if (
+      encryption &&
+      (encryption.id !== sub.encryptionCertificateId || encryption.base64 !== sub.encryptionCertificate)
+    ) {
+      if (sub.certificate && sub.encryptionCertificateId)
+        sub.previous = {
+          certificate: sub.certificate,
+          id: sub.encryptionCertificateId,
+          until: this.now() + this.options.certificateRolloverMs,
+        };
       sub.certificate = encryption.certificate;
       sub.encryptionCertificate = encryption.base64;
       sub.encryptionCertificateId = encryption.id;
@@ -504,7 +637,10 @@ export class SubscriptionManager {
     return true;
   }
 
-  private async lifecycle(sub: Subscription, event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed'): Promise<void> {
+  private async lifecycle(
+    sub: Subscription,
+    event: 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed',
+  ): Promise<void> {
     if (!sub.lifecycleNotificationUrl || isEventHub(sub.lifecycleNotificationUrl)) return;
     const body = JSON.stringify({
       value: [
@@ -523,7 +659,13 @@ export class SubscriptionManager {
   // Graph redelivers lifecycle notifications as it does change notifications: a subscriber that misses
   // reauthorizationRequired would otherwise stop receiving without knowing why. Unlike change notifications they
   // go out whatever state the subscription is in, since subscriptionRemoved is only sent once it is gone.
-  private async deliverLifecycle(sub: Subscription, url: string, body: string, attempt: number, firstAt: number): Promise<void> {
+  private async deliverLifecycle(
+    sub: Subscription,
+    url: string,
+    body: string,
+    attempt: number,
+    firstAt: number,
+  ): Promise<void> {
     const status = await this.send(sub, url, body, 'lifecycle', 1, attempt);
     if (typeof status === 'number' && status >= 200 && status < 300) return;
     const delays = this.options.retryDelaysMs;
@@ -533,7 +675,14 @@ export class SubscriptionManager {
   }
 
   /** POSTs a JSON payload and records how it went; resolves with the status (or why there was none). */
-  private async send(sub: Subscription, url: string, body: string, kind: DeliveryRecord['kind'], count: number, attempt: number): Promise<DeliveryRecord['status']> {
+  private async send(
+    sub: Subscription,
+    url: string,
+    body: string,
+    kind: DeliveryRecord['kind'],
+    count: number,
+    attempt: number,
+  ): Promise<DeliveryRecord['status']> {
     const started = Date.now();
     let status: DeliveryRecord['status'];
     try {
@@ -541,7 +690,16 @@ export class SubscriptionManager {
     } catch (error) {
       status = (error as Error).message === 'timeout' ? 'timeout' : 'error';
     }
-    this.deliveries.push({ subscriptionId: sub.id, url, kind, count, attempt, status, at: this.now(), ms: Date.now() - started });
+    this.deliveries.push({
+      subscriptionId: sub.id,
+      url,
+      kind,
+      count,
+      attempt,
+      status,
+      at: this.now(),
+      ms: Date.now() - started,
+    });
     if (this.deliveries.length > 20_000) this.deliveries.splice(0, 5_000);
     return status;
   }
@@ -594,7 +752,11 @@ export class SubscriptionManager {
    * notification adds only `availability` and `activity` (users report no `statusMessage` in pushes).
    */
   private notificationFor(sub: Subscription, record: PresenceRecord): Record<string, unknown> {
-    const reference = { '@odata.type': '#microsoft.graph.presence', '@odata.id': `users/${record.id}/presence`, id: record.id };
+    const reference = {
+      '@odata.type': '#microsoft.graph.presence',
+      '@odata.id': `users/${record.id}/presence`,
+      id: record.id,
+    };
     const notification: Record<string, unknown> = {
       subscriptionId: sub.id,
       subscriptionExpirationDateTime: isoOf(sub.expirationDateTime),
@@ -615,7 +777,13 @@ export class SubscriptionManager {
     return notification;
   }
 
-  private async deliver(sub: Subscription, records: PresenceRecord[], body: string | undefined, attempt: number, firstAt: number): Promise<void> {
+  private async deliver(
+    sub: Subscription,
+    records: PresenceRecord[],
+    body: string | undefined,
+    attempt: number,
+    firstAt: number,
+  ): Promise<void> {
     const now = this.now();
     // Nothing is delivered once a subscription has lapsed or been deleted, retries included.
     if (!this.subscriptions.has(sub.id) || sub.expirationDateTime <= now) return;
@@ -628,7 +796,8 @@ export class SubscriptionManager {
       // Made once: a redelivery sends the same payload again.
       const encrypting = this.encryptingAs(sub);
       const payload: Record<string, unknown> = { value: records.map((r) => this.notificationFor(encrypting, r)) };
-      if (sub.includeResourceData && this.deps.issueValidationToken) payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
+      if (sub.includeResourceData && this.deps.issueValidationToken)
+        payload.validationTokens = [this.deps.issueValidationToken(sub.applicationId)];
       body = JSON.stringify(payload);
     }
     const status = await this.send(sub, sub.notificationUrl, body, 'notification', records.length, attempt);
@@ -641,8 +810,22 @@ export class SubscriptionManager {
   }
 
   /** Ids Graph will notify about for an application (for tests and the control API). */
-  describe(): Array<{ id: string; applicationId: string; creatorId: string; ids: number; expiresAt: string; includeResourceData: boolean }> {
-    return this.all().map((s) => ({ id: s.id, applicationId: s.applicationId, creatorId: s.creatorId, ids: s.ids.size, expiresAt: isoOf(s.expirationDateTime), includeResourceData: s.includeResourceData }));
+  describe(): Array<{
+    id: string;
+    applicationId: string;
+    creatorId: string;
+    ids: number;
+    expiresAt: string;
+    includeResourceData: boolean;
+  }> {
+    return this.all().map((s) => ({
+      id: s.id,
+      applicationId: s.applicationId,
+      creatorId: s.creatorId,
+      ids: s.ids.size,
+      expiresAt: isoOf(s.expirationDateTime),
+      includeResourceData: s.includeResourceData,
+    }));
   }
 
   static readonly changeTrackingAppId = GRAPH_CHANGE_TRACKING_APP;

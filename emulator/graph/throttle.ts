@@ -1,13 +1,19 @@
 // Graph's presence budget: about 1,500 requests per 30 seconds per application per tenant. Past it, 429 with a
 // Retry-After that says when the oldest request in the window leaves it.
-export interface Budget { requests: number; windowSeconds: number }
+export interface Budget {
+  requests: number;
+  windowSeconds: number;
+}
 
 export const PRESENCE_BUDGET: Budget = { requests: 1_500, windowSeconds: 30 };
 
 export class SlidingWindowThrottle {
   private readonly hits = new Map<string, number[]>();
 
-  constructor(public budget: Budget = PRESENCE_BUDGET, private readonly now: () => number = Date.now) {}
+  constructor(
+    public budget: Budget = PRESENCE_BUDGET,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Counts one request for `key`; returns the seconds to wait when over budget, else 0. */
   take(key: string): number {

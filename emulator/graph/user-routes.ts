@@ -37,11 +37,24 @@ const DEFAULT_SELECTION = USER_DEFAULT_PROPERTIES.map((name) => ({ echo: name, k
  * ("The User.ReadBasic.All permission constrains app access to a limited set of properties known as the basic
  * profile"); the rest comes back null, or empty for collections (microsoftgraph/microsoft-graph-docs#4993).
  */
-const BASIC_PROFILE = new Set(['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'securityIdentifier']);
+const BASIC_PROFILE = new Set([
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'securityIdentifier',
+]);
 const FULL_PROFILE_SCOPES = ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
 
 function basicOnly(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, BASIC_PROFILE.has(key) ? value : Array.isArray(value) ? [] : null]));
+  return Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [
+      key,
+      BASIC_PROFILE.has(key) ? value : Array.isArray(value) ? [] : null,
+    ]),
+  );
 }
 
 /** Whether a delegated token sees only the basic profile of `user` (its own profile it always sees whole). */
@@ -65,7 +78,13 @@ export function userRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
     requirePermission(claims, isSelf(params.id, claims, tenant) ? READ_SELF : READ_OTHERS, ['User.Read.All']);
     const select = selectOf(url, USER);
     const user = userFor(tenant, params.id, claims);
-    return { status: 200, body: { '@odata.context': contextUrl(base, 'users', select, true), ...userJson(user, select, seesBasicProfileOnly(claims, user)) } };
+    return {
+      status: 200,
+      body: {
+        '@odata.context': contextUrl(base, 'users', select, true),
+        ...userJson(user, select, seesBasicProfileOnly(claims, user)),
+      },
+    };
   };
   r.on('GET', '/v1.0/me', one);
   r.on('GET', '/v1.0/users/:id', one);
@@ -77,24 +96,45 @@ export function userRoutes(r: Router<GraphHandler>, tenant: Tenant): void {
     let users = tenant.users;
     if (filter) {
       const match = /^\s*id\s+in\s+\(([^)]*)\)\s*$/i.exec(filter);
-      if (!match) throw badRequest(`Unsupported filter: ${filter}. Only "id in ('a','b')" is emulated.`, 'Request_UnsupportedQuery');
-      const ids = match[1]!.split(',').map((s) => s.trim().replace(/^'(.*)'$/, '$1')).filter(Boolean);
+      if (!match)
+        throw badRequest(
+          `Unsupported filter: ${filter}. Only "id in ('a','b')" is emulated.`,
+          'Request_UnsupportedQuery',
+        );
+      const ids = match[1]!
+        .split(',')
+        .map((s) => s.trim().replace(/^'(.*)'$/, '$1'))
+        .filter(Boolean);
       // https://learn.microsoft.com/graph/filter-query-parameter: at most 15 expressions in an `in` clause.
-      if (ids.length > 15) throw badRequest("Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.", 'Request_UnsupportedQuery');
+      if (ids.length > 15)
+        throw badRequest(
+          "Too many child clauses specified in search filter expression containing 'OR' operators: 16. Max allowed: 15.",
+          'Request_UnsupportedQuery',
+        );
       users = ids.map((id) => tenant.user(id)).filter((u): u is TenantUser => !!u);
     }
-    return pageOf(users, url, base, { defaultTop: 100, maxTop: 999, context: contextUrl(base, 'users', select) }, (u) => userJson(u, select, seesBasicProfileOnly(claims, u)));
+    return pageOf(users, url, base, { defaultTop: 100, maxTop: 999, context: contextUrl(base, 'users', select) }, (u) =>
+      userJson(u, select, seesBasicProfileOnly(claims, u)),
+    );
   });
 
   r.on('POST', '/v1.0/directoryObjects/getByIds', (ctx) => {
-    requirePermission(ctx.claims, ['User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'], ['User.Read.All', 'Directory.Read.All']);
+    requirePermission(
+      ctx.claims,
+      ['User.ReadBasic.All', 'User.Read.All', 'Directory.Read.All'],
+      ['User.Read.All', 'Directory.Read.All'],
+    );
     const body = jsonOf<{ ids?: unknown }>(ctx);
-    if (!Array.isArray(body.ids) || body.ids.some((id) => typeof id !== 'string')) throw badRequest('ids must be an array of strings.');
+    if (!Array.isArray(body.ids) || body.ids.some((id) => typeof id !== 'string'))
+      throw badRequest('ids must be an array of strings.');
     if (body.ids.length > 1000) throw badRequest('The number of ids exceeds the maximum of 1000.');
     const users = (body.ids as string[]).map((id) => tenant.user(id)).filter((u): u is TenantUser => !!u);
     return {
       status: 200,
-      body: { '@odata.context': contextUrl(ctx.base, 'directoryObjects'), value: users.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(u) })) },
+      body: {
+        '@odata.context': contextUrl(ctx.base, 'directoryObjects'),
+        value: users.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...userJson(u) })),
+      },
     };
   });
 }

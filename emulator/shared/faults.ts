@@ -24,7 +24,10 @@ export interface FaultRule {
   times?: number;
 }
 
-export interface ActiveFault extends FaultRule { id: number; hits: number }
+export interface ActiveFault extends FaultRule {
+  id: number;
+  hits: number;
+}
 
 export class FaultInjector {
   private rules: ActiveFault[] = [];
@@ -68,7 +71,9 @@ export class FaultInjector {
    */
   async apply(service: ServiceName, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const hits = this.take(service, (req.method ?? 'GET').toUpperCase(), path, () => appIdOf(req.headers.authorization));
+    const hits = this.take(service, (req.method ?? 'GET').toUpperCase(), path, () =>
+      appIdOf(req.headers.authorization),
+    );
     for (const fault of hits) {
       if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.latencyMs ?? 1000));
     }
@@ -81,7 +86,8 @@ export class FaultInjector {
     if (status) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (status.retryAfter !== undefined) headers['retry-after'] = String(status.retryAfter);
-      const code = status.status === 429 ? 'TooManyRequests' : status.status === 503 ? 'ServiceUnavailable' : 'InjectedFault';
+      const code =
+        status.status === 429 ? 'TooManyRequests' : status.status === 503 ? 'ServiceUnavailable' : 'InjectedFault';
       res.writeHead(status.status!, headers);
       res.end(JSON.stringify({ error: { code, message: `Injected fault: ${status.status}` } }));
       return true;
@@ -93,7 +99,9 @@ export class FaultInjector {
 /** The application a bearer token is for, read without checking the token (the service checks it). */
 function appIdOf(authorization: string | undefined): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from((authorization ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const payload = JSON.parse(
+      Buffer.from((authorization ?? '').replace(/^Bearer\s+/i, '').split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
     const id = payload.appid ?? payload.azp;
     return typeof id === 'string' ? id : undefined;
   } catch {

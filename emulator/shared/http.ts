@@ -19,7 +19,11 @@ export type Handler = (req: Request, res: ServerResponse) => unknown;
 
 /** Thrown by handlers to answer with a status and a body. */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly body: unknown, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(typeof body === 'string' ? body : JSON.stringify(body));
   }
 }
@@ -44,7 +48,11 @@ function readBody(raw: IncomingMessage): Promise<Buffer> {
   });
 }
 
-interface Route<H> { method: string; segments: string[]; handler: H }
+interface Route<H> {
+  method: string;
+  segments: string[];
+  handler: H;
+}
 
 function matchSegments(pattern: string[], actual: string[]): Record<string, string> | undefined {
   const params: Record<string, string> = {};
@@ -119,16 +127,34 @@ export function makeRequest(raw: IncomingMessage, base: string, params: Record<s
   return request;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 

@@ -18,7 +18,12 @@ export interface CertificateAndKey {
   publicKey: KeyObject;
 }
 
-const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 } as const;
+const rsa = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+} as const;
 
 function pem(label: string, der: ArrayBuffer): string {
   const base64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
@@ -26,7 +31,10 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 /** A self-signed certificate for `commonName`, valid for a year, with the given DNS names and IPs. */
-export async function makeCertificate(commonName: string, altNames: { dns?: string[]; ip?: string[] } = {}): Promise<CertificateAndKey> {
+export async function makeCertificate(
+  commonName: string,
+  altNames: { dns?: string[]; ip?: string[] } = {},
+): Promise<CertificateAndKey> {
   const keys = (await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];

@@ -15,20 +15,33 @@ import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js'
 const RS = '\u001e';
 
 // The service's messages for names it refuses (src/Microsoft.Azure.SignalR.Emulator/Common/ErrorMessages.cs).
-const HUB_NAME_ERROR = 'Invalid hub name. Valid hub name should be in between 1 and 128 characters long. The first character must be a letter, other characters can be letters, digits or the following symbols _`,.[]';
+const HUB_NAME_ERROR =
+  'Invalid hub name. Valid hub name should be in between 1 and 128 characters long. The first character must be a letter, other characters can be letters, digits or the following symbols _`,.[]';
 const GROUP_NAME_ERROR = 'Invalid group name. Valid group name should be in between 1 and 1024 characters long.';
 const USER_ID_ERROR = 'Invalid user id. Valid user id should be in between 1 and 1024 characters long.';
 
 /** Answers 400 (and gives false) when a REST call names a hub, group or user the service refuses. */
 function named(req: Request, res: ServerResponse): boolean {
   const { hub, group, user } = req.params;
-  const error = hub !== undefined && !isHubName(hub) ? HUB_NAME_ERROR : group !== undefined && !isGroupName(group) ? GROUP_NAME_ERROR : user !== undefined && !isUserId(user) ? USER_ID_ERROR : undefined;
+  const error =
+    hub !== undefined && !isHubName(hub)
+      ? HUB_NAME_ERROR
+      : group !== undefined && !isGroupName(group)
+        ? GROUP_NAME_ERROR
+        : user !== undefined && !isUserId(user)
+          ? USER_ID_ERROR
+          : undefined;
   if (error === undefined) return true;
   sendJson(res, 400, { error });
   return false;
 }
 
-export interface HubConnectionInfo { id: string; hub: string; userId: string | null; groups: string[] }
+export interface HubConnectionInfo {
+  id: string;
+  hub: string;
+  userId: string | null;
+  groups: string[];
+}
 
 interface Connection {
   id: string;
@@ -148,7 +161,13 @@ export class SignalRServiceEmulator implements EmulatorService {
   closeConnections(filter: { userId?: string; hub?: string; allowReconnect?: boolean; error?: string } = {}): number {
     let count = 0;
     for (const c of this.matching(filter)) {
-      c.socket!.send(JSON.stringify({ type: 7, error: filter.error ?? 'Service is restarting', allowReconnect: filter.allowReconnect ?? true }) + RS);
+      c.socket!.send(
+        JSON.stringify({
+          type: 7,
+          error: filter.error ?? 'Service is restarting',
+          allowReconnect: filter.allowReconnect ?? true,
+        }) + RS,
+      );
       c.socket!.close(1000);
       count++;
     }
@@ -157,7 +176,10 @@ export class SignalRServiceEmulator implements EmulatorService {
 
   private matching(filter: { userId?: string; hub?: string }): Connection[] {
     return [...this.live.values()].filter(
-      (c) => c.socket && (!filter.userId || c.userId === filter.userId) && (!filter.hub || c.hub === filter.hub.toLowerCase()),
+      (c) =>
+        c.socket &&
+        (!filter.userId || c.userId === filter.userId) &&
+        (!filter.hub || c.hub === filter.hub.toLowerCase()),
     );
   }
 
@@ -187,7 +209,9 @@ export class SignalRServiceEmulator implements EmulatorService {
   private groupsOf(c: Connection): string[] {
     const hubGroups = this.groups.get(c.hub);
     if (!hubGroups) return [];
-    return [...hubGroups.entries()].filter(([, members]) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))).map(([g]) => g);
+    return [...hubGroups.entries()]
+      .filter(([, members]) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`)))
+      .map(([g]) => g);
   }
 
   private group(hub: string, name: string): Set<string> {
@@ -209,7 +233,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     if (!token) throw new TokenError('malformed', 'No access token.');
     const { claims } = verifyHs256(token, Buffer.from(this.accessKey, 'utf8'), { requireExp: true });
     const aud = typeof claims.aud === 'string' ? claims.aud.toLowerCase() : '';
-    if (aud !== this.clientAudience(hub)) throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${this.clientAudience(hub)}.`);
+    if (aud !== this.clientAudience(hub))
+      throw new TokenError('bad_audience', `Audience ${String(claims.aud)} is not ${this.clientAudience(hub)}.`);
     const user = claims['asrs.s.uid'] ?? claims.nameid;
     return typeof user === 'string' && user ? user : null;
   }
@@ -225,7 +250,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     if (!hub) return sendJson(res, 400, { error: 'The hub query parameter is required.' });
     if (!isHubName(hub)) return sendJson(res, 400, { error: HUB_NAME_ERROR });
     const requested = req.url.searchParams.get('negotiateVersion');
-    if (requested !== null && !/^\d{1,9}$/.test(requested)) return sendJson(res, 400, { error: `The client requested an invalid protocol version '${requested}'.` });
+    if (requested !== null && !/^\d{1,9}$/.test(requested))
+      return sendJson(res, 400, { error: `The client requested an invalid protocol version '${requested}'.` });
     const version = Math.min(Number(requested ?? 0), this.options.maxNegotiateVersion ?? 1);
     const auth = req.headers.authorization;
     const token = typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : req.url.searchParams.get('access_token');
@@ -238,7 +264,14 @@ export class SignalRServiceEmulator implements EmulatorService {
     }
     this.counters.negotiations++;
     const id = randomUUID();
-    const connection: Connection = { id, token: version === 0 ? id : randomBytes(24).toString('base64url'), hub, userId, socket: null, handshaken: false };
+    const connection: Connection = {
+      id,
+      token: version === 0 ? id : randomBytes(24).toString('base64url'),
+      hub,
+      userId,
+      socket: null,
+      handshaken: false,
+    };
     this.remember(connection);
     this.byToken.set(connection.token, connection);
     // An unused negotiation expires, as the service's does.
@@ -259,17 +292,21 @@ export class SignalRServiceEmulator implements EmulatorService {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', this.baseUrl || 'http://x');
     const refuse = (status: number, message: string) => {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+      );
     };
     if (!/^\/client\/?$/i.test(url.pathname)) return refuse(404, 'Not found');
     const hub = (url.searchParams.get('hub') ?? '').toLowerCase();
     const connection = this.byToken.get(url.searchParams.get('id') ?? '');
     if (!connection || connection.socket || connection.hub !== hub) return refuse(404, 'No connection with that id.');
     const auth = req.headers.authorization;
-    const token = url.searchParams.get('access_token') ?? (typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : null);
+    const token =
+      url.searchParams.get('access_token') ?? (typeof auth === 'string' ? auth.replace(/^Bearer\s+/i, '') : null);
     try {
       const userId = this.verifyClient(token, hub);
-      if (userId !== connection.userId) throw new TokenError('bad_signature', 'The token names another user than the negotiation.');
+      if (userId !== connection.userId)
+        throw new TokenError('bad_signature', 'The token names another user than the negotiation.');
     } catch (error) {
       return refuse(401, (error as Error).message);
     }
@@ -310,19 +347,32 @@ export class SignalRServiceEmulator implements EmulatorService {
     try {
       message = JSON.parse(frame);
     } catch {
-      ws.send(JSON.stringify({ type: 7, error: 'Connection closed with an error: the message is not valid JSON.', allowReconnect: false }) + RS);
+      ws.send(
+        JSON.stringify({
+          type: 7,
+          error: 'Connection closed with an error: the message is not valid JSON.',
+          allowReconnect: false,
+        }) + RS,
+      );
       ws.close(1003);
       return;
     }
     if (!connection.handshaken) {
       if (message.protocol !== 'json' || message.version !== 1) {
-        ws.send(JSON.stringify({ error: `Requested protocol '${String(message.protocol)}' version ${String(message.version)} is not available.` }) + RS);
+        ws.send(
+          JSON.stringify({
+            error: `Requested protocol '${String(message.protocol)}' version ${String(message.version)} is not available.`,
+          }) + RS,
+        );
         ws.close(1002);
         return;
       }
       connection.handshaken = true;
       ws.send('{}' + RS);
-      connection.ping = setInterval(() => ws.readyState === ws.OPEN && ws.send('{"type":6}' + RS), this.options.pingIntervalMs ?? 15_000);
+      connection.ping = setInterval(
+        () => ws.readyState === ws.OPEN && ws.send('{"type":6}' + RS),
+        this.options.pingIntervalMs ?? 15_000,
+      );
       connection.ping.unref();
       return;
     }
@@ -336,7 +386,13 @@ export class SignalRServiceEmulator implements EmulatorService {
       case 4:
         // Serverless mode has no hub to invoke without upstream endpoints.
         if (typeof message.invocationId === 'string') {
-          ws.send(JSON.stringify({ type: 3, invocationId: message.invocationId, error: 'Serverless mode: invoking hub methods needs an upstream endpoint, which is not configured.' }) + RS);
+          ws.send(
+            JSON.stringify({
+              type: 3,
+              invocationId: message.invocationId,
+              error: 'Serverless mode: invoking hub methods needs an upstream endpoint, which is not configured.',
+            }) + RS,
+          );
         }
         return;
       default:
@@ -398,7 +454,9 @@ export class SignalRServiceEmulator implements EmulatorService {
   private groupMembers(hub: string, group: string): Connection[] {
     const members = this.groups.get(hub.toLowerCase())?.get(group);
     if (!members) return [];
-    return this.inHub(hub).filter((c) => c.socket && (members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))));
+    return this.inHub(hub).filter(
+      (c) => c.socket && (members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`))),
+    );
   }
 
   /**
@@ -415,15 +473,20 @@ export class SignalRServiceEmulator implements EmulatorService {
       r.on('HEAD', path, (_req, res) => sendEmpty(res, 200));
       r.on('GET', path, (_req, res) => sendEmpty(res, 200));
     }
-    const on = (method: string, path: string, handler: (req: Request, res: ServerResponse) => unknown) => r.on(method, path, (req, res) => named(req, res) && handler(req, res));
+    const on = (method: string, path: string, handler: (req: Request, res: ServerResponse) => unknown) =>
+      r.on(method, path, (req, res) => named(req, res) && handler(req, res));
     for (const prefix of ['/api/v1/hubs/:hub', '/api/hubs/:hub']) {
       on('POST', prefix, async (req, res) => this.send(req, res, this.inHub(req.params.hub!)));
-      on('POST', `${prefix}/users/:user`, async (req, res) => this.send(req, res, [...this.ofUser(req.params.hub!, req.params.user!)]));
+      on('POST', `${prefix}/users/:user`, async (req, res) =>
+        this.send(req, res, [...this.ofUser(req.params.hub!, req.params.user!)]),
+      );
       on('POST', `${prefix}/connections/:id`, async (req, res) => {
         const c = this.liveIn(req.params.hub!, req.params.id!);
         return this.send(req, res, c ? [c] : []);
       });
-      on('POST', `${prefix}/groups/:group`, async (req, res) => this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)));
+      on('POST', `${prefix}/groups/:group`, async (req, res) =>
+        this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)),
+      );
       on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
         this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
         sendEmpty(res, 202);
@@ -452,12 +515,20 @@ export class SignalRServiceEmulator implements EmulatorService {
         this.liveIn(req.params.hub!, req.params.id!)?.socket!.close(1000);
         sendEmpty(res, 202);
       });
-      const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) => sendEmpty(res, has(req) ? 200 : 404);
+      const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) =>
+        sendEmpty(res, has(req) ? 200 : 404);
       const checks: Array<[string, (req: Request) => boolean]> = [
-        [`${prefix}/users/:user`, (req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user)],
+        [
+          `${prefix}/users/:user`,
+          (req) => this.inHub(req.params.hub!).some((c) => c.socket && c.userId === req.params.user),
+        ],
         [`${prefix}/connections/:id`, (req) => !!this.liveIn(req.params.hub!, req.params.id!)],
         [`${prefix}/groups/:group`, (req) => this.groupMembers(req.params.hub!, req.params.group!).length > 0],
-        [`${prefix}/groups/:group/users/:user`, (req) => !!this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!)?.has(`u:${req.params.user}`)],
+        [
+          `${prefix}/groups/:group/users/:user`,
+          (req) =>
+            !!this.groups.get(req.params.hub!.toLowerCase())?.get(req.params.group!)?.has(`u:${req.params.user}`),
+        ],
       ];
       for (const [path, has] of checks) {
         on('HEAD', path, exists(has));

@@ -14,7 +14,17 @@ export const PHOTO_SIZES = [48, 64, 96, 120, 240, 360, 432, 504, 648] as const;
  * came from a phone crop or an older upload; some are directory thumbnails synced from Active Directory (96x96); a few
  * are tiny. Weights per largest available edge.
  */
-const LARGEST_SIZE_WEIGHTS: Record<string, number> = { 648: 70, 504: 4, 432: 4, 360: 5, 240: 7, 120: 2, 96: 6, 64: 1, 48: 1 };
+const LARGEST_SIZE_WEIGHTS: Record<string, number> = {
+  648: 70,
+  504: 4,
+  432: 4,
+  360: 5,
+  240: 7,
+  120: 2,
+  96: 6,
+  64: 1,
+  48: 1,
+};
 
 /** The largest size a user's photo is kept in, drawn from the user id alone (so it never shifts other seeded data). */
 export function largestPhotoSize(userId: string): number {
@@ -26,9 +36,28 @@ export function photoSizesUpTo(largest: number): number[] {
   return PHOTO_SIZES.filter((size) => size <= largest);
 }
 
-const SKIN = [[241, 210, 182], [224, 172, 105], [198, 134, 66], [141, 85, 36], [255, 219, 172]];
-const BACKGROUNDS = [[122, 156, 198], [150, 190, 160], [214, 170, 120], [180, 150, 200], [120, 180, 190], [200, 140, 140]];
-const CLOTHES = [[45, 75, 115], [80, 40, 60], [30, 90, 70], [60, 60, 60], [140, 60, 30]];
+const SKIN = [
+  [241, 210, 182],
+  [224, 172, 105],
+  [198, 134, 66],
+  [141, 85, 36],
+  [255, 219, 172],
+];
+const BACKGROUNDS = [
+  [122, 156, 198],
+  [150, 190, 160],
+  [214, 170, 120],
+  [180, 150, 200],
+  [120, 180, 190],
+  [200, 140, 140],
+];
+const CLOTHES = [
+  [45, 75, 115],
+  [80, 40, 60],
+  [30, 90, 70],
+  [60, 60, 60],
+  [140, 60, 30],
+];
 
 const cache = new Map<string, Buffer>();
 const CACHE_LIMIT = 2_000;

@@ -5,7 +5,17 @@ import { Random } from './random.js';
 
 /** Where each activity tends to go next; weights, not probabilities. */
 const NEXT: Record<string, Record<string, number>> = {
-  Available: { Available: 0, InAMeeting: 4, InACall: 3, Away: 2, BeRightBack: 1, Busy: 2, Presenting: 1, AvailableIdle: 2, Offline: 1 },
+  Available: {
+    Available: 0,
+    InAMeeting: 4,
+    InACall: 3,
+    Away: 2,
+    BeRightBack: 1,
+    Busy: 2,
+    Presenting: 1,
+    AvailableIdle: 2,
+    Offline: 1,
+  },
   AvailableIdle: { Available: 5, Away: 3, Offline: 1 },
   Away: { Available: 6, Offline: 2, BeRightBack: 1 },
   BeRightBack: { Available: 8, Away: 1 },
@@ -68,7 +78,10 @@ export class Simulator {
   paused = false;
   changes = 0;
 
-  constructor(private readonly tenant: Tenant, options: SimulatorOptions = {}) {
+  constructor(
+    private readonly tenant: Tenant,
+    options: SimulatorOptions = {},
+  ) {
     this.rng = new Random(`${options.seed ?? tenant.seed}/simulator`);
     this.rate = options.rate ?? 2;
     this.userIds = options.userIds ?? tenant.users.slice(0, 650).map((u) => u.id);
@@ -80,7 +93,8 @@ export class Simulator {
 
   configure(options: { rate?: number; userIds?: string[]; paused?: boolean }): void {
     if (options.rate !== undefined) {
-      if (!Number.isFinite(options.rate) || options.rate < 0 || options.rate > 10_000) throw new RangeError('rate must be between 0 and 10000 changes per second');
+      if (!Number.isFinite(options.rate) || options.rate < 0 || options.rate > 10_000)
+        throw new RangeError('rate must be between 0 and 10000 changes per second');
       this.rate = options.rate;
     }
     if (options.userIds) this.userIds = options.userIds.filter((id) => this.tenant.user(id));

@@ -66,7 +66,17 @@ export interface TenantOptions {
 
 export const DEFAULT_TEAM_SIZES = [5, 50, 650, 2_000, 10_000];
 
-const JOB_TITLES = ['Product Manager', 'Engineer', 'Designer', 'Sales Lead', 'Support Engineer', 'Researcher', 'Marketing Manager', 'Finance Analyst', null];
+const JOB_TITLES = [
+  'Product Manager',
+  'Engineer',
+  'Designer',
+  'Sales Lead',
+  'Support Engineer',
+  'Researcher',
+  'Marketing Manager',
+  'Finance Analyst',
+  null,
+];
 const STATUS_MESSAGES = [
   'Heads down on the quarterly report',
   'Working from the Paris office this week',
@@ -78,7 +88,11 @@ const STATUS_MESSAGES = [
 ];
 
 function asciiOf(text: string, rng: Random): string {
-  const plain = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+  const plain = text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .toLowerCase();
   return plain || `user${rng.int(1_000_000)}`;
 }
 
@@ -142,7 +156,9 @@ export class Tenant extends EventEmitter {
         surname = rng.pick(pool.family);
       }
       displayName = pool.familyFirst ? `${surname}${pool.separator ?? ' '}${givenName}` : `${givenName} ${surname}`;
-      upnBase = pool.ascii ? `${pool.ascii}.${asciiOf(givenName, rng)}${rng.int(100)}` : `${asciiOf(givenName, rng)}.${asciiOf(surname, rng)}`;
+      upnBase = pool.ascii
+        ? `${pool.ascii}.${asciiOf(givenName, rng)}${rng.int(100)}`
+        : `${asciiOf(givenName, rng)}.${asciiOf(surname, rng)}`;
       if (i >= 18 && i % hostileEvery === 7) {
         displayName = HOSTILE_NAMES[Math.floor(i / hostileEvery) % HOSTILE_NAMES.length]!;
         givenName = null;
@@ -173,7 +189,13 @@ export class Tenant extends EventEmitter {
   }
 
   private makeTeams(rng: Random, sizes: number[]): void {
-    const names: Record<number, string> = { 5: 'Leadership', 50: 'Product Engineering', 650: 'Sales EMEA', 2000: 'Operations', 10000: 'Everyone at Contoso' };
+    const names: Record<number, string> = {
+      5: 'Leadership',
+      50: 'Product Engineering',
+      650: 'Sales EMEA',
+      2000: 'Operations',
+      10000: 'Everyone at Contoso',
+    };
     for (const size of sizes) {
       const memberCount = Math.min(size, this.users.length);
       // The small teams start with the demo people; larger ones take a deterministic spread of everyone.
@@ -209,7 +231,9 @@ export class Tenant extends EventEmitter {
       statusMessage: null,
       outOfOfficeSettings: { message: null, isOutOfOffice: state.activity === 'OutOfOffice' },
       sequenceNumber: this.sequence.next(),
-      workLocation: rng.chance(0.5) ? { workLocationType: rng.pick(['office', 'remote']), source: 'manual', placeId: null } : null,
+      workLocation: rng.chance(0.5)
+        ? { workLocationType: rng.pick(['office', 'remote']), source: 'manual', placeId: null }
+        : null,
     };
     if (rng.chance(0.15)) {
       const content = rng.pick(STATUS_MESSAGES);
@@ -220,7 +244,10 @@ export class Tenant extends EventEmitter {
       };
     }
     if (rng.chance(0.05)) {
-      record.outOfOfficeSettings = { isOutOfOffice: true, message: 'I am out of the office with limited access to email.' };
+      record.outOfOfficeSettings = {
+        isOutOfOffice: true,
+        message: 'I am out of the office with limited access to email.',
+      };
     }
     return record;
   }
@@ -252,7 +279,10 @@ export class Tenant extends EventEmitter {
   }
 }
 
-export interface PresenceState { availability: string; activity: string }
+export interface PresenceState {
+  availability: string;
+  activity: string;
+}
 
 /** The states the simulator moves between, with how often people are in each. */
 export const PRESENCE_STATES: PresenceState[] = [

@@ -60,14 +60,19 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   const publicUrl = need('RELAY_PUBLIC_URL');
   const certPath = need('RELAY_CERTIFICATE_PATH');
   const keyPath = need('RELAY_PRIVATE_KEY_PATH');
-  if (missing.length) throw new Error(`The relay needs these environment variables: ${missing.join(', ')} (see the README, "Deploying").`);
+  if (missing.length)
+    throw new Error(
+      `The relay needs these environment variables: ${missing.join(', ')} (see the README, "Deploying").`,
+    );
   const explicitId = env.RELAY_CERTIFICATE_ID?.trim() || undefined;
-  if (explicitId !== undefined && explicitId.length > MAX_CERTIFICATE_ID) throw new Error(`RELAY_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
+  if (explicitId !== undefined && explicitId.length > MAX_CERTIFICATE_ID)
+    throw new Error(`RELAY_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
   let certificate: RelaySettings['certificate'];
   try {
     const cert = new X509Certificate(readFileSync(certPath));
     const privateKeyPem = readFileSync(keyPath, 'utf8');
-    if (!belongsTo(createPrivateKey(privateKeyPem), cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
+    if (!belongsTo(createPrivateKey(privateKeyPem), cert))
+      throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
     certificate = { id: explicitId ?? certificateIdOf(cert), base64: cert.raw.toString('base64'), privateKeyPem };
   } catch (error) {
     throw new Error(`RELAY_CERTIFICATE_PATH / RELAY_PRIVATE_KEY_PATH: ${(error as Error).message}`, { cause: error });
@@ -79,22 +84,34 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   }
   const lease = env.RELAY_WATCH_LEASE_SECONDS?.trim() ? Number(env.RELAY_WATCH_LEASE_SECONDS) : undefined;
   if (lease !== undefined && !(Number.isInteger(lease) && lease >= 10 && lease <= 7 * 24 * 3600)) {
-    throw new Error(`RELAY_WATCH_LEASE_SECONDS=${env.RELAY_WATCH_LEASE_SECONDS} is not a whole number of seconds from 10 to 604800 (a week)`);
+    throw new Error(
+      `RELAY_WATCH_LEASE_SECONDS=${env.RELAY_WATCH_LEASE_SECONDS} is not a whole number of seconds from 10 to 604800 (a week)`,
+    );
   }
   const clientState = env.RELAY_CLIENT_STATE?.trim() || undefined;
-  if (clientState !== undefined && clientState.length > 128) throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
+  if (clientState !== undefined && clientState.length > 128)
+    throw new Error('RELAY_CLIENT_STATE is longer than the 128 characters Graph accepts');
   const requiredScope = env.RELAY_REQUIRED_SCOPE?.trim() || undefined;
   if (requiredScope !== undefined && !isScopeName(requiredScope)) {
-    throw new Error(`RELAY_REQUIRED_SCOPE=${requiredScope} is not a scope name as the API registration exposes it (access_as_user, not api://<id>/access_as_user)`);
+    throw new Error(
+      `RELAY_REQUIRED_SCOPE=${requiredScope} is not a scope name as the API registration exposes it (access_as_user, not api://<id>/access_as_user)`,
+    );
   }
   const idsPerUser = wholeNumber(env, 'RELAY_MAX_IDS_PER_USER', 1, 1_000_000);
   const idsPerTenant = wholeNumber(env, 'RELAY_MAX_IDS_PER_TENANT', 1, 10_000_000);
-  const quotas = { ...(idsPerUser !== undefined ? { idsPerUser } : {}), ...(idsPerTenant !== undefined ? { idsPerTenant } : {}) };
+  const quotas = {
+    ...(idsPerUser !== undefined ? { idsPerUser } : {}),
+    ...(idsPerTenant !== undefined ? { idsPerTenant } : {}),
+  };
   const check = env.RELAY_CHECK_USERS?.trim().toLowerCase();
-  if (check && !['true', 'false', '1', '0'].includes(check)) throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
+  if (check && !['true', 'false', '1', '0'].includes(check))
+    throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
   const checkSeconds = wholeNumber(env, 'RELAY_CHECK_SECONDS', 1, 3600);
   const hub = env.RELAY_HUB?.trim() || 'presence';
-  if (!isHubName(hub)) throw new Error(`RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
+  if (!isHubName(hub))
+    throw new Error(
+      `RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`,
+    );
   const eventHub = eventHubUrl(env, tenantId);
   const base = publicUrl.replace(/\/+$/, '');
   const port = Number(env.PORT ?? 7071);
@@ -132,7 +149,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number, max: num
   const text = env[name]?.trim();
   if (!text) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text} is not a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name}=${text} is not a whole number from ${min} to ${max}`);
   return value;
 }
 
@@ -159,24 +177,36 @@ function previousCertificatesFrom(env: NodeJS.ProcessEnv, currentId: string): Re
   const certPath = env.RELAY_PREVIOUS_CERTIFICATE_PATH?.trim();
   const givenId = env.RELAY_PREVIOUS_CERTIFICATE_ID?.trim();
   if (!keyPath) {
-    if (certPath || givenId) throw new Error('RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_CERTIFICATE_ID need RELAY_PREVIOUS_PRIVATE_KEY_PATH: the previous key is what decrypts');
+    if (certPath || givenId)
+      throw new Error(
+        'RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_CERTIFICATE_ID need RELAY_PREVIOUS_PRIVATE_KEY_PATH: the previous key is what decrypts',
+      );
     return [];
   }
-  if (!certPath && !givenId) throw new Error('RELAY_PREVIOUS_PRIVATE_KEY_PATH needs RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID: notifications name the certificate they were encrypted with by its id');
+  if (!certPath && !givenId)
+    throw new Error(
+      'RELAY_PREVIOUS_PRIVATE_KEY_PATH needs RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID: notifications name the certificate they were encrypted with by its id',
+    );
   let id: string;
   let privateKeyPem: string;
   try {
     privateKeyPem = readFileSync(keyPath, 'utf8');
     const privateKey = createPrivateKey(privateKeyPem);
     const cert = certPath ? new X509Certificate(readFileSync(certPath)) : undefined;
-    if (cert && !belongsTo(privateKey, cert)) throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
+    if (cert && !belongsTo(privateKey, cert))
+      throw new Error(`the private key in ${keyPath} does not belong to the certificate in ${certPath}`);
     id = givenId || certificateIdOf(cert!);
   } catch (error) {
-    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_PRIVATE_KEY_PATH: ${(error as Error).message}`, { cause: error });
+    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_PATH / RELAY_PREVIOUS_PRIVATE_KEY_PATH: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (id.length > MAX_CERTIFICATE_ID) throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
+  if (id.length > MAX_CERTIFICATE_ID)
+    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID is longer than the ${MAX_CERTIFICATE_ID} characters Graph accepts`);
   if (id === currentId) {
-    throw new Error(`RELAY_PREVIOUS_CERTIFICATE_ID: the previous certificate has the same id as the current one (${id}); give the new certificate a new id (RELAY_CERTIFICATE_ID), or leave it unset to derive one from the certificate`);
+    throw new Error(
+      `RELAY_PREVIOUS_CERTIFICATE_ID: the previous certificate has the same id as the current one (${id}); give the new certificate a new id (RELAY_CERTIFICATE_ID), or leave it unset to derive one from the certificate`,
+    );
   }
   return [{ id, privateKeyPem }];
 }
@@ -191,11 +221,21 @@ function eventHubUrl(env: NodeJS.ProcessEnv, tenantId: string): string | undefin
   const hub = env.GRAPH_EVENT_HUB_NAME?.trim();
   if (!hub) return undefined;
   const fromConnection = /Endpoint=sb:\/\/([^/;]+)/i.exec(env.GRAPH_EVENT_HUB_CONNECTION ?? '')?.[1];
-  const namespace = (env.GRAPH_EVENT_HUB_NAMESPACE?.trim() || env.GRAPH_EVENT_HUB_CONNECTION__fullyQualifiedNamespace?.trim() || fromConnection || '').replace(/^https?:\/\/|\/+$/g, '');
+  const namespace = (
+    env.GRAPH_EVENT_HUB_NAMESPACE?.trim() ||
+    env.GRAPH_EVENT_HUB_CONNECTION__fullyQualifiedNamespace?.trim() ||
+    fromConnection ||
+    ''
+  ).replace(/^https?:\/\/|\/+$/g, '');
   if (!namespace) {
-    throw new Error('GRAPH_EVENT_HUB_NAME is set, so Graph delivers to that Event Hub: give its namespace in GRAPH_EVENT_HUB_NAMESPACE (contoso, or contoso.servicebus.windows.net)');
+    throw new Error(
+      'GRAPH_EVENT_HUB_NAME is set, so Graph delivers to that Event Hub: give its namespace in GRAPH_EVENT_HUB_NAMESPACE (contoso, or contoso.servicebus.windows.net)',
+    );
   }
-  if (!/^[a-z0-9][a-z0-9.-]*$/i.test(namespace) || !/^[\w.-]+$/.test(hub)) throw new Error(`GRAPH_EVENT_HUB_NAMESPACE=${namespace} / GRAPH_EVENT_HUB_NAME=${hub} is not an Event Hubs namespace and hub name`);
+  if (!/^[a-z0-9][a-z0-9.-]*$/i.test(namespace) || !/^[\w.-]+$/.test(hub))
+    throw new Error(
+      `GRAPH_EVENT_HUB_NAMESPACE=${namespace} / GRAPH_EVENT_HUB_NAME=${hub} is not an Event Hubs namespace and hub name`,
+    );
   const host = namespace.includes('.') ? namespace : `${namespace}.servicebus.windows.net`;
   return `EventHub:https://${host}/eventhubname/${hub}?tenantId=${encodeURIComponent(tenantId)}`;
 }

@@ -10,7 +10,11 @@ const ALLOWED_METHODS = 'POST, OPTIONS';
 export function originOf(text: string): string | undefined {
   try {
     const url = new URL(text);
-    if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== text.replace(/\/+$/, '').toLowerCase()) return undefined;
+    if (
+      (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+      url.origin !== text.replace(/\/+$/, '').toLowerCase()
+    )
+      return undefined;
     return url.origin;
   } catch {
     return undefined;
@@ -19,9 +23,15 @@ export function originOf(text: string): string | undefined {
 
 /** Reads `RELAY_ALLOWED_ORIGINS`: origins separated by commas; throws naming what is not an origin (`*` included). */
 export function parseAllowedOrigins(text: string): string[] {
-  const given = text.split(',').map((o) => o.trim()).filter(Boolean);
+  const given = text
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   const wrong = given.filter((o) => !originOf(o));
-  if (wrong.length) throw new Error(`RELAY_ALLOWED_ORIGINS: not origins (scheme://host[:port], no path, no wildcard): ${wrong.join(', ')}`);
+  if (wrong.length)
+    throw new Error(
+      `RELAY_ALLOWED_ORIGINS: not origins (scheme://host[:port], no path, no wildcard): ${wrong.join(', ')}`,
+    );
   return [...new Set(given.map((o) => originOf(o)!))];
 }
 
@@ -29,7 +39,11 @@ export function parseAllowedOrigins(text: string): string[] {
  * The CORS headers for a request from `origin` (the `Origin` header, if any): `Vary: Origin` always, since the
  * answer depends on it; the rest only for an allowed origin; for a preflight, the methods and headers too.
  */
-export function corsHeaders(origin: string | null | undefined, allowed: readonly string[] | undefined, preflight: boolean): Record<string, string> {
+export function corsHeaders(
+  origin: string | null | undefined,
+  allowed: readonly string[] | undefined,
+  preflight: boolean,
+): Record<string, string> {
   const headers: Record<string, string> = { vary: 'Origin' };
   const normalised = origin ? originOf(origin) : undefined;
   if (!normalised || !allowed?.includes(normalised)) return headers;

@@ -13,7 +13,10 @@ import type { CoverageChange } from './subscriptions.js';
 export const COVERAGE_TARGET = 'coverage';
 
 /** What a page receives: the ids it watches that lost coverage, and those covered again. */
-export interface CoverageMessage { uncovered: string[]; covered: string[] }
+export interface CoverageMessage {
+  uncovered: string[];
+  covered: string[];
+}
 
 export class CoverageNotices {
   /** Messages sent and given up, for operators. */

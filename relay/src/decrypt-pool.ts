@@ -5,7 +5,11 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { decryptResource, type EncryptedContent } from '../../common/notification-crypto.js';
 
-export interface DecryptJob { keyId: string; key: KeyObject; content: EncryptedContent }
+export interface DecryptJob {
+  keyId: string;
+  key: KeyObject;
+  content: EncryptedContent;
+}
 export type DecryptOutcome = { value: unknown; error?: undefined } | { error: string; value?: undefined };
 export type WorkerMessage =
   | { type: 'key'; keyId: string; key: KeyObject }
@@ -40,7 +44,10 @@ function spawn(): Worker {
     // Running from source (tsx): the worker registers the TypeScript loader before loading its module.
     const tsx = import.meta.resolve('tsx/esm/api');
     const target = new URL('./decrypt-worker.ts', here).href;
-    return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); });`, { eval: true });
+    return new Worker(
+      `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(target)}); });`,
+      { eval: true },
+    );
   }
   return new Worker(new URL('./decrypt-worker.js', here));
 }
@@ -118,7 +125,11 @@ export class DecryptPool {
       // Referenced while it holds work, so the process waits for it; idle workers never keep it alive.
       if (!slot.waiting.size) slot.worker.ref();
       slot.waiting.set(id, { jobs, resolve });
-      slot.worker.postMessage({ type: 'jobs', id, jobs: jobs.map(({ keyId, content }) => ({ keyId, content })) } satisfies WorkerMessage);
+      slot.worker.postMessage({
+        type: 'jobs',
+        id,
+        jobs: jobs.map(({ keyId, content }) => ({ keyId, content })),
+      } satisfies WorkerMessage);
     });
   }
 }

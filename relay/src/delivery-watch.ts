@@ -68,7 +68,8 @@ export class DeliveryWatch {
     pace.deliveries++;
     pace.lastAt = at;
     pace.since = at;
-    pace.allowedMs = pace.deliveries >= MIN_DELIVERIES ? Math.max(this.floorMs, this.factor * pace.meanGapMs) : Infinity;
+    pace.allowedMs =
+      pace.deliveries >= MIN_DELIVERIES ? Math.max(this.floorMs, this.factor * pace.meanGapMs) : Infinity;
   }
 
   /** Of these subscriptions, those silent for longer than allowed: each is returned once until `checked`. */

@@ -1,6 +1,11 @@
 // Sending each user exactly the presences they watch (see watchers.ts) through Azure SignalR Service's REST API,
 // several updates per message.
-import { parseConnectionString, ServerTokenCache, type ServerTokenCacheOptions, type SignalRConnection } from '../../common/signalr-connection.js';
+import {
+  parseConnectionString,
+  ServerTokenCache,
+  type ServerTokenCacheOptions,
+  type SignalRConnection,
+} from '../../common/signalr-connection.js';
 import { isHubName, isUserId } from '../../common/signalr-names.js';
 import type { RelayPresence } from './notifications.js';
 import { SignalRRest, type RestReply } from './signalr-rest.js';
@@ -35,23 +40,43 @@ export interface FanOutOptions {
 }
 
 /** What one `publish` did. */
-export interface Published { messages: number; presences: number; failures: number; retries: number; superseded: number }
+export interface Published {
+  messages: number;
+  presences: number;
+  failures: number;
+  retries: number;
+  superseded: number;
+}
 
 /** Totals since start; `recovered`: ids re-sent as a resync after their push was given up. */
 export type FanOutCounts = Published & { recovered: number };
 
 /** One publication's share of a user's pending message; the publication resolves once all its shares are settled. */
-interface Ticket { done: Published; left: number; resolve(): void }
+interface Ticket {
+  done: Published;
+  left: number;
+  resolve(): void;
+}
 /** One id's part of a message, serialized once however many users it goes to: the presence, or for a resync the id. */
-interface Item { id: string; json: string }
-interface Entry { item: Item; ticket: Ticket }
+interface Item {
+  id: string;
+  json: string;
+}
+interface Entry {
+  item: Item;
+  ticket: Ticket;
+}
 
 /**
  * One user's sends, one message at a time: what is published for the user while a send is under way waits, merged
  * (the newest presence of each id wins), and goes in the next message. So the requests to the service never
  * outnumber the users, and a burst of changes costs each user one message per round trip, not one per change.
  */
-interface Lane { pending: Map<string, Map<string, Entry>>; running: boolean; url: string }
+interface Lane {
+  pending: Map<string, Map<string, Entry>>;
+  running: boolean;
+  url: string;
+}
 
 export class FanOut {
   private readonly connection: SignalRConnection;
@@ -79,7 +104,10 @@ export class FanOut {
     this.connection = parseConnectionString(connectionString);
     this.hub = options.hub ?? 'presence';
     // The service refuses every call to a hub it cannot name (400): better said once, at start.
-    if (!isHubName(this.hub)) throw new Error(`"${this.hub}" is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`);
+    if (!isHubName(this.hub))
+      throw new Error(
+        `"${this.hub}" is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`,
+      );
     this.target = options.target ?? 'presence';
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 1500, 4000];
     this.retryBudgetMs = options.retryBudgetMs ?? 10_000;
@@ -111,7 +139,11 @@ export class FanOut {
    * changes the relay could not read itself: a page never gets a guess, it gets the truth from Graph.
    */
   resync(ids: string[], watchers: Watchers): Promise<Published> {
-    return this.fan(ids.map((id) => ({ id })), watchers, RESYNC_TARGET);
+    return this.fan(
+      ids.map((id) => ({ id })),
+      watchers,
+      RESYNC_TARGET,
+    );
   }
 
   /** Stops probing the service and lets go of the connections to it. */
@@ -278,7 +310,11 @@ export class FanOut {
     const perUser = new Map<string, Item[]>();
     for (const [user, ids] of this.undelivered.take()) {
       const still = watchers ? ids.filter((id) => [...watchers.watchersOf(id)].includes(user)) : ids;
-      if (still.length) perUser.set(user, still.map((id) => ({ id, json: JSON.stringify(id) })));
+      if (still.length)
+        perUser.set(
+          user,
+          still.map((id) => ({ id, json: JSON.stringify(id) })),
+        );
     }
     void this.enqueue(perUser, RESYNC_TARGET)
       .then((done) => (this.counts.recovered += done.presences))

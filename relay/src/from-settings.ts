@@ -17,14 +17,28 @@ const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
  */
 function issuersFor(settings: RelaySettings): string[] {
   const v2 = (host: string) => `${host}/${settings.tenantId}/v2.0`;
-  return [...new Set([v2('https://login.microsoftonline.com'), v2(new URL(settings.authority).origin), `https://sts.windows.net/${settings.tenantId}/`])];
+  return [
+    ...new Set([
+      v2('https://login.microsoftonline.com'),
+      v2(new URL(settings.authority).origin),
+      `https://sts.windows.net/${settings.tenantId}/`,
+    ]),
+  ];
 }
 
-export function relayFromSettings(settings: RelaySettings, options: { graphBaseUrl?: string; store?: RelayStore; logger?: RelayLogger } = {}): { relay: Relay; keeper: SubscriptionKeeper } {
+export function relayFromSettings(
+  settings: RelaySettings,
+  options: { graphBaseUrl?: string; store?: RelayStore; logger?: RelayLogger } = {},
+): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
   // What the relay and its keeper do goes to the console by default (a host's log: Functions collect it).
   const logger = options.logger ?? consoleLogger();
-  const broker = new TokenBroker({ authority: settings.authority, clientId: settings.clientId, clientSecret: settings.clientSecret, ...(settings.tlsCa ? { ca: settings.tlsCa } : {}) });
+  const broker = new TokenBroker({
+    authority: settings.authority,
+    clientId: settings.clientId,
+    clientSecret: settings.clientSecret,
+    ...(settings.tlsCa ? { ca: settings.tlsCa } : {}),
+  });
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
     broker,
@@ -36,7 +50,8 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     logger,
   });
   // Beside the state file unless set; a caller bringing its own store brings its own journal too.
-  const journalPath = settings.journalPath ?? (options.store ? undefined : join(dirname(settings.storePath), 'intake-journal.log'));
+  const journalPath =
+    settings.journalPath ?? (options.store ? undefined : join(dirname(settings.storePath), 'intake-journal.log'));
   const relay = new Relay({
     host: settings.host,
     port: settings.port,
@@ -51,7 +66,10 @@ export function relayFromSettings(settings: RelaySettings, options: { graphBaseU
     hub: settings.hub,
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     // The previous certificate's key, during a key roll, decrypts what Graph still encrypts with it.
-    encryptionKeys: [settings.certificate, ...settings.previousCertificates].map(({ id, privateKeyPem }) => ({ id, privateKey: createPrivateKey(privateKeyPem) })),
+    encryptionKeys: [settings.certificate, ...settings.previousCertificates].map(({ id, privateKeyPem }) => ({
+      id,
+      privateKey: createPrivateKey(privateKeyPem),
+    })),
     keeper,
     ...(settings.allowedOrigins ? { allowedOrigins: settings.allowedOrigins } : {}),
     ...(settings.decryptWorkers !== undefined ? { decryptWorkers: settings.decryptWorkers } : {}),

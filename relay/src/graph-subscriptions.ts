@@ -22,7 +22,8 @@ export async function listSubscriptions(graphBaseUrl: string, token: string): Pr
   let url: string | undefined = `${graphBaseUrl.replace(/\/+$/, '')}/v1.0/subscriptions`;
   for (let page = 0; url && page < MAX_PAGES; page++) {
     const reply = await graphCall('GET', url, token);
-    if (reply.status !== 200 || !Array.isArray(reply.body?.value)) throw new Error(`GET /subscriptions answered ${reply.status}`);
+    if (reply.status !== 200 || !Array.isArray(reply.body?.value))
+      throw new Error(`GET /subscriptions answered ${reply.status}`);
     for (const item of reply.body.value as Array<Record<string, unknown> | null>) {
       if (!item || typeof item.id !== 'string' || typeof item.resource !== 'string') continue;
       const expiresAt = typeof item.expirationDateTime === 'string' ? Date.parse(item.expirationDateTime) : Number.NaN;
@@ -31,7 +32,9 @@ export async function listSubscriptions(graphBaseUrl: string, token: string): Pr
         resource: item.resource,
         notificationUrl: typeof item.notificationUrl === 'string' ? item.notificationUrl : '',
         expiresAt,
-        ...(typeof item.encryptionCertificateId === 'string' ? { encryptionCertificateId: item.encryptionCertificateId } : {}),
+        ...(typeof item.encryptionCertificateId === 'string'
+          ? { encryptionCertificateId: item.encryptionCertificateId }
+          : {}),
       });
     }
     const next: unknown = reply.body['@odata.nextLink'];

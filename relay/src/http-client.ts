@@ -35,22 +35,37 @@ export function httpCall(url: string | URL, call: HttpCall): Promise<HttpReply> 
   return new Promise((resolve, reject) => {
     const target = typeof url === 'string' ? new URL(url) : url;
     const send = call.httpsOnly || target.protocol === 'https:' ? tlsRequest : plainRequest;
-    const req = send(target, { method: call.method ?? 'GET', ...(call.headers ? { headers: call.headers } : {}), ...(call.ca ? { ca: call.ca } : {}), timeout: call.timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : null;
-        } catch {
-          // not JSON: the text stands
-        }
-        const wait = retryAfterMs(res.headers['retry-after']);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
-      });
-      res.on('error', reject);
-    });
+    const req = send(
+      target,
+      {
+        method: call.method ?? 'GET',
+        ...(call.headers ? { headers: call.headers } : {}),
+        ...(call.ca ? { ca: call.ca } : {}),
+        timeout: call.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = text ? JSON.parse(text) : null;
+          } catch {
+            // not JSON: the text stands
+          }
+          const wait = retryAfterMs(res.headers['retry-after']);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            body,
+            ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(call.timeoutMessage)));
     req.end(call.body);

@@ -25,7 +25,10 @@ export const DEFAULT_HTTP_LIMITS: Required<HttpLimits> = {
 };
 
 export function httpLimits(given: HttpLimits = {}): Required<HttpLimits> {
-  const limits = { ...DEFAULT_HTTP_LIMITS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const limits = {
+    ...DEFAULT_HTTP_LIMITS,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
   // Node wants the headers' limit within the request's.
   limits.requestTimeoutMs = Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs);
   return limits;

@@ -8,10 +8,17 @@ import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } fr
 import { notificationRouteReply } from './validation-handshake.js';
 
 /** An answer as status and a value sent as JSON. */
-export interface JsonReply { status: number; body: unknown }
+export interface JsonReply {
+  status: number;
+  body: unknown;
+}
 
 /** How a collection Graph posted is answered: at once, with `status`; `then` starts its work once answered. */
-export interface Intake { status: number; headers?: Record<string, string>; after?: () => void }
+export interface Intake {
+  status: number;
+  headers?: Record<string, string>;
+  after?: () => void;
+}
 
 /** What the routes do, framework-neutral (the relay core). */
 export interface RelayRoutes {
@@ -31,7 +38,10 @@ export interface RelayServerOptions {
 
 function json(res: ServerResponse, status: number, value: unknown): void {
   const text = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -62,11 +72,18 @@ export class RelayHttpServer {
   }
 }
 
-async function handle(routes: RelayRoutes, options: RelayServerOptions, limits: Required<HttpLimits>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  routes: RelayRoutes,
+  options: RelayServerOptions,
+  limits: Required<HttpLimits>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://relay');
   const path = url.pathname.replace(/\/+$/, '');
   try {
-    if (path === '/api/notifications' || path === '/api/lifecycle') return await notifications(routes, limits, req, res, url);
+    if (path === '/api/notifications' || path === '/api/lifecycle')
+      return await notifications(routes, limits, req, res, url);
     if (cors(req, res, options.allowedOrigins)) return;
     if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
     if (path === '/api/negotiate') {
@@ -88,7 +105,8 @@ async function handle(routes: RelayRoutes, options: RelayServerOptions, limits: 
 /** CORS headers for the request; a preflight is answered here (true). */
 function cors(req: IncomingMessage, res: ServerResponse, allowed: readonly string[] | undefined): boolean {
   const preflight = req.method === 'OPTIONS';
-  for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, allowed, preflight))) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, allowed, preflight)))
+    res.setHeader(name, value);
   if (preflight) {
     res.writeHead(204).end();
     return true;
@@ -96,7 +114,13 @@ function cors(req: IncomingMessage, res: ServerResponse, allowed: readonly strin
   return false;
 }
 
-async function notifications(routes: RelayRoutes, limits: Required<HttpLimits>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function notifications(
+  routes: RelayRoutes,
+  limits: Required<HttpLimits>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   // The subscription handshake (the decoded token, as plain text, at once), or a request that is not Graph's.
   const answer = notificationRouteReply(req.method, url.searchParams.get('validationToken'));
   if (answer) {
@@ -111,7 +135,10 @@ async function notifications(routes: RelayRoutes, limits: Required<HttpLimits>, 
     res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
     return;
   }
-  const intake = await routes.intake(url.pathname.startsWith('/api/lifecycle') ? 'lifecycle' : 'notifications', payload);
+  const intake = await routes.intake(
+    url.pathname.startsWith('/api/lifecycle') ? 'lifecycle' : 'notifications',
+    payload,
+  );
   res.writeHead(intake.status, intake.headers).end();
   intake.after?.();
 }

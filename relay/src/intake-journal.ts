@@ -9,9 +9,17 @@ import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** A collection acknowledged but not processed when the relay stopped. */
-export interface JournalEntry { n: number; collection: unknown }
+export interface JournalEntry {
+  n: number;
+  collection: unknown;
+}
 
-interface Write { line: string; synced: boolean; resolve(): void; reject(error: Error): void }
+interface Write {
+  line: string;
+  synced: boolean;
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 export class IntakeJournal {
   private handle: FileHandle | undefined;

@@ -11,7 +11,12 @@ export interface JwksOptions {
 }
 
 async function getJson(url: string, ca?: string): Promise<unknown> {
-  const reply = await httpCall(url, { timeoutMs: 10_000, timeoutMessage: `${url} timed out`, httpsOnly: true, ...(ca ? { ca } : {}) });
+  const reply = await httpCall(url, {
+    timeoutMs: 10_000,
+    timeoutMessage: `${url} timed out`,
+    httpsOnly: true,
+    ...(ca ? { ca } : {}),
+  });
   if (reply.status >= 400) throw new Error(`${url} answered ${reply.status}`);
   return JSON.parse(reply.text);
 }
@@ -48,7 +53,8 @@ export class JwksVerifier {
   async verify(token: string, options: VerifyOptions): Promise<JwtClaims> {
     const kid = (() => {
       try {
-        return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')).kid as string | undefined;
+        return JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')).kid as
+          string | undefined;
       } catch {
         return undefined;
       }

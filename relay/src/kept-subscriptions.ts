@@ -41,7 +41,10 @@ const ENDED_KEPT = 1_000;
  * Watched ids whose coverage changed: `lost`, covered before and not now (pages poll them); `regained`, covered
  * again after a gap (pages read them once, for what changed meanwhile, and stop polling them).
  */
-export interface CoverageChange { lost: string[]; regained: string[] }
+export interface CoverageChange {
+  lost: string[];
+  regained: string[];
+}
 
 /**
  * How a create went: made, a subscription of the owner's found at Graph taken instead, the owner cannot be used,
@@ -156,13 +159,18 @@ export abstract class KeptSubscriptions {
     const { certificate } = this.options;
     const moving = !this.onCurrentCertificate(sub);
     const patch = (withCertificate: boolean) =>
-      graphCall('PATCH', url, token, { expirationDateTime: expiration, ...(withCertificate ? { encryptionCertificate: certificate.base64, encryptionCertificateId: certificate.id } : {}) }).catch(
-        (error: Error): Reply => ({ status: 0, body: error.message, headers: {} }),
-      );
+      graphCall('PATCH', url, token, {
+        expirationDateTime: expiration,
+        ...(withCertificate
+          ? { encryptionCertificate: certificate.base64, encryptionCertificateId: certificate.id }
+          : {}),
+      }).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
     let reply = await patch(moving);
     let moved = moving && reply.status === 200;
     if (moving && reply.status === 400) {
-      this.logger.warn(`Graph refused certificate ${certificate.id} for ${sub.id}: ${JSON.stringify(reply.body)?.slice(0, 200)}; it stays on ${sub.certificateId ?? 'its certificate'}, whose key must be kept`);
+      this.logger.warn(
+        `Graph refused certificate ${certificate.id} for ${sub.id}: ${JSON.stringify(reply.body)?.slice(0, 200)}; it stays on ${sub.certificateId ?? 'its certificate'}, whose key must be kept`,
+      );
       reply = await patch(false);
       moved = false;
     }
@@ -221,10 +229,18 @@ export abstract class KeptSubscriptions {
       if (slot === 'cleared') return this.create(ownerId, ids, true);
     }
     if (reply.status !== 201) {
-      this.logger.warn(`creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`);
+      this.logger.warn(
+        `creating a subscription for ${ownerId} failed: ${reply.status} ${JSON.stringify(reply.body)?.slice(0, 200)}`,
+      );
       return reply.status === 400 ? 'refused' : 'failed';
     }
-    this.state.subscriptions.push({ id: reply.body.id, ownerId, ids, expiresAt: Date.parse(expiration), certificateId: this.options.certificate.id });
+    this.state.subscriptions.push({
+      id: reply.body.id,
+      ownerId,
+      ids,
+      expiresAt: Date.parse(expiration),
+      certificateId: this.options.certificate.id,
+    });
     for (const id of ids) this.doubtful.delete(id);
     this.logger.info(`created ${reply.body.id} (${ids.length} ids) owned by ${ownerId}`);
     return 'created';

@@ -15,7 +15,9 @@ await relay.start();
 console.log(`Presence relay listening on ${relay.url} (public ${settings.publicUrl}); Graph at ${graphBaseUrl}`);
 if (settings.notificationUrl.startsWith('EventHub:')) {
   // This server has no Event Hubs reader: the Functions app's trigger reads the hub.
-  console.warn(`Graph delivers notifications to ${settings.notificationUrl}; this server does not read Event Hubs (the Functions app does).`);
+  console.warn(
+    `Graph delivers notifications to ${settings.notificationUrl}; this server does not read Event Hubs (the Functions app does).`,
+  );
 }
 const stop = async () => {
   await relay.stop();

@@ -76,7 +76,8 @@ export class SequenceFilter {
   seed(stored: Record<string, string>): void {
     for (const [id, seq] of Object.entries(stored)) {
       const previous = this.last.get(id);
-      if (typeof seq === 'string' && SEQUENCE_NUMBER.test(seq) && (previous === undefined || seq > previous)) this.last.set(id, seq);
+      if (typeof seq === 'string' && SEQUENCE_NUMBER.test(seq) && (previous === undefined || seq > previous))
+        this.last.set(id, seq);
     }
   }
 
@@ -123,7 +124,11 @@ export class SequenceFilter {
   }
 }
 
-export async function readNotifications(body: unknown, checks: NotificationChecks, sequence: SequenceFilter): Promise<ReadResult> {
+export async function readNotifications(
+  body: unknown,
+  checks: NotificationChecks,
+  sequence: SequenceFilter,
+): Promise<ReadResult> {
   const result: ReadResult = { presences: [], refused: [], toRead: [], stale: 0 };
   const payload = body as { value?: unknown; validationTokens?: unknown };
   if (!payload || !Array.isArray(payload.value)) {
@@ -145,7 +150,8 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       for (const token of tokens) {
         if (typeof token !== 'string') throw new Error('a validation token is not a string');
         const claims = await checks.verifyValidationToken(token);
-        if (claims.azp !== GRAPH_CHANGE_TRACKING_APP && claims.appid !== GRAPH_CHANGE_TRACKING_APP) throw new Error('validation token not issued to Microsoft Graph change tracking');
+        if (claims.azp !== GRAPH_CHANGE_TRACKING_APP && claims.appid !== GRAPH_CHANGE_TRACKING_APP)
+          throw new Error('validation token not issued to Microsoft Graph change tracking');
       }
     } catch (error) {
       result.refused.push({ reason: `validation token refused: ${(error as Error).message}` });
@@ -167,7 +173,12 @@ export async function readNotifications(body: unknown, checks: NotificationCheck
       if (typeof id === 'string') result.toRead.push(id);
       continue;
     }
-    if (typeof content !== 'object' || ['data', 'dataKey', 'dataSignature'].some((field) => typeof (content as unknown as Record<string, unknown>)[field] !== 'string')) {
+    if (
+      typeof content !== 'object' ||
+      ['data', 'dataKey', 'dataSignature'].some(
+        (field) => typeof (content as unknown as Record<string, unknown>)[field] !== 'string',
+      )
+    ) {
       result.refused.push({ ...about, reason: 'encryptedContent lacks data, dataKey or dataSignature' });
       continue;
     }
@@ -214,7 +225,9 @@ export function pushable(presence: Record<string, unknown>): RelayPresence | und
   const { id, availability, activity } = presence;
   if (typeof id !== 'string' || typeof availability !== 'string' || typeof activity !== 'string') return undefined;
   const out: RelayPresence = { id, availability, activity };
-  for (const key of ['statusMessage', 'outOfOfficeSettings', 'workLocation'] as const) if (presence[key] !== undefined) out[key] = presence[key];
-  if (typeof presence.sequenceNumber === 'string' && presence.sequenceNumber) out.sequenceNumber = presence.sequenceNumber;
+  for (const key of ['statusMessage', 'outOfOfficeSettings', 'workLocation'] as const)
+    if (presence[key] !== undefined) out[key] = presence[key];
+  if (typeof presence.sequenceNumber === 'string' && presence.sequenceNumber)
+    out.sequenceNumber = presence.sequenceNumber;
   return out;
 }

@@ -21,7 +21,13 @@ export interface Pacing {
 
 export const DEFAULT_PACING: Required<Pacing> = { usersPerBatch: 50, intervalMs: 250 };
 
-interface Queued { user: string; target: string; argument: unknown; merge: boolean; done: Array<(sent: boolean) => void> }
+interface Queued {
+  user: string;
+  target: string;
+  argument: unknown;
+  merge: boolean;
+  done: Array<(sent: boolean) => void>;
+}
 
 export class PacedSends {
   /** Messages sent and given up, and batches sent, for operators and tests. */

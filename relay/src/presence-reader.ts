@@ -139,9 +139,16 @@ export class PresenceReader {
       this.stats.reads++;
       this.stats.ids += ids.length;
       const left = Math.max(1, deadline - Date.now());
-      const reply: Reply = await graphCall('POST', `${this.options.graphBaseUrl.replace(/\/+$/, '')}/v1.0/communications/getPresencesByUserId`, token, { ids }, left);
+      const reply: Reply = await graphCall(
+        'POST',
+        `${this.options.graphBaseUrl.replace(/\/+$/, '')}/v1.0/communications/getPresencesByUserId`,
+        token,
+        { ids },
+        left,
+      );
       if (reply.status === 200) return presencesOf(reply.body, new Set(ids));
-      if (reply.status !== 429 && reply.status !== 503) throw new Error(`getPresencesByUserId answered ${reply.status}`);
+      if (reply.status !== 429 && reply.status !== 503)
+        throw new Error(`getPresencesByUserId answered ${reply.status}`);
       if (reply.status === 429) this.stats.throttled++;
       const wait = reply.retryAfterMs ?? 1_000;
       this.pausedUntil = Math.max(this.pausedUntil, Date.now() + wait);

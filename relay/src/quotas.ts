@@ -18,7 +18,13 @@ export const DEFAULT_QUOTAS: Required<WatchQuotas> = { idsPerUser: 5_000, idsPer
  * The ids of `requested` (distinct, in order) that one session of a user may watch, and the ones over a quota.
  * Call it with the watchers as they are before the session's list is replaced.
  */
-export function admit(watchers: Watchers, userId: string, session: string, requested: string[], quotas: WatchQuotas = {}): { admitted: string[]; refused: string[] } {
+export function admit(
+  watchers: Watchers,
+  userId: string,
+  session: string,
+  requested: string[],
+  quotas: WatchQuotas = {},
+): { admitted: string[]; refused: string[] } {
   const { idsPerUser, idsPerTenant } = { ...DEFAULT_QUOTAS, ...quotas };
   const sessions = watchers.sessionsOf(userId);
   const previous = new Set(sessions[session]?.ids ?? []);

@@ -26,7 +26,17 @@ export { DEFAULT_WATCH_LEASE_SECONDS, type RelayOptions, type RelayStats } from 
 export class Relay implements RelayRoutes {
   readonly watchers = new Watchers();
   readonly fanout: FanOut;
-  readonly stats: RelayStats = { received: 0, refused: 0, stale: 0, delivered: 0, failed: 0, retried: 0, superseded: 0, leasesExpired: 0, resyncs: 0 };
+  readonly stats: RelayStats = {
+    received: 0,
+    refused: 0,
+    stale: 0,
+    delivered: 0,
+    failed: 0,
+    retried: 0,
+    superseded: 0,
+    leasesExpired: 0,
+    resyncs: 0,
+  };
   /** The last notifications refused, with why, for operators. */
   readonly refusals: ReadResult['refused'] = [];
   /**
@@ -64,13 +74,21 @@ export class Relay implements RelayRoutes {
     this.secret = options.clientState;
     this.logger = options.logger ?? options.keeper?.logger ?? consoleLogger();
     this.jwks = new JwksVerifier({ jwksUri: options.jwksUri, ...(options.tlsCa ? { ca: options.tlsCa } : {}) });
-    this.fanout = new FanOut(options.signalrConnectionString, { hub: options.hub ?? 'presence', ...options.fanout, ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}) });
+    this.fanout = new FanOut(options.signalrConnectionString, {
+      hub: options.hub ?? 'presence',
+      ...options.fanout,
+      ...(options.fanoutRetryDelaysMs ? { retryDelaysMs: options.fanoutRetryDelaysMs } : {}),
+    });
     this.journal = options.journalPath ? new IntakeJournal(options.journalPath) : undefined;
     this.now = options.now ?? options.keeper?.now ?? Date.now;
     this.leaseMs = (options.watchLeaseSeconds ?? DEFAULT_WATCH_LEASE_SECONDS) * 1000;
     this.decryptor = new DecryptPool(options.decryptWorkers ?? defaultDecryptWorkers());
     const keeper = options.keeper;
-    this.paced = new PacedSends((user, target, argument) => this.fanout.postTo(user, target, argument), options.resyncPacing, options.fanoutRetryDelaysMs);
+    this.paced = new PacedSends(
+      (user, target, argument) => this.fanout.postTo(user, target, argument),
+      options.resyncPacing,
+      options.fanoutRetryDelaysMs,
+    );
     this.coverage = new CoverageNotices(this.paced);
     if (keeper) {
       // A silence as long as the full audit's period is left to the audit.
@@ -82,7 +100,12 @@ export class Relay implements RelayRoutes {
     }
     this.reader = keeper
       ? new PresenceReader(
-          { graphBaseUrl: keeper.graphBaseUrl, readersOf: (ids) => keeper.readersOf(ids), tokenFor: (owner) => keeper.ownerToken(owner), ...options.reads },
+          {
+            graphBaseUrl: keeper.graphBaseUrl,
+            readersOf: (ids) => keeper.readersOf(ids),
+            tokenFor: (owner) => keeper.ownerToken(owner),
+            ...options.reads,
+          },
           (batch) => this.publishRead(batch),
         )
       : undefined;
@@ -110,7 +133,8 @@ export class Relay implements RelayRoutes {
     const keeper = this.options.keeper;
     const store = this.store;
     if (keeper) await keeper.load();
-    this.secret ??= keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
+    this.secret ??=
+      keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
     if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
     if (store) this.sequence.seed(await store.loadSequences());
     if (!keeper) return;
@@ -125,9 +149,15 @@ export class Relay implements RelayRoutes {
     }
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
-    await keeper.reconcile(byDemand(this.watchers)).catch((error: Error) => this.logger.error(`reconciling the stored watch lists failed: ${error.message}`));
+    await keeper
+      .reconcile(byDemand(this.watchers))
+      .catch((error: Error) => this.logger.error(`reconciling the stored watch lists failed: ${error.message}`));
     // After a key roll, the subscriptions move to the new certificate now, without holding up the first requests.
-    void keeper.rollCertificate().catch((error: Error) => this.logger.error(`moving subscriptions to the new certificate failed: ${error.message}`));
+    void keeper
+      .rollCertificate()
+      .catch((error: Error) =>
+        this.logger.error(`moving subscriptions to the new certificate failed: ${error.message}`),
+      );
   }
 
   async start(): Promise<void> {
@@ -139,10 +169,21 @@ export class Relay implements RelayRoutes {
     const keeper = this.options.keeper;
     if (keeper) {
       // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
-      this.silenceTimer = setInterval(() => void keeper.checkSilent().catch((error: Error) => this.logger.error(`checking silent subscriptions failed: ${error.message}`)), this.options.silenceScanMs ?? 1_000);
+      this.silenceTimer = setInterval(
+        () =>
+          void keeper
+            .checkSilent()
+            .catch((error: Error) => this.logger.error(`checking silent subscriptions failed: ${error.message}`)),
+        this.options.silenceScanMs ?? 1_000,
+      );
       this.silenceTimer.unref();
     }
-    this.server = await RelayHttpServer.listen(this, { host: this.options.host, port: this.options.port, allowedOrigins: this.options.allowedOrigins, http: this.options.http });
+    this.server = await RelayHttpServer.listen(this, {
+      host: this.options.host,
+      port: this.options.port,
+      allowedOrigins: this.options.allowedOrigins,
+      http: this.options.http,
+    });
     // Whatever changed while the relay was down and Graph did not deliver again is re-read by the pages now, in
     // paced batches: every page reads from Graph when told.
     void this.resyncEveryone();
@@ -181,7 +222,9 @@ export class Relay implements RelayRoutes {
 
   /** Ends lapsed watch sessions, then renews the subscriptions that need it. Hosts with a timer of their own call it. */
   async maintain(): Promise<void> {
-    await this.expireLeases().catch((error: Error) => this.logger.error(`ending lapsed watch sessions failed: ${error.message}`));
+    await this.expireLeases().catch((error: Error) =>
+      this.logger.error(`ending lapsed watch sessions failed: ${error.message}`),
+    );
     await this.options.keeper?.tick();
   }
 
@@ -216,7 +259,10 @@ export class Relay implements RelayRoutes {
     // Answered once Graph covers the new ids (or after a bounded wait): the client then re-reads them, so a
     // change made between its first read and the subscription is not missed.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([reconciled, new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000)))]);
+    await Promise.race([
+      reconciled,
+      new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000))),
+    ]);
     clearTimeout(timer);
   }
 
@@ -243,8 +289,15 @@ export class Relay implements RelayRoutes {
   private async userFrom(authorization: string | null | undefined): Promise<{ userId: string; token: string }> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Error('no bearer token');
-    const claims = await this.jwks.verify(token, { audience: [`api://${this.options.clientId}`, this.options.clientId], issuer: this.options.issuers, now: this.seconds() });
-    const rules = { ...(this.options.requiredScope ? { requiredScope: this.options.requiredScope } : {}), ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}) };
+    const claims = await this.jwks.verify(token, {
+      audience: [`api://${this.options.clientId}`, this.options.clientId],
+      issuer: this.options.issuers,
+      now: this.seconds(),
+    });
+    const rules = {
+      ...(this.options.requiredScope ? { requiredScope: this.options.requiredScope } : {}),
+      ...(this.options.tenantId ? { tenantId: this.options.tenantId } : {}),
+    };
     return { userId: userOf(claims, rules), token };
   }
 
@@ -258,7 +311,10 @@ export class Relay implements RelayRoutes {
       return { status: 401, body: { error: `Unauthorized: ${(error as Error).message}` } };
     }
     const { endpoint, accessKey } = parseConnectionString(this.options.signalrConnectionString);
-    return { status: 200, body: clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }) };
+    return {
+      status: 200,
+      body: clientAccessToken({ endpoint, accessKey, hub: this.options.hub ?? 'presence', userId, ttlSeconds: 3600 }),
+    };
   }
 
   /**
@@ -279,14 +335,19 @@ export class Relay implements RelayRoutes {
     if ('status' in request) return request;
     const { session } = request;
     // Ids the directory says are not users are not watched (nor counted against a quota).
-    const notUsers = this.options.userDirectory ? await this.options.userDirectory.notUsers(request.ids) : new Set<string>();
+    const notUsers = this.options.userDirectory
+      ? await this.options.userDirectory.notUsers(request.ids)
+      : new Set<string>();
     const requested = request.ids.filter((id) => !notUsers.has(id));
     // Lapsed sessions go first, so what they let go is reconciled with this change.
     const expired = this.expire();
     // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
     const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, requested, this.options.quotas);
     const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
-    const change = { added: set.added.filter((id) => !expired.removed.includes(id)), removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed] };
+    const change = {
+      added: set.added.filter((id) => !expired.removed.includes(id)),
+      removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed],
+    };
     const keeper = this.options.keeper;
     if (keeper) {
       // A user who watches can also own a subscription (Graph wants delegated tokens): asked whenever the keeper
@@ -348,7 +409,9 @@ export class Relay implements RelayRoutes {
   /** Lifecycle notifications: clientState checked, then handed to the keeper. */
   async lifecycleEvents(payload: unknown): Promise<void> {
     await this.init();
-    const events = Array.isArray((payload as { value?: unknown })?.value) ? (payload as { value: Array<Record<string, unknown>> }).value : [];
+    const events = Array.isArray((payload as { value?: unknown })?.value)
+      ? (payload as { value: Array<Record<string, unknown>> }).value
+      : [];
     for (const event of events) {
       const state = typeof event.clientState === 'string' ? event.clientState : '';
       if (!sameSecret(state, this.secret!)) {
@@ -358,7 +421,10 @@ export class Relay implements RelayRoutes {
         continue;
       }
       if (this.options.keeper && typeof event.subscriptionId === 'string' && typeof event.lifecycleEvent === 'string') {
-        await this.options.keeper.lifecycle({ subscriptionId: event.subscriptionId, lifecycleEvent: event.lifecycleEvent });
+        await this.options.keeper.lifecycle({
+          subscriptionId: event.subscriptionId,
+          lifecycleEvent: event.lifecycleEvent,
+        });
       }
     }
   }
@@ -387,10 +453,12 @@ export class Relay implements RelayRoutes {
 
   /** Work acknowledged and under way; its journal entry, if any, is marked done when it ends. */
   private track(job: Promise<void>, n?: number): void {
-    const work = job.catch((error: Error) => this.logger.error(`processing notifications failed: ${error.message}`)).finally(() => {
-      this.pending.delete(work);
-      if (n !== undefined) this.journal?.done(n);
-    });
+    const work = job
+      .catch((error: Error) => this.logger.error(`processing notifications failed: ${error.message}`))
+      .finally(() => {
+        this.pending.delete(work);
+        if (n !== undefined) this.journal?.done(n);
+      });
     this.pending.add(work);
   }
 
@@ -414,7 +482,12 @@ export class Relay implements RelayRoutes {
           }
           return key;
         },
-        verifyValidationToken: (token) => this.jwks.verify(token, { audience: this.options.clientId, issuer: this.options.issuers, now: this.seconds() }),
+        verifyValidationToken: (token) =>
+          this.jwks.verify(token, {
+            audience: this.options.clientId,
+            issuer: this.options.issuers,
+            now: this.seconds(),
+          }),
         decrypt: (jobs) => this.decryptor.decrypt(jobs),
       },
       this.sequence,
@@ -439,7 +512,12 @@ export class Relay implements RelayRoutes {
     if (!keeper || !Array.isArray(value)) return;
     const ids = new Set<string>();
     for (const n of value as Array<{ subscriptionId?: unknown; clientState?: unknown } | null>) {
-      if (typeof n?.subscriptionId === 'string' && typeof n.clientState === 'string' && sameSecret(n.clientState, this.secret!)) ids.add(n.subscriptionId);
+      if (
+        typeof n?.subscriptionId === 'string' &&
+        typeof n.clientState === 'string' &&
+        sameSecret(n.clientState, this.secret!)
+      )
+        ids.add(n.subscriptionId);
     }
     for (const id of ids) keeper.heard(id);
   }

@@ -6,7 +6,10 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { retryAfterMs } from '../../common/retry-after.js';
 
 /** How one call went: its status (0 when the service could not be reached) and any Retry-After. */
-export interface RestReply { status: number; retryAfterMs?: number }
+export interface RestReply {
+  status: number;
+  retryAfterMs?: number;
+}
 
 /**
  * Connections kept to the service at most, by default. One send per user is in flight at a time, so the bound is what
@@ -33,7 +36,8 @@ export class SignalRRest {
 
   /** Sockets open to the service now (in use and idle). */
   get sockets(): number {
-    const count = (group: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(group).reduce((n, list) => n + (list?.length ?? 0), 0);
+    const count = (group: NodeJS.ReadOnlyDict<unknown[]>) =>
+      Object.values(group).reduce((n, list) => n + (list?.length ?? 0), 0);
     return count(this.agent.sockets) + count(this.agent.freeSockets);
   }
 
@@ -59,16 +63,22 @@ export class SignalRRest {
   private call(method: string, url: string, token: string, body?: string): Promise<RestReply> {
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
-      if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      const where = url.startsWith(`${this.origin}/`) ? { ...this.target, path: url.slice(this.origin.length) } : httpOptionsOf(url);
-      const req = (this.secure ? httpsRequest : httpRequest)({ ...where, method, headers, agent: this.agent, timeout: 10_000 }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          const wait = retryAfterMs(res.headers['retry-after']);
-          resolve({ status: res.statusCode ?? 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
-        });
-        res.on('error', () => resolve({ status: 0 }));
-      });
+      if (body !== undefined)
+        Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      const where = url.startsWith(`${this.origin}/`)
+        ? { ...this.target, path: url.slice(this.origin.length) }
+        : httpOptionsOf(url);
+      const req = (this.secure ? httpsRequest : httpRequest)(
+        { ...where, method, headers, agent: this.agent, timeout: 10_000 },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const wait = retryAfterMs(res.headers['retry-after']);
+            resolve({ status: res.statusCode ?? 0, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+          });
+          res.on('error', () => resolve({ status: 0 }));
+        },
+      );
       req.on('error', () => resolve({ status: 0 }));
       req.on('timeout', () => req.destroy(new Error('SignalR Service timed out')));
       req.end(body);
@@ -78,5 +88,10 @@ export class SignalRRest {
 
 function httpOptionsOf(url: string): { protocol: string; hostname: string; port: string; path: string } {
   const parsed = new URL(url);
-  return { protocol: parsed.protocol, hostname: parsed.hostname.replace(/^\[|\]$/g, ''), port: parsed.port, path: `${parsed.pathname}${parsed.search}` };
+  return {
+    protocol: parsed.protocol,
+    hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port,
+    path: `${parsed.pathname}${parsed.search}`,
+  };
 }

@@ -2,7 +2,19 @@
 // subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions were made with, and the last
 // sequenceNumber sent per id. A small JSON file by default; a shared store (Redis, Table Storage) implements the
 // same interface when several relay instances run.
-import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface KeptSubscription {
@@ -14,7 +26,10 @@ export interface KeptSubscription {
   certificateId?: string;
 }
 /** What one session of a user (a page, a tab) watches, and when its lease ends (milliseconds since the epoch). */
-export interface StoredSession { ids: string[]; expiresAt: number }
+export interface StoredSession {
+  ids: string[];
+  expiresAt: number;
+}
 export interface RelayState {
   owners: Record<string, { refreshToken: string }>;
   subscriptions: KeptSubscription[];
@@ -195,11 +210,17 @@ export class FileStore implements RelayStore {
     this.whole = false;
     const previous = readObject(previousOf(this.path));
     if ('value' in previous) {
-      if ('unreadable' in main) this.note(`The relay's state file ${this.path} cannot be read (${main.unreadable}): its previous copy was used (${previousOf(this.path)}).`);
+      if ('unreadable' in main)
+        this.note(
+          `The relay's state file ${this.path} cannot be read (${main.unreadable}): its previous copy was used (${previousOf(this.path)}).`,
+        );
       return previous.value;
     }
     if ('missing' in main && 'missing' in previous) return undefined;
-    throw new StateUnreadableError(this.path, 'unreadable' in main ? main.unreadable : 'it is missing while its copy is not readable');
+    throw new StateUnreadableError(
+      this.path,
+      'unreadable' in main ? main.unreadable : 'it is missing while its copy is not readable',
+    );
   }
 
   private write(value: Record<string, unknown>): void {

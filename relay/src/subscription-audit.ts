@@ -57,7 +57,9 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
       if (!token) return undefined;
       try {
         const now = this.now();
-        const subscriptions = (await listSubscriptions(this.options.graphBaseUrl, token)).filter((s) => !(s.expiresAt <= now));
+        const subscriptions = (await listSubscriptions(this.options.graphBaseUrl, token)).filter(
+          (s) => !(s.expiresAt <= now),
+        );
         return { token, subscriptions };
       } catch (error) {
         // A token Graph refuses (revoked sessions) is refreshed once: if that is refused too, the owner is gone.
@@ -74,21 +76,36 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
    * owner whose earlier sign-in was revoked). It takes the owner's one slot, so it is adopted when it notifies this
    * relay about watched ids and the owner keeps nothing else, and deleted otherwise. True when adopted.
    */
-  protected async orphan(owner: string, token: string, found: ListedSubscription, watched: Set<string>): Promise<boolean> {
+  protected async orphan(
+    owner: string,
+    token: string,
+    found: ListedSubscription,
+    watched: Set<string>,
+  ): Promise<boolean> {
     const ids = presenceIdsOf(found.resource);
     const ours = sameEndpoint(found.notificationUrl, this.options.notificationUrl);
     const slotFree = !this.state.subscriptions.some((s) => s.ownerId === owner);
     if (ours && slotFree && ids.length && ids.some((id) => watched.has(id))) {
-      const sub: KeptSubscription = { id: found.id, ownerId: owner, ids, expiresAt: found.expiresAt, ...(found.encryptionCertificateId ? { certificateId: found.encryptionCertificateId } : {}) };
+      const sub: KeptSubscription = {
+        id: found.id,
+        ownerId: owner,
+        ids,
+        expiresAt: found.expiresAt,
+        ...(found.encryptionCertificateId ? { certificateId: found.encryptionCertificateId } : {}),
+      };
       this.state.subscriptions.push(sub);
       this.logger.info(`adopted ${found.id} (${ids.length} ids) found at Graph for ${owner}`);
       // Renewed at once with a fresh token: Graph delivers again if it held notifications for reauthorisation.
       this.unrenewed.add(sub.id);
       return true;
     }
-    const reply = await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${found.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
+    const reply = await graphCall('DELETE', `${this.options.graphBaseUrl}/v1.0/subscriptions/${found.id}`, token).catch(
+      (error: Error): Reply => ({ status: 0, body: error.message, headers: {} }),
+    );
     this.forgetSubscription(found.id);
-    this.logger.info(`deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`);
+    this.logger.info(
+      `deleted ${found.id}, found at Graph for ${owner} but not kept (${ours ? 'nothing watched needs it' : 'it notifies another endpoint'}): ${reply.status}`,
+    );
     return false;
   }
 
@@ -107,7 +124,9 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
       this.forgetSubscription(subscriptionId);
       this.logger.warn(`a delivery for ${subscriptionId}, which the keeper does not keep: checking Graph`);
       await this.auditNow();
-    }).catch((error: Error) => this.logger.error(`checking Graph after a delivery for an unknown subscription failed: ${error.message}`));
+    }).catch((error: Error) =>
+      this.logger.error(`checking Graph after a delivery for an unknown subscription failed: ${error.message}`),
+    );
   }
 
   /**
@@ -144,11 +163,14 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
     for (const fresh of [false, true]) {
       const token = await this.token(sub.ownerId, fresh);
       if (!token) return undefined;
-      const reply = await graphCall('GET', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token).catch((error: Error): Reply => ({ status: 0, body: error.message, headers: {} }));
+      const reply = await graphCall('GET', `${this.options.graphBaseUrl}/v1.0/subscriptions/${sub.id}`, token).catch(
+        (error: Error): Reply => ({ status: 0, body: error.message, headers: {} }),
+      );
       if (reply.status === 401 && !fresh) continue;
       if (reply.status === 404) return false;
       if (reply.status !== 200) return undefined;
-      const expiresAt = typeof reply.body?.expirationDateTime === 'string' ? Date.parse(reply.body.expirationDateTime) : Number.NaN;
+      const expiresAt =
+        typeof reply.body?.expirationDateTime === 'string' ? Date.parse(reply.body.expirationDateTime) : Number.NaN;
       if (expiresAt < sub.expiresAt) sub.expiresAt = expiresAt;
       return true;
     }
@@ -178,7 +200,8 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
     const orphans = listed.filter((s) => !kept.has(s.id) && !(s.expiresAt <= this.now()));
     let adopted: KeptSubscription | undefined;
     for (const found of orphans) {
-      if (await this.orphan(ownerId, token, found, new Set(this.watched))) adopted = this.state.subscriptions.find((s) => s.id === found.id);
+      if (await this.orphan(ownerId, token, found, new Set(this.watched)))
+        adopted = this.state.subscriptions.find((s) => s.id === found.id);
     }
     if (adopted) {
       await this.renew(adopted, true, false);

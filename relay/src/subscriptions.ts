@@ -123,7 +123,12 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
       await this.audit();
       for (const sub of [...this.state.subscriptions]) {
         if (!this.state.subscriptions.includes(sub)) continue;
-        if (sub.expiresAt - this.now() < this.renewBeforeMs || !this.onCurrentCertificate(sub) || this.unrenewed.has(sub.id)) await this.renew(sub);
+        if (
+          sub.expiresAt - this.now() < this.renewBeforeMs ||
+          !this.onCurrentCertificate(sub) ||
+          this.unrenewed.has(sub.id)
+        )
+          await this.renew(sub);
       }
       await this.options.store.save(this.state);
     });
@@ -237,7 +242,9 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
         if (!missing.length) break;
       }
       const busy = new Set(this.state.subscriptions.map((s) => s.ownerId));
-      const free = Object.keys(this.state.owners).filter((o) => !busy.has(o) && !refused.has(o)).sort();
+      const free = Object.keys(this.state.owners)
+        .filter((o) => !busy.has(o) && !refused.has(o))
+        .sort();
       // The subscription with the most room, counting only its ids still watched.
       let roomiest: { sub: KeptSubscription; kept: string[] } | undefined;
       for (const sub of this.state.subscriptions) {
@@ -286,7 +293,8 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
           without(take);
           this.logger.warn(`Graph refused ${take.length} more ids for ${sub.id}'s ids: they stay uncovered`);
         }
-        if (kept.length && (await this.create(sub.ownerId, kept)) === 'created') this.logger.info(`${sub.id}'s ids covered again as before`);
+        if (kept.length && (await this.create(sub.ownerId, kept)) === 'created')
+          this.logger.info(`${sub.id}'s ids covered again as before`);
         else missing.push(...kept);
       } else break;
     }

@@ -13,7 +13,11 @@ export interface TokenBrokerOptions {
   now?: () => number;
 }
 
-export interface DelegatedTokens { accessToken: string; refreshToken?: string; expiresAt: number }
+export interface DelegatedTokens {
+  accessToken: string;
+  refreshToken?: string;
+  expiresAt: number;
+}
 
 const SCOPE = 'https://graph.microsoft.com/Presence.Read.All offline_access';
 
@@ -21,7 +25,11 @@ export class TokenBroker {
   constructor(private readonly options: TokenBrokerOptions) {}
 
   private async post(form: Record<string, string>): Promise<DelegatedTokens> {
-    const body = new URLSearchParams({ client_id: this.options.clientId, client_secret: this.options.clientSecret, ...form }).toString();
+    const body = new URLSearchParams({
+      client_id: this.options.clientId,
+      client_secret: this.options.clientSecret,
+      ...form,
+    }).toString();
     const reply = await httpCall(`${this.options.authority.replace(/\/+$/, '')}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
@@ -33,12 +41,21 @@ export class TokenBroker {
     });
     const json = JSON.parse(reply.text);
     if (reply.status !== 200) throw new Error(`token endpoint: ${json.error}: ${json.error_description}`);
-    return { accessToken: json.access_token, ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}), expiresAt: (this.options.now ?? Date.now)() + Number(json.expires_in ?? 3600) * 1000 };
+    return {
+      accessToken: json.access_token,
+      ...(json.refresh_token ? { refreshToken: json.refresh_token } : {}),
+      expiresAt: (this.options.now ?? Date.now)() + Number(json.expires_in ?? 3600) * 1000,
+    };
   }
 
   /** A Graph token for the user behind `assertion` (their token for the relay's API). */
   onBehalfOf(assertion: string): Promise<DelegatedTokens> {
-    return this.post({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', assertion, scope: SCOPE });
+    return this.post({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      assertion,
+      scope: SCOPE,
+    });
   }
 
   /** The relay's own Graph token (client credentials), for what its application permissions allow. */

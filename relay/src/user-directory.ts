@@ -45,10 +45,20 @@ export class UserDirectory {
     if (!token) return;
     for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
       const chunk = ids.slice(i, i + IDS_PER_CALL);
-      const reply = await graphCall('POST', `${this.options.graphBaseUrl}/v1.0/directoryObjects/getByIds`, token, { ids: chunk, types: ['user'] }).catch(() => undefined);
-      const found = reply?.status === 200 && Array.isArray(reply.body?.value) ? (reply.body.value as Array<Record<string, unknown>>) : undefined;
+      const reply = await graphCall('POST', `${this.options.graphBaseUrl}/v1.0/directoryObjects/getByIds`, token, {
+        ids: chunk,
+        types: ['user'],
+      }).catch(() => undefined);
+      const found =
+        reply?.status === 200 && Array.isArray(reply.body?.value)
+          ? (reply.body.value as Array<Record<string, unknown>>)
+          : undefined;
       if (!found) continue;
-      const users = new Set(found.filter((o) => o?.['@odata.type'] === '#microsoft.graph.user' && typeof o.id === 'string').map((o) => (o.id as string).toLowerCase()));
+      const users = new Set(
+        found
+          .filter((o) => o?.['@odata.type'] === '#microsoft.graph.user' && typeof o.id === 'string')
+          .map((o) => (o.id as string).toLowerCase()),
+      );
       for (const id of chunk) {
         this.known.delete(id);
         this.known.set(id, { user: users.has(id), at: now });
@@ -63,7 +73,11 @@ export class UserDirectory {
 }
 
 /** A directory asked with the relay's app token from `broker`, kept until five minutes before it expires. */
-export function userDirectory(graphBaseUrl: string, broker: { appToken(): Promise<{ accessToken: string; expiresAt: number }> }, now: () => number = Date.now): UserDirectory {
+export function userDirectory(
+  graphBaseUrl: string,
+  broker: { appToken(): Promise<{ accessToken: string; expiresAt: number }> },
+  now: () => number = Date.now,
+): UserDirectory {
   let cached: { accessToken: string; expiresAt: number } | undefined;
   return new UserDirectory({
     graphBaseUrl,

@@ -18,7 +18,12 @@ export interface PlainReply {
 
 const reply = (status: number, body: string, headers: Record<string, string> = {}): PlainReply => ({
   status,
-  headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...headers },
+  headers: {
+    'content-type': 'text/plain; charset=utf-8',
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...headers,
+  },
   body,
 });
 
@@ -26,7 +31,10 @@ const reply = (status: number, body: string, headers: Record<string, string> = {
  * For a request to a notification route: the answer when it is not a notification delivery (a handshake, a wrong
  * method, a token refused), or undefined when it is one (a POST without `validationToken`) to be read as such.
  */
-export function notificationRouteReply(method: string | undefined, validationToken: string | null): PlainReply | undefined {
+export function notificationRouteReply(
+  method: string | undefined,
+  validationToken: string | null,
+): PlainReply | undefined {
   if (method !== 'POST') return reply(405, 'POST only', { allow: 'POST' });
   if (validationToken === null) return undefined;
   if (!validationToken || validationToken.length > MAX_VALIDATION_TOKEN || !PRINTABLE.test(validationToken)) {

@@ -8,9 +8,13 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const SESSION_ID = /^[\w.:-]{1,100}$/;
 
 /** A request to act on (`ids` as given, duplicates included), or the 400 answer to give. */
-export type WatchRequest = { ids: string[]; session: string } | { status: 400; body: { error: string; invalid?: string[] } };
+export type WatchRequest =
+  { ids: string[]; session: string } | { status: 400; body: { error: string; invalid?: string[] } };
 
-const refused = (error: string, invalid?: string[]): WatchRequest => ({ status: 400, body: { error, ...(invalid ? { invalid } : {}) } });
+const refused = (error: string, invalid?: string[]): WatchRequest => ({
+  status: 400,
+  body: { error, ...(invalid ? { invalid } : {}) },
+});
 
 /** Reads a watch request's body (an empty body is `{}`). */
 export function parseWatchRequest(text: string): WatchRequest {
@@ -21,7 +25,8 @@ export function parseWatchRequest(text: string): WatchRequest {
     return refused('the body is not JSON');
   }
   if (!parsed || typeof parsed !== 'object') return refused('the body must be {"ids": [...], "session": "..."}');
-  if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string')) return refused('ids must be an array of strings');
+  if (!Array.isArray(parsed.ids) || parsed.ids.some((id) => typeof id !== 'string'))
+    return refused('ids must be an array of strings');
   if (parsed.session !== undefined && (typeof parsed.session !== 'string' || !SESSION_ID.test(parsed.session))) {
     return refused('session must be a string of 1 to 100 letters, digits, "-", "_", ".", ":"');
   }
@@ -30,7 +35,10 @@ export function parseWatchRequest(text: string): WatchRequest {
   // client only ever sends object ids (it resolves other keys first), so one here is a caller's mistake.
   const invalid = [...new Set(ids)].filter((id) => !USER_ID.test(id));
   if (invalid.length) {
-    const named = invalid.slice(0, 10).map((id) => JSON.stringify(id.slice(0, 80))).join(', ');
+    const named = invalid
+      .slice(0, 10)
+      .map((id) => JSON.stringify(id.slice(0, 80)))
+      .join(', ');
     const more = invalid.length > 10 ? ` and ${invalid.length - 10} more` : '';
     return refused(`ids must be user object ids (GUIDs); these are not: ${named}${more}`, invalid.slice(0, 100));
   }

@@ -9,10 +9,16 @@ export const MAX_SESSIONS_PER_USER = 20;
 /** The session of a watch request that names none: one per user. */
 export const DEFAULT_SESSION = '';
 
-interface Session { ids: Set<string>; expiresAt: number }
+interface Session {
+  ids: Set<string>;
+  expiresAt: number;
+}
 
 /** Which ids became watched (by anyone) and which are watched by no one any more. */
-export interface WatchChange { added: string[]; removed: string[] }
+export interface WatchChange {
+  added: string[];
+  removed: string[];
+}
 
 /**
  * What each user watches, per session (each page or tab says what it shows, under an id of its own, and renews
@@ -118,7 +124,12 @@ export class Watchers {
 
   /** A user's sessions, with their ids and when their leases end. */
   sessionsOf(userId: string): Record<string, StoredSession> {
-    return Object.fromEntries([...(this.byUser.get(userId) ?? [])].map(([session, s]) => [session, { ids: [...s.ids], expiresAt: s.expiresAt }]));
+    return Object.fromEntries(
+      [...(this.byUser.get(userId) ?? [])].map(([session, s]) => [
+        session,
+        { ids: [...s.ids], expiresAt: s.expiresAt },
+      ]),
+    );
   }
 
   /** Every session, to store. */

@@ -20,7 +20,9 @@ export class ConsentRequiredError extends SignInRequiredError {
   /** The scopes that need consent. */
   readonly scopes: string[];
   constructor(scopes: readonly string[], message?: string) {
-    super(message ?? `Access to ${scopes.join(', ') || 'more data'} needs your consent: call signIn(scopes) from a click.`);
+    super(
+      message ?? `Access to ${scopes.join(', ') || 'more data'} needs your consent: call signIn(scopes) from a click.`,
+    );
     this.name = 'ConsentRequiredError';
     this.scopes = [...scopes];
   }

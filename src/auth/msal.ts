@@ -42,7 +42,8 @@ export interface MsalTokenProvider extends TokenProvider {
 const BASE_SCOPES = ['User.Read', 'Presence.Read.All', 'User.ReadBasic.All'];
 
 /** Microsoft's own sign-in hosts, which MSAL discovers by itself. */
-const MICROSOFT_HOSTS = /(^|\.)(login\.microsoftonline\.(com|us)|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn|login\.windows\.net|login\.microsoft\.com|sts\.windows\.net)$/i;
+const MICROSOFT_HOSTS =
+  /(^|\.)(login\.microsoftonline\.(com|us)|login\.partner\.microsoftonline\.cn|login\.chinacloudapi\.cn|login\.windows\.net|login\.microsoft\.com|sts\.windows\.net)$/i;
 
 /** Another authority (a national cloud, the local emulator) is trusted by its host, without instance discovery. */
 function knownAuthoritiesFor(authority: string | undefined): string[] {
@@ -58,7 +59,11 @@ function knownAuthoritiesFor(authority: string | undefined): string[] {
 function needsConsent(error: unknown): boolean {
   const e = error as { errorCode?: string; subError?: string; errorMessage?: string; message?: string } | null;
   if (!e) return false;
-  return e.errorCode === 'consent_required' || e.subError === 'consent_required' || /AADSTS65001\b/.test(`${e.errorMessage ?? ''} ${e.message ?? ''}`);
+  return (
+    e.errorCode === 'consent_required' ||
+    e.subError === 'consent_required' ||
+    /AADSTS65001\b/.test(`${e.errorMessage ?? ''} ${e.message ?? ''}`)
+  );
 }
 
 /** The authority MSAL is made with. */
@@ -71,21 +76,33 @@ function authorityOf(options: MsalTokenProviderOptions): string {
  * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
  */
 export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenProvider {
-  if (!options.app && !options.clientId) throw new Error('msalTokenProvider needs a clientId or an app (a PublicClientApplication).');
+  if (!options.app && !options.clientId)
+    throw new Error('msalTokenProvider needs a clientId or an app (a PublicClientApplication).');
   // Which app and tenant the tokens are for, so that tabs of one app share a poller (see `TokenProvider.tabKey`).
   let configured: { clientId?: string; authority?: string } | undefined;
   try {
-    configured = options.app ? options.app.getConfiguration?.().auth : { clientId: options.clientId!, authority: authorityOf(options) };
+    configured = options.app
+      ? options.app.getConfiguration?.().auth
+      : { clientId: options.clientId!, authority: authorityOf(options) };
   } catch {
     configured = undefined;
   }
   const tabKey = configured?.clientId ? tabKeyOf([configured.clientId, configured.authority ?? '']) : undefined;
-  let ready: Promise<{ app: IPublicClientApplication; InteractionRequired: typeof import('@azure/msal-browser').InteractionRequiredAuthError }> | undefined;
+  let ready:
+    | Promise<{
+        app: IPublicClientApplication;
+        InteractionRequired: typeof import('@azure/msal-browser').InteractionRequiredAuthError;
+      }>
+    | undefined;
 
   const load = () =>
     (ready ??= (async () => {
       // Only the three names used, so the bundler can leave the rest of MSAL out of its chunk.
-      const { createNestablePublicClientApplication, createStandardPublicClientApplication, InteractionRequiredAuthError } = await import('@azure/msal-browser');
+      const {
+        createNestablePublicClientApplication,
+        createStandardPublicClientApplication,
+        InteractionRequiredAuthError,
+      } = await import('@azure/msal-browser');
       let app = options.app;
       if (!app) {
         const config = {
@@ -97,7 +114,9 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
           },
           cache: { cacheLocation: 'localStorage' as const },
         };
-        app = options.nested ? await createNestablePublicClientApplication(config) : await createStandardPublicClientApplication(config);
+        app = options.nested
+          ? await createNestablePublicClientApplication(config)
+          : await createStandardPublicClientApplication(config);
       }
       const redirected = await app.handleRedirectPromise();
       if (redirected?.account) app.setActiveAccount(redirected.account);
@@ -108,7 +127,8 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   let leftHost = false;
   // The session ended (revoked, expired) while nobody was clicking: the user is signed out until `signIn()`.
   let lapsed = false;
-  const currentAccount = (app: IPublicClientApplication) => (leftHost || lapsed ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null));
+  const currentAccount = (app: IPublicClientApplication) =>
+    leftHost || lapsed ? null : (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null);
 
   const interactive = async (app: IPublicClientApplication, scopes: string[], cause: unknown) => {
     // No click under way: a popup would be blocked, and a redirect would take the page away from the user without
@@ -132,7 +152,6 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   // Tokens Graph refused: the next silent request for them skips MSAL's cache.
   const refused = new Set<string>();
 
-
   return {
     ...(tabKey ? { tabKey } : {}),
     async getToken(scopes, signal) {
@@ -152,13 +171,17 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
       }
       // The application's own MSAL may have signed the user in again by itself since the session ended: its
       // account is tried once more, silently.
-      const signedIn = account ?? (lapsed && options.app && !leftHost ? (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null) : null);
+      const signedIn =
+        account ??
+        (lapsed && options.app && !leftHost ? (app.getActiveAccount() ?? app.getAllAccounts()[0] ?? null) : null);
       // Nobody signed in: background calls never open a window by themselves (browsers block popups without a
       // click anyway); `signIn()` (the sign-in button) does, and the client then reloads.
       if (!signedIn) throw new SignInRequiredError();
       try {
         const forceRefresh = refused.size > 0;
-        const token = (await app.acquireTokenSilent({ scopes, account: signedIn, ...(forceRefresh ? { forceRefresh } : {}) })).accessToken;
+        const token = (
+          await app.acquireTokenSilent({ scopes, account: signedIn, ...(forceRefresh ? { forceRefresh } : {}) })
+        ).accessToken;
         if (refused.has(token)) throw new Error('Microsoft Entra ID returned a token that Microsoft Graph refused.');
         refused.clear();
         lapsed = false;

@@ -55,7 +55,11 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
   let source = options.source;
   if (!source) {
     if (demo) source = new DemoSource();
-    else if (options.auth) source = new GraphSource({ auth: options.auth, ...(options.graphBaseUrl ? { baseUrl: options.graphBaseUrl } : {}) });
+    else if (options.auth)
+      source = new GraphSource({
+        auth: options.auth,
+        ...(options.graphBaseUrl ? { baseUrl: options.graphBaseUrl } : {}),
+      });
     else throw new Error('createPresenceClient needs `auth` (a token provider), a `source`, or `transport: "demo"`.');
   }
   let transport: PresenceTransport | undefined;
@@ -75,11 +79,23 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
     transport = polling();
   } else if (options.transport === 'signalr') {
     if (!options.relayUrl || !options.auth) throw new Error('The signalr transport needs `relayUrl` and `auth`.');
-    transport = new SignalRTransport({ relayUrl: options.relayUrl, auth: options.auth, relayScopes: options.relayScopes ?? [], fallback: polling, ...clock });
+    transport = new SignalRTransport({
+      relayUrl: options.relayUrl,
+      auth: options.auth,
+      relayScopes: options.relayScopes ?? [],
+      fallback: polling,
+      ...clock,
+    });
   } else if (demo) {
     transport = new DemoTransport(options.demoRate ?? 1);
   } else if (typeof options.transport === 'object') {
     transport = options.transport;
   }
-  return new PresenceClient({ source, ...(options.auth ? { auth: options.auth } : {}), ...(transport ? { transport } : {}), ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}), ...clock });
+  return new PresenceClient({
+    source,
+    ...(options.auth ? { auth: options.auth } : {}),
+    ...(transport ? { transport } : {}),
+    ...(options.staleAfterMs ? { staleAfterMs: options.staleAfterMs } : {}),
+    ...clock,
+  });
 }

@@ -31,7 +31,12 @@ export function newEntry(id: string): Entry {
 
 /** The directory fields the client keeps from a profile. */
 export function keptProfile(profile: Profile): Profile {
-  return { id: profile.id, displayName: profile.displayName, userPrincipalName: profile.userPrincipalName ?? null, mail: profile.mail ?? null };
+  return {
+    id: profile.id,
+    displayName: profile.displayName,
+    userPrincipalName: profile.userPrincipalName ?? null,
+    mail: profile.mail ?? null,
+  };
 }
 
 /** Tells the entry's listeners, remembering which `receivedAt` they were told. */

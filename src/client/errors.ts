@@ -1,6 +1,10 @@
 import { tell, type Entry } from './entry.js';
 
-export interface ClientErrorDetail { message: string; ids?: string[]; kind: 'presence' | 'profile' | 'photo' | 'transport' }
+export interface ClientErrorDetail {
+  message: string;
+  ids?: string[];
+  kind: 'presence' | 'profile' | 'photo' | 'transport';
+}
 
 /** Shows failures on the people they concern and tells the client's error listeners. */
 export class ErrorReporter {

@@ -40,10 +40,14 @@ export function clientFromAttributes(attributes: ClientAttributes): ClientFromAt
   try {
     if (attributes.demo || transport === 'demo') return { client: createPresenceClient({ transport: 'demo' }) };
     if (!clientId) {
-      return configError('<presence-provider> has no client: set its `client-id` attribute to the app registration\'s client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).');
+      return configError(
+        "<presence-provider> has no client: set its `client-id` attribute to the app registration's client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).",
+      );
     }
     if (transport === 'signalr' && !negotiateUrl) {
-      return configError('<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.');
+      return configError(
+        '<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.',
+      );
     }
     const auth = msalTokenProvider({
       clientId,

@@ -7,6 +7,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * whole batch, so it is refused on its own.
  */
 export function invalidKey(key: string): string | undefined {
-  if (LONE_SURROGATE.test(key)) return `The user id ${JSON.stringify(key)} is not valid text (it holds a lone surrogate): it cannot be looked up.`;
+  if (LONE_SURROGATE.test(key))
+    return `The user id ${JSON.stringify(key)} is not valid text (it holds a lone surrogate): it cannot be looked up.`;
   return undefined;
 }

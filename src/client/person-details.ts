@@ -8,7 +8,10 @@ export interface ObjectUrls {
   revoke(url: string): void;
 }
 
-export const browserObjectUrls: ObjectUrls = { create: (b) => URL.createObjectURL(b), revoke: (u) => URL.revokeObjectURL(u) };
+export const browserObjectUrls: ObjectUrls = {
+  create: (b) => URL.createObjectURL(b),
+  revoke: (u) => URL.revokeObjectURL(u),
+};
 
 /** Names and photos: read from the source, kept on the people they belong to, photos shown through object URLs. */
 export class PersonDetails {

@@ -68,9 +68,22 @@ export class PresenceClient {
     this.people = new WatchCounts(this.clock, options.keepMs ?? 60_000);
     this.entries = this.people.entries;
     this.errors = new ErrorReporter(this.entries);
-    this.presences = new PresenceReads(this.source, this.entries, this.errors, this.abort.signal, this.clock, this.staleAfterMs);
+    this.presences = new PresenceReads(
+      this.source,
+      this.entries,
+      this.errors,
+      this.abort.signal,
+      this.clock,
+      this.staleAfterMs,
+    );
     this.aliases = new Aliases(this.source, this.errors, this.abort.signal);
-    this.details = new PersonDetails(this.source, this.entries, this.errors, this.abort.signal, options.objectUrls ?? browserObjectUrls);
+    this.details = new PersonDetails(
+      this.source,
+      this.entries,
+      this.errors,
+      this.abort.signal,
+      options.objectUrls ?? browserObjectUrls,
+    );
   }
 
   // ---- watching ----
@@ -164,19 +177,29 @@ export class PresenceClient {
    * 650 to a request across pages (a page of 999 would otherwise cost two reads, and a team of N members more than
    * ceil(N / 650)); what is left when the last page is in is read then.
    */
-  async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
-    if (!this.source.members) throw new Error('This client\'s source cannot list team or group members.');
+  async members(
+    kind: 'team' | 'group',
+    id: string,
+    onPage: (profiles: Profile[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (!this.source.members) throw new Error("This client's source cannot list team or group members.");
     const held = new PresenceHold((ids) => void this.presences.read(ids));
     try {
-      await this.source.members(kind, id, (profiles) => {
-        this.hold = held;
-        try {
-          onPage(profiles);
-        } finally {
-          this.hold = undefined;
-        }
-        held.readFull();
-      }, signal);
+      await this.source.members(
+        kind,
+        id,
+        (profiles) => {
+          this.hold = held;
+          try {
+            onPage(profiles);
+          } finally {
+            this.hold = undefined;
+          }
+          held.readFull();
+        },
+        signal,
+      );
     } finally {
       for (const left of held.take()) {
         const entry = this.entries.get(left);
@@ -216,7 +239,8 @@ export class PresenceClient {
 
   /** Asks the user for `scopes` (call it from a click, so a popup may open), then reloads whatever failed. */
   async grant(scopes: string[]): Promise<void> {
-    if (!this.auth?.signIn) throw new Error('This client\'s token provider cannot ask the user for consent (it has no signIn).');
+    if (!this.auth?.signIn)
+      throw new Error("This client's token provider cannot ask the user for consent (it has no signIn).");
     await this.auth.signIn(scopes);
     this.reload();
   }

@@ -64,7 +64,17 @@ export class PresenceReads {
           const seen = new Set(presences.map((p) => p.id));
           // An id Graph said nothing about shows unknown, not a stale guess.
           const missing = part.filter((id) => !seen.has(id));
-          this.apply(missing.map((id) => ({ id, availability: 'PresenceUnknown', activity: 'PresenceUnknown', statusMessage: null, outOfOfficeSettings: null })), this.clock.now(), readAt);
+          this.apply(
+            missing.map((id) => ({
+              id,
+              availability: 'PresenceUnknown',
+              activity: 'PresenceUnknown',
+              statusMessage: null,
+              outOfOfficeSettings: null,
+            })),
+            this.clock.now(),
+            readAt,
+          );
         } catch (error) {
           if (!this.signal.aborted) this.errors.fail('presence', error, part);
         } finally {

@@ -21,7 +21,12 @@ export interface PresenceSource {
   /** Photos for object ids: a Blob, or null when the person has none. */
   photos?(ids: string[], signal?: AbortSignal): Promise<Map<string, Blob | null>>;
   /** The members of a team or group, page by page. */
-  members?(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void>;
+  members?(
+    kind: 'team' | 'group',
+    id: string,
+    onPage: (profiles: Profile[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
 }
 
 /** Everything an element needs to show one person, as the client knows it now. */

@@ -18,6 +18,10 @@ export interface PresenceEventMap {
  * Sends one of the public events the way every element here does: bubbling, composed, with a small serialisable
  * detail. Typed by name, so that a detail of the wrong shape does not compile.
  */
-export function emit<K extends keyof PresenceEventMap>(target: EventTarget, type: K, detail: PresenceEventMap[K]): boolean {
+export function emit<K extends keyof PresenceEventMap>(
+  target: EventTarget,
+  type: K,
+  detail: PresenceEventMap[K],
+): boolean {
   return target.dispatchEvent(new CustomEvent<PresenceEventMap[K]>(type, { detail, bubbles: true, composed: true }));
 }

@@ -8,7 +8,8 @@
  * - `members`: `<team-presence-list>` could not load the members;
  * - `consent`: reading the members needs the user's consent to `scopes` first, or granting it failed.
  */
-export type PresenceErrorKind = 'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent';
+export type PresenceErrorKind =
+  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent';
 
 /** What went wrong, in the `presence-error` event: the same shape whichever element sends it. */
 export interface PresenceErrorDetail {

@@ -65,10 +65,20 @@ function toError(error: unknown): Error {
   if (error instanceof GraphCallError || (error instanceof Error && error.name === 'AbortError')) return error as Error;
   const e = error as { statusCode?: number; code?: string; message?: string; headers?: Headers };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
-  return new GraphCallError(e?.message || `Microsoft Graph call failed (${status})`, status, retryAfterMs(e?.headers?.get?.('retry-after')), e?.code);
+  return new GraphCallError(
+    e?.message || `Microsoft Graph call failed (${status})`,
+    status,
+    retryAfterMs(e?.headers?.get?.('retry-after')),
+    e?.code,
+  );
 }
 
-interface BatchItem { id: string; status: number; headers?: Record<string, string>; body?: unknown }
+interface BatchItem {
+  id: string;
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
 
 /**
  * A header of a $batch answer. Graph writes `Content-Type`, `Retry-After`... (json-batching), but the headers are a
@@ -109,12 +119,23 @@ export class GraphSource implements PresenceSource {
       const root = (this.options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/, '');
       const retry = new RetryMiddleware(this.policy);
       retry.setNext(new HTTPMessageHandler());
-      return Client.initWithMiddleware({ baseUrl: `${root}/`, middleware: retry, customHosts: new Set([new URL(root).hostname]), defaultVersion: 'v1.0' } as never);
+      return Client.initWithMiddleware({
+        baseUrl: `${root}/`,
+        middleware: retry,
+        customHosts: new Set([new URL(root).hostname]),
+        defaultVersion: 'v1.0',
+      } as never);
     });
     return this.client;
   }
 
-  private async request<T>(path: string, scopes: readonly string[], signal: AbortSignal | undefined, body?: unknown, again = true): Promise<T> {
+  private async request<T>(
+    path: string,
+    scopes: readonly string[],
+    signal: AbortSignal | undefined,
+    body?: unknown,
+    again = true,
+  ): Promise<T> {
     const auth = this.options.auth;
     const [client, token] = await Promise.all([this.graph(), auth.getToken([...scopes], signal)]);
     let request = client.api(path).header('Authorization', `Bearer ${token}`);
@@ -149,7 +170,11 @@ export class GraphSource implements PresenceSource {
    * Runs GET requests in `$batch`es of 20. Items Graph throttled (429) or found unavailable are retried on their own,
    * after the longest Retry-After among them; the others are returned as they are.
    */
-  private async batch(urls: Map<string, string>, scopes: readonly string[], signal?: AbortSignal): Promise<Map<string, BatchItem>> {
+  private async batch(
+    urls: Map<string, string>,
+    scopes: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, BatchItem>> {
     const results = new Map<string, BatchItem>();
     let pending = [...urls.entries()];
     for (let round = 0; pending.length > 0; round++) {
@@ -194,7 +219,15 @@ export class GraphSource implements PresenceSource {
     keys.forEach((key, i) => {
       const item = replies.get(String(i));
       const body = item?.body as Profile | undefined;
-      if (item && item.status === 200 && body?.id) out.push({ key, id: body.id, displayName: body.displayName ?? null, userPrincipalName: body.userPrincipalName ?? null, mail: body.mail ?? null, jobTitle: body.jobTitle ?? null });
+      if (item && item.status === 200 && body?.id)
+        out.push({
+          key,
+          id: body.id,
+          displayName: body.displayName ?? null,
+          userPrincipalName: body.userPrincipalName ?? null,
+          mail: body.mail ?? null,
+          jobTitle: body.jobTitle ?? null,
+        });
     });
     return out;
   }
@@ -226,21 +259,41 @@ export class GraphSource implements PresenceSource {
     return out;
   }
 
-  async members(kind: 'team' | 'group', id: string, onPage: (profiles: Profile[]) => void, signal?: AbortSignal): Promise<void> {
+  async members(
+    kind: 'team' | 'group',
+    id: string,
+    onPage: (profiles: Profile[]) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
     // A group's members may be groups, devices or contacts as well as people: the OData cast keeps the people
     // (group-list-members). A team's members are people already.
     let next: string | undefined =
-      kind === 'team' ? `/teams/${encodeURIComponent(id)}/members?$top=999` : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
+      kind === 'team'
+        ? `/teams/${encodeURIComponent(id)}/members?$top=999`
+        : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
     while (next) {
       this.counts.members++;
-      const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(next, scopes, signal);
+      const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(
+        next,
+        scopes,
+        signal,
+      );
       onPage(
         (page.value ?? [])
           .map((m) =>
             kind === 'team'
-              ? { id: String(m.userId ?? ''), displayName: (m.displayName as string) ?? null, mail: (m.email as string) ?? null }
-              : { id: String(m.id ?? ''), displayName: (m.displayName as string) ?? null, userPrincipalName: (m.userPrincipalName as string) ?? null, mail: (m.mail as string) ?? null },
+              ? {
+                  id: String(m.userId ?? ''),
+                  displayName: (m.displayName as string) ?? null,
+                  mail: (m.email as string) ?? null,
+                }
+              : {
+                  id: String(m.id ?? ''),
+                  displayName: (m.displayName as string) ?? null,
+                  userPrincipalName: (m.userPrincipalName as string) ?? null,
+                  mail: (m.mail as string) ?? null,
+                },
           )
           .filter((p) => p.id),
       );

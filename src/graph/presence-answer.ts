@@ -5,7 +5,7 @@ import { GraphCallError } from './retry.js';
 function sample(body: unknown): string {
   let text: string;
   try {
-    text = typeof body === 'string' ? body : JSON.stringify(body) ?? String(body);
+    text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
   } catch {
     text = Object.prototype.toString.call(body);
   }
@@ -14,7 +14,12 @@ function sample(body: unknown): string {
 }
 
 function invalid(body: unknown, why: string): GraphCallError {
-  return new GraphCallError(`Microsoft Graph answered a presence read with something that is not a list of presences (${why}): ${sample(body)}`, 200, undefined, 'InvalidPresenceAnswer');
+  return new GraphCallError(
+    `Microsoft Graph answered a presence read with something that is not a list of presences (${why}): ${sample(body)}`,
+    200,
+    undefined,
+    'InvalidPresenceAnswer',
+  );
 }
 
 /**
@@ -27,7 +32,8 @@ export function readPresenceAnswer(body: unknown): GraphPresence[] {
   const value = (body as { value?: unknown }).value;
   if (!Array.isArray(value)) throw invalid(body, value === undefined ? 'no value' : 'value is not a list');
   for (const item of value) {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalid(body, 'an item is not an object');
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw invalid(body, 'an item is not an object');
     if (typeof (item as { id?: unknown }).id !== 'string') throw invalid(body, 'an item has no string id');
   }
   return value as GraphPresence[];

@@ -67,7 +67,10 @@ export async function withRetry(
   for (let tries = 0; ; tries++) {
     const response = await attempt();
     if (!RETRYABLE.has(response.status) || tries >= policy.maxRetries) return response;
-    const wait = Math.min(retryAfterMs(response.headers.get('retry-after')) ?? backoff(tries, THROTTLED_BACKOFF), policy.maxWaitMs);
+    const wait = Math.min(
+      retryAfterMs(response.headers.get('retry-after')) ?? backoff(tries, THROTTLED_BACKOFF),
+      policy.maxWaitMs,
+    );
     policy.onWait?.(wait, response.status);
     await sleep(wait, signal);
   }

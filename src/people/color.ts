@@ -6,7 +6,11 @@ export interface AvatarColor {
 }
 
 function color(name: string, lightBg: string, lightFg: string, darkBg: string, darkFg: string): AvatarColor {
-  return { name, light: { background: lightBg, foreground: lightFg }, dark: { background: darkBg, foreground: darkFg } };
+  return {
+    name,
+    light: { background: lightBg, foreground: lightFg },
+    dark: { background: darkBg, foreground: darkFg },
+  };
 }
 
 /** A palette in the spirit of Fluent's colourful avatars; every pair passes WCAG AA for text. */
@@ -37,6 +41,7 @@ function hash(text: string): number {
 
 /** The colour for a person: the same id always gets the same colour, on every page and every machine. */
 export function avatarColorFor(key: string | null | undefined): AvatarColor {
-  const index = typeof key === 'string' && key ? hash(key.trim().toLowerCase()) % AVATAR_COLORS.length : AVATAR_COLORS.length - 1;
+  const index =
+    typeof key === 'string' && key ? hash(key.trim().toLowerCase()) % AVATAR_COLORS.length : AVATAR_COLORS.length - 1;
   return AVATAR_COLORS[index] as AvatarColor;
 }

@@ -6,7 +6,18 @@
  */
 
 /** The fields a presence is made of, as Graph sends them and as `normalizePresence` returns them. */
-const KEPT = ['id', 'availability', 'activity', 'statusMessage', 'outOfOfficeSettings', 'workLocation', 'rawAvailability', 'rawActivity', 'isOutOfOffice', 'outOfOfficeMessage'] as const;
+const KEPT = [
+  'id',
+  'availability',
+  'activity',
+  'statusMessage',
+  'outOfOfficeSettings',
+  'workLocation',
+  'rawAvailability',
+  'rawActivity',
+  'isOutOfOffice',
+  'outOfOfficeMessage',
+] as const;
 
 /** Which normalised fields an update's field replaces. */
 const REPLACES: Record<string, readonly string[]> = {

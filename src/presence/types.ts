@@ -41,14 +41,7 @@ export interface Presence {
 }
 
 /** The statuses a badge can draw, named as Fluent UI names them. */
-export type BadgeStatus =
-  | 'available'
-  | 'away'
-  | 'busy'
-  | 'do-not-disturb'
-  | 'offline'
-  | 'out-of-office'
-  | 'unknown';
+export type BadgeStatus = 'available' | 'away' | 'busy' | 'do-not-disturb' | 'offline' | 'out-of-office' | 'unknown';
 
 export const BADGE_STATUSES: readonly BadgeStatus[] = [
   'available',

@@ -2,11 +2,69 @@ import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
 import type { PresenceTransport, TransportSink } from '../transports/transport.js';
 
-const GIVEN = ['Adele', 'Alex', 'Megan', 'Nestor', 'Lee', 'Grady', 'Isaiah', 'Johanna', 'Lidia', 'Lynne', 'Miriam', 'Patti', 'Pradeep', 'Diego', 'Joni', 'Henrietta', 'Irvin', 'Christie', 'Élodie', 'Søren', 'Yuki', 'Amir', 'Leila', 'Dmitri'];
-const FAMILY = ['Vance', 'Wilber', 'Bowen', 'Wilke', 'Gu', 'Archie', 'Langer', 'Lorenz', 'Holloway', 'Robbins', 'Graham', 'Fernandez', 'Gupta', 'Siciliani', 'Sherman', 'Mueller', 'Sink', 'Cline', 'Durand', 'Øvrebø', 'Tanaka', 'Haddad', 'Nasser', 'Petrov'];
+const GIVEN = [
+  'Adele',
+  'Alex',
+  'Megan',
+  'Nestor',
+  'Lee',
+  'Grady',
+  'Isaiah',
+  'Johanna',
+  'Lidia',
+  'Lynne',
+  'Miriam',
+  'Patti',
+  'Pradeep',
+  'Diego',
+  'Joni',
+  'Henrietta',
+  'Irvin',
+  'Christie',
+  'Élodie',
+  'Søren',
+  'Yuki',
+  'Amir',
+  'Leila',
+  'Dmitri',
+];
+const FAMILY = [
+  'Vance',
+  'Wilber',
+  'Bowen',
+  'Wilke',
+  'Gu',
+  'Archie',
+  'Langer',
+  'Lorenz',
+  'Holloway',
+  'Robbins',
+  'Graham',
+  'Fernandez',
+  'Gupta',
+  'Siciliani',
+  'Sherman',
+  'Mueller',
+  'Sink',
+  'Cline',
+  'Durand',
+  'Øvrebø',
+  'Tanaka',
+  'Haddad',
+  'Nasser',
+  'Petrov',
+];
 const STATES: Array<[string, string]> = [
-  ['Available', 'Available'], ['Available', 'Available'], ['Busy', 'InAMeeting'], ['Busy', 'InACall'], ['Away', 'Away'],
-  ['BeRightBack', 'BeRightBack'], ['DoNotDisturb', 'Presenting'], ['Offline', 'Offline'], ['AvailableIdle', 'Available'], ['Busy', 'Busy'],
+  ['Available', 'Available'],
+  ['Available', 'Available'],
+  ['Busy', 'InAMeeting'],
+  ['Busy', 'InACall'],
+  ['Away', 'Away'],
+  ['BeRightBack', 'BeRightBack'],
+  ['DoNotDisturb', 'Presenting'],
+  ['Offline', 'Offline'],
+  ['AvailableIdle', 'Available'],
+  ['Busy', 'Busy'],
 ];
 const COLORS = ['#7a9cc6', '#96bea0', '#d6aa78', '#b496c8', '#78b4be', '#c88c8c'];
 
@@ -43,7 +101,8 @@ function presenceFor(id: string, state = STATES[hash(id) % STATES.length]!): Gra
     availability: state[0],
     activity: state[1],
     outOfOfficeSettings: { isOutOfOffice: hash(`${id}/oof`) % 17 === 0, message: null },
-    statusMessage: hash(`${id}/msg`) % 9 === 0 ? { message: { content: 'Heads down until 3 pm', contentType: 'text' } } : null,
+    statusMessage:
+      hash(`${id}/msg`) % 9 === 0 ? { message: { content: 'Heads down until 3 pm', contentType: 'text' } } : null,
     sequenceNumber: nextSequence(),
   };
 }
@@ -71,8 +130,22 @@ export class DemoSource implements PresenceSource {
     this.counts.profiles++;
     return keys.map((key) => {
       const id = key.toLowerCase() === 'me' ? DEMO_ME : /@/.test(key) ? demoUserId(hash(key) % 100_000) : key;
-      const displayName = key.toLowerCase() === 'me' ? 'Adele Vance' : /@/.test(key) ? key.split('@')[0]!.split(/[._]/).map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') : nameFor(id);
-      return { key, id, displayName, userPrincipalName: /@/.test(key) ? key : `${displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.example` };
+      const displayName =
+        key.toLowerCase() === 'me'
+          ? 'Adele Vance'
+          : /@/.test(key)
+            ? key
+                .split('@')[0]!
+                .split(/[._]/)
+                .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+                .join(' ')
+            : nameFor(id);
+      return {
+        key,
+        id,
+        displayName,
+        userPrincipalName: /@/.test(key) ? key : `${displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.example`,
+      };
     });
   }
 

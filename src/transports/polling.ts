@@ -67,7 +67,6 @@ export class PollingTransport implements PresenceTransport {
     this.clock = options.scheduler ?? realScheduler;
   }
 
-
   private readonly onVisibility = () => {
     if (this.hidden()) {
       this.clearTimer();
@@ -91,7 +90,8 @@ export class PollingTransport implements PresenceTransport {
     this.lastPoll = this.clock.now();
     this.doc?.addEventListener('visibilitychange', this.onVisibility);
     const key = this.options.shareAcrossTabs;
-    const locks = typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
+    const locks =
+      typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
     if (key && locks && typeof BroadcastChannel !== 'undefined') {
       this.channel = new BroadcastChannel(`presence-elements:${key}`);
       this.channel.onmessage = (event: MessageEvent<unknown>) => {
@@ -171,7 +171,10 @@ export class PollingTransport implements PresenceTransport {
     } else if (message.type === 'failed') {
       // The tab that polls could not read: the people this tab shows may be out of date too.
       if (this.leader) return;
-      this.sink?.error(new Error(message.message), message.ids.filter((id) => this.ids.has(id)));
+      this.sink?.error(
+        new Error(message.message),
+        message.ids.filter((id) => this.ids.has(id)),
+      );
     } else if (message.type === 'watch') {
       this.others.set(message.tab, { ids: message.ids, at: this.clock.now() });
     } else if (message.type === 'bye') {
@@ -229,10 +232,19 @@ export class PollingTransport implements PresenceTransport {
       if (this.running.signal.aborted) return;
       this.failures++;
       const retryAfter = (error as GraphCallError).retryAfterMs;
-      const wait = Math.min(MAX_BACKOFF, Math.max(retryAfter ?? 0, this.intervalMs + backoff(this.failures, { baseMs: this.intervalMs, capMs: MAX_BACKOFF })));
+      const wait = Math.min(
+        MAX_BACKOFF,
+        Math.max(
+          retryAfter ?? 0,
+          this.intervalMs + backoff(this.failures, { baseMs: this.intervalMs, capMs: MAX_BACKOFF }),
+        ),
+      );
       this.notBefore = this.clock.now() + wait;
       // The people this tab shows are told at once (their presence is kept, marked as possibly out of date).
-      this.sink?.error(error as Error, ids.filter((id) => this.ids.has(id)));
+      this.sink?.error(
+        error as Error,
+        ids.filter((id) => this.ids.has(id)),
+      );
       const message = error instanceof Error ? error.message : String(error);
       this.channel?.postMessage({ type: 'failed', message, ids } satisfies TabMessage);
       this.sink?.state('reconnecting', `Polling failed; trying again in ${Math.round(wait / 1000)} s.`);

@@ -8,7 +8,8 @@ const idList = (value: unknown): string[] | undefined =>
 
 /** A `presence` message: the list of presences, or why it was ignored. */
 export function readPresenceMessage(message: unknown): GraphPresence[] | Error {
-  if (!Array.isArray(message)) return new Error(`The relay sent a presence message that is not a list (${typeof message}); it was ignored.`);
+  if (!Array.isArray(message))
+    return new Error(`The relay sent a presence message that is not a list (${typeof message}); it was ignored.`);
   return message as GraphPresence[];
 }
 
@@ -21,7 +22,10 @@ export function readResyncMessage(message: unknown): string[] | Error {
 
 /** A `coverage` message: the ids Graph no longer covers and those it covers again, or why it was ignored. */
 export function readCoverageMessage(message: unknown): { lost: string[]; regained: string[] } | Error {
-  const { uncovered, covered } = (message && typeof message === 'object' ? message : {}) as { uncovered?: unknown; covered?: unknown };
+  const { uncovered, covered } = (message && typeof message === 'object' ? message : {}) as {
+    uncovered?: unknown;
+    covered?: unknown;
+  };
   const lost = idList(uncovered);
   const regained = idList(covered);
   if (!lost && !regained) return new Error('The relay sent a coverage message without lists of ids; it was ignored.');

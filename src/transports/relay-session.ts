@@ -76,10 +76,18 @@ export class RelaySession {
     });
     if (!res.ok) throw new WatchRefused(res.status);
     if (!ids.length) this.watching = false;
-    const answer = (await res.json().catch(() => ({}))) as { leaseSeconds?: unknown; covered?: unknown; uncovered?: unknown };
+    const answer = (await res.json().catch(() => ({}))) as {
+      leaseSeconds?: unknown;
+      covered?: unknown;
+      uncovered?: unknown;
+    };
     const lease = Number(answer?.leaseSeconds);
     // What the relay cannot cover yet is polled meanwhile.
-    const uncovered = Array.isArray(answer?.uncovered) ? answer.uncovered.filter((id): id is string => typeof id === 'string') : answer?.covered === false ? ids : [];
+    const uncovered = Array.isArray(answer?.uncovered)
+      ? answer.uncovered.filter((id): id is string => typeof id === 'string')
+      : answer?.covered === false
+        ? ids
+        : [];
     return { leaseMs: Number.isFinite(lease) && lease > 0 ? lease * 1000 : undefined, uncovered };
   }
 
@@ -105,7 +113,8 @@ export class RelaySession {
         () => undefined,
         () => undefined,
       );
-    const recent = this.lastToken && this.clock.now() - this.lastToken.at < REUSABLE_TOKEN_MS ? this.lastToken.value : undefined;
+    const recent =
+      this.lastToken && this.clock.now() - this.lastToken.at < REUSABLE_TOKEN_MS ? this.lastToken.value : undefined;
     if (recent) void send(recent);
     else void this.options.auth.getToken(this.options.relayScopes).then(send, () => undefined);
   }

@@ -167,7 +167,10 @@ export class SignalRTransport implements PresenceTransport {
     const sentAt = this.clock.now();
     // The session may be unknown to the relay: a watch failed since the last answer, the page ended it, or the lease
     // has passed since it (the page was suspended, or its timers held back). Nothing was pushed for it meanwhile.
-    const lapsed = this.watchFailed || this.ended || (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
+    const lapsed =
+      this.watchFailed ||
+      this.ended ||
+      (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
     try {
       const answer = await this.relay.post(ids, () => this.stopped);
       if (!answer) return;
@@ -182,7 +185,8 @@ export class SignalRTransport implements PresenceTransport {
       this.watchFailed = false;
       this.syncFallback();
       if (wasFailed && this.live) this.sink?.state('connected');
-      if (ids.length && this.leaseMs) this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
+      if (ids.length && this.leaseMs)
+        this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
       if (!live) return;
       if (lapsed && ids.length) {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
@@ -204,7 +208,13 @@ export class SignalRTransport implements PresenceTransport {
       if (!this.watchFailed) {
         this.watchFailed = true;
         this.syncFallback();
-        if (this.live) this.sink?.state('reconnecting', refused ? 'The relay refused the watch list; polling meanwhile.' : 'The relay is unreachable; polling meanwhile.');
+        if (this.live)
+          this.sink?.state(
+            'reconnecting',
+            refused
+              ? 'The relay refused the watch list; polling meanwhile.'
+              : 'The relay is unreachable; polling meanwhile.',
+          );
       }
       // Unreachable (or failing): tried again within seconds, backing off. Refused: well before the lease would lapse,
       // at most a minute apart.
@@ -238,7 +248,11 @@ export class SignalRTransport implements PresenceTransport {
    * poller.
    */
   private syncFallback(): void {
-    const ids = this.stopped ? [] : this.live && !this.watchFailed ? this.ids.filter((id) => this.uncovered.has(id)) : this.ids;
+    const ids = this.stopped
+      ? []
+      : this.live && !this.watchFailed
+        ? this.ids.filter((id) => this.uncovered.has(id))
+        : this.ids;
     this.fallback.sync(ids, this.sink);
   }
 
@@ -248,8 +262,13 @@ export class SignalRTransport implements PresenceTransport {
     try {
       const { HubConnectionBuilder, HttpTransportType, LogLevel } = await import('@microsoft/signalr');
       const connection = new HubConnectionBuilder()
-        .withUrl(this.options.relayUrl, { accessTokenFactory: () => this.relay.token(), transport: HttpTransportType.WebSockets })
-        .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => reconnectDelay(context.previousRetryCount) })
+        .withUrl(this.options.relayUrl, {
+          accessTokenFactory: () => this.relay.token(),
+          transport: HttpTransportType.WebSockets,
+        })
+        .withAutomaticReconnect({
+          nextRetryDelayInMilliseconds: (context) => reconnectDelay(context.previousRetryCount),
+        })
         .configureLogging(LogLevel.None)
         .build();
       connection.on(this.options.target ?? 'presence', (message: unknown) => {

@@ -51,7 +51,9 @@ export async function serveWithPolicy(policy: string): Promise<{ origin: string;
  * Collects, from the start of every document of the page, the policy's violations (the `securitypolicyviolation`
  * events, read back with `violations()`) and Chromium's console errors and uncaught errors.
  */
-export async function watchForViolations(page: Page): Promise<{ problems: string[]; violations: () => Promise<string[]> }> {
+export async function watchForViolations(
+  page: Page,
+): Promise<{ problems: string[]; violations: () => Promise<string[]> }> {
   const problems: string[] = [];
   page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

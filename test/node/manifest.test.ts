@@ -30,7 +30,12 @@ test('custom-elements.json is the one the analyzer makes from the current source
   try {
     execFileSync(
       process.execPath,
-      [join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'), 'analyze', '--outdir', relative(root, out)],
+      [
+        join(root, 'node_modules/@custom-elements-manifest/analyzer/cem.js'),
+        'analyze',
+        '--outdir',
+        relative(root, out),
+      ],
       { cwd: root, stdio: 'pipe' },
     );
     const fresh = JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'));
@@ -50,8 +55,27 @@ test('the manifest documents both elements with their attributes, events, parts 
   const badge = elements.find((d) => d.tagName === 'presence-badge');
   assert.ok(avatar && badge, 'both tags are in the manifest');
   const names = (list?: Array<{ name: string }>) => (list ?? []).map((x) => x.name).sort();
-  assert.deepEqual(names(avatar.attributes), ['display-name', 'hide-badge', 'photo-url', 'presence', 'shape', 'show-name', 'show-status', 'size', 'user-id']);
-  assert.deepEqual(names(avatar.cssParts), ['avatar', 'badge', 'base', 'image', 'initials', 'message', 'name', 'status']);
+  assert.deepEqual(names(avatar.attributes), [
+    'display-name',
+    'hide-badge',
+    'photo-url',
+    'presence',
+    'shape',
+    'show-name',
+    'show-status',
+    'size',
+    'user-id',
+  ]);
+  assert.deepEqual(names(avatar.cssParts), [
+    'avatar',
+    'badge',
+    'base',
+    'image',
+    'initials',
+    'message',
+    'name',
+    'status',
+  ]);
   assert.deepEqual(names(avatar.events), ['presence-change', 'presence-error']);
   const provider = elements.find((d) => d.tagName === 'presence-provider');
   assert.ok(provider, 'presence-provider is in the manifest');
@@ -72,13 +96,22 @@ test('package.json points tools at the manifest', () => {
 test('the manifest lists public members only: nothing private, nothing named with an underscore or a #', () => {
   const leaks = modules.flatMap((m) =>
     (m.declarations ?? []).flatMap((d) =>
-      (d.members ?? []).filter((x) => x.privacy === 'private' || /^[_#]/.test(x.name)).map((x) => `${m.path} ${d.name}.${x.name}`),
+      (d.members ?? [])
+        .filter((x) => x.privacy === 'private' || /^[_#]/.test(x.name))
+        .map((x) => `${m.path} ${d.name}.${x.name}`),
     ),
   );
   assert.deepEqual(leaks, []);
   const list = elements.find((d) => d.tagName === 'team-presence-list');
   assert.ok(list, 'team-presence-list is in the manifest');
-  assert.deepEqual((list.members ?? []).map((x) => x.name).sort(), ['filter', 'groupId', 'noFilter', 'reload', 'teamId', 'userIds']);
+  assert.deepEqual((list.members ?? []).map((x) => x.name).sort(), [
+    'filter',
+    'groupId',
+    'noFilter',
+    'reload',
+    'teamId',
+    'userIds',
+  ]);
 });
 
 /** The custom properties a module's CSS reads (`var(--name`), its own and those of the style modules it imports. */
@@ -101,7 +134,11 @@ for (const module of modules) {
       // Names starting with --_ are the element's own (set on its parts, not for pages to style).
       const used = [...customPropertiesUsed(join(root, module.path))].filter((name) => !name.startsWith('--_')).sort();
       const documented = new Set((element.cssProperties ?? []).map((p) => p.name));
-      assert.deepEqual(used.filter((name) => !documented.has(name)), [], `add @cssproperty lines to ${module.path}`);
+      assert.deepEqual(
+        used.filter((name) => !documented.has(name)),
+        [],
+        `add @cssproperty lines to ${module.path}`,
+      );
     });
   }
 }

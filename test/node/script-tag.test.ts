@@ -62,11 +62,21 @@ test('the bundle ships Lit in production mode', () => {
 test('MSAL, the Graph client and SignalR are chunks of their own, never imported statically by the entry', () => {
   requireBuild('dist/cdn/presence-elements.js');
   const chunks = readdirSync(join(root, 'dist/cdn/chunks')).filter((f) => f.endsWith('.js'));
-  for (const name of ['msal', 'graph-client', 'signalr']) assert.ok(chunks.some((f) => f.startsWith(`${name}-`)), `a ${name} chunk exists`);
+  for (const name of ['msal', 'graph-client', 'signalr'])
+    assert.ok(
+      chunks.some((f) => f.startsWith(`${name}-`)),
+      `a ${name} chunk exists`,
+    );
   const entry = readFileSync(join(root, 'dist/cdn/presence-elements.js'), 'utf8');
-  const staticImports = [...entry.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+)["']/g)].map((m) => m[1]!);
-  assert.deepEqual(staticImports.filter((s) => /msal|graph-client|signalr/.test(s)), []);
-  for (const name of ['msal', 'graph-client', 'signalr']) assert.match(entry, new RegExp(`import\\(\\s*["']\\./chunks/${name}-`), `${name} is loaded with import()`);
+  const staticImports = [...entry.matchAll(/(?:^|[;}\s])import\s*(?:[\w*{},\s$]+from\s*)?["']([^"']+)["']/g)].map(
+    (m) => m[1]!,
+  );
+  assert.deepEqual(
+    staticImports.filter((s) => /msal|graph-client|signalr/.test(s)),
+    [],
+  );
+  for (const name of ['msal', 'graph-client', 'signalr'])
+    assert.match(entry, new RegExp(`import\\(\\s*["']\\./chunks/${name}-`), `${name} is loaded with import()`);
 });
 
 test('the redirect-bridge page loads one small self-contained script, not the MSAL chunk', () => {

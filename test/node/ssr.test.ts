@@ -18,11 +18,28 @@ test('importing the built package in Node works and registers nothing', async ()
   // Lit's Node build (export condition "node") adds its own bookkeeping and, when there is none, a shim registry
   // (@lit-labs/ssr-dom-shim). Nothing else may appear, and nothing may be registered in that registry.
   const added = Object.getOwnPropertyNames(globalThis).filter((name) => !globalsBefore.has(name));
-  const lits = new Set(['customElements', 'litServerRoot', 'litPropertyMetadata', 'reactiveElementVersions', 'litHtmlVersions', 'litElementVersions']);
-  assert.deepEqual(added.filter((name) => !lits.has(name)), [], 'globals other than Lit\'s own');
+  const lits = new Set([
+    'customElements',
+    'litServerRoot',
+    'litPropertyMetadata',
+    'reactiveElementVersions',
+    'litHtmlVersions',
+    'litElementVersions',
+  ]);
+  assert.deepEqual(
+    added.filter((name) => !lits.has(name)),
+    [],
+    "globals other than Lit's own",
+  );
   const registry = (globalThis as { customElements?: { get(name: string): unknown } }).customElements;
   if (registryBefore) assert.equal(registry, registryBefore, 'the registry was replaced');
-  for (const tag of ['presence-avatar', 'presence-badge', 'presence-provider', 'presence-sign-in', 'team-presence-list']) {
+  for (const tag of [
+    'presence-avatar',
+    'presence-badge',
+    'presence-provider',
+    'presence-sign-in',
+    'team-presence-list',
+  ]) {
     assert.equal(registry?.get(tag), undefined, `the index must not define <${tag}>`);
   }
   // The domain is usable on the server, for example to pre-compute labels.

@@ -56,7 +56,11 @@ export function chromiumStage(options: StageOptions = {}): Stage {
     stage.origin = `http://${options.host ?? 'localhost'}:${await listenOnFreePort(server, 0)}`;
     await options.setUp?.(stage);
     const args: string[] = [...chromiumArgs, ...(options.acceptCertificates ? ['--ignore-certificate-errors'] : [])];
-    stage.browser = await chromium.launch({ executablePath: chromiumPath, args, ...(options.blockPopups ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}) });
+    stage.browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args,
+      ...(options.blockPopups ? { ignoreDefaultArgs: ['--disable-popup-blocking'] } : {}),
+    });
   });
   after(async () => {
     if (!started) return;

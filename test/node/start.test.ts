@@ -22,7 +22,11 @@ after(() => {
 /** Starts `scripts/start.ts` with extra environment variables; resolves with the live demo's URL. */
 async function start(env: Record<string, string>): Promise<string> {
   child?.kill('SIGTERM');
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], { cwd: root, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
@@ -39,60 +43,93 @@ async function start(env: Record<string, string>): Promise<string> {
   });
 }
 
-test('npm start serves a live demo that signs in and receives presence through the relay', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 90_000 }, async () => {
-  requireBuild('dist/cdn/presence-elements.js');
-  const url = await start({ SIMULATOR_RATE: '5' });
-  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
-  try {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
-    await page.click('#go');
-    await page.waitForFunction(() => document.getElementById('state')?.dataset.state === 'connected', null, { timeout: 20_000 });
-    await page.waitForFunction(() => (document.querySelector('team-presence-list')?.shadowRoot?.querySelector('.summary')?.textContent ?? '').startsWith('50'), null, { timeout: 20_000 });
-    // The simulator changes someone in the team every moment: a change arrives through the relay.
-    await page.waitForFunction(() => (document.getElementById('log')?.children.length ?? 0) > 1, null, { timeout: 30_000 });
-    assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-  }
-});
+test(
+  'npm start serves a live demo that signs in and receives presence through the relay',
+  { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 90_000 },
+  async () => {
+    requireBuild('dist/cdn/presence-elements.js');
+    const url = await start({ SIMULATOR_RATE: '5' });
+    const browser = await chromium.launch({ executablePath, args: chromiumArgs });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      await page.click('#go');
+      await page.waitForFunction(() => document.getElementById('state')?.dataset.state === 'connected', null, {
+        timeout: 20_000,
+      });
+      await page.waitForFunction(
+        () =>
+          (
+            document.querySelector('team-presence-list')?.shadowRoot?.querySelector('.summary')?.textContent ?? ''
+          ).startsWith('50'),
+        null,
+        { timeout: 20_000 },
+      );
+      // The simulator changes someone in the team every moment: a change arrives through the relay.
+      await page.waitForFunction(() => (document.getElementById('log')?.children.length ?? 0) > 1, null, {
+        timeout: 30_000,
+      });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  },
+);
 
-test('with PRESENCE_* variables, the same demo signs in with MSAL and uses the given relay', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 90_000 }, async () => {
-  requireBuild('dist/cdn/presence-elements.js');
-  // A "real" tenant and relay, played here by the local cloud.
-  const cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'start-real', userCount: 80, teamSizes: [5, 50] } });
-  // The relay allows the demo page's origin, as a deployed relay is configured to (RELAY_ALLOWED_ORIGINS).
-  const port = await freePort();
-  const relay = await startLocalRelay(cloud, { allowedOrigins: [`http://127.0.0.1:${port}`] });
-  const browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
-  try {
-    const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
-    const url = await start({
-      PORT: String(port),
-      PRESENCE_CLIENT_ID: DEMO_SPA_CLIENT_ID,
-      PRESENCE_AUTHORITY: cloud.entra.authority,
-      PRESENCE_RELAY_URL: `${relay.url}/api`,
-      PRESENCE_RELAY_SCOPE: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
-      PRESENCE_TEAM_ID: team.id,
-      PRESENCE_GRAPH_URL: cloud.graph.url,
+test(
+  'with PRESENCE_* variables, the same demo signs in with MSAL and uses the given relay',
+  { skip: !executablePath && 'Chromium not found (set CHROME_PATH)', timeout: 90_000 },
+  async () => {
+    requireBuild('dist/cdn/presence-elements.js');
+    // A "real" tenant and relay, played here by the local cloud.
+    const cloud = await startEmulators({
+      simulatorRate: 0,
+      tenant: { seed: 'start-real', userCount: 80, teamSizes: [5, 50] },
     });
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(url);
-    const popup = page.waitForEvent('popup');
-    await page.locator('presence-sign-in button').click();
-    await (await popup).waitForEvent('close', { timeout: 20_000 });
-    await page.waitForFunction(() => (document.querySelector('team-presence-list')?.shadowRoot?.querySelector('.summary')?.textContent ?? '').startsWith('50'), null, { timeout: 20_000 });
-    await page.waitForFunction(() => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar'), null, { timeout: 20_000 });
-    assert.equal(await page.textContent('h1'), 'Live on your tenant');
-    assert.deepEqual(errors, []);
-  } finally {
-    child?.kill('SIGTERM');
-    await browser.close();
-    await relay.stop();
-    await cloud.stop();
-  }
-});
+    // The relay allows the demo page's origin, as a deployed relay is configured to (RELAY_ALLOWED_ORIGINS).
+    const port = await freePort();
+    const relay = await startLocalRelay(cloud, { allowedOrigins: [`http://127.0.0.1:${port}`] });
+    const browser = await chromium.launch({ executablePath, args: [...chromiumArgs, '--ignore-certificate-errors'] });
+    try {
+      const team = cloud.tenant.teams.find((t) => t.memberIds.length === 50)!;
+      const url = await start({
+        PORT: String(port),
+        PRESENCE_CLIENT_ID: DEMO_SPA_CLIENT_ID,
+        PRESENCE_AUTHORITY: cloud.entra.authority,
+        PRESENCE_RELAY_URL: `${relay.url}/api`,
+        PRESENCE_RELAY_SCOPE: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+        PRESENCE_TEAM_ID: team.id,
+        PRESENCE_GRAPH_URL: cloud.graph.url,
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(url);
+      const popup = page.waitForEvent('popup');
+      await page.locator('presence-sign-in button').click();
+      await (await popup).waitForEvent('close', { timeout: 20_000 });
+      await page.waitForFunction(
+        () =>
+          (
+            document.querySelector('team-presence-list')?.shadowRoot?.querySelector('.summary')?.textContent ?? ''
+          ).startsWith('50'),
+        null,
+        { timeout: 20_000 },
+      );
+      await page.waitForFunction(
+        () => document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar'),
+        null,
+        { timeout: 20_000 },
+      );
+      assert.equal(await page.textContent('h1'), 'Live on your tenant');
+      assert.deepEqual(errors, []);
+    } finally {
+      child?.kill('SIGTERM');
+      await browser.close();
+      await relay.stop();
+      await cloud.stop();
+    }
+  },
+);

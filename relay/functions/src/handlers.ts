@@ -22,7 +22,8 @@ async function bodyText(req: HttpRequest, limit: number): Promise<string> {
   return text;
 }
 
-const tooLarge = (error: unknown): HttpResponseInit | undefined => (error instanceof BodyTooLarge ? { status: 413, jsonBody: { error: error.message } } : undefined);
+const tooLarge = (error: unknown): HttpResponseInit | undefined =>
+  error instanceof BodyTooLarge ? { status: 413, jsonBody: { error: error.message } } : undefined;
 
 export interface RelayHandlers {
   negotiate(req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit>;
@@ -52,7 +53,11 @@ interface QueuedCollection {
 }
 
 /** One message for the collection, or several (each with the collection's validation tokens) when it is large. */
-export function queueMessages(kind: QueuedCollection['kind'], payload: QueuedCollection['payload'], limit = QUEUE_MESSAGE_CHARS): string[] {
+export function queueMessages(
+  kind: QueuedCollection['kind'],
+  payload: QueuedCollection['payload'],
+  limit = QUEUE_MESSAGE_CHARS,
+): string[] {
   const whole = JSON.stringify({ kind, payload });
   if (whole.length <= limit) return [whole];
   const { value, ...rest } = payload;
@@ -61,7 +66,8 @@ export function queueMessages(kind: QueuedCollection['kind'], payload: QueuedCol
   let chunk: string[] = [];
   let size = overhead;
   const flush = () => {
-    if (chunk.length) messages.push(JSON.stringify({ kind, payload: { ...rest, value: chunk.map((n) => JSON.parse(n)) } }));
+    if (chunk.length)
+      messages.push(JSON.stringify({ kind, payload: { ...rest, value: chunk.map((n) => JSON.parse(n)) } }));
     chunk = [];
     size = overhead;
   };
@@ -77,8 +83,13 @@ export function queueMessages(kind: QueuedCollection['kind'], payload: QueuedCol
 
 export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, options: HandlerOptions = {}): RelayHandlers {
   const ready = relay.init();
-  const handshake = (req: HttpRequest): HttpResponseInit | undefined => notificationRouteReply(req.method, req.query.get('validationToken'));
-  const accept = async (kind: QueuedCollection['kind'], req: HttpRequest, context?: InvocationContext): Promise<HttpResponseInit> => {
+  const handshake = (req: HttpRequest): HttpResponseInit | undefined =>
+    notificationRouteReply(req.method, req.query.get('validationToken'));
+  const accept = async (
+    kind: QueuedCollection['kind'],
+    req: HttpRequest,
+    context?: InvocationContext,
+  ): Promise<HttpResponseInit> => {
     await ready;
     let payload: unknown;
     try {
@@ -140,7 +151,12 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
       } catch {
         item = undefined;
       }
-      if (!item || (item.kind !== 'notifications' && item.kind !== 'lifecycle') || !item.payload || typeof item.payload !== 'object') {
+      if (
+        !item ||
+        (item.kind !== 'notifications' && item.kind !== 'lifecycle') ||
+        !item.payload ||
+        typeof item.payload !== 'object'
+      ) {
         // Not ours (nor retried: a queue would only move it to the poison queue after five tries).
         context?.warn?.('A queued message is not a notification collection; skipped.');
         return;
@@ -168,7 +184,9 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
         }
         const all = Array.isArray(payload?.value) ? payload.value : [];
         const lifecycle = all.filter((n) => typeof n?.lifecycleEvent === 'string');
-        const value = all.filter((n) => typeof n?.lifecycleEvent !== 'string' && !VALIDATION_PROBE.test(String(n?.changeType ?? '')));
+        const value = all.filter(
+          (n) => typeof n?.lifecycleEvent !== 'string' && !VALIDATION_PROBE.test(String(n?.changeType ?? '')),
+        );
         if (lifecycle.length) await relay.lifecycleEvents({ value: lifecycle });
         if (value.length) await relay.process({ ...payload, value }, { via: 'event-hubs' });
       }

@@ -5,23 +5,45 @@ import { relayFromSettings } from '../../src/from-settings.js';
 import { createHandlers } from './handlers.js';
 
 const { app, output } = functions;
-const { relay, keeper } = relayFromSettings(settingsFromEnv(), { ...(process.env.GRAPH_BASE_URL ? { graphBaseUrl: process.env.GRAPH_BASE_URL } : {}) });
+const { relay, keeper } = relayFromSettings(settingsFromEnv(), {
+  ...(process.env.GRAPH_BASE_URL ? { graphBaseUrl: process.env.GRAPH_BASE_URL } : {}),
+});
 
 // Notifications are queued by the webhooks and processed after Graph has its answer (the function app's own
 // storage account holds the queue); RELAY_NOTIFICATION_QUEUE=none processes them before answering instead.
 const queueName = (process.env.RELAY_NOTIFICATION_QUEUE ?? 'graph-notifications').trim();
 if (queueName !== 'none' && !/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/.test(queueName)) {
-  throw new Error(`RELAY_NOTIFICATION_QUEUE=${queueName} is not a Storage queue name (3 to 63 lower-case letters, digits and single hyphens), nor "none"`);
+  throw new Error(
+    `RELAY_NOTIFICATION_QUEUE=${queueName} is not a Storage queue name (3 to 63 lower-case letters, digits and single hyphens), nor "none"`,
+  );
 }
 const queue = queueName === 'none' ? undefined : output.storageQueue({ queueName, connection: 'AzureWebJobsStorage' });
 const handlers = createHandlers(relay, keeper, queue ? { queue } : {});
 const queued = queue ? { extraOutputs: [queue] } : {};
 
-app.http('negotiate', { route: 'negotiate', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: handlers.negotiate });
+app.http('negotiate', {
+  route: 'negotiate',
+  methods: ['POST', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: handlers.negotiate,
+});
 app.http('watch', { route: 'watch', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', handler: handlers.watch });
-app.http('notifications', { route: 'notifications', methods: ['POST'], authLevel: 'anonymous', ...queued, handler: handlers.notifications });
-app.http('lifecycle', { route: 'lifecycle', methods: ['POST'], authLevel: 'anonymous', ...queued, handler: handlers.lifecycle });
-if (queue) app.storageQueue('processNotifications', { queueName, connection: 'AzureWebJobsStorage', handler: handlers.queued });
+app.http('notifications', {
+  route: 'notifications',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  ...queued,
+  handler: handlers.notifications,
+});
+app.http('lifecycle', {
+  route: 'lifecycle',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  ...queued,
+  handler: handlers.lifecycle,
+});
+if (queue)
+  app.storageQueue('processNotifications', { queueName, connection: 'AzureWebJobsStorage', handler: handlers.queued });
 app.timer('renewSubscriptions', { schedule: '0 */5 * * * *', handler: handlers.renew });
 if (process.env.GRAPH_EVENT_HUB_NAME) {
   app.eventHub('graphNotifications', {

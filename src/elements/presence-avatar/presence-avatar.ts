@@ -109,7 +109,10 @@ export class PresenceAvatar extends LitElement {
   /** @internal */
   private readonly locale = new LocaleController(this);
   /** @internal */
-  private readonly person = new PersonController(this, () => ({ profile: !text(this.displayName), photo: !text(this.photoUrl) }));
+  private readonly person = new PersonController(this, () => ({
+    profile: !text(this.displayName),
+    photo: !text(this.photoUrl),
+  }));
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */
@@ -126,14 +129,16 @@ export class PresenceAvatar extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) this.readPresence();
-    if (changed.has('presence') || changed.has('userId')) this.person.setKey(this.presence === null || this.presence === undefined ? text(this.userId) : null);
+    if (changed.has('presence') || changed.has('userId'))
+      this.person.setKey(this.presence === null || this.presence === undefined ? text(this.userId) : null);
     const snapshot = this.person.snapshot;
     const photo = text(this.photoUrl) ?? snapshot?.photoUrl ?? null;
     if (photo !== this.shownPhoto) {
       this.shownPhoto = photo;
       this.photoState = photo ? 'loading' : 'none';
     }
-    if (snapshot?.error && snapshot.error !== this.lastError) this.fail(snapshot.errorKind === 'photo' ? 'photo' : 'unavailable', snapshot.error);
+    if (snapshot?.error && snapshot.error !== this.lastError)
+      this.fail(snapshot.errorKind === 'photo' ? 'photo' : 'unavailable', snapshot.error);
     this.lastError = snapshot?.error;
     const live = snapshot?.presence;
     const liveKey = live ? `${live.availability}/${live.activity}` : undefined;
@@ -203,7 +208,8 @@ export class PresenceAvatar extends LitElement {
     const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(text(this.userId) || text(this.displayName));
     const initials = initialsOf(displayName, this.locale.language);
-    const label = accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
+    const label =
+      accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
     const badge = presence && !this.hideBadge ? badgeFor(presence) : undefined;
@@ -219,28 +225,36 @@ export class PresenceAvatar extends LitElement {
     >
       <span part="avatar" class="avatar" data-color=${color.name}>
         ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
-        ${this.shownPhoto && this.photoState !== 'failed'
-          ? html`<img
-              part="image"
-              class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
-              src=${this.shownPhoto}
-              alt=""
-              decoding="async"
-              @load=${this.onPhotoLoad}
-              @error=${this.onPhotoError}
-            />`
-          : nothing}
-        ${badge
-          ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
-          : nothing}
+        ${
+          this.shownPhoto && this.photoState !== 'failed'
+            ? html`<img
+                part="image"
+                class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
+                src=${this.shownPhoto}
+                alt=""
+                decoding="async"
+                @load=${this.onPhotoLoad}
+                @error=${this.onPhotoError}
+              />`
+            : nothing
+        }
+        ${
+          badge
+            ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}
+                >${badgeGlyph(badge.status, badge.outOfOffice)}</span
+              >`
+            : nothing
+        }
       </span>
-      ${showText
-        ? html`<span class="text">
-            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
-            ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
-            ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
-          </span>`
-        : nothing}
+      ${
+        showText
+          ? html`<span class="text">
+              ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
+              ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
+              ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
+            </span>`
+          : nothing
+      }
     </div>`;
   }
 }

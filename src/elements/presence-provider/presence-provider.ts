@@ -70,7 +70,19 @@ export class PresenceProvider extends LitElement {
   private outdated = true;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = ['client', 'demo', 'clientId', 'tenant', 'authority', 'redirectUri', 'transport', 'interval', 'graphBaseUrl', 'negotiateUrl', 'relayScope'] as const;
+    const keys = [
+      'client',
+      'demo',
+      'clientId',
+      'tenant',
+      'authority',
+      'redirectUri',
+      'transport',
+      'interval',
+      'graphBaseUrl',
+      'negotiateUrl',
+      'relayScope',
+    ] as const;
     // Only when something changed: a configuration that makes no client reports it once, not on every render.
     if (keys.some((k) => changed.has(k)) || this.outdated) {
       this.outdated = false;

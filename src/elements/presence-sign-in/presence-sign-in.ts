@@ -11,7 +11,9 @@ type SignInCapable = Required<Pick<TokenProvider, 'signIn' | 'signOut' | 'accoun
 /** The client's token provider when it can sign in and out (`msalTokenProvider` can), else undefined. */
 function signInCapable(auth: TokenProvider | undefined): SignInCapable | undefined {
   const a = auth as Partial<SignInCapable> | undefined;
-  return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function' ? (a as SignInCapable) : undefined;
+  return typeof a?.signIn === 'function' && typeof a.signOut === 'function' && typeof a.account === 'function'
+    ? (a as SignInCapable)
+    : undefined;
 }
 
 /** What `signIn()` resolved with, when it is an account (a redirect resolves with none: the page leaves). */
@@ -152,7 +154,9 @@ export class PresenceSignIn extends LitElement {
     const m = this.locale.messages;
     const canSignIn = !!signInCapable(this.client?.auth);
     if (!this.account) {
-      return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>${m.signIn}</button>`;
+      return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>
+        ${m.signIn}
+      </button>`;
     }
     return html`<presence-avatar part="avatar" user-id="me" show-name show-status></presence-avatar>
       ${canSignIn ? html`<button part="button" ?disabled=${this.busy} @click=${this.signOut}>${m.signOut}</button>` : nothing}`;

@@ -14,7 +14,10 @@ export class ClientController implements ReactiveController {
   private fallback: PresenceClient | undefined;
   private stopDefault: (() => void) | undefined;
 
-  constructor(host: Host, private readonly onChange: () => void) {
+  constructor(
+    host: Host,
+    private readonly onChange: () => void,
+  ) {
     host.addController(this);
     new ContextConsumer(host, {
       context: presenceClientContext,

@@ -24,7 +24,10 @@ function scheduleCheck(controller?: LocaleController): void {
     pending.clear();
     for (const c of due) c.check();
   };
-  frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(check) : (setTimeout(check, 16) as unknown as number);
+  frame =
+    typeof requestAnimationFrame === 'function'
+      ? requestAnimationFrame(check)
+      : (setTimeout(check, 16) as unknown as number);
 }
 
 /** The browser's language changed: it is the language of every element with no `lang` above it. */
@@ -56,7 +59,7 @@ export function languageOf(element: Element): string | undefined {
       const lang = node.getAttribute('lang');
       if (lang) return canonicalLocale(lang);
     }
-    node = node.parentNode ?? ((node as Partial<ShadowRoot>).host ?? null);
+    node = node.parentNode ?? (node as Partial<ShadowRoot>).host ?? null;
   }
   return canonicalLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
 }

@@ -46,7 +46,9 @@ export class PersonController implements ReactiveController {
   get stale(): boolean {
     const s = this.snapshot;
     if (!s?.presence) return false;
-    return this.client ? isStale({ failed: s.stale, receivedAt: s.receivedAt }, this.client.staleAfterMs, Date.now()) : s.stale;
+    return this.client
+      ? isStale({ failed: s.stale, receivedAt: s.receivedAt }, this.client.staleAfterMs, Date.now())
+      : s.stale;
   }
 
   /** Re-renders the host when its presence turns stale, so the mark appears without another update. */

@@ -14,7 +14,8 @@ class StylePropertiesDirective extends Directive {
 
   constructor(info: PartInfo) {
     super(info);
-    if (info.type !== PartType.ELEMENT) throw new Error('styleProperties() belongs on an element, as in <div ${styleProperties({...})}>');
+    if (info.type !== PartType.ELEMENT)
+      throw new Error('styleProperties() belongs on an element, as in <div ${styleProperties({...})}>');
   }
 
   render(_properties: StyleProperties): typeof noChange {

@@ -97,7 +97,9 @@ export class MembersLoader implements ReactiveController {
     }
   }
 
-  private set(changes: Partial<Pick<MembersLoader, 'members' | 'status' | 'error' | 'consentScopes' | 'granting'>>): void {
+  private set(
+    changes: Partial<Pick<MembersLoader, 'members' | 'status' | 'error' | 'consentScopes' | 'granting'>>,
+  ): void {
     Object.assign(this, changes);
     this.host.requestUpdate();
   }
@@ -143,8 +145,16 @@ export class MembersLoader implements ReactiveController {
     } catch (error) {
       if (abort.signal.aborted) return;
       const scopes = client.consentNeededFor(error);
-      this.set({ status: 'error', error: error instanceof Error ? error.message : String(error), consentScopes: scopes ?? null });
-      emit(this.host, 'presence-error', scopes ? { kind: 'consent', message: this.error, scopes } : { kind: 'members', message: this.error });
+      this.set({
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+        consentScopes: scopes ?? null,
+      });
+      emit(
+        this.host,
+        'presence-error',
+        scopes ? { kind: 'consent', message: this.error, scopes } : { kind: 'members', message: this.error },
+      );
     }
   }
 

@@ -9,14 +9,37 @@ import type { MemberEventDetail } from '../../events/member-detail.js';
 export type { MemberEventDetail };
 
 /** A member, with what sorting and grouping need worked out once per change rather than once per comparison. */
-export interface Member { id: string; profile: Profile; presence?: Presence; sortName: string; rank: number; group: BadgeStatus }
+export interface Member {
+  id: string;
+  profile: Profile;
+  presence?: Presence;
+  sortName: string;
+  rank: number;
+  group: BadgeStatus;
+}
 export type Header = { kind: 'header'; group: BadgeStatus; count: number };
 export type Row = { kind: 'row'; member: Member; index: number };
 export type Item = Header | Row;
 
-const GROUP_ORDER: BadgeStatus[] = ['available', 'busy', 'do-not-disturb', 'away', 'out-of-office', 'offline', 'unknown'];
+const GROUP_ORDER: BadgeStatus[] = [
+  'available',
+  'busy',
+  'do-not-disturb',
+  'away',
+  'out-of-office',
+  'offline',
+  'unknown',
+];
 const AVAILABILITY_RANK: Record<Availability, number> = {
-  Available: 0, AvailableIdle: 1, Busy: 2, BusyIdle: 3, DoNotDisturb: 4, BeRightBack: 5, Away: 6, Offline: 7, PresenceUnknown: 8,
+  Available: 0,
+  AvailableIdle: 1,
+  Busy: 2,
+  BusyIdle: 3,
+  DoNotDisturb: 4,
+  BeRightBack: 5,
+  Away: 6,
+  Offline: 7,
+  PresenceUnknown: 8,
 };
 const UNKNOWN_RANK = AVAILABILITY_RANK.PresenceUnknown;
 /** One collator for every comparison: much faster than `localeCompare`, which sets one up on each call. */
@@ -25,7 +48,10 @@ const collator = new Intl.Collator();
 /** Lower case without accents, for sorting and filtering: "Émile" is found by "emile". Anything but text is "". */
 export function fold(text: unknown): string {
   if (typeof text !== 'string') return '';
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLocaleLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLocaleLowerCase();
 }
 
 /** A member as first listed: no presence yet, among the unknown. */
@@ -67,13 +93,17 @@ export function nameMember(member: Member, profile: Profile): boolean {
 export function updateMember(member: Member, presence: Presence): void {
   member.presence = presence;
   // Own keys only: an availability named "constructor" or "__proto__" must not rank by Object.prototype's members.
-  member.rank = Object.prototype.hasOwnProperty.call(AVAILABILITY_RANK, presence.availability) ? AVAILABILITY_RANK[presence.availability] : UNKNOWN_RANK;
+  member.rank = Object.prototype.hasOwnProperty.call(AVAILABILITY_RANK, presence.availability)
+    ? AVAILABILITY_RANK[presence.availability]
+    : UNKNOWN_RANK;
   member.group = badgeFor(presence).status;
 }
 
 /** Sorts in place: by availability, then name, then id, so the order is the same on every machine. */
 export function sortMembers(members: Member[]): void {
-  members.sort((a, b) => a.rank - b.rank || collator.compare(a.sortName, b.sortName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  members.sort(
+    (a, b) => a.rank - b.rank || collator.compare(a.sortName, b.sortName) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /**
@@ -82,7 +112,9 @@ export function sortMembers(members: Member[]): void {
  */
 export function buildItems(members: readonly Member[], filterText: unknown): Item[] {
   const filter = fold(typeof filterText === 'string' ? filterText.trim() : '');
-  const visible = filter ? members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter)) : members;
+  const visible = filter
+    ? members.filter((m) => m.sortName.includes(filter) || fold(m.profile.mail ?? '').includes(filter))
+    : members;
   const groups = new Map<BadgeStatus, Member[]>();
   for (const member of visible) {
     let list = groups.get(member.group);

@@ -76,7 +76,11 @@ export class TeamPresenceList extends LitElement {
   private items: Item[] = [];
   private readonly locale = new LocaleController(this);
   private readonly clients = new ClientController(this, () => this.requestUpdate());
-  private readonly loader = new MembersLoader(this, () => ({ teamId: this.teamId, groupId: this.groupId, userIds: this.userIds }));
+  private readonly loader = new MembersLoader(this, () => ({
+    teamId: this.teamId,
+    groupId: this.groupId,
+    userIds: this.userIds,
+  }));
   private readonly view = new VirtualWindow(this, {
     items: () => this.items,
     scroller: () => this.renderRoot.querySelector<HTMLElement>('.scroller'),
@@ -122,9 +126,13 @@ export class TeamPresenceList extends LitElement {
     // group holding the message instead.
     return html`<div part="error" class="error consent" role="alert">
       <p>${m.consentNeeded}</p>
-      ${canGrant
-        ? html`<button part="grant" type="button" ?disabled=${granting} @click=${this.onGrant}>${m.grantAccess}</button>`
-        : html`<p class="detail">${error}</p>`}
+      ${
+        canGrant
+          ? html`<button part="grant" type="button" ?disabled=${granting} @click=${this.onGrant}>
+              ${m.grantAccess}
+            </button>`
+          : html`<p class="detail">${error}</p>`
+      }
     </div>`;
   }
 
@@ -146,16 +154,29 @@ export class TeamPresenceList extends LitElement {
     const { first, last } = view.range();
     const shown = items.slice(first, last).map((item, i) => ({ item, at: first + i }));
     const activeRendered = shown.some(({ item }) => item.kind === 'row' && item.member.id === activeId);
-    const summary = headersOf(items).map((h) => `${groupLabel[h.group]} ${h.count}`).join(m.separator);
+    const summary = headersOf(items)
+      .map((h) => `${groupLabel[h.group]} ${h.count}`)
+      .join(m.separator);
 
     return html`
-      ${this.noFilter
-        ? nothing
-        : html`<div part="toolbar" class="toolbar">
-            <input part="filter" type="search" .value=${textOrEmpty(this.filter)} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
-              @input=${this.onFilter} @keydown=${view.onFilterKey} />
-            <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
-          </div>`}
+      ${
+        this.noFilter
+          ? nothing
+          : html`<div part="toolbar" class="toolbar">
+              <input
+                part="filter"
+                type="search"
+                .value=${textOrEmpty(this.filter)}
+                aria-label=${m.filterLabel}
+                placeholder=${m.filterLabel}
+                @input=${this.onFilter}
+                @keydown=${view.onFilterKey}
+              />
+              <span class="summary" role="status" title=${summary}
+                >${m.peopleCount.replace('{count}', String(rowCount))}</span
+              >
+            </div>`
+      }
       ${loader.status === 'error' ? this.renderError() : nothing}
       <div
         part="list"
@@ -175,7 +196,12 @@ export class TeamPresenceList extends LitElement {
             ({ item }) => (item.kind === 'row' ? item.member.id : `header-${item.group}`),
             ({ item, at }) =>
               item.kind === 'header'
-                ? html`<div part="header" class="item header" aria-hidden="true" ${styleProperties({ top: `${at * rowHeight}px` })}>
+                ? html`<div
+                    part="header"
+                    class="item header"
+                    aria-hidden="true"
+                    ${styleProperties({ top: `${at * rowHeight}px` })}
+                  >
                     ${groupLabel[item.group]} · ${item.count}
                   </div>`
                 : // The listbox owns the keyboard (arrows, Home/End, Enter, Space) and points at the active row with
@@ -192,7 +218,13 @@ export class TeamPresenceList extends LitElement {
                     ${styleProperties({ top: `${at * rowHeight}px` })}
                     @click=${() => this.select(item.member)}
                   >
-                    <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
+                    <presence-avatar
+                      size="small"
+                      show-name
+                      show-status
+                      user-id=${item.member.id}
+                      display-name=${item.member.profile.displayName ?? ''}
+                    ></presence-avatar>
                   </div>`,
           )}
         </div>

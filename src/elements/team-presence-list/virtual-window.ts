@@ -8,7 +8,13 @@ import { rowsOf, type Item, type Member } from './roster-model.js';
 export const OVERSCAN = 6;
 
 /** The slice of items to render, `first` included and `last` excluded, for a list scrolled to `scrollTop`. */
-export function windowRange(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = OVERSCAN): { first: number; last: number } {
+export function windowRange(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  overscan = OVERSCAN,
+): { first: number; last: number } {
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
   return { first, last };
@@ -21,15 +27,23 @@ export function windowRange(scrollTop: number, viewport: number, rowHeight: numb
  */
 export function keyAction(key: string, current: number, count: number, page: number): number | 'select' | undefined {
   switch (key) {
-    case 'ArrowDown': return current + 1;
-    case 'ArrowUp': return current < 0 ? 0 : current - 1;
-    case 'Home': return 0;
-    case 'End': return count - 1;
-    case 'PageDown': return current + page;
-    case 'PageUp': return current - page;
+    case 'ArrowDown':
+      return current + 1;
+    case 'ArrowUp':
+      return current < 0 ? 0 : current - 1;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    case 'PageDown':
+      return current + page;
+    case 'PageUp':
+      return current - page;
     case 'Enter':
-    case ' ': return 'select';
-    default: return undefined;
+    case ' ':
+      return 'select';
+    default:
+      return undefined;
   }
 }
 
@@ -138,7 +152,8 @@ export class VirtualWindow implements ReactiveController {
     if (at < 0 || !scroller) return;
     const top = at * this.rowHeight;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
-    else if (top + this.rowHeight > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + this.rowHeight - scroller.clientHeight;
+    else if (top + this.rowHeight > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = top + this.rowHeight - scroller.clientHeight;
     this.setScrollTop(scroller.scrollTop);
   }
 

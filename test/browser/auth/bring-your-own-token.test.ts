@@ -6,7 +6,10 @@ import { bringYourOwnToken } from '../../../src/index.js';
 /** A JWT-shaped token (unsigned: only its payload matters here) expiring in `seconds`. */
 function jwt(seconds: number, n: number): string {
   const part = (value: object) =>
-    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value)))).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(value))))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
   return `${part({ alg: 'none' })}.${part({ exp: Math.floor(Date.now() / 1000) + seconds, n, name: 'Zoë ✓' })}.sig`;
 }
 
@@ -24,7 +27,11 @@ describe('bringYourOwnToken', () => {
   it('asks once for callers asking together, and keeps the token for the same scopes in any order', async () => {
     const { calls, fn } = counting((n) => jwt(3600, n));
     const auth = bringYourOwnToken(fn);
-    const tokens = await Promise.all([auth.getToken(['Presence.Read.All', 'User.ReadBasic.All']), auth.getToken(['User.ReadBasic.All', 'Presence.Read.All']), auth.getToken(['Presence.Read.All', 'User.ReadBasic.All'])]);
+    const tokens = await Promise.all([
+      auth.getToken(['Presence.Read.All', 'User.ReadBasic.All']),
+      auth.getToken(['User.ReadBasic.All', 'Presence.Read.All']),
+      auth.getToken(['Presence.Read.All', 'User.ReadBasic.All']),
+    ]);
     expect(new Set(tokens).size).to.equal(1);
     expect(await auth.getToken(['User.ReadBasic.All', 'Presence.Read.All'])).to.equal(tokens[0]);
     expect(calls.length).to.equal(1);

@@ -4,13 +4,30 @@
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { InteractionRequiredAuthError, type AccountInfo, type IPublicClientApplication } from '@azure/msal-browser';
-import { ConsentRequiredError, msalTokenProvider, SignInRequiredError, scopesNeedingConsent, bringYourOwnToken } from '../../../src/index.js';
+import {
+  ConsentRequiredError,
+  msalTokenProvider,
+  SignInRequiredError,
+  scopesNeedingConsent,
+  bringYourOwnToken,
+} from '../../../src/index.js';
 
-const account = { homeAccountId: 'a.t', environment: 'login', tenantId: 't', username: 'adele@contoso.test', localAccountId: 'a', name: 'Adele' } as AccountInfo;
+const account = {
+  homeAccountId: 'a.t',
+  environment: 'login',
+  tenantId: 't',
+  username: 'adele@contoso.test',
+  localAccountId: 'a',
+  name: 'Adele',
+} as AccountInfo;
 
 function fakeApp(options: { consented?: string[] } = {}) {
   const consented = new Set(options.consented ?? ['User.Read', 'Presence.Read.All']);
-  const calls = { popup: [] as string[][], redirect: [] as string[][], login: [] as Array<{ scopes: string[]; account?: AccountInfo }> };
+  const calls = {
+    popup: [] as string[][],
+    redirect: [] as string[][],
+    login: [] as Array<{ scopes: string[]; account?: AccountInfo }>,
+  };
   const grant = (scopes: string[]) => {
     for (const s of scopes) consented.add(s);
     return { accessToken: `token-for-${scopes.join('+')}`, account } as never;
@@ -22,7 +39,12 @@ function fakeApp(options: { consented?: string[] } = {}) {
     getAllAccounts: () => [account],
     acquireTokenSilent: async ({ scopes }: { scopes: string[] }) => {
       if (scopes.every((s) => consented.has(s))) return { accessToken: `token-for-${scopes.join('+')}`, account };
-      throw new InteractionRequiredAuthError('invalid_grant', 'correlation', 'AADSTS65001: The user or administrator has not consented', 'consent_required');
+      throw new InteractionRequiredAuthError(
+        'invalid_grant',
+        'correlation',
+        'AADSTS65001: The user or administrator has not consented',
+        'consent_required',
+      );
     },
     acquireTokenPopup: async ({ scopes }: { scopes: string[] }) => {
       calls.popup.push(scopes);
@@ -46,7 +68,9 @@ async function duringClick<T>(action: () => Promise<T>): Promise<T> {
   button.style.cssText = 'position:fixed;left:0;top:0;width:100px;height:40px';
   document.body.append(button);
   try {
-    const result = new Promise<T>((resolve, reject) => button.addEventListener('click', () => action().then(resolve, reject), { once: true }));
+    const result = new Promise<T>((resolve, reject) =>
+      button.addEventListener('click', () => action().then(resolve, reject), { once: true }),
+    );
     await sendMouse({ type: 'click', position: [20, 20] });
     return await result;
   } finally {
@@ -56,17 +80,24 @@ async function duringClick<T>(action: () => Promise<T>): Promise<T> {
 
 describe('msalTokenProvider and consent', () => {
   it('in the background: no popup, a ConsentRequiredError naming the scopes', async () => {
-    expect((navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive).to.equal(false);
+    expect((navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation?.isActive).to.equal(
+      false,
+    );
     const { app, calls } = fakeApp();
     const auth = msalTokenProvider({ app });
     expect(await auth.getToken(['Presence.Read.All'])).to.equal('token-for-Presence.Read.All');
-    const error = await auth.getToken(['TeamMember.Read.All']).then(() => undefined, (e: unknown) => e);
+    const error = await auth.getToken(['TeamMember.Read.All']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ConsentRequiredError);
     expect(error).to.be.instanceOf(SignInRequiredError);
     expect((error as ConsentRequiredError).name).to.equal('ConsentRequiredError');
     expect((error as ConsentRequiredError).code).to.equal('consent_required');
     expect((error as ConsentRequiredError).scopes).to.deep.equal(['TeamMember.Read.All']);
-    expect((error as Error).message).to.equal('Access to TeamMember.Read.All needs your consent: call signIn(scopes) from a click.');
+    expect((error as Error).message).to.equal(
+      'Access to TeamMember.Read.All needs your consent: call signIn(scopes) from a click.',
+    );
     expect(scopesNeedingConsent(error)).to.deep.equal(['TeamMember.Read.All']);
     expect(calls.popup).to.deep.equal([]);
   });
@@ -74,7 +105,10 @@ describe('msalTokenProvider and consent', () => {
   it('a redirect is not started in the background either', async () => {
     const { app, calls } = fakeApp();
     const auth = msalTokenProvider({ app, interaction: 'redirect' });
-    const error = await auth.getToken(['TeamMember.Read.All']).then(() => undefined, (e: unknown) => e);
+    const error = await auth.getToken(['TeamMember.Read.All']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ConsentRequiredError);
     expect(calls.redirect).to.deep.equal([]);
   });
@@ -93,27 +127,38 @@ describe('msalTokenProvider and consent', () => {
     const { app, calls } = fakeApp();
     const auth = msalTokenProvider({ app });
     await duringClick(() => auth.signIn(['TeamMember.Read.All']));
-    expect(calls.login.map((r) => [r.scopes, r.account?.username])).to.deep.equal([[['TeamMember.Read.All'], 'adele@contoso.test']]);
+    expect(calls.login.map((r) => [r.scopes, r.account?.username])).to.deep.equal([
+      [['TeamMember.Read.All'], 'adele@contoso.test'],
+    ]);
     expect(await auth.getToken(['TeamMember.Read.All'])).to.equal('token-for-TeamMember.Read.All');
   });
 
   it('interaction "none" never asks, and says which scopes need consent', async () => {
     const { app, calls } = fakeApp();
     const auth = msalTokenProvider({ app, interaction: 'none' });
-    const error = await duringClick(() => auth.getToken(['GroupMember.Read.All']).then(() => undefined, (e: unknown) => e));
+    const error = await duringClick(() =>
+      auth.getToken(['GroupMember.Read.All']).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     expect((error as ConsentRequiredError).scopes).to.deep.equal(['GroupMember.Read.All']);
     expect(calls.popup).to.deep.equal([]);
   });
 
   it('scopesNeedingConsent reads errors of other token providers by their code and scopes', () => {
-    expect(scopesNeedingConsent(Object.assign(new Error('x'), { code: 'interaction_required', scopes: ['A'] }))).to.deep.equal(['A']);
-    expect(scopesNeedingConsent(Object.assign(new Error('x'), { code: 'consent_required', scopes: 'A' }))).to.equal(undefined);
+    expect(
+      scopesNeedingConsent(Object.assign(new Error('x'), { code: 'interaction_required', scopes: ['A'] })),
+    ).to.deep.equal(['A']);
+    expect(scopesNeedingConsent(Object.assign(new Error('x'), { code: 'consent_required', scopes: 'A' }))).to.equal(
+      undefined,
+    );
     expect(scopesNeedingConsent(new SignInRequiredError())).to.equal(undefined);
     expect(scopesNeedingConsent(new Error('no'))).to.equal(undefined);
     expect(scopesNeedingConsent(null)).to.equal(undefined);
   });
 
-  it('bringYourOwnToken: signIn runs the app\'s own step, then asks the token function again', async () => {
+  it("bringYourOwnToken: signIn runs the app's own step, then asks the token function again", async () => {
     let granted = false;
     const steps: string[][] = [];
     const auth = bringYourOwnToken(
@@ -123,7 +168,10 @@ describe('msalTokenProvider and consent', () => {
       },
       { signIn: (scopes) => void (steps.push(scopes), (granted = true)) },
     );
-    const error = await auth.getToken(['TeamMember.Read.All']).then(() => undefined, (e: unknown) => e);
+    const error = await auth.getToken(['TeamMember.Read.All']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(scopesNeedingConsent(error)).to.deep.equal(['TeamMember.Read.All']);
     await auth.signIn!(['TeamMember.Read.All']);
     expect(steps).to.deep.equal([['TeamMember.Read.All']]);

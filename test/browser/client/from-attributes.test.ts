@@ -24,7 +24,10 @@ describe('clientFromAttributes', () => {
   it('signalr without a negotiate URL: a config error naming the attribute', () => {
     const result = clientFromAttributes({ clientId: crypto.randomUUID(), transport: 'signalr' });
     expect(result).to.deep.equal({
-      error: { kind: 'config', message: '<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.' },
+      error: {
+        kind: 'config',
+        message: '<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.',
+      },
     });
   });
 
@@ -34,15 +37,28 @@ describe('clientFromAttributes', () => {
   });
 
   it('a client id: Microsoft Graph with a token provider that can sign in and out', () => {
-    const client = made(clientFromAttributes({ clientId: crypto.randomUUID(), tenant: 'contoso.example', intervalSeconds: 60 }));
+    const client = made(
+      clientFromAttributes({ clientId: crypto.randomUUID(), tenant: 'contoso.example', intervalSeconds: 60 }),
+    );
     const auth = client.auth!;
     expect(typeof auth.getToken).to.equal('function');
-    expect([typeof auth.signIn, typeof auth.account, typeof auth.signOut]).to.deep.equal(['function', 'function', 'function']);
+    expect([typeof auth.signIn, typeof auth.account, typeof auth.signOut]).to.deep.equal([
+      'function',
+      'function',
+      'function',
+    ]);
     expect(auth.tabKey).to.include('contoso.example');
   });
 
   it('signalr with a negotiate URL: a client pushed by the relay', () => {
-    const client = made(clientFromAttributes({ clientId: crypto.randomUUID(), transport: 'signalr', negotiateUrl: 'http://127.0.0.1:1/api', relayScope: 'api://relay/access_as_user' }));
+    const client = made(
+      clientFromAttributes({
+        clientId: crypto.randomUUID(),
+        transport: 'signalr',
+        negotiateUrl: 'http://127.0.0.1:1/api',
+        relayScope: 'api://relay/access_as_user',
+      }),
+    );
     expect(client.transport).to.be.instanceOf(SignalRTransport);
   });
 });

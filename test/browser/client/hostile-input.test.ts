@@ -1,7 +1,15 @@
 // What hostile or broken input does to the presence client: a bad sequence number, a user id that is not valid
 // text, a photo or profile that fails to load, a refresh that fails after the first read.
 import { expect, waitUntil } from '@open-wc/testing';
-import { PresenceClient, type ClientErrorDetail, type GraphPresence, type PersonSnapshot, type PresenceSource, type PresenceTransport, type TransportSink } from '../../../src/index.js';
+import {
+  PresenceClient,
+  type ClientErrorDetail,
+  type GraphPresence,
+  type PersonSnapshot,
+  type PresenceSource,
+  type PresenceTransport,
+  type TransportSink,
+} from '../../../src/index.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
@@ -64,7 +72,12 @@ describe('a malformed sequenceNumber', () => {
       transport.sink!.update([{ id: id(1), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }]);
       expect(now()!.presence!.availability).to.equal('Away');
       // A reconnection re-reads Graph: its answer is the truth at read time.
-      source.table.set(id(1), { id: id(1), availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0003' });
+      source.table.set(id(1), {
+        id: id(1),
+        availability: 'DoNotDisturb',
+        activity: 'Presenting',
+        sequenceNumber: '0003',
+      });
       await client.refresh();
       expect(now()!.presence!.availability).to.equal('DoNotDisturb');
       client.dispose();
@@ -76,7 +89,9 @@ describe('a malformed sequenceNumber', () => {
     source.table.set(id(2), { id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
     const { now } = await watching(client, id(2));
     await waitUntil(() => now()?.presence);
-    transport.sink!.update([{ id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' }]);
+    transport.sink!.update([
+      { id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' },
+    ]);
     expect(now()!.presence!.availability).to.equal('Busy');
     source.table.set(id(2), { id: id(2), availability: 'Offline', activity: 'Offline', sequenceNumber: '0002' });
     await client.refresh();
@@ -91,14 +106,22 @@ describe('a poll (a read from Graph through the transport)', () => {
     source.table.set(id(5), { id: id(5), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
     const { now } = await watching(client, id(5));
     await waitUntil(() => now()?.presence);
-    transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' }]);
+    transport.sink!.update([
+      { id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: 'FFFFFFFFFFFFFFFF' },
+    ]);
     const sentAfterThePush = Date.now();
-    transport.sink!.update([{ id: id(5), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }], sentAfterThePush);
+    transport.sink!.update(
+      [{ id: id(5), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }],
+      sentAfterThePush,
+    );
     expect(now()!.presence!.availability).to.equal('Away');
     // A push that overtakes a poll in flight (the poll was sent before it) keeps its place.
     const sentBefore = Date.now() - 60_000;
     transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: '0004' }]);
-    transport.sink!.update([{ id: id(5), availability: 'Offline', activity: 'Offline', sequenceNumber: '0003' }], sentBefore);
+    transport.sink!.update(
+      [{ id: id(5), availability: 'Offline', activity: 'Offline', sequenceNumber: '0003' }],
+      sentBefore,
+    );
     expect(now()!.presence!.availability).to.equal('Busy');
     client.dispose();
   });

@@ -1,5 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { PresenceClient, type GraphPresence, type PersonSnapshot, type PresenceSource, type PresenceTransport, type TransportSink } from '../../../src/index.js';
+import {
+  PresenceClient,
+  type GraphPresence,
+  type PersonSnapshot,
+  type PresenceSource,
+  type PresenceTransport,
+  type TransportSink,
+} from '../../../src/index.js';
 import { mergePresence } from '../../../src/presence/merge.js';
 
 const ID = '00000000-0000-4000-8000-000000000042';
@@ -60,7 +67,15 @@ describe('partial presence updates (pushes with availability and activity only)'
 
   it('clear what they send as null', async () => {
     const { transport, now } = await watched();
-    transport.sink!.update([{ id: ID, availability: 'Busy', activity: 'InACall', statusMessage: null, outOfOfficeSettings: { isOutOfOffice: false, message: null } }]);
+    transport.sink!.update([
+      {
+        id: ID,
+        availability: 'Busy',
+        activity: 'InACall',
+        statusMessage: null,
+        outOfOfficeSettings: { isOutOfOffice: false, message: null },
+      },
+    ]);
     expect(now().presence?.statusMessage).to.equal(undefined);
     expect(now().presence?.isOutOfOffice).to.equal(false);
     expect(now().presence?.outOfOfficeMessage).to.equal(undefined);
@@ -81,7 +96,9 @@ describe('partial presence updates (pushes with availability and activity only)'
 
   it('of the wrong shape change nothing they do not name, and never show Offline', async () => {
     const { transport, now } = await watched();
-    transport.sink!.update([{ id: ID, availability: 42, activity: null, statusMessage: undefined } as unknown as GraphPresence]);
+    transport.sink!.update([
+      { id: ID, availability: 42, activity: null, statusMessage: undefined } as unknown as GraphPresence,
+    ]);
     expect(now().presence?.availability).to.equal('PresenceUnknown');
     expect(now().presence?.statusMessage).to.equal('On the train');
   });
@@ -89,7 +106,10 @@ describe('partial presence updates (pushes with availability and activity only)'
 
 describe('mergePresence', () => {
   it('lays what an update sends over what is known, keeping only the presence fields of what was known', () => {
-    const merged = mergePresence({ ...full, extra: 'dropped' }, { id: ID, availability: 'Busy', activity: 'InACall', other: 1 }) as Record<string, unknown>;
+    const merged = mergePresence(
+      { ...full, extra: 'dropped' },
+      { id: ID, availability: 'Busy', activity: 'InACall', other: 1 },
+    ) as Record<string, unknown>;
     expect(merged.availability).to.equal('Busy');
     expect(merged.statusMessage).to.deep.equal(full.statusMessage);
     expect(merged.extra).to.equal(undefined);
@@ -98,7 +118,10 @@ describe('mergePresence', () => {
   });
 
   it('drops the flattened out-of-office fields when an update sends the settings', () => {
-    const merged = mergePresence({ availability: 'Away', isOutOfOffice: true, outOfOfficeMessage: 'old' }, { outOfOfficeSettings: { isOutOfOffice: false } }) as Record<string, unknown>;
+    const merged = mergePresence(
+      { availability: 'Away', isOutOfOffice: true, outOfOfficeMessage: 'old' },
+      { outOfOfficeSettings: { isOutOfOffice: false } },
+    ) as Record<string, unknown>;
     expect(merged.isOutOfOffice).to.equal(undefined);
     expect(merged.outOfOfficeMessage).to.equal(undefined);
   });

@@ -1,17 +1,34 @@
 // Polling given an interval it cannot keep, and messages on its tab channel that are not its own.
 import { expect, waitUntil } from '@open-wc/testing';
-import { createPresenceClient, PollingTransport, type ClientErrorDetail, type GraphPresence, type TransportSink } from '../../../src/index.js';
+import {
+  createPresenceClient,
+  PollingTransport,
+  type ClientErrorDetail,
+  type GraphPresence,
+  type TransportSink,
+} from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { until } from '../support/until.js';
 
 const ID = '00000000-0000-4000-8000-000000000001';
 
 describe('a polling interval out of range', () => {
-  for (const [name, ms] of [['beyond setTimeout\'s range', 2 ** 31], ['Infinity', Infinity], ['NaN', NaN], ['0', 0], ['negative', -5000]] as const) {
+  for (const [name, ms] of [
+    ["beyond setTimeout's range", 2 ** 31],
+    ['Infinity', Infinity],
+    ['NaN', NaN],
+    ['0', 0],
+    ['negative', -5000],
+  ] as const) {
     it(`(${name}) is clamped and reported, and does not poll in a loop`, async () => {
       let reads = 0;
       const client = createPresenceClient({
-        source: { presences: async (ids) => (reads++, ids.map((id) => ({ id, availability: 'Available', activity: 'Available' }))) },
+        source: {
+          presences: async (ids) => (
+            reads++,
+            ids.map((id) => ({ id, availability: 'Available', activity: 'Available' }))
+          ),
+        },
         pollingIntervalMs: ms,
         shareAcrossTabs: false,
       });
@@ -33,8 +50,8 @@ describe('a polling interval out of range', () => {
   }
 });
 
-describe('the shared poller\'s tab channel', () => {
-  it('ignores messages that are not the poller\'s own, and keeps serving the tabs that are', async () => {
+describe("the shared poller's tab channel", () => {
+  it("ignores messages that are not the poller's own, and keeps serving the tabs that are", async () => {
     const key = `hostile-${Math.random()}`;
     const asked: string[][] = [];
     const thrown: unknown[] = [];
@@ -46,13 +63,30 @@ describe('the shared poller\'s tab channel', () => {
     const updates: GraphPresence[][] = [];
     const sink: TransportSink = { update: (p) => updates.push(p), state: () => {}, error: () => {} };
     const clock = new FakeClock();
-    const transport = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, scheduler: clock, fetch: async (ids) => (asked.push(ids), ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy' }))) });
+    const transport = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      scheduler: clock,
+      fetch: async (ids) => (asked.push(ids), ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy' }))),
+    });
     const other = new BroadcastChannel(`presence-elements:${key}`);
     try {
       transport.start(sink);
       transport.watch(new Set([ID]));
       await until(() => transport.leader, 'this tab leads');
-      for (const message of [null, undefined, 42, 'watch', [], { type: 'watch' }, { type: 'watch', tab: 'x', ids: 'nope' }, { type: 'watch', tab: 'y', ids: [1, null] }, { type: 'presences' }, { type: 'presences', presences: 'x' }, { type: 'bye' }]) {
+      for (const message of [
+        null,
+        undefined,
+        42,
+        'watch',
+        [],
+        { type: 'watch' },
+        { type: 'watch', tab: 'x', ids: 'nope' },
+        { type: 'watch', tab: 'y', ids: [1, null] },
+        { type: 'presences' },
+        { type: 'presences', presences: 'x' },
+        { type: 'bye' },
+      ]) {
         other.postMessage(message);
       }
       other.postMessage({ type: 'watch', tab: 'z', ids: ['other-tab-id'] });
@@ -78,7 +112,11 @@ describe('a failed poll of the shared poller', () => {
     const errors: Array<{ message: string; ids?: string[] }> = [];
     const updates: GraphPresence[][] = [];
     const leaderSink: TransportSink = { update: () => {}, state: () => {}, error: () => {} };
-    const followerSink: TransportSink = { update: (p) => updates.push(p), state: () => {}, error: (e, ids) => errors.push(ids ? { message: e.message, ids } : { message: e.message }) };
+    const followerSink: TransportSink = {
+      update: (p) => updates.push(p),
+      state: () => {},
+      error: (e, ids) => errors.push(ids ? { message: e.message, ids } : { message: e.message }),
+    };
     const clock = new FakeClock();
     const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, scheduler: clock });
     const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, scheduler: clock });

@@ -1,5 +1,13 @@
 import { expect } from '@open-wc/testing';
-import { createPresenceClient, GraphCallError, PollingTransport, type ConnectionState, type GraphPresence, type PersonSnapshot, type TransportSink } from '../../../src/index.js';
+import {
+  createPresenceClient,
+  GraphCallError,
+  PollingTransport,
+  type ConnectionState,
+  type GraphPresence,
+  type PersonSnapshot,
+  type TransportSink,
+} from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { until } from '../support/until.js';
 
@@ -15,11 +23,20 @@ function sink() {
   const updates: GraphPresence[][] = [];
   const states: ConnectionState[] = [];
   const errors: Error[] = [];
-  const s: TransportSink = { update: (p) => updates.push(p), state: (st) => states.push(st), error: (e) => errors.push(e) };
+  const s: TransportSink = {
+    update: (p) => updates.push(p),
+    state: (st) => states.push(st),
+    error: (e) => errors.push(e),
+  };
   return { s, updates, states, errors };
 }
 
-const presence = (id: string): GraphPresence => ({ id, availability: 'Busy', activity: 'Busy', sequenceNumber: String(Date.now()) });
+const presence = (id: string): GraphPresence => ({
+  id,
+  availability: 'Busy',
+  activity: 'Busy',
+  sequenceNumber: String(Date.now()),
+});
 const ids = new Set(['a', 'b']);
 
 describe('PollingTransport', () => {
@@ -28,7 +45,13 @@ describe('PollingTransport', () => {
 
   it('polls only the watched ids, every interval', async () => {
     const asked: string[][] = [];
-    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (asked.push(i), i.map(presence)), document: new FakeDocument() as unknown as Document, scheduler: clock });
+    const t = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: false,
+      fetch: async (i) => (asked.push(i), i.map(presence)),
+      document: new FakeDocument() as unknown as Document,
+      scheduler: clock,
+    });
     const { s, updates } = sink();
     t.start(s);
     t.watch(ids);
@@ -43,7 +66,13 @@ describe('PollingTransport', () => {
   it('pauses while the page is hidden and catches up at once when it is shown', async () => {
     const doc = new FakeDocument();
     let polls = 0;
-    const t = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: false, fetch: async (i) => (polls++, i.map(presence)), document: doc as unknown as Document, scheduler: clock });
+    const t = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: false,
+      fetch: async (i) => (polls++, i.map(presence)),
+      document: doc as unknown as Document,
+      scheduler: clock,
+    });
     const { s, states } = sink();
     t.start(s);
     t.watch(ids);
@@ -85,12 +114,24 @@ describe('PollingTransport', () => {
     t.stop();
   });
 
-  it('two pollers of the same app share one: the leader polls every tab\'s ids and the other listens', async () => {
+  it("two pollers of the same app share one: the leader polls every tab's ids and the other listens", async () => {
     const asked: string[][] = [];
     const fetch = async (i: string[]) => (asked.push([...i].sort()), i.map(presence));
     const key = `test-${Math.random()}`;
-    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
-    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
+    const leader = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: new FakeDocument() as unknown as Document,
+      scheduler: clock,
+    });
+    const follower = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: new FakeDocument() as unknown as Document,
+      scheduler: clock,
+    });
     const a = sink();
     const b = sink();
     leader.start(a.s);
@@ -98,7 +139,10 @@ describe('PollingTransport', () => {
     await until(() => leader.leader, 'the first takes the lock');
     follower.start(b.s);
     follower.watch(new Set(['b']));
-    await clock.runUntil(() => b.updates.length > 0 && asked.some((x) => x.includes('b')), 'the follower gets presence from the leader');
+    await clock.runUntil(
+      () => b.updates.length > 0 && asked.some((x) => x.includes('b')),
+      'the follower gets presence from the leader',
+    );
     expect(follower.leader).to.equal(false);
     expect(follower.polls).to.equal(0);
     expect(asked.at(-1)).to.deep.equal(['a', 'b']);
@@ -111,8 +155,20 @@ describe('PollingTransport', () => {
     const key = `test-${Math.random()}`;
     const fetch = async (i: string[]) => i.map(presence);
     const leaderDoc = new FakeDocument();
-    const leader = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: leaderDoc as unknown as Document, scheduler: clock });
-    const follower = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: new FakeDocument() as unknown as Document, scheduler: clock });
+    const leader = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: leaderDoc as unknown as Document,
+      scheduler: clock,
+    });
+    const follower = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: new FakeDocument() as unknown as Document,
+      scheduler: clock,
+    });
     const a = sink();
     const b = sink();
     leader.start(a.s);
@@ -134,7 +190,12 @@ describe('PollingTransport', () => {
     expect(leader.polls).to.equal(hiddenPolls, 'the hidden tab polls no more');
     await until(() => a.updates.length > fedA, 'the hidden tab hears the visible one');
     expect(a.updates.length).to.be.above(fedA, 'the hidden tab still hears what the visible one reads');
-    expect(b.updates.at(-1)!.map((p) => p.id).sort()).to.deep.equal(['a', 'b']);
+    expect(
+      b.updates
+        .at(-1)!
+        .map((p) => p.id)
+        .sort(),
+    ).to.deep.equal(['a', 'b']);
     leader.stop();
     follower.stop();
   });
@@ -145,8 +206,20 @@ describe('PollingTransport', () => {
     const fetch = async (i: string[]) => (polls++, i.map(presence));
     const docA = new FakeDocument();
     const docB = new FakeDocument();
-    const one = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docA as unknown as Document, scheduler: clock });
-    const two = new PollingTransport({ intervalMs: 1000, shareAcrossTabs: key, fetch, document: docB as unknown as Document, scheduler: clock });
+    const one = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: docA as unknown as Document,
+      scheduler: clock,
+    });
+    const two = new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: docB as unknown as Document,
+      scheduler: clock,
+    });
     const a = sink();
     const b = sink();
     one.start(a.s);
@@ -184,7 +257,12 @@ describe('createPresenceClient with polling', () => {
       async presences(ids: string[]) {
         log.push(...ids.map((id) => `${name}:${id}`));
         sequence++;
-        return ids.map((id) => ({ id, availability: 'Busy', activity: 'Busy', sequenceNumber: String(sequence).padStart(6, '0') }));
+        return ids.map((id) => ({
+          id,
+          availability: 'Busy',
+          activity: 'Busy',
+          sequenceNumber: String(sequence).padStart(6, '0'),
+        }));
       },
     };
   }
@@ -192,7 +270,10 @@ describe('createPresenceClient with polling', () => {
   /** Watches one person; counts the presences that came in. */
   function watch(client: ReturnType<typeof createPresenceClient>, id: string) {
     const seen = new Set<string>();
-    client.watch(id, (s: PersonSnapshot) => s.presence?.sequenceNumber && seen.add(s.presence.sequenceNumber), { profile: false, photo: false });
+    client.watch(id, (s: PersonSnapshot) => s.presence?.sequenceNumber && seen.add(s.presence.sequenceNumber), {
+      profile: false,
+      photo: false,
+    });
     return seen;
   }
 
@@ -205,7 +286,10 @@ describe('createPresenceClient with polling', () => {
     const seenB = watch(b, idB);
     try {
       await scheduler.runUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read');
-      expect(log.filter((l) => l === `A:${idB}` || l === `B:${idA}`)).to.deep.equal([], 'no client asks its source for the other one\'s ids');
+      expect(log.filter((l) => l === `A:${idB}` || l === `B:${idA}`)).to.deep.equal(
+        [],
+        "no client asks its source for the other one's ids",
+      );
     } finally {
       a.dispose();
       b.dispose();
@@ -223,7 +307,10 @@ describe('createPresenceClient with polling', () => {
     try {
       await scheduler.runUntil(() => seenA.size >= 3 && seenB.size >= 3, 'both stay live, beyond their first read');
       const polled = (a.transport as PollingTransport).polls + (b.transport as PollingTransport).polls;
-      expect((a.transport as PollingTransport).leader !== (b.transport as PollingTransport).leader, 'one leads').to.equal(true);
+      expect(
+        (a.transport as PollingTransport).leader !== (b.transport as PollingTransport).leader,
+        'one leads',
+      ).to.equal(true);
       expect(polled).to.be.at.least(2);
     } finally {
       a.dispose();

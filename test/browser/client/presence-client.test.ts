@@ -1,5 +1,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { PresenceClient, type GraphPresence, type PersonSnapshot, type PresenceSource, type PresenceTransport, type TransportSink } from '../../../src/index.js';
+import {
+  PresenceClient,
+  type GraphPresence,
+  type PersonSnapshot,
+  type PresenceSource,
+  type PresenceTransport,
+  type TransportSink,
+} from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -41,7 +48,8 @@ class FakeTransport implements PresenceTransport {
 
 function fixture() {
   const source = new FakeSource();
-  for (let n = 0; n < 2000; n++) source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+  for (let n = 0; n < 2000; n++)
+    source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
   const transport = new FakeTransport();
   const urls = { created: 0, revoked: 0 };
   const client = new PresenceClient({
@@ -92,7 +100,9 @@ describe('PresenceClient', () => {
     transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: '0003' }]);
     transport.sink!.update([{ id: id(5), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }]);
     transport.sink!.update([{ id: id(5), availability: 'Busy', activity: 'InACall', sequenceNumber: '0003' }]);
-    transport.sink!.update([{ id: id(5), availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0004' }]);
+    transport.sink!.update([
+      { id: id(5), availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0004' },
+    ]);
     expect(seen).to.deep.equal(['Available@0001', 'Busy@0003', 'DoNotDisturb@0004']);
   });
 
@@ -177,7 +187,8 @@ describe('PresenceClient', () => {
     const told: PersonSnapshot[] = [];
     client.watch(id(1), (s) => told.push(s), { profile: false, photo: false });
     await waitUntil(() => told.at(-1)?.presence);
-    const same = () => transport.sink!.update([{ id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: '0007' }]);
+    const same = () =>
+      transport.sink!.update([{ id: id(1), availability: 'Busy', activity: 'InACall', sequenceNumber: '0007' }]);
     const count = told.length;
     // Confirmations every 100 ms for a second, more than twice staleAfterMs.
     for (let n = 0; n < 10; n++) {
@@ -185,7 +196,10 @@ describe('PresenceClient', () => {
       same();
       expect(client.peek(id(1)).stale, `fresh after confirmation ${n + 1}`).to.equal(false);
       // What a listener was last told must not look stale yet: elements mark staleness from it.
-      expect(clock.now() - told.at(-1)!.receivedAt!, `the listener's receivedAt after confirmation ${n + 1}`).to.be.below(400);
+      expect(
+        clock.now() - told.at(-1)!.receivedAt!,
+        `the listener's receivedAt after confirmation ${n + 1}`,
+      ).to.be.below(400);
     }
     expect(told.length - count, 'told about some confirmations, not every one').to.be.within(2, 6);
     expect(told.at(-1)!.presence!.sequenceNumber).to.equal('0007');

@@ -1,7 +1,13 @@
 // A refresh that fails after the first read reaches the avatars at once: the presence shown stays, marked as
 // possibly out of date, and a `presence-error` names the person.
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { createPresenceClient, GraphCallError, type ClientErrorDetail, type PresenceAvatar, type PresenceErrorDetail } from '../../../src/index.js';
+import {
+  createPresenceClient,
+  GraphCallError,
+  type ClientErrorDetail,
+  type PresenceAvatar,
+  type PresenceErrorDetail,
+} from '../../../src/index.js';
 import '../../../src/define.js';
 import { drawnStatus, part } from '../support/fixtures.js';
 import { settle } from '../support/until.js';
@@ -31,7 +37,11 @@ describe('a polling refresh that fails after the first read', () => {
       });
       const clientErrors: ClientErrorDetail[] = [];
       client.onError((e) => clientErrors.push(e));
-      const avatar = await fixture<PresenceAvatar>(html`<presence-provider .client=${client}><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar></presence-provider>`).then((p) => p.querySelector('presence-avatar')!);
+      const avatar = await fixture<PresenceAvatar>(
+        html`<presence-provider .client=${client}
+          ><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar
+        ></presence-provider>`,
+      ).then((p) => p.querySelector('presence-avatar')!);
       const events: PresenceErrorDetail[] = [];
       avatar.addEventListener('presence-error', (e) => events.push(e.detail));
       try {
@@ -54,7 +64,8 @@ describe('a photo that fails to load from the client', () => {
   it('is reported by the avatar as kind photo, and the presence shown is not marked out of date', async () => {
     const client = createPresenceClient({
       source: {
-        presences: async (ids) => ids.map((id) => ({ id, availability: 'Available', activity: 'Available', sequenceNumber: '0001' })),
+        presences: async (ids) =>
+          ids.map((id) => ({ id, availability: 'Available', activity: 'Available', sequenceNumber: '0001' })),
         photos: async () => {
           // After the presence is in (read in the same batch, applied before any task runs), so that the failure is
           // the only thing that changes.
@@ -65,7 +76,13 @@ describe('a photo that fails to load from the client', () => {
       transport: 'none',
     });
     const events: PresenceErrorDetail[] = [];
-    const provider = await fixture(html`<presence-provider .client=${client} @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => events.push(e.detail)}><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar></presence-provider>`);
+    const provider = await fixture(
+      html`<presence-provider
+        .client=${client}
+        @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => events.push(e.detail)}
+        ><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar
+      ></presence-provider>`,
+    );
     const avatar = provider.querySelector<PresenceAvatar>('presence-avatar')!;
     try {
       await waitUntil(() => events.length > 0, 'a presence-error');

@@ -32,9 +32,14 @@ describe('live avatars', () => {
   afterEach(() => setDefaultClient(undefined));
 
   it('inside a demo provider, show a name and a presence by themselves', async () => {
-    const root = await fixture<PresenceProvider>(html`<presence-provider demo><presence-avatar user-id=${id(1)} show-name></presence-avatar></presence-provider>`);
+    const root = await fixture<PresenceProvider>(
+      html`<presence-provider demo><presence-avatar user-id=${id(1)} show-name></presence-avatar></presence-provider>`,
+    );
     const avatar = root.querySelector('presence-avatar')!;
-    await waitUntil(() => drawnStatus(avatar) !== null && part(avatar, 'name').textContent !== 'Unknown person', 'live data arrived');
+    await waitUntil(
+      () => drawnStatus(avatar) !== null && part(avatar, 'name').textContent !== 'Unknown person',
+      'live data arrived',
+    );
     expect(label(avatar)).to.match(/^[A-ZÉØ][\p{L}]+ [\p{L}]+, /u);
   });
 
@@ -46,19 +51,29 @@ describe('live avatars', () => {
     avatar.addEventListener('presence-change', (e) => events.push(e as CustomEvent));
     setDefaultClient(client);
     await waitUntil(() => drawnStatus(avatar) === 'available', 'seeded from the default client');
-    client.applyPresences([{ id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: '0002' } as GraphPresence]);
+    client.applyPresences([
+      { id: id(2), availability: 'Busy', activity: 'InACall', sequenceNumber: '0002' } as GraphPresence,
+    ]);
     await waitUntil(() => drawnStatus(avatar) === 'busy');
     expect(label(avatar)).to.equal('Live Person, Busy, In a call');
-    expect(events.map((e) => e.detail)).to.deep.equal([{ userId: id(2), availability: 'Busy', activity: 'InACall', previousAvailability: 'Available' }]);
+    expect(events.map((e) => e.detail)).to.deep.equal([
+      { userId: id(2), availability: 'Busy', activity: 'InACall', previousAvailability: 'Available' },
+    ]);
   });
 
   it('two providers on one page work side by side', async () => {
     const a = new PresenceClient({ source: sourceWith('Available', 'Tenant A') });
     const b = new PresenceClient({ source: sourceWith('DoNotDisturb', 'Tenant B') });
-    const root = await fixture(html`<div>
-      <presence-provider .client=${a}><presence-avatar class="a" user-id=${id(3)}></presence-avatar></presence-provider>
-      <presence-provider .client=${b}><presence-avatar class="b" user-id=${id(3)}></presence-avatar></presence-provider>
-    </div>`);
+    const root = await fixture(
+      html`<div>
+        <presence-provider .client=${a}
+          ><presence-avatar class="a" user-id=${id(3)}></presence-avatar
+        ></presence-provider>
+        <presence-provider .client=${b}
+          ><presence-avatar class="b" user-id=${id(3)}></presence-avatar
+        ></presence-provider>
+      </div>`,
+    );
     const first = root.querySelector<PresenceAvatar>('.a')!;
     const second = root.querySelector<PresenceAvatar>('.b')!;
     await waitUntil(() => drawnStatus(first) === 'available' && drawnStatus(second) === 'do-not-disturb');
@@ -69,7 +84,9 @@ describe('live avatars', () => {
   it('an explicit presence wins over the live one', async () => {
     const client = new PresenceClient({ source: sourceWith('Available') });
     setDefaultClient(client);
-    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${id(4)} presence="Offline"></presence-avatar>`);
+    const avatar = await fixture<PresenceAvatar>(
+      html`<presence-avatar user-id=${id(4)} presence="Offline"></presence-avatar>`,
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(drawnStatus(avatar)).to.equal('offline');
   });
@@ -84,7 +101,9 @@ describe('live avatars', () => {
     const avatar = document.createElement('presence-avatar');
     avatar.userId = id(5);
     avatar.displayName = 'Alex Wilber';
-    const error = new Promise<CustomEvent>((r) => avatar.addEventListener('presence-error', (e) => r(e as CustomEvent), { once: true }));
+    const error = new Promise<CustomEvent>((r) =>
+      avatar.addEventListener('presence-error', (e) => r(e as CustomEvent), { once: true }),
+    );
     document.body.append(avatar);
     try {
       const { detail } = await error;
@@ -106,7 +125,11 @@ describe('live avatars', () => {
   it('1,000 live avatars cost 2 presence requests', async () => {
     const source = sourceWith('Busy');
     setDefaultClient(new PresenceClient({ source }));
-    const root = await fixture(html`<div>${Array.from({ length: 1000 }, (_, n) => html`<presence-avatar size="small" user-id=${id(10_000 + n)}></presence-avatar>`)}</div>`);
+    const root = await fixture(
+      html`<div>
+        ${Array.from({ length: 1000 }, (_, n) => html`<presence-avatar size="small" user-id=${id(10_000 + n)}></presence-avatar>`)}
+      </div>`,
+    );
     const avatars = [...root.querySelectorAll<PresenceAvatar>('presence-avatar')];
     await waitUntil(() => avatars.every((a) => drawnStatus(a) === 'busy'), 'every badge painted', { timeout: 5000 });
     expect(source.presenceCalls).to.equal(2);

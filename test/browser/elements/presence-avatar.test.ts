@@ -16,7 +16,11 @@ function label(el: PresenceAvatar): string | null {
 describe('<presence-avatar>', () => {
   it('shows initials, a badge and says who and how they are', async () => {
     const el = await avatar(
-      html`<presence-avatar user-id="u1" display-name="Adele Vance" presence='{"availability":"Busy","activity":"InACall"}'></presence-avatar>`,
+      html`<presence-avatar
+        user-id="u1"
+        display-name="Adele Vance"
+        presence='{"availability":"Busy","activity":"InACall"}'
+      ></presence-avatar>`,
     );
     expect(part(el, 'base').getAttribute('role')).to.equal('img');
     expect(label(el)).to.equal('Adele Vance, Busy, In a call');
@@ -27,14 +31,24 @@ describe('<presence-avatar>', () => {
 
   for (const availability of AVAILABILITIES) {
     it(`draws ${availability} as Teams does`, async () => {
-      const el = await avatar(html`<presence-avatar display-name="Megan Bowen" .presence=${{ availability, activity: availability }}></presence-avatar>`);
+      const el = await avatar(
+        html`<presence-avatar
+          display-name="Megan Bowen"
+          .presence=${{ availability, activity: availability }}
+        ></presence-avatar>`,
+      );
       expect(drawnStatus(el)).to.equal(badgeFor(normalizePresence({ availability })).status);
       expect(label(el)).to.match(/^Megan Bowen, /);
     });
   }
 
   it('shows an unknown availability as unknown, never offline, and names the raw value', async () => {
-    const el = await avatar(html`<presence-avatar display-name="Alex Wilber" presence='{"availability":"Lunch","activity":"Eating"}'></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar
+        display-name="Alex Wilber"
+        presence='{"availability":"Lunch","activity":"Eating"}'
+      ></presence-avatar>`,
+    );
     expect(drawnStatus(el)).to.equal('unknown');
     expect(label(el)).to.equal('Alex Wilber, Unrecognised status “Lunch”, Unrecognised status “Eating”');
   });
@@ -57,15 +71,21 @@ describe('<presence-avatar>', () => {
       [{ availability: 'Offline', activity: 'OffWork' }, 'out-of-office'],
     ];
     for (const [presence, status] of cases) {
-      const el = await avatar(html`<presence-avatar display-name="Nestor Wilke" .presence=${presence}></presence-avatar>`);
+      const el = await avatar(
+        html`<presence-avatar display-name="Nestor Wilke" .presence=${presence}></presence-avatar>`,
+      );
       expect(drawnStatus(el), JSON.stringify(presence)).to.equal(status);
     }
-    const el = await avatar(html`<presence-avatar display-name="Nestor Wilke" .presence=${cases[1]![0]}></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar display-name="Nestor Wilke" .presence=${cases[1]![0]}></presence-avatar>`,
+    );
     expect(label(el)).to.equal('Nestor Wilke, Busy, In a meeting, Out of office');
   });
 
   it('reports a presence attribute that is not JSON, shows unknown and keeps working', async () => {
-    const el = await avatar(html`<presence-avatar user-id="u9" display-name="Lee Gu" presence="Busy"></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar user-id="u9" display-name="Lee Gu" presence="Busy"></presence-avatar>`,
+    );
     expect(drawnStatus(el)).to.equal('busy');
     const event = nextEvent<CustomEvent>(el, 'presence-error');
     el.setAttribute('presence', '{"availability": Busy}');
@@ -81,12 +101,14 @@ describe('<presence-avatar>', () => {
 
   it('renders hostile names and messages as text, never as markup', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
-    const el = await avatar(html`<presence-avatar
-      show-name
-      show-status
-      display-name=${hostile}
-      .presence=${{ availability: 'Busy', statusMessage: { message: { content: '<b>bold</b><img src=y onerror="window.__pwned=2">' } } }}
-    ></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar
+        show-name
+        show-status
+        display-name=${hostile}
+        .presence=${{ availability: 'Busy', statusMessage: { message: { content: '<b>bold</b><img src=y onerror="window.__pwned=2">' } } }}
+      ></presence-avatar>`,
+    );
     await aTimeout(50);
     expect(shadow(el).querySelectorAll('img').length).to.equal(0);
     expect(part(el, 'name').textContent).to.equal(hostile);
@@ -96,12 +118,14 @@ describe('<presence-avatar>', () => {
   });
 
   it('shows the name, the status line and the status message on request', async () => {
-    const el = await avatar(html`<presence-avatar
-      show-name
-      show-status
-      display-name="Adele Vance"
-      .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting', statusMessage: { message: { content: 'Demo until 3 pm' } } }}
-    ></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar
+        show-name
+        show-status
+        display-name="Adele Vance"
+        .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting', statusMessage: { message: { content: 'Demo until 3 pm' } } }}
+      ></presence-avatar>`,
+    );
     expect(part(el, 'name').textContent).to.equal('Adele Vance');
     expect(part(el, 'status').textContent).to.equal('Do not disturb, Presenting');
     expect(part(el, 'message').textContent).to.equal('Demo until 3 pm');
@@ -116,7 +140,9 @@ describe('<presence-avatar>', () => {
     expect(bg(a)).to.equal(bg(b));
     let other = 2;
     while (avatarColorFor(`id-${other}`).name === avatarColorFor('id-1').name) other++;
-    const c = await avatar(html`<presence-avatar user-id=${`id-${other}`} display-name="Adele Vance"></presence-avatar>`);
+    const c = await avatar(
+      html`<presence-avatar user-id=${`id-${other}`} display-name="Adele Vance"></presence-avatar>`,
+    );
     expect(bg(c)).not.to.equal(bg(a));
   });
 
@@ -127,7 +153,9 @@ describe('<presence-avatar>', () => {
   });
 
   it('shows the photo once it has loaded, with the initials underneath until then', async () => {
-    const el = await avatar(html`<presence-avatar display-name="Adele Vance" photo-url=${PHOTO_DATA_URL}></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar display-name="Adele Vance" photo-url=${PHOTO_DATA_URL}></presence-avatar>`,
+    );
     const img = part<HTMLImageElement>(el, 'image');
     expect(img.getAttribute('alt')).to.equal('');
     await waitUntil(() => img.classList.contains('loaded'), 'photo never loaded');
@@ -161,12 +189,22 @@ describe('<presence-avatar>', () => {
 
   it('sizes by name, number and CSS length, and the badge scales with it', async () => {
     const sizes: Array<[string, number]> = [
-      ['extra-small', 24], ['small', 32], ['medium', 40], ['large', 56], ['extra-large', 72], ['huge', 96],
-      ['48', 48], ['3rem', 48], ['banana', 40], ['-5', 40],
+      ['extra-small', 24],
+      ['small', 32],
+      ['medium', 40],
+      ['large', 56],
+      ['extra-large', 72],
+      ['huge', 96],
+      ['48', 48],
+      ['3rem', 48],
+      ['banana', 40],
+      ['-5', 40],
     ];
     let lastBadge = 0;
     for (const [size, px] of sizes) {
-      const el = await avatar(html`<presence-avatar size=${size} display-name="Adele Vance" presence="Busy"></presence-avatar>`);
+      const el = await avatar(
+        html`<presence-avatar size=${size} display-name="Adele Vance" presence="Busy"></presence-avatar>`,
+      );
       const box = part(el, 'avatar').getBoundingClientRect();
       expect(box.width, size).to.equal(px);
       expect(box.height, size).to.equal(px);
@@ -178,7 +216,9 @@ describe('<presence-avatar>', () => {
   });
 
   it('takes --presence-avatar-size from CSS when no size attribute is set', async () => {
-    const el = await avatar(html`<presence-avatar style="--presence-avatar-size: 64px" display-name="A B"></presence-avatar>`);
+    const el = await avatar(
+      html`<presence-avatar style="--presence-avatar-size: 64px" display-name="A B"></presence-avatar>`,
+    );
     expect(part(el, 'avatar').getBoundingClientRect().width).to.equal(64);
   });
 
@@ -191,7 +231,15 @@ describe('<presence-avatar>', () => {
 
   it('puts the badge at the bottom of the inline end, mirrored right to left', async () => {
     const ltr = await avatar(html`<presence-avatar size="72" display-name="A B" presence="Busy"></presence-avatar>`);
-    const wrapper = await fixture(html`<div dir="rtl" lang="ar"><presence-avatar size="72" display-name="محمد علي" presence='{"availability":"Busy","activity":"InACall"}'></presence-avatar></div>`);
+    const wrapper = await fixture(
+      html`<div dir="rtl" lang="ar">
+        <presence-avatar
+          size="72"
+          display-name="محمد علي"
+          presence='{"availability":"Busy","activity":"InACall"}'
+        ></presence-avatar>
+      </div>`,
+    );
     const rtl = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await rtl.updateComplete;
     const centre = (el: PresenceAvatar, name: string) => {
@@ -206,7 +254,14 @@ describe('<presence-avatar>', () => {
   });
 
   it('speaks the language of the page, and follows it when it changes', async () => {
-    const wrapper = await fixture(html`<section lang="de"><presence-avatar display-name="Adele Vance" presence='{"availability":"Away","activity":"BeRightBack"}'></presence-avatar></section>`);
+    const wrapper = await fixture(
+      html`<section lang="de">
+        <presence-avatar
+          display-name="Adele Vance"
+          presence='{"availability":"Away","activity":"BeRightBack"}'
+        ></presence-avatar>
+      </section>`,
+    );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;
     expect(label(el)).to.equal('Adele Vance, Abwesend, Bin gleich zurück');
@@ -217,11 +272,19 @@ describe('<presence-avatar>', () => {
   });
 
   it('switches to dark colours under color-scheme: dark', async () => {
-    const wrapper = await fixture(html`<div style="color-scheme: dark; background: #1f1f1f"><presence-avatar user-id="x" show-name display-name="Adele Vance" presence="Available"></presence-avatar></div>`);
+    const wrapper = await fixture(
+      html`<div style="color-scheme: dark; background: #1f1f1f">
+        <presence-avatar user-id="x" show-name display-name="Adele Vance" presence="Available"></presence-avatar>
+      </div>`,
+    );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;
     const color = avatarColorFor('x');
-    const hex = (rgb: string) => `#${(rgb.match(/\d+/g) ?? []).slice(0, 3).map((n) => Number(n).toString(16).padStart(2, '0')).join('')}`;
+    const hex = (rgb: string) =>
+      `#${(rgb.match(/\d+/g) ?? [])
+        .slice(0, 3)
+        .map((n) => Number(n).toString(16).padStart(2, '0'))
+        .join('')}`;
     expect(hex(getComputedStyle(part(el, 'avatar')).backgroundColor)).to.equal(color.dark.background);
     expect(hex(getComputedStyle(part(el, 'badge')).backgroundColor)).to.equal('#292929');
     expect(hex(getComputedStyle(part(el, 'name')).color)).to.equal('#ffffff');
@@ -230,7 +293,11 @@ describe('<presence-avatar>', () => {
 
   it('truncates a very long name with an ellipsis instead of overflowing', async () => {
     const long = 'Wolfeschlegelsteinhausenbergerdorff '.repeat(8).trim();
-    const wrapper = await fixture(html`<div style="width: 240px"><presence-avatar show-name display-name=${long} presence="Busy"></presence-avatar></div>`);
+    const wrapper = await fixture(
+      html`<div style="width: 240px">
+        <presence-avatar show-name display-name=${long} presence="Busy"></presence-avatar>
+      </div>`,
+    );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;
     expect(el.getBoundingClientRect().width).to.be.at.most(240);

@@ -42,14 +42,19 @@ describe('<presence-badge>', () => {
 
   it('takes a Graph presence, which wins over status', async () => {
     const el = await badge(
-      html`<presence-badge status="available" .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting' }}></presence-badge>`,
+      html`<presence-badge
+        status="available"
+        .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting' }}
+      ></presence-badge>`,
     );
     expect(drawnStatus(el)).to.equal('do-not-disturb');
     expect(part(el, 'base').getAttribute('aria-label')).to.equal('Do not disturb, Presenting');
   });
 
   it('reads presence JSON from the attribute and reports bad JSON', async () => {
-    const el = await badge(html`<presence-badge presence='{"availability":"Away","activity":"BeRightBack"}'></presence-badge>`);
+    const el = await badge(
+      html`<presence-badge presence='{"availability":"Away","activity":"BeRightBack"}'></presence-badge>`,
+    );
     expect(drawnStatus(el)).to.equal('away');
     const event = nextEvent<CustomEvent>(el, 'presence-error');
     el.setAttribute('presence', '{availability: Busy');
@@ -80,7 +85,14 @@ describe('<presence-badge>', () => {
   });
 
   it('sizes by name, by number and by CSS length, ignoring nonsense', async () => {
-    const sizes: Array<[string, number]> = [['tiny', 8], ['large', 20], ['extra-large', 28], ['24', 24], ['2rem', 32], ['banana', 16]];
+    const sizes: Array<[string, number]> = [
+      ['tiny', 8],
+      ['large', 20],
+      ['extra-large', 28],
+      ['24', 24],
+      ['2rem', 32],
+      ['banana', 16],
+    ];
     for (const [size, px] of sizes) {
       const el = await badge(html`<presence-badge status="busy" size=${size}></presence-badge>`);
       expect(part(el, 'base').getBoundingClientRect().width, size).to.equal(px);
@@ -100,7 +112,12 @@ describe('<presence-badge>', () => {
     const SIZE = 64;
     async function paint(status: string, outOfOffice = false): Promise<{ ring: Rgb; centre: Rgb; side: Rgb }> {
       const el = await badge(
-        html`<presence-badge style="position:fixed;top:0;left:0" size=${SIZE} status=${status} ?out-of-office=${outOfOffice}></presence-badge>`,
+        html`<presence-badge
+          style="position:fixed;top:0;left:0"
+          size=${SIZE}
+          status=${status}
+          ?out-of-office=${outOfOffice}
+        ></presence-badge>`,
       );
       const box = part(el, 'base').getBoundingClientRect();
       const at = (ux: number, uy: number) => ({ x: box.left + (ux * SIZE) / 16, y: box.top + (uy * SIZE) / 16 });
@@ -108,7 +125,8 @@ describe('<presence-badge>', () => {
       return { ring: ring as Rgb, centre: centre as Rgb, side: side as Rgb };
     }
     const white = hexToRgb('#ffffff');
-    const near = (actual: Rgb, hex: string) => expect(colorDistance(actual, hexToRgb(hex)), `${actual} vs ${hex}`).to.be.below(24);
+    const near = (actual: Rgb, hex: string) =>
+      expect(colorDistance(actual, hexToRgb(hex)), `${actual} vs ${hex}`).to.be.below(24);
 
     it('available: a green #13a10e disc', async () => {
       const p = await paint('available');

@@ -7,28 +7,36 @@ const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')
 /** The pollers' locks of one app (by client id), held or waited for, in this browser. */
 async function pollers(clientId: string) {
   const { held = [], pending = [] } = await navigator.locks.query();
-  const mine = (locks: LockInfo[]) => locks.map((l) => l.name ?? '').filter((name) => name.startsWith('presence-elements-poller:') && name.includes(clientId));
+  const mine = (locks: LockInfo[]) =>
+    locks
+      .map((l) => l.name ?? '')
+      .filter((name) => name.startsWith('presence-elements-poller:') && name.includes(clientId));
   return { held: mine(held), pending: mine(pending) };
 }
 
 /** Starts a provider's client polling, as its first element would (nobody is signed in: the polls fail, quietly). */
-const start = (provider: PresenceProvider, n: number) => provider.current!.watch(id(n), () => {}, { profile: false, photo: false });
+const start = (provider: PresenceProvider, n: number) =>
+  provider.current!.watch(id(n), () => {}, { profile: false, photo: false });
 
 describe('<presence-provider>', () => {
   afterEach(() => setDefaultClient(undefined));
 
   it('gives each tenant of an app its own poller, and one app in one tenant a single one', async () => {
     const clientId = crypto.randomUUID();
-    const root = await fixture(html`<div>
-      <presence-provider class="a" client-id=${clientId} tenant="contoso.example"></presence-provider>
-      <presence-provider class="b" client-id=${clientId} tenant="fabrikam.example"></presence-provider>
-      <presence-provider class="c" client-id=${clientId} tenant="contoso.example"></presence-provider>
-    </div>`);
+    const root = await fixture(
+      html`<div>
+        <presence-provider class="a" client-id=${clientId} tenant="contoso.example"></presence-provider>
+        <presence-provider class="b" client-id=${clientId} tenant="fabrikam.example"></presence-provider>
+        <presence-provider class="c" client-id=${clientId} tenant="contoso.example"></presence-provider>
+      </div>`,
+    );
     const [a, b, c] = ['a', 'b', 'c'].map((name) => root.querySelector<PresenceProvider>(`.${name}`)!);
     start(a!, 1);
     start(b!, 2);
     start(c!, 3);
-    await waitUntil(async () => (await pollers(clientId)).held.length === 2, 'two tenants, two pollers', { timeout: 3000 });
+    await waitUntil(async () => (await pollers(clientId)).held.length === 2, 'two tenants, two pollers', {
+      timeout: 3000,
+    });
     const { held, pending } = await pollers(clientId);
     expect(new Set(held).size).to.equal(2);
     expect(pending.length).to.equal(1, 'the second provider of the same tenant listens to the first');
@@ -37,17 +45,23 @@ describe('<presence-provider>', () => {
 
   it('a removed provider stops its client and lets go of its poller; put back, it makes a new one', async () => {
     const clientId = crypto.randomUUID();
-    const root = await fixture(html`<div><presence-provider client-id=${clientId} tenant="contoso.example"></presence-provider></div>`);
+    const root = await fixture(
+      html`<div><presence-provider client-id=${clientId} tenant="contoso.example"></presence-provider></div>`,
+    );
     const provider = root.querySelector('presence-provider')!;
     const first = provider.current!;
     start(provider, 1);
     await waitUntil(async () => (await pollers(clientId)).held.length === 1, 'polling', { timeout: 3000 });
 
     provider.remove();
-    await waitUntil(async () => {
-      const { held, pending } = await pollers(clientId);
-      return held.length === 0 && pending.length === 0;
-    }, 'the lock is released', { timeout: 3000 });
+    await waitUntil(
+      async () => {
+        const { held, pending } = await pollers(clientId);
+        return held.length === 0 && pending.length === 0;
+      },
+      'the lock is released',
+      { timeout: 3000 },
+    );
     expect((first.transport as PollingTransport).leader).to.equal(false);
     expect(provider.current).to.equal(undefined);
 
@@ -60,7 +74,12 @@ describe('<presence-provider>', () => {
   });
 
   it('moved within the page, a provider keeps its client', async () => {
-    const root = await fixture(html`<div><presence-provider demo></presence-provider><section></section></div>`);
+    const root = await fixture(
+      html`<div>
+        <presence-provider demo></presence-provider>
+        <section></section>
+      </div>`,
+    );
     const provider = root.querySelector('presence-provider')!;
     const client = provider.current;
     root.querySelector('section')!.append(provider);
@@ -71,7 +90,9 @@ describe('<presence-provider>', () => {
   it('says what is missing with presence-error, once per configuration', async () => {
     const messages: string[] = [];
     const root = document.createElement('div');
-    root.addEventListener('presence-error', (e) => messages.push((e as CustomEvent<{ message: string }>).detail.message));
+    root.addEventListener('presence-error', (e) =>
+      messages.push((e as CustomEvent<{ message: string }>).detail.message),
+    );
     document.body.append(root);
     try {
       root.innerHTML = '<presence-provider tenant="contoso.example"></presence-provider>';

@@ -38,18 +38,25 @@ function fakeAuth() {
 const button = (el: PresenceSignIn) => el.shadowRoot!.querySelector<HTMLButtonElement>('button');
 
 describe('<presence-sign-in>', () => {
-  it('signed out: a sign-in button; signed in: the user\'s live avatar and sign-out', async () => {
+  it("signed out: a sign-in button; signed in: the user's live avatar and sign-out", async () => {
     const auth = fakeAuth();
     const client = new PresenceClient({ source, auth });
-    const root = await fixture(html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>`);
+    const root = await fixture(
+      html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>`,
+    );
     const el = root.querySelector('presence-sign-in')!;
     await waitUntil(() => button(el)?.textContent === 'Sign in');
-    const signedIn = new Promise<CustomEvent>((r) => el.addEventListener('presence-signed-in', (e) => r(e as CustomEvent), { once: true }));
+    const signedIn = new Promise<CustomEvent>((r) =>
+      el.addEventListener('presence-signed-in', (e) => r(e as CustomEvent), { once: true }),
+    );
     button(el)!.click();
     expect((await signedIn).detail).to.deep.equal({ username: 'adele@contoso.example' });
     await el.updateComplete;
     const avatar = el.shadowRoot!.querySelector('presence-avatar')!;
-    await waitUntil(() => avatar.shadowRoot?.querySelector('[part~="name"]')?.textContent === 'Adele Vance', 'the signed-in user, live');
+    await waitUntil(
+      () => avatar.shadowRoot?.querySelector('[part~="name"]')?.textContent === 'Adele Vance',
+      'the signed-in user, live',
+    );
     expect(button(el)!.textContent).to.equal('Sign out');
     await expect(el).to.be.accessible();
     button(el)!.click();
@@ -57,9 +64,13 @@ describe('<presence-sign-in>', () => {
     expect(auth.calls).to.deep.equal(['signIn', 'signOut']);
   });
 
-  it('speaks the page\'s language', async () => {
+  it("speaks the page's language", async () => {
     const client = new PresenceClient({ source, auth: fakeAuth() });
-    const root = await fixture(html`<div lang="fr"><presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider></div>`);
+    const root = await fixture(
+      html`<div lang="fr">
+        <presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>
+      </div>`,
+    );
     const el = root.querySelector('presence-sign-in')!;
     await waitUntil(() => button(el)?.textContent === 'Se connecter');
   });
@@ -77,7 +88,9 @@ describe('<presence-sign-in>', () => {
     let account: { username: string } | null = null;
     auth.account = async () => account as never;
     const client = new PresenceClient({ source, auth });
-    const root = await fixture(html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>`);
+    const root = await fixture(
+      html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>`,
+    );
     const el = root.querySelector('presence-sign-in')!;
     const errors: Array<{ kind: string; message: string }> = [];
     el.addEventListener('presence-error', (e) => errors.push(e.detail));

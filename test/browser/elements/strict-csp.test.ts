@@ -8,7 +8,9 @@ import { part } from '../support/fixtures.js';
 const violations: string[] = [];
 
 before(() => {
-  document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} (${e.sample || e.blockedURI})`));
+  document.addEventListener('securitypolicyviolation', (e) =>
+    violations.push(`${e.violatedDirective} (${e.sample || e.blockedURI})`),
+  );
   const meta = document.createElement('meta');
   meta.httpEquiv = 'Content-Security-Policy';
   meta.content = "style-src-attr 'none'";
@@ -23,7 +25,14 @@ const settle = () => new Promise((resolve) => requestAnimationFrame(() => reques
 
 describe('with inline style attributes forbidden', () => {
   it('a 72px avatar draws at 72px from its first render, in its own colour', async () => {
-    const el = await fixture<PresenceAvatar>(html`<presence-avatar size="extra-large" user-id="u1" display-name="Adele Vance" presence="Busy"></presence-avatar>`);
+    const el = await fixture<PresenceAvatar>(
+      html`<presence-avatar
+        size="extra-large"
+        user-id="u1"
+        display-name="Adele Vance"
+        presence="Busy"
+      ></presence-avatar>`,
+    );
     await el.updateComplete;
     expect(part(el, 'avatar').getBoundingClientRect().width).to.equal(72);
     expect(getComputedStyle(part(el, 'avatar')).backgroundColor).to.not.equal('rgba(0, 0, 0, 0)');
@@ -54,11 +63,17 @@ describe('with inline style attributes forbidden', () => {
         },
       },
     });
-    const root = await fixture(html`<presence-provider .client=${client}><team-presence-list user-ids=${ids.join(' ')}></team-presence-list></presence-provider>`);
+    const root = await fixture(
+      html`<presence-provider .client=${client}
+        ><team-presence-list user-ids=${ids.join(' ')}></team-presence-list
+      ></presence-provider>`,
+    );
     const el = root.querySelector('team-presence-list') as TeamPresenceList;
     const rows = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="row"]')];
     await waitUntil(() => rows().length > 3, 'rows rendered');
-    const tops = rows().slice(0, 4).map((r) => r.getBoundingClientRect().top);
+    const tops = rows()
+      .slice(0, 4)
+      .map((r) => r.getBoundingClientRect().top);
     expect(tops[1]! - tops[0]!).to.equal(48);
     expect(tops[3]! - tops[2]!).to.equal(48);
     const list = part(el, 'list');

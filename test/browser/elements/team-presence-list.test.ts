@@ -1,6 +1,12 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { PresenceClient, type GraphPresence, type PresenceSource, type Profile, type TeamPresenceList } from '../../../src/index.js';
+import {
+  PresenceClient,
+  type GraphPresence,
+  type PresenceSource,
+  type Profile,
+  type TeamPresenceList,
+} from '../../../src/index.js';
 import '../../../src/define.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -9,7 +15,13 @@ const STATES = ['Busy', 'Available', 'Offline', 'Available', 'DoNotDisturb', 'Aw
 
 function teamSource(size: number, pageSize = 999): PresenceSource & { table: Map<string, GraphPresence> } {
   const table = new Map<string, GraphPresence>();
-  for (let n = 0; n < size; n++) table.set(id(n), { id: id(n), availability: STATES[n % STATES.length], activity: STATES[n % STATES.length], sequenceNumber: '0001' });
+  for (let n = 0; n < size; n++)
+    table.set(id(n), {
+      id: id(n),
+      availability: STATES[n % STATES.length],
+      activity: STATES[n % STATES.length],
+      sequenceNumber: '0001',
+    });
   return {
     table,
     async presences(ids: string[]) {
@@ -17,7 +29,12 @@ function teamSource(size: number, pageSize = 999): PresenceSource & { table: Map
     },
     async members(_kind: 'team' | 'group', _id: string, onPage: (p: Profile[]) => void) {
       for (let start = 0; start < size; start += pageSize) {
-        onPage(Array.from({ length: Math.min(pageSize, size - start) }, (_, k) => ({ id: id(start + k), displayName: size <= NAMES.length ? NAMES[start + k]! : `Person ${String(start + k).padStart(5, '0')}` })));
+        onPage(
+          Array.from({ length: Math.min(pageSize, size - start) }, (_, k) => ({
+            id: id(start + k),
+            displayName: size <= NAMES.length ? NAMES[start + k]! : `Person ${String(start + k).padStart(5, '0')}`,
+          })),
+        );
         await new Promise((r) => setTimeout(r, 0));
       }
     },
@@ -27,21 +44,39 @@ function teamSource(size: number, pageSize = 999): PresenceSource & { table: Map
 async function inProvider(size: number, pageSize?: number) {
   const source = teamSource(size, pageSize);
   const client = new PresenceClient({ source });
-  const root = await fixture(html`<presence-provider .client=${client}><team-presence-list team-id="t1"></team-presence-list></presence-provider>`);
+  const root = await fixture(
+    html`<presence-provider .client=${client}
+      ><team-presence-list team-id="t1"></team-presence-list
+    ></presence-provider>`,
+  );
   const el = root.querySelector('team-presence-list')!;
   return { source, client, el };
 }
 
 const rows = (el: TeamPresenceList) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')];
 /** A row's accessible name: its avatar's ("Lee Gu, Available"). */
-const nameOf = (row: HTMLElement) => row.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label') ?? '';
-const headers = (el: TeamPresenceList) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="header"]')].map((h) => h.textContent!.replace(/\s+/g, ' ').trim());
+const nameOf = (row: HTMLElement) =>
+  row.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label') ?? '';
+const headers = (el: TeamPresenceList) =>
+  [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="header"]')].map((h) =>
+    h.textContent!.replace(/\s+/g, ' ').trim(),
+  );
 
 describe('<team-presence-list>', () => {
   it('pages members in, sorts by availability then name, and groups them with counts', async () => {
     const { el } = await inProvider(6, 2);
-    await waitUntil(() => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))), 'all members with presence');
-    expect(rows(el).map((r) => nameOf(r).split(',')[0])).to.deep.equal(['adele vance', 'Lee Gu', 'Zoë Adams', 'Megan Bowen', 'Alex Wilber', 'Émile Bernard']);
+    await waitUntil(
+      () => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))),
+      'all members with presence',
+    );
+    expect(rows(el).map((r) => nameOf(r).split(',')[0])).to.deep.equal([
+      'adele vance',
+      'Lee Gu',
+      'Zoë Adams',
+      'Megan Bowen',
+      'Alex Wilber',
+      'Émile Bernard',
+    ]);
     expect(headers(el)).to.deep.equal(['Available · 2', 'Busy · 1', 'Do not disturb · 1', 'Away · 1', 'Offline · 1']);
     await expect(el).to.be.accessible();
   });
@@ -60,12 +95,26 @@ describe('<team-presence-list>', () => {
       },
     });
     const ids = [5, 4, 3, 2, 1, 0].map(id).join(',');
-    const root = await fixture(html`<presence-provider .client=${client}><team-presence-list user-ids=${ids}></team-presence-list></presence-provider>`);
+    const root = await fixture(
+      html`<presence-provider .client=${client}
+        ><team-presence-list user-ids=${ids}></team-presence-list
+      ></presence-provider>`,
+    );
     const el = root.querySelector('team-presence-list')!;
-    await waitUntil(() => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))), 'presence first');
+    await waitUntil(
+      () => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))),
+      'presence first',
+    );
     release();
     await waitUntil(() => rows(el).every((r) => !/^Unknown person/.test(nameOf(r))), 'every name shown');
-    expect(rows(el).map((r) => nameOf(r).split(',')[0])).to.deep.equal(['adele vance', 'Lee Gu', 'Zoë Adams', 'Megan Bowen', 'Alex Wilber', 'Émile Bernard']);
+    expect(rows(el).map((r) => nameOf(r).split(',')[0])).to.deep.equal([
+      'adele vance',
+      'Lee Gu',
+      'Zoë Adams',
+      'Megan Bowen',
+      'Alex Wilber',
+      'Émile Bernard',
+    ]);
   });
 
   it('filters by name, ignoring case and accents', async () => {
@@ -82,7 +131,11 @@ describe('<team-presence-list>', () => {
 
   it('keeps 10,000 members in a small DOM, and scrolls to any of them', async () => {
     const { el } = await inProvider(10_000);
-    await waitUntil(() => el.shadowRoot!.querySelector('.summary')?.textContent === '10000 people', 'all members loaded', { timeout: 8000 });
+    await waitUntil(
+      () => el.shadowRoot!.querySelector('.summary')?.textContent === '10000 people',
+      'all members loaded',
+      { timeout: 8000 },
+    );
     expect(rows(el).length).to.be.below(40);
     const scroller = el.shadowRoot!.querySelector<HTMLElement>('.scroller')!;
     scroller.scrollTop = scroller.scrollHeight;
@@ -96,13 +149,20 @@ describe('<team-presence-list>', () => {
     const { el } = await inProvider(6);
     // Every row's presence in (the list sorts by it), so the order the keys walk is the final one.
     await waitUntil(() => rows(el).length === 6 && rows(el).every((row) => !/Status unknown/.test(nameOf(row))));
-    const selected = new Promise<CustomEvent>((r) => el.addEventListener('presence-select', (e) => r(e as CustomEvent), { once: true }));
+    const selected = new Promise<CustomEvent>((r) =>
+      el.addEventListener('presence-select', (e) => r(e as CustomEvent), { once: true }),
+    );
     el.shadowRoot!.querySelector<HTMLElement>('.scroller')!.focus();
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'Enter' });
     const { detail, composed } = await selected;
     expect(composed).to.equal(true);
-    expect(detail).to.deep.equal({ userId: id(3), displayName: 'Lee Gu', availability: 'Available', activity: 'Available' });
+    expect(detail).to.deep.equal({
+      userId: id(3),
+      displayName: 'Lee Gu',
+      availability: 'Available',
+      activity: 'Available',
+    });
     const listbox = el.shadowRoot!.querySelector('[role="listbox"]')!;
     expect(listbox.getAttribute('aria-activedescendant')).to.equal(`member-${id(3)}`);
   });
@@ -112,18 +172,31 @@ describe('<team-presence-list>', () => {
     await waitUntil(() => rows(el).length === 6 && !/Status unknown/.test(nameOf(rows(el)[0]!)));
     el.shadowRoot!.querySelector<HTMLElement>('.scroller')!.focus();
     await sendKeys({ press: 'ArrowDown' });
-    const available = new Promise<CustomEvent>((r) => el.addEventListener('presence-available', (e) => r(e as CustomEvent), { once: true }));
+    const available = new Promise<CustomEvent>((r) =>
+      el.addEventListener('presence-available', (e) => r(e as CustomEvent), { once: true }),
+    );
     client.applyPresences([{ id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0002' }]);
     const { detail } = await available;
-    expect(detail).to.include({ userId: id(2), displayName: 'Émile Bernard', previousAvailability: 'Offline', availability: 'Available' });
-    await new Promise((r) => setTimeout(r, 300)); console.log('DBG', JSON.stringify(headers(el)));
+    expect(detail).to.include({
+      userId: id(2),
+      displayName: 'Émile Bernard',
+      previousAvailability: 'Offline',
+      availability: 'Available',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    console.log('DBG', JSON.stringify(headers(el)));
     await waitUntil(() => headers(el)[0] === 'Available · 3');
-    expect(el.shadowRoot!.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).to.equal(`member-${id(3)}`);
+    expect(el.shadowRoot!.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).to.equal(
+      `member-${id(3)}`,
+    );
   });
 
   it('moved in the page while a re-order is pending, it still re-orders live', async () => {
     const { el, client, source } = await inProvider(6);
-    await waitUntil(() => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))), 'every presence');
+    await waitUntil(
+      () => rows(el).length === 6 && rows(el).every((r) => !/Status unknown/.test(nameOf(r))),
+      'every presence',
+    );
     const parent = el.parentElement!;
     // The client tells the list at once and the list re-orders at the next frame; before that frame, it moves.
     const change = { id: id(2), availability: 'Available', activity: 'Available', sequenceNumber: '0002' };
@@ -143,7 +216,14 @@ describe('<team-presence-list>', () => {
     scroller.scrollTop = 2400;
     scroller.dispatchEvent(new Event('scroll'));
     await el.updateComplete;
-    client.applyPresences(Array.from({ length: 50 }, (_, n) => ({ id: id(n * 6 + 2), availability: 'Available', activity: 'Available', sequenceNumber: '0009' })));
+    client.applyPresences(
+      Array.from({ length: 50 }, (_, n) => ({
+        id: id(n * 6 + 2),
+        availability: 'Available',
+        activity: 'Available',
+        sequenceNumber: '0009',
+      })),
+    );
     await new Promise((r) => requestAnimationFrame(() => r(undefined)));
     await el.updateComplete;
     expect(scroller.scrollTop).to.equal(2400);
@@ -152,11 +232,19 @@ describe('<team-presence-list>', () => {
   });
 
   it('shows an error when members cannot be loaded', async () => {
-    const client = new PresenceClient({ source: { presences: async () => [], members: async () => Promise.reject(new Error('Forbidden: TeamMember.Read.All needed')) } });
-    const root = await fixture(html`<presence-provider .client=${client}><team-presence-list team-id="x"></team-presence-list></presence-provider>`);
+    const client = new PresenceClient({
+      source: {
+        presences: async () => [],
+        members: async () => Promise.reject(new Error('Forbidden: TeamMember.Read.All needed')),
+      },
+    });
+    const root = await fixture(
+      html`<presence-provider .client=${client}
+        ><team-presence-list team-id="x"></team-presence-list
+      ></presence-provider>`,
+    );
     const el = root.querySelector('team-presence-list')!;
     await waitUntil(() => el.shadowRoot!.querySelector('[role="alert"]'));
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('TeamMember.Read.All');
   });
 });
-

@@ -2,9 +2,21 @@ import { expect, fixture, html } from '@open-wc/testing';
 import type { LitElement, TemplateResult } from 'lit';
 import '../../../src/define.js';
 
-interface ManifestMember { kind: string; name: string; static?: boolean; readonly?: boolean; privacy?: string }
-interface ManifestDeclaration { tagName?: string; customElement?: boolean; members?: ManifestMember[] }
-interface Manifest { modules: Array<{ declarations?: ManifestDeclaration[] }> }
+interface ManifestMember {
+  kind: string;
+  name: string;
+  static?: boolean;
+  readonly?: boolean;
+  privacy?: string;
+}
+interface ManifestDeclaration {
+  tagName?: string;
+  customElement?: boolean;
+  members?: ManifestMember[];
+}
+interface Manifest {
+  modules: Array<{ declarations?: ManifestDeclaration[] }>;
+}
 
 /** Values of every type but the one a property documents: what frameworks and typos hand elements. */
 const WRONG: Array<[string, unknown]> = [
@@ -29,13 +41,33 @@ const WRONG: Array<[string, unknown]> = [
 /** Each element where it is meant to be, with what it needs to draw something. */
 const SETTINGS: Record<string, { template: () => TemplateResult; rendered: string }> = {
   'presence-avatar': {
-    template: () => html`<presence-avatar user-id="u1" display-name="Adele Vance" presence="Busy" show-name show-status></presence-avatar>`,
+    template: () =>
+      html`<presence-avatar
+        user-id="u1"
+        display-name="Adele Vance"
+        presence="Busy"
+        show-name
+        show-status
+      ></presence-avatar>`,
     rendered: '[part~="base"]',
   },
-  'presence-badge': { template: () => html`<presence-badge status="busy"></presence-badge>`, rendered: '[part~="base"]' },
-  'presence-provider': { template: () => html`<presence-provider demo><presence-avatar user-id="u1"></presence-avatar></presence-provider>`, rendered: 'slot' },
-  'presence-sign-in': { template: () => html`<presence-provider demo><presence-sign-in></presence-sign-in></presence-provider>`, rendered: 'button, presence-avatar' },
-  'team-presence-list': { template: () => html`<presence-provider demo><team-presence-list user-ids="a b c"></team-presence-list></presence-provider>`, rendered: '[part~="list"]' },
+  'presence-badge': {
+    template: () => html`<presence-badge status="busy"></presence-badge>`,
+    rendered: '[part~="base"]',
+  },
+  'presence-provider': {
+    template: () => html`<presence-provider demo><presence-avatar user-id="u1"></presence-avatar></presence-provider>`,
+    rendered: 'slot',
+  },
+  'presence-sign-in': {
+    template: () => html`<presence-provider demo><presence-sign-in></presence-sign-in></presence-provider>`,
+    rendered: 'button, presence-avatar',
+  },
+  'team-presence-list': {
+    template: () =>
+      html`<presence-provider demo><team-presence-list user-ids="a b c"></team-presence-list></presence-provider>`,
+    rendered: '[part~="list"]',
+  },
 };
 
 async function publicProperties(): Promise<Map<string, string[]>> {
@@ -57,7 +89,8 @@ async function problemsDuring(body: () => Promise<void>): Promise<string[]> {
   const onError = (event: ErrorEvent) => problems.push(`error: ${event.message}`);
   const onRejection = (event: PromiseRejectionEvent) => problems.push(`unhandled rejection: ${String(event.reason)}`);
   const consoleError = console.error;
-  console.error = (...args: unknown[]) => problems.push(`console.error: ${args.map((a) => (typeof a === 'symbol' ? a.toString() : String(a))).join(' ')}`);
+  console.error = (...args: unknown[]) =>
+    problems.push(`console.error: ${args.map((a) => (typeof a === 'symbol' ? a.toString() : String(a))).join(' ')}`);
   window.addEventListener('error', onError);
   window.addEventListener('unhandledrejection', onRejection);
   try {
@@ -100,7 +133,8 @@ describe('every public property, given a value of the wrong type', () => {
             await el.updateComplete;
           });
           const drawn = !!el?.shadowRoot?.querySelector(setting.rendered);
-          if (problems.length || !drawn) failures.push(`${property} = ${name}: ${drawn ? '' : 'nothing rendered; '}${problems.join('; ')}`);
+          if (problems.length || !drawn)
+            failures.push(`${property} = ${name}: ${drawn ? '' : 'nothing rendered; '}${problems.join('; ')}`);
         }
       }
       expect(failures).to.deep.equal([]);

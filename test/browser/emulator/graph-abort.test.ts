@@ -6,14 +6,28 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource, PollingTransport } from '../../../src/index.js';
 import type { GraphPresence, TransportSink } from '../../../src/index.js';
 
-interface Cloud { control: { url: string }; graph: { url: string }; tenant: { demoUsers: Array<{ id: string }> } }
-interface Logged { method: string; path: string; status: number; batchItem: boolean; closed: boolean }
+interface Cloud {
+  control: { url: string };
+  graph: { url: string };
+  tenant: { demoUsers: Array<{ id: string }> };
+}
+interface Logged {
+  method: string;
+  path: string;
+  status: number;
+  batchItem: boolean;
+  closed: boolean;
+}
 
 const PRESENCE = '/v1.0/communications/getPresencesByUserId';
 let cloud: Cloud;
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${cloud.control.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.status === 204 ? null : res.json();
 }
 
@@ -21,12 +35,16 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 function appSource() {
   const appId = crypto.randomUUID();
   const user = cloud.tenant.demoUsers[0]!.id;
-  const auth = bringYourOwnToken(async (scopes) => (await control('POST', '/tokens', { userId: user, clientId: appId, scopes })).accessToken);
+  const auth = bringYourOwnToken(
+    async (scopes) => (await control('POST', '/tokens', { userId: user, clientId: appId, scopes })).accessToken,
+  );
   return { appId, source: new GraphSource({ auth, baseUrl: cloud.graph.url }) };
 }
 
 const presenceRequests = async (appId: string) =>
-  (await executeServerCommand<Logged[], { appId: string }>('emulator-requests', { appId })).filter((r) => r.path === PRESENCE);
+  (await executeServerCommand<Logged[], { appId: string }>('emulator-requests', { appId })).filter(
+    (r) => r.path === PRESENCE,
+  );
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,23 +59,39 @@ describe('cancelling Graph calls', () => {
     const person = cloud.tenant.demoUsers[3]!.id;
     // Warm up: the token and the Graph client are ready, so the abort lands on the request itself.
     await source.presences([person]);
-    const fault = await control('POST', '/faults', { service: 'graph', appId, path: PRESENCE, kind: 'latency', latencyMs: 2000, times: 1 });
+    const fault = await control('POST', '/faults', {
+      service: 'graph',
+      appId,
+      path: PRESENCE,
+      kind: 'latency',
+      latencyMs: 2000,
+      times: 1,
+    });
     try {
       const controller = new AbortController();
       const started = performance.now();
       const read = source.presences([person], controller.signal);
-      await waitUntil(async () => (await control('GET', '/faults')).find((f: { id: number }) => f.id === fault.id) === undefined, 'the request reached Graph', { timeout: 3000 });
+      await waitUntil(
+        async () => (await control('GET', '/faults')).find((f: { id: number }) => f.id === fault.id) === undefined,
+        'the request reached Graph',
+        { timeout: 3000 },
+      );
       controller.abort();
-      const error = await read.then(() => null, (e: Error) => e);
+      const error = await read.then(
+        () => null,
+        (e: Error) => e,
+      );
       const took = performance.now() - started;
       expect(error, 'the read rejects').to.be.instanceOf(Error);
       expect(error!.name).to.equal('AbortError');
       expect(took, 'without waiting for Graph').to.be.below(1500);
       // Once Graph's answer would have been ready, it finds nobody to send it to.
-      await waitUntil(async () => (await presenceRequests(appId)).length === 2, 'Graph logged the request', { timeout: 5000 });
+      await waitUntil(async () => (await presenceRequests(appId)).length === 2, 'Graph logged the request', {
+        timeout: 5000,
+      });
       const [first, second] = await presenceRequests(appId);
       expect(first!.closed).to.equal(false);
-      expect(second!.closed, 'the aborted request\'s connection was closed').to.equal(true);
+      expect(second!.closed, "the aborted request's connection was closed").to.equal(true);
     } finally {
       await control('DELETE', `/faults/${fault.id}`);
     }
@@ -68,15 +102,34 @@ describe('cancelling Graph calls', () => {
     const { appId, source } = appSource();
     const person = cloud.tenant.demoUsers[4]!.id;
     await source.presences([person]);
-    const fault = await control('POST', '/faults', { service: 'graph', appId, path: PRESENCE, kind: 'latency', latencyMs: 1500, times: 1 });
+    const fault = await control('POST', '/faults', {
+      service: 'graph',
+      appId,
+      path: PRESENCE,
+      kind: 'latency',
+      latencyMs: 1500,
+      times: 1,
+    });
     const updates: GraphPresence[][] = [];
     const errors: Error[] = [];
-    const transport = new PollingTransport({ fetch: (ids, signal) => source.presences(ids, signal), intervalMs: 1000, shareAcrossTabs: false });
+    const transport = new PollingTransport({
+      fetch: (ids, signal) => source.presences(ids, signal),
+      intervalMs: 1000,
+      shareAcrossTabs: false,
+    });
     try {
-      const sink: TransportSink = { update: (p) => void updates.push(p), state: () => undefined, error: (e) => void errors.push(e) };
+      const sink: TransportSink = {
+        update: (p) => void updates.push(p),
+        state: () => undefined,
+        error: (e) => void errors.push(e),
+      };
       transport.start(sink);
       transport.watch(new Set([person]));
-      await waitUntil(async () => (await presenceRequests(appId)).length === 1 && transport.polls === 1, 'the poll is in flight', { timeout: 5000 });
+      await waitUntil(
+        async () => (await presenceRequests(appId)).length === 1 && transport.polls === 1,
+        'the poll is in flight',
+        { timeout: 5000 },
+      );
       transport.stop();
       await sleep(2500);
       expect(updates, 'no presence reported after stop').to.deep.equal([]);
@@ -94,16 +147,31 @@ describe('cancelling Graph calls', () => {
     this.timeout(15_000);
     const { appId, source } = appSource();
     const person = cloud.tenant.demoUsers[5]!.id;
-    const fault = await control('POST', '/faults', { service: 'graph', appId, path: PRESENCE, kind: 'status', status: 429, retryAfter: 3, times: 1 });
+    const fault = await control('POST', '/faults', {
+      service: 'graph',
+      appId,
+      path: PRESENCE,
+      kind: 'status',
+      status: 429,
+      retryAfter: 3,
+      times: 1,
+    });
     try {
       const controller = new AbortController();
       const read = source.presences([person], controller.signal);
       // Faults answer before the request log: the rule is used up once the 429 went out.
-      await waitUntil(async () => (await control('GET', '/faults')).find((f: { id: number }) => f.id === fault.id) === undefined, 'the 429 was sent', { timeout: 5000 });
+      await waitUntil(
+        async () => (await control('GET', '/faults')).find((f: { id: number }) => f.id === fault.id) === undefined,
+        'the 429 was sent',
+        { timeout: 5000 },
+      );
       await sleep(200);
       const aborted = performance.now();
       controller.abort();
-      const error = await read.then(() => null, (e: Error) => e);
+      const error = await read.then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(error?.name).to.equal('AbortError');
       expect(performance.now() - aborted, 'the 3 s wait was cut short').to.be.below(500);
       await sleep(3500);

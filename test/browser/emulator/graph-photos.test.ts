@@ -4,28 +4,51 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource } from '../../../src/index.js';
 
-interface Cloud { control: { url: string }; graph: { url: string }; tenant: { demoUsers: Array<{ id: string }>; teams: Array<{ id: string; members: number }> } }
-interface Logged { method: string; path: string; status: number; batchItem: boolean }
+interface Cloud {
+  control: { url: string };
+  graph: { url: string };
+  tenant: { demoUsers: Array<{ id: string }>; teams: Array<{ id: string; members: number }> };
+}
+interface Logged {
+  method: string;
+  path: string;
+  status: number;
+  batchItem: boolean;
+}
 
 let cloud: Cloud;
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${cloud.control.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.status === 204 ? null : res.json();
 }
 
-const tokenFor = async (clientId: string) => (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId, scopes: ['User.ReadBasic.All', 'GroupMember.Read.All'] })).accessToken as string;
+const tokenFor = async (clientId: string) =>
+  (
+    await control('POST', '/tokens', {
+      userId: cloud.tenant.demoUsers[0]!.id,
+      clientId,
+      scopes: ['User.ReadBasic.All', 'GroupMember.Read.All'],
+    })
+  ).accessToken as string;
 
 /** People whose largest photo is 648x648, 64x64, or who have none: found by asking Graph for the photos' metadata. */
 async function peopleByPhoto(): Promise<{ large: string; small: string; none: string }> {
   const token = await tokenFor(crypto.randomUUID());
   const group = cloud.tenant.teams.find((t) => t.members === 2000)!;
   const found: Record<string, string> = {};
-  let next: string | undefined = `${cloud.graph.url}/v1.0/groups/${group.id}/members/microsoft.graph.user?$select=id&$top=200`;
+  let next: string | undefined =
+    `${cloud.graph.url}/v1.0/groups/${group.id}/members/microsoft.graph.user?$select=id&$top=200`;
   while (next && !(found.large && found.small && found.none)) {
     const page = await (await fetch(next, { headers: { authorization: `Bearer ${token}` } })).json();
     for (const { id } of page.value as Array<{ id: string }>) {
-      const res = await fetch(`${cloud.graph.url}/v1.0/users/${id}/photo`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${cloud.graph.url}/v1.0/users/${id}/photo`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const width = res.status === 200 ? (await res.json()).width : null;
       const kind = width === 648 ? 'large' : width === 64 ? 'small' : width === null ? 'none' : undefined;
       if (kind && !found[kind]) found[kind] = id;
@@ -56,7 +79,12 @@ describe('photos from the Graph emulator', () => {
     expect(photos.get(people.none)).to.equal(null);
     const log = await executeServerCommand<Logged[], { appId: string }>('emulator-requests', { appId });
     expect(log.filter((r) => !r.batchItem).map((r) => r.path)).to.deep.equal(['/v1.0/$batch']);
-    expect(log.filter((r) => r.batchItem).map((r) => r.path).sort()).to.deep.equal(
+    expect(
+      log
+        .filter((r) => r.batchItem)
+        .map((r) => r.path)
+        .sort(),
+    ).to.deep.equal(
       [people.large, people.small, people.none].map((id) => `/v1.0/users/${id}/photos/96x96/$value`).sort(),
     );
   });

@@ -10,23 +10,38 @@ interface Cloud {
   control: { url: string };
   tenant: { teams: Array<{ id: string; members: number }>; demoUsers: Array<{ id: string }> };
 }
-interface Logged { method: string; path: string; status: number; batchItem: boolean }
+interface Logged {
+  method: string;
+  path: string;
+  status: number;
+  batchItem: boolean;
+}
 
 let cloud: Cloud;
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${cloud.control.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.status === 204 ? null : res.json();
 }
 
 function appAuth() {
   const appId = crypto.randomUUID();
-  const auth = bringYourOwnToken(async (scopes) => (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId: appId, scopes })).accessToken);
+  const auth = bringYourOwnToken(
+    async (scopes) =>
+      (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId: appId, scopes }))
+        .accessToken,
+  );
   return { appId, auth };
 }
 
 const presenceReads = async (appId: string) =>
-  (await executeServerCommand<Logged[], { appId: string }>('emulator-requests', { appId })).filter((r) => r.path === '/v1.0/communications/getPresencesByUserId').map((r) => r.status);
+  (await executeServerCommand<Logged[], { appId: string }>('emulator-requests', { appId }))
+    .filter((r) => r.path === '/v1.0/communications/getPresencesByUserId')
+    .map((r) => r.status);
 
 before(async () => {
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
@@ -38,13 +53,26 @@ describe('<team-presence-list> against the Graph emulator', () => {
       this.timeout(30_000);
       const team = cloud.tenant.teams.find((t) => t.members === size)!;
       const members: string[] = [];
-      await new GraphSource({ auth: appAuth().auth, baseUrl: cloud.graph.url }).members('team', team.id, (page) => members.push(...page.map((p) => p.id)));
+      await new GraphSource({ auth: appAuth().auth, baseUrl: cloud.graph.url }).members('team', team.id, (page) =>
+        members.push(...page.map((p) => p.id)),
+      );
       const { appId, auth } = appAuth();
       // As a page signed in with MSAL runs it: polling shared across tabs, the interval far away.
-      const client = createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, pollingIntervalMs: 60_000, shareAcrossTabs: `team-${appId}` });
+      const client = createPresenceClient({
+        auth,
+        graphBaseUrl: cloud.graph.url,
+        pollingIntervalMs: 60_000,
+        shareAcrossTabs: `team-${appId}`,
+      });
       try {
-        await fixture(html`<presence-provider .client=${client}><team-presence-list team-id=${team.id}></team-presence-list></presence-provider>`);
-        await waitUntil(() => members.every((id) => client.peek(id).presence), 'every member has a presence', { timeout: 20_000 });
+        await fixture(
+          html`<presence-provider .client=${client}
+            ><team-presence-list team-id=${team.id}></team-presence-list
+          ></presence-provider>`,
+        );
+        await waitUntil(() => members.every((id) => client.peek(id).presence), 'every member has a presence', {
+          timeout: 20_000,
+        });
         expect(await presenceReads(appId)).to.deep.equal(Array(Math.ceil(size / 650)).fill(200));
       } finally {
         client.dispose();

@@ -9,17 +9,23 @@ const least = () => 0;
 
 describe('backoff', () => {
   it('throttled Graph calls without Retry-After: up to 0.5 s, doubling, never more than 30 s', () => {
-    const waits = Array.from({ length: 9 }, (_, attempt) => backoff(attempt, { baseMs: 500, capMs: 30_000, random: most }));
+    const waits = Array.from({ length: 9 }, (_, attempt) =>
+      backoff(attempt, { baseMs: 500, capMs: 30_000, random: most }),
+    );
     expect(waits).to.deep.equal([500, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
     expect(backoff(3, { baseMs: 500, capMs: 30_000, random: least })).to.equal(0);
     expect(backoff(3, { baseMs: 500, capMs: 30_000, random: () => 0.5 })).to.equal(2000);
   });
 
   it('polling failures: from the interval, doubling, never more than 5 minutes', () => {
-    const waits = Array.from({ length: 10 }, (_, attempt) => backoff(attempt, { baseMs: 30_000, capMs: 5 * 60_000, random: most }));
+    const waits = Array.from({ length: 10 }, (_, attempt) =>
+      backoff(attempt, { baseMs: 30_000, capMs: 5 * 60_000, random: most }),
+    );
     expect(waits.slice(0, 5)).to.deep.equal([30_000, 60_000, 120_000, 240_000, 300_000]);
     expect(Math.max(...waits)).to.equal(300_000);
-    expect(backoff(1_000, { baseMs: 30_000, capMs: 5 * 60_000, random: most }), 'any number of failures').to.equal(300_000);
+    expect(backoff(1_000, { baseMs: 30_000, capMs: 5 * 60_000, random: most }), 'any number of failures').to.equal(
+      300_000,
+    );
   });
 
   it('reconnecting to the relay: a 250 ms floor, and the doubling stops after 10 attempts', () => {
@@ -34,7 +40,10 @@ describe('backoff', () => {
       for (const visible of [true, false]) {
         for (const r of [0, 0.37, 0.999]) {
           const old = Math.round(250 + r * Math.min(visible ? 5_000 : 30_000, 500 * 2 ** Math.min(attempt, 10)));
-          expect(reconnectDelay(attempt, () => r, visible), `attempt ${attempt}, visible ${visible}, random ${r}`).to.equal(old);
+          expect(
+            reconnectDelay(attempt, () => r, visible),
+            `attempt ${attempt}, visible ${visible}, random ${r}`,
+          ).to.equal(old);
         }
       }
     }

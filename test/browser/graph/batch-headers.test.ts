@@ -4,7 +4,11 @@
 import { expect } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource } from '../../../src/index.js';
 
-interface Step { id: string; method: string; url: string }
+interface Step {
+  id: string;
+  method: string;
+  url: string;
+}
 type Answer = (step: Step, attempt: number) => { status: number; headers: Record<string, string>; body?: unknown };
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -21,13 +25,20 @@ function fakeGraph(answer: Answer): { asked: Map<string, number>; restore: () =>
       asked.set(step.url, attempt);
       return { id: step.id, ...answer(step, attempt) };
     });
-    return new Response(JSON.stringify({ responses }), { status: 200, headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ responses }), {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+    });
   };
   return { asked, restore: () => void (window.fetch = original) };
 }
 
 const source = (onWait?: (ms: number) => void) =>
-  new GraphSource({ auth: bringYourOwnToken(async () => 'token'), baseUrl: 'http://127.0.0.1:9', retry: { maxRetries: 2, ...(onWait ? { onWait } : {}) } });
+  new GraphSource({
+    auth: bringYourOwnToken(async () => 'token'),
+    baseUrl: 'http://127.0.0.1:9',
+    retry: { maxRetries: 2, ...(onWait ? { onWait } : {}) },
+  });
 
 describe('the $batch reader', () => {
   for (const name of ['Content-Type', 'content-type', 'CONTENT-TYPE']) {
@@ -46,7 +57,9 @@ describe('the $batch reader', () => {
     it(`waits as a throttled item's ${name} says, then asks for that item again`, async () => {
       const waits: number[] = [];
       const graph = fakeGraph((_step, attempt) =>
-        attempt === 1 ? { status: 429, headers: { [name]: '0.05' }, body: { error: { code: 'TooManyRequests' } } } : { status: 200, headers: { 'Content-Type': 'image/png' }, body: PNG },
+        attempt === 1
+          ? { status: 429, headers: { [name]: '0.05' }, body: { error: { code: 'TooManyRequests' } } }
+          : { status: 200, headers: { 'Content-Type': 'image/png' }, body: PNG },
       );
       try {
         const photos = await source((ms) => waits.push(ms)).photos(['a']);

@@ -2,7 +2,13 @@
 // fails with an error that says so, and nobody is shown as Offline or as a silent unknown. Graph is faked with a
 // stub of fetch: nothing leaves the page.
 import { expect, waitUntil } from '@open-wc/testing';
-import { bringYourOwnToken, GraphSource, PresenceClient, type ClientErrorDetail, type PersonSnapshot } from '../../../src/index.js';
+import {
+  bringYourOwnToken,
+  GraphSource,
+  PresenceClient,
+  type ClientErrorDetail,
+  type PersonSnapshot,
+} from '../../../src/index.js';
 
 const A = '00000000-0000-4000-8000-000000000001';
 const B = '00000000-0000-4000-8000-000000000002';
@@ -13,14 +19,22 @@ function answering(body: string, type = 'application/json'): () => void {
   return () => void (window.fetch = original);
 }
 
-const source = () => new GraphSource({ auth: bringYourOwnToken(async () => 'token'), baseUrl: 'http://127.0.0.1:9', retry: { maxRetries: 0 } });
+const source = () =>
+  new GraphSource({
+    auth: bringYourOwnToken(async () => 'token'),
+    baseUrl: 'http://127.0.0.1:9',
+    retry: { maxRetries: 0 },
+  });
 
 const malformed: Array<[string, string, string?]> = [
   ['a bare list', '[]'],
   ['a string', '"Offline"'],
   ['a string as the value', '{"value":"x"}'],
   ['an HTML page', '<!doctype html><title>Sign in</title><p>Please sign in', 'text/html'],
-  ['numeric ids', `{"value":[{"id":1,"availability":"Offline","activity":"Offline"},{"id":2,"availability":"Offline","activity":"Offline"}]}`],
+  [
+    'numeric ids',
+    `{"value":[{"id":1,"availability":"Offline","activity":"Offline"},{"id":2,"availability":"Offline","activity":"Offline"}]}`,
+  ],
   ['an object as the value', `{"value":{"id":"${A}","availability":"Offline","activity":"Offline"}}`],
   ['nulls in the list', '{"value":[null,null]}'],
   ['no value', '{}'],
@@ -32,10 +46,12 @@ describe('a presence read answered 200 with something that is not a list of pres
       const restore = answering(body, type);
       try {
         let thrown: unknown;
-        await source().presences([A, B]).then(
-          (value) => expect.fail(`accepted as ${JSON.stringify(value)}`),
-          (error) => (thrown = error),
-        );
+        await source()
+          .presences([A, B])
+          .then(
+            (value) => expect.fail(`accepted as ${JSON.stringify(value)}`),
+            (error) => (thrown = error),
+          );
         expect((thrown as Error).message).to.match(/presence/i);
       } finally {
         restore();
@@ -63,7 +79,9 @@ describe('a presence read answered 200 with something that is not a list of pres
   });
 
   it('a well-formed answer is still read, and an id left out shows unknown', async () => {
-    const restore = answering(`{"value":[{"id":"${A}","availability":"Busy","activity":"InACall","sequenceNumber":"0001"}]}`);
+    const restore = answering(
+      `{"value":[{"id":"${A}","availability":"Busy","activity":"InACall","sequenceNumber":"0001"}]}`,
+    );
     try {
       const presences = await source().presences([A, B]);
       expect(presences.map((p) => p.availability)).to.deep.equal(['Busy']);

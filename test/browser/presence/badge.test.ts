@@ -26,15 +26,29 @@ const OUT_OF_OFFICE_BADGE: Record<Availability, BadgeAppearance> = {
 describe('badgeFor', () => {
   for (const availability of AVAILABILITIES) {
     it(`${availability}: ${BADGE_BY_AVAILABILITY[availability]} in office, ${OUT_OF_OFFICE_BADGE[availability].status} (outlined) out of office`, () => {
-      expect(badgeFor({ availability, isOutOfOffice: false })).to.deep.equal({ status: BADGE_BY_AVAILABILITY[availability], outOfOffice: false });
+      expect(badgeFor({ availability, isOutOfOffice: false })).to.deep.equal({
+        status: BADGE_BY_AVAILABILITY[availability],
+        outOfOffice: false,
+      });
       expect(badgeFor({ availability, isOutOfOffice: true })).to.deep.equal(OUT_OF_OFFICE_BADGE[availability]);
 
       // The same through normalisation, from each out-of-office signal Graph gives.
-      expect(badgeFor(normalizePresence({ availability }))).to.deep.equal({ status: BADGE_BY_AVAILABILITY[availability], outOfOffice: false });
-      expect(badgeFor(normalizePresence({ availability, outOfOfficeSettings: { isOutOfOffice: true } }))).to.deep.equal(OUT_OF_OFFICE_BADGE[availability]);
-      expect(badgeFor(normalizePresence({ availability, activity: 'OutOfOffice' }))).to.deep.equal(OUT_OF_OFFICE_BADGE[availability]);
-      expect(badgeFor(normalizePresence({ availability, activity: 'OffWork' }))).to.deep.equal(OUT_OF_OFFICE_BADGE[availability]);
-      expect(badgeFor(normalizePresence({ availability, outOfOfficeSettings: { isOutOfOffice: false } }))).to.deep.equal({ status: BADGE_BY_AVAILABILITY[availability], outOfOffice: false });
+      expect(badgeFor(normalizePresence({ availability }))).to.deep.equal({
+        status: BADGE_BY_AVAILABILITY[availability],
+        outOfOffice: false,
+      });
+      expect(badgeFor(normalizePresence({ availability, outOfOfficeSettings: { isOutOfOffice: true } }))).to.deep.equal(
+        OUT_OF_OFFICE_BADGE[availability],
+      );
+      expect(badgeFor(normalizePresence({ availability, activity: 'OutOfOffice' }))).to.deep.equal(
+        OUT_OF_OFFICE_BADGE[availability],
+      );
+      expect(badgeFor(normalizePresence({ availability, activity: 'OffWork' }))).to.deep.equal(
+        OUT_OF_OFFICE_BADGE[availability],
+      );
+      expect(
+        badgeFor(normalizePresence({ availability, outOfOfficeSettings: { isOutOfOffice: false } })),
+      ).to.deep.equal({ status: BADGE_BY_AVAILABILITY[availability], outOfOffice: false });
     });
   }
 
@@ -48,8 +62,13 @@ describe('badgeFor', () => {
 
   it('an availability that is not in the vocabulary (from JavaScript, not normalised) draws unknown', () => {
     for (const availability of ['Lunch', 'busy', '', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      expect(badgeFor({ availability: availability as Availability, isOutOfOffice: false }), availability).to.deep.equal({ status: 'unknown', outOfOffice: false });
-      expect(badgeFor({ availability: availability as Availability, isOutOfOffice: true }), availability).to.deep.equal({ status: 'unknown', outOfOffice: true });
+      expect(
+        badgeFor({ availability: availability as Availability, isOutOfOffice: false }),
+        availability,
+      ).to.deep.equal({ status: 'unknown', outOfOffice: false });
+      expect(badgeFor({ availability: availability as Availability, isOutOfOffice: true }), availability).to.deep.equal(
+        { status: 'unknown', outOfOffice: true },
+      );
     }
   });
 });

@@ -78,11 +78,18 @@ describe('i18n', () => {
       expect(es.separator).to.equal(', ');
       expect(messagesFor('es-MX')).to.equal(es);
       expect(registeredLocales()).to.include('es');
-      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Busy', activity: 'InACall' }), es)).to.equal('Adele Vance, Ocupado, In a call');
+      expect(
+        accessibleName('Adele Vance', normalizePresence({ availability: 'Busy', activity: 'InACall' }), es),
+      ).to.equal('Adele Vance, Ocupado, In a call');
     });
 
     it('does not change English or the other locales', () => {
-      registerLocale({ locale: 'it', availability: { Busy: 'Occupato' }, activity: { InACall: 'In chiamata' }, unnamed: 'Sconosciuto' });
+      registerLocale({
+        locale: 'it',
+        availability: { Busy: 'Occupato' },
+        activity: { InACall: 'In chiamata' },
+        unnamed: 'Sconosciuto',
+      });
       expect(messagesFor('it').availability.Busy).to.equal('Occupato');
       expect(messagesFor('en').availability.Busy).to.equal('Busy');
       expect(messagesFor('en').activity.InACall).to.equal('In a call');
@@ -111,12 +118,20 @@ describe('i18n', () => {
 
     it('treats a word given as undefined as missing, not as an empty word', () => {
       const unnamed: string | undefined = undefined;
-      registerLocale({ locale: 'nl', unnamed, unrecognised: undefined, separator: undefined, availability: { Busy: undefined } });
+      registerLocale({
+        locale: 'nl',
+        unnamed,
+        unrecognised: undefined,
+        separator: undefined,
+        availability: { Busy: undefined },
+      });
       const nl = messagesFor('nl');
       expect(nl.unnamed).to.equal('Unknown person');
       expect(nl.separator).to.equal(', ');
       expect(nl.availability.Busy).to.equal('Busy');
-      expect(availabilityLabel(normalizePresence({ availability: 'Lunch' }), nl)).to.equal('Unrecognised status “Lunch”');
+      expect(availabilityLabel(normalizePresence({ availability: 'Lunch' }), nl)).to.equal(
+        'Unrecognised status “Lunch”',
+      );
       expect(accessibleName('', normalizePresence({ availability: 'Busy' }), nl)).to.equal('Unknown person, Busy');
     });
 
@@ -163,7 +178,11 @@ describe('i18n', () => {
     ];
     for (const [availability, activity, settingsOof, parts] of CASES) {
       it(`${availability || '(none)'} / ${activity || '(none)'}${settingsOof ? ' / automatic replies on' : ''} -> "${parts.join(', ')}"`, () => {
-        const presence = normalizePresence({ availability, activity, outOfOfficeSettings: { isOutOfOffice: settingsOof } });
+        const presence = normalizePresence({
+          availability,
+          activity,
+          outOfOfficeSettings: { isOutOfOffice: settingsOof },
+        });
         expect(describePresence(presence)).to.deep.equal(parts);
         expect(statusText(presence)).to.equal(parts.join(', '));
         expect(new Set(describePresence(presence)).size, 'no part twice').to.equal(parts.length);
@@ -174,7 +193,10 @@ describe('i18n', () => {
   describe('every availability with automatic replies on', () => {
     for (const availability of AVAILABILITIES) {
       it(`${availability}: the description ends with "Out of office", said once, in every locale`, () => {
-        const presence = normalizePresence({ availability, outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back <b>Monday</b></p>' } });
+        const presence = normalizePresence({
+          availability,
+          outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back <b>Monday</b></p>' },
+        });
         expect(presence.outOfOfficeMessage).to.equal('Back Monday');
         for (const locale of BUILT_IN_LOCALES) {
           const m = messagesFor(locale);
@@ -191,25 +213,47 @@ describe('i18n', () => {
         const m = messagesFor(locale);
         const describe = (input: unknown): string[] => describePresence(normalizePresence(input), m);
 
-        expect(describe({ availability: 'Available', activity: 'Available' })).to.deep.equal([m.availability.Available]);
+        expect(describe({ availability: 'Available', activity: 'Available' })).to.deep.equal([
+          m.availability.Available,
+        ]);
         expect(describe({ availability: 'BusyIdle', activity: 'Busy' })).to.deep.equal([m.availability.BusyIdle]);
-        expect(describe({ availability: 'Away', activity: 'OutOfOffice' })).to.deep.equal([m.availability.Away, m.outOfOffice]);
-        expect(describe({ availability: 'Away', activity: 'OutOfOffice', outOfOfficeSettings: { isOutOfOffice: true } })).to.deep.equal([m.availability.Away, m.outOfOffice]);
-        expect(describe({ availability: 'Offline', activity: 'OffWork' })).to.deep.equal([m.availability.Offline, m.activity.OffWork]);
-        expect(describe({ availability: 'Busy', activity: 'InACall', outOfOfficeSettings: { isOutOfOffice: true } })).to.deep.equal([m.availability.Busy, m.activity.InACall, m.outOfOffice]);
+        expect(describe({ availability: 'Away', activity: 'OutOfOffice' })).to.deep.equal([
+          m.availability.Away,
+          m.outOfOffice,
+        ]);
+        expect(
+          describe({ availability: 'Away', activity: 'OutOfOffice', outOfOfficeSettings: { isOutOfOffice: true } }),
+        ).to.deep.equal([m.availability.Away, m.outOfOffice]);
+        expect(describe({ availability: 'Offline', activity: 'OffWork' })).to.deep.equal([
+          m.availability.Offline,
+          m.activity.OffWork,
+        ]);
+        expect(
+          describe({ availability: 'Busy', activity: 'InACall', outOfOfficeSettings: { isOutOfOffice: true } }),
+        ).to.deep.equal([m.availability.Busy, m.activity.InACall, m.outOfOffice]);
 
         const presence = normalizePresence({ availability: 'Busy', activity: 'InACall' });
         expect(statusText(presence, m)).to.equal(`${m.availability.Busy}${m.separator}${m.activity.InACall}`);
-        expect(accessibleName('Adele Vance', presence, m)).to.equal(['Adele Vance', m.availability.Busy, m.activity.InACall].join(m.separator));
+        expect(accessibleName('Adele Vance', presence, m)).to.equal(
+          ['Adele Vance', m.availability.Busy, m.activity.InACall].join(m.separator),
+        );
       });
     }
 
     it('a partial locale that only translates the OutOfOffice activity does not add the English "Out of office" too', () => {
       registerLocale({ locale: 'pl', activity: { OutOfOffice: 'Poza biurem' } });
       const pl = messagesFor('pl');
-      expect(describePresence(normalizePresence({ availability: 'Away', activity: 'OutOfOffice' }), pl)).to.deep.equal(['Away', 'Poza biurem']);
-      expect(describePresence(normalizePresence({ availability: 'Offline', activity: 'OffWork' }), pl)).to.deep.equal(['Offline', 'Off work']);
-      expect(describePresence(normalizePresence({ availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: true } }), pl)).to.deep.equal(['Busy', 'Out of office']);
+      expect(describePresence(normalizePresence({ availability: 'Away', activity: 'OutOfOffice' }), pl)).to.deep.equal([
+        'Away',
+        'Poza biurem',
+      ]);
+      expect(describePresence(normalizePresence({ availability: 'Offline', activity: 'OffWork' }), pl)).to.deep.equal([
+        'Offline',
+        'Off work',
+      ]);
+      expect(
+        describePresence(normalizePresence({ availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: true } }), pl),
+      ).to.deep.equal(['Busy', 'Out of office']);
     });
   });
 
@@ -257,18 +301,31 @@ describe('i18n', () => {
     });
 
     it('does not repeat Available', () => {
-      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Available', activity: 'Available' }))).to.equal('Adele Vance, Available');
+      expect(
+        accessibleName('Adele Vance', normalizePresence({ availability: 'Available', activity: 'Available' })),
+      ).to.equal('Adele Vance, Available');
     });
 
     it('does not repeat Out of office', () => {
-      const name = accessibleName('Adele Vance', normalizePresence({ availability: 'Away', activity: 'OutOfOffice', outOfOfficeSettings: { isOutOfOffice: true } }));
+      const name = accessibleName(
+        'Adele Vance',
+        normalizePresence({
+          availability: 'Away',
+          activity: 'OutOfOffice',
+          outOfOfficeSettings: { isOutOfOffice: true },
+        }),
+      );
       expect(name).to.equal('Adele Vance, Away, Out of office');
       expect(name.split('Out of office')).to.have.length(2);
     });
 
     it('includes an undocumented value through the template', () => {
-      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Lunch' }))).to.equal('Adele Vance, Unrecognised status “Lunch”');
-      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Lunch' }), messagesFor('de'))).to.equal('Adele Vance, Unbekannter Status „Lunch“');
+      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Lunch' }))).to.equal(
+        'Adele Vance, Unrecognised status “Lunch”',
+      );
+      expect(accessibleName('Adele Vance', normalizePresence({ availability: 'Lunch' }), messagesFor('de'))).to.equal(
+        'Adele Vance, Unbekannter Status „Lunch“',
+      );
     });
 
     const NO_NAME: Array<string | null | undefined> = ['', '   ', '\n\t ', null, undefined];

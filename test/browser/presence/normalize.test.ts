@@ -28,21 +28,41 @@ const GARBAGE: GarbageCase[] = [
   { name: 'an array', input: [{ availability: 'Busy' }] },
   { name: 'a function', input: () => ({ availability: 'Busy' }) },
   { name: 'an empty object', input: {} },
-  { name: 'null fields', input: { availability: null, activity: null, outOfOfficeSettings: null, statusMessage: null, workLocation: null } },
+  {
+    name: 'null fields',
+    input: { availability: null, activity: null, outOfOfficeSettings: null, statusMessage: null, workLocation: null },
+  },
   { name: 'an undocumented availability', input: { availability: 'Lunch' }, rawAvailability: 'Lunch' },
-  { name: 'an undocumented availability with messy whitespace', input: { availability: '  Lunch \n\t break ' }, rawAvailability: 'Lunch break' },
+  {
+    name: 'an undocumented availability with messy whitespace',
+    input: { availability: '  Lunch \n\t break ' },
+    rawAvailability: 'Lunch break',
+  },
   { name: 'a numeric availability', input: { availability: 42 }, rawAvailability: '42' },
   { name: 'a boolean availability', input: { availability: false }, rawAvailability: 'false' },
   { name: 'an object availability', input: { availability: { value: 'Busy' } }, rawAvailability: '{"value":"Busy"}' },
   { name: 'an array availability', input: { availability: ['Busy'] }, rawAvailability: '["Busy"]' },
   { name: 'a blank availability', input: { availability: '  ' } },
   { name: 'an empty availability', input: { availability: '' } },
-  { name: 'an Object.prototype name as availability', input: { availability: 'constructor', activity: '__proto__' }, rawAvailability: 'constructor', rawActivity: '__proto__' },
-  { name: 'a spelling with inner spaces', input: { availability: 'Do Not Disturb' }, rawAvailability: 'Do Not Disturb' },
+  {
+    name: 'an Object.prototype name as availability',
+    input: { availability: 'constructor', activity: '__proto__' },
+    rawAvailability: 'constructor',
+    rawActivity: '__proto__',
+  },
+  {
+    name: 'a spelling with inner spaces',
+    input: { availability: 'Do Not Disturb' },
+    rawAvailability: 'Do Not Disturb',
+  },
   { name: 'an undocumented activity only', input: { activity: 'OnBreak' }, rawActivity: 'OnBreak' },
   { name: 'a BigInt availability', input: { availability: BigInt(7) }, rawAvailability: '7' },
   { name: 'a circular object availability', input: { availability: circular }, rawAvailability: '[object Object]' },
-  { name: 'a prototype-less object availability', input: { availability: Object.create(null) as object }, rawAvailability: '{}' },
+  {
+    name: 'a prototype-less object availability',
+    input: { availability: Object.create(null) as object },
+    rawAvailability: '{}',
+  },
 ];
 
 describe('normalizePresence', () => {
@@ -65,7 +85,12 @@ describe('normalizePresence', () => {
 
     it('"OnBreak" as the activity keeps a documented availability and shows the raw activity', () => {
       const presence = normalizePresence({ availability: 'Busy', activity: 'OnBreak' });
-      expect(presence).to.deep.equal({ availability: 'Busy', activity: 'PresenceUnknown', rawActivity: 'OnBreak', isOutOfOffice: false });
+      expect(presence).to.deep.equal({
+        availability: 'Busy',
+        activity: 'PresenceUnknown',
+        rawActivity: 'OnBreak',
+        isOutOfOffice: false,
+      });
       expect(badgeFor(presence)).to.deep.equal({ status: 'busy', outOfOffice: false });
       expect(statusText(presence)).to.equal('Busy, Unrecognised status “OnBreak”');
     });
@@ -102,10 +127,18 @@ describe('normalizePresence', () => {
       ['activity OffWork', { availability: 'Offline', activity: 'OffWork' }, true],
       ['activity outofoffice in lower case', { availability: 'Away', activity: 'outofoffice' }, true],
       ['automatic replies on', { availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: true } }, true],
-      ['automatic replies on, with a message', { availability: 'Available', outOfOfficeSettings: { isOutOfOffice: true, message: 'Back Monday' } }, true],
+      [
+        'automatic replies on, with a message',
+        { availability: 'Available', outOfOfficeSettings: { isOutOfOffice: true, message: 'Back Monday' } },
+        true,
+      ],
       ['the flattened isOutOfOffice of a normalised presence', { availability: 'Busy', isOutOfOffice: true }, true],
       ['automatic replies off', { availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: false } }, false],
-      ['automatic replies "true" as a string', { availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: 'true' } }, false],
+      [
+        'automatic replies "true" as a string',
+        { availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: 'true' } },
+        false,
+      ],
       ['automatic replies 1', { availability: 'Busy', outOfOfficeSettings: { isOutOfOffice: 1 } }, false],
       ['settings null', { availability: 'Busy', outOfOfficeSettings: null }, false],
       ['settings as an array', { availability: 'Busy', outOfOfficeSettings: [true] }, false],
@@ -122,12 +155,24 @@ describe('normalizePresence', () => {
     }
 
     const MESSAGES: Array<[string, unknown, string | undefined]> = [
-      ['an HTML automatic reply', { outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back <b>Monday</b></p>' } }, 'Back Monday'],
-      ['a text automatic reply', { outOfOfficeSettings: { isOutOfOffice: true, message: '  Back\n Monday ' } }, 'Back Monday'],
+      [
+        'an HTML automatic reply',
+        { outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back <b>Monday</b></p>' } },
+        'Back Monday',
+      ],
+      [
+        'a text automatic reply',
+        { outOfOfficeSettings: { isOutOfOffice: true, message: '  Back\n Monday ' } },
+        'Back Monday',
+      ],
       ['a blank automatic reply', { outOfOfficeSettings: { isOutOfOffice: true, message: '   ' } }, undefined],
       ['a non-string automatic reply', { outOfOfficeSettings: { isOutOfOffice: true, message: 42 } }, undefined],
       ['a null automatic reply', { outOfOfficeSettings: { isOutOfOffice: true, message: null } }, undefined],
-      ['the flattened message of a normalised presence', { isOutOfOffice: true, outOfOfficeMessage: 'Back Monday' }, 'Back Monday'],
+      [
+        'the flattened message of a normalised presence',
+        { isOutOfOffice: true, outOfOfficeMessage: 'Back Monday' },
+        'Back Monday',
+      ],
     ];
     for (const [name, input, expected] of MESSAGES) {
       it(`${name} -> outOfOfficeMessage ${JSON.stringify(expected)}`, () => {
@@ -140,14 +185,30 @@ describe('normalizePresence', () => {
 
   describe('status message field', () => {
     const CASES: Array<[string, unknown, string | undefined]> = [
-      ['Graph text content', { statusMessage: { message: { content: 'Heads down', contentType: 'text' } } }, 'Heads down'],
-      ['Graph HTML content', { statusMessage: { message: { content: '<p>At <b>lunch</b></p>', contentType: 'html' } } }, 'At lunch'],
+      [
+        'Graph text content',
+        { statusMessage: { message: { content: 'Heads down', contentType: 'text' } } },
+        'Heads down',
+      ],
+      [
+        'Graph HTML content',
+        { statusMessage: { message: { content: '<p>At <b>lunch</b></p>', contentType: 'html' } } },
+        'At lunch',
+      ],
       ['content without a content type', { statusMessage: { message: { content: 'Heads down' } } }, 'Heads down'],
       ['a flattened string (a normalised presence)', { statusMessage: 'Heads down' }, 'Heads down'],
       ['blank content', { statusMessage: { message: { content: ' \n ', contentType: 'text' } } }, undefined],
-      ['only a script', { statusMessage: { message: { content: '<svg onload=alert(1)>', contentType: 'html' } } }, undefined],
+      [
+        'only a script',
+        { statusMessage: { message: { content: '<svg onload=alert(1)>', contentType: 'html' } } },
+        undefined,
+      ],
       ['non-string content', { statusMessage: { message: { content: 42 } } }, undefined],
-      ['no message', { statusMessage: { expiryDateTime: { dateTime: '2026-01-01T00:00:00', timeZone: 'UTC' } } }, undefined],
+      [
+        'no message',
+        { statusMessage: { expiryDateTime: { dateTime: '2026-01-01T00:00:00', timeZone: 'UTC' } } },
+        undefined,
+      ],
       ['a number', { statusMessage: 42 }, undefined],
     ];
     for (const [name, input, expected] of CASES) {
@@ -161,8 +222,16 @@ describe('normalizePresence', () => {
 
   describe('id, sequenceNumber and workLocation', () => {
     const CASES: Array<[string, unknown, Partial<Presence>]> = [
-      ['strings', { id: 'u1', sequenceNumber: 'C0001', workLocation: { workLocationType: 'remote' } }, { id: 'u1', sequenceNumber: 'C0001', workLocation: 'remote' }],
-      ['strings with spaces', { id: ' u1 ', sequenceNumber: ' C0001\n', workLocation: { workLocationType: ' office ' } }, { id: 'u1', sequenceNumber: 'C0001', workLocation: 'office' }],
+      [
+        'strings',
+        { id: 'u1', sequenceNumber: 'C0001', workLocation: { workLocationType: 'remote' } },
+        { id: 'u1', sequenceNumber: 'C0001', workLocation: 'remote' },
+      ],
+      [
+        'strings with spaces',
+        { id: ' u1 ', sequenceNumber: ' C0001\n', workLocation: { workLocationType: ' office ' } },
+        { id: 'u1', sequenceNumber: 'C0001', workLocation: 'office' },
+      ],
       ['the flattened workLocation of a normalised presence', { workLocation: 'timeOff' }, { workLocation: 'timeOff' }],
       ['numbers', { id: 7, sequenceNumber: 12, workLocation: { workLocationType: 3 } }, {}],
       ['objects', { id: {}, sequenceNumber: {}, workLocation: {} }, {}],
@@ -183,15 +252,18 @@ describe('normalizePresence', () => {
 
   describe('a normalised presence normalised again', () => {
     const INPUTS: Array<[string, unknown]> = [
-      ['a full Graph presence', {
-        id: 'u1',
-        availability: 'Busy',
-        activity: 'InAMeeting',
-        statusMessage: { message: { content: '<p>At <b>lunch</b> &amp; back at 2</p>', contentType: 'html' } },
-        outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back Monday</p>' },
-        sequenceNumber: 'C0042',
-        workLocation: { workLocationType: 'remote', source: 'manual' },
-      }],
+      [
+        'a full Graph presence',
+        {
+          id: 'u1',
+          availability: 'Busy',
+          activity: 'InAMeeting',
+          statusMessage: { message: { content: '<p>At <b>lunch</b> &amp; back at 2</p>', contentType: 'html' } },
+          outOfOfficeSettings: { isOutOfOffice: true, message: '<p>Back Monday</p>' },
+          sequenceNumber: 'C0042',
+          workLocation: { workLocationType: 'remote', source: 'manual' },
+        },
+      ],
       ['undocumented values', { availability: 'Lunch', activity: 'OnBreak' }],
       ['a huge undocumented value', { availability: 'q'.repeat(500) }],
       ['nothing', undefined],

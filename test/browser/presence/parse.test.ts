@@ -7,9 +7,21 @@ const UNKNOWN: Presence = { availability: 'PresenceUnknown', activity: 'Presence
 describe('parsePresence', () => {
   const VALID: Array<[string, string, Partial<Presence>]> = [
     ['a JSON object', '{"availability":"Busy","activity":"InACall"}', { availability: 'Busy', activity: 'InACall' }],
-    ['a JSON object with spaces around it', '  {"availability":"Away","activity":"OutOfOffice"}\n', { availability: 'Away', activity: 'OutOfOffice', isOutOfOffice: true }],
-    ['a full Graph object', '{"id":"u1","availability":"DoNotDisturb","activity":"Presenting","sequenceNumber":"C1","statusMessage":{"message":{"content":"<p>Demo</p>","contentType":"html"}}}', { id: 'u1', availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: 'C1', statusMessage: 'Demo' }],
-    ['an object with an undocumented value', '{"availability":"Lunch"}', { availability: 'PresenceUnknown', rawAvailability: 'Lunch' }],
+    [
+      'a JSON object with spaces around it',
+      '  {"availability":"Away","activity":"OutOfOffice"}\n',
+      { availability: 'Away', activity: 'OutOfOffice', isOutOfOffice: true },
+    ],
+    [
+      'a full Graph object',
+      '{"id":"u1","availability":"DoNotDisturb","activity":"Presenting","sequenceNumber":"C1","statusMessage":{"message":{"content":"<p>Demo</p>","contentType":"html"}}}',
+      { id: 'u1', availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: 'C1', statusMessage: 'Demo' },
+    ],
+    [
+      'an object with an undocumented value',
+      '{"availability":"Lunch"}',
+      { availability: 'PresenceUnknown', rawAvailability: 'Lunch' },
+    ],
     ['an empty object', '{}', UNKNOWN],
     ['the shorthand Busy', 'Busy', { availability: 'Busy', activity: 'PresenceUnknown' }],
     ['the shorthand in lower case', 'donotdisturb', { availability: 'DoNotDisturb' }],
@@ -32,7 +44,14 @@ describe('parsePresence', () => {
     });
   }
 
-  const INVALID_JSON = ['{availability: Busy', '{"availability":"Busy"', "{'availability':'Busy'}", 'Busy!', 'Do Not Disturb', '{"availability":"Busy"}}'];
+  const INVALID_JSON = [
+    '{availability: Busy',
+    '{"availability":"Busy"',
+    "{'availability':'Busy'}",
+    'Busy!',
+    'Do Not Disturb',
+    '{"availability":"Busy"}}',
+  ];
   for (const text of INVALID_JSON) {
     it(`invalid JSON ${JSON.stringify(text)}: unknown presence and an error that says JSON`, () => {
       const parsed = parsePresence(text);

@@ -5,11 +5,26 @@ import { LONE_SURROGATE } from './fixtures.js';
 
 const CASES: Array<[string, string, string | null | undefined, string]> = [
   // HTML
-  ['HTML: tags stripped, script dropped, entity decoded', '<p>At <b>lunch</b> &amp; back at 2</p><script>alert(1)</script>', 'html', 'At lunch & back at 2'],
+  [
+    'HTML: tags stripped, script dropped, entity decoded',
+    '<p>At <b>lunch</b> &amp; back at 2</p><script>alert(1)</script>',
+    'html',
+    'At lunch & back at 2',
+  ],
   ['HTML content type in upper case', '<p>At <i>lunch</i></p>', 'HTML', 'At lunch'],
-  ['HTML: paragraphs, divs and line breaks become spaces', '<p>one</p><p>two</p><div>three</div>four<br>five<br/>six<BR />seven', 'html', 'one two three four five six seven'],
+  [
+    'HTML: paragraphs, divs and line breaks become spaces',
+    '<p>one</p><p>two</p><div>three</div>four<br>five<br/>six<BR />seven',
+    'html',
+    'one two three four five six seven',
+  ],
   ['HTML: a style block is dropped', '<style>p { color: red }</style><p>Hi</p>', 'html', 'Hi'],
-  ['HTML: a script with attributes and an odd closing tag is dropped', '<SCRIPT type="text/javascript">steal()</script >Hi', 'html', 'Hi'],
+  [
+    'HTML: a script with attributes and an odd closing tag is dropped',
+    '<SCRIPT type="text/javascript">steal()</script >Hi',
+    'html',
+    'Hi',
+  ],
   ['HTML: comments are dropped', 'Hi<!-- hidden -->there', 'html', 'Hithere'],
   ['HTML: attributes never survive', '<a href="javascript:alert(1)" onclick="x()">link</a>', 'html', 'link'],
   ['HTML: a nbsp is a space', 'Back&nbsp;&nbsp;soon', 'html', 'Back soon'],
@@ -28,7 +43,12 @@ const CASES: Array<[string, string, string | null | undefined, string]> = [
   ['named entities in any case', '&LT;3 &AMP; &Gt;', 'text', '<3 & >'],
   ['entities are decoded once, not twice', '&amp;lt;b&amp;gt;', 'html', '&lt;b&gt;'],
   ['an unknown entity is left as written', '&copy; &bogus;', 'text', '&copy; &bogus;'],
-  ['an out-of-range or zero code point is left as written', '&#0; &#x110000; &#99999999999;', 'text', '&#0; &#x110000; &#99999999999;'],
+  [
+    'an out-of-range or zero code point is left as written',
+    '&#0; &#x110000; &#99999999999;',
+    'text',
+    '&#0; &#x110000; &#99999999999;',
+  ],
   ['an ampersand on its own is kept', 'Tom & Jerry', 'text', 'Tom & Jerry'],
   ['empty', '', 'text', ''],
 ];

@@ -61,7 +61,15 @@ function checkLocalisedLabel(kind: 'availability' | 'activity', value: string, l
 describe('presence vocabulary', () => {
   it('is exactly the documented Graph values, without duplicates', () => {
     expect([...AVAILABILITIES]).to.deep.equal([
-      'Available', 'AvailableIdle', 'Away', 'BeRightBack', 'Busy', 'BusyIdle', 'DoNotDisturb', 'Offline', 'PresenceUnknown',
+      'Available',
+      'AvailableIdle',
+      'Away',
+      'BeRightBack',
+      'Busy',
+      'BusyIdle',
+      'DoNotDisturb',
+      'Offline',
+      'PresenceUnknown',
     ]);
     expect([...ACTIVITIES].sort()).to.deep.equal(Object.keys(ENGLISH_ACTIVITY).sort());
     expect(new Set(AVAILABILITIES).size).to.equal(AVAILABILITIES.length);
@@ -133,7 +141,21 @@ describe('presence vocabulary', () => {
   });
 
   describe('isAvailability / isActivity', () => {
-    const notValues: unknown[] = ['busy', ' Busy', 'InAMeeting ', '', 'Lunch', 'constructor', 'toString', '__proto__', 42, null, undefined, {}, ['Busy']];
+    const notValues: unknown[] = [
+      'busy',
+      ' Busy',
+      'InAMeeting ',
+      '',
+      'Lunch',
+      'constructor',
+      'toString',
+      '__proto__',
+      42,
+      null,
+      undefined,
+      {},
+      ['Busy'],
+    ];
     for (const value of notValues) {
       it(`reject ${JSON.stringify(value) ?? String(value)}`, () => {
         expect(isAvailability(value)).to.equal(false);
@@ -167,7 +189,19 @@ describe('presence vocabulary', () => {
         expect(distinct(m.availability)).to.equal(distinct(ENGLISH_AVAILABILITY));
         expect(distinct(m.activity)).to.equal(distinct(ENGLISH_ACTIVITY));
 
-        for (const key of ['outOfOffice', 'unrecognised', 'unnamed', 'stale', 'filterLabel', 'peopleCount', 'noMatch', 'loading', 'signIn', 'signOut', 'separator'] as const) {
+        for (const key of [
+          'outOfOffice',
+          'unrecognised',
+          'unnamed',
+          'stale',
+          'filterLabel',
+          'peopleCount',
+          'noMatch',
+          'loading',
+          'signIn',
+          'signOut',
+          'separator',
+        ] as const) {
           expect(m[key], `${locale} ${key}`).to.be.a('string').and.not.equal('');
         }
         expect(m.unrecognised.split('{value}').length, `${locale} unrecognised has one {value}`).to.equal(2);

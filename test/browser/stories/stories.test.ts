@@ -15,10 +15,21 @@ import * as list from '../../../stories/team-presence-list.stories.js';
 defineElements();
 
 type Args = Record<string, unknown>;
-interface StoryLike { args?: Args; render?: (args: Args, context: unknown) => unknown; parameters?: { theme?: string; direction?: string } }
-interface MetaLike { title: string; args?: Args; render?: (args: Args, context: unknown) => unknown }
+interface StoryLike {
+  args?: Args;
+  render?: (args: Args, context: unknown) => unknown;
+  parameters?: { theme?: string; direction?: string };
+}
+interface MetaLike {
+  title: string;
+  args?: Args;
+  render?: (args: Args, context: unknown) => unknown;
+}
 
-const modules = { avatar, badge, provider, signIn, list } as unknown as Record<string, Record<string, unknown> & { default: MetaLike }>;
+const modules = { avatar, badge, provider, signIn, list } as unknown as Record<
+  string,
+  Record<string, unknown> & { default: MetaLike }
+>;
 
 /** Stories that show a failure on purpose: their presence-error is the point. */
 const showsAFailure = /broken|error|consent|fail|invalid/i;
@@ -30,7 +41,9 @@ function renderStory(meta: MetaLike, story: StoryLike): TemplateResult {
   const content = render!(args, { args, parameters: story.parameters ?? {}, globals: {} });
   const rtl = story.parameters?.direction === 'rtl';
   const dark = story.parameters?.theme === 'dark';
-  return html`<div class="story-root ${dark ? 'dark' : 'light'}" lang=${rtl ? 'ar' : 'en'} dir=${rtl ? 'rtl' : 'ltr'}>${content}</div>`;
+  return html`<div class="story-root ${dark ? 'dark' : 'light'}" lang=${rtl ? 'ar' : 'en'} dir=${rtl ? 'rtl' : 'ltr'}>
+    ${content}
+  </div>`;
 }
 
 /** Every element of this library under `root`, through shadow roots. */
@@ -69,7 +82,9 @@ for (const [name, module] of Object.entries(modules)) {
             expect(customElements.get(el.localName), `<${el.localName}> is defined`).to.not.equal(undefined);
             await (el as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete;
           }
-          for (const badgeEl of elements.filter((el) => el.localName === 'presence-badge' && !el.hasAttribute('decorative'))) {
+          for (const badgeEl of elements.filter(
+            (el) => el.localName === 'presence-badge' && !el.hasAttribute('decorative'),
+          )) {
             const img = badgeEl.shadowRoot!.querySelector('[role="img"]');
             expect(img?.getAttribute('aria-label')?.trim(), 'a badge says its status').to.not.equal('');
           }

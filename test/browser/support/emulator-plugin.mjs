@@ -6,7 +6,10 @@ export function emulatorPlugin() {
   const start = async () => {
     const { tsImport } = await import('tsx/esm/api');
     const { startEmulators } = await tsImport('../../../emulator/index.ts', import.meta.url);
-    cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'browser-tests', userCount: 2_000, teamSizes: [5, 50, 650, 2_000] } });
+    cloud = await startEmulators({
+      simulatorRate: 0,
+      tenant: { seed: 'browser-tests', userCount: 2_000, teamSizes: [5, 50, 650, 2_000] },
+    });
     return cloud;
   };
   return {
@@ -20,7 +23,15 @@ export function emulatorPlugin() {
       if (command === 'emulator') return cloud.describe();
       if (command === 'emulator-requests') {
         // Graph requests made by one application (tests use an app id each, so files can run side by side).
-        return cloud.graph.log.filter((entry) => entry.appId === payload.appId).map(({ method, path, status, batchItem, closed }) => ({ method, path, status, batchItem: !!batchItem, closed: !!closed }));
+        return cloud.graph.log
+          .filter((entry) => entry.appId === payload.appId)
+          .map(({ method, path, status, batchItem, closed }) => ({
+            method,
+            path,
+            status,
+            batchItem: !!batchItem,
+            closed: !!closed,
+          }));
       }
       return undefined;
     },

@@ -65,12 +65,16 @@ export class FakeClock implements Scheduler {
    */
   async runUntil(check: () => unknown, what: string, stepMs = 100, limitMs = 60_000): Promise<void> {
     const end = this.time + limitMs;
-    await until(async () => {
-      if (check()) return true;
-      if (this.time >= end) throw new Error(`${what}: not within ${limitMs} ms of clock time.`);
-      await this.advance(stepMs);
-      return check();
-    }, what, 30_000);
+    await until(
+      async () => {
+        if (check()) return true;
+        if (this.time >= end) throw new Error(`${what}: not within ${limitMs} ms of clock time.`);
+        await this.advance(stepMs);
+        return check();
+      },
+      what,
+      30_000,
+    );
   }
 
   private fireNext(end: number): boolean {

@@ -33,7 +33,10 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
         if (relay === 'down') throw new TypeError('Failed to fetch');
         if (relay === 'refusing') return new Response('{"error":"Forbidden"}', { status: 403 });
         const body = JSON.parse(String(init?.body)) as { ids: string[] };
-        return new Response(JSON.stringify({ watching: body.ids.length, covered: true, leaseSeconds: 600 }), { status: 200, headers: { 'content-type': 'application/json' } });
+        return new Response(JSON.stringify({ watching: body.ids.length, covered: true, leaseSeconds: 600 }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
       }
       return new Response('unavailable', { status: 503 });
     };
@@ -47,8 +50,18 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
 
   function start(): SignalRTransport {
     const sink: TransportSink = { update: () => undefined, state: () => undefined, error: () => undefined };
-    const fallback = (): PresenceTransport => ({ start: () => undefined, watch: (ids) => (polled = [...ids]), stop: () => (polled = []) });
-    const t = new SignalRTransport({ relayUrl: 'https://relay.invalid/api', auth: bringYourOwnToken(() => 'user-token'), relayScopes: ['api://relay/access_as_user'], scheduler: clock, fallback });
+    const fallback = (): PresenceTransport => ({
+      start: () => undefined,
+      watch: (ids) => (polled = [...ids]),
+      stop: () => (polled = []),
+    });
+    const t = new SignalRTransport({
+      relayUrl: 'https://relay.invalid/api',
+      auth: bringYourOwnToken(() => 'user-token'),
+      relayScopes: ['api://relay/access_as_user'],
+      scheduler: clock,
+      fallback,
+    });
     t.start(sink);
     return t;
   }

@@ -29,8 +29,15 @@ describe('SignalRTransport watch session', () => {
       const url = String(input instanceof Request ? input.url : input);
       if (url.endsWith('/watch')) {
         const body = JSON.parse(String(init?.body)) as { ids: string[]; session: string };
-        calls.push({ ...body, keepalive: init?.keepalive === true, authorization: new Headers(init?.headers).get('authorization') });
-        return new Response(JSON.stringify({ watching: body.ids.length, covered: true, leaseSeconds: 1800 }), { status: 200, headers: { 'content-type': 'application/json' } });
+        calls.push({
+          ...body,
+          keepalive: init?.keepalive === true,
+          authorization: new Headers(init?.headers).get('authorization'),
+        });
+        return new Response(JSON.stringify({ watching: body.ids.length, covered: true, leaseSeconds: 1800 }), {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
       }
       return new Response('unavailable', { status: 503 });
     };
@@ -44,7 +51,12 @@ describe('SignalRTransport watch session', () => {
 
   function start(): SignalRTransport {
     const sink: TransportSink = { update: () => undefined, state: () => undefined, error: () => undefined };
-    const t = new SignalRTransport({ relayUrl: 'https://relay.invalid/api', auth: bringYourOwnToken(() => 'user-token'), relayScopes: ['api://relay/access_as_user'], scheduler: clock });
+    const t = new SignalRTransport({
+      relayUrl: 'https://relay.invalid/api',
+      auth: bringYourOwnToken(() => 'user-token'),
+      relayScopes: ['api://relay/access_as_user'],
+      scheduler: clock,
+    });
     t.start(sink);
     return t;
   }
@@ -55,11 +67,21 @@ describe('SignalRTransport watch session', () => {
     // Watches made together are sent together, 30 ms later.
     await clock.advance(30);
     await until(() => calls.length === 1, 'the watch list');
-    expect(calls[0]).to.deep.include({ ids: ['a', 'b'], session: transport.session, keepalive: false, authorization: 'Bearer user-token' });
+    expect(calls[0]).to.deep.include({
+      ids: ['a', 'b'],
+      session: transport.session,
+      keepalive: false,
+      authorization: 'Bearer user-token',
+    });
 
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     await until(() => calls.length === 2, 'the session ended');
-    expect(calls[1]).to.deep.include({ ids: [], session: transport.session, keepalive: true, authorization: 'Bearer user-token' });
+    expect(calls[1]).to.deep.include({
+      ids: [],
+      session: transport.session,
+      keepalive: true,
+      authorization: 'Bearer user-token',
+    });
 
     window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
     await until(() => calls.length === 3, 'the watch list sent again');

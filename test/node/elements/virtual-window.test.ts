@@ -23,5 +23,6 @@ test('keys of a listbox: arrows, Home, End, pages; Enter and Space select; other
   assert.equal(keyAction('PageUp', 2, 10, 5), -3, 'the caller clamps');
   assert.equal(keyAction('Enter', 2, 10, 5), 'select');
   assert.equal(keyAction(' ', 2, 10, 5), 'select');
-  for (const key of ['a', 'Tab', 'Escape', 'ArrowLeft', 'ArrowRight']) assert.equal(keyAction(key, 2, 10, 5), undefined, key);
+  for (const key of ['a', 'Tab', 'Escape', 'ArrowLeft', 'ArrowRight'])
+    assert.equal(keyAction(key, 2, 10, 5), undefined, key);
 });

@@ -25,24 +25,52 @@ const advance = async (seconds: number) => {
   assert.equal(res.status, 200);
 };
 const token = (values: Record<string, string>, headers: Record<string, string> = { origin: ORIGIN }) =>
-  httpsTo(cloud.entra.tlsCertificate, `${cloud.entra.authority}/oauth2/v2.0/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(values).toString() });
-const refresh = (refreshToken: string) => token({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'refresh_token', refresh_token: refreshToken, scope: 'openid offline_access User.Read' });
-const me = (accessToken: string) => fetch(`${cloud.graph.url}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+  httpsTo(cloud.entra.tlsCertificate, `${cloud.entra.authority}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(values).toString(),
+  });
+const refresh = (refreshToken: string) =>
+  token({
+    client_id: DEMO_SPA_CLIENT_ID,
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    scope: 'openid offline_access User.Read',
+  });
+const me = (accessToken: string) =>
+  fetch(`${cloud.graph.url}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } });
 
 /** The SPA's interactive sign-in: a code, redeemed cross-origin with PKCE. */
 async function signIn(): Promise<{ access_token: string; refresh_token: string }> {
   const verifier = randomBytes(32).toString('base64url');
   const url = new URL(`${cloud.entra.authority}/oauth2/v2.0/authorize`);
-  const params = { client_id: DEMO_SPA_CLIENT_ID, response_type: 'code', redirect_uri: REDIRECT, scope: 'openid offline_access User.Read', response_mode: 'fragment', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+  const params = {
+    client_id: DEMO_SPA_CLIENT_ID,
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    scope: 'openid offline_access User.Read',
+    response_mode: 'fragment',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+  };
   for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-  const code = new URLSearchParams(new URL(String((await httpsTo(cloud.entra.tlsCertificate, url.toString())).headers.location)).hash.slice(1)).get('code')!;
-  const reply = await token({ client_id: DEMO_SPA_CLIENT_ID, grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, scope: params.scope });
+  const code = new URLSearchParams(
+    new URL(String((await httpsTo(cloud.entra.tlsCertificate, url.toString())).headers.location)).hash.slice(1),
+  ).get('code')!;
+  const reply = await token({
+    client_id: DEMO_SPA_CLIENT_ID,
+    grant_type: 'authorization_code',
+    code,
+    code_verifier: verifier,
+    redirect_uri: REDIRECT,
+    scope: params.scope,
+  });
   assert.equal(reply.status, 200, JSON.stringify(reply.json));
   return reply.json;
 }
 
-describe('a single-page app\'s refresh tokens', () => {
-  test('keep the first sign-in\'s 24 hours through refreshes, then answer AADSTS700084', async () => {
+describe("a single-page app's refresh tokens", () => {
+  test("keep the first sign-in's 24 hours through refreshes, then answer AADSTS700084", async () => {
     const first = await signIn();
     await advance(20 * HOUR);
     const second = await refresh(first.refresh_token);
@@ -57,7 +85,10 @@ describe('a single-page app\'s refresh tokens', () => {
       assert.equal(expired.status, 400);
       assert.equal(expired.json.error, 'invalid_grant');
       assert.deepEqual(expired.json.error_codes, [700084]);
-      assert.match(expired.json.error_description, /^AADSTS700084: The refresh token was issued to a single page app \(SPA\), and therefore has a fixed, limited lifetime of 1\.00:00:00, which cannot be extended\. It is now expired and a new sign in request must be sent by the SPA to the sign in page\. The token was issued on /);
+      assert.match(
+        expired.json.error_description,
+        /^AADSTS700084: The refresh token was issued to a single page app \(SPA\), and therefore has a fixed, limited lifetime of 1\.00:00:00, which cannot be extended\. It is now expired and a new sign in request must be sent by the SPA to the sign in page\. The token was issued on /,
+      );
     }
     // A new sign-in starts a new 24 hours.
     const again = await signIn();
@@ -85,23 +116,53 @@ describe('a single-page app\'s refresh tokens', () => {
   });
 });
 
-test('a confidential client\'s refresh token lasts 90 days from its last use, and each use gives 90 more', async () => {
-  const assertion = cloud.entra.issueToken({ userId: cloud.tenant.users[1]!.id, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+test("a confidential client's refresh token lasts 90 days from its last use, and each use gives 90 more", async () => {
+  const assertion = cloud.entra.issueToken({
+    userId: cloud.tenant.users[1]!.id,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: `api://${DEMO_RELAY_CLIENT_ID}`,
+    scopes: ['access_as_user'],
+  });
   const relay = { client_id: DEMO_RELAY_CLIENT_ID, client_secret: DEMO_RELAY_CLIENT_SECRET };
-  const obo = await token({ ...relay, grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', requested_token_use: 'on_behalf_of', assertion, scope: 'https://graph.microsoft.com/Presence.Read.All offline_access' }, {});
+  const obo = await token(
+    {
+      ...relay,
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      assertion,
+      scope: 'https://graph.microsoft.com/Presence.Read.All offline_access',
+    },
+    {},
+  );
   assert.equal(obo.status, 200, JSON.stringify(obo.json));
   await advance(89 * 24 * HOUR);
-  const renewed = await token({ ...relay, grant_type: 'refresh_token', refresh_token: obo.json.refresh_token, scope: 'https://graph.microsoft.com/Presence.Read.All offline_access' }, {});
+  const renewed = await token(
+    {
+      ...relay,
+      grant_type: 'refresh_token',
+      refresh_token: obo.json.refresh_token,
+      scope: 'https://graph.microsoft.com/Presence.Read.All offline_access',
+    },
+    {},
+  );
   assert.equal(renewed.status, 200, JSON.stringify(renewed.json));
   await advance(89 * 24 * HOUR);
-  const stillFresh = await token({ ...relay, grant_type: 'refresh_token', refresh_token: renewed.json.refresh_token, scope: 'https://graph.microsoft.com/Presence.Read.All offline_access' }, {});
+  const stillFresh = await token(
+    {
+      ...relay,
+      grant_type: 'refresh_token',
+      refresh_token: renewed.json.refresh_token,
+      scope: 'https://graph.microsoft.com/Presence.Read.All offline_access',
+    },
+    {},
+  );
   assert.equal(stillFresh.status, 200, JSON.stringify(stillFresh.json));
   // The first one lay unused for 178 days.
   const stale = await token({ ...relay, grant_type: 'refresh_token', refresh_token: obo.json.refresh_token }, {});
   assert.deepEqual([stale.json.error, stale.json.error_codes], ['invalid_grant', [700082]]);
 });
 
-test('the control API\'s clock moves Entra ID and Graph together: a token expires at Graph, and a new one works', async () => {
+test("the control API's clock moves Entra ID and Graph together: a token expires at Graph, and a new one works", async () => {
   const { access_token, refresh_token } = await signIn();
   assert.equal((await me(access_token)).status, 200);
   await advance(2 * HOUR);

@@ -9,7 +9,11 @@ export interface Reply {
 }
 
 /** One HTTPS request trusting `ca`; the answer's body as text and, when it is JSON, parsed. */
-export function httpsTo(ca: string, url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+export function httpsTo(
+  ca: string,
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? 'GET', headers: options.headers, ca }, (res) => {
       const chunks: Buffer[] = [];

@@ -10,7 +10,12 @@ before(async () => {
 });
 after(() => graph.stop());
 
-interface Item { id: string; status: number; headers: Record<string, string>; body?: any }
+interface Item {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: any;
+}
 const batch = async (requests: unknown[]) => call(graph, 'POST', '/v1.0/$batch', { requests });
 const byId = (responses: Item[]) => new Map(responses.map((r) => [r.id, r]));
 
@@ -31,13 +36,17 @@ test('answers carry their headers in Graph casing: Content-Type, OData-Version, 
   assert.equal(items.get('photo')!.headers['Content-Type'], 'image/png');
   assert.equal(items.get('missing')!.headers['Content-Type'], 'application/json');
   for (const item of data.responses as Item[]) {
-    const lowercase = Object.keys(item.headers).filter((name) => /^(content-type|retry-after|cache-control|odata-version)$/.test(name));
+    const lowercase = Object.keys(item.headers).filter((name) =>
+      /^(content-type|retry-after|cache-control|odata-version)$/.test(name),
+    );
     assert.deepEqual(lowercase, [], `item ${item.id}`);
   }
 });
 
 test('answers may come in another order than the requests: every id is answered, not in request order', async () => {
-  const requests = tenant.users.slice(0, 5).map((u, i) => ({ id: String(i), method: 'GET', url: `/users/${u.id}?$select=id` }));
+  const requests = tenant.users
+    .slice(0, 5)
+    .map((u, i) => ({ id: String(i), method: 'GET', url: `/users/${u.id}?$select=id` }));
   const { data } = await batch(requests);
   const ids = (data.responses as Item[]).map((r) => r.id);
   assert.deepEqual([...ids].sort(), ['0', '1', '2', '3', '4']);
@@ -46,19 +55,39 @@ test('answers may come in another order than the requests: every id is answered,
 });
 
 test('ids are not case-sensitive: "a" and "A" in one batch are refused', async () => {
-  const { status, data } = await batch([{ id: 'a', method: 'GET', url: '/me' }, { id: 'A', method: 'GET', url: '/me' }]);
+  const { status, data } = await batch([
+    { id: 'a', method: 'GET', url: '/me' },
+    { id: 'A', method: 'GET', url: '/me' },
+  ]);
   assert.equal(status, 400);
   assert.equal(data.error.code, 'BadRequest');
 });
 
-test('a write without a body or without its Content-Type fails the whole batch, in Graph\'s words', async () => {
+test("a write without a body or without its Content-Type fails the whole batch, in Graph's words", async () => {
   const me = tenant.users[0]!;
-  const noHeader = await batch([{ id: 'w', method: 'POST', url: '/communications/getPresencesByUserId', body: { ids: [me.id] } }]);
+  const noHeader = await batch([
+    { id: 'w', method: 'POST', url: '/communications/getPresencesByUserId', body: { ids: [me.id] } },
+  ]);
   assert.equal(noHeader.status, 400);
   assert.equal(noHeader.data.error.message, 'Write request id : w does not contain Content-Type header or body.');
-  const noBody = await batch([{ id: 'w', method: 'POST', url: '/communications/getPresencesByUserId', headers: { 'Content-Type': 'application/json' } }]);
+  const noBody = await batch([
+    {
+      id: 'w',
+      method: 'POST',
+      url: '/communications/getPresencesByUserId',
+      headers: { 'Content-Type': 'application/json' },
+    },
+  ]);
   assert.equal(noBody.status, 400);
-  const fine = await batch([{ id: 'w', method: 'POST', url: '/communications/getPresencesByUserId', headers: { 'content-type': 'application/json' }, body: { ids: [me.id] } }]);
+  const fine = await batch([
+    {
+      id: 'w',
+      method: 'POST',
+      url: '/communications/getPresencesByUserId',
+      headers: { 'content-type': 'application/json' },
+      body: { ids: [me.id] },
+    },
+  ]);
   assert.equal(fine.status, 200);
   assert.equal(fine.data.responses[0].status, 200);
   assert.equal(fine.data.responses[0].body.value[0].id, me.id);

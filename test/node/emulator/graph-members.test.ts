@@ -16,17 +16,22 @@ const members = (query: string) => call(graph, 'GET', `/v1.0/teams/${team().id}/
 const filter = (expression: string, extra = '') => members(`$filter=${encodeURIComponent(expression)}${extra}`);
 
 describe('team members: the documented $filter forms', () => {
-  test('by the user\'s object id, behind the aadUserConversationMember cast (example 2)', async () => {
+  test("by the user's object id, behind the aadUserConversationMember cast (example 2)", async () => {
     const user = tenant.user(team().memberIds[7]!)!;
     const { status, data } = await filter(`(microsoft.graph.aadUserConversationMember/userId eq '${user.id}')`);
     assert.equal(status, 200);
-    assert.deepEqual(data.value.map((m: { userId: string }) => m.userId), [user.id]);
+    assert.deepEqual(
+      data.value.map((m: { userId: string }) => m.userId),
+      [user.id],
+    );
     assert.equal(data['@odata.count'], 1);
   });
   test('by display name or email, joined with or (example 3)', async () => {
     const a = tenant.user(team().memberIds[3]!)!;
     const b = tenant.user(team().memberIds[9]!)!;
-    const { status, data } = await filter(`(microsoft.graph.aadUserConversationMember/displayName eq '${a.displayName.replace(/'/g, "''")}' or microsoft.graph.aadUserConversationMember/email eq '${b.mail}')`);
+    const { status, data } = await filter(
+      `(microsoft.graph.aadUserConversationMember/displayName eq '${a.displayName.replace(/'/g, "''")}' or microsoft.graph.aadUserConversationMember/email eq '${b.mail}')`,
+    );
     assert.equal(status, 200);
     const ids = data.value.map((m: { userId: string }) => m.userId);
     assert.ok(ids.includes(a.id) && ids.includes(b.id), JSON.stringify(ids));
@@ -43,7 +48,10 @@ describe('team members: what Graph refuses', () => {
   test('userId and email without the cast: they are not properties of conversationMember', async () => {
     const { status, data } = await filter(`userId eq '${team().memberIds[0]}'`);
     assert.equal(status, 400);
-    assert.equal(data.error.message, "Could not find a property named 'userId' on type 'microsoft.graph.conversationMember'.");
+    assert.equal(
+      data.error.message,
+      "Could not find a property named 'userId' on type 'microsoft.graph.conversationMember'.",
+    );
     assert.equal((await filter("email eq 'a@b.c'")).status, 400);
   });
   test('a role filter without $top or $skiptoken, or mixed with another filter', async () => {
@@ -51,7 +59,13 @@ describe('team members: what Graph refuses', () => {
     assert.equal((await filter("roles/any(r:r eq 'owner') and displayName eq 'dummy'", '&$top=10')).status, 400);
   });
   test('forms outside the documented ones', async () => {
-    for (const expression of ["startswith(displayName,'A')", "displayName ne 'x'", "displayName eq 'unterminated", 'tenantId eq null', '((']) {
+    for (const expression of [
+      "startswith(displayName,'A')",
+      "displayName ne 'x'",
+      "displayName eq 'unterminated",
+      'tenantId eq null',
+      '((',
+    ]) {
       const { status, data } = await filter(expression);
       assert.equal(status, 400, expression);
       assert.equal(data.error.code, 'BadRequest', expression);
@@ -59,7 +73,9 @@ describe('team members: what Graph refuses', () => {
   });
   test('$select is checked against conversationMember too; the cast reaches email', async () => {
     assert.equal((await members('$select=email')).status, 400);
-    const { status, data } = await members('$top=2&$select=displayName,microsoft.graph.aadUserConversationMember/email');
+    const { status, data } = await members(
+      '$top=2&$select=displayName,microsoft.graph.aadUserConversationMember/email',
+    );
     assert.equal(status, 200);
     assert.deepEqual(Object.keys(data.value[0]).sort(), ['@odata.type', 'displayName', 'email']);
   });
@@ -68,7 +84,11 @@ describe('team members: what Graph refuses', () => {
 describe('group members: OData casts', () => {
   test('/members/microsoft.graph.user: users, typed by the collection, paged, with $select', async () => {
     const group = tenant.teams.find((t) => t.memberIds.length === 650)!;
-    const first = await call(graph, 'GET', `/v1.0/groups/${group.id}/members/microsoft.graph.user?$select=id,displayName`);
+    const first = await call(
+      graph,
+      'GET',
+      `/v1.0/groups/${group.id}/members/microsoft.graph.user?$select=id,displayName`,
+    );
     assert.equal(first.status, 200);
     assert.equal(first.data['@odata.context'], `${graph.url}/v1.0/$metadata#users(id,displayName)`);
     assert.equal(first.data.value.length, 100);
@@ -79,18 +99,33 @@ describe('group members: OData casts', () => {
   });
   test('a cast keeps the members of that type: people only, the nested group only; an unsupported cast is 400 Request_UnsupportedQuery', async () => {
     const users = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.user?$select=id`);
-    assert.deepEqual(users.data.value.map((m: { id: string }) => m.id), team().memberIds);
+    assert.deepEqual(
+      users.data.value.map((m: { id: string }) => m.id),
+      team().memberIds,
+    );
     const groups = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.group`);
     assert.equal(groups.data['@odata.context'], `${graph.url}/v1.0/$metadata#groups`);
-    assert.deepEqual(groups.data.value, [{ id: team().otherMembers[0]!.id, displayName: team().otherMembers[0]!.displayName }]);
-    assert.deepEqual((await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.orgContact`)).data.value, []);
+    assert.deepEqual(groups.data.value, [
+      { id: team().otherMembers[0]!.id, displayName: team().otherMembers[0]!.displayName },
+    ]);
+    assert.deepEqual(
+      (await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.orgContact`)).data.value,
+      [],
+    );
     const refused = await call(graph, 'GET', `/v1.0/groups/${team().id}/members/microsoft.graph.message`);
     assert.equal(refused.status, 400);
     assert.equal(refused.data.error.code, 'Request_UnsupportedQuery');
   });
   test('$filter on members without the advanced query parameters: 400 Request_UnsupportedQuery', async () => {
-    const { status, data } = await call(graph, 'GET', `/v1.0/groups/${team().id}/members?$filter=${encodeURIComponent("startswith(displayName,'a')")}`);
+    const { status, data } = await call(
+      graph,
+      'GET',
+      `/v1.0/groups/${team().id}/members?$filter=${encodeURIComponent("startswith(displayName,'a')")}`,
+    );
     assert.equal(status, 400);
-    assert.equal(data.error.message, 'The specified filter to the reference property query is currently not supported.');
+    assert.equal(
+      data.error.message,
+      'The specified filter to the reference property query is currently not supported.',
+    );
   });
 });

@@ -25,11 +25,15 @@ const withLargest = (size: number): TenantUser => {
 };
 const withoutPhoto = () => tenant.users.find((u) => !u.hasPhoto)!;
 
-test('people\'s photos come in a realistic spread of largest sizes: most 648x648, some smaller, a few below 96x96', () => {
+test("people's photos come in a realistic spread of largest sizes: most 648x648, some smaller, a few below 96x96", () => {
   const withPhotos = tenant.users.filter((u) => u.photoSize !== null);
   const full = withPhotos.filter((u) => u.photoSize === 648).length;
   assert.ok(full > withPhotos.length / 2 && full < withPhotos.length * 0.9, `${full} of ${withPhotos.length} at 648`);
-  for (const size of PHOTO_SIZES) assert.ok(withPhotos.some((u) => u.photoSize === size), `someone's largest is ${size}`);
+  for (const size of PHOTO_SIZES)
+    assert.ok(
+      withPhotos.some((u) => u.photoSize === size),
+      `someone's largest is ${size}`,
+    );
   assert.ok(withPhotos.filter((u) => u.photoSize! < 96).length < withPhotos.length * 0.05);
 });
 
@@ -55,7 +59,11 @@ test('/photos/{size}/$value: each Microsoft 365 size up to the largest, in that 
       assert.equal(data.error.code, 'ImageNotFound');
     }
   }
-  assert.equal((await call(graph, 'GET', `/v1.0/users/${user.id}/photos/100x100/$value`)).status, 404, 'not a Microsoft 365 size');
+  assert.equal(
+    (await call(graph, 'GET', `/v1.0/users/${user.id}/photos/100x100/$value`)).status,
+    404,
+    'not a Microsoft 365 size',
+  );
 });
 
 test('metadata: /photo describes the largest, /photos lists the sizes available, /photos/{size} one of them', async () => {
@@ -66,7 +74,10 @@ test('metadata: /photo describes the largest, /photos lists the sizes available,
   assert.deepEqual([largest.data.id, largest.data.width, largest.data.height], ['360x360', 360, 360]);
   assert.equal(largest.data['@odata.mediaContentType'], 'image/png');
   const list = await call(graph, 'GET', `/v1.0/users/${user.id}/photos`);
-  assert.deepEqual(list.data.value.map((p: { id: string }) => p.id), ['48x48', '64x64', '96x96', '120x120', '240x240', '360x360']);
+  assert.deepEqual(
+    list.data.value.map((p: { id: string }) => p.id),
+    ['48x48', '64x64', '96x96', '120x120', '240x240', '360x360'],
+  );
   assert.equal((await call(graph, 'GET', `/v1.0/users/${user.id}/photos/96x96`)).data.width, 96);
 });
 
@@ -80,7 +91,7 @@ test('someone without a photo: 404 ImageNotFound for the photo and its metadata,
   assert.deepEqual((await call(graph, 'GET', `/v1.0/users/${user.id}/photos`)).data.value, []);
 });
 
-test('the signed-in user\'s photo at /me/photo/$value and /me/photos/{size}/$value', async () => {
+test("the signed-in user's photo at /me/photo/$value and /me/photos/{size}/$value", async () => {
   const me = tenant.users[0]!;
   assert.ok(me.hasPhoto);
   assert.deepEqual(dimensions((await call(graph, 'GET', '/v1.0/me/photo/$value')).data), [me.photoSize, me.photoSize]);

@@ -36,11 +36,18 @@ async function certificateFor(algorithm: RsaHashedKeyGenParams | EcKeyGenParams)
   return Buffer.from(cert.rawData).toString('base64');
 }
 
-const rsa = (modulusLength: number): RsaHashedKeyGenParams => ({ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength });
+const rsa = (modulusLength: number): RsaHashedKeyGenParams => ({
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength,
+});
 
 before(async () => {
   [first, second] = await Promise.all([makeCertificate('rotation-first'), makeCertificate('rotation-second')]);
-  graph = await startGraph({ delivery: { batchWindowMs: 10, validationTimeoutMs: 1_000, certificateRolloverMs: 60_000 } });
+  graph = await startGraph({
+    delivery: { batchWindowMs: 10, validationTimeoutMs: 1_000, certificateRolloverMs: 60_000 },
+  });
   receiver = await new Receiver().start();
 });
 after(async () => {
@@ -53,18 +60,29 @@ function subscribe(userId: string, overrides: Record<string, unknown> = {}) {
     graph,
     'POST',
     '/v1.0/subscriptions',
-    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'certificate-rules', certificate: first.certBase64, certificateId: 'first', minutes: 50 }), ...overrides },
+    {
+      ...presenceSubscription(graph, receiver.url, watched, {
+        clientState: 'certificate-rules',
+        certificate: first.certBase64,
+        certificateId: 'first',
+        minutes: 50,
+      }),
+      ...overrides,
+    },
     as(userId),
   );
 }
 
 /** What Graph delivered for one subscription, in order. */
 function deliveredFor(subscriptionId: string): EncryptedContent[] {
-  return receiver.received.flatMap((d) => d.body.value).filter((n: { subscriptionId: string }) => n.subscriptionId === subscriptionId).map((n: { encryptedContent: EncryptedContent }) => n.encryptedContent);
+  return receiver.received
+    .flatMap((d) => d.body.value)
+    .filter((n: { subscriptionId: string }) => n.subscriptionId === subscriptionId)
+    .map((n: { encryptedContent: EncryptedContent }) => n.encryptedContent);
 }
 
 async function until(check: () => boolean, what: string, ms = 8_000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -80,7 +98,12 @@ async function nextContent(subscriptionId: string, id: string, availability: str
 
 describe('the certificate Graph accepts', () => {
   test('RSA keys from 2,048 to 4,096 bits are accepted; smaller, larger and non-RSA keys are refused', async () => {
-    const [small, large, largest, ec] = await Promise.all([certificateFor(rsa(1024)), certificateFor(rsa(4096)), certificateFor(rsa(4160)), certificateFor({ name: 'ECDSA', namedCurve: 'P-256' })]);
+    const [small, large, largest, ec] = await Promise.all([
+      certificateFor(rsa(1024)),
+      certificateFor(rsa(4096)),
+      certificateFor(rsa(4160)),
+      certificateFor({ name: 'ECDSA', namedCurve: 'P-256' }),
+    ]);
     for (const refused of [small, largest, ec, Buffer.from('not a certificate').toString('base64')]) {
       const res = await subscribe(newUser(), { encryptionCertificate: refused });
       assert.equal(res.status, 400);
@@ -106,7 +129,17 @@ describe('rotating the key with PATCH', () => {
     const before = await nextContent(created.data.id, watched[0]!, 'Busy');
     assert.equal(before.encryptionCertificateId, 'first');
 
-    const rotated = await call(graph, 'PATCH', path, { expirationDateTime: inMinutes(55), encryptionCertificate: second.certBase64, encryptionCertificateId: 'second' }, as(user));
+    const rotated = await call(
+      graph,
+      'PATCH',
+      path,
+      {
+        expirationDateTime: inMinutes(55),
+        encryptionCertificate: second.certBase64,
+        encryptionCertificateId: 'second',
+      },
+      as(user),
+    );
     assert.equal(rotated.status, 200, JSON.stringify(rotated.data));
     assert.equal(rotated.data.encryptionCertificateId, 'second');
     assert.equal((await call(graph, 'GET', path, undefined, as(user))).data.encryptionCertificateId, 'second');
@@ -129,9 +162,13 @@ describe('rotating the key with PATCH', () => {
     const created = await subscribe(user);
     const path = `/v1.0/subscriptions/${created.data.id}`;
     const small = await certificateFor(rsa(1024));
-    const patch = (body: Record<string, unknown>) => call(graph, 'PATCH', path, { expirationDateTime: inMinutes(50), ...body }, as(user));
+    const patch = (body: Record<string, unknown>) =>
+      call(graph, 'PATCH', path, { expirationDateTime: inMinutes(50), ...body }, as(user));
     assert.equal((await patch({ encryptionCertificate: small, encryptionCertificateId: 'small' })).status, 400);
-    assert.equal((await patch({ encryptionCertificate: second.certBase64, encryptionCertificateId: 'y'.repeat(129) })).status, 400);
+    assert.equal(
+      (await patch({ encryptionCertificate: second.certBase64, encryptionCertificateId: 'y'.repeat(129) })).status,
+      400,
+    );
     assert.equal((await patch({ encryptionCertificate: second.certBase64 })).status, 400);
     assert.equal((await patch({ encryptionCertificateId: 'alone' })).status, 400);
     assert.equal((await call(graph, 'GET', path, undefined, as(user))).data.encryptionCertificateId, 'first');
@@ -147,7 +184,22 @@ describe('rotating the key with PATCH', () => {
     try {
       tenant.setPresence(watched[0]!, { availability: 'BeRightBack', activity: 'BeRightBack' });
       await until(() => deliveredFor(sub).length === 1, 'the first attempt');
-      assert.equal((await call(graph, 'PATCH', path, { expirationDateTime: inMinutes(50), encryptionCertificate: second.certBase64, encryptionCertificateId: 'second' }, as(user))).status, 200);
+      assert.equal(
+        (
+          await call(
+            graph,
+            'PATCH',
+            path,
+            {
+              expirationDateTime: inMinutes(50),
+              encryptionCertificate: second.certBase64,
+              encryptionCertificateId: 'second',
+            },
+            as(user),
+          )
+        ).status,
+        200,
+      );
       graph.clock.advance(61_000);
       failing = false;
       await until(() => deliveredFor(sub).length === 2, 'the redelivery');

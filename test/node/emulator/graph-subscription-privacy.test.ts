@@ -31,7 +31,15 @@ async function subscribe(userId: string, overrides: Record<string, unknown> = {}
     graph,
     'POST',
     '/v1.0/subscriptions',
-    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'never-read-back', certificate: certificate.certBase64, certificateId: 'privacy-cert', minutes: 50 }), ...overrides },
+    {
+      ...presenceSubscription(graph, receiver.url, watched, {
+        clientState: 'never-read-back',
+        certificate: certificate.certBase64,
+        certificateId: 'privacy-cert',
+        minutes: 50,
+      }),
+      ...overrides,
+    },
     as(userId),
   );
   assert.equal(created.status, 201, JSON.stringify(created.data));
@@ -45,9 +53,15 @@ describe('another user of the same application', () => {
     const theirs = await subscribe(other);
     const ownerList = await call(graph, 'GET', '/v1.0/subscriptions', undefined, as(owner));
     assert.equal(ownerList.status, 200);
-    assert.deepEqual(ownerList.data.value.map((s: { id: string }) => s.id), [mine.id]);
+    assert.deepEqual(
+      ownerList.data.value.map((s: { id: string }) => s.id),
+      [mine.id],
+    );
     const otherList = await call(graph, 'GET', '/v1.0/subscriptions', undefined, as(other));
-    assert.deepEqual(otherList.data.value.map((s: { id: string }) => s.id), [theirs.id]);
+    assert.deepEqual(
+      otherList.data.value.map((s: { id: string }) => s.id),
+      [theirs.id],
+    );
   });
 
   test('cannot read, renew or delete it: Graph answers as if it did not exist', async () => {
@@ -68,7 +82,11 @@ describe('another user of the same application', () => {
 
   test('another application cannot read it either', async () => {
     const { id } = await subscribe(newUser());
-    const otherApp = token({ userId: newUser(), appId: 'bbbbbbbb-0000-4000-8000-000000000009', scopes: ['Presence.Read.All'] });
+    const otherApp = token({
+      userId: newUser(),
+      appId: 'bbbbbbbb-0000-4000-8000-000000000009',
+      scopes: ['Presence.Read.All'],
+    });
     assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${id}`, undefined, otherApp)).status, 403);
     const listed = await call(graph, 'GET', '/v1.0/subscriptions', undefined, otherApp);
     assert.ok(!listed.data.value.some((s: { id: string }) => s.id === id));
@@ -76,7 +94,13 @@ describe('another user of the same application', () => {
 
   test('the application itself (an app-only token) lists every subscription it made, for any user', async () => {
     const [a, b] = [await subscribe(newUser()), await subscribe(newUser())];
-    const listed = await call(graph, 'GET', '/v1.0/subscriptions', undefined, token({ userId: null, roles: ['Presence.Read.All'] }));
+    const listed = await call(
+      graph,
+      'GET',
+      '/v1.0/subscriptions',
+      undefined,
+      token({ userId: null, roles: ['Presence.Read.All'] }),
+    );
     assert.equal(listed.status, 200);
     const ids = listed.data.value.map((s: { id: string }) => s.id);
     assert.ok(ids.includes(a.id) && ids.includes(b.id));
@@ -85,17 +109,33 @@ describe('another user of the same application', () => {
   test('with Subscription.Read.All, a user also sees what other applications subscribed for them, and only that', async () => {
     const user = newUser();
     const mine = await subscribe(user);
-    const otherAppToken = token({ userId: user, appId: 'cccccccc-0000-4000-8000-00000000000c', scopes: ['Presence.Read.All'] });
+    const otherAppToken = token({
+      userId: user,
+      appId: 'cccccccc-0000-4000-8000-00000000000c',
+      scopes: ['Presence.Read.All'],
+    });
     const elsewhere = await call(
       graph,
       'POST',
       '/v1.0/subscriptions',
-      { changeType: 'updated', notificationUrl: `${receiver.url}/notify`, resource: `/communications/presences/${watched[0]}`, expirationDateTime: inMinutes(30), clientState: 'x' },
+      {
+        changeType: 'updated',
+        notificationUrl: `${receiver.url}/notify`,
+        resource: `/communications/presences/${watched[0]}`,
+        expirationDateTime: inMinutes(30),
+        clientState: 'x',
+      },
       otherAppToken,
     );
     assert.equal(elsewhere.status, 201);
     const stranger = await subscribe(newUser());
-    const listed = await call(graph, 'GET', '/v1.0/subscriptions', undefined, as(user, ['Presence.Read.All', 'Subscription.Read.All']));
+    const listed = await call(
+      graph,
+      'GET',
+      '/v1.0/subscriptions',
+      undefined,
+      as(user, ['Presence.Read.All', 'Subscription.Read.All']),
+    );
     const ids = listed.data.value.map((s: { id: string }) => s.id).sort();
     assert.deepEqual(ids, [mine.id, elsewhere.data.id].sort());
     assert.ok(!ids.includes(stranger.id));
@@ -114,7 +154,10 @@ describe('clientState', () => {
     const read = await call(graph, 'GET', path, undefined, as(user));
     assert.equal(read.data.clientState, null);
     const listed = await call(graph, 'GET', '/v1.0/subscriptions', undefined, as(user));
-    assert.deepEqual(listed.data.value.map((s: { clientState: unknown }) => s.clientState), [null]);
+    assert.deepEqual(
+      listed.data.value.map((s: { clientState: unknown }) => s.clientState),
+      [null],
+    );
   });
 
   test('is required for webhook delivery', async () => {
@@ -122,7 +165,12 @@ describe('clientState', () => {
       graph,
       'POST',
       '/v1.0/subscriptions',
-      { changeType: 'updated', notificationUrl: `${receiver.url}/notify`, resource: `/communications/presences/${watched[0]}`, expirationDateTime: inMinutes(30) },
+      {
+        changeType: 'updated',
+        notificationUrl: `${receiver.url}/notify`,
+        resource: `/communications/presences/${watched[0]}`,
+        expirationDateTime: inMinutes(30),
+      },
       as(newUser()),
     );
     assert.equal(res.status, 400);
@@ -135,9 +183,35 @@ describe('what a PATCH may change', () => {
     const user = newUser();
     const { id } = await subscribe(user);
     const path = `/v1.0/subscriptions/${id}`;
-    assert.equal((await call(graph, 'PATCH', path, { resource: `/communications/presences/${watched[0]}`, expirationDateTime: inMinutes(40) }, as(user))).status, 400);
-    assert.equal((await call(graph, 'PATCH', path, { clientState: 'changed', expirationDateTime: inMinutes(40) }, as(user))).status, 400);
-    assert.equal((await call(graph, 'PATCH', path, { encryptionCertificate: certificate.certBase64, encryptionCertificateId: 'again' }, as(user))).status, 400);
+    assert.equal(
+      (
+        await call(
+          graph,
+          'PATCH',
+          path,
+          { resource: `/communications/presences/${watched[0]}`, expirationDateTime: inMinutes(40) },
+          as(user),
+        )
+      ).status,
+      400,
+    );
+    assert.equal(
+      (await call(graph, 'PATCH', path, { clientState: 'changed', expirationDateTime: inMinutes(40) }, as(user)))
+        .status,
+      400,
+    );
+    assert.equal(
+      (
+        await call(
+          graph,
+          'PATCH',
+          path,
+          { encryptionCertificate: certificate.certBase64, encryptionCertificateId: 'again' },
+          as(user),
+        )
+      ).status,
+      400,
+    );
     assert.equal((await call(graph, 'PATCH', path, {}, as(user))).status, 400);
   });
 
@@ -150,7 +224,10 @@ describe('what a PATCH may change', () => {
     try {
       const moved = await call(graph, 'PATCH', path, { notificationUrl: `${refusing.url}/notify` }, as(user));
       assert.equal(moved.status, 400);
-      assert.equal((await call(graph, 'GET', path, undefined, as(user))).data.notificationUrl, `${receiver.url}/notify`);
+      assert.equal(
+        (await call(graph, 'GET', path, undefined, as(user))).data.notificationUrl,
+        `${receiver.url}/notify`,
+      );
     } finally {
       await refusing.stop();
     }
@@ -158,7 +235,13 @@ describe('what a PATCH may change', () => {
 
   test('an app-only token cannot renew a presence subscription', async () => {
     const { id } = await subscribe(newUser());
-    const res = await call(graph, 'PATCH', `/v1.0/subscriptions/${id}`, { expirationDateTime: inMinutes(40) }, token({ userId: null, roles: ['Presence.Read.All'] }));
+    const res = await call(
+      graph,
+      'PATCH',
+      `/v1.0/subscriptions/${id}`,
+      { expirationDateTime: inMinutes(40) },
+      token({ userId: null, roles: ['Presence.Read.All'] }),
+    );
     assert.equal(res.status, 403);
   });
 });

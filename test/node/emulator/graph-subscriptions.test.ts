@@ -5,7 +5,16 @@ import type { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { decryptResource, type EncryptedContent } from '../../../common/notification-crypto.js';
 import { verifyRs256 } from '../../../common/jwt.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { APP_ID, call, Receiver, signingPublicKey, startGraph, tenant, token, presenceSubscription } from './graph-support.js';
+import {
+  APP_ID,
+  call,
+  Receiver,
+  signingPublicKey,
+  startGraph,
+  tenant,
+  token,
+  presenceSubscription,
+} from './graph-support.js';
 
 let graph: GraphEmulator;
 let receiver: Receiver;
@@ -20,7 +29,9 @@ const inMinutes = (m: number) => new Date(graph.clock.now() + m * 60_000).toISOS
 
 before(async () => {
   certificate = await makeCertificate('relay-notifications');
-  graph = await startGraph({ delivery: { timeoutMs: 400, retryDelaysMs: [150], batchWindowMs: 10, validationTimeoutMs: 1_000 } });
+  graph = await startGraph({
+    delivery: { timeoutMs: 400, retryDelaysMs: [150], batchWindowMs: 10, validationTimeoutMs: 1_000 },
+  });
 });
 after(() => graph.stop());
 beforeEach(async () => {
@@ -33,7 +44,15 @@ function subscribe(userId: string, overrides: Record<string, unknown> = {}, auth
     graph,
     'POST',
     '/v1.0/subscriptions',
-    { ...presenceSubscription(graph, receiver.url, watched, { clientState: 'secret-client-state', certificate: certificate.certBase64, certificateId: 'relay-cert-1', lifecycle: true }), ...overrides },
+    {
+      ...presenceSubscription(graph, receiver.url, watched, {
+        clientState: 'secret-client-state',
+        certificate: certificate.certBase64,
+        certificateId: 'relay-cert-1',
+        lifecycle: true,
+      }),
+      ...overrides,
+    },
     auth ?? token({ userId, scopes: ['Presence.Read.All'] }),
   );
 }
@@ -45,10 +64,14 @@ describe('creating presence subscriptions', () => {
   });
   test('651 ids are refused, 650 accepted', async () => {
     const ids = tenant.users.slice(0, 651).map((u) => `'${u.id}'`);
-    const refused = await subscribe(subscriber(), { resource: `/communications/presences?$filter=id in (${ids.join(',')})` });
+    const refused = await subscribe(subscriber(), {
+      resource: `/communications/presences?$filter=id in (${ids.join(',')})`,
+    });
     assert.equal(refused.status, 400);
     assert.match(refused.data.error.message, /650/);
-    const accepted = await subscribe(subscriber(), { resource: `/communications/presences?$filter=id in (${ids.slice(0, 650).join(',')})` });
+    const accepted = await subscribe(subscriber(), {
+      resource: `/communications/presences?$filter=id in (${ids.slice(0, 650).join(',')})`,
+    });
     assert.equal(accepted.status, 201);
   });
   test('an expiry more than 60 minutes away, or in the past, is refused', async () => {
@@ -99,11 +122,21 @@ describe('notifications', () => {
     // number (https://learn.microsoft.com/graph/changenotifications-for-presence).
     assert.deepEqual(Object.keys(presence).sort(), ['@odata.id', '@odata.type', 'activity', 'availability', 'id']);
     assert.equal(presence['@odata.id'], `users/${watched[0]}/presence`);
-    assert.deepEqual(n.resourceData, { '@odata.type': '#microsoft.graph.presence', '@odata.id': `users/${watched[0]}/presence`, id: watched[0] });
-    assert.match(n.resource, /^communications\/presences\?\$filter=id\+in\+\(%27[0-9a-f-]{36}%27(,%27[0-9a-f-]{36}%27)*\)$/);
+    assert.deepEqual(n.resourceData, {
+      '@odata.type': '#microsoft.graph.presence',
+      '@odata.id': `users/${watched[0]}/presence`,
+      id: watched[0],
+    });
+    assert.match(
+      n.resource,
+      /^communications\/presences\?\$filter=id\+in\+\(%27[0-9a-f-]{36}%27(,%27[0-9a-f-]{36}%27)*\)$/,
+    );
     assert.equal(n.organizationId, n.tenantId);
     const [validationToken] = body.validationTokens;
-    const claims = verifyRs256(validationToken, () => signingPublicKey, { audience: APP_ID, now: Math.floor(graph.clock.now() / 1000) }).claims;
+    const claims = verifyRs256(validationToken, () => signingPublicKey, {
+      audience: APP_ID,
+      now: Math.floor(graph.clock.now() / 1000),
+    }).claims;
     assert.equal(claims.appid, '0bf30f3b-4a52-48df-9a82-234910c4a086');
   });
 
@@ -116,7 +149,10 @@ describe('notifications', () => {
     } finally {
       graph.subscriptions.notificationContent = 'documented';
     }
-    const presence = decryptResource<Record<string, unknown>>(receiver.received[0]!.body.value[0].encryptedContent, certificate.privateKey);
+    const presence = decryptResource<Record<string, unknown>>(
+      receiver.received[0]!.body.value[0].encryptedContent,
+      certificate.privateKey,
+    );
     assert.equal(presence.availability, 'DoNotDisturb');
     assert.ok(presence.sequenceNumber);
     assert.ok('statusMessage' in presence && 'outOfOfficeSettings' in presence);
@@ -129,13 +165,20 @@ describe('notifications', () => {
     const content: EncryptedContent = receiver.received[0]!.body.value[0].encryptedContent;
     const bytes = Buffer.from(content.data, 'base64');
     bytes[0] = bytes[0]! ^ 1;
-    assert.throws(() => decryptResource({ ...content, data: bytes.toString('base64') }, certificate.privateKey), /tampered/);
+    assert.throws(
+      () => decryptResource({ ...content, data: bytes.toString('base64') }, certificate.privateKey),
+      /tampered/,
+    );
     const wrongKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     assert.throws(() => decryptResource(content, wrongKey));
   });
 
   test('without includeResourceData, a notification carries only the id', async () => {
-    await subscribe(subscriber(), { includeResourceData: false, encryptionCertificate: undefined, encryptionCertificateId: undefined });
+    await subscribe(subscriber(), {
+      includeResourceData: false,
+      encryptionCertificate: undefined,
+      encryptionCertificateId: undefined,
+    });
     tenant.setPresence(watched[2]!, { availability: 'Available', activity: 'Available' });
     await receiver.waitFor(1);
     const n = receiver.received[0]!.body.value[0];
@@ -149,7 +192,9 @@ describe('notifications', () => {
     for (const id of watched) tenant.setPresence(id, { availability: 'Busy', activity: 'InAMeeting' });
     await receiver.waitFor(1);
     await new Promise((r) => setTimeout(r, 100));
-    const ids = receiver.received.flatMap((d) => d.body.value.map((n: { resourceData: { id: string } }) => n.resourceData.id));
+    const ids = receiver.received.flatMap((d) =>
+      d.body.value.map((n: { resourceData: { id: string } }) => n.resourceData.id),
+    );
     assert.deepEqual(ids.sort(), [...watched].sort());
     assert.ok(receiver.received.length < watched.length, 'batched');
   });
@@ -186,10 +231,27 @@ describe('notifications', () => {
     const user = subscriber();
     const created = await subscribe(user);
     graph.clock.advance(50 * 60_000);
-    const renewed = await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(59) }, as(user));
+    const renewed = await call(
+      graph,
+      'PATCH',
+      `/v1.0/subscriptions/${created.data.id}`,
+      { expirationDateTime: inMinutes(59) },
+      as(user),
+    );
     assert.equal(renewed.status, 200);
     assert.ok(Math.abs(Date.parse(renewed.data.expirationDateTime) - Date.parse(inMinutes(59))) < 2_000);
-    assert.equal((await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(61) }, as(user))).status, 400);
+    assert.equal(
+      (
+        await call(
+          graph,
+          'PATCH',
+          `/v1.0/subscriptions/${created.data.id}`,
+          { expirationDateTime: inMinutes(61) },
+          as(user),
+        )
+      ).status,
+      400,
+    );
     graph.clock.advance(30 * 60_000);
     tenant.setPresence(watched[1]!, { availability: 'Busy', activity: 'Busy' });
     await receiver.waitFor(1);
@@ -204,7 +266,13 @@ describe('notifications', () => {
     tenant.setPresence(watched[2]!, { availability: 'DoNotDisturb', activity: 'Presenting' });
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(receiver.received.filter((d) => d.url === '/notify').length, 0);
-    await call(graph, 'PATCH', `/v1.0/subscriptions/${created.data.id}`, { expirationDateTime: inMinutes(50) }, token({ userId: user, scopes: ['Presence.Read.All'] }));
+    await call(
+      graph,
+      'PATCH',
+      `/v1.0/subscriptions/${created.data.id}`,
+      { expirationDateTime: inMinutes(50) },
+      token({ userId: user, scopes: ['Presence.Read.All'] }),
+    );
     await receiver.waitFor(2);
     assert.equal(receiver.received.filter((d) => d.url === '/notify').length, 1);
   });
@@ -213,7 +281,10 @@ describe('notifications', () => {
     const user = subscriber();
     const created = await subscribe(user);
     await graph.subscriptions.removeByService(created.data.id);
-    assert.equal(receiver.received.find((d) => d.url === '/lifecycle')?.body.value[0].lifecycleEvent, 'subscriptionRemoved');
+    assert.equal(
+      receiver.received.find((d) => d.url === '/lifecycle')?.body.value[0].lifecycleEvent,
+      'subscriptionRemoved',
+    );
     assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status, 404);
   });
 
@@ -223,7 +294,10 @@ describe('notifications', () => {
     receiver.reply = () => ({ status: ++calls === 1 ? 503 : 202 });
     await graph.subscriptions.removeByService(removed.data.id);
     await receiver.waitFor(2);
-    assert.deepEqual(receiver.received.map((d) => d.url), ['/lifecycle', '/lifecycle']);
+    assert.deepEqual(
+      receiver.received.map((d) => d.url),
+      ['/lifecycle', '/lifecycle'],
+    );
     assert.deepEqual(receiver.received[0]!.body, receiver.received[1]!.body);
     assert.equal(receiver.received[1]!.body.value[0].lifecycleEvent, 'subscriptionRemoved');
 
@@ -234,8 +308,16 @@ describe('notifications', () => {
     await graph.subscriptions.requireReauthorization(reauthorize.data.id);
     await receiver.waitFor(2, 5000);
     assert.equal(receiver.received[1]!.body.value[0].lifecycleEvent, 'reauthorizationRequired');
-    const attempts = graph.subscriptions.deliveries.filter((d) => d.subscriptionId === reauthorize.data.id && d.kind === 'lifecycle');
-    assert.deepEqual(attempts.map((d) => [d.attempt, d.status]), [[1, 'timeout'], [2, 202]]);
+    const attempts = graph.subscriptions.deliveries.filter(
+      (d) => d.subscriptionId === reauthorize.data.id && d.kind === 'lifecycle',
+    );
+    assert.deepEqual(
+      attempts.map((d) => [d.attempt, d.status]),
+      [
+        [1, 'timeout'],
+        [2, 202],
+      ],
+    );
   });
 
   test('list, get and delete are limited to the owning application', async () => {
@@ -245,7 +327,10 @@ describe('notifications', () => {
     assert.ok(listed.data.value.some((s: { id: string }) => s.id === created.data.id));
     const otherApp = token({ appId: 'bbbbbbbb-0000-4000-8000-000000000009', scopes: ['Presence.Read.All'] });
     assert.equal((await call(graph, 'GET', `/v1.0/subscriptions/${created.data.id}`, undefined, otherApp)).status, 403);
-    assert.equal((await call(graph, 'DELETE', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status, 204);
+    assert.equal(
+      (await call(graph, 'DELETE', `/v1.0/subscriptions/${created.data.id}`, undefined, as(user))).status,
+      204,
+    );
     tenant.setPresence(watched[3]!, { availability: 'Away', activity: 'Away' });
     await new Promise((r) => setTimeout(r, 150));
     assert.equal(receiver.received.length, 0);

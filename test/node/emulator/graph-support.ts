@@ -16,7 +16,15 @@ export const APP_ID = '11111111-2222-4333-8444-555555555555';
 export const clock = new Clock();
 const seconds = () => Math.floor(clock.now() / 1000);
 
-export interface TokenOptions { userId?: string | null; scopes?: string[]; roles?: string[]; audience?: string; expiresIn?: number; key?: 'good' | 'forged'; appId?: string }
+export interface TokenOptions {
+  userId?: string | null;
+  scopes?: string[];
+  roles?: string[];
+  audience?: string;
+  expiresIn?: number;
+  key?: 'good' | 'forged';
+  appId?: string;
+}
 
 export function token(options: TokenOptions = {}): string {
   const now = seconds();
@@ -35,17 +43,46 @@ export function token(options: TokenOptions = {}): string {
   };
   if (userId) claims.oid = userId;
   if (options.roles) claims.roles = options.roles;
-  else claims.scp = (options.scopes ?? ['User.Read', 'User.ReadBasic.All', 'Presence.Read.All', 'Presence.ReadWrite', 'TeamMember.Read.All', 'GroupMember.Read.All']).join(' ');
+  else
+    claims.scp = (
+      options.scopes ?? [
+        'User.Read',
+        'User.ReadBasic.All',
+        'Presence.Read.All',
+        'Presence.ReadWrite',
+        'TeamMember.Read.All',
+        'GroupMember.Read.All',
+      ]
+    ).join(' ');
   return signRs256(claims, options.key === 'forged' ? otherKey : privateKey, 'test-key');
 }
 
 export function verify(t: string) {
-  return verifyRs256(t, (kid) => (kid === 'test-key' ? publicKey : undefined), { audience: 'https://graph.microsoft.com', issuer: ISSUER, now: seconds() }).claims;
+  return verifyRs256(t, (kid) => (kid === 'test-key' ? publicKey : undefined), {
+    audience: 'https://graph.microsoft.com',
+    issuer: ISSUER,
+    now: seconds(),
+  }).claims;
 }
 
 export function issueValidationToken(appId: string): string {
   const now = seconds();
-  return signRs256({ aud: appId, iss: `https://sts.windows.net/${tenant.id}/`, appid: '0bf30f3b-4a52-48df-9a82-234910c4a086', appidacr: '2', iat: now, nbf: now, exp: now + 3600, tid: tenant.id, ver: '1.0' }, privateKey, 'test-key', { x5t: 'test-key' });
+  return signRs256(
+    {
+      aud: appId,
+      iss: `https://sts.windows.net/${tenant.id}/`,
+      appid: '0bf30f3b-4a52-48df-9a82-234910c4a086',
+      appidacr: '2',
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      tid: tenant.id,
+      ver: '1.0',
+    },
+    privateKey,
+    'test-key',
+    { x5t: 'test-key' },
+  );
 }
 export { publicKey as signingPublicKey };
 
@@ -75,10 +112,21 @@ export function presenceSubscription(
   };
 }
 
-export async function call(graph: GraphEmulator, method: string, path: string, body?: unknown, auth: string | null = token(), headers: Record<string, string> = {}) {
+export async function call(
+  graph: GraphEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  auth: string | null = token(),
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${graph.url}${path}`, {
     method,
-    headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
@@ -89,7 +137,9 @@ export async function call(graph: GraphEmulator, method: string, path: string, b
 /** A notification receiver: answers validation, records what arrives, answers with what `reply` says. */
 export class Receiver {
   readonly received: Array<{ url: string; body: any; at: number }> = [];
-  reply: (req: IncomingMessage, body: string) => { status: number; delayMs?: number; text?: string } = () => ({ status: 202 });
+  reply: (req: IncomingMessage, body: string) => { status: number; delayMs?: number; text?: string } = () => ({
+    status: 202,
+  });
   validation: 'echo' | 'wrong' = 'echo';
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';

@@ -29,7 +29,13 @@ describe('authentication and permissions', () => {
     assert.match(data.error.message, /expired/);
   });
   test('a token for another audience: 401', async () => {
-    const { status, data } = await call(graph, 'GET', '/v1.0/me', undefined, token({ audience: 'api://something-else' }));
+    const { status, data } = await call(
+      graph,
+      'GET',
+      '/v1.0/me',
+      undefined,
+      token({ audience: 'api://something-else' }),
+    );
     assert.equal(status, 401);
     assert.match(data.error.message, /audience/);
   });
@@ -37,7 +43,13 @@ describe('authentication and permissions', () => {
     assert.equal((await call(graph, 'GET', '/v1.0/me', undefined, 'not.a.jwt')).status, 401);
   });
   test('a missing scope: 403', async () => {
-    const { status, data } = await call(graph, 'GET', `/v1.0/users/${tenant.users[1]!.id}/presence`, undefined, token({ scopes: ['User.Read'] }));
+    const { status, data } = await call(
+      graph,
+      'GET',
+      `/v1.0/users/${tenant.users[1]!.id}/presence`,
+      undefined,
+      token({ scopes: ['User.Read'] }),
+    );
     assert.equal(status, 403);
     assert.match(data.error.message, /Presence.Read.All/);
   });
@@ -62,17 +74,30 @@ describe('users and photos', () => {
   test('/users/{id} and /users/{userPrincipalName}, with $select', async () => {
     const user = tenant.users[7]!;
     assert.equal((await call(graph, 'GET', `/v1.0/users/${user.id}`)).data.displayName, user.displayName);
-    const byUpn = await call(graph, 'GET', `/v1.0/users/${encodeURIComponent(user.userPrincipalName)}?$select=displayName`);
-    assert.deepEqual(byUpn.data, { '@odata.context': `${graph.url}/v1.0/$metadata#users(displayName)/$entity`, displayName: user.displayName });
+    const byUpn = await call(
+      graph,
+      'GET',
+      `/v1.0/users/${encodeURIComponent(user.userPrincipalName)}?$select=displayName`,
+    );
+    assert.deepEqual(byUpn.data, {
+      '@odata.context': `${graph.url}/v1.0/$metadata#users(displayName)/$entity`,
+      displayName: user.displayName,
+    });
     assert.equal((await call(graph, 'GET', '/v1.0/users/00000000-0000-4000-8000-000000000000')).status, 404);
   });
   test('users by a list of ids (getByIds, and $filter id in, at most 15)', async () => {
     const ids = tenant.users.slice(0, 30).map((u) => u.id);
     const byIds = await call(graph, 'POST', '/v1.0/directoryObjects/getByIds', { ids, types: ['user'] });
     assert.equal(byIds.data.value.length, 30);
-    const filter = ids.slice(0, 15).map((id) => `'${id}'`).join(',');
+    const filter = ids
+      .slice(0, 15)
+      .map((id) => `'${id}'`)
+      .join(',');
     assert.equal((await call(graph, 'GET', `/v1.0/users?$filter=id in (${filter})`)).data.value.length, 15);
-    const tooMany = ids.slice(0, 16).map((id) => `'${id}'`).join(',');
+    const tooMany = ids
+      .slice(0, 16)
+      .map((id) => `'${id}'`)
+      .join(',');
     assert.equal((await call(graph, 'GET', `/v1.0/users?$filter=id in (${tooMany})`)).status, 400);
   });
   test('a photo is real PNG bytes; no photo is 404 ImageNotFound', async () => {
@@ -112,7 +137,10 @@ describe('team and group members', () => {
       data.value.map((m: { id: string }) => m.id),
       [...team650().memberIds, ...team650().otherMembers.map((m) => m.id)],
     );
-    assert.deepEqual([...new Set(data.value.map((m: Record<string, string>) => m['@odata.type']))], ['#microsoft.graph.user', '#microsoft.graph.group', '#microsoft.graph.device']);
+    assert.deepEqual(
+      [...new Set(data.value.map((m: Record<string, string>) => m['@odata.type']))],
+      ['#microsoft.graph.user', '#microsoft.graph.group', '#microsoft.graph.device'],
+    );
     assert.equal((await call(graph, 'GET', `/v1.0/groups/${team650().id}/members?$top=1000`)).status, 400);
   });
   test('members need TeamMember.Read.All / GroupMember.Read.All', async () => {
@@ -142,17 +170,50 @@ describe('presence', () => {
     assert.equal(refused.status, 400);
     assert.match(refused.data.error.message, /650/);
   });
-  test('a user sets their own preferred presence and status message; not someone else\'s', async () => {
-    const set = await call(graph, 'POST', '/v1.0/me/presence/setUserPreferredPresence', { availability: 'DoNotDisturb', activity: 'DoNotDisturb', expirationDuration: 'PT1H' });
+  test("a user sets their own preferred presence and status message; not someone else's", async () => {
+    const set = await call(graph, 'POST', '/v1.0/me/presence/setUserPreferredPresence', {
+      availability: 'DoNotDisturb',
+      activity: 'DoNotDisturb',
+      expirationDuration: 'PT1H',
+    });
     assert.equal(set.status, 200);
     assert.equal(tenant.getPresence(me().id)!.availability, 'DoNotDisturb');
-    const message = await call(graph, 'POST', '/v1.0/me/presence/setStatusMessage', { statusMessage: { message: { content: 'Heads down', contentType: 'text' } } });
+    const message = await call(graph, 'POST', '/v1.0/me/presence/setStatusMessage', {
+      statusMessage: { message: { content: 'Heads down', contentType: 'text' } },
+    });
     assert.equal(message.status, 200);
     assert.equal(tenant.getPresence(me().id)!.statusMessage!.message.content, 'Heads down');
     assert.equal((await call(graph, 'POST', '/v1.0/me/presence/clearUserPreferredPresence', {})).status, 200);
-    assert.equal((await call(graph, 'POST', '/v1.0/me/presence/setUserPreferredPresence', { availability: 'Busy', activity: 'Presenting' })).status, 400);
-    assert.equal((await call(graph, 'POST', `/v1.0/users/${tenant.users[2]!.id}/presence/setUserPreferredPresence`, { availability: 'Busy', activity: 'Busy' })).status, 403);
-    assert.equal((await call(graph, 'POST', '/v1.0/me/presence/setUserPreferredPresence', { availability: 'Busy', activity: 'Busy' }, token({ scopes: ['Presence.Read.All'] }))).status, 403);
+    assert.equal(
+      (
+        await call(graph, 'POST', '/v1.0/me/presence/setUserPreferredPresence', {
+          availability: 'Busy',
+          activity: 'Presenting',
+        })
+      ).status,
+      400,
+    );
+    assert.equal(
+      (
+        await call(graph, 'POST', `/v1.0/users/${tenant.users[2]!.id}/presence/setUserPreferredPresence`, {
+          availability: 'Busy',
+          activity: 'Busy',
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await call(
+          graph,
+          'POST',
+          '/v1.0/me/presence/setUserPreferredPresence',
+          { availability: 'Busy', activity: 'Busy' },
+          token({ scopes: ['Presence.Read.All'] }),
+        )
+      ).status,
+      403,
+    );
   });
 });
 
@@ -177,7 +238,10 @@ describe('$batch', () => {
     assert.match(data.error.message, /20/);
   });
   test('repeated ids are refused', async () => {
-    const requests = [{ id: '1', method: 'GET', url: '/me' }, { id: '1', method: 'GET', url: '/me' }];
+    const requests = [
+      { id: '1', method: 'GET', url: '/me' },
+      { id: '1', method: 'GET', url: '/me' },
+    ];
     assert.equal((await call(graph, 'POST', '/v1.0/$batch', { requests })).status, 400);
   });
 });
@@ -194,7 +258,9 @@ describe('throttling of presence reads', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 7; i++) {
-      last = await fetch(`${small.url}/v1.0/me/presence`, { headers: { authorization: `Bearer ${t}`, origin: 'http://localhost:8080' } });
+      last = await fetch(`${small.url}/v1.0/me/presence`, {
+        headers: { authorization: `Bearer ${t}`, origin: 'http://localhost:8080' },
+      });
       statuses.push(last.status);
     }
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
@@ -211,19 +277,30 @@ describe('throttling of presence reads', () => {
 
   test('inside a batch, a 429 is per item', async () => {
     const t = token({ appId: 'aaaaaaaa-0000-4000-8000-000000000003' });
-    const requests = Array.from({ length: 8 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${tenant.users[i]!.id}/presence` }));
+    const requests = Array.from({ length: 8 }, (_, i) => ({
+      id: String(i),
+      method: 'GET',
+      url: `/users/${tenant.users[i]!.id}/presence`,
+    }));
     const { status, data } = await call(small, 'POST', '/v1.0/$batch', { requests }, t);
     assert.equal(status, 200);
     // Answers may come in any order (json-batching.md): matched by id. The requests are evaluated in order.
     const byId = [...data.responses].sort((a: { id: string }, b: { id: string }) => Number(a.id) - Number(b.id));
-    assert.deepEqual(byId.map((r: { status: number }) => r.status), [200, 200, 200, 200, 200, 429, 429, 429]);
+    assert.deepEqual(
+      byId.map((r: { status: number }) => r.status),
+      [200, 200, 200, 200, 200, 429, 429, 429],
+    );
     assert.ok(Number(byId[7].headers['Retry-After']) >= 1);
   });
 
   test('a CORS preflight is answered', async () => {
     const res = await fetch(`${small.url}/v1.0/communications/getPresencesByUserId`, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:8080', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'http://localhost:8080',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     assert.equal(res.status, 204);
     assert.match(res.headers.get('access-control-allow-headers') ?? '', /authorization/);

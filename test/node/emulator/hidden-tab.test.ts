@@ -10,7 +10,10 @@ import type { Page } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { chromiumStage, noChromium } from '../stage.js';
 
-const stage = chromiumStage({ emulators: { simulatorRate: 0, tenant: { seed: 'hidden-tab', userCount: 60, teamSizes: [5] } }, acceptCertificates: true });
+const stage = chromiumStage({
+  emulators: { simulatorRate: 0, tenant: { seed: 'hidden-tab', userCount: 60, teamSizes: [5] } },
+  acceptCertificates: true,
+});
 
 const PRESENCE = '/v1.0/communications/getPresencesByUserId';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,20 +32,31 @@ test('no presence requests while the page is hidden, one at once when it is show
   const watched = cloud.tenant.users[7]!;
   cloud.tenant.setPresence(watched.id, { availability: 'Available', activity: 'Available' });
   const interval = 3;
-  const query = new URLSearchParams({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched: watched.id, interval: String(interval) });
+  const query = new URLSearchParams({
+    clientId: DEMO_SPA_CLIENT_ID,
+    authority: cloud.entra.authority,
+    graph: cloud.graph.url,
+    watched: watched.id,
+    interval: String(interval),
+  });
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`${origin}/test/node/fixtures/live.html?${query}`);
   const popup = page.waitForEvent('popup');
   await page.locator('presence-sign-in button').click();
   await (await popup).waitForEvent('close', { timeout: 20_000 });
-  const status = () => page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null);
-  for (const until = Date.now() + 20_000; (await status()) !== 'available' && Date.now() < until; ) await sleep(100);
+  const status = () =>
+    page.evaluate(
+      () =>
+        document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null,
+    );
+  for (const until = Date.now() + 20_000; (await status()) !== 'available' && Date.now() < until;) await sleep(100);
   assert.equal(await status(), 'available');
-  const presenceReads = () => cloud.graph.log.filter((entry) => entry.path === PRESENCE && entry.appId === DEMO_SPA_CLIENT_ID);
+  const presenceReads = () =>
+    cloud.graph.log.filter((entry) => entry.path === PRESENCE && entry.appId === DEMO_SPA_CLIENT_ID);
   // Polling runs (its first poll, before sign-in, failed: it may be backing off for a few intervals).
   const seeded = presenceReads().length;
-  for (const until = Date.now() + 15_000; presenceReads().length === seeded && Date.now() < until; ) await sleep(100);
+  for (const until = Date.now() + 15_000; presenceReads().length === seeded && Date.now() < until;) await sleep(100);
   assert.ok(presenceReads().length > seeded, 'the visible page polls');
 
   await setVisibility(page, 'hidden');
@@ -55,11 +69,12 @@ test('no presence requests while the page is hidden, one at once when it is show
 
   const shownAt = Date.now();
   await setVisibility(page, 'visible');
-  for (const until = Date.now() + interval * 1000; presenceReads().length === hiddenAt && Date.now() < until; ) await sleep(25);
+  for (const until = Date.now() + interval * 1000; presenceReads().length === hiddenAt && Date.now() < until;)
+    await sleep(25);
   const caughtUpIn = Date.now() - shownAt;
   assert.equal(presenceReads().length, hiddenAt + 1, 'one request on show');
   assert.ok(caughtUpIn < 1000, `at once, not after an interval (${caughtUpIn} ms)`);
-  for (const until = Date.now() + 5000; (await status()) !== 'busy' && Date.now() < until; ) await sleep(50);
+  for (const until = Date.now() + 5000; (await status()) !== 'busy' && Date.now() < until;) await sleep(50);
   assert.equal(await status(), 'busy', 'the change made while hidden shows');
   await sleep(interval * 1000 * 0.5);
   assert.equal(presenceReads().length, hiddenAt + 1, 'then the usual interval, not a burst');

@@ -15,7 +15,11 @@ before(async () => {
 after(() => cloud.stop());
 
 async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${control}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${control}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, data: res.status === 204 ? null : await res.json() };
 }
 
@@ -24,7 +28,10 @@ async function graphToken(scopes = ['User.Read', 'Presence.Read.All']) {
 }
 
 async function graph(path: string, token: string, init: RequestInit = {}) {
-  return fetch(`${cloud.graph.url}/v1.0${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as object) } });
+  return fetch(`${cloud.graph.url}/v1.0${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers as object) },
+  });
 }
 
 describe('the fake tenant', () => {
@@ -35,18 +42,38 @@ describe('the fake tenant', () => {
     assert.deepEqual(a.users, b.users);
     assert.deepEqual(a.teams, b.teams);
     assert.equal(a.id, b.id);
-    assert.notDeepEqual(a.users.map((u) => u.id), c.users.map((u) => u.id));
+    assert.notDeepEqual(
+      a.users.map((u) => u.id),
+      c.users.map((u) => u.id),
+    );
   });
 
   test('has teams of 5, 50, 650, 2,000 and 10,000, names in many scripts, hostile names, people without photos, status messages and out of office', () => {
     const t = cloud.tenant;
-    assert.deepEqual(t.teams.map((x) => x.memberIds.length), [5, 50, 650, 2_000, 10_000]);
+    assert.deepEqual(
+      t.teams.map((x) => x.memberIds.length),
+      [5, 50, 650, 2_000, 10_000],
+    );
     const names = t.users.map((u) => u.displayName);
-    for (const script of [/\p{Script=Han}/u, /\p{Script=Hangul}/u, /\p{Script=Arabic}/u, /\p{Script=Hebrew}/u, /\p{Script=Cyrillic}/u, /\p{Script=Greek}/u, /\p{Script=Devanagari}/u]) {
-      assert.ok(names.some((n) => script.test(n)), `a name matching ${script}`);
+    for (const script of [
+      /\p{Script=Han}/u,
+      /\p{Script=Hangul}/u,
+      /\p{Script=Arabic}/u,
+      /\p{Script=Hebrew}/u,
+      /\p{Script=Cyrillic}/u,
+      /\p{Script=Greek}/u,
+      /\p{Script=Devanagari}/u,
+    ]) {
+      assert.ok(
+        names.some((n) => script.test(n)),
+        `a name matching ${script}`,
+      );
     }
     assert.ok(HOSTILE_NAMES.filter((h) => names.includes(h)).length >= 6, 'hostile names are present');
-    assert.ok(names.some((n) => n.length > 100), 'a very long name');
+    assert.ok(
+      names.some((n) => n.length > 100),
+      'a very long name',
+    );
     const withoutPhoto = t.users.filter((u) => !u.hasPhoto).length;
     assert.ok(withoutPhoto > 1_000 && withoutPhoto < 5_000, `${withoutPhoto} without photos`);
     const presences = t.users.map((u) => t.getPresence(u.id)!);
@@ -97,7 +124,14 @@ describe('the control API', () => {
 
   test('faults: a 429 with Retry-After, once', async () => {
     const token = await graphToken();
-    const added = await api('POST', '/faults', { service: 'graph', path: '/v1.0/me', kind: 'status', status: 429, retryAfter: 7, times: 1 });
+    const added = await api('POST', '/faults', {
+      service: 'graph',
+      path: '/v1.0/me',
+      kind: 'status',
+      status: 429,
+      retryAfter: 7,
+      times: 1,
+    });
     assert.equal(added.status, 201);
     const first = await graph('/me', token);
     assert.equal(first.status, 429);
@@ -134,7 +168,9 @@ describe('the control API', () => {
   });
 
   test('tokens minted by the control API are real Entra tokens that Graph checks', async () => {
-    const expired = (await api('POST', '/tokens', { userId: cloud.tenant.users[0]!.id, scopes: ['User.Read'], lifetimeSeconds: -5 })).data.accessToken;
+    const expired = (
+      await api('POST', '/tokens', { userId: cloud.tenant.users[0]!.id, scopes: ['User.Read'], lifetimeSeconds: -5 })
+    ).data.accessToken;
     assert.equal((await graph('/me', expired)).status, 401);
     const app = (await api('POST', '/tokens', { roles: ['Presence.Read.All'] })).data.accessToken;
     assert.equal((await graph(`/users/${cloud.tenant.users[1]!.id}/presence`, app)).status, 200);

@@ -30,7 +30,10 @@ const stage = chromiumStage({
       outdir: site,
       logLevel: 'error',
     });
-    writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>');
+    writeFileSync(
+      join(site, 'index.html'),
+      '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body>app</body></html>',
+    );
     return site;
   },
   async tearDown() {
@@ -39,7 +42,12 @@ const stage = chromiumStage({
 });
 
 const GRAPH_AUDIENCES = [GRAPH_RESOURCE, GRAPH_APP_ID];
-const settings = () => ({ clientId: DEMO_SPA_CLIENT_ID, authority: stage.cloud.entra.authority, knownAuthority: stage.cloud.entra.host, scopes: SCOPES });
+const settings = () => ({
+  clientId: DEMO_SPA_CLIENT_ID,
+  authority: stage.cloud.entra.authority,
+  knownAuthority: stage.cloud.entra.host,
+  scopes: SCOPES,
+});
 
 test('loginPopup through the redirect bridge, then acquireTokenSilent without a popup', { skip }, async () => {
   const { cloud, browser, origin } = stage;
@@ -60,7 +68,10 @@ test('loginPopup through the redirect bridge, then acquireTokenSilent without a 
   // A Graph token (v1.0), for Graph named by its application id, as MSAL asked with bare scope names.
   assert.equal(claims.aud, '00000003-0000-0000-c000-000000000000');
   assert.equal(claims.ver, '1.0');
-  assert.equal(cloud.entra.verifyAccessToken(signedIn.accessToken, { audience: GRAPH_AUDIENCES }).scp, 'User.Read Presence.Read.All');
+  assert.equal(
+    cloud.entra.verifyAccessToken(signedIn.accessToken, { audience: GRAPH_AUDIENCES }).scp,
+    'User.Read Presence.Read.All',
+  );
 
   const cached = await page.evaluate((scopes) => (window as any).msalTest.silent(scopes), SCOPES);
   assert.equal(cached.fromCache, true);
@@ -86,7 +97,7 @@ test('loginRedirect through the redirect bridge back to the app, then a silent t
   // The page navigates away to sign in, so this evaluation ends with the page.
   page.evaluate(() => (window as any).msalTest.loginRedirect()).catch(() => undefined);
   let result: any;
-  for (const until = Date.now() + 15_000; !result && Date.now() < until; ) {
+  for (const until = Date.now() + 15_000; !result && Date.now() < until;) {
     await new Promise((r) => setTimeout(r, 100));
     result = await page.evaluate(() => (window as any).msalTest?.redirectResult).catch(() => undefined);
   }

@@ -38,10 +38,20 @@ export async function providerSite(name: string): Promise<string> {
   const site = mkdtempSync(join(tmpdir(), `${name}-`));
   // The redirect-bridge page as the README says: dist/cdn/redirect.html and its script, at /redirect.html.
   cpSync(join(root, 'dist/cdn'), site, { recursive: true });
-  await build({ entryPoints: { app: join(root, 'test/node/fixtures/msal/provider.ts') }, bundle: true, format: 'esm', outdir: site, logLevel: 'error', tsconfig: join(root, 'tsconfig.base.json'),
+  await build({
+    entryPoints: { app: join(root, 'test/node/fixtures/msal/provider.ts') },
+    bundle: true,
+    format: 'esm',
+    outdir: site,
+    logLevel: 'error',
+    tsconfig: join(root, 'tsconfig.base.json'),
     // The package's sideEffects name dist/ files only: keep src/define.ts, which registers the tags.
-    ignoreAnnotations: true });
-  writeFileSync(join(site, 'index.html'), '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body></body></html>');
+    ignoreAnnotations: true,
+  });
+  writeFileSync(
+    join(site, 'index.html'),
+    '<!doctype html><html lang="en"><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body></body></html>',
+  );
   return site;
 }
 
@@ -58,10 +68,18 @@ export async function read(page: Page, expression: string): Promise<string | nul
     return null;
   }
 }
-export const status = (page: Page) => read(page, `document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null`);
+export const status = (page: Page) =>
+  read(
+    page,
+    `document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null`,
+  );
 export const signedInName = (page: Page) =>
-  read(page, `document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent ?? null`);
-export const signInShown = (page: Page) => read(page, `String(!!document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('button.primary'))`);
+  read(
+    page,
+    `document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('presence-avatar')?.shadowRoot?.querySelector('[part~="name"]')?.textContent ?? null`,
+  );
+export const signInShown = (page: Page) =>
+  read(page, `String(!!document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('button.primary'))`);
 export const signInButton = (page: Page) => page.locator('presence-sign-in button.primary');
 
 export async function until<T>(read: () => Promise<T>, wanted: T, what: string, ms = 20_000): Promise<void> {
@@ -71,7 +89,11 @@ export async function until<T>(read: () => Promise<T>, wanted: T, what: string, 
 }
 
 /** Opens the provider page in a new browser context and starts it in `mode`, watching `watched`. */
-export async function openProviderPage(stage: Stage, mode: 'own-app' | 'popup' | 'redirect', watched: string): Promise<{ context: BrowserContext; page: Page; popups: string[]; errors: string[] }> {
+export async function openProviderPage(
+  stage: Stage,
+  mode: 'own-app' | 'popup' | 'redirect',
+  watched: string,
+): Promise<{ context: BrowserContext; page: Page; popups: string[]; errors: string[] }> {
   const { cloud, browser, origin } = stage;
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -83,6 +105,8 @@ export async function openProviderPage(stage: Stage, mode: 'own-app' | 'popup' |
   sessions.set(page, await context.newCDPSession(page));
   await page.goto(`${origin}/index.html`);
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
-  await page.evaluate(`window.providerTest.start(${JSON.stringify({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched, mode })})`);
+  await page.evaluate(
+    `window.providerTest.start(${JSON.stringify({ clientId: DEMO_SPA_CLIENT_ID, authority: cloud.entra.authority, graph: cloud.graph.url, watched, mode })})`,
+  );
   return { context, page, popups, errors };
 }

@@ -34,7 +34,10 @@ before(async () => {
   app = createServer((req, res) => {
     res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
     res.setHeader('access-control-allow-credentials', 'true');
-    res.setHeader('access-control-allow-headers', 'x-requested-with, x-signalr-user-agent, content-type, authorization');
+    res.setHeader(
+      'access-control-allow-headers',
+      'x-requested-with, x-signalr-user-agent, content-type, authorization',
+    );
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     const { endpoint, accessKey } = parseConnectionString(service.connectionString);
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -43,8 +46,17 @@ before(async () => {
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
   negotiateUrl = `http://127.0.0.1:${(app.address() as AddressInfo).port}/api`;
   site = mkdtempSync(join(tmpdir(), 'signalr-site-'));
-  await build({ entryPoints: [join(root, 'test/node/fixtures/signalr/client.ts')], bundle: true, format: 'esm', outfile: join(site, 'client.js'), logLevel: 'error' });
-  writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/client.js"></script></head><body></body></html>');
+  await build({
+    entryPoints: [join(root, 'test/node/fixtures/signalr/client.ts')],
+    bundle: true,
+    format: 'esm',
+    outfile: join(site, 'client.js'),
+    logLevel: 'error',
+  });
+  writeFileSync(
+    join(site, 'index.html'),
+    '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/client.js"></script></head><body></body></html>',
+  );
   pages = createStaticServer(site);
   origin = `http://localhost:${await listenOnFreePort(pages, 0)}`;
   browser = await chromium.launch({ executablePath, args: chromiumArgs });
@@ -60,31 +72,51 @@ after(async () => {
 
 async function sendToUser(user: string, args: unknown[]) {
   const url = `${service.url}/api/v1/hubs/presence/users/${user}`;
-  const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey: service.accessKey, audience: url })}`, 'content-type': 'application/json' }, body: JSON.stringify({ target: 'presence', arguments: args }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${serverToken({ accessKey: service.accessKey, audience: url })}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ target: 'presence', arguments: args }),
+  });
   assert.equal(res.status, 202);
 }
 
-test('connects through the negotiate redirect, receives, reconnects after a drop', { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' }, async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/index.html`);
-  await page.waitForFunction(() => (window as any).signalrTest);
-  const connectionId = await page.evaluate((url) => (window as any).signalrTest.connect(url), negotiateUrl);
-  assert.ok(connectionId);
-  assert.deepEqual(service.list().map((c) => c.userId), ['adele']);
+test(
+  'connects through the negotiate redirect, receives, reconnects after a drop',
+  { skip: !executablePath && 'Chromium not found (set CHROME_PATH)' },
+  async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/index.html`);
+    await page.waitForFunction(() => (window as any).signalrTest);
+    const connectionId = await page.evaluate((url) => (window as any).signalrTest.connect(url), negotiateUrl);
+    assert.ok(connectionId);
+    assert.deepEqual(
+      service.list().map((c) => c.userId),
+      ['adele'],
+    );
 
-  await sendToUser('adele', [{ id: 'u1', availability: 'Busy' }]);
-  await page.waitForFunction(() => (window as any).signalrTest.received().length === 1);
+    await sendToUser('adele', [{ id: 'u1', availability: 'Busy' }]);
+    await page.waitForFunction(() => (window as any).signalrTest.received().length === 1);
 
-  assert.equal(service.dropConnections({ userId: 'adele' }), 1);
-  await page.waitForFunction(() => (window as any).signalrTest.states().includes('reconnected'), null, { timeout: 20_000 });
-  await sendToUser('adele', [{ id: 'u1', availability: 'Available' }]);
-  await page.waitForFunction(() => (window as any).signalrTest.received().length === 2);
-  const received = await page.evaluate(() => (window as any).signalrTest.received());
-  assert.deepEqual(received, [[{ id: 'u1', availability: 'Busy' }], [{ id: 'u1', availability: 'Available' }]]);
-  assert.deepEqual(await page.evaluate(() => (window as any).signalrTest.states()), ['connected', 'reconnecting', 'reconnected']);
-  assert.deepEqual(errors, []);
-  await page.evaluate(() => (window as any).signalrTest.stop());
-  await page.close();
-});
+    assert.equal(service.dropConnections({ userId: 'adele' }), 1);
+    await page.waitForFunction(() => (window as any).signalrTest.states().includes('reconnected'), null, {
+      timeout: 20_000,
+    });
+    await sendToUser('adele', [{ id: 'u1', availability: 'Available' }]);
+    await page.waitForFunction(() => (window as any).signalrTest.received().length === 2);
+    const received = await page.evaluate(() => (window as any).signalrTest.received());
+    assert.deepEqual(received, [[{ id: 'u1', availability: 'Busy' }], [{ id: 'u1', availability: 'Available' }]]);
+    assert.deepEqual(await page.evaluate(() => (window as any).signalrTest.states()), [
+      'connected',
+      'reconnecting',
+      'reconnected',
+    ]);
+    assert.deepEqual(errors, []);
+    await page.evaluate(() => (window as any).signalrTest.stop());
+    await page.close();
+  },
+);

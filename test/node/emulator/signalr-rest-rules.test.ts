@@ -16,7 +16,12 @@ before(async () => {
 after(() => service.stop());
 
 /** A REST call to `/api/v1/...`, each path segment encoded, with a token for exactly that URL. */
-async function rest(method: string, segments: string[], body?: unknown, token: string | null = 'valid'): Promise<number> {
+async function rest(
+  method: string,
+  segments: string[],
+  body?: unknown,
+  token: string | null = 'valid',
+): Promise<number> {
   const url = `${service.url}/${segments.map(encodeURIComponent).join('/')}`;
   const bearer = token === 'valid' ? serverToken({ accessKey: service.accessKey, audience: url }) : token;
   const res = await fetch(url, {
@@ -32,8 +37,10 @@ const message = { target: 'presence', arguments: [] };
 
 describe('names the service takes', () => {
   test('hub names: a letter, then up to 127 letters, digits or _`,.[]', async () => {
-    for (const good of ['presence', 'Presence_2', 'a.b,c`[d]', `h${'x'.repeat(127)}`]) assert.equal(await rest('POST', hub(good), message), 202, good);
-    for (const bad of ['2presence', 'presence-hub', 'presence hub', '_presence', `h${'x'.repeat(128)}`, 'prés']) assert.equal(await rest('POST', hub(bad), message), 400, bad);
+    for (const good of ['presence', 'Presence_2', 'a.b,c`[d]', `h${'x'.repeat(127)}`])
+      assert.equal(await rest('POST', hub(good), message), 202, good);
+    for (const bad of ['2presence', 'presence-hub', 'presence hub', '_presence', `h${'x'.repeat(128)}`, 'prés'])
+      assert.equal(await rest('POST', hub(bad), message), 400, bad);
   });
 
   test('group names: 1 to 1,024 characters, not only white space', async () => {
@@ -85,15 +92,30 @@ describe('documented status codes', () => {
 });
 
 describe('negotiate', () => {
-  const token = (user: string) => clientAccessToken({ endpoint: service.url, accessKey: service.accessKey, hub: 'presence', userId: user }).accessToken;
+  const token = (user: string) =>
+    clientAccessToken({ endpoint: service.url, accessKey: service.accessKey, hub: 'presence', userId: user })
+      .accessToken;
   const negotiate = async (query: string, user = 'negotiator') => {
-    const res = await fetch(`${service.url}/client/negotiate?hub=presence${query}`, { method: 'POST', headers: { authorization: `Bearer ${token(user)}` } });
-    return { status: res.status, body: (await res.json()) as { connectionId?: string; connectionToken?: string; negotiateVersion?: number; error?: string } };
+    const res = await fetch(`${service.url}/client/negotiate?hub=presence${query}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token(user)}` },
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        connectionId?: string;
+        connectionToken?: string;
+        negotiateVersion?: number;
+        error?: string;
+      },
+    };
   };
   /** Opens the WebSocket with this `id` and does the handshake: resolves with the first frame, or `refused`. */
   const open = (id: string, user = 'negotiator') =>
     new Promise<string>((resolve) => {
-      const ws = new WebSocket(`${service.url.replace('http', 'ws')}/client/?hub=presence&id=${encodeURIComponent(id)}&access_token=${token(user)}`);
+      const ws = new WebSocket(
+        `${service.url.replace('http', 'ws')}/client/?hub=presence&id=${encodeURIComponent(id)}&access_token=${token(user)}`,
+      );
       ws.once('open', () => ws.send('{"protocol":"json","version":1}\u001e'));
       ws.once('message', (data) => {
         resolve(data.toString());
@@ -120,9 +142,12 @@ describe('negotiate', () => {
     assert.equal(await open(again.body.connectionToken!), '{}\u001e');
   });
 
-  test('a version above the service\'s gets the service\'s; a hub name the service refuses is a bad request', async () => {
+  test("a version above the service's gets the service's; a hub name the service refuses is a bad request", async () => {
     assert.equal((await negotiate('&negotiateVersion=5')).body.negotiateVersion, 1);
-    const bad = await fetch(`${service.url}/client/negotiate?hub=no-dashes`, { method: 'POST', headers: { authorization: `Bearer ${token('x')}` } });
+    const bad = await fetch(`${service.url}/client/negotiate?hub=no-dashes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token('x')}` },
+    });
     assert.equal(bad.status, 400);
   });
 
@@ -130,8 +155,16 @@ describe('negotiate', () => {
     const older = new SignalRServiceEmulator({ maxNegotiateVersion: 0 });
     await older.start();
     try {
-      const accessToken = clientAccessToken({ endpoint: older.url, accessKey: older.accessKey, hub: 'presence', userId: 'x' }).accessToken;
-      const res = await fetch(`${older.url}/client/negotiate?hub=presence&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+      const accessToken = clientAccessToken({
+        endpoint: older.url,
+        accessKey: older.accessKey,
+        hub: 'presence',
+        userId: 'x',
+      }).accessToken;
+      const res = await fetch(`${older.url}/client/negotiate?hub=presence&negotiateVersion=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       const body = (await res.json()) as { negotiateVersion: number; connectionToken?: string };
       assert.equal(body.negotiateVersion, 0);
       assert.equal(body.connectionToken, undefined);

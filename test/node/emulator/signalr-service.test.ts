@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, describe, test } from 'node:test';
-import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from '@microsoft/signalr';
+import {
+  HttpTransportType,
+  HubConnectionBuilder,
+  HubConnectionState,
+  LogLevel,
+  type HubConnection,
+} from '@microsoft/signalr';
 import WebSocket from 'ws';
 import { clientAccessToken, parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
@@ -76,22 +82,40 @@ async function rest(method: string, path: string, body?: unknown, token?: string
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
 describe('client endpoint', () => {
-  test('the real client connects through the app\'s negotiate redirect and receives a broadcast', async () => {
+  test("the real client connects through the app's negotiate redirect and receives a broadcast", async () => {
     const c = connect('adele');
     await c.start();
     assert.equal(c.state, HubConnectionState.Connected);
     const got = nextMessage(c, 'presence');
-    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}`, { target: 'presence', arguments: [{ id: 'u1', availability: 'Busy' }] }), 202);
+    assert.equal(
+      await rest('POST', `/api/v1/hubs/${HUB}`, {
+        target: 'presence',
+        arguments: [{ id: 'u1', availability: 'Busy' }],
+      }),
+      202,
+    );
     assert.deepEqual(await got, [{ id: 'u1', availability: 'Busy' }]);
-    assert.deepEqual(service.list().map((x) => x.userId), ['adele']);
+    assert.deepEqual(
+      service.list().map((x) => x.userId),
+      ['adele'],
+    );
   });
 
   test('a bad client token is refused at negotiate, and start() rejects', async () => {
-    const bad = signHs256({ aud: `${service.url}/client/?hub=${HUB}`, exp: Math.floor(Date.now() / 1000) + 60 }, 'wrong-key');
-    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${bad}` } });
+    const bad = signHs256(
+      { aud: `${service.url}/client/?hub=${HUB}`, exp: Math.floor(Date.now() / 1000) + 60 },
+      'wrong-key',
+    );
+    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bad}` },
+    });
     assert.equal(res.status, 401);
     const c = new HubConnectionBuilder()
-      .withUrl(`${service.url}/client/?hub=${HUB}`, { accessTokenFactory: () => bad, transport: HttpTransportType.WebSockets })
+      .withUrl(`${service.url}/client/?hub=${HUB}`, {
+        accessTokenFactory: () => bad,
+        transport: HttpTransportType.WebSockets,
+      })
       .configureLogging(LogLevel.None)
       .build();
     await assert.rejects(c.start());
@@ -102,7 +126,10 @@ describe('client endpoint', () => {
     const other = clientAccessToken({ endpoint, accessKey, hub: 'other', userId: 'x' }).accessToken;
     const expired = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'x', ttlSeconds: -10 }).accessToken;
     for (const token of [other, expired]) {
-      const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(res.status, 401);
     }
   });
@@ -110,8 +137,15 @@ describe('client endpoint', () => {
   test('a handshake with an unknown protocol gets an error and is closed', async () => {
     const { endpoint, accessKey } = parseConnectionString(service.connectionString);
     const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'raw' });
-    const negotiated = await (await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).json();
-    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${negotiated.connectionToken}&access_token=${accessToken}`);
+    const negotiated = await (
+      await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}` },
+      })
+    ).json();
+    const ws = new WebSocket(
+      `${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${negotiated.connectionToken}&access_token=${accessToken}`,
+    );
     await new Promise((r) => ws.once('open', r));
     ws.send('{"protocol":"messagepack-v9","version":1}\u001e');
     const reply = await new Promise<string>((r) => ws.once('message', (d) => r(d.toString())));
@@ -122,7 +156,12 @@ describe('client endpoint', () => {
   test('a connection token works once', async () => {
     const { endpoint, accessKey } = parseConnectionString(service.connectionString);
     const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'once' });
-    const negotiated = await (await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } })).json();
+    const negotiated = await (
+      await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${accessToken}` },
+      })
+    ).json();
     const url = `${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${negotiated.connectionToken}&access_token=${accessToken}`;
     const first = new WebSocket(url);
     await new Promise((r) => first.once('open', r));
@@ -137,7 +176,7 @@ describe('client endpoint', () => {
 });
 
 describe('REST API', () => {
-  test('to a user reaches only that user\'s connections', async () => {
+  test("to a user reaches only that user's connections", async () => {
     const [a, b] = [connect('user-a'), connect('user-b')];
     await Promise.all([a.start(), b.start()]);
     const got: string[] = [];
@@ -166,7 +205,10 @@ describe('REST API', () => {
     const c = connect('by-connection');
     await c.start();
     const got = nextMessage(c, 'direct');
-    assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`, { target: 'direct', arguments: ['x'] }), 202);
+    assert.equal(
+      await rest('POST', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`, { target: 'direct', arguments: ['x'] }),
+      202,
+    );
     assert.deepEqual(await got, ['x']);
     assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g2/connections/${c.connectionId}`), 200);
     assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/g2/connections/nope`), 404);
@@ -179,8 +221,19 @@ describe('REST API', () => {
     const url = `${service.url}${path}`;
     const body = { target: 't', arguments: [] };
     assert.equal(await rest('POST', path, body, null), 401);
-    assert.equal(await rest('POST', path, body, serverToken({ accessKey: service.accessKey, audience: `${service.url}/api/v1/hubs/other` })), 401);
-    assert.equal(await rest('POST', path, body, serverToken({ accessKey: service.accessKey, audience: url, ttlSeconds: -5 })), 401);
+    assert.equal(
+      await rest(
+        'POST',
+        path,
+        body,
+        serverToken({ accessKey: service.accessKey, audience: `${service.url}/api/v1/hubs/other` }),
+      ),
+      401,
+    );
+    assert.equal(
+      await rest('POST', path, body, serverToken({ accessKey: service.accessKey, audience: url, ttlSeconds: -5 })),
+      401,
+    );
     assert.equal(await rest('POST', path, body, serverToken({ accessKey: 'another-key', audience: url })), 401);
     assert.equal(await rest('POST', path, { target: 't' }), 400);
   });
@@ -214,15 +267,24 @@ test('the connection string round-trips', () => {
   const parsed = parseConnectionString(service.connectionString);
   assert.equal(parsed.endpoint, service.url);
   assert.equal(parsed.accessKey, service.accessKey);
-  assert.equal(parseConnectionString('Endpoint=https://x.service.signalr.net;AccessKey=abc;Version=1.0;').endpoint, 'https://x.service.signalr.net');
-  assert.equal(parseConnectionString('Endpoint=http://localhost;Port=8888;AccessKey=abc;Version=1.0;').endpoint, 'http://localhost:8888');
+  assert.equal(
+    parseConnectionString('Endpoint=https://x.service.signalr.net;AccessKey=abc;Version=1.0;').endpoint,
+    'https://x.service.signalr.net',
+  );
+  assert.equal(
+    parseConnectionString('Endpoint=http://localhost;Port=8888;AccessKey=abc;Version=1.0;').endpoint,
+    'http://localhost:8888',
+  );
 });
 
 describe('more of the service', () => {
   async function negotiateRaw(user: string, hub = HUB): Promise<{ token: string; accessToken: string }> {
     const { endpoint, accessKey } = parseConnectionString(service.connectionString);
     const { accessToken } = clientAccessToken({ endpoint, accessKey, hub, userId: user });
-    const res = await fetch(`${service.url}/client/negotiate?hub=${hub}&negotiateVersion=1`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}` } });
+    const res = await fetch(`${service.url}/client/negotiate?hub=${hub}&negotiateVersion=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     assert.equal(res.status, 200);
     return { token: ((await res.json()) as { connectionToken: string }).connectionToken, accessToken };
   }
@@ -236,13 +298,19 @@ describe('more of the service', () => {
     assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 200);
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/member`), 200);
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/groups/g-exists/users/nobody`), 404);
-    assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups.sort(), ['g-exists', 'g-other']);
+    assert.deepEqual(
+      service
+        .connections()
+        .find((x) => x.userId === 'member')
+        ?.groups.sort(),
+      ['g-exists', 'g-other'],
+    );
     assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/users/member/groups`), 200);
     assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 404);
     assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups, []);
   });
 
-  test('a user\'s group membership applies to the connections they open later', async () => {
+  test("a user's group membership applies to the connections they open later", async () => {
     assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/later/users/latecomer`), 202);
     const c = connect('latecomer');
     await c.start();
@@ -251,14 +319,20 @@ describe('more of the service', () => {
     assert.deepEqual(await got, [true]);
   });
 
-  test('connection-scoped calls: a send to another hub\'s connection is accepted and goes nowhere, group calls for unknown ids are 404, DELETE closes the connection', async () => {
+  test("connection-scoped calls: a send to another hub's connection is accepted and goes nowhere, group calls for unknown ids are 404, DELETE closes the connection", async () => {
     const c = connect('closable');
     await c.start();
     const closed = new Promise((r) => c.onclose(r));
     const got: unknown[] = [];
     c.on('t', (x) => got.push(x));
     assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/groups/g/connections/nope`), 404);
-    assert.equal(await rest('POST', `/api/v1/hubs/otherhub/connections/${c.connectionId}`, { target: 't', arguments: ['elsewhere'] }), 202);
+    assert.equal(
+      await rest('POST', `/api/v1/hubs/otherhub/connections/${c.connectionId}`, {
+        target: 't',
+        arguments: ['elsewhere'],
+      }),
+      202,
+    );
     assert.equal(await rest('GET', `/api/v1/hubs/${HUB}/connections/${c.connectionId}`), 200);
     await settle();
     assert.deepEqual(got, []);
@@ -273,8 +347,14 @@ describe('more of the service', () => {
     const got: string[] = [];
     a.on('shout', () => got.push('a'));
     b.on('shout', () => got.push('b'));
-    assert.equal(await rest('POST', `/api/v1/hubs/${HUB.toUpperCase()}/users/case-a`, { target: 'shout', arguments: [] }), 202);
-    assert.equal(await rest('POST', `/api/hubs/${HUB}?excluded=${a.connectionId}`, { target: 'shout', arguments: [] }), 202);
+    assert.equal(
+      await rest('POST', `/api/v1/hubs/${HUB.toUpperCase()}/users/case-a`, { target: 'shout', arguments: [] }),
+      202,
+    );
+    assert.equal(
+      await rest('POST', `/api/hubs/${HUB}?excluded=${a.connectionId}`, { target: 'shout', arguments: [] }),
+      202,
+    );
     await settle();
     assert.deepEqual(got.sort(), ['a', 'b']);
   });
@@ -288,7 +368,9 @@ describe('more of the service', () => {
 
   test('the service pings every pingIntervalMs after the handshake', async () => {
     const { token, accessToken } = await negotiateRaw('pinged');
-    const ws = new WebSocket(`${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${token}&access_token=${accessToken}`);
+    const ws = new WebSocket(
+      `${service.url.replace('http', 'ws')}/client/?hub=${HUB}&id=${token}&access_token=${accessToken}`,
+    );
     await new Promise((r) => ws.once('open', r));
     const frames: string[] = [];
     ws.on('message', (d) => frames.push(d.toString()));
@@ -303,7 +385,11 @@ describe('more of the service', () => {
     const origin = 'http://localhost:9999';
     const pre = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-requested-with,x-signalr-user-agent' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,x-requested-with,x-signalr-user-agent',
+      },
     });
     assert.equal(pre.status, 204);
     assert.equal(pre.headers.get('access-control-allow-origin'), origin);
@@ -311,7 +397,10 @@ describe('more of the service', () => {
     assert.match(pre.headers.get('access-control-allow-headers') ?? '', /x-signalr-user-agent/);
     const { endpoint, accessKey } = parseConnectionString(service.connectionString);
     const { accessToken } = clientAccessToken({ endpoint, accessKey, hub: HUB, userId: 'cors' });
-    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, { method: 'POST', headers: { origin, authorization: `Bearer ${accessToken}` } });
+    const res = await fetch(`${service.url}/client/negotiate?hub=${HUB}&negotiateVersion=1`, {
+      method: 'POST',
+      headers: { origin, authorization: `Bearer ${accessToken}` },
+    });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('access-control-allow-origin'), origin);
   });
@@ -323,7 +412,12 @@ describe('more of the service', () => {
     try {
       faults.add({ service: 'signalr', kind: 'status', status: 503, times: 1 });
       const url = `${faulty.url}/api/v1/hubs/${HUB}`;
-      const call = () => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${serverToken({ accessKey: faulty.accessKey, audience: url })}` }, body: '{"target":"t","arguments":[]}' });
+      const call = () =>
+        fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${serverToken({ accessKey: faulty.accessKey, audience: url })}` },
+          body: '{"target":"t","arguments":[]}',
+        });
       assert.equal((await call()).status, 503);
       assert.equal((await call()).status, 202);
       assert.ok(faulty.counters.restCalls >= 1);

@@ -22,8 +22,18 @@ const stage = chromiumStage({
   requires: [],
   async site() {
     site = mkdtempSync(join(tmpdir(), 'mgt-site-'));
-    await build({ entryPoints: { app: join(root, 'test/node/fixtures/mgt/app.ts') }, bundle: true, splitting: true, format: 'esm', outdir: site, logLevel: 'error' });
-    writeFileSync(join(site, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body></body></html>');
+    await build({
+      entryPoints: { app: join(root, 'test/node/fixtures/mgt/app.ts') },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      outdir: site,
+      logLevel: 'error',
+    });
+    writeFileSync(
+      join(site, 'index.html'),
+      '<!doctype html><html><head><link rel="icon" href="data:,"><script type="module" src="/app.js"></script></head><body></body></html>',
+    );
     return site;
   },
   async tearDown() {
@@ -31,7 +41,10 @@ const stage = chromiumStage({
   },
 });
 
-interface Seen { graph: string[]; refused: string[] }
+interface Seen {
+  graph: string[];
+  refused: string[];
+}
 
 /** A page whose Graph traffic goes to the emulator and whose tokens come from the Entra emulator. */
 async function toolkitPage(scopes: string[]): Promise<{ page: Page; seen: Seen; close: () => Promise<void> }> {
@@ -50,7 +63,14 @@ async function toolkitPage(scopes: string[]): Promise<{ page: Page; seen: Seen; 
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
-  await page.exposeFunction('graphToken', () => cloud.entra.issueToken({ userId: cloud.tenant.users[0]!.id, clientId: 'a11ce000-0000-4000-8000-00000000000b', audience: GRAPH_RESOURCE, scopes }));
+  await page.exposeFunction('graphToken', () =>
+    cloud.entra.issueToken({
+      userId: cloud.tenant.users[0]!.id,
+      clientId: 'a11ce000-0000-4000-8000-00000000000b',
+      audience: GRAPH_RESOURCE,
+      scopes,
+    }),
+  );
   await page.goto(`${origin}/index.html`);
   await page.waitForSelector('body[data-ready]', { state: 'attached' });
   await page.evaluate(() => window.startToolkit());
@@ -58,7 +78,9 @@ async function toolkitPage(scopes: string[]): Promise<{ page: Page; seen: Seen; 
 }
 
 /** What <mgt-person> shows: its first two lines, its image's source and its presence badge's title. */
-async function shown(page: Page): Promise<{ line1?: string; line2?: string; image?: string; presence?: string; initials?: string }> {
+async function shown(
+  page: Page,
+): Promise<{ line1?: string; line2?: string; image?: string; presence?: string; initials?: string }> {
   // (No named functions inside: the page does not have the helpers the test's compiler would wrap them with.)
   return page.evaluate(() => {
     const shadow = document.querySelector('mgt-person')?.shadowRoot;
@@ -72,24 +94,43 @@ async function shown(page: Page): Promise<{ line1?: string; line2?: string; imag
   });
 }
 
-test('<mgt-person> shows a person\'s name, job title, photo and presence from the emulator', { skip }, async () => {
+test("<mgt-person> shows a person's name, job title, photo and presence from the emulator", { skip }, async () => {
   const { cloud } = stage;
   const person = cloud.tenant.users.find((u, i) => i > 0 && u.photoSize === 648 && u.jobTitle)!;
   cloud.tenant.setPresence(person.id, { availability: 'Busy', activity: 'InAMeeting' });
   const { page, seen, close } = await toolkitPage(FULL);
   try {
-    await page.evaluate((id) => document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="twolines" show-presence></mgt-person>`), person.id);
-    await page.waitForFunction(() => {
-      const shadow = document.querySelector('mgt-person')?.shadowRoot;
-      return shadow?.querySelector('img') && shadow.querySelector('.line1')?.textContent?.trim() && shadow.querySelector('.presence-wrapper')?.getAttribute('title');
-    }, undefined, { timeout: 15_000 });
+    await page.evaluate(
+      (id) =>
+        document.body.insertAdjacentHTML(
+          'beforeend',
+          `<mgt-person user-id="${id}" view="twolines" show-presence></mgt-person>`,
+        ),
+      person.id,
+    );
+    await page.waitForFunction(
+      () => {
+        const shadow = document.querySelector('mgt-person')?.shadowRoot;
+        return (
+          shadow?.querySelector('img') &&
+          shadow.querySelector('.line1')?.textContent?.trim() &&
+          shadow.querySelector('.presence-wrapper')?.getAttribute('title')
+        );
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
     const view = await shown(page);
     assert.equal(view.line1, person.displayName);
     assert.equal(view.line2, person.jobTitle);
     assert.equal(view.presence, 'In a meeting');
     assert.match(view.image ?? '', /^data:image\/png;base64,/);
     const png = Buffer.from(view.image!.split(',')[1]!, 'base64');
-    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [648, 648], 'the largest photo, as /photo/$value gives it');
+    assert.deepEqual(
+      [png.readUInt32BE(16), png.readUInt32BE(20)],
+      [648, 648],
+      'the largest photo, as /photo/$value gives it',
+    );
     assert.ok(seen.graph.includes('POST /v1.0/$batch'), seen.graph.join(', '));
     assert.ok(seen.graph.includes(`GET /v1.0/users/${person.id}/presence`), seen.graph.join(', '));
     assert.deepEqual(seen.refused, [], 'no request left 127.0.0.1');
@@ -98,20 +139,32 @@ test('<mgt-person> shows a person\'s name, job title, photo and presence from th
   }
 });
 
-test('<mgt-person> for someone without a photo shows initials; with User.ReadBasic.All alone, no job title (Graph shows the basic profile only)', { skip }, async () => {
-  const { cloud } = stage;
-  const person = cloud.tenant.users.find((u) => !u.hasPhoto && u.givenName && u.surname && u.jobTitle)!;
-  const { page, seen, close } = await toolkitPage(BASIC);
-  try {
-    await page.evaluate((id) => document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="twolines"></mgt-person>`), person.id);
-    await page.waitForFunction(() => document.querySelector('mgt-person')?.shadowRoot?.querySelector('.line1')?.textContent?.trim(), undefined, { timeout: 15_000 });
-    const view = await shown(page);
-    assert.equal(view.line1, person.displayName);
-    assert.equal(view.line2, undefined);
-    assert.equal(view.image, undefined);
-    assert.equal(view.initials, `${person.givenName![0]}${person.surname![0]}`.toUpperCase());
-    assert.deepEqual(seen.refused, []);
-  } finally {
-    await close();
-  }
-});
+test(
+  '<mgt-person> for someone without a photo shows initials; with User.ReadBasic.All alone, no job title (Graph shows the basic profile only)',
+  { skip },
+  async () => {
+    const { cloud } = stage;
+    const person = cloud.tenant.users.find((u) => !u.hasPhoto && u.givenName && u.surname && u.jobTitle)!;
+    const { page, seen, close } = await toolkitPage(BASIC);
+    try {
+      await page.evaluate(
+        (id) =>
+          document.body.insertAdjacentHTML('beforeend', `<mgt-person user-id="${id}" view="twolines"></mgt-person>`),
+        person.id,
+      );
+      await page.waitForFunction(
+        () => document.querySelector('mgt-person')?.shadowRoot?.querySelector('.line1')?.textContent?.trim(),
+        undefined,
+        { timeout: 15_000 },
+      );
+      const view = await shown(page);
+      assert.equal(view.line1, person.displayName);
+      assert.equal(view.line2, undefined);
+      assert.equal(view.image, undefined);
+      assert.equal(view.initials, `${person.givenName![0]}${person.surname![0]}`.toUpperCase());
+      assert.deepEqual(seen.refused, []);
+    } finally {
+      await close();
+    }
+  },
+);

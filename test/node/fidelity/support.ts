@@ -28,17 +28,22 @@ function fetchTrusting(ca: string, fallback: typeof fetch): typeof fetch {
     if (url.protocol !== 'https:' || url.hostname !== '127.0.0.1') return fallback(input, init);
     const body = req.body ? Buffer.from(await req.arrayBuffer()) : undefined;
     return new Promise<Response>((resolve, reject) => {
-      const outgoing = request(url, { method: req.method, headers: Object.fromEntries(req.headers), ca, signal: req.signal }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-          const status = res.statusCode ?? 0;
-          resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers }));
-        });
-        res.on('error', reject);
-      });
+      const outgoing = request(
+        url,
+        { method: req.method, headers: Object.fromEntries(req.headers), ca, signal: req.signal },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers))
+              if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+            const status = res.statusCode ?? 0;
+            resolve(new Response(status === 204 || status === 304 ? null : Buffer.concat(chunks), { status, headers }));
+          });
+          res.on('error', reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(body);
     });
@@ -55,14 +60,16 @@ export function fidelityCloud(tenant = { seed: 'fidelity', userCount: 320, teamS
     const graph = new GraphEmulator({
       tenant: cloud.tenant,
       tls,
-      verifyToken: (token) => cloud.entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID], allowAppTokens: true }),
+      verifyToken: (token) =>
+        cloud.entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID], allowAppTokens: true }),
     });
     await graph.start();
     globalThis.fetch = fetchTrusting(tls.cert, originalFetch);
     Object.assign(stage, {
       cloud,
       graph,
-      token: (scopes: string[], userId = cloud.tenant.users[0]!.id, clientId = CLIENT_ID) => cloud.entra.issueToken({ userId, clientId, audience: GRAPH_RESOURCE, scopes }),
+      token: (scopes: string[], userId = cloud.tenant.users[0]!.id, clientId = CLIENT_ID) =>
+        cloud.entra.issueToken({ userId, clientId, audience: GRAPH_RESOURCE, scopes }),
       appToken: (roles: string[]) => cloud.entra.issueToken({ clientId: CLIENT_ID, audience: GRAPH_RESOURCE, roles }),
     });
   });

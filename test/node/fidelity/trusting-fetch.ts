@@ -13,26 +13,39 @@ export interface FetchOptions {
 }
 
 /** `fetch` over HTTPS trusting `ca`, adding `headers` to every request (say, the `Origin` a browser would send). */
-export function fetchTrusting(ca: string, headers: Record<string, string> = {}): (input: string | URL | Request, init?: FetchOptions) => Promise<Response> {
+export function fetchTrusting(
+  ca: string,
+  headers: Record<string, string> = {},
+): (input: string | URL | Request, init?: FetchOptions) => Promise<Response> {
   return async (input, init) => {
     const outgoing = new Request(input, init as RequestInit);
     const body = outgoing.body ? Buffer.from(await outgoing.arrayBuffer()) : undefined;
     const sent = { ...Object.fromEntries(outgoing.headers), ...headers };
     return new Promise<Response>((resolve, reject) => {
-      const req = request(outgoing.url, { method: outgoing.method, headers: sent, ca, signal: init?.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => {
-          const replyHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            for (const v of ([] as string[]).concat(value ?? [])) replyHeaders.append(name, v);
-          }
-          const status = res.statusCode ?? 0;
-          const empty = status === 204 || status === 304 || outgoing.method === 'HEAD';
-          resolve(new Response(empty ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: replyHeaders }));
-        });
-      });
+      const req = request(
+        outgoing.url,
+        { method: outgoing.method, headers: sent, ca, signal: init?.signal ?? undefined },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const replyHeaders = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              for (const v of ([] as string[]).concat(value ?? [])) replyHeaders.append(name, v);
+            }
+            const status = res.statusCode ?? 0;
+            const empty = status === 204 || status === 304 || outgoing.method === 'HEAD';
+            resolve(
+              new Response(empty ? null : Buffer.concat(chunks), {
+                status,
+                statusText: res.statusMessage ?? '',
+                headers: replyHeaders,
+              }),
+            );
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

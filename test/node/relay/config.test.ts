@@ -12,7 +12,10 @@ let env: NodeJS.ProcessEnv;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-config-'));
-  const [certificate, previous] = await Promise.all([makeCertificate('relay-config'), makeCertificate('relay-config-previous')]);
+  const [certificate, previous] = await Promise.all([
+    makeCertificate('relay-config'),
+    makeCertificate('relay-config-previous'),
+  ]);
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
   writeFileSync(join(dir, 'key.pem'), certificate.key);
   writeFileSync(join(dir, 'previous-cert.pem'), previous.cert);
@@ -31,7 +34,10 @@ before(async () => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('every missing variable is named in one message', () => {
-  assert.throws(() => settingsFromEnv({ RELAY_TENANT_ID: 'contoso' }), /RELAY_CLIENT_ID, RELAY_CLIENT_SECRET, AZURE_SIGNALR_CONNECTION_STRING, RELAY_PUBLIC_URL, RELAY_CERTIFICATE_PATH, RELAY_PRIVATE_KEY_PATH/);
+  assert.throws(
+    () => settingsFromEnv({ RELAY_TENANT_ID: 'contoso' }),
+    /RELAY_CLIENT_ID, RELAY_CLIENT_SECRET, AZURE_SIGNALR_CONNECTION_STRING, RELAY_PUBLIC_URL, RELAY_CERTIFICATE_PATH, RELAY_PRIVATE_KEY_PATH/,
+  );
 });
 
 test('defaults, and the public URL without its trailing slash', () => {
@@ -52,40 +58,73 @@ test('a configured clientState is used, and one longer than Graph accepts is ref
 
 test('with an Event Hub named, Graph is told to deliver there, in its EventHub: form', () => {
   const hubUrl = 'EventHub:https://contoso-graph.servicebus.windows.net/eventhubname/presence?tenantId=contoso';
-  const named = settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph' });
+  const named = settingsFromEnv({
+    ...env,
+    GRAPH_EVENT_HUB_NAME: 'presence',
+    GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph',
+  });
   assert.equal(named.notificationUrl, hubUrl);
   assert.equal(named.lifecycleNotificationUrl, hubUrl, 'lifecycle notifications to the same hub');
-  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph.servicebus.windows.net' }).notificationUrl, hubUrl);
+  assert.equal(
+    settingsFromEnv({
+      ...env,
+      GRAPH_EVENT_HUB_NAME: 'presence',
+      GRAPH_EVENT_HUB_NAMESPACE: 'contoso-graph.servicebus.windows.net',
+    }).notificationUrl,
+    hubUrl,
+  );
   // The namespace the Functions trigger's connection already names.
-  const connection = 'Endpoint=sb://contoso-graph.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=a2V5';
-  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_CONNECTION: connection }).notificationUrl, hubUrl);
-  assert.equal(settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_CONNECTION__fullyQualifiedNamespace: 'contoso-graph.servicebus.windows.net' }).notificationUrl, hubUrl);
+  const connection =
+    'Endpoint=sb://contoso-graph.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=a2V5';
+  assert.equal(
+    settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_CONNECTION: connection })
+      .notificationUrl,
+    hubUrl,
+  );
+  assert.equal(
+    settingsFromEnv({
+      ...env,
+      GRAPH_EVENT_HUB_NAME: 'presence',
+      GRAPH_EVENT_HUB_CONNECTION__fullyQualifiedNamespace: 'contoso-graph.servicebus.windows.net',
+    }).notificationUrl,
+    hubUrl,
+  );
   assert.throws(() => settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence' }), /GRAPH_EVENT_HUB_NAMESPACE/);
-  assert.throws(() => settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'not a namespace' }), /GRAPH_EVENT_HUB_NAMESPACE/);
+  assert.throws(
+    () => settingsFromEnv({ ...env, GRAPH_EVENT_HUB_NAME: 'presence', GRAPH_EVENT_HUB_NAMESPACE: 'not a namespace' }),
+    /GRAPH_EVENT_HUB_NAMESPACE/,
+  );
 });
 
 test('decryption workers: a whole number from 0 to 64', () => {
   assert.equal(settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: '0' }).decryptWorkers, 0);
   assert.equal(settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: '3' }).decryptWorkers, 3);
-  for (const bad of ['-1', '2.5', 'many', '65']) assert.throws(() => settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: bad }), /RELAY_DECRYPT_WORKERS/);
+  for (const bad of ['-1', '2.5', 'many', '65'])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_DECRYPT_WORKERS: bad }), /RELAY_DECRYPT_WORKERS/);
 });
 
 test('watch lease: whole seconds from 10 to a week; 30 minutes unless told', () => {
   assert.equal(settingsFromEnv(env).watchLeaseSeconds, undefined);
   assert.equal(settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: '600' }).watchLeaseSeconds, 600);
-  for (const bad of ['5', '90.5', 'long', '604801']) assert.throws(() => settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: bad }), /RELAY_WATCH_LEASE_SECONDS/);
+  for (const bad of ['5', '90.5', 'long', '604801'])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_WATCH_LEASE_SECONDS: bad }), /RELAY_WATCH_LEASE_SECONDS/);
 });
 
 test('checks against Graph: whole seconds from 1 to an hour; every minute unless told', () => {
   assert.equal(settingsFromEnv(env).checkSeconds, undefined);
   assert.equal(settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: '5' }).checkSeconds, 5);
-  for (const bad of ['0', '1.5', 'often', '3601']) assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: bad }), /RELAY_CHECK_SECONDS/);
+  for (const bad of ['0', '1.5', 'often', '3601'])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: bad }), /RELAY_CHECK_SECONDS/);
 });
 
 test('watch quotas: whole numbers per user and per tenant, defaults unless told', () => {
   assert.equal(settingsFromEnv(env).quotas, undefined);
-  assert.deepEqual(settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: '800', RELAY_MAX_IDS_PER_TENANT: '20000' }).quotas, { idsPerUser: 800, idsPerTenant: 20_000 });
-  for (const bad of ['0', '1.5', 'many']) assert.throws(() => settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: bad }), /RELAY_MAX_IDS_PER_USER/);
+  assert.deepEqual(
+    settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: '800', RELAY_MAX_IDS_PER_TENANT: '20000' }).quotas,
+    { idsPerUser: 800, idsPerTenant: 20_000 },
+  );
+  for (const bad of ['0', '1.5', 'many'])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_MAX_IDS_PER_USER: bad }), /RELAY_MAX_IDS_PER_USER/);
 });
 
 test('the user check: off unless RELAY_CHECK_USERS is true', () => {
@@ -97,27 +136,45 @@ test('the user check: off unless RELAY_CHECK_USERS is true', () => {
 
 test('allowed origins: scheme, host and port only; a wildcard or a path is refused', () => {
   assert.equal(settingsFromEnv(env).allowedOrigins, undefined);
-  assert.deepEqual(settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: 'https://intranet.contoso.example, http://localhost:8080' }).allowedOrigins, ['https://intranet.contoso.example', 'http://localhost:8080']);
-  for (const bad of ['*', 'https://contoso.example/app', 'contoso.example']) assert.throws(() => settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: bad }), /RELAY_ALLOWED_ORIGINS/);
+  assert.deepEqual(
+    settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: 'https://intranet.contoso.example, http://localhost:8080' })
+      .allowedOrigins,
+    ['https://intranet.contoso.example', 'http://localhost:8080'],
+  );
+  for (const bad of ['*', 'https://contoso.example/app', 'contoso.example'])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_ALLOWED_ORIGINS: bad }), /RELAY_ALLOWED_ORIGINS/);
 });
 
 test('the required scope: a scope name, access_as_user unless told', () => {
   assert.equal(settingsFromEnv(env).requiredScope, undefined);
   assert.equal(settingsFromEnv({ ...env, RELAY_REQUIRED_SCOPE: 'Presence.Watch' }).requiredScope, 'Presence.Watch');
-  assert.throws(() => settingsFromEnv({ ...env, RELAY_REQUIRED_SCOPE: 'api://x/access_as_user' }), /RELAY_REQUIRED_SCOPE/);
+  assert.throws(
+    () => settingsFromEnv({ ...env, RELAY_REQUIRED_SCOPE: 'api://x/access_as_user' }),
+    /RELAY_REQUIRED_SCOPE/,
+  );
 });
 
 test('a bad port or unreadable certificate is refused with the variable named', () => {
   assert.throws(() => settingsFromEnv({ ...env, PORT: '70000' }), /PORT=70000 is not a port/);
-  assert.throws(() => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }), /RELAY_CERTIFICATE_PATH/);
+  assert.throws(
+    () => settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'missing.pem') }),
+    /RELAY_CERTIFICATE_PATH/,
+  );
 });
 
 test('a private key that does not belong to the certificate is refused: no notification could be read', () => {
-  assert.throws(() => settingsFromEnv({ ...env, RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }), /RELAY_PRIVATE_KEY_PATH.*does not belong to the certificate/);
+  assert.throws(
+    () => settingsFromEnv({ ...env, RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }),
+    /RELAY_PRIVATE_KEY_PATH.*does not belong to the certificate/,
+  );
 });
 
 describe('rolling the encryption key', () => {
-  const rolling = () => ({ ...env, RELAY_PREVIOUS_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') });
+  const rolling = () => ({
+    ...env,
+    RELAY_PREVIOUS_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'),
+    RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem'),
+  });
 
   test('no previous key unless one is given', () => {
     assert.deepEqual(settingsFromEnv(env).previousCertificates, []);
@@ -130,20 +187,41 @@ describe('rolling the encryption key', () => {
     assert.notEqual(previous!.id, settings.certificate.id);
     assert.match(previous!.privateKeyPem, /PRIVATE KEY/);
     // The id each certificate gets unless told: a change of certificate is a change of id.
-    const { certificate: was } = settingsFromEnv({ ...env, RELAY_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'), RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') });
+    const { certificate: was } = settingsFromEnv({
+      ...env,
+      RELAY_CERTIFICATE_PATH: join(dir, 'previous-cert.pem'),
+      RELAY_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem'),
+    });
     assert.equal(previous!.id, was.id);
   });
 
   test('or under the id given, which must differ from the current one', () => {
-    const named = { ...env, RELAY_CERTIFICATE_ID: 'key-2026-11', RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-05', RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') };
+    const named = {
+      ...env,
+      RELAY_CERTIFICATE_ID: 'key-2026-11',
+      RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-05',
+      RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem'),
+    };
     assert.equal(settingsFromEnv(named).previousCertificates[0]!.id, 'key-2026-05');
-    assert.throws(() => settingsFromEnv({ ...named, RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-11' }), /RELAY_PREVIOUS_CERTIFICATE_ID.*same id/);
+    assert.throws(
+      () => settingsFromEnv({ ...named, RELAY_PREVIOUS_CERTIFICATE_ID: 'key-2026-11' }),
+      /RELAY_PREVIOUS_CERTIFICATE_ID.*same id/,
+    );
   });
 
   test('a previous key without an id (or certificate), or that does not match its certificate, is refused', () => {
-    assert.throws(() => settingsFromEnv({ ...env, RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }), /RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID/);
-    assert.throws(() => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'key.pem') }), /RELAY_PREVIOUS_PRIVATE_KEY_PATH.*does not belong/);
-    assert.throws(() => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'missing.pem') }), /RELAY_PREVIOUS_PRIVATE_KEY_PATH/);
+    assert.throws(
+      () => settingsFromEnv({ ...env, RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'previous-key.pem') }),
+      /RELAY_PREVIOUS_CERTIFICATE_PATH or RELAY_PREVIOUS_CERTIFICATE_ID/,
+    );
+    assert.throws(
+      () => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'key.pem') }),
+      /RELAY_PREVIOUS_PRIVATE_KEY_PATH.*does not belong/,
+    );
+    assert.throws(
+      () => settingsFromEnv({ ...rolling(), RELAY_PREVIOUS_PRIVATE_KEY_PATH: join(dir, 'missing.pem') }),
+      /RELAY_PREVIOUS_PRIVATE_KEY_PATH/,
+    );
   });
 
   test('an encryption certificate id longer than the 128 characters Graph accepts is refused', () => {
@@ -154,5 +232,6 @@ describe('rolling the encryption key', () => {
 test('a hub name Azure SignalR Service would refuse is refused at start', () => {
   assert.equal(settingsFromEnv(env).hub, 'presence');
   assert.equal(settingsFromEnv({ ...env, RELAY_HUB: 'Presence_v2' }).hub, 'Presence_v2');
-  for (const bad of ['presence-hub', '2presence', 'h'.repeat(129)]) assert.throws(() => settingsFromEnv({ ...env, RELAY_HUB: bad }), /RELAY_HUB/);
+  for (const bad of ['presence-hub', '2presence', 'h'.repeat(129)])
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_HUB: bad }), /RELAY_HUB/);
 });

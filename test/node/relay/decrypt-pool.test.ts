@@ -23,7 +23,11 @@ after(async () => {
 
 function jobs(count: number, from = certificate, keyId = 'a'): DecryptJob[] {
   const x509 = new X509Certificate(Buffer.from(from.certBase64, 'base64'));
-  return Array.from({ length: count }, (_, i) => ({ keyId, key: from.privateKey, content: encryptResource({ id: `user-${i}`, availability: 'Busy', sequenceNumber: String(i) }, x509, keyId) }));
+  return Array.from({ length: count }, (_, i) => ({
+    keyId,
+    key: from.privateKey,
+    content: encryptResource({ id: `user-${i}`, availability: 'Busy', sequenceNumber: String(i) }, x509, keyId),
+  }));
 }
 
 test('a pool decrypts like the main thread does, in order, across workers and keys', async () => {
@@ -32,7 +36,10 @@ test('a pool decrypts like the main thread does, in order, across workers and ke
   const batch = [...jobs(60), ...jobs(5, other, 'b')];
   const outcomes = await pool.decrypt(batch);
   assert.deepEqual(outcomes, decryptInPlace(batch));
-  assert.deepEqual(outcomes.map((o) => (o.value as { id: string }).id), [...Array.from({ length: 60 }, (_, i) => `user-${i}`), ...Array.from({ length: 5 }, (_, i) => `user-${i}`)]);
+  assert.deepEqual(
+    outcomes.map((o) => (o.value as { id: string }).id),
+    [...Array.from({ length: 60 }, (_, i) => `user-${i}`), ...Array.from({ length: 5 }, (_, i) => `user-${i}`)],
+  );
 });
 
 test('a tampered payload is refused on its own; the others in its collection are decrypted', async () => {
@@ -41,7 +48,10 @@ test('a tampered payload is refused on its own; the others in its collection are
   const batch = jobs(40);
   const bytes = Buffer.from(batch[7]!.content.data, 'base64');
   bytes[0]! ^= 1;
-  batch[7] = { ...batch[7]!, content: { ...batch[7]!.content, data: bytes.toString('base64') } satisfies EncryptedContent };
+  batch[7] = {
+    ...batch[7]!,
+    content: { ...batch[7]!.content, data: bytes.toString('base64') } satisfies EncryptedContent,
+  };
   batch[21] = { ...batch[21]!, key: other.privateKey, keyId: 'b' };
   const outcomes = await pool.decrypt(batch);
   assert.match(outcomes[7]!.error ?? '', /tampered/);
@@ -66,13 +76,19 @@ test('when a worker dies, what it held is decrypted in place and later work goes
 test('no workers: everything is decrypted in place', async () => {
   const pool = new DecryptPool(0);
   const outcomes = await pool.decrypt(jobs(3));
-  assert.deepEqual(outcomes.map((o) => (o.value as { id: string }).id), ['user-0', 'user-1', 'user-2']);
+  assert.deepEqual(
+    outcomes.map((o) => (o.value as { id: string }).id),
+    ['user-0', 'user-1', 'user-2'],
+  );
 });
 
 test('idle workers never keep a process alive (a Functions host or a script can exit)', () => {
   const pool = new URL('../../../relay/src/decrypt-pool.ts', import.meta.url).href;
   const script = `import(${JSON.stringify(pool)}).then(({ DecryptPool }) => { new DecryptPool(2).warm(); console.log('warm'); });`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   assert.equal(run.stdout.trim(), 'warm');
   assert.equal(run.signal, null, 'the process ended by itself');
   assert.equal(run.status, 0);

@@ -21,20 +21,42 @@ before(async () => {
 });
 after(() => cloud.stop());
 
-const handlersWith = (allowedOrigins?: string[]) => createHandlers(new Relay({ ...localRelayOptions(cloud, certificate, 'edge-functions-secret'), ...(allowedOrigins ? { allowedOrigins } : {}) }));
-const token = (userId: string) => cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+const handlersWith = (allowedOrigins?: string[]) =>
+  createHandlers(
+    new Relay({
+      ...localRelayOptions(cloud, certificate, 'edge-functions-secret'),
+      ...(allowedOrigins ? { allowedOrigins } : {}),
+    }),
+  );
+const token = (userId: string) =>
+  cloud.entra.issueToken({
+    userId,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: `api://${DEMO_RELAY_CLIENT_ID}`,
+    scopes: ['access_as_user'],
+  });
 const request = (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
-  new HttpRequest({ method: init.method ?? 'POST', url, headers: init.headers ?? {}, ...(init.body !== undefined ? { body: { string: init.body } } : {}) });
-const header = (reply: { headers?: unknown }, name: string) => (reply.headers as Record<string, string> | undefined)?.[name];
+  new HttpRequest({
+    method: init.method ?? 'POST',
+    url,
+    headers: init.headers ?? {},
+    ...(init.body !== undefined ? { body: { string: init.body } } : {}),
+  });
+const header = (reply: { headers?: unknown }, name: string) =>
+  (reply.headers as Record<string, string> | undefined)?.[name];
 
 test('the handshake: answered on POST with nosniff; not on GET, nor when too long', async () => {
   const handlers = handlersWith();
   for (const route of ['notifications', 'lifecycle'] as const) {
-    const ok = await handlers[route](request(`http://func/api/${route}?validationToken=${encodeURIComponent('Validation: 42')}`));
+    const ok = await handlers[route](
+      request(`http://func/api/${route}?validationToken=${encodeURIComponent('Validation: 42')}`),
+    );
     assert.equal(ok.status, 200);
     assert.equal(ok.body, 'Validation: 42');
     assert.equal(header(ok, 'x-content-type-options'), 'nosniff');
-    const get = await handlers[route](request(`http://func/api/${route}?validationToken=${encodeURIComponent('<b>hi</b>')}`, { method: 'GET' }));
+    const get = await handlers[route](
+      request(`http://func/api/${route}?validationToken=${encodeURIComponent('<b>hi</b>')}`, { method: 'GET' }),
+    );
     assert.equal(get.status, 405);
     assert.doesNotMatch(String(get.body ?? ''), /<b>/);
     const long = await handlers[route](request(`http://func/api/${route}?validationToken=${'a'.repeat(2000)}`));
@@ -44,15 +66,30 @@ test('the handshake: answered on POST with nosniff; not on GET, nor when too lon
 
 test('CORS: no origin allowed by default; with origins configured, only those', async () => {
   const user = cloud.tenant.users[0]!.id;
-  const preflight = (origin: string) => request('http://func/api/negotiate', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+  const preflight = (origin: string) =>
+    request('http://func/api/negotiate', {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
   const closed = handlersWith();
-  assert.equal(header(await closed.negotiate(preflight('https://evil.example')), 'access-control-allow-origin'), undefined);
+  assert.equal(
+    header(await closed.negotiate(preflight('https://evil.example')), 'access-control-allow-origin'),
+    undefined,
+  );
   const open = handlersWith(['https://intranet.contoso.example']);
   const allowed = await open.negotiate(preflight('https://intranet.contoso.example'));
   assert.equal(header(allowed, 'access-control-allow-origin'), 'https://intranet.contoso.example');
   assert.equal(header(allowed, 'access-control-allow-credentials'), 'true');
-  assert.equal(header(await open.negotiate(preflight('https://evil.example')), 'access-control-allow-origin'), undefined);
-  const call = await open.watch(request('http://func/api/watch', { headers: { origin: 'https://evil.example', authorization: `Bearer ${token(user)}` }, body: JSON.stringify({ ids: [] }) }));
+  assert.equal(
+    header(await open.negotiate(preflight('https://evil.example')), 'access-control-allow-origin'),
+    undefined,
+  );
+  const call = await open.watch(
+    request('http://func/api/watch', {
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${token(user)}` },
+      body: JSON.stringify({ ids: [] }),
+    }),
+  );
   assert.equal(call.status, 200);
   assert.equal(header(call, 'access-control-allow-origin'), undefined);
 });
@@ -61,6 +98,13 @@ test('a body over the limit is answered 413', async () => {
   const handlers = handlersWith();
   const huge = JSON.stringify({ ids: [], padding: 'x'.repeat(5 * 1024 * 1024) });
   const user = cloud.tenant.users[0]!.id;
-  assert.equal((await handlers.watch(request('http://func/api/watch', { headers: { authorization: `Bearer ${token(user)}` }, body: huge }))).status, 413);
+  assert.equal(
+    (
+      await handlers.watch(
+        request('http://func/api/watch', { headers: { authorization: `Bearer ${token(user)}` }, body: huge }),
+      )
+    ).status,
+    413,
+  );
   assert.equal((await handlers.notifications(request('http://func/api/notifications', { body: huge }))).status, 413);
 });

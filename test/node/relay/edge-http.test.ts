@@ -33,11 +33,17 @@ describe('the subscription handshake', () => {
   test('is answered on POST to the notification routes, as plain text that is not sniffed', async () => {
     const relay = await startRelay();
     for (const route of ['/api/notifications', '/api/lifecycle']) {
-      const res = await fetch(`${relay.url}${route}?validationToken=${encodeURIComponent('Validation: Testing client application reachability for subscription Request-Id: 0d1d9a9c')}`, { method: 'POST' });
+      const res = await fetch(
+        `${relay.url}${route}?validationToken=${encodeURIComponent('Validation: Testing client application reachability for subscription Request-Id: 0d1d9a9c')}`,
+        { method: 'POST' },
+      );
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
       assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-      assert.equal(await res.text(), 'Validation: Testing client application reachability for subscription Request-Id: 0d1d9a9c');
+      assert.equal(
+        await res.text(),
+        'Validation: Testing client application reachability for subscription Request-Id: 0d1d9a9c',
+      );
     }
   });
 
@@ -60,7 +66,14 @@ describe('the subscription handshake', () => {
 
 describe('cross-origin calls', () => {
   const preflight = (relay: Relay, origin: string) =>
-    fetch(`${relay.url}/api/negotiate`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, x-requested-with' } });
+    fetch(`${relay.url}/api/negotiate`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, x-requested-with',
+      },
+    });
 
   test('with no origins configured, no origin is allowed', async () => {
     const relay = await startRelay();
@@ -80,7 +93,10 @@ describe('cross-origin calls', () => {
     const other = await preflight(relay, 'https://evil.example');
     assert.equal(other.headers.get('access-control-allow-origin'), null);
     const user = cloud.tenant.users[0]!.id;
-    const call = await fetch(`${relay.url}/api/negotiate`, { method: 'POST', headers: { origin: 'https://evil.example', authorization: `Bearer ${relayToken(cloud, user)}` } });
+    const call = await fetch(`${relay.url}/api/negotiate`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', authorization: `Bearer ${relayToken(cloud, user)}` },
+    });
     assert.equal(call.headers.get('access-control-allow-origin'), null);
   });
 });
@@ -89,9 +105,17 @@ test('a body over the limit is answered 413', async () => {
   const relay = await startRelay();
   const user = cloud.tenant.users[0]!.id;
   const huge = JSON.stringify({ ids: [], padding: 'x'.repeat(5 * 1024 * 1024) });
-  const watch = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(cloud, user)}`, 'content-type': 'application/json' }, body: huge });
+  const watch = await fetch(`${relay.url}/api/watch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${relayToken(cloud, user)}`, 'content-type': 'application/json' },
+    body: huge,
+  });
   assert.equal(watch.status, 413);
-  const notifications = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
+  const notifications = await fetch(`${relay.url}/api/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: huge,
+  });
   assert.equal(notifications.status, 413);
 });
 

@@ -19,7 +19,11 @@ let cloud: Emulators;
 let dir: string;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-event-hubs', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-event-hubs', userCount: 30, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   dir = mkdtempSync(join(tmpdir(), 'relay-event-hubs-'));
   const certificate = await makeCertificate('relay-event-hubs');
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
@@ -42,7 +46,14 @@ test('subscriptions name the Event Hub; lifecycle notifications read from it rea
   const { relay, keeper } = relayFromSettings(settings, { graphBaseUrl: cloud.graph.url, logger: new MemoryLogger() });
   const handlers = createHandlers(relay, keeper);
   const [user, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users[10]!.id];
-  const reply = await handlers.watch(new HttpRequest({ method: 'POST', url: 'http://func/api/watch', headers: { authorization: `Bearer ${relayToken(cloud, user)}` }, body: { string: JSON.stringify({ ids: [watched] }) } }));
+  const reply = await handlers.watch(
+    new HttpRequest({
+      method: 'POST',
+      url: 'http://func/api/watch',
+      headers: { authorization: `Bearer ${relayToken(cloud, user)}` },
+      body: { string: JSON.stringify({ ids: [watched] }) },
+    }),
+  );
   assert.equal(reply.status, 200);
   assert.equal((reply.jsonBody as { covered: boolean }).covered, true);
 
@@ -56,17 +67,36 @@ test('subscriptions name the Event Hub; lifecycle notifications read from it rea
   // Graph sends no validation request to a hub; the emulator has no hub and delivers nothing to it.
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   await new Promise((r) => setTimeout(r, 200));
-  assert.deepEqual(cloud.graph.subscriptions.deliveries.filter((d) => d.subscriptionId === sub.id), []);
+  assert.deepEqual(
+    cloud.graph.subscriptions.deliveries.filter((d) => d.subscriptionId === sub.id),
+    [],
+  );
 
   // Graph removes the subscription and says so through the hub: the keeper makes it again.
   await cloud.graph.subscriptions.removeByService(sub.id);
-  const lifecycle = { subscriptionId: sub.id, subscriptionExpirationDateTime: new Date().toISOString(), tenantId: cloud.tenant.id, clientState: keeper.clientState, lifecycleEvent: 'subscriptionRemoved' };
+  const lifecycle = {
+    subscriptionId: sub.id,
+    subscriptionExpirationDateTime: new Date().toISOString(),
+    tenantId: cloud.tenant.id,
+    clientState: keeper.clientState,
+    lifecycleEvent: 'subscriptionRemoved',
+  };
   await handlers.eventHub([JSON.stringify({ value: [lifecycle] })]);
-  await until(() => relaySubscriptions(cloud).some((s) => s.ids.has(watched) && s.id !== sub.id), 'the subscription made again');
+  await until(
+    () => relaySubscriptions(cloud).some((s) => s.ids.has(watched) && s.id !== sub.id),
+    'the subscription made again',
+  );
   assert.equal(relay.stats.refused, 0, 'the lifecycle notification was not taken for a change notification');
   assert.deepEqual(relay.refusals, []);
 
-  await handlers.watch(new HttpRequest({ method: 'POST', url: 'http://func/api/watch', headers: { authorization: `Bearer ${relayToken(cloud, user)}` }, body: { string: JSON.stringify({ ids: [] }) } }));
+  await handlers.watch(
+    new HttpRequest({
+      method: 'POST',
+      url: 'http://func/api/watch',
+      headers: { authorization: `Bearer ${relayToken(cloud, user)}` },
+      body: { string: JSON.stringify({ ids: [] }) },
+    }),
+  );
   assert.equal(relaySubscriptions(cloud).length, 0);
   await relay.stop();
 });

@@ -31,6 +31,9 @@ test('ids watched by more users are covered first when subscriptions run short',
   // Two owners, 1,300 ids at most, for 2,050 watched: some stay uncovered, but none of the shared ones.
   const covered = new Set(relaySubscriptions(cloud).flatMap((s) => [...s.ids]));
   assert.equal(covered.size, 1300);
-  assert.deepEqual(shared.filter((id) => !covered.has(id)), []);
+  assert.deepEqual(
+    shared.filter((id) => !covered.has(id)),
+    [],
+  );
   for (const id of shared) assert.ok(!(reply.body.uncovered ?? []).includes(id));
 });

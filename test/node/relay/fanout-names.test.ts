@@ -26,15 +26,26 @@ test('a hub name the service refuses is refused when the fan-out is made', () =>
 test('a hub name with the other characters the service takes works end to end', async () => {
   const hub = 'Presence_v2.1';
   const user = '66825e03-7ef5-42da-9069-724602c31f6b';
-  const { url, accessToken } = clientAccessToken({ endpoint: service.url, accessKey: service.accessKey, hub, userId: user });
-  const connection = new HubConnectionBuilder().withUrl(url, { accessTokenFactory: () => accessToken, transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
+  const { url, accessToken } = clientAccessToken({
+    endpoint: service.url,
+    accessKey: service.accessKey,
+    hub,
+    userId: user,
+  });
+  const connection = new HubConnectionBuilder()
+    .withUrl(url, { accessTokenFactory: () => accessToken, transport: HttpTransportType.WebSockets })
+    .configureLogging(LogLevel.None)
+    .build();
   const received: unknown[] = [];
   connection.on('presence', (list: unknown[]) => received.push(...list));
   await connection.start();
   try {
     const watchers = new Watchers();
     watchers.set(user, ['a1b2c3d4-0000-4000-8000-000000000001']);
-    const sent = await new FanOut(service.connectionString, { hub }).publish([{ id: 'a1b2c3d4-0000-4000-8000-000000000001', availability: 'Busy', activity: 'InACall' }], watchers);
+    const sent = await new FanOut(service.connectionString, { hub }).publish(
+      [{ id: 'a1b2c3d4-0000-4000-8000-000000000001', availability: 'Busy', activity: 'InACall' }],
+      watchers,
+    );
     assert.deepEqual([sent.messages, sent.failures], [1, 0]);
     await until(() => received.length === 1, 'the presence to reach the user');
   } finally {
@@ -48,7 +59,10 @@ test('a user id the service would refuse is never sent; the others are', async (
   watchers.set('66825e03-7ef5-42da-9069-724602c31f6c', [id]);
   watchers.set('u'.repeat(1025), [id]);
   const calls = service.counters.restCalls;
-  const sent = await new FanOut(service.connectionString).publish([{ id, availability: 'Away', activity: 'Away' }], watchers);
+  const sent = await new FanOut(service.connectionString).publish(
+    [{ id, availability: 'Away', activity: 'Away' }],
+    watchers,
+  );
   assert.deepEqual([sent.messages, sent.failures], [1, 1]);
   assert.equal(service.counters.restCalls - calls, 1, 'one call to the service: the refused id was not sent');
 });

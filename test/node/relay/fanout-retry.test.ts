@@ -15,7 +15,11 @@ const connections: HubConnection[] = [];
 const userSends = { service: 'signalr' as const, method: 'POST', path: '/api/v1/hubs/presence/users/' };
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-fanout-retry', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-fanout-retry', userCount: 30, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   relay = await startLocalRelay(cloud, { fanoutRetryDelaysMs: [100, 200, 400] });
 });
 
@@ -30,7 +34,11 @@ async function watcher(userIndex: number, watchedIndex: number) {
   const { connection, received } = await connectAs(cloud, relay.url, user);
   connections.push(connection);
   assert.equal((await watchAt(cloud, relay.url, user, [watched])).body.covered, true);
-  const seen = () => received.flat().filter((p) => p.id === watched).map((p) => p.availability);
+  const seen = () =>
+    received
+      .flat()
+      .filter((p) => p.id === watched)
+      .map((p) => p.availability);
   return { watched, seen };
 }
 
@@ -92,7 +100,9 @@ test('a slow SignalR Service does not delay the acknowledgement: Graph sees one 
   cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
   await until(() => seen().includes('BeRightBack'), 'the update, through the slow send', 10_000);
   cloud.faults.clear(fault.id);
-  const deliveries = cloud.graph.subscriptions.deliveries.slice(from).filter((d) => d.subscriptionId === sub && d.kind === 'notification');
+  const deliveries = cloud.graph.subscriptions.deliveries
+    .slice(from)
+    .filter((d) => d.subscriptionId === sub && d.kind === 'notification');
   assert.equal(deliveries.length, 1, `one delivery, no redelivery: ${JSON.stringify(deliveries)}`);
   assert.equal(deliveries[0]!.status, 202);
 });

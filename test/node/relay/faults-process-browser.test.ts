@@ -18,7 +18,11 @@ let certificate: CertificateAndKey;
 const relays: RelayProcess[] = [];
 
 const stage = chromiumStage({
-  emulators: { simulatorRate: 0, tenant: { seed: 'relay-faults-browser', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 } },
+  emulators: {
+    simulatorRate: 0,
+    tenant: { seed: 'relay-faults-browser', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
+  },
   async setUp() {
     base = mkdtempSync(join(tmpdir(), 'relay-faults-browser-'));
     certificate = await makeCertificate('relay-faults-browser');
@@ -44,14 +48,29 @@ async function relayFor(name: string, env: Record<string, string> = {}): Promise
 }
 
 /** A page of the built library watching `people` through the relay, and what it shows for each of them. */
-async function livePage(relay: RelayProcess, user: string, people: string[], interval?: number): Promise<{ page: Page; stale(): Promise<string[]> }> {
+async function livePage(
+  relay: RelayProcess,
+  user: string,
+  people: string[],
+  interval?: number,
+): Promise<{ page: Page; stale(): Promise<string[]> }> {
   const { cloud, browser, origin } = stage;
-  const query = new URLSearchParams({ user, watched: people[0]!, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, ...(interval ? { interval: String(interval) } : {}) });
+  const query = new URLSearchParams({
+    user,
+    watched: people[0]!,
+    graph: cloud.graph.url,
+    control: cloud.control.url,
+    relay: `${relay.url}/api`,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+    ...(interval ? { interval: String(interval) } : {}),
+  });
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
+    timeout: 20_000,
+  });
   const stale = async () => {
     assert.deepEqual(errors, [], 'no error in the page');
     const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
@@ -61,7 +80,7 @@ async function livePage(relay: RelayProcess, user: string, people: string[], int
 }
 
 async function eventually(check: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !(await check()); ) {
+  for (const end = Date.now() + ms; !(await check());) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -91,73 +110,109 @@ async function changesShow(live: { stale(): Promise<string[]> }, people: string[
   await eventually(async () => (await live.stale()).length === 0, 'the changes after the fault on the page', 10_000);
 }
 
-const reads = (appId: string) => stage.cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === appId).length;
+const reads = (appId: string) =>
+  stage.cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === appId)
+    .length;
 
-test('in Chromium: the relay killed (SIGKILL) for 10 s while presence changes; once it is back every badge shows the truth', { skip: noChromium, timeout: 90_000 }, async (t) => {
-  const { cloud } = stage;
-  const r = await relayFor('killed');
-  let relay = await r.start();
-  const user = cloud.tenant.users[0]!.id;
-  const people = cloud.tenant.users.slice(10, 16).map((u) => u.id);
-  const live = await livePage(relay, user, people);
-  try {
-    await until(() => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))), 'Graph covering the page\'s people', 15_000);
-    await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
+test(
+  'in Chromium: the relay killed (SIGKILL) for 10 s while presence changes; once it is back every badge shows the truth',
+  { skip: noChromium, timeout: 90_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const r = await relayFor('killed');
+    let relay = await r.start();
+    const user = cloud.tenant.users[0]!.id;
+    const people = cloud.tenant.users.slice(10, 16).map((u) => u.id);
+    const live = await livePage(relay, user, people);
+    try {
+      await until(
+        () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+        "Graph covering the page's people",
+        15_000,
+      );
+      await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
 
-    await relay.kill();
-    const changes = await stream(people, 10_000);
-    const staleAtEnd = (await live.stale()).length;
-    relay = await r.start();
-    const back = Date.now();
-    await eventually(async () => (await live.stale()).length === 0, 'every badge showing the truth within 5 s of the restart', 5_000);
-    t.diagnostic(`relay killed for 10 s (${changes} changes): ${staleAtEnd} stale badges when it came back, 0 stale ${((Date.now() - back) / 1000).toFixed(1)} s after`);
-    assert.equal(await live.page.evaluate(() => (window as any).presenceClient.connectionState), 'connected', 'the page kept its connection');
-    await changesShow(live, people);
-  } finally {
-    await live.page.close();
-    await relay.stop();
-  }
-});
-
-test('in Chromium: a first watch answered "uncovered" through a passing Entra failure; the page polls, asks again and is covered', { skip: noChromium, timeout: 90_000 }, async (t) => {
-  const { cloud } = stage;
-  // A short lease, so the page asks again about what is not covered every 5 s (half of it).
-  const relay = await (await relayFor('uncovered', { RELAY_WATCH_LEASE_SECONDS: '10' })).start();
-  const user = cloud.tenant.users[1]!.id;
-  const people = cloud.tenant.users.slice(20, 25).map((u) => u.id);
-  // Entra fails the relay's on-behalf-of exchanges for a while: the user cannot be made an owner, so nothing can be
-  // covered yet, and the page's first watches are answered "uncovered".
-  const tokenPath = `${new URL(cloud.entra.authority).pathname}/oauth2/v2.0/token`;
-  const failing = cloud.faults.add({ service: 'entra', path: tokenPath, method: 'POST', kind: 'status', status: 503 });
-  const live = await livePage(relay, user, people, 1000);
-  try {
-    await until(() => failing.hits >= 1, 'the relay meeting the fault', 10_000);
-    const isCovered = () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id)));
-    // Presence changes while the page polls the people nobody covers.
-    const polledBefore = reads(DEMO_SPA_CLIENT_ID);
-    let changes = await stream(people, 3_000);
-    assert.ok(reads(DEMO_SPA_CLIENT_ID) >= polledBefore + 2, 'the page polls them');
-    assert.ok(!isCovered(), 'nothing covered while the fault lasts');
-    cloud.faults.clear(failing.id);
-    const passed = Date.now();
-    // The page asks again (within half the lease) with the same list, and the relay covers them.
-    changes += await stream(people, 15_000, isCovered);
-    assert.ok(isCovered(), 'covered once the page asked again');
-    const coveredAfter = (Date.now() - passed) / 1000;
-    const from = Date.now();
-    await eventually(async () => (await live.stale()).length === 0, 'every badge showing the truth within 5 s of the coverage', 5_000);
-    t.diagnostic(`covered ${coveredAfter.toFixed(1)} s after the fault passed (${changes} changes while polled); 0 stale ${((Date.now() - from) / 1000).toFixed(1)} s after`);
-    // Covered, the page stops polling: the next changes are pushed.
-    let quiet = false;
-    for (const end = Date.now() + 15_000; !quiet && Date.now() < end; ) {
-      const before = reads(DEMO_SPA_CLIENT_ID);
-      await new Promise((r) => setTimeout(r, 2_500));
-      quiet = reads(DEMO_SPA_CLIENT_ID) === before;
+      await relay.kill();
+      const changes = await stream(people, 10_000);
+      const staleAtEnd = (await live.stale()).length;
+      relay = await r.start();
+      const back = Date.now();
+      await eventually(
+        async () => (await live.stale()).length === 0,
+        'every badge showing the truth within 5 s of the restart',
+        5_000,
+      );
+      t.diagnostic(
+        `relay killed for 10 s (${changes} changes): ${staleAtEnd} stale badges when it came back, 0 stale ${((Date.now() - back) / 1000).toFixed(1)} s after`,
+      );
+      assert.equal(
+        await live.page.evaluate(() => (window as any).presenceClient.connectionState),
+        'connected',
+        'the page kept its connection',
+      );
+      await changesShow(live, people);
+    } finally {
+      await live.page.close();
+      await relay.stop();
     }
-    assert.ok(quiet, 'no presence read by the page for 2.5 s once covered');
-    await changesShow(live, people);
-  } finally {
-    await live.page.close();
-    await relay.stop();
-  }
-});
+  },
+);
+
+test(
+  'in Chromium: a first watch answered "uncovered" through a passing Entra failure; the page polls, asks again and is covered',
+  { skip: noChromium, timeout: 90_000 },
+  async (t) => {
+    const { cloud } = stage;
+    // A short lease, so the page asks again about what is not covered every 5 s (half of it).
+    const relay = await (await relayFor('uncovered', { RELAY_WATCH_LEASE_SECONDS: '10' })).start();
+    const user = cloud.tenant.users[1]!.id;
+    const people = cloud.tenant.users.slice(20, 25).map((u) => u.id);
+    // Entra fails the relay's on-behalf-of exchanges for a while: the user cannot be made an owner, so nothing can be
+    // covered yet, and the page's first watches are answered "uncovered".
+    const tokenPath = `${new URL(cloud.entra.authority).pathname}/oauth2/v2.0/token`;
+    const failing = cloud.faults.add({
+      service: 'entra',
+      path: tokenPath,
+      method: 'POST',
+      kind: 'status',
+      status: 503,
+    });
+    const live = await livePage(relay, user, people, 1000);
+    try {
+      await until(() => failing.hits >= 1, 'the relay meeting the fault', 10_000);
+      const isCovered = () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id)));
+      // Presence changes while the page polls the people nobody covers.
+      const polledBefore = reads(DEMO_SPA_CLIENT_ID);
+      let changes = await stream(people, 3_000);
+      assert.ok(reads(DEMO_SPA_CLIENT_ID) >= polledBefore + 2, 'the page polls them');
+      assert.ok(!isCovered(), 'nothing covered while the fault lasts');
+      cloud.faults.clear(failing.id);
+      const passed = Date.now();
+      // The page asks again (within half the lease) with the same list, and the relay covers them.
+      changes += await stream(people, 15_000, isCovered);
+      assert.ok(isCovered(), 'covered once the page asked again');
+      const coveredAfter = (Date.now() - passed) / 1000;
+      const from = Date.now();
+      await eventually(
+        async () => (await live.stale()).length === 0,
+        'every badge showing the truth within 5 s of the coverage',
+        5_000,
+      );
+      t.diagnostic(
+        `covered ${coveredAfter.toFixed(1)} s after the fault passed (${changes} changes while polled); 0 stale ${((Date.now() - from) / 1000).toFixed(1)} s after`,
+      );
+      // Covered, the page stops polling: the next changes are pushed.
+      let quiet = false;
+      for (const end = Date.now() + 15_000; !quiet && Date.now() < end;) {
+        const before = reads(DEMO_SPA_CLIENT_ID);
+        await new Promise((r) => setTimeout(r, 2_500));
+        quiet = reads(DEMO_SPA_CLIENT_ID) === before;
+      }
+      assert.ok(quiet, 'no presence read by the page for 2.5 s once covered');
+      await changesShow(live, people);
+    } finally {
+      await live.page.close();
+      await relay.stop();
+    }
+  },
+);

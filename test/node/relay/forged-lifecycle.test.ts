@@ -17,8 +17,16 @@ let cloud: Emulators;
 let relay: Relay;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'forged-lifecycle', userCount: 10, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
-  relay = await startLocalRelay(cloud, { certificate: await makeCertificate('forged-lifecycle'), clientState: CLIENT_STATE, renewalCheckMs: 3_600_000 });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'forged-lifecycle', userCount: 10, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
+  relay = await startLocalRelay(cloud, {
+    certificate: await makeCertificate('forged-lifecycle'),
+    clientState: CLIENT_STATE,
+    renewalCheckMs: 3_600_000,
+  });
 });
 after(async () => {
   await relay.stop();
@@ -26,7 +34,15 @@ after(async () => {
 });
 
 const event = (subscriptionId: string, lifecycleEvent: string, clientState: string | undefined) => ({
-  value: [{ subscriptionId, subscriptionExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString(), tenantId: cloud.tenant.id, lifecycleEvent, ...(clientState !== undefined ? { clientState } : {}) }],
+  value: [
+    {
+      subscriptionId,
+      subscriptionExpirationDateTime: new Date(Date.now() + 3_600_000).toISOString(),
+      tenantId: cloud.tenant.id,
+      lifecycleEvent,
+      ...(clientState !== undefined ? { clientState } : {}),
+    },
+  ],
 });
 
 test('forged lifecycle notifications change no subscription, on any path; a genuine one is acted on', async () => {
@@ -35,14 +51,26 @@ test('forged lifecycle notifications change no subscription, on any path; a genu
   const [kept] = relaySubscriptions(cloud);
   assert.ok(kept);
   // What Graph holds: which subscriptions, until when, authorised until when (a renewal would move these).
-  const state = () => JSON.stringify(relaySubscriptions(cloud).map((s) => [s.id, s.expirationDateTime, s.authorizedUntil]));
+  const state = () =>
+    JSON.stringify(relaySubscriptions(cloud).map((s) => [s.id, s.expirationDateTime, s.authorizedUntil]));
   const before = state();
   const handlers = createHandlers(relay);
-  const forgeries = [event(kept.id, 'subscriptionRemoved', 'a-guess'), event(kept.id, 'reauthorizationRequired', 'a-guess'), event(kept.id, 'subscriptionRemoved', undefined), event('8f3ec3a6-0000-4000-8000-000000000000', 'subscriptionRemoved', CLIENT_STATE)];
+  const forgeries = [
+    event(kept.id, 'subscriptionRemoved', 'a-guess'),
+    event(kept.id, 'reauthorizationRequired', 'a-guess'),
+    event(kept.id, 'subscriptionRemoved', undefined),
+    event('8f3ec3a6-0000-4000-8000-000000000000', 'subscriptionRemoved', CLIENT_STATE),
+  ];
   for (const forged of forgeries) {
-    const res = await fetch(`${relay.url}/api/lifecycle`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    const res = await fetch(`${relay.url}/api/lifecycle`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
     assert.equal(res.status, 202);
-    await handlers.lifecycle(new HttpRequest({ method: 'POST', url: 'http://func/api/lifecycle', body: { string: JSON.stringify(forged) } }));
+    await handlers.lifecycle(
+      new HttpRequest({ method: 'POST', url: 'http://func/api/lifecycle', body: { string: JSON.stringify(forged) } }),
+    );
     await handlers.eventHub([JSON.stringify(forged)]);
   }
   await relay.idle();
@@ -50,5 +78,8 @@ test('forged lifecycle notifications change no subscription, on any path; a genu
   assert.ok(relay.stats.refused >= 9, 'the forgeries were counted as refused');
   // Graph's own removal, with the relay's clientState, is acted on: the subscription is made again.
   assert.equal((await fetch(`${cloud.control.url}/subscriptions/${kept.id}/remove`, { method: 'POST' })).status, 200);
-  await until(() => relaySubscriptions(cloud).some((s) => s.id !== kept.id && s.ids.has(watched)), 'the subscription made again');
+  await until(
+    () => relaySubscriptions(cloud).some((s) => s.id !== kept.id && s.ids.has(watched)),
+    'the subscription made again',
+  );
 });

@@ -21,7 +21,11 @@ let dir: string;
 let relay: Relay | undefined;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-graph-reconcile', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-graph-reconcile', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-graph-reconcile');
   dir = mkdtempSync(join(tmpdir(), 'relay-graph-reconcile-'));
 });
@@ -33,7 +37,12 @@ after(async () => {
 
 /** A relay whose maintenance tick comes every 200 ms, with a file store on a fixed port. */
 async function start(name: string, port: number): Promise<Relay> {
-  relay = await startLocalRelay(cloud, { port, store: new FileStore(join(dir, `${name}.json`)), certificate, renewalCheckMs: 200 });
+  relay = await startLocalRelay(cloud, {
+    port,
+    store: new FileStore(join(dir, `${name}.json`)),
+    certificate,
+    renewalCheckMs: 200,
+  });
   return relay;
 }
 
@@ -44,11 +53,25 @@ async function start(name: string, port: number): Promise<Relay> {
 function watchOnce(relay: Relay, userId: string, ids: string[]): Promise<{ status: number; body: any }> {
   const text = JSON.stringify({ ids });
   return new Promise((resolve, reject) => {
-    const req = request(`${relay.url}/api/watch`, { method: 'POST', agent: false, headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
-    });
+    const req = request(
+      `${relay.url}/api/watch`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          authorization: `Bearer ${relayToken(cloud, userId)}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(text);
   });
@@ -100,7 +123,13 @@ test('a subscription Graph holds that the stopped relay never stored is adopted,
   try {
     const answer = await watchOnce(relay, user, watched);
     assert.equal(answer.body.covered, true, JSON.stringify(answer.body));
-    assert.deepEqual(relaySubscriptions(cloud).filter((s) => s.creatorId === user).map((s) => s.id), [made.id], 'the one at Graph taken in');
+    assert.deepEqual(
+      relaySubscriptions(cloud)
+        .filter((s) => s.creatorId === user)
+        .map((s) => s.id),
+      [made.id],
+      'the one at Graph taken in',
+    );
     await flows(relay, watched[2]!, 'Away');
     assert.equal(relay.stats.refused, 0);
   } finally {

@@ -15,11 +15,14 @@ before(async () => {
     let body = '';
     for await (const chunk of req) body += chunk;
     seen.push({ method: req.method, url: req.url, body, type: req.headers['content-type'] });
-    if (req.url === '/json') return void res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' }).end('{"value":[1,2]}');
+    if (req.url === '/json')
+      return void res.writeHead(200, { 'content-type': 'application/json', 'x-extra': 'yes' }).end('{"value":[1,2]}');
     if (req.url === '/text') return void res.writeHead(502).end('<html>Bad gateway</html>');
     if (req.url === '/empty') return void res.writeHead(204).end();
-    if (req.url === '/throttled') return void res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"code":"TooManyRequests"}}');
-    if (req.url === '/later') return void res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end();
+    if (req.url === '/throttled')
+      return void res.writeHead(429, { 'retry-after': '3' }).end('{"error":{"code":"TooManyRequests"}}');
+    if (req.url === '/later')
+      return void res.writeHead(503, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }).end();
     if (req.url === '/silent') return; // never answers
     res.writeHead(404).end();
   });
@@ -62,12 +65,24 @@ test('Retry-After is read in seconds or as a date', async () => {
 });
 
 test('the method, headers and body are sent as given', async () => {
-  await httpCall(`${base}/json`, { ...call, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2' });
-  assert.deepEqual(seen.at(-1), { method: 'POST', url: '/json', body: 'a=1&b=2', type: 'application/x-www-form-urlencoded' });
+  await httpCall(`${base}/json`, {
+    ...call,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'a=1&b=2',
+  });
+  assert.deepEqual(seen.at(-1), {
+    method: 'POST',
+    url: '/json',
+    body: 'a=1&b=2',
+    type: 'application/x-www-form-urlencoded',
+  });
 });
 
-test('a server that never answers is given up with the caller\'s message', async () => {
-  await assert.rejects(httpCall(`${base}/silent`, { timeoutMs: 200, timeoutMessage: 'the test server timed out' }), { message: 'the test server timed out' });
+test("a server that never answers is given up with the caller's message", async () => {
+  await assert.rejects(httpCall(`${base}/silent`, { timeoutMs: 200, timeoutMessage: 'the test server timed out' }), {
+    message: 'the test server timed out',
+  });
 });
 
 test('a server that cannot be reached is an error, not a reply', async () => {

@@ -14,7 +14,11 @@ test('what was acknowledged and not processed is handed back at the next start, 
   const path = join(dir, 'a', 'journal.log');
   const first = new IntakeJournal(path);
   assert.deepEqual(await first.start(), []);
-  const [one, two, three] = await Promise.all([first.append({ value: [1] }), first.append({ value: [2] }), first.append({ value: [3] })]);
+  const [one, two, three] = await Promise.all([
+    first.append({ value: [1] }),
+    first.append({ value: [2] }),
+    first.append({ value: [3] }),
+  ]);
   first.done(two!);
   await first.close();
   // A crash in the middle of writing a fourth one: never acknowledged, so not replayed.
@@ -22,7 +26,10 @@ test('what was acknowledged and not processed is handed back at the next start, 
 
   const second = new IntakeJournal(path);
   const left = await second.start();
-  assert.deepEqual(left.map((e) => e.collection), [{ value: [1] }, { value: [3] }]);
+  assert.deepEqual(
+    left.map((e) => e.collection),
+    [{ value: [1] }, { value: [3] }],
+  );
   assert.ok(one !== three);
   for (const entry of left) second.done(entry.n);
   await second.close();

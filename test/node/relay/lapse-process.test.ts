@@ -20,7 +20,11 @@ let relay: RelayProcess | undefined;
 const pages: WatchingPage[] = [];
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-lapse-process', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-lapse-process', userCount: 30, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   dir = mkdtempSync(join(tmpdir(), 'relay-lapse-'));
   writeRelayFiles(cloud, dir, await makeCertificate('relay-lapse'));
 });
@@ -32,52 +36,82 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('a subscription lapsed at Graph is noticed from its silence and made again, and every badge ends true', { timeout: 120_000 }, async (t) => {
-  // The full check (GET /subscriptions for every owner, then renewals) once an hour: it plays no part here.
-  relay = await startRelayProcess(cloud, dir, await freePort(), { RELAY_CHECK_SECONDS: '3600' });
-  const people = cloud.tenant.users.slice(10, 20).map((u) => u.id);
-  for (let u = 0; u < 2; u++) pages.push(await watchingPage(cloud, relay.url, cloud.tenant.users[u]!.id, people.slice(u * 5, u * 5 + 5)));
-  const covering = () => relaySubscriptions(cloud).find((s) => people.every((id) => s.ids.has(id)));
-  await until(() => !!covering(), 'one subscription covering every watched person');
-  const first = covering()!;
+test(
+  'a subscription lapsed at Graph is noticed from its silence and made again, and every badge ends true',
+  { timeout: 120_000 },
+  async (t) => {
+    // The full check (GET /subscriptions for every owner, then renewals) once an hour: it plays no part here.
+    relay = await startRelayProcess(cloud, dir, await freePort(), { RELAY_CHECK_SECONDS: '3600' });
+    const people = cloud.tenant.users.slice(10, 20).map((u) => u.id);
+    for (let u = 0; u < 2; u++)
+      pages.push(await watchingPage(cloud, relay.url, cloud.tenant.users[u]!.id, people.slice(u * 5, u * 5 + 5)));
+    const covering = () => relaySubscriptions(cloud).find((s) => people.every((id) => s.ids.has(id)));
+    await until(() => !!covering(), 'one subscription covering every watched person');
+    const first = covering()!;
 
-  // Presence keeps changing, a little faster than one person every 300 ms, as in a busy team.
-  const states = ['Busy', 'Away', 'Available', 'DoNotDisturb', 'BeRightBack'];
-  let changes = 0;
-  const changer = setInterval(() => {
-    const id = people[changes % people.length]!;
-    const availability = states[Math.floor(changes / people.length) % states.length]!;
-    cloud.tenant.setPresence(id, { availability, activity: availability });
-    changes++;
-  }, 300);
-  t.after(() => clearInterval(changer));
-  const delivered = (id: string) => cloud.graph.subscriptions.deliveries.filter((d) => d.subscriptionId === id && d.kind === 'notification' && d.status === 202).length;
-  await until(() => delivered(first.id) >= 12, 'the relay learning the subscription delivers every few hundred ms', 15_000);
-  await until(() => pages.every((p) => p.stale().length === 0), 'the pages showing the truth');
+    // Presence keeps changing, a little faster than one person every 300 ms, as in a busy team.
+    const states = ['Busy', 'Away', 'Available', 'DoNotDisturb', 'BeRightBack'];
+    let changes = 0;
+    const changer = setInterval(() => {
+      const id = people[changes % people.length]!;
+      const availability = states[Math.floor(changes / people.length) % states.length]!;
+      cloud.tenant.setPresence(id, { availability, activity: availability });
+      changes++;
+    }, 300);
+    t.after(() => clearInterval(changer));
+    const delivered = (id: string) =>
+      cloud.graph.subscriptions.deliveries.filter(
+        (d) => d.subscriptionId === id && d.kind === 'notification' && d.status === 202,
+      ).length;
+    await until(
+      () => delivered(first.id) >= 12,
+      'the relay learning the subscription delivers every few hundred ms',
+      15_000,
+    );
+    await until(() => pages.every((p) => p.stale().length === 0), 'the pages showing the truth');
 
-  // Counts the relay asking Graph about this one subscription (a fault rule that adds nothing).
-  const asked = cloud.faults.add({ service: 'graph', method: 'GET', path: `/v1.0/subscriptions/${first.id}`, kind: 'latency', latencyMs: 0 });
-  // Graph's date for it passes; the relay's record says it has about 55 minutes left.
-  const lapsedAt = Date.now();
-  first.expirationDateTime = cloud.graph.clock.now();
-  const changesAtLapse = changes;
+    // Counts the relay asking Graph about this one subscription (a fault rule that adds nothing).
+    const asked = cloud.faults.add({
+      service: 'graph',
+      method: 'GET',
+      path: `/v1.0/subscriptions/${first.id}`,
+      kind: 'latency',
+      latencyMs: 0,
+    });
+    // Graph's date for it passes; the relay's record says it has about 55 minutes left.
+    const lapsedAt = Date.now();
+    first.expirationDateTime = cloud.graph.clock.now();
+    const changesAtLapse = changes;
 
-  await until(() => !!covering() && covering()!.id !== first.id, 'a new subscription at Graph for the same people', 60_000);
-  const recreatedAt = Date.now();
-  const second = covering()!;
-  // Changes go on for a moment through the new subscription, then stop.
-  await until(() => delivered(second.id) >= 3, 'changes delivered by the new subscription');
-  clearInterval(changer);
-  await until(() => pages.every((p) => p.stale().length === 0), 'every badge showing the truth after the subscription is made again', 10_000);
-  const trueAt = Date.now();
+    await until(
+      () => !!covering() && covering()!.id !== first.id,
+      'a new subscription at Graph for the same people',
+      60_000,
+    );
+    const recreatedAt = Date.now();
+    const second = covering()!;
+    // Changes go on for a moment through the new subscription, then stop.
+    await until(() => delivered(second.id) >= 3, 'changes delivered by the new subscription');
+    clearInterval(changer);
+    await until(
+      () => pages.every((p) => p.stale().length === 0),
+      'every badge showing the truth after the subscription is made again',
+      10_000,
+    );
+    const trueAt = Date.now();
 
-  t.diagnostic(
-    `lapse to new subscription: ${recreatedAt - lapsedAt} ms; new subscription to 0 stale: ${trueAt - recreatedAt} ms; ` +
-      `changes made while lapsed: ${changes - changesAtLapse}; Graph asked about the silent subscription ${asked.hits} time(s)`,
-  );
-  assert.ok(asked.hits >= 1, 'the relay asked Graph about the silent subscription');
-  assert.deepEqual([...second.ids].sort(), [...people].sort(), 'the new subscription covers the same people');
-  assert.equal(relaySubscriptions(cloud).filter((s) => s.expirationDateTime > cloud.graph.clock.now()).length, 1, 'one live subscription, not two');
-  for (const page of pages) assert.deepEqual(page.stale(), [], 'no update lost for good');
-  cloud.faults.clear(asked.id);
-});
+    t.diagnostic(
+      `lapse to new subscription: ${recreatedAt - lapsedAt} ms; new subscription to 0 stale: ${trueAt - recreatedAt} ms; ` +
+        `changes made while lapsed: ${changes - changesAtLapse}; Graph asked about the silent subscription ${asked.hits} time(s)`,
+    );
+    assert.ok(asked.hits >= 1, 'the relay asked Graph about the silent subscription');
+    assert.deepEqual([...second.ids].sort(), [...people].sort(), 'the new subscription covers the same people');
+    assert.equal(
+      relaySubscriptions(cloud).filter((s) => s.expirationDateTime > cloud.graph.clock.now()).length,
+      1,
+      'one live subscription, not two',
+    );
+    for (const page of pages) assert.deepEqual(page.stale(), [], 'no update lost for good');
+    cloud.faults.clear(asked.id);
+  },
+);

@@ -19,7 +19,11 @@ let dir: string;
 let relay: Relay | undefined;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-lifecycle', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-lifecycle', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-lifecycle');
   dir = mkdtempSync(join(tmpdir(), 'relay-lifecycle-'));
 });
@@ -30,7 +34,13 @@ after(async () => {
 });
 
 /** A relay on a fixed port with a file store; no clientState given, so the store keeps one. */
-const startRelay = (name: string, port: number) => startLocalRelay(cloud, { port, store: new FileStore(join(dir, `${name}.json`)), certificate, renewalCheckMs: 3_600_000 });
+const startRelay = (name: string, port: number) =>
+  startLocalRelay(cloud, {
+    port,
+    store: new FileStore(join(dir, `${name}.json`)),
+    certificate,
+    renewalCheckMs: 3_600_000,
+  });
 
 async function control(path: string): Promise<void> {
   const res = await fetch(`${cloud.control.url}${path}`, { method: 'POST' });
@@ -45,7 +55,12 @@ async function flows(relay: Relay, id: string, availability: string): Promise<vo
 }
 
 /** Watches `watched` as `user`, optionally restarts, sends the lifecycle event and checks coverage comes back. */
-async function scenario(name: string, userIndex: number, restart: boolean, event: 'remove' | 'reauthorization-required'): Promise<void> {
+async function scenario(
+  name: string,
+  userIndex: number,
+  restart: boolean,
+  event: 'remove' | 'reauthorization-required',
+): Promise<void> {
   try {
     await steps(name, userIndex, restart, event);
   } finally {
@@ -55,7 +70,12 @@ async function scenario(name: string, userIndex: number, restart: boolean, event
   }
 }
 
-async function steps(name: string, userIndex: number, restart: boolean, event: 'remove' | 'reauthorization-required'): Promise<void> {
+async function steps(
+  name: string,
+  userIndex: number,
+  restart: boolean,
+  event: 'remove' | 'reauthorization-required',
+): Promise<void> {
   const port = await freePort();
   relay = await startRelay(name, port);
   const [user, watched] = [cloud.tenant.users[userIndex]!.id, cloud.tenant.users[userIndex + 20]!.id];
@@ -83,6 +103,9 @@ async function steps(name: string, userIndex: number, restart: boolean, event: '
 }
 
 test('subscriptionRemoved: the relay makes the subscription again', () => scenario('removed', 0, false, 'remove'));
-test('reauthorizationRequired: the relay renews the subscription and notifications flow again', () => scenario('reauthorize', 1, false, 'reauthorization-required'));
-test('after a restart, subscriptionRemoved: the relay makes the subscription again', () => scenario('removed-restart', 2, true, 'remove'));
-test('after a restart, reauthorizationRequired: the relay renews the subscription', () => scenario('reauthorize-restart', 3, true, 'reauthorization-required'));
+test('reauthorizationRequired: the relay renews the subscription and notifications flow again', () =>
+  scenario('reauthorize', 1, false, 'reauthorization-required'));
+test('after a restart, subscriptionRemoved: the relay makes the subscription again', () =>
+  scenario('removed-restart', 2, true, 'remove'));
+test('after a restart, reauthorizationRequired: the relay renews the subscription', () =>
+  scenario('reauthorize-restart', 3, true, 'reauthorization-required'));

@@ -17,7 +17,8 @@ test('a memory logger keeps the last lines of every level, and no more than its 
 
 test('a console logger prints from its level up, prefixed', (t) => {
   const printed: string[] = [];
-  for (const method of ['log', 'warn', 'error'] as const) t.mock.method(console, method, (...args: unknown[]) => void printed.push(`${method} ${args.join(' ')}`));
+  for (const method of ['log', 'warn', 'error'] as const)
+    t.mock.method(console, method, (...args: unknown[]) => void printed.push(`${method} ${args.join(' ')}`));
   const quiet = consoleLogger({ level: 'error' });
   quiet.info('created a');
   quiet.warn('renewal of a failed');
@@ -26,5 +27,9 @@ test('a console logger prints from its level up, prefixed', (t) => {
   all.info('created b');
   all.warn('renewal of b failed');
   consoleLogger({ level: 'silent' }).error('never said');
-  assert.deepEqual(printed, ['error [relay] processing failed', 'log [keeper] created b', 'warn [keeper] renewal of b failed']);
+  assert.deepEqual(printed, [
+    'error [relay] processing failed',
+    'log [keeper] created b',
+    'warn [keeper] renewal of b failed',
+  ]);
 });

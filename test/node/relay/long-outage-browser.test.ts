@@ -19,7 +19,11 @@ let certificate: CertificateAndKey;
 const relays: RelayProcess[] = [];
 
 const stage = chromiumStage({
-  emulators: { simulatorRate: 0, tenant: { seed: 'relay-long-outage-browser', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 } },
+  emulators: {
+    simulatorRate: 0,
+    tenant: { seed: 'relay-long-outage-browser', userCount: 30, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
+  },
   async setUp() {
     base = mkdtempSync(join(tmpdir(), 'relay-long-outage-browser-'));
     certificate = await makeCertificate('relay-long-outage-browser');
@@ -40,7 +44,10 @@ async function relayFor(name: string): Promise<{ start(): Promise<RelayProcess> 
   const port = await freePort();
   return {
     async start() {
-      const relay = await startRelayProcess(stage.cloud, dir, port, { RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS), RELAY_ALLOWED_ORIGINS: stage.origin });
+      const relay = await startRelayProcess(stage.cloud, dir, port, {
+        RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS),
+        RELAY_ALLOWED_ORIGINS: stage.origin,
+      });
       relays.push(relay);
       return relay;
     },
@@ -57,12 +64,22 @@ interface LivePage {
 /** A page of the built library watching `people` through the relay (polling every `interval` ms when it must). */
 async function livePage(relay: RelayProcess, user: string, people: string[], interval: number): Promise<LivePage> {
   const { cloud, browser, origin } = stage;
-  const query = new URLSearchParams({ user, watched: people[0]!, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`, interval: String(interval) });
+  const query = new URLSearchParams({
+    user,
+    watched: people[0]!,
+    graph: cloud.graph.url,
+    control: cloud.control.url,
+    relay: `${relay.url}/api`,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+    interval: String(interval),
+  });
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
+    timeout: 20_000,
+  });
   const stale = async () => {
     assert.deepEqual(errors, [], 'no error in the page');
     const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
@@ -73,7 +90,7 @@ async function livePage(relay: RelayProcess, user: string, people: string[], int
 }
 
 async function eventually(check: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !(await check()); ) {
+  for (const end = Date.now() + ms; !(await check());) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -95,61 +112,89 @@ function changeAll(people: string[]): void {
   }
 }
 
-const reads = () => stage.cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === DEMO_SPA_CLIENT_ID).length;
+const reads = () =>
+  stage.cloud.graph.log.filter(
+    (e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === DEMO_SPA_CLIENT_ID,
+  ).length;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('in Chromium: the relay killed for longer than the watch lease; never live while wrong, and every badge true within 5 s of its return', { skip: noChromium, timeout: 120_000 }, async (t) => {
-  const { cloud } = stage;
-  const r = await relayFor('long-outage');
-  let relay = await r.start();
-  const user = cloud.tenant.users[0]!.id;
-  const people = cloud.tenant.users.slice(10, 15).map((u) => u.id);
-  // Polling (when the page must poll) every 30 s: slower than the outage, so only a read at the return can fix what
-  // changed at its end.
-  const live = await livePage(relay, user, people, 30_000);
-  try {
-    await until(() => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))), "Graph covering the page's people", 15_000);
-    await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
+test(
+  'in Chromium: the relay killed for longer than the watch lease; never live while wrong, and every badge true within 5 s of its return',
+  { skip: noChromium, timeout: 120_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const r = await relayFor('long-outage');
+    let relay = await r.start();
+    const user = cloud.tenant.users[0]!.id;
+    const people = cloud.tenant.users.slice(10, 15).map((u) => u.id);
+    // Polling (when the page must poll) every 30 s: slower than the outage, so only a read at the return can fix what
+    // changed at its end.
+    const live = await livePage(relay, user, people, 30_000);
+    try {
+      await until(
+        () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+        "Graph covering the page's people",
+        15_000,
+      );
+      await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
 
-    // The first reads are over (the people read, and read once more once the relay confirmed it covers them).
-    for (let before = -1; before !== reads(); ) {
-      before = reads();
-      await sleep(2_000);
+      // The first reads are over (the people read, and read once more once the relay confirmed it covers them).
+      for (let before = -1; before !== reads();) {
+        before = reads();
+        await sleep(2_000);
+      }
+      // Ordinary renewals of the lease (every 5 s) read nothing from Graph.
+      const beforeRenewals = reads();
+      await sleep(LEASE_SECONDS * 1000 + 2_000);
+      const renewalReads = reads() - beforeRenewals;
+      assert.equal(renewalReads, 0, 'no presence read by the page for its lease renewals');
+      assert.equal(await live.state(), 'connected');
+
+      await relay.kill();
+      // Presence changes early in the outage, and again at its end (after every renewal the page could make).
+      await sleep(1_000);
+      changeAll(people);
+      await sleep((LEASE_SECONDS + 4) * 1000);
+      changeAll(people);
+      await sleep(500);
+      // Past the lease, the page knows the relay is away: it says so (not "connected") or shows the truth.
+      const duringState = await live.state();
+      const duringStale = (await live.stale()).length;
+      assert.ok(
+        duringState !== 'connected' || duringStale === 0,
+        `live while wrong during the outage: "${duringState}" with ${duringStale} wrong badges`,
+      );
+
+      const readsBefore = reads();
+      relay = await r.start();
+      const back = Date.now();
+      // No change from now on: only reading Graph again can make the badges true.
+      await eventually(
+        async () => (await live.stale()).length === 0,
+        'every badge showing the truth within 5 s of the restart',
+        5_000,
+      );
+      const took = (Date.now() - back) / 1000;
+      await eventually(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
+      t.diagnostic(
+        `relay down ${LEASE_SECONDS + 5.5} s (lease ${LEASE_SECONDS} s): page "${duringState}" with ${duringStale} wrong badges during it; 0 wrong ${took.toFixed(1)} s after the restart, ${reads() - readsBefore} presence reads by then; ${renewalReads} reads for two ordinary renewals`,
+      );
+
+      // Pushed again: changes after the outage show without polling.
+      await until(
+        () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+        "Graph covering the page's people again",
+        15_000,
+      );
+      changeAll(people);
+      await eventually(
+        async () => (await live.stale()).length === 0,
+        'the changes after the outage on the page',
+        10_000,
+      );
+    } finally {
+      await live.page.close();
+      await relay.stop();
     }
-    // Ordinary renewals of the lease (every 5 s) read nothing from Graph.
-    const beforeRenewals = reads();
-    await sleep(LEASE_SECONDS * 1000 + 2_000);
-    const renewalReads = reads() - beforeRenewals;
-    assert.equal(renewalReads, 0, 'no presence read by the page for its lease renewals');
-    assert.equal(await live.state(), 'connected');
-
-    await relay.kill();
-    // Presence changes early in the outage, and again at its end (after every renewal the page could make).
-    await sleep(1_000);
-    changeAll(people);
-    await sleep((LEASE_SECONDS + 4) * 1000);
-    changeAll(people);
-    await sleep(500);
-    // Past the lease, the page knows the relay is away: it says so (not "connected") or shows the truth.
-    const duringState = await live.state();
-    const duringStale = (await live.stale()).length;
-    assert.ok(duringState !== 'connected' || duringStale === 0, `live while wrong during the outage: "${duringState}" with ${duringStale} wrong badges`);
-
-    const readsBefore = reads();
-    relay = await r.start();
-    const back = Date.now();
-    // No change from now on: only reading Graph again can make the badges true.
-    await eventually(async () => (await live.stale()).length === 0, 'every badge showing the truth within 5 s of the restart', 5_000);
-    const took = (Date.now() - back) / 1000;
-    await eventually(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
-    t.diagnostic(`relay down ${LEASE_SECONDS + 5.5} s (lease ${LEASE_SECONDS} s): page "${duringState}" with ${duringStale} wrong badges during it; 0 wrong ${took.toFixed(1)} s after the restart, ${reads() - readsBefore} presence reads by then; ${renewalReads} reads for two ordinary renewals`);
-
-    // Pushed again: changes after the outage show without polling.
-    await until(() => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))), "Graph covering the page's people again", 15_000);
-    changeAll(people);
-    await eventually(async () => (await live.stale()).length === 0, 'the changes after the outage on the page', 10_000);
-  } finally {
-    await live.page.close();
-    await relay.stop();
-  }
-});
+  },
+);

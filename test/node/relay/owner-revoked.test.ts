@@ -13,14 +13,22 @@ let cloud: Emulators;
 let relay: Relay;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-owner-revoked', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-owner-revoked', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
 });
 after(async () => {
   await cloud.stop();
 });
 
 async function revoke(userId: string): Promise<void> {
-  const res = await fetch(`${cloud.control.url}/sessions/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: userId }) });
+  const res = await fetch(`${cloud.control.url}/sessions/revoke`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: userId }),
+  });
   assert.equal(res.status, 200);
 }
 
@@ -50,14 +58,21 @@ test('the shard of an owner whose sessions were revoked moves at once to another
     await revoke(owner);
     const askedAt = Date.now();
     await cloud.graph.subscriptions.requireReauthorization(sub.id);
-    const moved = () => relaySubscriptions(cloud).filter((s) => s.creatorId === other && watched.every((id) => s.ids.has(id)));
+    const moved = () =>
+      relaySubscriptions(cloud).filter((s) => s.creatorId === other && watched.every((id) => s.ids.has(id)));
     await until(() => moved().length === 1, 'the shard made again by the other owner');
     t.diagnostic(`covered again by the other owner ${Date.now() - askedAt} ms after Graph asked for reauthorisation`);
     await flows(watched[3]!, 'Busy');
     assert.equal((await watchAt(cloud, relay.url, other, watched)).body.covered, true);
     // The pages watching those people read them once, for what changed while nothing covered them.
-    await until(() => coverage.some((m) => watched.every((id) => m.covered.includes(id))), 'the page told they are covered again');
-    assert.ok(coverage.every((m) => m.uncovered.length === 0), 'never reported uncovered: the shard moved at once');
+    await until(
+      () => coverage.some((m) => watched.every((id) => m.covered.includes(id))),
+      'the page told they are covered again',
+    );
+    assert.ok(
+      coverage.every((m) => m.uncovered.length === 0),
+      'never reported uncovered: the shard moved at once',
+    );
   } finally {
     await page.connection.stop();
     await relay.stop();
@@ -79,10 +94,20 @@ test('with no other owner, the people are reported uncovered; covered again once
     await revoke(owner);
     const askedAt = Date.now();
     await cloud.graph.subscriptions.requireReauthorization(sub.id);
-    await until(() => coverage.some((m) => watched.every((id) => m.uncovered.includes(id))), 'the page told they are not covered');
+    await until(
+      () => coverage.some((m) => watched.every((id) => m.uncovered.includes(id))),
+      'the page told they are not covered',
+    );
     t.diagnostic(`pages told ${Date.now() - askedAt} ms after Graph asked for reauthorisation`);
     // The page asks again while Entra still refuses to exchange the user's token (they must sign in again).
-    cloud.faults.add({ service: 'entra', path: `${new URL(cloud.entra.authority).pathname}/oauth2/v2.0/token`, method: 'POST', kind: 'status', status: 400, times: 1 });
+    cloud.faults.add({
+      service: 'entra',
+      path: `${new URL(cloud.entra.authority).pathname}/oauth2/v2.0/token`,
+      method: 'POST',
+      kind: 'status',
+      status: 400,
+      times: 1,
+    });
     const answer = await watchAt(cloud, relay.url, owner, watched);
     assert.equal(answer.body.covered, false, 'the relay no longer says they are covered');
     assert.deepEqual([...answer.body.uncovered].sort(), [...watched].sort());
@@ -94,7 +119,10 @@ test('with no other owner, the people are reported uncovered; covered again once
     assert.equal(held.length, 1, 'one subscription for the owner at Graph');
     assert.ok(held[0]!.authorizedUntil > cloud.graph.clock.now(), 'authorised again');
     await flows(watched[1]!, 'Away');
-    await until(() => coverage.some((m) => watched.every((id) => m.covered.includes(id))), 'the page told they are covered again');
+    await until(
+      () => coverage.some((m) => watched.every((id) => m.covered.includes(id))),
+      'the page told they are covered again',
+    );
   } finally {
     await page.connection.stop();
     await relay.stop();

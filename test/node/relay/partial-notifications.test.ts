@@ -19,7 +19,11 @@ let relay: Relay;
 let certificate: CertificateAndKey;
 
 const stage = chromiumStage({
-  emulators: { simulatorRate: 0, tenant: { seed: 'partial-notifications', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 5 } },
+  emulators: {
+    simulatorRate: 0,
+    tenant: { seed: 'partial-notifications', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 5 },
+  },
   async setUp({ cloud, origin }) {
     certificate = await makeCertificate('partial-notifications');
     relay = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE, allowedOrigins: [origin] });
@@ -36,26 +40,66 @@ const WATCHED = 7;
 async function livePage(): Promise<Page> {
   const { cloud, browser, origin } = stage;
   const watched = cloud.tenant.users[WATCHED]!.id;
-  const query = new URLSearchParams({ user: cloud.tenant.users[WATCHER]!.id, watched, graph: cloud.graph.url, control: cloud.control.url, relay: `${relay.url}/api`, relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user` });
+  const query = new URLSearchParams({
+    user: cloud.tenant.users[WATCHER]!.id,
+    watched,
+    graph: cloud.graph.url,
+    control: cloud.control.url,
+    relay: `${relay.url}/api`,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+  });
   const page = await browser.newPage();
   await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}`);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, { timeout: 20_000 });
-  await until(() => relaySubscriptions(cloud).some((s) => s.ids.has(watched)), 'the relay to cover the watched person', 15_000);
+  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
+    timeout: 20_000,
+  });
+  await until(
+    () => relaySubscriptions(cloud).some((s) => s.ids.has(watched)),
+    'the relay to cover the watched person',
+    15_000,
+  );
   // Every presence the page applies for the watched person, in order.
   await page.evaluate((id) => {
     (window as any).applied = [];
-    (window as any).presenceClient.watch(id, (s: any) => s.presence && (window as any).applied.push({ availability: s.presence.availability, statusMessage: s.presence.statusMessage ?? null, outOfOffice: s.presence.isOutOfOffice }), { profile: false, photo: false });
+    (window as any).presenceClient.watch(
+      id,
+      (s: any) =>
+        s.presence &&
+        (window as any).applied.push({
+          availability: s.presence.availability,
+          statusMessage: s.presence.statusMessage ?? null,
+          outOfOffice: s.presence.isOutOfOffice,
+        }),
+      { profile: false, photo: false },
+    );
   }, watched);
   return page;
 }
 
-const badge = (page: Page) => page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('[part="badge"]')?.getAttribute('data-status') ?? null);
-const messageLine = (page: Page) => page.evaluate(() => document.getElementById('watched')?.shadowRoot?.querySelector('[part="message"]')?.textContent ?? null);
+const badge = (page: Page) =>
+  page.evaluate(
+    () =>
+      document.getElementById('watched')?.shadowRoot?.querySelector('[part="badge"]')?.getAttribute('data-status') ??
+      null,
+  );
+const messageLine = (page: Page) =>
+  page.evaluate(
+    () => document.getElementById('watched')?.shadowRoot?.querySelector('[part="message"]')?.textContent ?? null,
+  );
 const waitForBadge = (page: Page, status: string) =>
-  page.waitForFunction((s) => document.getElementById('watched')?.shadowRoot?.querySelector('[part="badge"]')?.getAttribute('data-status') === s, status, { timeout: 10_000 });
+  page.waitForFunction(
+    (s) =>
+      document.getElementById('watched')?.shadowRoot?.querySelector('[part="badge"]')?.getAttribute('data-status') ===
+      s,
+    status,
+    { timeout: 10_000 },
+  );
 
 /** Reads of presence the page made itself (the SPA's app), as opposed to the relay's. */
-const pageReads = () => stage.cloud.graph.log.filter((e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === DEMO_SPA_CLIENT_ID).length;
+const pageReads = () =>
+  stage.cloud.graph.log.filter(
+    (e) => e.path === '/v1.0/communications/getPresencesByUserId' && e.appId === DEMO_SPA_CLIENT_ID,
+  ).length;
 
 // Out of office, Away is drawn with the out-of-office glyph (as Teams does); the others in their usual colour.
 const CYCLE = [
@@ -71,7 +115,11 @@ test('a status message and out-of-office survive 100 pushed availability changes
   cloud.tenant.setPresence(watched, {
     availability: 'Available',
     activity: 'Available',
-    statusMessage: { message: { content: 'On the train, back at 10', contentType: 'text' }, expiryDateTime: null, publishedDateTime: new Date().toISOString() },
+    statusMessage: {
+      message: { content: 'On the train, back at 10', contentType: 'text' },
+      expiryDateTime: null,
+      publishedDateTime: new Date().toISOString(),
+    },
     outOfOfficeSettings: { isOutOfOffice: true, message: 'Away until Monday' },
   });
   const page = await livePage();
@@ -83,9 +131,14 @@ test('a status message and out-of-office survive 100 pushed availability changes
       const [availability, activity, status] = CYCLE[i % CYCLE.length]!;
       cloud.tenant.setPresence(watched, { availability, activity });
       await waitForBadge(page, status);
-      assert.equal(await messageLine(page), 'On the train, back at 10', `the status message is still shown after change ${i + 1}`);
+      assert.equal(
+        await messageLine(page),
+        'On the train, back at 10',
+        `the status message is still shown after change ${i + 1}`,
+      );
     }
-    const history: Array<{ availability: string; statusMessage: string | null; outOfOffice: boolean }> = await page.evaluate(() => (window as any).applied);
+    const history: Array<{ availability: string; statusMessage: string | null; outOfOffice: boolean }> =
+      await page.evaluate(() => (window as any).applied);
     assert.ok(history.length >= 100, `every change was applied (${history.length})`);
     for (const entry of history) {
       assert.equal(entry.statusMessage, 'On the train, back at 10');
@@ -93,7 +146,10 @@ test('a status message and out-of-office survive 100 pushed availability changes
     }
     assert.equal(pageReads(), readsBefore, 'every change came pushed, none had to be read again by the page');
     const reads = relay.reader!.stats.reads - relayReadsBefore;
-    assert.ok(reads >= 1 && reads <= 100, `the relay read each change back from Graph at most once (${reads} reads for 100 changes)`);
+    assert.ok(
+      reads >= 1 && reads <= 100,
+      `the relay read each change back from Graph at most once (${reads} reads for 100 changes)`,
+    );
   } finally {
     await page.close();
   }
@@ -117,7 +173,12 @@ function notification(subscriptionId: string, id: string, availability: string, 
 test('a replayed or overtaken notification never shows an older state', { skip: noChromium }, async () => {
   const { cloud } = stage;
   const watched = cloud.tenant.users[WATCHED]!.id;
-  cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InAMeeting', statusMessage: null, outOfOfficeSettings: { isOutOfOffice: false, message: null } });
+  cloud.tenant.setPresence(watched, {
+    availability: 'Busy',
+    activity: 'InAMeeting',
+    statusMessage: null,
+    outOfOfficeSettings: { isOutOfOffice: false, message: null },
+  });
   const page = await livePage();
   try {
     await waitForBadge(page, 'busy');
@@ -131,13 +192,21 @@ test('a replayed or overtaken notification never shows an older state', { skip: 
     const validationTokens = [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)];
     // The Busy notification arrives after the Available one (overtaken), then twice more (redelivered).
     for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: [older], validationTokens }) });
+      const res = await fetch(`${relay.url}/api/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ value: [older], validationTokens }),
+      });
       assert.equal(res.status, 202);
     }
     await relay.idle();
     await new Promise((r) => setTimeout(r, 300));
     const history: Array<{ availability: string }> = await page.evaluate(() => (window as any).applied);
-    assert.deepEqual(history.map((h) => h.availability).filter((a) => a !== 'Available'), [], 'the older Busy was never applied');
+    assert.deepEqual(
+      history.map((h) => h.availability).filter((a) => a !== 'Available'),
+      [],
+      'the older Busy was never applied',
+    );
     assert.equal(await badge(page), 'available');
     assert.ok(relay.stats.stale > staleBefore, 'the relay read Graph and found nothing newer');
     assert.equal(relay.stats.received, pushedBefore, 'so it pushed nothing');
@@ -149,46 +218,72 @@ test('a replayed or overtaken notification never shows an older state', { skip: 
   }
 });
 
-test('a change the relay cannot read back still reaches the badge: the page is asked to read it', { skip: noChromium }, async () => {
-  const { cloud } = stage;
-  const watched = cloud.tenant.users[WATCHED]!.id;
-  cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
-  const page = await livePage();
-  const fault = cloud.faults.add({ service: 'graph', path: '/v1.0/communications/getPresencesByUserId', appId: DEMO_RELAY_CLIENT_ID, kind: 'status', status: 500 });
-  try {
-    await waitForBadge(page, 'available');
-    const resyncsBefore = relay.stats.resyncs;
-    const readsBefore = pageReads();
-    cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
-    await waitForBadge(page, 'do-not-disturb');
-    assert.ok(relay.stats.resyncs > resyncsBefore, 'the relay asked the page to read it');
-    assert.ok(pageReads() > readsBefore, 'the page read it from Graph');
-  } finally {
-    cloud.faults.clear(fault.id);
-    await page.close();
-  }
-});
+test(
+  'a change the relay cannot read back still reaches the badge: the page is asked to read it',
+  { skip: noChromium },
+  async () => {
+    const { cloud } = stage;
+    const watched = cloud.tenant.users[WATCHED]!.id;
+    cloud.tenant.setPresence(watched, { availability: 'Available', activity: 'Available' });
+    const page = await livePage();
+    const fault = cloud.faults.add({
+      service: 'graph',
+      path: '/v1.0/communications/getPresencesByUserId',
+      appId: DEMO_RELAY_CLIENT_ID,
+      kind: 'status',
+      status: 500,
+    });
+    try {
+      await waitForBadge(page, 'available');
+      const resyncsBefore = relay.stats.resyncs;
+      const readsBefore = pageReads();
+      cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
+      await waitForBadge(page, 'do-not-disturb');
+      assert.ok(relay.stats.resyncs > resyncsBefore, 'the relay asked the page to read it');
+      assert.ok(pageReads() > readsBefore, 'the page read it from Graph');
+    } finally {
+      cloud.faults.clear(fault.id);
+      await page.close();
+    }
+  },
+);
 
-test('a read Graph throttles waits for Retry-After and still pushes the whole presence', { skip: noChromium }, async () => {
-  const { cloud } = stage;
-  const watched = cloud.tenant.users[WATCHED]!.id;
-  cloud.tenant.setPresence(watched, {
-    availability: 'Available',
-    activity: 'Available',
-    statusMessage: { message: { content: 'Heads down', contentType: 'text' }, expiryDateTime: null, publishedDateTime: new Date().toISOString() },
-  });
-  const page = await livePage();
-  try {
-    await waitForBadge(page, 'available');
-    const throttledBefore = relay.reader!.stats.throttled;
-    const readsBefore = pageReads();
-    cloud.faults.add({ service: 'graph', path: '/v1.0/communications/getPresencesByUserId', appId: DEMO_RELAY_CLIENT_ID, kind: 'status', status: 429, retryAfter: 1, times: 1 });
-    cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
-    await waitForBadge(page, 'busy');
-    assert.equal(relay.reader!.stats.throttled, throttledBefore + 1);
-    assert.equal(await messageLine(page), 'Heads down');
-    assert.equal(pageReads(), readsBefore, 'pushed by the relay after the wait, not read by the page');
-  } finally {
-    await page.close();
-  }
-});
+test(
+  'a read Graph throttles waits for Retry-After and still pushes the whole presence',
+  { skip: noChromium },
+  async () => {
+    const { cloud } = stage;
+    const watched = cloud.tenant.users[WATCHED]!.id;
+    cloud.tenant.setPresence(watched, {
+      availability: 'Available',
+      activity: 'Available',
+      statusMessage: {
+        message: { content: 'Heads down', contentType: 'text' },
+        expiryDateTime: null,
+        publishedDateTime: new Date().toISOString(),
+      },
+    });
+    const page = await livePage();
+    try {
+      await waitForBadge(page, 'available');
+      const throttledBefore = relay.reader!.stats.throttled;
+      const readsBefore = pageReads();
+      cloud.faults.add({
+        service: 'graph',
+        path: '/v1.0/communications/getPresencesByUserId',
+        appId: DEMO_RELAY_CLIENT_ID,
+        kind: 'status',
+        status: 429,
+        retryAfter: 1,
+        times: 1,
+      });
+      cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
+      await waitForBadge(page, 'busy');
+      assert.equal(relay.reader!.stats.throttled, throttledBefore + 1);
+      assert.equal(await messageLine(page), 'Heads down');
+      assert.equal(pageReads(), readsBefore, 'pushed by the relay after the wait, not read by the page');
+    } finally {
+      await page.close();
+    }
+  },
+);

@@ -31,7 +31,7 @@ async function startRelay(extra: Partial<RelayOptions> = {}): Promise<Relay> {
 
 const made = (n: number) => Array.from({ length: n }, () => randomUUID());
 
-test('a user\'s sessions together watch at most the per-user number of ids; the rest is uncovered', async () => {
+test("a user's sessions together watch at most the per-user number of ids; the rest is uncovered", async () => {
   const relay = await startRelay({ quotas: { idsPerUser: 40, idsPerTenant: 1000 } });
   const user = cloud.tenant.users[0]!.id;
   const [first, second] = [made(30), made(30)];
@@ -64,10 +64,11 @@ test('the tenant watches at most the per-tenant number of ids; ids someone alrea
   assert.equal((await watchAt(cloud, relay.url, c, forC)).body.watching, 40);
 });
 
-test('by default, one user watching 20 sessions of 10,000 made-up ids leaves a newcomer\'s 100 people watched', async () => {
+test("by default, one user watching 20 sessions of 10,000 made-up ids leaves a newcomer's 100 people watched", async () => {
   const relay = await startRelay();
   const flooder = cloud.tenant.users[4]!.id;
-  for (let session = 0; session < 20; session++) assert.equal((await watchAt(cloud, relay.url, flooder, made(10_000), `s${session}`)).status, 200);
+  for (let session = 0; session < 20; session++)
+    assert.equal((await watchAt(cloud, relay.url, flooder, made(10_000), `s${session}`)).status, 200);
   const newcomer = cloud.tenant.users[5]!.id;
   const people = cloud.tenant.users.slice(10, 110).map((u) => u.id);
   const reply = await watchAt(cloud, relay.url, newcomer, people);

@@ -18,7 +18,11 @@ let certificate: CertificateAndKey;
 const relays: Relay[] = [];
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'refused-ids', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'refused-ids', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   certificate = await makeCertificate('refused-ids');
 });
 after(async () => {
@@ -38,7 +42,12 @@ async function keeperWith(owners: string[]): Promise<SubscriptionKeeper> {
   relays.push(relay);
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate }),
+    broker: new TokenBroker({
+      authority: cloud.entra.authority,
+      clientId: DEMO_RELAY_CLIENT_ID,
+      clientSecret: DEMO_RELAY_CLIENT_SECRET,
+      ca: cloud.entra.tlsCertificate,
+    }),
     store: new MemoryStore(),
     notificationUrl: `${relay.url}/api/notifications`,
     lifecycleNotificationUrl: `${relay.url}/api/lifecycle`,
@@ -79,13 +88,16 @@ test('an id Graph refuses never costs another subscription its coverage (a free 
   assert.equal(covering(x).length, 1, `x still covered: ${logOf(keeper).join(' | ')}`);
   assert.equal(covering(y).length, 1, 'the good id added with the refused one is covered too');
   assert.deepEqual(keeper.uncovered, ['not-a-guid'], 'the refused id is reported as uncovered');
-  assert.ok(logOf(keeper).some((line) => line.includes('refuses to subscribe to not-a-guid')), 'and logged');
+  assert.ok(
+    logOf(keeper).some((line) => line.includes('refuses to subscribe to not-a-guid')),
+    'and logged',
+  );
   assert.deepEqual(keeper.uncoveredOf([x, y, 'not-a-guid']), ['not-a-guid']);
   await keeper.reconcile([]);
   assert.equal(relaySubscriptions(cloud).length, 0);
 });
 
-test('with no free owner, a refused id leaves the owner\'s subscription covering what it covered', async () => {
+test("with no free owner, a refused id leaves the owner's subscription covering what it covered", async () => {
   const [a, x, y] = [user(4), user(14), user(15)];
   const keeper = await keeperWith([a]);
   await keeper.reconcile([x]);

@@ -35,7 +35,12 @@ export function writeRelayFiles(cloud: Emulators, dir: string, certificate: Cert
  * Starts the relay in its own process on `port`, its state (and intake journal) in `dir` (see `writeRelayFiles`),
  * and resolves once it listens. `env` adds or overrides settings.
  */
-export async function startRelayProcess(cloud: Emulators, dir: string, port: number, env: Record<string, string> = {}): Promise<RelayProcess> {
+export async function startRelayProcess(
+  cloud: Emulators,
+  dir: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<RelayProcess> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'relay/src/main.ts')], {
     cwd: root,
@@ -87,7 +92,14 @@ export interface RelayHome {
  * Makes `<base>/<name>` a relay's folder (with its files written) and picks a free port for it. Each start runs the
  * relay there with `env`, and is remembered in `started`.
  */
-export async function relayHome(cloud: Emulators, base: string, name: string, certificate: CertificateAndKey, started: RelayProcess[], env: Record<string, string> = {}): Promise<RelayHome> {
+export async function relayHome(
+  cloud: Emulators,
+  base: string,
+  name: string,
+  certificate: CertificateAndKey,
+  started: RelayProcess[],
+  env: Record<string, string> = {},
+): Promise<RelayHome> {
   const dir = join(base, name);
   mkdirSync(dir, { recursive: true });
   writeRelayFiles(cloud, dir, certificate);

@@ -18,12 +18,25 @@ const CLIENT_STATE = 'a-secret-the-relay-and-graph-share';
 const connections: HubConnection[] = [];
 
 const userToken = (userId: string, options: { audience?: string; lifetimeSeconds?: number } = {}) =>
-  cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: options.audience ?? `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'], ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}) });
+  cloud.entra.issueToken({
+    userId,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: options.audience ?? `api://${DEMO_RELAY_CLIENT_ID}`,
+    scopes: ['access_as_user'],
+    ...(options.lifetimeSeconds !== undefined ? { lifetimeSeconds: options.lifetimeSeconds } : {}),
+  });
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-tests', userCount: 100, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-tests', userCount: 100, teamSizes: [5, 50] },
+    delivery: { batchWindowMs: 10 },
+  });
   certificate = await makeCertificate('relay-notification-encryption');
-  relay = new Relay({ ...localRelayOptions(cloud, certificate, CLIENT_STATE, 'relay-cert-1'), allowedOrigins: ['http://localhost:8080'] });
+  relay = new Relay({
+    ...localRelayOptions(cloud, certificate, CLIENT_STATE, 'relay-cert-1'),
+    allowedOrigins: ['http://localhost:8080'],
+  });
   await relay.start();
 });
 
@@ -33,9 +46,14 @@ after(async () => {
   await cloud.stop();
 });
 
-async function connect(userId: string): Promise<{ connection: HubConnection; received: unknown[][]; resyncs: unknown[][] }> {
+async function connect(
+  userId: string,
+): Promise<{ connection: HubConnection; received: unknown[][]; resyncs: unknown[][] }> {
   const connection = new HubConnectionBuilder()
-    .withUrl(`${relay.url}/api`, { accessTokenFactory: () => userToken(userId), transport: HttpTransportType.WebSockets })
+    .withUrl(`${relay.url}/api`, {
+      accessTokenFactory: () => userToken(userId),
+      transport: HttpTransportType.WebSockets,
+    })
     .configureLogging(LogLevel.None)
     .build();
   const received: unknown[][] = [];
@@ -48,12 +66,16 @@ async function connect(userId: string): Promise<{ connection: HubConnection; rec
 }
 
 async function watch(userId: string, ids: string[]): Promise<number> {
-  const res = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${userToken(userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  const res = await fetch(`${relay.url}/api/watch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${userToken(userId)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
   return res.status;
 }
 
 async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -62,7 +84,10 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
 describe('negotiate', () => {
   test('a user token for the relay gets a SignalR client token for that user', async () => {
     const user = cloud.tenant.users[1]!.id;
-    const res = await fetch(`${relay.url}/api/negotiate`, { method: 'POST', headers: { authorization: `Bearer ${userToken(user)}`, origin: 'http://localhost:8080' } });
+    const res = await fetch(`${relay.url}/api/negotiate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${userToken(user)}`, origin: 'http://localhost:8080' },
+    });
     assert.equal(res.status, 200);
     const body = await res.json();
     assert.equal(body.url, `${cloud.signalr.url}/client/?hub=presence`);
@@ -73,8 +98,16 @@ describe('negotiate', () => {
   test('expired, wrong-audience, forged and missing tokens are refused', async () => {
     const user = cloud.tenant.users[1]!.id;
     const forged = userToken(user).replace(/\.[^.]+$/, '.AAAA');
-    for (const token of [userToken(user, { lifetimeSeconds: -120 }), userToken(user, { audience: 'https://graph.microsoft.com' }), forged, '']) {
-      const res = await fetch(`${relay.url}/api/negotiate`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    for (const token of [
+      userToken(user, { lifetimeSeconds: -120 }),
+      userToken(user, { audience: 'https://graph.microsoft.com' }),
+      forged,
+      '',
+    ]) {
+      const res = await fetch(`${relay.url}/api/negotiate`, {
+        method: 'POST',
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
       assert.equal(res.status, 401);
     }
   });
@@ -82,14 +115,23 @@ describe('negotiate', () => {
 
 describe('from a Graph change to the watching user', () => {
   test('a presence change in Graph reaches the user who watches it, and nobody else', async () => {
-    const [watcher, bystander, subscriber] = [cloud.tenant.users[2]!.id, cloud.tenant.users[3]!.id, cloud.tenant.users[4]!.id];
+    const [watcher, bystander, subscriber] = [
+      cloud.tenant.users[2]!.id,
+      cloud.tenant.users[3]!.id,
+      cloud.tenant.users[4]!.id,
+    ];
     const watched = cloud.tenant.users[10]!.id;
     const a = await connect(watcher);
     const b = await connect(bystander);
     assert.equal(await watch(watcher, [watched]), 200);
     assert.equal(await watch(bystander, [cloud.tenant.users[11]!.id]), 200);
     // A subscription as the relay makes them: delegated token of a signed-in user, rich notifications, encrypted.
-    const graphToken = cloud.entra.issueToken({ userId: subscriber, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
+    const graphToken = cloud.entra.issueToken({
+      userId: subscriber,
+      clientId: DEMO_RELAY_CLIENT_ID,
+      audience: 'https://graph.microsoft.com',
+      scopes: ['Presence.Read.All'],
+    });
     const created = await fetch(`${cloud.graph.url}/v1.0/subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' },
@@ -120,7 +162,12 @@ describe('from a Graph change to the watching user', () => {
     } finally {
       cloud.graph.subscriptions.notificationContent = 'documented';
     }
-    const [update] = a.received[0] as Array<{ id: string; availability: string; activity: string; sequenceNumber: string }>;
+    const [update] = a.received[0] as Array<{
+      id: string;
+      availability: string;
+      activity: string;
+      sequenceNumber: string;
+    }>;
     assert.deepEqual([update!.id, update!.availability, update!.activity], [watched, 'Away', 'Away']);
     assert.ok(update!.sequenceNumber);
     await relay.idle();
@@ -131,7 +178,11 @@ describe('from a Graph change to the watching user', () => {
 
 describe('refusing what Graph did not send', () => {
   async function post(payload: unknown): Promise<number> {
-    const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const res = await fetch(`${relay.url}/api/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
     await relay.idle();
     return res.status;
   }
@@ -143,13 +194,20 @@ describe('refusing what Graph did not send', () => {
       clientState: CLIENT_STATE,
       resource: `communications/presences('${presence.id}')`,
       resourceData: { id: presence.id },
-      encryptedContent: encryptResource(presence, new X509Certificate(Buffer.from(certificate.certBase64, 'base64')), 'relay-cert-1'),
+      encryptedContent: encryptResource(
+        presence,
+        new X509Certificate(Buffer.from(certificate.certBase64, 'base64')),
+        'relay-cert-1',
+      ),
       ...overrides,
     };
   }
 
   test('the handshake echoes the validation token as plain text', async () => {
-    const res = await fetch(`${relay.url}/api/notifications?validationToken=${encodeURIComponent('Validation: abc 123')}`, { method: 'POST' });
+    const res = await fetch(
+      `${relay.url}/api/notifications?validationToken=${encodeURIComponent('Validation: abc 123')}`,
+      { method: 'POST' },
+    );
     assert.equal(res.status, 200);
     assert.equal(await res.text(), 'Validation: abc 123');
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
@@ -167,7 +225,10 @@ describe('refusing what Graph did not send', () => {
     await post({ value: [notification(good)], validationTokens });
     assert.equal(relay.stats.received, before.received + 1, 'a replay (same sequenceNumber) is dropped');
 
-    await post({ value: [notification({ ...good, sequenceNumber: '9000000000000000000002' }, { clientState: 'guess' })], validationTokens });
+    await post({
+      value: [notification({ ...good, sequenceNumber: '9000000000000000000002' }, { clientState: 'guess' })],
+      validationTokens,
+    });
     assert.match(relay.refusals.at(-1)!.reason, /clientState/);
 
     const tampered = notification({ ...good, sequenceNumber: '9000000000000000000003' });
@@ -177,14 +238,20 @@ describe('refusing what Graph did not send', () => {
     await post({ value: [tampered], validationTokens });
     assert.match(relay.refusals.at(-1)!.reason, /tampered/);
 
-    await post({ value: [notification({ ...good, sequenceNumber: '9000000000000000000004' })], validationTokens: ['not.a.token'] });
+    await post({
+      value: [notification({ ...good, sequenceNumber: '9000000000000000000004' })],
+      validationTokens: ['not.a.token'],
+    });
     assert.match(relay.refusals.at(-1)!.reason, /validation token/);
 
     await post({ value: [notification({ ...good, sequenceNumber: '9000000000000000000005' })] });
     assert.match(relay.refusals.at(-1)!.reason, /without validationTokens/);
 
     const otherApp = [cloud.entra.issueGraphValidationToken('11111111-1111-4111-8111-111111111111')];
-    await post({ value: [notification({ ...good, sequenceNumber: '9000000000000000000006' })], validationTokens: otherApp });
+    await post({
+      value: [notification({ ...good, sequenceNumber: '9000000000000000000006' })],
+      validationTokens: otherApp,
+    });
     assert.match(relay.refusals.at(-1)!.reason, /audience/);
     assert.equal(relay.stats.received, before.received + 1, 'nothing refused was applied');
   });

@@ -21,7 +21,11 @@ const pages: WatchingPage[] = [];
 
 before(async () => {
   // Graph tries each delivery twice, then gives up: the relay's downtime outlasts that.
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-restart-resync', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], retryForMs: 500, timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-restart-resync', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], retryForMs: 500, timeoutMs: 1000 },
+  });
   dir = mkdtempSync(join(tmpdir(), 'relay-restart-resync-'));
   certificate = await makeCertificate('relay-restart-resync');
 });
@@ -33,28 +37,50 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const relayAt = (port: number) => startLocalRelay(cloud, { port, store: new FileStore(join(dir, 'state.json')), certificate, clientState: 'restart-resync' });
+const relayAt = (port: number) =>
+  startLocalRelay(cloud, {
+    port,
+    store: new FileStore(join(dir, 'state.json')),
+    certificate,
+    clientState: 'restart-resync',
+  });
 
-test('changes Graph gave up delivering while the relay was down reach every page once it is back', { timeout: 60_000 }, async (t) => {
-  const port = await freePort();
-  relay = await relayAt(port);
-  const people = cloud.tenant.users.slice(10, 30).map((u) => u.id);
-  for (let u = 0; u < 4; u++) pages.push(await watchingPage(cloud, relay.url, cloud.tenant.users[u]!.id, people.slice(u * 5, u * 5 + 5)));
-  await until(() => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))), 'Graph covering every watched person');
-  await until(() => pages.every((p) => p.stale().length === 0), 'the pages showing the truth');
+test(
+  'changes Graph gave up delivering while the relay was down reach every page once it is back',
+  { timeout: 60_000 },
+  async (t) => {
+    const port = await freePort();
+    relay = await relayAt(port);
+    const people = cloud.tenant.users.slice(10, 30).map((u) => u.id);
+    for (let u = 0; u < 4; u++)
+      pages.push(await watchingPage(cloud, relay.url, cloud.tenant.users[u]!.id, people.slice(u * 5, u * 5 + 5)));
+    await until(
+      () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+      'Graph covering every watched person',
+    );
+    await until(() => pages.every((p) => p.stale().length === 0), 'the pages showing the truth');
 
-  await relay.stop();
-  relay = undefined;
-  const states = ['Busy', 'Away', 'DoNotDisturb'];
-  people.forEach((id, i) => cloud.tenant.setPresence(id, { availability: states[i % 3]!, activity: states[i % 3]! }));
-  const from = cloud.graph.subscriptions.deliveries.length;
-  // Graph tries, fails, and gives up on every one of them.
-  await new Promise((r) => setTimeout(r, 1_500));
-  const failed = cloud.graph.subscriptions.deliveries.slice(from).filter((d) => d.kind === 'notification' && d.status !== 202).length;
-  const stale = pages.reduce((n, p) => n + p.stale().length, 0);
-  relay = await relayAt(port);
-  const restarted = Date.now();
-  await until(() => pages.every((p) => p.stale().length === 0), 'every badge showing the truth after the restart', 10_000);
-  t.diagnostic(`deliveries failed while down: ${failed}; stale badges at restart: ${stale}; 0 stale ${Date.now() - restarted} ms after the restart`);
-  assert.ok(stale > 0, 'the downtime left badges stale');
-});
+    await relay.stop();
+    relay = undefined;
+    const states = ['Busy', 'Away', 'DoNotDisturb'];
+    people.forEach((id, i) => cloud.tenant.setPresence(id, { availability: states[i % 3]!, activity: states[i % 3]! }));
+    const from = cloud.graph.subscriptions.deliveries.length;
+    // Graph tries, fails, and gives up on every one of them.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const failed = cloud.graph.subscriptions.deliveries
+      .slice(from)
+      .filter((d) => d.kind === 'notification' && d.status !== 202).length;
+    const stale = pages.reduce((n, p) => n + p.stale().length, 0);
+    relay = await relayAt(port);
+    const restarted = Date.now();
+    await until(
+      () => pages.every((p) => p.stale().length === 0),
+      'every badge showing the truth after the restart',
+      10_000,
+    );
+    t.diagnostic(
+      `deliveries failed while down: ${failed}; stale badges at restart: ${stale}; 0 stale ${Date.now() - restarted} ms after the restart`,
+    );
+    assert.ok(stale > 0, 'the downtime left badges stale');
+  },
+);

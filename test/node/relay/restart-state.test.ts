@@ -23,7 +23,11 @@ let dir: string;
 const running: Relay[] = [];
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-restart-state', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-restart-state', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-restart-state');
   dir = mkdtempSync(join(tmpdir(), 'relay-restart-state-'));
   writeFileSync(join(dir, 'cert.pem'), certificate.cert);
@@ -47,7 +51,10 @@ test('a restarted relay with default settings still accepts notifications for it
     RELAY_DECRYPT_WORKERS: '0',
   };
   const start = async () => {
-    const { relay } = relayFromSettings(settingsFromEnv(env), { graphBaseUrl: cloud.graph.url, logger: new MemoryLogger() });
+    const { relay } = relayFromSettings(settingsFromEnv(env), {
+      graphBaseUrl: cloud.graph.url,
+      logger: new MemoryLogger(),
+    });
     await relay.start();
     running.push(relay);
     return relay;
@@ -63,7 +70,11 @@ test('a restarted relay with default settings still accepts notifications for it
   await until(() => relay.stats.received + relay.stats.refused > 0, 'the notification at the restarted relay');
   assert.deepEqual(relay.refusals, [], 'nothing refused');
   assert.equal(relay.stats.received, 1);
-  assert.deepEqual(relaySubscriptions(cloud).map((s) => s.id), [sub.id], 'the stored subscription kept');
+  assert.deepEqual(
+    relaySubscriptions(cloud).map((s) => s.id),
+    [sub.id],
+    'the stored subscription kept',
+  );
   assert.equal((await watchAt(cloud, relay.url, user, [])).status, 200);
   await relay.stop();
 });
@@ -78,20 +89,30 @@ test('the clientState is made once and kept: another instance on the same store 
   await second.save({ owners: {}, subscriptions: [] });
   assert.equal(await second.clientState('made-by-the-second'), 'made-by-the-first');
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).clientState, 'made-by-the-first');
-  assert.deepEqual(await new FileStore(path).load(), { owners: {}, subscriptions: [] }, 'the state holds no clientState of its own');
+  assert.deepEqual(
+    await new FileStore(path).load(),
+    { owners: {}, subscriptions: [] },
+    'the state holds no clientState of its own',
+  );
 });
 
 test('a notification replayed after a restart is dropped; sequence numbers are stored in batches', async () => {
   const watched = cloud.tenant.users[21]!.id;
   const x509 = new X509Certificate(Buffer.from(certificate.certBase64, 'base64'));
   const notification = (sequenceNumber: string, availability = 'Busy') => ({
-    value: [{
-      subscriptionId: 'replayed',
-      changeType: 'updated',
-      clientState: 'replay-secret',
-      resourceData: { id: watched },
-      encryptedContent: encryptResource({ id: watched, availability, activity: availability, sequenceNumber }, x509, 'cert'),
-    }],
+    value: [
+      {
+        subscriptionId: 'replayed',
+        changeType: 'updated',
+        clientState: 'replay-secret',
+        resourceData: { id: watched },
+        encryptedContent: encryptResource(
+          { id: watched, availability, activity: availability, sequenceNumber },
+          x509,
+          'cert',
+        ),
+      },
+    ],
     validationTokens: [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)],
   });
   const path = join(dir, 'sequences', 'state.json');
@@ -104,13 +125,22 @@ test('a notification replayed after a restart is dropped; sequence numbers are s
   }
   const start = async () => {
     // A long interval: only stop() stores what came in.
-    const relay = new Relay({ ...localRelayOptions(cloud, certificate, 'replay-secret'), store: new CountingStore(path), sequenceSaveMs: 60_000, decryptWorkers: 0 });
+    const relay = new Relay({
+      ...localRelayOptions(cloud, certificate, 'replay-secret'),
+      store: new CountingStore(path),
+      sequenceSaveMs: 60_000,
+      decryptWorkers: 0,
+    });
     await relay.start();
     running.push(relay);
     return relay;
   };
   const post = async (relay: Relay, payload: unknown) => {
-    const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const res = await fetch(`${relay.url}/api/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
     assert.equal(res.status, 202);
     await relay.idle();
   };

@@ -20,7 +20,11 @@ let relay: Relay;
 let connection: HubConnection | undefined;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'sequence-numbers', userCount: 10, teamSizes: [5] }, delivery: { batchWindowMs: 5 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'sequence-numbers', userCount: 10, teamSizes: [5] },
+    delivery: { batchWindowMs: 5 },
+  });
   certificate = await makeCertificate('sequence-numbers');
   relay = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE });
 });
@@ -33,13 +37,29 @@ after(async () => {
 /** A rich notification for `presence`, as Graph would send it for the relay's subscription. */
 function notification(subscriptionId: string, presence: Record<string, unknown>): unknown {
   return {
-    value: [{ subscriptionId, clientState: CLIENT_STATE, changeType: 'updated', resource: `communications/presences('${presence.id}')`, encryptedContent: encryptResource(presence, new X509Certificate(Buffer.from(certificate.certBase64, 'base64')), 'local-relay') }],
+    value: [
+      {
+        subscriptionId,
+        clientState: CLIENT_STATE,
+        changeType: 'updated',
+        resource: `communications/presences('${presence.id}')`,
+        encryptedContent: encryptResource(
+          presence,
+          new X509Certificate(Buffer.from(certificate.certBase64, 'base64')),
+          'local-relay',
+        ),
+      },
+    ],
     validationTokens: [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)],
   };
 }
 
 async function post(payload: unknown): Promise<void> {
-  const res = await fetch(`${relay.url}/api/notifications`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  const res = await fetch(`${relay.url}/api/notifications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   assert.equal(res.status, 202);
   await relay.idle();
 }
@@ -50,14 +70,35 @@ test('an absurd sequence number does not block the changes after it; a malformed
   connection = live.connection;
   assert.equal((await watchAt(cloud, relay.url, watcher, [watched])).body.covered, true);
   const subscription = relaySubscriptions(cloud).find((s) => s.ids.has(watched))!;
-  const shown = () => live.received.flat().filter((p) => p.id === watched).map((p) => p.availability);
+  const shown = () =>
+    live.received
+      .flat()
+      .filter((p) => p.id === watched)
+      .map((p) => p.availability);
 
   const refused = relay.stats.refused;
-  await post(notification(subscription.id, { id: watched, availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0001 OR 1=1' }));
+  await post(
+    notification(subscription.id, {
+      id: watched,
+      availability: 'DoNotDisturb',
+      activity: 'Presenting',
+      sequenceNumber: '0001 OR 1=1',
+    }),
+  );
   assert.equal(relay.stats.refused, refused + 1, 'a sequence number of the wrong form is refused');
-  assert.ok(relay.refusals.some((r) => /sequenceNumber/.test(r.reason)), JSON.stringify(relay.refusals));
+  assert.ok(
+    relay.refusals.some((r) => /sequenceNumber/.test(r.reason)),
+    JSON.stringify(relay.refusals),
+  );
 
-  await post(notification(subscription.id, { id: watched, availability: 'Offline', activity: 'Offline', sequenceNumber: '9'.repeat(64) }));
+  await post(
+    notification(subscription.id, {
+      id: watched,
+      availability: 'Offline',
+      activity: 'Offline',
+      sequenceNumber: '9'.repeat(64),
+    }),
+  );
   // The person's next genuine change, read back from Graph, still reaches the watcher.
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   await until(() => shown().includes('Busy'), 'the genuine change to reach the watcher');

@@ -20,7 +20,11 @@ test('a token is reused for its URL until shortly before it expires, then a new 
   const claims = decodeJwt(second).claims;
   assert.equal(claims.aud, url);
   assert.equal(claims.exp, Math.floor(now / 1000) + 300);
-  assert.notEqual(cache.for('https://x.service.signalr.net/api/v1/hubs/presence/users/b'), second, 'each URL has its own');
+  assert.notEqual(
+    cache.for('https://x.service.signalr.net/api/v1/hubs/presence/users/b'),
+    second,
+    'each URL has its own',
+  );
 });
 
 test('a clock that jumps past the expiry gets a new token, never the expired one', () => {
@@ -47,15 +51,26 @@ test('SignalR Service takes a reused token on every call, and refuses it once ex
     let now = Date.now() - 250_000;
     const cache = new ServerTokenCache(service.accessKey, { ttlSeconds: 300, renewBeforeSeconds: 60, now: () => now });
     const url = `${service.url}/api/v1/hubs/presence/users/someone`;
-    const post = (token: string) => fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"target":"presence","arguments":[[]]}' }).then((r) => r.status);
+    const post = (token: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{"target":"presence","arguments":[[]]}',
+      }).then((r) => r.status);
     const old = cache.for(url);
-    assert.deepEqual([await post(old), await post(cache.for(url)), await post(cache.for(url))], [202, 202, 202], 'reused, and taken each time');
+    assert.deepEqual(
+      [await post(old), await post(cache.for(url)), await post(cache.for(url))],
+      [202, 202, 202],
+      'reused, and taken each time',
+    );
     now = Date.now();
     const renewed = cache.for(url);
     assert.notEqual(renewed, old, 'with less than 60 s left, not handed out again');
     assert.equal(await post(renewed), 202);
     // A token kept past its expiry is refused: what the cache never hands out.
-    const expired = new ServerTokenCache(service.accessKey, { ttlSeconds: 300, now: () => Date.now() - 301_000 }).for(url);
+    const expired = new ServerTokenCache(service.accessKey, { ttlSeconds: 300, now: () => Date.now() - 301_000 }).for(
+      url,
+    );
     assert.equal(await post(expired), 401);
   } finally {
     await service.stop();

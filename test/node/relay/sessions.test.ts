@@ -22,7 +22,11 @@ const running = new Set<Relay>();
 const connections: HubConnection[] = [];
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-sessions', userCount: 60, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-sessions', userCount: 60, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-sessions');
   dir = mkdtempSync(join(tmpdir(), 'relay-sessions-'));
 });
@@ -35,7 +39,12 @@ after(async () => {
 });
 
 async function start(name: string, port?: number): Promise<Relay> {
-  const relay = await startLocalRelay(cloud, { ...(port ? { port } : {}), certificate, store: new FileStore(join(dir, `${name}.json`)), renewalCheckMs: 3_600_000 });
+  const relay = await startLocalRelay(cloud, {
+    ...(port ? { port } : {}),
+    certificate,
+    store: new FileStore(join(dir, `${name}.json`)),
+    renewalCheckMs: 3_600_000,
+  });
   running.add(relay);
   return relay;
 }
@@ -47,9 +56,13 @@ async function stop(relay: Relay): Promise<void> {
 
 const user = (n: number) => cloud.tenant.users[n]!.id;
 /** The ids a relay's subscriptions in Graph cover. */
-const subscribedIds = (relay: Relay) => relaySubscriptions(cloud).filter((s) => s.notificationUrl.startsWith(relay.url)).flatMap((s) => [...s.ids]).sort();
+const subscribedIds = (relay: Relay) =>
+  relaySubscriptions(cloud)
+    .filter((s) => s.notificationUrl.startsWith(relay.url))
+    .flatMap((s) => [...s.ids])
+    .sort();
 
-test('two pages of one user: the second page\'s list does not remove what the first watches', async () => {
+test("two pages of one user: the second page's list does not remove what the first watches", async () => {
   const relay = await start('two-pages');
   const [me, a, b] = [user(0), user(10), user(11)];
   const { connection, received } = await connectAs(cloud, relay.url, me);
@@ -60,11 +73,14 @@ test('two pages of one user: the second page\'s list does not remove what the fi
   assert.equal(second.body.leaseSeconds, 30 * 60, 'the answer says how long the watch lasts');
   assert.deepEqual(relay.watchers.ids().sort(), [a, b].sort());
   cloud.tenant.setPresence(a, { availability: 'Busy', activity: 'InACall' });
-  await until(() => received.flat().some((p) => p.id === a && p.availability === 'Busy'), 'the first page\'s person, updated');
+  await until(
+    () => received.flat().some((p) => p.id === a && p.availability === 'Busy'),
+    "the first page's person, updated",
+  );
   await stop(relay);
 });
 
-test('a page that stops (an empty list) lets go of its ids; the other page\'s remain', async () => {
+test("a page that stops (an empty list) lets go of its ids; the other page's remain", async () => {
   const relay = await start('stopping');
   const [me, a, b, both] = [user(1), user(12), user(13), user(14)];
   await watchAt(cloud, relay.url, me, [a, both], 'page-a');
@@ -76,14 +92,17 @@ test('a page that stops (an empty list) lets go of its ids; the other page\'s re
   assert.equal(ended.body.removed, 1, 'only what no other page watches');
   assert.deepEqual(relay.watchers.ids().sort(), [b, both].sort());
   cloud.tenant.setPresence(both, { availability: 'Away', activity: 'Away' });
-  await until(() => received.flat().some((p) => p.id === both && p.availability === 'Away'), 'the id both pages watched, still sent');
+  await until(
+    () => received.flat().some((p) => p.id === both && p.availability === 'Away'),
+    'the id both pages watched, still sent',
+  );
   await watchAt(cloud, relay.url, me, [], 'page-b');
   assert.deepEqual(relay.watchers.ids(), []);
   await until(() => subscribedIds(relay).length === 0, 'the subscriptions deleted once nobody watches');
   await stop(relay);
 });
 
-test('a lease that lapses ends the page\'s watch, and the keeper deletes the subscription nobody needs', async () => {
+test("a lease that lapses ends the page's watch, and the keeper deletes the subscription nobody needs", async () => {
   const relay = await start('lapsing');
   const [me, gone] = [user(2), user(15)];
   await watchAt(cloud, relay.url, me, [gone], 'page-that-closes-silently');
@@ -122,7 +141,7 @@ test(`at most ${MAX_SESSIONS_PER_USER} pages per user: the one whose lease ends 
     cloud.graph.clock.advance(1000);
   }
   assert.equal(Object.keys(relay.watchers.sessionsOf(me)).length, MAX_SESSIONS_PER_USER);
-  assert.ok(!relay.watchers.ids().includes(ids[0]!), 'the oldest page\'s watch ended');
+  assert.ok(!relay.watchers.ids().includes(ids[0]!), "the oldest page's watch ended");
   assert.ok(relay.watchers.ids().includes(ids[MAX_SESSIONS_PER_USER]!));
   for (let n = 0; n <= MAX_SESSIONS_PER_USER; n++) await watchAt(cloud, relay.url, me, [], `page-${n}`);
   await stop(relay);
@@ -139,7 +158,7 @@ test('sessions and their leases survive a restart (file store); lists stored in 
   await stop(relay);
 
   relay = await start('restart', port);
-  assert.deepEqual(relay.watchers.snapshot(), before, 'each page\'s ids and lease end, as they were');
+  assert.deepEqual(relay.watchers.snapshot(), before, "each page's ids and lease end, as they were");
   // page-a's lease (made 10 minutes earlier) lapses first.
   cloud.graph.clock.advance(21 * 60_000);
   await relay.expireLeases();
@@ -160,7 +179,7 @@ test('sessions and their leases survive a restart (file store); lists stored in 
   writeFileSync(path, JSON.stringify(stored));
   relay = await start('restart', port);
   assert.deepEqual(relay.watchers.ids(), [c]);
-  assert.deepEqual(Object.keys(relay.watchers.sessionsOf(other)), [''], 'as the user\'s session without an id');
+  assert.deepEqual(Object.keys(relay.watchers.sessionsOf(other)), [''], "as the user's session without an id");
   const lease = relay.watchers.sessionsOf(other)['']!.expiresAt - cloud.graph.clock.now();
   assert.ok(lease > 29 * 60_000 && lease <= 30 * 60_000, `with a fresh lease (${lease} ms)`);
   // The same user's default session is what a request without `session` replaces.

@@ -40,7 +40,7 @@ test('a subscription is checked once silent for ten of its usual gaps (at least 
   assert.deepEqual(due(), ['s']);
   watch.checked('s');
   now += 600_000;
-  assert.deepEqual(due(), [], 'a silence as long as the full check\'s period is left to it');
+  assert.deepEqual(due(), [], "a silence as long as the full check's period is left to it");
   watch.heard('s');
   now += 10_000;
   assert.deepEqual(due(), [], 'its pace counts the long silence: one delivery does not make it busy again');
@@ -83,7 +83,11 @@ test('paced sends: a batch at a time, ids for one user merged while waiting, fai
     sends.send('refused', 'coverage', { covered: ['6'] }),
   ]);
   assert.deepEqual(results, [true, true, true, true, true, false]);
-  assert.deepEqual(posts.filter((p) => p.user === 'c').map((p) => p.argument), [['3', '4']], 'one message for c');
+  assert.deepEqual(
+    posts.filter((p) => p.user === 'c').map((p) => p.argument),
+    [['3', '4']],
+    'one message for c',
+  );
   assert.equal(posts.filter((p) => p.user === 'flaky').length, 2, 'retried after a 503');
   assert.equal(posts.filter((p) => p.user === 'refused').length, 1, 'a 400 is not retried');
   assert.deepEqual(sends.counts, { sent: 4, failed: 1, batches: 3 });
@@ -95,7 +99,11 @@ let dir: string;
 let relay: Relay | undefined;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-silent-subscriptions', userCount: 20, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-silent-subscriptions', userCount: 20, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   certificate = await makeCertificate('relay-silent-subscriptions');
   dir = mkdtempSync(join(tmpdir(), 'relay-silent-'));
 });
@@ -107,7 +115,12 @@ after(async () => {
 });
 
 test('a delivery from a subscription the relay does not keep has Graph checked at once', async () => {
-  relay = await startLocalRelay(cloud, { store: new FileStore(join(dir, 'state.json')), certificate, clientState: 'silent-subscriptions', renewalCheckMs: 3_600_000 });
+  relay = await startLocalRelay(cloud, {
+    store: new FileStore(join(dir, 'state.json')),
+    certificate,
+    clientState: 'silent-subscriptions',
+    renewalCheckMs: 3_600_000,
+  });
   const [owner, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users[10]!.id];
   assert.equal((await watchAt(cloud, relay.url, owner, [watched])).body.covered, true);
   const [kept] = relaySubscriptions(cloud);
@@ -115,7 +128,12 @@ test('a delivery from a subscription the relay does not keep has Graph checked a
   // At Graph, the one the relay keeps is gone and another of the same owner's serves the same person (made by a
   // relay run whose record this one never saw), delivering to this relay.
   cloud.graph.subscriptions.all().find((s) => s.id === kept.id)!.expirationDateTime = cloud.graph.clock.now();
-  const token = cloud.entra.issueToken({ userId: owner, clientId: DEMO_RELAY_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
+  const token = cloud.entra.issueToken({
+    userId: owner,
+    clientId: DEMO_RELAY_CLIENT_ID,
+    audience: 'https://graph.microsoft.com',
+    scopes: ['Presence.Read.All'],
+  });
   const made = await fetch(`${cloud.graph.url}/v1.0/subscriptions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -136,7 +154,14 @@ test('a delivery from a subscription the relay does not keep has Graph checked a
 
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   const live = () => relaySubscriptions(cloud).filter((s) => s.expirationDateTime > cloud.graph.clock.now());
-  await until(() => (live().find((s) => s.id === other)?.expirationDateTime ?? 0) > cloud.graph.clock.now() + 45 * 60_000, 'the relay taking in and renewing the subscription that delivers');
-  assert.deepEqual(live().map((s) => s.id), [other], 'nothing made in its place');
+  await until(
+    () => (live().find((s) => s.id === other)?.expirationDateTime ?? 0) > cloud.graph.clock.now() + 45 * 60_000,
+    'the relay taking in and renewing the subscription that delivers',
+  );
+  assert.deepEqual(
+    live().map((s) => s.id),
+    [other],
+    'nothing made in its place',
+  );
   assert.equal((await watchAt(cloud, relay.url, owner, [watched])).body.covered, true);
 });

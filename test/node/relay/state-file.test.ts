@@ -19,7 +19,11 @@ let dir: string;
 const running: Relay[] = [];
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-state-file', userCount: 40, teamSizes: [5] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-state-file', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-state-file');
   dir = mkdtempSync(join(tmpdir(), 'relay-state-file-'));
 });
@@ -42,7 +46,7 @@ function tear(path: string): void {
   writeFileSync(path, text.slice(0, Math.floor(text.length / 2)));
 }
 
-test('a torn state file: the restarted relay recovers the last good copy and accepts its subscriptions\' notifications', async () => {
+test("a torn state file: the restarted relay recovers the last good copy and accepts its subscriptions' notifications", async () => {
   const path = join(dir, 'torn', 'state.json');
   const port = await freePort();
   const [user, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users[20]!.id];

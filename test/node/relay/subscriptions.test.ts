@@ -28,7 +28,13 @@ const hubs: HubConnection[] = [];
 async function startRelay(): Promise<void> {
   keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({ authority: cloud.entra.authority, clientId: DEMO_RELAY_CLIENT_ID, clientSecret: DEMO_RELAY_CLIENT_SECRET, ca: cloud.entra.tlsCertificate, now: () => cloud.graph.clock.now() }),
+    broker: new TokenBroker({
+      authority: cloud.entra.authority,
+      clientId: DEMO_RELAY_CLIENT_ID,
+      clientSecret: DEMO_RELAY_CLIENT_SECRET,
+      ca: cloud.entra.tlsCertificate,
+      now: () => cloud.graph.clock.now(),
+    }),
     store: new FileStore(join(dir, 'relay-state.json')),
     notificationUrl: `http://127.0.0.1:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://127.0.0.1:${port}/api/lifecycle`,
@@ -53,11 +59,23 @@ async function startRelay(): Promise<void> {
 }
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'keeper', userCount: 800, teamSizes: [5, 50] }, delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'keeper', userCount: 800, teamSizes: [5, 50] },
+    delivery: { batchWindowMs: 10, retryDelaysMs: [200], timeoutMs: 1000 },
+  });
   certificate = await makeCertificate('relay-keeper');
   dir = mkdtempSync(join(tmpdir(), 'relay-store-'));
   // A fixed port: Graph's subscriptions point at it, across the relay's restart.
-  const probe = await import('node:net').then(({ createServer }) => new Promise<number>((r) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); }); }));
+  const probe = await import('node:net').then(
+    ({ createServer }) =>
+      new Promise<number>((r) => {
+        const s = createServer().listen(0, '127.0.0.1', () => {
+          const p = (s.address() as { port: number }).port;
+          s.close(() => r(p));
+        });
+      }),
+  );
   port = probe;
   await startRelay();
 });
@@ -69,15 +87,31 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const relayToken = (userId: string) => cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+const relayToken = (userId: string) =>
+  cloud.entra.issueToken({
+    userId,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: `api://${DEMO_RELAY_CLIENT_ID}`,
+    scopes: ['access_as_user'],
+  });
 
 async function watch(userId: string, ids: string[]): Promise<void> {
-  const res = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+  const res = await fetch(`${relay.url}/api/watch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ids }),
+  });
   assert.equal(res.status, 200);
 }
 
 async function connect(userId: string): Promise<unknown[][]> {
-  const hub = new HubConnectionBuilder().withUrl(`http://127.0.0.1:${port}/api`, { accessTokenFactory: () => relayToken(userId), transport: HttpTransportType.WebSockets }).configureLogging(LogLevel.None).build();
+  const hub = new HubConnectionBuilder()
+    .withUrl(`http://127.0.0.1:${port}/api`, {
+      accessTokenFactory: () => relayToken(userId),
+      transport: HttpTransportType.WebSockets,
+    })
+    .configureLogging(LogLevel.None)
+    .build();
   const received: unknown[][] = [];
   hub.on('presence', (list: unknown[]) => received.push(list));
   await hub.start();
@@ -86,15 +120,16 @@ async function connect(userId: string): Promise<unknown[][]> {
 }
 
 async function until(check: () => boolean, what: string, ms = 6000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
-const graphSubscriptions = () => cloud.graph.subscriptions.describe().filter((s) => s.applicationId === DEMO_RELAY_CLIENT_ID);
+const graphSubscriptions = () =>
+  cloud.graph.subscriptions.describe().filter((s) => s.applicationId === DEMO_RELAY_CLIENT_ID);
 
-test('watching makes the relay subscribe on the user\'s behalf, and changes flow to the watcher', async () => {
+test("watching makes the relay subscribe on the user's behalf, and changes flow to the watcher", async () => {
   const user = cloud.tenant.users[0]!.id;
   const watched = cloud.tenant.users[100]!.id;
   const received = await connect(user);
@@ -127,7 +162,10 @@ test('renewal happens on time: after 75 minutes the subscription still delivers'
   assert.ok(Date.parse(after!.expiresAt) - cloud.graph.clock.now() > 50 * 60_000, 'expires about 55 minutes from now');
   await pass(30);
   cloud.tenant.setPresence(watched, { availability: 'Away', activity: 'Away' });
-  await until(() => received.some((list) => (list[0] as { availability: string }).availability === 'Away'), 'a change 75 minutes after creation');
+  await until(
+    () => received.some((list) => (list[0] as { availability: string }).availability === 'Away'),
+    'a change 75 minutes after creation',
+  );
 });
 
 test('a relay restart mid-stream loses nothing and keeps the same subscription', async () => {
@@ -141,8 +179,15 @@ test('a relay restart mid-stream loses nothing and keeps the same subscription',
   await startRelay();
   assert.deepEqual(relay.watchers.ids(), [watched], 'the restarted relay remembers who watches what');
   const received = await connect(user);
-  await until(() => received.some((list) => (list[0] as { availability: string }).availability === 'DoNotDisturb'), 'the change made while the relay was down');
-  assert.deepEqual(graphSubscriptions().map((s) => s.id), [before!.id], 'the stored subscription was kept, not duplicated');
+  await until(
+    () => received.some((list) => (list[0] as { availability: string }).availability === 'DoNotDisturb'),
+    'the change made while the relay was down',
+  );
+  assert.deepEqual(
+    graphSubscriptions().map((s) => s.id),
+    [before!.id],
+    'the stored subscription was kept, not duplicated',
+  );
 });
 
 test('650 ids per subscription, one subscription per owner; nobody watching, no subscription', async () => {
@@ -150,8 +195,16 @@ test('650 ids per subscription, one subscription per owner; nobody watching, no 
   const ids = cloud.tenant.users.slice(100, 751).map((u) => u.id);
   await watch(a, ids.slice(0, 400));
   await watch(b, ids.slice(300));
-  await until(() => graphSubscriptions().length === 2 && graphSubscriptions().reduce((n, s) => n + s.ids, 0) === 651, 'two shards covering 651 ids');
-  assert.deepEqual(graphSubscriptions().map((s) => s.ids).sort((x, y) => x - y), [1, 650]);
+  await until(
+    () => graphSubscriptions().length === 2 && graphSubscriptions().reduce((n, s) => n + s.ids, 0) === 651,
+    'two shards covering 651 ids',
+  );
+  assert.deepEqual(
+    graphSubscriptions()
+      .map((s) => s.ids)
+      .sort((x, y) => x - y),
+    [1, 650],
+  );
   assert.equal(new Set(graphSubscriptions().map((s) => s.creatorId)).size, 2, 'each owner has one');
   for (const user of [cloud.tenant.users[0]!.id, a, b]) await watch(user, []);
   await until(() => graphSubscriptions().length === 0, 'every subscription deleted');
@@ -160,9 +213,14 @@ test('650 ids per subscription, one subscription per owner; nobody watching, no 
 test('a watch is answered once Graph covers it, and growing a subscription never uncovers what it covered', async () => {
   const [first, second] = [cloud.tenant.users[3]!.id, cloud.tenant.users[4]!.id];
   const [a, b] = [cloud.tenant.users[760]!.id, cloud.tenant.users[761]!.id];
-  const covers = (id: string) => keeper.subscriptions().some((s) => s.ids.includes(id)) && graphSubscriptions().length > 0;
+  const covers = (id: string) =>
+    keeper.subscriptions().some((s) => s.ids.includes(id)) && graphSubscriptions().length > 0;
   const ask = async (userId: string, ids: string[]) => {
-    const res = await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids }) });
+    const res = await fetch(`${relay.url}/api/watch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${relayToken(userId)}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids }),
+    });
     return (await res.json()) as { covered: boolean };
   };
   assert.equal((await ask(first, [a])).covered, true);

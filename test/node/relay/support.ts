@@ -8,7 +8,12 @@ import type { CertificateAndKey } from '../../../emulator/shared/tls.js';
 import type { RelayOptions } from '../../../relay/src/relay.js';
 
 /** A relay's options for the local cloud: its Entra ID, its SignalR Service, one encryption certificate. */
-export function localRelayOptions(cloud: Emulators, certificate: CertificateAndKey, clientState: string, certificateId = 'cert'): RelayOptions {
+export function localRelayOptions(
+  cloud: Emulators,
+  certificate: CertificateAndKey,
+  clientState: string,
+  certificateId = 'cert',
+): RelayOptions {
   return {
     clientId: DEMO_RELAY_CLIENT_ID,
     issuers: cloud.entra.issuers,
@@ -24,17 +29,32 @@ export function localRelayOptions(cloud: Emulators, certificate: CertificateAndK
 
 /** A token a signed-in user's browser would send the relay. */
 export function relayToken(cloud: Emulators, userId: string): string {
-  return cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes: ['access_as_user'] });
+  return cloud.entra.issueToken({
+    userId,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: `api://${DEMO_RELAY_CLIENT_ID}`,
+    scopes: ['access_as_user'],
+  });
 }
 
 /** POSTs a watch list to a relay's API root, for one session of the user (or, without one, the user's default). */
-export async function watchAt(cloud: Emulators, relayUrl: string, userId: string, ids: unknown[], session?: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${relayUrl}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json' }, body: JSON.stringify(session === undefined ? { ids } : { ids, session }) });
+export async function watchAt(
+  cloud: Emulators,
+  relayUrl: string,
+  userId: string,
+  ids: unknown[],
+  session?: string,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${relayUrl}/api/watch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${relayToken(cloud, userId)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(session === undefined ? { ids } : { ids, session }),
+  });
   return { status: res.status, body: await res.json() };
 }
 
 export async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
-  for (const end = Date.now() + ms; !check(); ) {
+  for (const end = Date.now() + ms; !check();) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -57,9 +77,19 @@ export function relaySubscriptions(cloud: Emulators): Subscription[] {
 }
 
 /** A SignalR connection for a user, through the relay's negotiate, and what it receives. */
-export async function connectAs(cloud: Emulators, relayUrl: string, userId: string): Promise<{ connection: HubConnection; received: Array<Array<{ id: string; availability: string; sequenceNumber?: string }>> }> {
+export async function connectAs(
+  cloud: Emulators,
+  relayUrl: string,
+  userId: string,
+): Promise<{
+  connection: HubConnection;
+  received: Array<Array<{ id: string; availability: string; sequenceNumber?: string }>>;
+}> {
   const connection = new HubConnectionBuilder()
-    .withUrl(`${relayUrl}/api`, { accessTokenFactory: () => relayToken(cloud, userId), transport: HttpTransportType.WebSockets })
+    .withUrl(`${relayUrl}/api`, {
+      accessTokenFactory: () => relayToken(cloud, userId),
+      transport: HttpTransportType.WebSockets,
+    })
     .configureLogging(LogLevel.None)
     .build();
   const received: Array<Array<{ id: string; availability: string; sequenceNumber?: string }>> = [];

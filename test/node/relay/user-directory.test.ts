@@ -20,10 +20,16 @@ after(async () => {
   await cloud.stop();
 });
 
-test('made-up ids are not watched nor subscribed to; the tenant\'s users are', async () => {
+test("made-up ids are not watched nor subscribed to; the tenant's users are", async () => {
   const people = cloud.tenant.users.slice(10, 13).map((u) => u.id);
   const madeUp = [randomUUID(), randomUUID()];
-  const reply = await watchAt(cloud, relay.url, cloud.tenant.users[0]!.id, [people[0]!, madeUp[0]!, people[1]!, madeUp[1]!, people[2]!]);
+  const reply = await watchAt(cloud, relay.url, cloud.tenant.users[0]!.id, [
+    people[0]!,
+    madeUp[0]!,
+    people[1]!,
+    madeUp[1]!,
+    people[2]!,
+  ]);
   assert.equal(reply.status, 200);
   assert.equal(reply.body.watching, 3);
   assert.deepEqual(reply.body.notUsers, madeUp);

@@ -22,36 +22,71 @@ before(async () => {
   const certificate = await makeCertificate('user-tokens');
   relay = new Relay({ ...localRelayOptions(cloud, certificate, 'user-tokens-secret'), tenantId: cloud.tenant.id });
   await relay.start();
-  handlers = createHandlers(new Relay({ ...localRelayOptions(cloud, certificate, 'user-tokens-secret'), tenantId: cloud.tenant.id }));
+  handlers = createHandlers(
+    new Relay({ ...localRelayOptions(cloud, certificate, 'user-tokens-secret'), tenantId: cloud.tenant.id }),
+  );
 });
 after(async () => {
   await relay.stop();
   await cloud.stop();
 });
 
-const tokenWith = (userId: string, scopes: string[]) => cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes });
+const tokenWith = (userId: string, scopes: string[]) =>
+  cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: `api://${DEMO_RELAY_CLIENT_ID}`, scopes });
 
 /** A token signed with the tenant's key and issuer, naming another tenant. */
 function otherTenantToken(userId: string): string {
   const { claims } = decodeJwt(tokenWith(userId, ['access_as_user']));
-  return cloud.entra.sign({ ...claims, tid: '0b0b0b0b-1111-4222-8333-444444444444' }, claims.ver === '1.0' ? '1.0' : '2.0');
+  return cloud.entra.sign(
+    { ...claims, tid: '0b0b0b0b-1111-4222-8333-444444444444' },
+    claims.ver === '1.0' ? '1.0' : '2.0',
+  );
 }
 
 type Call = (token: string) => Promise<number>;
 
 const node: Record<'negotiate' | 'watch', Call> = {
-  negotiate: async (token) => (await fetch(`${relay.url}/api/negotiate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status,
+  negotiate: async (token) =>
+    (await fetch(`${relay.url}/api/negotiate`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }))
+      .status,
   watch: async (token) =>
-    (await fetch(`${relay.url}/api/watch`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids: [cloud.tenant.users[5]!.id] }) })).status,
+    (
+      await fetch(`${relay.url}/api/watch`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: [cloud.tenant.users[5]!.id] }),
+      })
+    ).status,
 };
 
 const functionsHost: Record<'negotiate' | 'watch', Call> = {
-  negotiate: async (token) => (await handlers.negotiate(new HttpRequest({ method: 'POST', url: 'http://func/api/negotiate', headers: { authorization: `Bearer ${token}` } }))).status ?? 200,
+  negotiate: async (token) =>
+    (
+      await handlers.negotiate(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://func/api/negotiate',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      )
+    ).status ?? 200,
   watch: async (token) =>
-    (await handlers.watch(new HttpRequest({ method: 'POST', url: 'http://func/api/watch', headers: { authorization: `Bearer ${token}` }, body: { string: JSON.stringify({ ids: [cloud.tenant.users[5]!.id] }) } }))).status ?? 200,
+    (
+      await handlers.watch(
+        new HttpRequest({
+          method: 'POST',
+          url: 'http://func/api/watch',
+          headers: { authorization: `Bearer ${token}` },
+          body: { string: JSON.stringify({ ids: [cloud.tenant.users[5]!.id] }) },
+        }),
+      )
+    ).status ?? 200,
 };
 
-for (const [host, calls] of [['the Node server', node], ['the Functions host', functionsHost]] as const) {
+for (const [host, calls] of [
+  ['the Node server', node],
+  ['the Functions host', functionsHost],
+] as const) {
   describe(host, () => {
     for (const route of ['negotiate', 'watch'] as const) {
       test(`${route}: the relay's scope from its tenant is accepted; another scope or another tenant is refused`, async () => {
@@ -66,10 +101,19 @@ for (const [host, calls] of [['the Node server', node], ['the Functions host', f
 
 test('the required scope can be configured', async () => {
   const certificate = await makeCertificate('user-tokens-scope');
-  const strict = new Relay({ ...localRelayOptions(cloud, certificate, 'user-tokens-secret'), requiredScope: 'Presence.Watch' });
+  const strict = new Relay({
+    ...localRelayOptions(cloud, certificate, 'user-tokens-secret'),
+    requiredScope: 'Presence.Watch',
+  });
   await strict.start();
   try {
-    const status = async (scopes: string[]) => (await fetch(`${strict.url}/api/negotiate`, { method: 'POST', headers: { authorization: `Bearer ${tokenWith(cloud.tenant.users[2]!.id, scopes)}` } })).status;
+    const status = async (scopes: string[]) =>
+      (
+        await fetch(`${strict.url}/api/negotiate`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokenWith(cloud.tenant.users[2]!.id, scopes)}` },
+        })
+      ).status;
     assert.equal(await status(['access_as_user']), 401);
     assert.equal(await status(['openid', 'Presence.Watch']), 200);
   } finally {

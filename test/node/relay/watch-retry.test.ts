@@ -12,7 +12,11 @@ let cloud: Emulators;
 let relay: Relay;
 
 before(async () => {
-  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'relay-watch-retry', userCount: 30, teamSizes: [5] }, delivery: { batchWindowMs: 10 } });
+  cloud = await startEmulators({
+    simulatorRate: 0,
+    tenant: { seed: 'relay-watch-retry', userCount: 30, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  });
   relay = await startLocalRelay(cloud, { renewalCheckMs: 3_600_000 });
 });
 after(async () => {
@@ -23,7 +27,15 @@ after(async () => {
 test('the same list asked again after a passing Graph failure is covered', async () => {
   const [user, watched] = [cloud.tenant.users[0]!.id, cloud.tenant.users.slice(10, 15).map((u) => u.id)];
   // Graph fails the relay's one attempt to subscribe.
-  cloud.faults.add({ service: 'graph', method: 'POST', path: '/v1.0/subscriptions', appId: DEMO_RELAY_CLIENT_ID, kind: 'status', status: 503, times: 1 });
+  cloud.faults.add({
+    service: 'graph',
+    method: 'POST',
+    path: '/v1.0/subscriptions',
+    appId: DEMO_RELAY_CLIENT_ID,
+    kind: 'status',
+    status: 503,
+    times: 1,
+  });
   const first = await watchAt(cloud, relay.url, user, watched);
   assert.equal(first.status, 200);
   assert.equal(first.body.covered, false, 'not covered while Graph fails');

@@ -8,7 +8,10 @@ import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import type { Emulators } from '../../../emulator/index.js';
 import { relayToken, watchAt } from './support.js';
 
-interface Badge { availability: string; sequenceNumber: string }
+interface Badge {
+  availability: string;
+  sequenceNumber: string;
+}
 
 export interface WatchingPageOptions {
   /** How often the people not covered are read from Graph. Default 1 s. */
@@ -32,9 +35,16 @@ export interface WatchingPage {
   stop(): Promise<void>;
 }
 
-const newer = (a: string, b: string | undefined) => b === undefined || a.length > b.length || (a.length === b.length && a >= b);
+const newer = (a: string, b: string | undefined) =>
+  b === undefined || a.length > b.length || (a.length === b.length && a >= b);
 
-export async function watchingPage(cloud: Emulators, relayUrl: string, userId: string, ids: string[], options: WatchingPageOptions = {}): Promise<WatchingPage> {
+export async function watchingPage(
+  cloud: Emulators,
+  relayUrl: string,
+  userId: string,
+  ids: string[],
+  options: WatchingPageOptions = {},
+): Promise<WatchingPage> {
   const badges = new Map<string, Badge>();
   const counts = { pushed: 0, resyncs: 0, polls: 0, coverage: 0 };
   const uncovered = new Set<string>();
@@ -43,28 +53,45 @@ export async function watchingPage(cloud: Emulators, relayUrl: string, userId: s
     for (const p of list) {
       if (!ids.includes(p.id) || typeof p.availability !== 'string') continue;
       const seq = p.sequenceNumber ?? '';
-      if (newer(seq, badges.get(p.id)?.sequenceNumber)) badges.set(p.id, { availability: p.availability, sequenceNumber: seq });
+      if (newer(seq, badges.get(p.id)?.sequenceNumber))
+        badges.set(p.id, { availability: p.availability, sequenceNumber: seq });
     }
   };
   const read = async (list: string[]) => {
     if (!list.length) return;
-    const token = cloud.entra.issueToken({ userId, clientId: DEMO_SPA_CLIENT_ID, audience: 'https://graph.microsoft.com', scopes: ['Presence.Read.All'] });
-    const res = await fetch(`${cloud.graph.url}/v1.0/communications/getPresencesByUserId`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ids: list }) }).catch(() => undefined);
-    if (res?.ok) show(((await res.json()) as { value: Array<{ id: string; availability: string; sequenceNumber: string }> }).value);
+    const token = cloud.entra.issueToken({
+      userId,
+      clientId: DEMO_SPA_CLIENT_ID,
+      audience: 'https://graph.microsoft.com',
+      scopes: ['Presence.Read.All'],
+    });
+    const res = await fetch(`${cloud.graph.url}/v1.0/communications/getPresencesByUserId`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: list }),
+    }).catch(() => undefined);
+    if (res?.ok)
+      show(
+        ((await res.json()) as { value: Array<{ id: string; availability: string; sequenceNumber: string }> }).value,
+      );
   };
   const rewatch = async () => {
     const answer = await watchAt(cloud, relayUrl, userId, ids);
     if (answer.status === 200) {
       const before = [...uncovered];
       uncovered.clear();
-      for (const id of Array.isArray(answer.body.uncovered) ? (answer.body.uncovered as string[]) : []) uncovered.add(id);
+      for (const id of Array.isArray(answer.body.uncovered) ? (answer.body.uncovered as string[]) : [])
+        uncovered.add(id);
       // Covered now: read once more, for a change between the last poll and the subscription.
       await read(before.filter((id) => !uncovered.has(id)));
     }
     return answer;
   };
   const connection = new HubConnectionBuilder()
-    .withUrl(`${relayUrl}/api`, { accessTokenFactory: () => relayToken(cloud, userId), transport: HttpTransportType.WebSockets })
+    .withUrl(`${relayUrl}/api`, {
+      accessTokenFactory: () => relayToken(cloud, userId),
+      transport: HttpTransportType.WebSockets,
+    })
     .configureLogging(LogLevel.None)
     .build();
   connection.on('presence', (list: Array<{ id: string; availability: string; sequenceNumber?: string }>) => {
