@@ -11,11 +11,7 @@ const meta: Meta = {
     size: { control: 'select', options: ['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large', '40px'] },
   },
   render: (args) =>
-    html`<presence-badge
-      status=${args.status}
-      size=${args.size}
-      ?out-of-office=${args['out-of-office']}
-    ></presence-badge>`,
+    html`<presence-badge status=${args.status} size=${args.size} ?out-of-office=${args['out-of-office']}></presence-badge>`,
 };
 export default meta;
 
@@ -32,27 +28,23 @@ export const AvailableOutOfOffice: Story = { args: { status: 'available', 'out-o
 
 /** Every status, plain and in its out-of-office variant, at every size. */
 export const AllStatusesAndSizes: Story = {
-  render: () =>
-    html`<table style="border-spacing: 14px 8px">
-      <tr>
-        <td></td>
-        ${['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'].map((s) => html`<th style="font-weight:600;font-size:12px">${s}</th>`)}
-      </tr>
-      ${BADGE_STATUSES.flatMap((status) =>
-        [false, true].map(
-          (oof) =>
-            html`<tr>
-              <td style="font-size:13px">${status}${oof ? ' + out of office' : ''}</td>
-              ${['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'].map(
-                (size) =>
-                  html`<td style="text-align:center">
-                    <presence-badge status=${status} size=${size} ?out-of-office=${oof}></presence-badge>
-                  </td>`,
-              )}
-            </tr>`,
-        ),
-      )}
-    </table>`,
+  render: () => html`<table style="border-spacing: 14px 8px">
+    <tr>
+      <td></td>
+      ${['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'].map((s) => html`<th style="font-weight:600;font-size:12px">${s}</th>`)}
+    </tr>
+    ${BADGE_STATUSES.flatMap((status) =>
+      [false, true].map(
+        (oof) => html`<tr>
+          <td style="font-size:13px">${status}${oof ? ' + out of office' : ''}</td>
+          ${['tiny', 'extra-small', 'small', 'medium', 'large', 'extra-large'].map(
+            (size) =>
+              html`<td style="text-align:center"><presence-badge status=${status} size=${size} ?out-of-office=${oof}></presence-badge></td>`,
+          )}
+        </tr>`,
+      ),
+    )}
+  </table>`,
 };
 
 export const Dark: Story = { ...AllStatusesAndSizes, parameters: { theme: 'dark' } };

@@ -22,21 +22,17 @@ const avatars = (from: number, count: number) =>
   );
 
 export const LiveAvatars: Story = {
-  render: () =>
-    html`<presence-provider demo>
-      <div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px">
-        ${avatars(0, 12)}
-      </div>
-    </presence-provider>`,
+  render: () => html`<presence-provider demo>
+    <div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px">${avatars(0, 12)}</div>
+  </presence-provider>`,
 };
 
 /** Two providers side by side, each with a client of its own (two tenants, or a demo beside a live one). */
 export const TwoProviders: Story = {
-  render: () =>
-    html`<div style="display:grid;grid-template-columns:1fr 1fr;gap:24px">
-      <presence-provider demo><div style="display:grid;gap:8px">${avatars(0, 4)}</div></presence-provider>
-      <presence-provider demo><div style="display:grid;gap:8px">${avatars(100, 4)}</div></presence-provider>
-    </div>`,
+  render: () => html`<div style="display:grid;grid-template-columns:1fr 1fr;gap:24px">
+    <presence-provider demo><div style="display:grid;gap:8px">${avatars(0, 4)}</div></presence-provider>
+    <presence-provider demo><div style="display:grid;gap:8px">${avatars(100, 4)}</div></presence-provider>
+  </div>`,
 };
 
 export const Dark: Story = {

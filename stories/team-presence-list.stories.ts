@@ -22,16 +22,15 @@ const meta: Meta<ListArgs> = {
   component: 'team-presence-list',
   tags: ['autodocs'],
   args: { 'team-id': 'demo-team-40', 'user-ids': '', filter: '', 'no-filter': false },
-  render: (args) =>
-    html`<presence-provider demo>
-      <team-presence-list
-        team-id=${args['team-id'] || nothing}
-        user-ids=${args['user-ids'] || nothing}
-        filter=${args.filter}
-        ?no-filter=${args['no-filter']}
-        style="max-width: 380px"
-      ></team-presence-list>
-    </presence-provider>`,
+  render: (args) => html`<presence-provider demo>
+    <team-presence-list
+      team-id=${args['team-id'] || nothing}
+      user-ids=${args['user-ids'] || nothing}
+      filter=${args.filter}
+      ?no-filter=${args['no-filter']}
+      style="max-width: 380px"
+    ></team-presence-list>
+  </presence-provider>`,
 };
 export default meta;
 

@@ -23,14 +23,7 @@ export const styles = [
       display: inline-block;
       vertical-align: middle;
       max-inline-size: 100%;
-      font-family: var(
-        --presence-font-family,
-        'Segoe UI',
-        'Segoe UI Web (West European)',
-        system-ui,
-        -apple-system,
-        sans-serif
-      );
+      font-family: var(--presence-font-family, 'Segoe UI', 'Segoe UI Web (West European)', system-ui, -apple-system, sans-serif);
     }
     :host([hidden]) {
       display: none;

@@ -228,31 +228,29 @@ export class PresenceAvatar extends LitElement {
         ${
           this.shownPhoto && this.photoState !== 'failed'
             ? html`<img
-                part="image"
-                class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
-                src=${this.shownPhoto}
-                alt=""
-                decoding="async"
-                @load=${this.onPhotoLoad}
-                @error=${this.onPhotoError}
-              />`
+              part="image"
+              class="image ${this.photoState === 'loaded' ? 'loaded' : ''}"
+              src=${this.shownPhoto}
+              alt=""
+              decoding="async"
+              @load=${this.onPhotoLoad}
+              @error=${this.onPhotoError}
+            />`
             : nothing
         }
         ${
           badge
-            ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}
-                >${badgeGlyph(badge.status, badge.outOfOffice)}</span
-              >`
+            ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
             : nothing
         }
       </span>
       ${
         showText
           ? html`<span class="text">
-              ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
-              ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
-              ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
-            </span>`
+            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
+            ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
+            ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
+          </span>`
           : nothing
       }
     </div>`;

@@ -31,56 +31,21 @@ export const badgeStyles = css`
     overflow: visible;
     --_color: var(--_unknown);
   }
-  .status-available {
-    --_color: var(--_available);
-  }
-  .status-busy {
-    --_color: var(--_busy);
-  }
-  .status-do-not-disturb {
-    --_color: var(--_dnd);
-  }
-  .status-away {
-    --_color: var(--_away);
-  }
-  .status-offline {
-    --_color: var(--_offline);
-  }
-  .status-out-of-office {
-    --_color: var(--_oof);
-  }
-  .disc {
-    fill: var(--_color);
-  }
-  .ring {
-    fill: var(--_ring);
-    stroke: var(--_color);
-    stroke-width: 1.8;
-  }
-  .mark {
-    fill: none;
-    stroke-width: 1.6;
-    stroke-linecap: round;
-    stroke-linejoin: round;
-  }
-  .filled .mark {
-    stroke: var(--_mark);
-  }
-  .ring ~ .mark {
-    stroke: var(--_color);
-  }
-  :host(:dir(rtl)) .arrow {
-    transform: scaleX(-1);
-    transform-origin: center;
-  }
+  .status-available { --_color: var(--_available); }
+  .status-busy { --_color: var(--_busy); }
+  .status-do-not-disturb { --_color: var(--_dnd); }
+  .status-away { --_color: var(--_away); }
+  .status-offline { --_color: var(--_offline); }
+  .status-out-of-office { --_color: var(--_oof); }
+  .disc { fill: var(--_color); }
+  .ring { fill: var(--_ring); stroke: var(--_color); stroke-width: 1.8; }
+  .mark { fill: none; stroke-width: 1.6; stroke-linecap: round; stroke-linejoin: round; }
+  .filled .mark { stroke: var(--_mark); }
+  .ring ~ .mark { stroke: var(--_color); }
+  :host(:dir(rtl)) .arrow { transform: scaleX(-1); transform-origin: center; }
 
   @media (forced-colors: active) {
-    .badge {
-      --_ring: Canvas;
-      --_mark: Canvas;
-    }
-    .glyph {
-      --_color: CanvasText !important;
-    }
+    .badge { --_ring: Canvas; --_mark: Canvas; }
+    .glyph { --_color: CanvasText !important; }
   }
 `;

@@ -154,9 +154,7 @@ export class PresenceSignIn extends LitElement {
     const m = this.locale.messages;
     const canSignIn = !!signInCapable(this.client?.auth);
     if (!this.account) {
-      return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>
-        ${m.signIn}
-      </button>`;
+      return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>${m.signIn}</button>`;
     }
     return html`<presence-avatar part="avatar" user-id="me" show-name show-status></presence-avatar>
       ${canSignIn ? html`<button part="button" ?disabled=${this.busy} @click=${this.signOut}>${m.signOut}</button>` : nothing}`;

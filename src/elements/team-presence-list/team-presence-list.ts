@@ -128,9 +128,7 @@ export class TeamPresenceList extends LitElement {
       <p>${m.consentNeeded}</p>
       ${
         canGrant
-          ? html`<button part="grant" type="button" ?disabled=${granting} @click=${this.onGrant}>
-              ${m.grantAccess}
-            </button>`
+          ? html`<button part="grant" type="button" ?disabled=${granting} @click=${this.onGrant}>${m.grantAccess}</button>`
           : html`<p class="detail">${error}</p>`
       }
     </div>`;
@@ -163,19 +161,10 @@ export class TeamPresenceList extends LitElement {
         this.noFilter
           ? nothing
           : html`<div part="toolbar" class="toolbar">
-              <input
-                part="filter"
-                type="search"
-                .value=${textOrEmpty(this.filter)}
-                aria-label=${m.filterLabel}
-                placeholder=${m.filterLabel}
-                @input=${this.onFilter}
-                @keydown=${view.onFilterKey}
-              />
-              <span class="summary" role="status" title=${summary}
-                >${m.peopleCount.replace('{count}', String(rowCount))}</span
-              >
-            </div>`
+            <input part="filter" type="search" .value=${textOrEmpty(this.filter)} aria-label=${m.filterLabel} placeholder=${m.filterLabel}
+              @input=${this.onFilter} @keydown=${view.onFilterKey} />
+            <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
+          </div>`
       }
       ${loader.status === 'error' ? this.renderError() : nothing}
       <div
@@ -196,12 +185,7 @@ export class TeamPresenceList extends LitElement {
             ({ item }) => (item.kind === 'row' ? item.member.id : `header-${item.group}`),
             ({ item, at }) =>
               item.kind === 'header'
-                ? html`<div
-                    part="header"
-                    class="item header"
-                    aria-hidden="true"
-                    ${styleProperties({ top: `${at * rowHeight}px` })}
-                  >
+                ? html`<div part="header" class="item header" aria-hidden="true" ${styleProperties({ top: `${at * rowHeight}px` })}>
                     ${groupLabel[item.group]} · ${item.count}
                   </div>`
                 : // The listbox owns the keyboard (arrows, Home/End, Enter, Space) and points at the active row with
@@ -218,13 +202,7 @@ export class TeamPresenceList extends LitElement {
                     ${styleProperties({ top: `${at * rowHeight}px` })}
                     @click=${() => this.select(item.member)}
                   >
-                    <presence-avatar
-                      size="small"
-                      show-name
-                      show-status
-                      user-id=${item.member.id}
-                      display-name=${item.member.profile.displayName ?? ''}
-                    ></presence-avatar>
+                    <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
                   </div>`,
           )}
         </div>

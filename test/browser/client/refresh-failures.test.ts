@@ -38,9 +38,7 @@ describe('a polling refresh that fails after the first read', () => {
       const clientErrors: ClientErrorDetail[] = [];
       client.onError((e) => clientErrors.push(e));
       const avatar = await fixture<PresenceAvatar>(
-        html`<presence-provider .client=${client}
-          ><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar
-        ></presence-provider>`,
+        html`<presence-provider .client=${client}><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar></presence-provider>`,
       ).then((p) => p.querySelector('presence-avatar')!);
       const events: PresenceErrorDetail[] = [];
       avatar.addEventListener('presence-error', (e) => events.push(e.detail));
@@ -77,11 +75,7 @@ describe('a photo that fails to load from the client', () => {
     });
     const events: PresenceErrorDetail[] = [];
     const provider = await fixture(
-      html`<presence-provider
-        .client=${client}
-        @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => events.push(e.detail)}
-        ><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar
-      ></presence-provider>`,
+      html`<presence-provider .client=${client} @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => events.push(e.detail)}><presence-avatar user-id=${ID} display-name="Pat"></presence-avatar></presence-provider>`,
     );
     const avatar = provider.querySelector<PresenceAvatar>('presence-avatar')!;
     try {

@@ -12,12 +12,10 @@ describe('an invalid lang above an element', () => {
       const onError = (event: ErrorEvent) => errors.push(event.message);
       window.addEventListener('error', onError);
       try {
-        const root = await fixture(
-          html`<div lang=${lang}>
-            <presence-avatar display-name="adele vance" presence="Busy"></presence-avatar>
-            <presence-badge status="away"></presence-badge>
-          </div>`,
-        );
+        const root = await fixture(html`<div lang=${lang}>
+          <presence-avatar display-name="adele vance" presence="Busy"></presence-avatar>
+          <presence-badge status="away"></presence-badge>
+        </div>`);
         const avatar = root.querySelector('presence-avatar') as PresenceAvatar;
         const badge = root.querySelector('presence-badge') as PresenceBadge;
         await avatar.updateComplete;

@@ -22,17 +22,11 @@ const settle = async () => {
 };
 
 async function page() {
-  const root = await fixture(
-    html`<div>
-      <section id="a" lang="en">
-        ${Array.from({ length: PER_GROUP }, () => html`<counted-avatar display-name="Lee Gu" presence="Busy"></counted-avatar>`)}
-      </section>
-      <section id="b" lang="de">
-        ${Array.from({ length: PER_GROUP }, () => html`<counted-avatar display-name="Lee Gu" presence="Busy"></counted-avatar>`)}
-      </section>
-      <p id="elsewhere" lang="en">No avatars here.</p>
-    </div>`,
-  );
+  const root = await fixture(html`<div>
+    <section id="a" lang="en">${Array.from({ length: PER_GROUP }, () => html`<counted-avatar display-name="Lee Gu" presence="Busy"></counted-avatar>`)}</section>
+    <section id="b" lang="de">${Array.from({ length: PER_GROUP }, () => html`<counted-avatar display-name="Lee Gu" presence="Busy"></counted-avatar>`)}</section>
+    <p id="elsewhere" lang="en">No avatars here.</p>
+  </div>`);
   const a = root.querySelector<HTMLElement>('#a')!;
   const b = root.querySelector<HTMLElement>('#b')!;
   const avatars = (section: HTMLElement) => [...section.querySelectorAll<CountedAvatar>('counted-avatar')];
@@ -114,10 +108,7 @@ describe('lang changes re-render only the elements whose language changed', () =
 describe('an element moved under another language', () => {
   it('renders in the language of its new place', async () => {
     const root = await fixture(
-      html`<div>
-        <section id="de" lang="de"><presence-badge status="busy"></presence-badge></section>
-        <section id="fr" lang="fr"></section>
-      </div>`,
+      html`<div><section id="de" lang="de"><presence-badge status="busy"></presence-badge></section><section id="fr" lang="fr"></section></div>`,
     );
     const badge = root.querySelector('presence-badge')!;
     await badge.updateComplete;

@@ -64,16 +64,10 @@ describe('live avatars', () => {
   it('two providers on one page work side by side', async () => {
     const a = new PresenceClient({ source: sourceWith('Available', 'Tenant A') });
     const b = new PresenceClient({ source: sourceWith('DoNotDisturb', 'Tenant B') });
-    const root = await fixture(
-      html`<div>
-        <presence-provider .client=${a}
-          ><presence-avatar class="a" user-id=${id(3)}></presence-avatar
-        ></presence-provider>
-        <presence-provider .client=${b}
-          ><presence-avatar class="b" user-id=${id(3)}></presence-avatar
-        ></presence-provider>
-      </div>`,
-    );
+    const root = await fixture(html`<div>
+      <presence-provider .client=${a}><presence-avatar class="a" user-id=${id(3)}></presence-avatar></presence-provider>
+      <presence-provider .client=${b}><presence-avatar class="b" user-id=${id(3)}></presence-avatar></presence-provider>
+    </div>`);
     const first = root.querySelector<PresenceAvatar>('.a')!;
     const second = root.querySelector<PresenceAvatar>('.b')!;
     await waitUntil(() => drawnStatus(first) === 'available' && drawnStatus(second) === 'do-not-disturb');
@@ -126,9 +120,7 @@ describe('live avatars', () => {
     const source = sourceWith('Busy');
     setDefaultClient(new PresenceClient({ source }));
     const root = await fixture(
-      html`<div>
-        ${Array.from({ length: 1000 }, (_, n) => html`<presence-avatar size="small" user-id=${id(10_000 + n)}></presence-avatar>`)}
-      </div>`,
+      html`<div>${Array.from({ length: 1000 }, (_, n) => html`<presence-avatar size="small" user-id=${id(10_000 + n)}></presence-avatar>`)}</div>`,
     );
     const avatars = [...root.querySelectorAll<PresenceAvatar>('presence-avatar')];
     await waitUntil(() => avatars.every((a) => drawnStatus(a) === 'busy'), 'every badge painted', { timeout: 5000 });

@@ -41,12 +41,7 @@ describe('<presence-avatar> in Windows high contrast', () => {
 
   it('initials: text in CanvasText on Canvas, inside a CanvasText frame, with a badge drawn in system colours', async () => {
     const el = await avatar(
-      html`<presence-avatar
-        style="position: fixed; top: 20px; left: 20px"
-        size=${SIZE}
-        display-name="Adele Vance"
-        presence="Busy"
-      ></presence-avatar>`,
+      html`<presence-avatar style="position: fixed; top: 20px; left: 20px" size=${SIZE} display-name="Adele Vance" presence="Busy"></presence-avatar>`,
     );
     const box = part(el, 'avatar').getBoundingClientRect();
     const initials = part(el, 'initials').getBoundingClientRect();
@@ -76,13 +71,7 @@ describe('<presence-avatar> in Windows high contrast', () => {
 
   it('a photo keeps its frame, and the badge stands apart from it with a Canvas ring', async () => {
     const el = await avatar(
-      html`<presence-avatar
-        style="position: fixed; top: 20px; left: 20px"
-        size=${SIZE}
-        display-name="Megan Bowen"
-        photo-url=${PHOTO_DATA_URL}
-        presence="Available"
-      ></presence-avatar>`,
+      html`<presence-avatar style="position: fixed; top: 20px; left: 20px" size=${SIZE} display-name="Megan Bowen" photo-url=${PHOTO_DATA_URL} presence="Available"></presence-avatar>`,
     );
     const image = part<HTMLImageElement>(el, 'image');
     await waitUntil(

@@ -16,11 +16,7 @@ function label(el: PresenceAvatar): string | null {
 describe('<presence-avatar>', () => {
   it('shows initials, a badge and says who and how they are', async () => {
     const el = await avatar(
-      html`<presence-avatar
-        user-id="u1"
-        display-name="Adele Vance"
-        presence='{"availability":"Busy","activity":"InACall"}'
-      ></presence-avatar>`,
+      html`<presence-avatar user-id="u1" display-name="Adele Vance" presence='{"availability":"Busy","activity":"InACall"}'></presence-avatar>`,
     );
     expect(part(el, 'base').getAttribute('role')).to.equal('img');
     expect(label(el)).to.equal('Adele Vance, Busy, In a call');
@@ -32,10 +28,7 @@ describe('<presence-avatar>', () => {
   for (const availability of AVAILABILITIES) {
     it(`draws ${availability} as Teams does`, async () => {
       const el = await avatar(
-        html`<presence-avatar
-          display-name="Megan Bowen"
-          .presence=${{ availability, activity: availability }}
-        ></presence-avatar>`,
+        html`<presence-avatar display-name="Megan Bowen" .presence=${{ availability, activity: availability }}></presence-avatar>`,
       );
       expect(drawnStatus(el)).to.equal(badgeFor(normalizePresence({ availability })).status);
       expect(label(el)).to.match(/^Megan Bowen, /);
@@ -44,10 +37,7 @@ describe('<presence-avatar>', () => {
 
   it('shows an unknown availability as unknown, never offline, and names the raw value', async () => {
     const el = await avatar(
-      html`<presence-avatar
-        display-name="Alex Wilber"
-        presence='{"availability":"Lunch","activity":"Eating"}'
-      ></presence-avatar>`,
+      html`<presence-avatar display-name="Alex Wilber" presence='{"availability":"Lunch","activity":"Eating"}'></presence-avatar>`,
     );
     expect(drawnStatus(el)).to.equal('unknown');
     expect(label(el)).to.equal('Alex Wilber, Unrecognised status “Lunch”, Unrecognised status “Eating”');
@@ -101,14 +91,12 @@ describe('<presence-avatar>', () => {
 
   it('renders hostile names and messages as text, never as markup', async () => {
     const hostile = '<img src=x onerror="window.__pwned=1">';
-    const el = await avatar(
-      html`<presence-avatar
-        show-name
-        show-status
-        display-name=${hostile}
-        .presence=${{ availability: 'Busy', statusMessage: { message: { content: '<b>bold</b><img src=y onerror="window.__pwned=2">' } } }}
-      ></presence-avatar>`,
-    );
+    const el = await avatar(html`<presence-avatar
+      show-name
+      show-status
+      display-name=${hostile}
+      .presence=${{ availability: 'Busy', statusMessage: { message: { content: '<b>bold</b><img src=y onerror="window.__pwned=2">' } } }}
+    ></presence-avatar>`);
     await aTimeout(50);
     expect(shadow(el).querySelectorAll('img').length).to.equal(0);
     expect(part(el, 'name').textContent).to.equal(hostile);
@@ -118,14 +106,12 @@ describe('<presence-avatar>', () => {
   });
 
   it('shows the name, the status line and the status message on request', async () => {
-    const el = await avatar(
-      html`<presence-avatar
-        show-name
-        show-status
-        display-name="Adele Vance"
-        .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting', statusMessage: { message: { content: 'Demo until 3 pm' } } }}
-      ></presence-avatar>`,
-    );
+    const el = await avatar(html`<presence-avatar
+      show-name
+      show-status
+      display-name="Adele Vance"
+      .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting', statusMessage: { message: { content: 'Demo until 3 pm' } } }}
+    ></presence-avatar>`);
     expect(part(el, 'name').textContent).to.equal('Adele Vance');
     expect(part(el, 'status').textContent).to.equal('Do not disturb, Presenting');
     expect(part(el, 'message').textContent).to.equal('Demo until 3 pm');
@@ -232,13 +218,7 @@ describe('<presence-avatar>', () => {
   it('puts the badge at the bottom of the inline end, mirrored right to left', async () => {
     const ltr = await avatar(html`<presence-avatar size="72" display-name="A B" presence="Busy"></presence-avatar>`);
     const wrapper = await fixture(
-      html`<div dir="rtl" lang="ar">
-        <presence-avatar
-          size="72"
-          display-name="محمد علي"
-          presence='{"availability":"Busy","activity":"InACall"}'
-        ></presence-avatar>
-      </div>`,
+      html`<div dir="rtl" lang="ar"><presence-avatar size="72" display-name="محمد علي" presence='{"availability":"Busy","activity":"InACall"}'></presence-avatar></div>`,
     );
     const rtl = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await rtl.updateComplete;
@@ -255,12 +235,7 @@ describe('<presence-avatar>', () => {
 
   it('speaks the language of the page, and follows it when it changes', async () => {
     const wrapper = await fixture(
-      html`<section lang="de">
-        <presence-avatar
-          display-name="Adele Vance"
-          presence='{"availability":"Away","activity":"BeRightBack"}'
-        ></presence-avatar>
-      </section>`,
+      html`<section lang="de"><presence-avatar display-name="Adele Vance" presence='{"availability":"Away","activity":"BeRightBack"}'></presence-avatar></section>`,
     );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;
@@ -273,9 +248,7 @@ describe('<presence-avatar>', () => {
 
   it('switches to dark colours under color-scheme: dark', async () => {
     const wrapper = await fixture(
-      html`<div style="color-scheme: dark; background: #1f1f1f">
-        <presence-avatar user-id="x" show-name display-name="Adele Vance" presence="Available"></presence-avatar>
-      </div>`,
+      html`<div style="color-scheme: dark; background: #1f1f1f"><presence-avatar user-id="x" show-name display-name="Adele Vance" presence="Available"></presence-avatar></div>`,
     );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;
@@ -294,9 +267,7 @@ describe('<presence-avatar>', () => {
   it('truncates a very long name with an ellipsis instead of overflowing', async () => {
     const long = 'Wolfeschlegelsteinhausenbergerdorff '.repeat(8).trim();
     const wrapper = await fixture(
-      html`<div style="width: 240px">
-        <presence-avatar show-name display-name=${long} presence="Busy"></presence-avatar>
-      </div>`,
+      html`<div style="width: 240px"><presence-avatar show-name display-name=${long} presence="Busy"></presence-avatar></div>`,
     );
     const el = wrapper.querySelector('presence-avatar') as PresenceAvatar;
     await el.updateComplete;

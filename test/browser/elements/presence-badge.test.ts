@@ -42,10 +42,7 @@ describe('<presence-badge>', () => {
 
   it('takes a Graph presence, which wins over status', async () => {
     const el = await badge(
-      html`<presence-badge
-        status="available"
-        .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting' }}
-      ></presence-badge>`,
+      html`<presence-badge status="available" .presence=${{ availability: 'DoNotDisturb', activity: 'Presenting' }}></presence-badge>`,
     );
     expect(drawnStatus(el)).to.equal('do-not-disturb');
     expect(part(el, 'base').getAttribute('aria-label')).to.equal('Do not disturb, Presenting');
@@ -112,12 +109,7 @@ describe('<presence-badge>', () => {
     const SIZE = 64;
     async function paint(status: string, outOfOffice = false): Promise<{ ring: Rgb; centre: Rgb; side: Rgb }> {
       const el = await badge(
-        html`<presence-badge
-          style="position:fixed;top:0;left:0"
-          size=${SIZE}
-          status=${status}
-          ?out-of-office=${outOfOffice}
-        ></presence-badge>`,
+        html`<presence-badge style="position:fixed;top:0;left:0" size=${SIZE} status=${status} ?out-of-office=${outOfOffice}></presence-badge>`,
       );
       const box = part(el, 'base').getBoundingClientRect();
       const at = (ux: number, uy: number) => ({ x: box.left + (ux * SIZE) / 16, y: box.top + (uy * SIZE) / 16 });

@@ -23,13 +23,11 @@ describe('<presence-provider>', () => {
 
   it('gives each tenant of an app its own poller, and one app in one tenant a single one', async () => {
     const clientId = crypto.randomUUID();
-    const root = await fixture(
-      html`<div>
-        <presence-provider class="a" client-id=${clientId} tenant="contoso.example"></presence-provider>
-        <presence-provider class="b" client-id=${clientId} tenant="fabrikam.example"></presence-provider>
-        <presence-provider class="c" client-id=${clientId} tenant="contoso.example"></presence-provider>
-      </div>`,
-    );
+    const root = await fixture(html`<div>
+      <presence-provider class="a" client-id=${clientId} tenant="contoso.example"></presence-provider>
+      <presence-provider class="b" client-id=${clientId} tenant="fabrikam.example"></presence-provider>
+      <presence-provider class="c" client-id=${clientId} tenant="contoso.example"></presence-provider>
+    </div>`);
     const [a, b, c] = ['a', 'b', 'c'].map((name) => root.querySelector<PresenceProvider>(`.${name}`)!);
     start(a!, 1);
     start(b!, 2);
@@ -74,12 +72,7 @@ describe('<presence-provider>', () => {
   });
 
   it('moved within the page, a provider keeps its client', async () => {
-    const root = await fixture(
-      html`<div>
-        <presence-provider demo></presence-provider>
-        <section></section>
-      </div>`,
-    );
+    const root = await fixture(html`<div><presence-provider demo></presence-provider><section></section></div>`);
     const provider = root.querySelector('presence-provider')!;
     const client = provider.current;
     root.querySelector('section')!.append(provider);

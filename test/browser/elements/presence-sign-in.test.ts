@@ -67,9 +67,7 @@ describe('<presence-sign-in>', () => {
   it("speaks the page's language", async () => {
     const client = new PresenceClient({ source, auth: fakeAuth() });
     const root = await fixture(
-      html`<div lang="fr">
-        <presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider>
-      </div>`,
+      html`<div lang="fr"><presence-provider .client=${client}><presence-sign-in></presence-sign-in></presence-provider></div>`,
     );
     const el = root.querySelector('presence-sign-in')!;
     await waitUntil(() => button(el)?.textContent === 'Se connecter');

@@ -26,12 +26,7 @@ const settle = () => new Promise((resolve) => requestAnimationFrame(() => reques
 describe('with inline style attributes forbidden', () => {
   it('a 72px avatar draws at 72px from its first render, in its own colour', async () => {
     const el = await fixture<PresenceAvatar>(
-      html`<presence-avatar
-        size="extra-large"
-        user-id="u1"
-        display-name="Adele Vance"
-        presence="Busy"
-      ></presence-avatar>`,
+      html`<presence-avatar size="extra-large" user-id="u1" display-name="Adele Vance" presence="Busy"></presence-avatar>`,
     );
     await el.updateComplete;
     expect(part(el, 'avatar').getBoundingClientRect().width).to.equal(72);
@@ -64,9 +59,7 @@ describe('with inline style attributes forbidden', () => {
       },
     });
     const root = await fixture(
-      html`<presence-provider .client=${client}
-        ><team-presence-list user-ids=${ids.join(' ')}></team-presence-list
-      ></presence-provider>`,
+      html`<presence-provider .client=${client}><team-presence-list user-ids=${ids.join(' ')}></team-presence-list></presence-provider>`,
     );
     const el = root.querySelector('team-presence-list') as TeamPresenceList;
     const rows = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part="row"]')];

@@ -59,9 +59,7 @@ const grantButton = (el: TeamPresenceList) => el.shadowRoot!.querySelector<HTMLB
 
 async function mount(client: PresenceClient, lang = 'en') {
   const root = await fixture(
-    html`<div lang=${lang}>
-      <presence-provider .client=${client}><team-presence-list team-id="t1"></team-presence-list></presence-provider>
-    </div>`,
+    html`<div lang=${lang}><presence-provider .client=${client}><team-presence-list team-id="t1"></team-presence-list></presence-provider></div>`,
   );
   return root.querySelector('team-presence-list')!;
 }

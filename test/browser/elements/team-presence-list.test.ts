@@ -45,9 +45,7 @@ async function inProvider(size: number, pageSize?: number) {
   const source = teamSource(size, pageSize);
   const client = new PresenceClient({ source });
   const root = await fixture(
-    html`<presence-provider .client=${client}
-      ><team-presence-list team-id="t1"></team-presence-list
-    ></presence-provider>`,
+    html`<presence-provider .client=${client}><team-presence-list team-id="t1"></team-presence-list></presence-provider>`,
   );
   const el = root.querySelector('team-presence-list')!;
   return { source, client, el };
@@ -96,9 +94,7 @@ describe('<team-presence-list>', () => {
     });
     const ids = [5, 4, 3, 2, 1, 0].map(id).join(',');
     const root = await fixture(
-      html`<presence-provider .client=${client}
-        ><team-presence-list user-ids=${ids}></team-presence-list
-      ></presence-provider>`,
+      html`<presence-provider .client=${client}><team-presence-list user-ids=${ids}></team-presence-list></presence-provider>`,
     );
     const el = root.querySelector('team-presence-list')!;
     await waitUntil(
@@ -239,9 +235,7 @@ describe('<team-presence-list>', () => {
       },
     });
     const root = await fixture(
-      html`<presence-provider .client=${client}
-        ><team-presence-list team-id="x"></team-presence-list
-      ></presence-provider>`,
+      html`<presence-provider .client=${client}><team-presence-list team-id="x"></team-presence-list></presence-provider>`,
     );
     const el = root.querySelector('team-presence-list')!;
     await waitUntil(() => el.shadowRoot!.querySelector('[role="alert"]'));

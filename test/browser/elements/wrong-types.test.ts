@@ -42,13 +42,7 @@ const WRONG: Array<[string, unknown]> = [
 const SETTINGS: Record<string, { template: () => TemplateResult; rendered: string }> = {
   'presence-avatar': {
     template: () =>
-      html`<presence-avatar
-        user-id="u1"
-        display-name="Adele Vance"
-        presence="Busy"
-        show-name
-        show-status
-      ></presence-avatar>`,
+      html`<presence-avatar user-id="u1" display-name="Adele Vance" presence="Busy" show-name show-status></presence-avatar>`,
     rendered: '[part~="base"]',
   },
   'presence-badge': {

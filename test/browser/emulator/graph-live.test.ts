@@ -75,9 +75,7 @@ describe('the presence client against the Graph emulator, with the real Graph cl
     setDefaultClient(client);
     const ids = users.slice(0, 1000);
     const root = await fixture(
-      html`<div>
-        ${ids.map((id, n) => html`<presence-avatar size="small" user-id=${id} display-name=${`Person ${n}`}></presence-avatar>`)}
-      </div>`,
+      html`<div>${ids.map((id, n) => html`<presence-avatar size="small" user-id=${id} display-name=${`Person ${n}`}></presence-avatar>`)}</div>`,
     );
     const avatars = [...root.querySelectorAll<PresenceAvatar>('presence-avatar')];
     await waitUntil(() => avatars.every((a) => drawnStatus(a) !== null), 'every badge painted', { timeout: 15000 });
@@ -102,9 +100,7 @@ describe('the presence client against the Graph emulator, with the real Graph cl
     const before = log.length;
     // The same people again, in another part of the page: nothing more is asked.
     await fixture(
-      html`<div>
-        ${ids.slice(0, 100).map((id) => html`<presence-avatar user-id=${id} display-name="Again"></presence-avatar>`)}
-      </div>`,
+      html`<div>${ids.slice(0, 100).map((id) => html`<presence-avatar user-id=${id} display-name="Again"></presence-avatar>`)}</div>`,
     );
     await new Promise((r) => setTimeout(r, 300));
     expect((await requests(appId)).length).to.equal(before);
@@ -127,9 +123,7 @@ describe('the presence client against the Graph emulator, with the real Graph cl
       setDefaultClient(createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, transport: 'none' }));
       const ids = users.slice(1000, 1700);
       const root = await fixture(
-        html`<div>
-          ${ids.map((id) => html`<presence-avatar size="small" user-id=${id} display-name="Throttled"></presence-avatar>`)}
-        </div>`,
+        html`<div>${ids.map((id) => html`<presence-avatar size="small" user-id=${id} display-name="Throttled"></presence-avatar>`)}</div>`,
       );
       const avatars = [...root.querySelectorAll<PresenceAvatar>('presence-avatar')];
       await waitUntil(
@@ -204,14 +198,7 @@ describe('the presence client against the Graph emulator, with the real Graph cl
     const status = await control('GET', '/status');
     const me = status.tenant.demoUsers[0];
     const root = await fixture(
-      html`<div>
-        <presence-avatar class="me" user-id="me" show-name></presence-avatar
-        ><presence-avatar
-          class="upn"
-          user-id=${status.tenant.demoUsers[1].userPrincipalName}
-          show-name
-        ></presence-avatar>
-      </div>`,
+      html`<div><presence-avatar class="me" user-id="me" show-name></presence-avatar><presence-avatar class="upn" user-id=${status.tenant.demoUsers[1].userPrincipalName} show-name></presence-avatar></div>`,
     );
     const byMe = root.querySelector<PresenceAvatar>('.me')!;
     const byUpn = root.querySelector<PresenceAvatar>('.upn')!;

@@ -66,9 +66,7 @@ describe('<team-presence-list> against the Graph emulator', () => {
       });
       try {
         await fixture(
-          html`<presence-provider .client=${client}
-            ><team-presence-list team-id=${team.id}></team-presence-list
-          ></presence-provider>`,
+          html`<presence-provider .client=${client}><team-presence-list team-id=${team.id}></team-presence-list></presence-provider>`,
         );
         await waitUntil(() => members.every((id) => client.peek(id).presence), 'every member has a presence', {
           timeout: 20_000,

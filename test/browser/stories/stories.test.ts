@@ -41,9 +41,7 @@ function renderStory(meta: MetaLike, story: StoryLike): TemplateResult {
   const content = render!(args, { args, parameters: story.parameters ?? {}, globals: {} });
   const rtl = story.parameters?.direction === 'rtl';
   const dark = story.parameters?.theme === 'dark';
-  return html`<div class="story-root ${dark ? 'dark' : 'light'}" lang=${rtl ? 'ar' : 'en'} dir=${rtl ? 'rtl' : 'ltr'}>
-    ${content}
-  </div>`;
+  return html`<div class="story-root ${dark ? 'dark' : 'light'}" lang=${rtl ? 'ar' : 'en'} dir=${rtl ? 'rtl' : 'ltr'}>${content}</div>`;
 }
 
 /** Every element of this library under `root`, through shadow roots. */
