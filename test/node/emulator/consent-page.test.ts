@@ -60,6 +60,7 @@ test(
     });
     await page.goto(`${origin}/test/node/fixtures/consent.html?${query}`);
     assert.deepEqual(JSON.parse((await consentError).text().slice('presence-error '.length)), {
+      kind: 'consent',
       message: 'Access to TeamMember.Read.All needs your consent: call signIn(scopes) from a click.',
       scopes: ['TeamMember.Read.All'],
     });
