@@ -8,6 +8,7 @@ import { decryptResource, type EncryptedContent } from '../../../common/notifica
 import type { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { call, Receiver, startGraph, tenant, token, presenceSubscription } from './graph-support.js';
+import { until } from '../until.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -79,13 +80,6 @@ function deliveredFor(subscriptionId: string): EncryptedContent[] {
     .flatMap((d) => d.body.value)
     .filter((n: { subscriptionId: string }) => n.subscriptionId === subscriptionId)
     .map((n: { encryptedContent: EncryptedContent }) => n.encryptedContent);
-}
-
-async function until(check: () => boolean, what: string, ms = 8_000): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Makes a presence change and gives the encrypted content Graph delivers for it to one subscription. */

@@ -6,6 +6,7 @@ import { GraphEmulator, type GraphEmulatorOptions } from '../../../emulator/grap
 import { signRs256, verifyRs256 } from '../../../common/jwt.js';
 import { Clock } from '../../../emulator/shared/clock.js';
 import { Tenant } from '../../../emulator/tenant/tenant.js';
+import { until } from '../until.js';
 
 export const tenant = new Tenant({ seed: 'graph-tests', userCount: 2_000, teamSizes: [5, 50, 650, 2_000] });
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -176,10 +177,6 @@ export class Receiver {
   }
 
   async waitFor(count: number, timeoutMs = 5000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (this.received.length < count) {
-      if (Date.now() > until) throw new Error(`expected ${count} deliveries, got ${this.received.length}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await until(() => this.received.length >= count, `${count} deliveries`, timeoutMs);
   }
 }

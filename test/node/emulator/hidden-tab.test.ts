@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { chromiumStage, noChromium } from '../stage.js';
+import { until } from '../until.js';
 
 const stage = chromiumStage({
   emulators: { simulatorRate: 0, tenant: { seed: 'hidden-tab', userCount: 60, teamSizes: [5] } },
@@ -50,14 +51,12 @@ test('no presence requests while the page is hidden, one at once when it is show
       () =>
         document.getElementById('watched')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status') ?? null,
     );
-  for (const until = Date.now() + 20_000; (await status()) !== 'available' && Date.now() < until;) await sleep(100);
-  assert.equal(await status(), 'available');
+  await until(async () => (await status()) === 'available', 'the watched presence', 20_000, 100);
   const presenceReads = () =>
     cloud.graph.log.filter((entry) => entry.path === PRESENCE && entry.appId === DEMO_SPA_CLIENT_ID);
   // Polling runs (its first poll, before sign-in, failed: it may be backing off for a few intervals).
   const seeded = presenceReads().length;
-  for (const until = Date.now() + 15_000; presenceReads().length === seeded && Date.now() < until;) await sleep(100);
-  assert.ok(presenceReads().length > seeded, 'the visible page polls');
+  await until(() => presenceReads().length > seeded, 'the visible page polling', 15_000, 100);
 
   await setVisibility(page, 'hidden');
   await sleep(200);
@@ -69,13 +68,13 @@ test('no presence requests while the page is hidden, one at once when it is show
 
   const shownAt = Date.now();
   await setVisibility(page, 'visible');
-  for (const until = Date.now() + interval * 1000; presenceReads().length === hiddenAt && Date.now() < until;)
-    await sleep(25);
+  await until(() => presenceReads().length > hiddenAt, 'a presence request on show', interval * 1000, 25).catch(
+    () => undefined,
+  );
   const caughtUpIn = Date.now() - shownAt;
   assert.equal(presenceReads().length, hiddenAt + 1, 'one request on show');
   assert.ok(caughtUpIn < 1000, `at once, not after an interval (${caughtUpIn} ms)`);
-  for (const until = Date.now() + 5000; (await status()) !== 'busy' && Date.now() < until;) await sleep(50);
-  assert.equal(await status(), 'busy', 'the change made while hidden shows');
+  await until(async () => (await status()) === 'busy', 'the change made while hidden to show', 5000, 50);
   await sleep(interval * 1000 * 0.5);
   assert.equal(presenceReads().length, hiddenAt + 1, 'then the usual interval, not a burst');
   await context.close();

@@ -10,6 +10,7 @@ import { DEMO_SPA_CLIENT_ID, GRAPH_APP_ID, GRAPH_RESOURCE } from '../../../emula
 import { decodeJwt } from '../../../common/jwt.js';
 import { chromiumStage, noChromium as skip } from '../stage.js';
 import { root } from '../support.js';
+import { until } from '../until.js';
 
 let site: string;
 const SCOPES = ['User.Read', 'Presence.Read.All'];
@@ -97,10 +98,12 @@ test('loginRedirect through the redirect bridge back to the app, then a silent t
   // The page navigates away to sign in, so this evaluation ends with the page.
   page.evaluate(() => (window as any).msalTest.loginRedirect()).catch(() => undefined);
   let result: any;
-  for (const until = Date.now() + 15_000; !result && Date.now() < until;) {
-    await new Promise((r) => setTimeout(r, 100));
-    result = await page.evaluate(() => (window as any).msalTest?.redirectResult).catch(() => undefined);
-  }
+  await until(
+    async () => (result = await page.evaluate(() => (window as any).msalTest?.redirectResult).catch(() => undefined)),
+    'the sign-in back from the redirect',
+    15_000,
+    100,
+  ).catch(() => undefined);
   assert.ok(visited.includes('/redirect.html'), `went through the redirect bridge: ${visited.join(' -> ')}`);
   assert.equal(new URL(page.url()).pathname, '/index.html');
   assert.ok(result, 'handleRedirectPromise returned the sign-in');

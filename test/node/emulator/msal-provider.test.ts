@@ -14,8 +14,8 @@ import {
   signInShown,
   sleep,
   status,
-  until,
 } from './msal-support.js';
+import { untilEquals } from '../until.js';
 
 const stage = providerStage('msal-provider', {
   simulatorRate: 0,
@@ -42,8 +42,8 @@ test(
       await signedIn;
       // Anyone signing in from now on would be someone else: the provider must use the app's account.
       cloud.entra.signInAs = cloud.tenant.users[0]!.id;
-      await until(() => status(page), 'busy', 'the watched presence');
-      await until(() => signedInName(page), appUser.displayName, "<presence-sign-in> shows the app's user");
+      await untilEquals(() => status(page), 'busy', 'the watched presence');
+      await untilEquals(() => signedInName(page), appUser.displayName, "<presence-sign-in> shows the app's user");
       const token = (await page.evaluate(`window.providerTest.token(['Presence.Read.All'])`)) as string;
       assert.equal(decodeJwt(token).claims.oid, appUser.id, "the token is for the app's account");
       assert.equal(await page.evaluate(`window.providerTest.account()`), appUser.userPrincipalName);
@@ -74,8 +74,8 @@ test(
       const popup = page.waitForEvent('popup');
       await signInButton(page).click();
       await (await popup).waitForEvent('close', { timeout: 20_000 });
-      await until(() => signedInName(page), me.displayName, 'signed in');
-      await until(() => status(page), 'available', 'the watched presence');
+      await untilEquals(() => signedInName(page), me.displayName, 'signed in');
+      await untilEquals(() => status(page), 'available', 'the watched presence');
       // Later, long after the click (a click lets a page open popups for a few seconds): the session is revoked.
       // Tokens issued before it are refused from the next second on.
       await sleep(6000);
@@ -85,7 +85,7 @@ test(
       assert.ok(revoked.revoked.refreshTokens >= 1, 'the refresh token was revoked');
       cloud.tenant.setPresence(watched.id, { availability: 'DoNotDisturb', activity: 'Presenting' });
       // Polling meets the refused token; silent renewal fails (no refresh token, no session): sign-in is needed.
-      await until(() => signInShown(page), 'true', 'the sign-in button is back');
+      await untilEquals(() => signInShown(page), 'true', 'the sign-in button is back');
       assert.equal(popups.length, 1, 'no popup opened without a click');
       assert.notEqual(await status(page), 'do-not-disturb', 'nothing read with the revoked session');
 
@@ -93,8 +93,8 @@ test(
       await signInButton(page).click();
       await (await again).waitForEvent('close', { timeout: 20_000 });
       assert.equal(popups.length, 2, 'the click opened one popup');
-      await until(() => status(page), 'do-not-disturb', 'the presence shows again');
-      await until(() => signedInName(page), me.displayName, 'signed in again');
+      await untilEquals(() => status(page), 'do-not-disturb', 'the presence shows again');
+      await untilEquals(() => signedInName(page), me.displayName, 'signed in again');
       const token = (await page.evaluate(`window.providerTest.token(['Presence.Read.All'])`)) as string;
       assert.doesNotThrow(
         () => cloud.entra.verifyAccessToken(token, { audience: [GRAPH_RESOURCE, GRAPH_APP_ID] }),
@@ -125,17 +125,17 @@ test(
           request.isNavigationRequest() && request.frame() === page.mainFrame() && visited.push(request.url()),
       );
       await signInButton(page).click();
-      await until(async () => new URL(page.url()).pathname, '/index.html', 'back on the app', 20_000).catch(
+      await untilEquals(async () => new URL(page.url()).pathname, '/index.html', 'back on the app', 20_000).catch(
         () => undefined,
       );
-      await until(() => signedInName(page), me.displayName, 'signed in after the redirect');
+      await untilEquals(() => signedInName(page), me.displayName, 'signed in after the redirect');
       const paths = visited.map((url) => `${new URL(url).host}${new URL(url).pathname}`);
       const authorize = visited.findIndex((url) => url.startsWith(`${cloud.entra.authority}/oauth2/v2.0/authorize`));
       const bridge = visited.findIndex((url) => new URL(url).pathname === '/redirect.html');
       assert.ok(authorize >= 0, `went to the authorize endpoint: ${paths.join(' -> ')}`);
       assert.ok(bridge > authorize, `came back through the redirect bridge: ${paths.join(' -> ')}`);
       assert.equal(new URL(page.url()).pathname, '/index.html', 'and on to the page it left');
-      await until(() => status(page), 'away', 'the watched presence');
+      await untilEquals(() => status(page), 'away', 'the watched presence');
       assert.equal(popups.length, 0, 'no popup');
       const token = (await page.evaluate(`window.providerTest.token(['Presence.Read.All'])`)) as string;
       assert.equal(decodeJwt(token).claims.oid, me.id);

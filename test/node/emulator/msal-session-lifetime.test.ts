@@ -14,8 +14,8 @@ import {
   signInButton,
   signInShown,
   status,
-  until,
 } from './msal-support.js';
+import { untilEquals } from '../until.js';
 
 // Access tokens of two minutes: under MSAL's five-minute renewal margin, so every token MSAL hands out is refreshed.
 const stage = providerStage('msal-session-lifetime', {
@@ -52,12 +52,16 @@ test(
       const popup = page.waitForEvent('popup');
       await signInButton(page).click();
       await (await popup).waitForEvent('close', { timeout: 20_000 });
-      await until(() => signedInName(page), me.displayName, 'signed in');
-      await until(() => status(page), 'available', 'the watched presence');
-      await until(async () => refreshes.some((r) => r.status === 200), true, 'MSAL refreshing its short-lived tokens');
+      await untilEquals(() => signedInName(page), me.displayName, 'signed in');
+      await untilEquals(() => status(page), 'available', 'the watched presence');
+      await untilEquals(
+        async () => refreshes.some((r) => r.status === 200),
+        true,
+        'MSAL refreshing its short-lived tokens',
+      );
 
       // Long after the click (a click lets a page open popups for a few seconds), a day passes.
-      await until(
+      await untilEquals(
         () => read(page, 'String(navigator.userActivation.isActive)'),
         'false',
         "the click's activation over",
@@ -69,7 +73,7 @@ test(
       assert.equal(moved.status, 200);
       cloud.tenant.setPresence(watched.id, { availability: 'DoNotDisturb', activity: 'Presenting' });
 
-      await until(() => signInShown(page), 'true', 'the sign-in button is back');
+      await untilEquals(() => signInShown(page), 'true', 'the sign-in button is back');
       const expired = refreshes.find((r) => r.status === 400);
       assert.ok(expired, 'a refresh was refused');
       assert.equal(JSON.parse(expired.body).error, 'invalid_grant');
@@ -84,8 +88,8 @@ test(
       const again = page.waitForEvent('popup');
       await signInButton(page).click();
       await (await again).waitForEvent('close', { timeout: 20_000 });
-      await until(() => status(page), 'do-not-disturb', 'the presence shows again');
-      await until(() => signedInName(page), me.displayName, 'signed in again');
+      await untilEquals(() => status(page), 'do-not-disturb', 'the presence shows again');
+      await untilEquals(() => signedInName(page), me.displayName, 'signed in again');
       assert.equal(popups.length, 2, 'the click opened one popup');
       assert.deepEqual(errors, []);
     } finally {

@@ -1,6 +1,5 @@
 // What the Chromium tests of msalTokenProvider share: the page (fixtures/msal/provider.ts, with the shipped
 // redirect-bridge page at /redirect.html), reading it without acting as a user, and waiting for what it shows.
-import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,12 +80,6 @@ export const signedInName = (page: Page) =>
 export const signInShown = (page: Page) =>
   read(page, `String(!!document.querySelector('presence-sign-in')?.shadowRoot?.querySelector('button.primary'))`);
 export const signInButton = (page: Page) => page.locator('presence-sign-in button.primary');
-
-export async function until<T>(read: () => Promise<T>, wanted: T, what: string, ms = 20_000): Promise<void> {
-  let last: T | undefined;
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if ((last = await read()) === wanted) return;
-  assert.fail(`${what}: still ${String(last)}`);
-}
 
 /** Opens the provider page in a new browser context and starts it in `mode`, watching `watched`. */
 export async function openProviderPage(

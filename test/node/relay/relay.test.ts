@@ -10,6 +10,7 @@ import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { localRelayOptions } from './support.js';
+import { until } from '../until.js';
 
 let cloud: Emulators;
 let relay: Relay;
@@ -72,13 +73,6 @@ async function watch(userId: string, ids: string[]): Promise<number> {
     body: JSON.stringify({ ids }),
   });
   return res.status;
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('negotiate', () => {

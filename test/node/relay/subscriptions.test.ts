@@ -14,6 +14,7 @@ import { MemoryLogger } from '../../../relay/src/logger.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
+import { until } from '../until.js';
 
 let cloud: Emulators;
 let certificate: CertificateAndKey;
@@ -117,13 +118,6 @@ async function connect(userId: string): Promise<unknown[][]> {
   await hub.start();
   hubs.push(hub);
   return received;
-}
-
-async function until(check: () => boolean, what: string, ms = 6000): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const graphSubscriptions = () =>

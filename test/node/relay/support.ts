@@ -53,12 +53,7 @@ export async function watchAt(
   return { status: res.status, body: await res.json() };
 }
 
-export async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
-  for (const end = Date.now() + ms; !check();) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until } from '../until.js';
 
 /** A port free now, for a relay that must come back on the same one (Graph's subscriptions point at it). */
 export function freePort(): Promise<number> {
