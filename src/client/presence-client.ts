@@ -7,8 +7,9 @@ import { keptProfile, snapshotOf, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
-import { browserObjectUrls, PersonDetails, type ObjectUrls } from './person-details.js';
-import { PresenceHold } from './presence-hold.js';
+import type { PresenceClientOptions } from './client-options.js';
+import { browserObjectUrls, PersonDetails } from './person-details.js';
+import { pageMembers, type PresenceHold } from './presence-hold.js';
 import { PresenceReads } from './presence-reads.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './types.js';
@@ -16,21 +17,7 @@ import { WatchCounts } from './watch-counts.js';
 
 export { PRESENCE_CHUNK } from './presence-hold.js';
 export type { ClientErrorDetail } from './errors.js';
-
-export interface PresenceClientOptions {
-  source: PresenceSource;
-  /** Where tokens come from, when the source needs them; `<presence-sign-in>` uses it to sign in and out. */
-  auth?: TokenProvider;
-  transport?: PresenceTransport;
-  /** A presence older than this is shown as stale. Default 5 minutes. */
-  staleAfterMs?: number;
-  /** How long an unwatched person stays cached (a quick re-watch costs nothing). Default 60 s. */
-  keepMs?: number;
-  /** Creates object URLs for photos (replaceable in tests and non-browser hosts). */
-  objectUrls?: ObjectUrls;
-  /** The clock and timers the client runs on. Default the page's own. */
-  scheduler?: Scheduler;
-}
+export type { PresenceClientOptions } from './client-options.js';
 
 /**
  * The single source of truth for presence on a page. Elements watch people; the client counts who watches whom,
@@ -183,30 +170,21 @@ export class PresenceClient {
     onPage: (profiles: Profile[]) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    if (!this.source.members) throw new Error("This client's source cannot list team or group members.");
-    const held = new PresenceHold((ids) => void this.presences.read(ids));
-    try {
-      await this.source.members(
-        kind,
-        id,
-        (profiles) => {
-          this.hold = held;
-          try {
-            onPage(profiles);
-          } finally {
-            this.hold = undefined;
-          }
-          held.readFull();
+    const source = this.source;
+    if (!source.members) throw new Error("This client's source cannot list team or group members.");
+    await pageMembers(
+      {
+        read: (ids) => void this.presences.read(ids),
+        holdDuring: (hold) => (this.hold = hold),
+        leftOver: (left) => {
+          const entry = this.entries.get(left);
+          if (entry?.watchers) this.reads.add('presence', left);
+          else if (entry) entry.reading = false;
         },
-        signal,
-      );
-    } finally {
-      for (const left of held.take()) {
-        const entry = this.entries.get(left);
-        if (entry?.watchers) this.reads.add('presence', left);
-        else if (entry) entry.reading = false;
-      }
-    }
+      },
+      (page) => source.members!(kind, id, page, signal),
+      onPage,
+    );
   }
 
   /**

@@ -1,10 +1,12 @@
-import type { Client, Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
+import { GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
 import { chunk, PRESENCE_CHUNK } from './chunk.js';
 import { readPresenceAnswer } from './presence-answer.js';
-import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, withRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, type RetryPolicy } from './retry.js';
+import { RetryMiddleware, toError } from './retry-middleware.js';
 
 export interface GraphSourceOptions {
   auth: TokenProvider;
@@ -15,29 +17,7 @@ export interface GraphSourceOptions {
   concurrency?: number;
 }
 
-const GRAPH_BATCH = 20;
 const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
-
-/** A middleware that sends each request through `withRetry`: throttling handled once, for every call. */
-class RetryMiddleware implements Middleware {
-  private next: Middleware | undefined;
-  constructor(private readonly policy: RetryPolicy) {}
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-  async execute(context: Context): Promise<void> {
-    const signal = context.options?.signal ?? undefined;
-    await withRetry(
-      async () => {
-        context.response = undefined;
-        await this.next!.execute(context);
-        return context.response!;
-      },
-      signal,
-      this.policy,
-    );
-  }
-}
 
 /** `text` as a URL path segment; undefined when it is not well-formed text (a lone surrogate). */
 function encoded(text: string): string | undefined {
@@ -46,48 +26,6 @@ function encoded(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, worker));
-  return results;
-}
-
-function toError(error: unknown): Error {
-  if (error instanceof GraphCallError || (error instanceof Error && error.name === 'AbortError')) return error as Error;
-  const e = error as { statusCode?: number; code?: string; message?: string; headers?: Headers };
-  const status = typeof e?.statusCode === 'number' ? e.statusCode : 0;
-  return new GraphCallError(
-    e?.message || `Microsoft Graph call failed (${status})`,
-    status,
-    retryAfterMs(e?.headers?.get?.('retry-after')),
-    e?.code,
-  );
-}
-
-interface BatchItem {
-  id: string;
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-/**
- * A header of a $batch answer. Graph writes `Content-Type`, `Retry-After`... (json-batching), but the headers are a
- * JSON object there, where names are case-sensitive, while HTTP names are not: read them whatever their casing.
- */
-function headerOf(item: BatchItem | undefined, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(item?.headers ?? {})) if (key.toLowerCase() === lower) return value;
-  return undefined;
 }
 
 /**
