@@ -54,3 +54,20 @@ export class Heartbeat {
     return ok;
   }
 }
+
+/** The intervals a timer schedule repeats evenly within a minute (or an hour): the divisors of 60. */
+const EVEN = [60, 30, 20, 15, 12, 10, 6, 5, 4, 3, 2, 1];
+
+/**
+ * The Azure Functions timer schedule (NCRONTAB, whose first field is the second, so a timer can fire every few seconds:
+ * https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#ncrontab-expressions) that beats at
+ * least as often as every `seconds`: the longest interval at most that long which the schedule repeats evenly. Pages
+ * wait for 2.5 announced intervals, so beating more often than announced is safe. Undefined for 0 (no heartbeat).
+ */
+export function heartbeatSchedule(seconds: number): string | undefined {
+  if (!(seconds > 0)) return undefined;
+  if (seconds < 60) return `*/${EVEN.find((n) => n <= seconds) ?? 1} * * * * *`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes >= 60) return '0 0 * * * *';
+  return `0 */${EVEN.find((n) => n <= minutes)!} * * * *`;
+}

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { clientAccessToken } from '../../../common/signalr-connection.js';
 import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
+import { heartbeatSchedule } from '../../../relay/src/heartbeat.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { until } from './support.js';
 
@@ -102,4 +103,15 @@ test('heartbeats 0: none is sent', async () => {
   await relay.stop();
   assert.deepEqual(relay.heartbeats.counts, { sent: 0, failed: 0 });
   assert.deepEqual(beats, []);
+});
+
+test('on Azure Functions, the timer beats at least as often as the setting says', () => {
+  assert.equal(heartbeatSchedule(0), undefined);
+  assert.equal(heartbeatSchedule(1), '*/1 * * * * *');
+  assert.equal(heartbeatSchedule(15), '*/15 * * * * *');
+  // 25 s does not divide a minute: every 20 s, so pages (told 25 s) never wait in vain.
+  assert.equal(heartbeatSchedule(25), '*/20 * * * * *');
+  assert.equal(heartbeatSchedule(60), '0 */1 * * * *');
+  assert.equal(heartbeatSchedule(450), '0 */6 * * * *');
+  assert.equal(heartbeatSchedule(3600), '0 0 * * * *');
 });
