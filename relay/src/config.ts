@@ -44,6 +44,8 @@ export interface RelaySettings {
   checkUsers?: boolean;
   /** How often the relay checks its subscriptions against Graph and renews them (default 60 s). */
   checkSeconds?: number;
+  /** How often the relay broadcasts a heartbeat to the pages (default 15 s; 0: none). */
+  heartbeatSeconds?: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -107,6 +109,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   if (check && !['true', 'false', '1', '0'].includes(check))
     throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
   const checkSeconds = wholeNumber(env, 'RELAY_CHECK_SECONDS', 1, 3600);
+  const heartbeatSeconds = wholeNumber(env, 'RELAY_HEARTBEAT_SECONDS', 0, 3600);
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub))
     throw new Error(
@@ -141,6 +144,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(Object.keys(quotas).length ? { quotas } : {}),
     ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
     ...(checkSeconds !== undefined ? { checkSeconds } : {}),
+    ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
   };
 }
 

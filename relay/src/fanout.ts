@@ -235,8 +235,22 @@ export class FanOut {
     return this.rest.post(url, this.tokens.for(url), JSON.stringify({ target, arguments: [argument] }));
   }
 
+  /**
+   * One message to every client connected to the hub (`target`, one argument), through the same pool of connections;
+   * not retried. "Broadcast a message to all clients connected to target hub": `POST /api/v1/hubs/{hub}`
+   * (https://learn.microsoft.com/azure/azure-signalr/swagger/signalr-data-plane-rest-v1#broadcast-a-message-to-all-clients-connected-to-target-hub).
+   */
+  broadcast(target: string, argument: unknown): Promise<RestReply> {
+    const url = this.hubUrl;
+    return this.rest.post(url, this.tokens.for(url), JSON.stringify({ target, arguments: [argument] }));
+  }
+
+  private get hubUrl(): string {
+    return `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}`;
+  }
+
   private userUrl(user: string): string {
-    return `${this.connection.endpoint}/api/v1/hubs/${encodeURIComponent(this.hub)}/users/${encodeURIComponent(user)}`;
+    return `${this.hubUrl}/users/${encodeURIComponent(user)}`;
   }
 
   private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {

@@ -76,6 +76,7 @@ export function relayFromSettings(
     ...(settings.watchLeaseSeconds !== undefined ? { watchLeaseSeconds: settings.watchLeaseSeconds } : {}),
     ...(settings.quotas ? { quotas: settings.quotas } : {}),
     ...(settings.checkSeconds !== undefined ? { renewalCheckMs: settings.checkSeconds * 1000 } : {}),
+    ...(settings.heartbeatSeconds !== undefined ? { heartbeatMs: settings.heartbeatSeconds * 1000 } : {}),
     ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
     ...(journalPath ? { journalPath } : {}),
   });

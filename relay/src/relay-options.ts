@@ -68,6 +68,15 @@ export interface RelayOptions {
    * away without saying so stops costing subscriptions once it ends. Default 30 minutes.
    */
   watchLeaseSeconds?: number;
+  /**
+   * How often the relay broadcasts a heartbeat to every page (one REST call to SignalR Service per beat, whatever the
+   * number of pages), so a page notices within 2.5 beats that the relay stopped; 0 sends none. Default 15 s. Sent by
+   * `start()` (the Node server); a host without it calls `heartbeat()` from a timer of its own. SignalR Service bills
+   * each page's copy of a broadcast as an outbound message
+   * (https://learn.microsoft.com/azure/azure-signalr/signalr-concept-messages-and-connections): at 15 s, 5,760 a day
+   * per connected page.
+   */
+  heartbeatMs?: number;
   /** Milliseconds since the epoch, for watch leases and token lifetimes; default the keeper's clock, else `Date.now`. */
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */

@@ -7,6 +7,7 @@ import { clientAccessToken, parseConnectionString } from '../../common/signalr-c
 import { CoverageNotices } from './coverage.js';
 import { DecryptPool, defaultDecryptWorkers } from './decrypt-pool.js';
 import { FanOut, RESYNC_TARGET } from './fanout.js';
+import { DEFAULT_HEARTBEAT_MS, Heartbeat } from './heartbeat.js';
 import { RelayHttpServer, type Intake, type JsonReply, type RelayRoutes } from './http-server.js';
 import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
@@ -69,6 +70,8 @@ export class Relay implements RelayRoutes {
   readonly journal: IntakeJournal | undefined;
   /** Where the relay says what it does and what failed. */
   readonly logger: RelayLogger;
+  /** The beat every page hears while the relay runs (heartbeat.ts). */
+  readonly heartbeats: Heartbeat;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
@@ -90,6 +93,10 @@ export class Relay implements RelayRoutes {
       options.fanoutRetryDelaysMs,
     );
     this.coverage = new CoverageNotices(this.paced);
+    this.heartbeats = new Heartbeat(
+      (target, argument) => this.fanout.broadcast(target, argument),
+      options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    );
     if (keeper) {
       // A silence as long as the full audit's period is left to the audit.
       keeper.deliveries.ceilingMs = options.renewalCheckMs ?? 60_000;
@@ -178,6 +185,8 @@ export class Relay implements RelayRoutes {
       );
       this.silenceTimer.unref();
     }
+    // Pages that have heard it treat a silence of 2.5 beats as the relay being down, long before a watch renewal.
+    this.heartbeats.start();
     this.server = await RelayHttpServer.listen(this, {
       host: this.options.host,
       port: this.options.port,
@@ -210,6 +219,7 @@ export class Relay implements RelayRoutes {
   }
 
   async stop(): Promise<void> {
+    this.heartbeats.stop();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);
@@ -226,6 +236,11 @@ export class Relay implements RelayRoutes {
       this.logger.error(`ending lapsed watch sessions failed: ${error.message}`),
     );
     await this.options.keeper?.tick();
+  }
+
+  /** One heartbeat to every page, for hosts with a timer of their own (Azure Functions); nothing when disabled. */
+  async heartbeat(): Promise<void> {
+    if (this.heartbeats.intervalMs > 0) await this.heartbeats.beat();
   }
 
   /**

@@ -31,3 +31,15 @@ export function readCoverageMessage(message: unknown): { lost: string[]; regaine
   if (!lost && !regained) return new Error('The relay sent a coverage message without lists of ids; it was ignored.');
   return { lost: lost ?? [], regained: regained ?? [] };
 }
+
+/** The longest heartbeat interval a page goes by (the relay's setting goes up to an hour). */
+const MAX_HEARTBEAT_MS = 3_600_000;
+
+/** A `heartbeat` message: the relay's interval between beats, or why it was ignored. */
+export function readHeartbeatMessage(message: unknown): number | Error {
+  const intervalMs = (message && typeof message === 'object' ? message : {}) as { intervalMs?: unknown };
+  const value = intervalMs.intervalMs;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_HEARTBEAT_MS)
+    return new Error('The relay sent a heartbeat without a usable interval; it was ignored.');
+  return value;
+}

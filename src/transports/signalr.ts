@@ -3,7 +3,8 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../client/scheduler.js';
 import { backoff } from '../graph/backoff.js';
 import { FallbackPoller } from './fallback-poller.js';
-import { readCoverageMessage, readPresenceMessage, readResyncMessage } from './relay-messages.js';
+import { RelayHeartbeat } from './relay-heartbeat.js';
+import { readCoverageMessage, readHeartbeatMessage, readPresenceMessage, readResyncMessage } from './relay-messages.js';
 import { RelaySession, WatchRefused } from './relay-session.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 
@@ -59,6 +60,8 @@ export function watchRetryDelay(attempt: number, random = Math.random, visible =
  * pushed then. So a failed watch means the relay does not watch for this page now: everything watched is polled and
  * the state says so, the watch is tried again soon, and once it is answered everything watched is read again (the
  * relay, back after the lease ended, no longer knows the session and tells it nothing of what changed meanwhile).
+ * A relay that sends heartbeats is taken for down in the same way once they stop for 2.5 of its intervals (a page
+ * that never heard one waits for its watch renewals, as before), and back when they, or a watch answer, come again.
  */
 export class SignalRTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -68,6 +71,7 @@ export class SignalRTransport implements PresenceTransport {
   private readonly clock: Scheduler;
   private readonly fallback: FallbackPoller;
   private readonly relay: RelaySession;
+  private readonly heartbeat: RelayHeartbeat;
   private watchTimer: TimerHandle | undefined;
   private retryTimer: TimerHandle | undefined;
   private attempts = 0;
@@ -105,6 +109,7 @@ export class SignalRTransport implements PresenceTransport {
     this.clock = options.scheduler ?? realScheduler;
     this.fallback = new FallbackPoller(options.fallback);
     this.relay = new RelaySession(options, this.clock);
+    this.heartbeat = new RelayHeartbeat(this.clock, () => this.relaySilent());
   }
 
   /** This transport's watch session at the relay. */
@@ -136,6 +141,7 @@ export class SignalRTransport implements PresenceTransport {
     this.stopped = true;
     this.clock.clearTimeout(this.watchTimer);
     this.clock.clearTimeout(this.retryTimer);
+    this.heartbeat.pause();
     if (typeof window !== 'undefined') {
       window.removeEventListener('pagehide', this.onPageHide);
       window.removeEventListener('pageshow', this.onPageShow);
@@ -183,12 +189,14 @@ export class SignalRTransport implements PresenceTransport {
       this.uncovered = new Set(answer.uncovered);
       const wasFailed = this.watchFailed;
       this.watchFailed = false;
+      // Answered while its heartbeats are silent: the relay runs, but sends none (now); they are waited for no more.
+      if (this.heartbeat.silent) this.heartbeat.forget();
       this.syncFallback();
       if (wasFailed && this.live) this.sink?.state('connected');
       if (ids.length && this.leaseMs)
         this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
       if (!live) return;
-      if (lapsed && ids.length) {
+      if ((lapsed || wasFailed) && ids.length) {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
         // reads 650 to a request).
         this.unconfirmed.clear();
@@ -285,14 +293,17 @@ export class SignalRTransport implements PresenceTransport {
         else this.resyncWatched(ids);
       });
       connection.on('coverage', (message: unknown) => this.coverageChanged(message));
+      connection.on('heartbeat', (message: unknown) => this.heartbeatHeard(message));
       connection.onreconnecting(() => {
         this.live = false;
+        this.heartbeat.pause();
         this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
         this.syncFallback();
       });
       connection.onreconnected(() => this.connected(false));
       connection.onclose(() => {
         this.live = false;
+        this.heartbeat.pause();
         if (this.stopped) return;
         // Closed for good (the relay refused, or the service closed without reconnect): start over.
         this.syncFallback();
@@ -329,6 +340,28 @@ export class SignalRTransport implements PresenceTransport {
     if (this.uncovered.size && this.leaseMs) this.renewIn(Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS));
   }
 
+  /** A beat from the relay; the first after a silence has the watch sent now (its answer re-reads everything). */
+  private heartbeatHeard(message: unknown): void {
+    const intervalMs = readHeartbeatMessage(message);
+    if (intervalMs instanceof Error) return this.sink?.error(intervalMs);
+    if (this.heartbeat.heard(intervalMs) && this.watchFailed && !this.inflight) void this.sendWatch();
+  }
+
+  /**
+   * The relay's heartbeats stopped: it may have died while SignalR Service keeps the connection up, so nothing is
+   * pushed. As after a failed watch: everything watched is polled, the state says so, and the watch is tried soon.
+   */
+  private relaySilent(): void {
+    if (this.stopped || !this.live) return;
+    if (!this.watchFailed) {
+      this.watchFailed = true;
+      this.syncFallback();
+      this.sink?.state('reconnecting', 'The relay stopped sending heartbeats; polling meanwhile.');
+    }
+    this.watchFailures = 0;
+    if (!this.inflight) this.renewIn(0);
+  }
+
   private scheduleRetry(): void {
     this.clock.clearTimeout(this.retryTimer);
     this.sink?.state('reconnecting', 'The relay is unreachable; polling meanwhile.');
@@ -338,6 +371,7 @@ export class SignalRTransport implements PresenceTransport {
   private connected(first: boolean): void {
     this.attempts = 0;
     this.live = true;
+    this.heartbeat.listen();
     this.syncFallback();
     // A watch that failed is tried now (below); until it is answered the page is not shown as live.
     if (!this.watchFailed) this.sink?.state('connected');

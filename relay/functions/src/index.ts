@@ -2,10 +2,12 @@
 import functions from '@azure/functions';
 import { settingsFromEnv } from '../../src/config.js';
 import { relayFromSettings } from '../../src/from-settings.js';
+import { DEFAULT_HEARTBEAT_MS, heartbeatSchedule } from '../../src/heartbeat.js';
 import { createHandlers } from './handlers.js';
 
 const { app, output } = functions;
-const { relay, keeper } = relayFromSettings(settingsFromEnv(), {
+const settings = settingsFromEnv();
+const { relay, keeper } = relayFromSettings(settings, {
   ...(process.env.GRAPH_BASE_URL ? { graphBaseUrl: process.env.GRAPH_BASE_URL } : {}),
 });
 
@@ -45,6 +47,11 @@ app.http('lifecycle', {
 if (queue)
   app.storageQueue('processNotifications', { queueName, connection: 'AzureWebJobsStorage', handler: handlers.queued });
 app.timer('renewSubscriptions', { schedule: '0 */5 * * * *', handler: handlers.renew });
+// The heartbeat by which pages notice the relay's silence (relay/src/heartbeat.ts): a timer, which runs on one instance
+// however many there are (https://learn.microsoft.com/azure/azure-functions/functions-bindings-timer#scale-out), so
+// one broadcast goes out per beat.
+const heartbeat = heartbeatSchedule(settings.heartbeatSeconds ?? DEFAULT_HEARTBEAT_MS / 1000);
+if (heartbeat) app.timer('heartbeat', { schedule: heartbeat, handler: () => relay.heartbeat() });
 if (process.env.GRAPH_EVENT_HUB_NAME) {
   app.eventHub('graphNotifications', {
     connection: 'GRAPH_EVENT_HUB_CONNECTION',

@@ -117,6 +117,15 @@ test('checks against Graph: whole seconds from 1 to an hour; every minute unless
     assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_SECONDS: bad }), /RELAY_CHECK_SECONDS/);
 });
 
+test("heartbeat: whole seconds from 0 (none) to an hour; 15 s (the relay's default) unless told", () => {
+  assert.equal(settingsFromEnv(env).heartbeatSeconds, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_HEARTBEAT_SECONDS: '1' }).heartbeatSeconds, 1);
+  assert.equal(settingsFromEnv({ ...env, RELAY_HEARTBEAT_SECONDS: '0' }).heartbeatSeconds, 0);
+  for (const bad of ['-1', '1.5', 'often', '3601']) {
+    assert.throws(() => settingsFromEnv({ ...env, RELAY_HEARTBEAT_SECONDS: bad }), /RELAY_HEARTBEAT_SECONDS/);
+  }
+});
+
 test('watch quotas: whole numbers per user and per tenant, defaults unless told', () => {
   assert.equal(settingsFromEnv(env).quotas, undefined);
   assert.deepEqual(
