@@ -1,51 +1,18 @@
 import type { HubConnection } from '@microsoft/signalr';
-import type { TokenProvider } from '../auth/token-provider.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../client/scheduler.js';
-import { backoff } from '../graph/backoff.js';
+import type { SignalRTransportOptions } from './signalr-options.js';
 import { FallbackPoller } from './fallback-poller.js';
+import { openHubConnection } from './hub-connection.js';
+import { reconnectDelay } from './relay-delays.js';
 import { RelayHeartbeat } from './relay-heartbeat.js';
-import { readCoverageMessage, readHeartbeatMessage, readPresenceMessage, readResyncMessage } from './relay-messages.js';
+import { readCoverageMessage, readHeartbeatMessage } from './relay-messages.js';
 import { RelaySession, WatchRefused } from './relay-session.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
+import { WatchLease } from './watch-lease.js';
 
+export { reconnectDelay, watchRetryDelay } from './relay-delays.js';
 export { watchSessionId } from './relay-session.js';
-
-export interface SignalRTransportOptions {
-  /** The relay's API root, e.g. `https://relay.contoso.com/api` (its `/negotiate` and `/watch` live there). */
-  relayUrl: string;
-  /** Tokens for the relay's API. */
-  auth: TokenProvider;
-  /** The relay API's scope, e.g. `api://<relay client id>/access_as_user`. */
-  relayScopes: string[];
-  /** Makes a transport to use while the relay is unreachable (polling); none by default. */
-  fallback?: () => PresenceTransport;
-  /** The hub method the relay sends presence with. Default `presence`. */
-  target?: string;
-  /** The clock and timers the transport's own waits run on (not the SignalR client's). Default the page's own. */
-  scheduler?: Scheduler;
-}
-
-/** While the relay cannot cover some ids, it is asked again this often (they are polled meanwhile). */
-const UNCOVERED_RECHECK_MS = 60_000;
-
-/** Whether the page is shown (outside a browser: yes). */
-const pageVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
-
-/**
- * Reconnection never gives up: exponential backoff with full jitter, capped at 5 s while the page is visible (what
- * it shows is re-read as soon as the connection is back) and at 30 s while it is hidden.
- */
-export function reconnectDelay(attempt: number, random = Math.random, visible = pageVisible()): number {
-  return backoff(attempt, { floorMs: 250, baseMs: 500, capMs: visible ? 5_000 : 30_000, maxDoublings: 10, random });
-}
-
-/**
- * A watch the relay did not answer is tried again with the same backoff, capped lower while the page is visible (at
- * 3 s), so that a page whose session the relay forgot reads what it shows again within seconds of the relay's return.
- */
-export function watchRetryDelay(attempt: number, random = Math.random, visible = pageVisible()): number {
-  return backoff(attempt, { floorMs: 250, baseMs: 500, capMs: visible ? 3_000 : 30_000, maxDoublings: 10, random });
-}
+export type { SignalRTransportOptions } from './signalr-options.js';
 
 /**
  * Live presence pushed by the relay through Azure SignalR Service. `@microsoft/signalr` is loaded only when this
@@ -81,20 +48,7 @@ export class SignalRTransport implements PresenceTransport {
   private readonly unconfirmed = new Set<string>();
   /** Ids the relay said Graph does not cover yet: polled (by the fallback) until a later answer says they are. */
   private uncovered = new Set<string>();
-  /** How long the relay keeps this session's watch unless renewed (from its last answer). */
-  private leaseMs: number | undefined;
-  private leaseTimer: TimerHandle | undefined;
-  /**
-   * Whether the last watch failed: the relay may not be watching for this page, so its pushes cannot be relied on
-   * (everything is polled), and once a watch is answered again everything watched is read again.
-   */
-  private watchFailed = false;
-  /** Watches failed in a row, for the backoff between tries. */
-  private watchFailures = 0;
-  /** Whether the session was ended (the page was hidden): the relay pushed nothing for it since. */
-  private ended = false;
-  /** When the relay last answered a watch of some ids, and so renewed the session's lease. */
-  private lastAnswered: number | undefined;
+  private readonly lease: WatchLease;
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
   private readonly onPageHide = () => this.leave();
@@ -110,6 +64,7 @@ export class SignalRTransport implements PresenceTransport {
     this.fallback = new FallbackPoller(options.fallback);
     this.relay = new RelaySession(options, this.clock);
     this.heartbeat = new RelayHeartbeat(this.clock, () => this.relaySilent());
+    this.lease = new WatchLease(this.clock, () => void this.sendWatch());
   }
 
   /** This transport's watch session at the relay. */
@@ -158,7 +113,7 @@ export class SignalRTransport implements PresenceTransport {
 
   private sendWatch(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    this.clock.clearTimeout(this.leaseTimer);
+    this.lease.cancel();
     const run = this.postWatch().finally(() => {
       if (this.inflight === run) this.inflight = undefined;
     });
@@ -171,30 +126,18 @@ export class SignalRTransport implements PresenceTransport {
     const pending = [...this.unconfirmed];
     const ids = this.ids;
     const sentAt = this.clock.now();
-    // The session may be unknown to the relay: a watch failed since the last answer, the page ended it, or the lease
-    // has passed since it (the page was suspended, or its timers held back). Nothing was pushed for it meanwhile.
-    const lapsed =
-      this.watchFailed ||
-      this.ended ||
-      (this.lastAnswered !== undefined && this.leaseMs !== undefined && sentAt - this.lastAnswered >= this.leaseMs);
+    const lapsed = this.lease.lapsed(sentAt);
     try {
       const answer = await this.relay.post(ids, () => this.stopped);
       if (!answer) return;
-      this.watchFailures = 0;
-      this.ended = false;
-      this.lastAnswered = ids.length ? sentAt : undefined;
-      // Renewed at half the lease, so one failed renewal still leaves time for another.
-      this.leaseMs = answer.leaseMs;
+      const wasFailed = this.lease.answered(sentAt, ids.length > 0, answer.leaseMs);
       // What the relay cannot cover yet is polled meanwhile, and the relay asked again soon.
       this.uncovered = new Set(answer.uncovered);
-      const wasFailed = this.watchFailed;
-      this.watchFailed = false;
       // Answered while its heartbeats are silent: the relay runs, but sends none (now); they are waited for no more.
       if (this.heartbeat.silent) this.heartbeat.forget();
       this.syncFallback();
       if (wasFailed && this.live) this.sink?.state('connected');
-      if (ids.length && this.leaseMs)
-        this.renewIn(this.uncovered.size ? Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS) : this.leaseMs / 2);
+      if (ids.length) this.lease.renewSoon(this.uncovered.size > 0);
       if (!live) return;
       if ((lapsed || wasFailed) && ids.length) {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
@@ -213,8 +156,7 @@ export class SignalRTransport implements PresenceTransport {
       if (!this.ids.length) return;
       // The relay may not watch for this page now: everything is polled until a watch is answered again.
       const refused = error instanceof WatchRefused && !error.serverFault;
-      if (!this.watchFailed) {
-        this.watchFailed = true;
+      if (this.lease.fail()) {
         this.syncFallback();
         if (this.live)
           this.sink?.state(
@@ -224,22 +166,13 @@ export class SignalRTransport implements PresenceTransport {
               : 'The relay is unreachable; polling meanwhile.',
           );
       }
-      // Unreachable (or failing): tried again within seconds, backing off. Refused: well before the lease would lapse,
-      // at most a minute apart.
-      this.renewIn(refused ? Math.min((this.leaseMs ?? 240_000) / 4, 60_000) : watchRetryDelay(this.watchFailures++));
+      this.lease.retryAfterFailure(refused);
     }
-  }
-
-  private renewIn(ms: number): void {
-    this.clock.clearTimeout(this.leaseTimer);
-    if (this.stopped) return;
-    this.leaseTimer = this.clock.setTimeout(() => void this.sendWatch(), Math.max(this.watchFailed ? 250 : 1_000, ms));
   }
 
   /** The page goes away (or the transport stops): the relay is told this session watches nothing. */
   private leave(): void {
-    this.clock.clearTimeout(this.leaseTimer);
-    if (this.lastAnswered !== undefined) this.ended = true;
+    this.lease.end();
     this.relay.leave();
   }
 
@@ -258,7 +191,7 @@ export class SignalRTransport implements PresenceTransport {
   private syncFallback(): void {
     const ids = this.stopped
       ? []
-      : this.live && !this.watchFailed
+      : this.live && !this.lease.failed
         ? this.ids.filter((id) => this.uncovered.has(id))
         : this.ids;
     this.fallback.sync(ids, this.sink);
@@ -268,46 +201,33 @@ export class SignalRTransport implements PresenceTransport {
     if (this.stopped) return;
     this.sink?.state(this.attempts === 0 ? 'connecting' : 'reconnecting');
     try {
-      const { HubConnectionBuilder, HttpTransportType, LogLevel } = await import('@microsoft/signalr');
-      const connection = new HubConnectionBuilder()
-        .withUrl(this.options.relayUrl, {
-          accessTokenFactory: () => this.relay.token(),
-          transport: HttpTransportType.WebSockets,
-        })
-        .withAutomaticReconnect({
-          nextRetryDelayInMilliseconds: (context) => reconnectDelay(context.previousRetryCount),
-        })
-        .configureLogging(LogLevel.None)
-        .build();
-      connection.on(this.options.target ?? 'presence', (message: unknown) => {
-        const presences = readPresenceMessage(message);
-        // Said, not thrown: the connection and every other update go on.
-        if (presences instanceof Error) return this.sink?.error(presences);
-        this.received += presences.length;
-        this.sink?.update(presences);
-      });
-      // The relay could not read these people's change from Graph itself: read them here, so nothing is missed.
-      connection.on('resync', (message: unknown) => {
-        const ids = readResyncMessage(message);
-        if (ids instanceof Error) this.sink?.error(ids);
-        else this.resyncWatched(ids);
-      });
-      connection.on('coverage', (message: unknown) => this.coverageChanged(message));
-      connection.on('heartbeat', (message: unknown) => this.heartbeatHeard(message));
-      connection.onreconnecting(() => {
-        this.live = false;
-        this.heartbeat.pause();
-        this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
-        this.syncFallback();
-      });
-      connection.onreconnected(() => this.connected(false));
-      connection.onclose(() => {
-        this.live = false;
-        this.heartbeat.pause();
-        if (this.stopped) return;
-        // Closed for good (the relay refused, or the service closed without reconnect): start over.
-        this.syncFallback();
-        this.scheduleRetry();
+      const connection = await openHubConnection(this.options.relayUrl, () => this.relay.token(), {
+        target: this.options.target ?? 'presence',
+        presence: (presences) => {
+          // Said, not thrown: the connection and every other update go on.
+          if (presences instanceof Error) return this.sink?.error(presences);
+          this.received += presences.length;
+          this.sink?.update(presences);
+        },
+        // The relay could not read these people's change from Graph itself: read them here, so nothing is missed.
+        resync: (ids) => (ids instanceof Error ? this.sink?.error(ids) : this.resyncWatched(ids)),
+        coverage: (message) => this.coverageChanged(message),
+        heartbeat: (message) => this.heartbeatHeard(message),
+        reconnecting: () => {
+          this.live = false;
+          this.heartbeat.pause();
+          this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
+          this.syncFallback();
+        },
+        reconnected: () => this.connected(false),
+        closed: () => {
+          this.live = false;
+          this.heartbeat.pause();
+          if (this.stopped) return;
+          // Closed for good (the relay refused, or the service closed without reconnect): start over.
+          this.syncFallback();
+          this.scheduleRetry();
+        },
       });
       this.connection = connection;
       await connection.start();
@@ -337,14 +257,14 @@ export class SignalRTransport implements PresenceTransport {
     this.syncFallback();
     if (again.length) this.sink?.resync?.(again);
     // While some are uncovered, the relay is asked again soon, as after a watch answer naming them.
-    if (this.uncovered.size && this.leaseMs) this.renewIn(Math.min(this.leaseMs / 2, UNCOVERED_RECHECK_MS));
+    if (this.uncovered.size) this.lease.renewSoon(true);
   }
 
   /** A beat from the relay; the first after a silence has the watch sent now (its answer re-reads everything). */
   private heartbeatHeard(message: unknown): void {
     const intervalMs = readHeartbeatMessage(message);
     if (intervalMs instanceof Error) return this.sink?.error(intervalMs);
-    if (this.heartbeat.heard(intervalMs) && this.watchFailed && !this.inflight) void this.sendWatch();
+    if (this.heartbeat.heard(intervalMs) && this.lease.failed && !this.inflight) void this.sendWatch();
   }
 
   /**
@@ -353,13 +273,11 @@ export class SignalRTransport implements PresenceTransport {
    */
   private relaySilent(): void {
     if (this.stopped || !this.live) return;
-    if (!this.watchFailed) {
-      this.watchFailed = true;
+    if (this.lease.fail()) {
       this.syncFallback();
       this.sink?.state('reconnecting', 'The relay stopped sending heartbeats; polling meanwhile.');
     }
-    this.watchFailures = 0;
-    if (!this.inflight) this.renewIn(0);
+    if (!this.inflight) this.lease.retryNow();
   }
 
   private scheduleRetry(): void {
@@ -374,7 +292,7 @@ export class SignalRTransport implements PresenceTransport {
     this.heartbeat.listen();
     this.syncFallback();
     // A watch that failed is tried now (below); until it is answered the page is not shown as live.
-    if (!this.watchFailed) this.sink?.state('connected');
+    if (!this.lease.failed) this.sink?.state('connected');
     void this.sendWatch();
     // Nothing is replayed after a reconnection: read everything again. (The first time, watching seeds it.)
     if (!first) this.sink?.resync?.();
