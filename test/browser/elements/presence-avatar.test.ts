@@ -1,4 +1,4 @@
-import { aTimeout, expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, nextFrame, waitUntil } from '@open-wc/testing';
 import type { PresenceAvatar } from '../../../src/index.js';
 import { AVAILABILITIES, avatarColorFor, badgeFor, normalizePresence } from '../../../src/index.js';
 import { PHOTO_DATA_URL, drawnStatus, maybePart, nextEvent, part, shadow } from '../support/fixtures.js';
@@ -97,7 +97,7 @@ describe('<presence-avatar>', () => {
       display-name=${hostile}
       .presence=${{ availability: 'Busy', statusMessage: { message: { content: '<b>bold</b><img src=y onerror="window.__pwned=2">' } } }}
     ></presence-avatar>`);
-    await aTimeout(50);
+    await nextFrame();
     expect(shadow(el).querySelectorAll('img').length).to.equal(0);
     expect(part(el, 'name').textContent).to.equal(hostile);
     expect(part(el, 'message').textContent).to.equal('bold');

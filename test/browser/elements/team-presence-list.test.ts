@@ -179,8 +179,6 @@ describe('<team-presence-list>', () => {
       previousAvailability: 'Offline',
       availability: 'Available',
     });
-    await new Promise((r) => setTimeout(r, 300));
-    console.log('DBG', JSON.stringify(headers(el)));
     await waitUntil(() => headers(el)[0] === 'Available · 3');
     expect(el.shadowRoot!.querySelector('[role="listbox"]')!.getAttribute('aria-activedescendant')).to.equal(
       `member-${id(3)}`,
