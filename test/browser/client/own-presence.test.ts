@@ -2,6 +2,7 @@
 import { expect } from '@open-wc/testing';
 import {
   bringYourOwnToken,
+  createPresenceClient,
   ConsentRequiredError,
   GraphCallError,
   PresenceClient,
@@ -10,7 +11,7 @@ import {
 } from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { until } from '../support/until.js';
-import { ME, WritableSource } from './own-presence-fakes.js';
+import { FakePage, ME, WritableSource } from './own-presence-fakes.js';
 
 function setup() {
   const source = new WritableSource();
@@ -134,5 +135,25 @@ describe('client.myPresence', () => {
       activity: 'InACall',
     });
     await session.stop();
+  });
+});
+
+describe('the demo source, written to', () => {
+  it("keeps the writes in memory: a preferred presence beats the app's session, and clearing it shows the session", async () => {
+    const client = createPresenceClient({ transport: 'demo', demoRate: 0 });
+    const session = client.myPresence.appSession(
+      { availability: 'Busy', activity: 'InAConferenceCall' },
+      { sessionId: 'demo-app', page: new FakePage() },
+    );
+    await session.ready;
+    expect((await client.myPresence.read()).activity).to.equal('InAConferenceCall');
+    await client.myPresence.setPreferredPresence({ availability: 'Away', activity: 'Away' });
+    expect((await client.myPresence.read()).availability).to.equal('Away');
+    await client.myPresence.clearPreferredPresence();
+    expect((await client.myPresence.read()).activity).to.equal('InAConferenceCall');
+    await client.myPresence.setStatusMessage({ message: 'Demo day' });
+    expect((await client.myPresence.read()).statusMessage).to.equal('Demo day');
+    await session.stop();
+    client.dispose();
   });
 });
