@@ -86,18 +86,25 @@ export function startAppPresence(
   let body: AppPresenceBody | undefined;
   let timer: TimerHandle | undefined;
   let stopped = false;
-  let cleared = false;
+  // Nothing to clear until a setPresence is sent.
+  let cleared = true;
   let unlisten = () => undefined as void;
   const user = deps.userId();
   // Kept from settling unseen: `ready` is the one to await.
   user.catch(() => undefined);
 
+  // The last setPresence sent: a clear waits for it, so that it cannot land after the clear and start again.
+  let sending: Promise<unknown> = Promise.resolve();
   const send = async () => {
     if (!source.setPresence) throw new PresenceWriteError("This client's source cannot set presence.", 'invalid');
     const userId = await user;
+    // Stopped while the user's id was being found: nothing is sent, so nothing is left to clear.
+    if (stopped) return;
     cleared = false;
+    const sent = source.setPresence(userId, body!);
+    sending = sent.catch(() => undefined);
     try {
-      await source.setPresence(userId, body!);
+      await sent;
     } catch (error) {
       throw refusal('Setting the app presence', error);
     }
@@ -117,6 +124,8 @@ export function startAppPresence(
   const clear = async (keepalive: boolean) => {
     if (cleared || !body || !source.clearPresence) return;
     cleared = true;
+    // As the page goes away there is no time to wait: the clear goes at once, with keepalive.
+    if (!keepalive) await sending;
     try {
       await source.clearPresence(await user, body.sessionId, { keepalive });
     } catch (error) {

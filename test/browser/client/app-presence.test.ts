@@ -82,6 +82,19 @@ describe('client.myPresence.appSession', () => {
     expect(session.stopped).to.equal(true);
   });
 
+  it('sends nothing when stopped before the first write went out, and clears after a write still under way', async () => {
+    const { source, clock, start } = setup();
+    const early = start();
+    await early.stop();
+    await early.ready;
+    expect(source.writes).to.have.length(0);
+    const late = start();
+    await clock.advance(0);
+    await late.stop();
+    expect(source.writes.map((w) => w.name)).to.deep.equal(['setPresence', 'clearPresence']);
+    expect(clock.pending).to.equal(0);
+  });
+
   it('clears the session with a keepalive request as the page goes away, and sets it again if the page comes back', async () => {
     const { source, clock, page, start } = setup();
     const session = start();
