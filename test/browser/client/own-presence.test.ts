@@ -5,6 +5,7 @@ import {
   createPresenceClient,
   ConsentRequiredError,
   GraphCallError,
+  msalTokenProvider,
   PresenceClient,
   PresenceWriteError,
   type PersonSnapshot,
@@ -121,6 +122,12 @@ describe('client.myPresence', () => {
     expect(error.reason).to.equal('refused');
     expect(error.status).to.equal(400);
     expect(error.message).to.contain('Setting the status message').and.contain('too long');
+  });
+
+  it("knows the app's client id from msalTokenProvider", () => {
+    expect(msalTokenProvider({ clientId: '11111111-2222-4333-8444-555555555555' }).clientId).to.equal(
+      '11111111-2222-4333-8444-555555555555',
+    );
   });
 
   it('names an app session by the token provider clientId', async () => {
