@@ -61,6 +61,7 @@ export interface OwnPresenceHost {
 export class OwnPresence {
   private me: Promise<string> | undefined;
 
+  /** Made by `PresenceClient` (as `myPresence`) with itself as host and its clock. */
   constructor(
     private readonly host: OwnPresenceHost,
     private readonly clock: Scheduler,

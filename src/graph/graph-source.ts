@@ -102,10 +102,15 @@ export class GraphSource implements PresenceSource {
   private readonly writes = presenceWrites((path, body, { signal, keepalive }) =>
     this.request(path, SCOPES.ownPresenceWrite, signal, body, true, keepalive),
   );
+  /** Sets the user's preferred presence (`PresenceWrites`). */
   readonly setUserPreferredPresence = this.writes.setUserPreferredPresence;
+  /** Clears the user's preferred presence (`PresenceWrites`). */
   readonly clearUserPreferredPresence = this.writes.clearUserPreferredPresence;
+  /** Sets or clears the user's status message (`PresenceWrites`). */
   readonly setStatusMessage = this.writes.setStatusMessage;
+  /** Sets the app's presence session for the user (`PresenceWrites`). */
   readonly setPresence = this.writes.setPresence;
+  /** Ends the app's presence session for the user (`PresenceWrites`). */
   readonly clearPresence = this.writes.clearPresence;
 
   async presences(ids: string[], signal?: AbortSignal): Promise<GraphPresence[]> {

@@ -123,10 +123,15 @@ export class DemoSource implements PresenceSource {
   readonly counts = { presence: 0, profiles: 0, photos: 0 };
   /** The signed-in user's writes, kept in memory and shown in every read after them. */
   private readonly writes = new DemoWrites();
+  /** Sets the user's preferred presence (`PresenceWrites`). */
   readonly setUserPreferredPresence = this.writes.setUserPreferredPresence.bind(this.writes);
+  /** Clears the user's preferred presence (`PresenceWrites`). */
   readonly clearUserPreferredPresence = this.writes.clearUserPreferredPresence.bind(this.writes);
+  /** Sets or clears the user's status message (`PresenceWrites`). */
   readonly setStatusMessage = this.writes.setStatusMessage.bind(this.writes);
+  /** Sets the app's presence session for the user (`PresenceWrites`). */
   readonly setPresence = this.writes.setPresence.bind(this.writes);
+  /** Ends the app's presence session for the user (`PresenceWrites`). */
   readonly clearPresence = this.writes.clearPresence.bind(this.writes);
 
   async presences(ids: string[]): Promise<GraphPresence[]> {
