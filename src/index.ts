@@ -32,6 +32,31 @@ export type { AvatarColor } from './people/color.js';
 export { PresenceClient, PRESENCE_CHUNK } from './client/presence-client.js';
 export type { ClientErrorDetail, PresenceClientOptions } from './client/presence-client.js';
 export type { Scheduler } from './client/scheduler.js';
+export { OwnPresence } from './client/own-presence.js';
+export type { OwnPresenceHost, PreferredPresence, StatusMessage } from './client/own-presence.js';
+export { APP_PRESENCE_KEEP_ALIVE_MS, startAppPresence } from './client/app-presence.js';
+export type {
+  AppPresenceDeps,
+  AppPresenceOptions,
+  AppPresenceSession,
+  AppPresenceState,
+} from './client/app-presence.js';
+export type { PageLifecycle } from './client/page-lifecycle.js';
+export {
+  APP_PRESENCES,
+  MAX_APP_EXPIRY_MS,
+  MAX_PREFERRED_EXPIRY_MS,
+  MIN_EXPIRY_MS,
+  PREFERRED_PRESENCES,
+  PresenceWriteError,
+} from './client/presence-rules.js';
+export type {
+  AppPresenceBody,
+  PreferredPresenceBody,
+  PresenceWrites,
+  StatusMessageBody,
+  WriteOptions,
+} from './client/write-types.js';
 export { createPresenceClient } from './client/create.js';
 export type { CreatePresenceClientOptions } from './client/create.js';
 export { getDefaultClient, onDefaultClient, presenceClientContext, setDefaultClient } from './client/context.js';

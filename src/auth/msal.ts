@@ -154,6 +154,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
 
   return {
     ...(tabKey ? { tabKey } : {}),
+    ...(configured?.clientId ? { clientId: configured.clientId } : {}),
     async getToken(scopes, signal) {
       const { app, InteractionRequired } = await load();
       signal?.throwIfAborted();

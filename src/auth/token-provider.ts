@@ -34,6 +34,11 @@ export interface TokenProvider {
    * out when tokens could be for another app or tenant from one call to the next.
    */
   readonly tabKey?: string;
+  /**
+   * The application's (client) id the tokens are for (`msalTokenProvider` sets it). An app's presence session
+   * (`client.myPresence.appSession`) is named by it.
+   */
+  readonly clientId?: string;
 }
 
 /** A key naming what presences come from (app, tenant, Graph's root), alike however each part was spelled. */
@@ -53,6 +58,8 @@ export interface BringYourOwnTokenOptions {
    * "Grant access" button that calls this, then loads again.
    */
   signIn?: (scopes: string[]) => Promise<unknown> | unknown;
+  /** The application's (client) id the tokens are for, which names its presence session (`appSession`). */
+  clientId?: string;
 }
 
 /** When a JWT expires (milliseconds since the epoch), or undefined when it is not a JWT with an `exp`. */
@@ -125,6 +132,7 @@ export function bringYourOwnToken(
     invalidate(token) {
       for (const [key, value] of kept) if (value.token === token) kept.delete(key);
     },
+    ...(options.clientId ? { clientId: options.clientId } : {}),
     ...(options.signIn
       ? {
           async signIn(scopes: string[] = []) {
@@ -141,6 +149,7 @@ export function bringYourOwnToken(
 export const SCOPES = {
   me: ['User.Read'],
   ownPresence: ['Presence.Read'],
+  ownPresenceWrite: ['Presence.ReadWrite'],
   presence: ['Presence.Read.All'],
   users: ['User.ReadBasic.All'],
   photos: ['User.ReadBasic.All'],

@@ -7,6 +7,7 @@ import { keptProfile, snapshotOf, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
+import { OwnPresence } from './own-presence.js';
 import type { PresenceClientOptions } from './client-options.js';
 import { browserObjectUrls, PersonDetails } from './person-details.js';
 import { pageMembers, type PresenceHold } from './presence-hold.js';
@@ -45,6 +46,8 @@ export class PresenceClient {
   private readonly reloadListeners = new Set<() => void>();
   private started = false;
   connectionState: ConnectionState = 'idle';
+  /** The signed-in user's own presence: preferred presence, status message, the app's session (`OwnPresence`). */
+  readonly myPresence: OwnPresence;
 
   constructor(options: PresenceClientOptions) {
     this.source = options.source;
@@ -52,6 +55,7 @@ export class PresenceClient {
     this.transport = options.transport;
     this.staleAfterMs = options.staleAfterMs ?? 5 * 60_000;
     this.clock = options.scheduler ?? realScheduler;
+    this.myPresence = new OwnPresence(this, this.clock);
     this.people = new WatchCounts(this.clock, options.keepMs ?? 60_000);
     this.entries = this.people.entries;
     this.errors = new ErrorReporter(this.entries);

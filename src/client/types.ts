@@ -1,4 +1,5 @@
 import type { GraphPresence, Presence } from '../presence/types.js';
+import type { PresenceWrites } from './write-types.js';
 
 /** What the directory says about a person. */
 export interface Profile {
@@ -11,9 +12,9 @@ export interface Profile {
 
 /**
  * Where a client gets data on demand. The Graph source asks Microsoft Graph; the demo source makes it up.
- * Every call can be cancelled.
+ * Every call can be cancelled. A source may also write the signed-in user's own presence (`PresenceWrites`).
  */
-export interface PresenceSource {
+export interface PresenceSource extends Partial<PresenceWrites> {
   /** Presences for object ids. */
   presences(ids: string[], signal?: AbortSignal): Promise<GraphPresence[]>;
   /** Profiles for object ids or userPrincipalNames; `me` is the signed-in user. Unknown ones are left out. */

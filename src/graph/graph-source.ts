@@ -5,6 +5,7 @@ import type { GraphPresence } from '../presence/types.js';
 import { GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
 import { chunk, PRESENCE_CHUNK } from './chunk.js';
 import { readPresenceAnswer } from './presence-answer.js';
+import { presenceWrites } from './presence-writes.js';
 import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, type RetryPolicy } from './retry.js';
 import { RetryMiddleware, toError } from './retry-middleware.js';
 
@@ -73,11 +74,14 @@ export class GraphSource implements PresenceSource {
     signal: AbortSignal | undefined,
     body?: unknown,
     again = true,
+    keepalive = false,
   ): Promise<T> {
     const auth = this.options.auth;
     const [client, token] = await Promise.all([this.graph(), auth.getToken([...scopes], signal)]);
     let request = client.api(path).header('Authorization', `Bearer ${token}`);
     if (signal) request = request.option('signal', signal);
+    // A write as the page goes away (`pagehide`) must outlive it.
+    if (keepalive) request = request.option('keepalive', true);
     try {
       return (body === undefined ? await request.get() : await request.post(body)) as T;
     } catch (error) {
@@ -88,11 +92,26 @@ export class GraphSource implements PresenceSource {
       // A token Graph no longer takes (revoked, or expired early): forget it and try once with a fresh one.
       if (again && auth.invalidate && failure instanceof GraphCallError && failure.status === 401) {
         auth.invalidate(token);
-        return this.request<T>(path, scopes, signal, body, false);
+        return this.request<T>(path, scopes, signal, body, false, keepalive);
       }
       throw failure;
     }
   }
+
+  /** The signed-in user's presence writes (presence-writes.ts), with `Presence.ReadWrite`. */
+  private readonly writes = presenceWrites((path, body, { signal, keepalive }) =>
+    this.request(path, SCOPES.ownPresenceWrite, signal, body, true, keepalive),
+  );
+  /** Sets the user's preferred presence (`PresenceWrites`). */
+  readonly setUserPreferredPresence = this.writes.setUserPreferredPresence;
+  /** Clears the user's preferred presence (`PresenceWrites`). */
+  readonly clearUserPreferredPresence = this.writes.clearUserPreferredPresence;
+  /** Sets or clears the user's status message (`PresenceWrites`). */
+  readonly setStatusMessage = this.writes.setStatusMessage;
+  /** Sets the app's presence session for the user (`PresenceWrites`). */
+  readonly setPresence = this.writes.setPresence;
+  /** Ends the app's presence session for the user (`PresenceWrites`). */
+  readonly clearPresence = this.writes.clearPresence;
 
   async presences(ids: string[], signal?: AbortSignal): Promise<GraphPresence[]> {
     const results = await Promise.all(

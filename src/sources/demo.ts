@@ -1,6 +1,7 @@
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
 import type { PresenceTransport, TransportSink } from '../transports/transport.js';
+import { DemoWrites } from './demo-writes.js';
 
 const GIVEN = [
   'Adele',
@@ -120,10 +121,22 @@ function portrait(id: string): Blob {
 export class DemoSource implements PresenceSource {
   /** Calls made, for tests. */
   readonly counts = { presence: 0, profiles: 0, photos: 0 };
+  /** The signed-in user's writes, kept in memory and shown in every read after them. */
+  private readonly writes = new DemoWrites();
+  /** Sets the user's preferred presence (`PresenceWrites`). */
+  readonly setUserPreferredPresence = this.writes.setUserPreferredPresence.bind(this.writes);
+  /** Clears the user's preferred presence (`PresenceWrites`). */
+  readonly clearUserPreferredPresence = this.writes.clearUserPreferredPresence.bind(this.writes);
+  /** Sets or clears the user's status message (`PresenceWrites`). */
+  readonly setStatusMessage = this.writes.setStatusMessage.bind(this.writes);
+  /** Sets the app's presence session for the user (`PresenceWrites`). */
+  readonly setPresence = this.writes.setPresence.bind(this.writes);
+  /** Ends the app's presence session for the user (`PresenceWrites`). */
+  readonly clearPresence = this.writes.clearPresence.bind(this.writes);
 
   async presences(ids: string[]): Promise<GraphPresence[]> {
     this.counts.presence++;
-    return ids.map((id) => presenceFor(id));
+    return ids.map((id) => this.writes.over(presenceFor(id)));
   }
 
   async profiles(keys: string[]): Promise<Array<Profile & { key: string }>> {
