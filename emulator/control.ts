@@ -49,6 +49,13 @@ export class ControlApi {
       const presence = tenant.getPresence(req.params.id!);
       return presence ? sendJson(res, 200, presence) : sendJson(res, 404, { error: `no user ${req.params.id}` });
     });
+    // A user's presence sessions (setPresence), preferred presence and status message, with their expiries, and the
+    // Teams clients' state that `POST /presence/:id` and the simulator set.
+    r.on('GET', '/presence/:id/sessions', (req, res) => {
+      const user = tenant.user(req.params.id!);
+      if (!user) return sendJson(res, 404, { error: `no user ${req.params.id}` });
+      sendJson(res, 200, graph.sessions.describe(user.id));
+    });
     r.on('POST', '/presence/:id', async (req, res) => {
       const user = tenant.user(req.params.id!);
       if (!user) return sendJson(res, 404, { error: `no user ${req.params.id}` });

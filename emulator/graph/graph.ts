@@ -25,6 +25,8 @@ import { memberRoutes } from './member-routes.js';
 import { jsonOf } from './odata.js';
 import { photoRoutes } from './photo-routes.js';
 import { presenceRoutes } from './presence-routes.js';
+import { presenceWriteRoutes } from './presence-write-routes.js';
+import { PresenceSessions } from '../tenant/presence-sessions.js';
 import { SubscriptionManager, type DeliveryOptions } from './subscriptions.js';
 import { PRESENCE_BUDGET, SlidingWindowThrottle, type Budget } from './throttle.js';
 import type { GraphClaims, GraphContext, GraphHandler, GraphResult, TokenVerifier } from './types.js';
@@ -51,6 +53,8 @@ export class GraphEmulator implements EmulatorService {
   readonly clock: Clock;
   readonly throttle: SlidingWindowThrottle;
   readonly subscriptions: SubscriptionManager;
+  /** The presence sessions behind each user's shown presence (setPresence, preferred presence, status message). */
+  readonly sessions: PresenceSessions;
   /** Every request handled, newest last (method, path, status, app), for tests and benchmarks; `closed` when the
    * caller had gone (aborted) before the answer could be sent. */
   readonly log: Array<{
@@ -73,6 +77,7 @@ export class GraphEmulator implements EmulatorService {
     this.clock = options.clock ?? new Clock();
     this.faults = options.faults;
     this.throttle = new SlidingWindowThrottle(options.presenceBudget ?? PRESENCE_BUDGET, () => this.clock.now());
+    this.sessions = PresenceSessions.of(this.tenant, this.clock);
     this.subscriptions = new SubscriptionManager({
       tenant: this.tenant,
       clock: this.clock,
@@ -97,6 +102,7 @@ export class GraphEmulator implements EmulatorService {
 
   async stop(): Promise<void> {
     this.subscriptions.stop();
+    this.sessions.stop();
     if (this.server) await close(this.server);
   }
 
@@ -105,7 +111,8 @@ export class GraphEmulator implements EmulatorService {
     userRoutes(r, this.tenant);
     photoRoutes(r, this.tenant);
     memberRoutes(r, this.tenant);
-    presenceRoutes(r, { tenant: this.tenant, clock: this.clock, throttle: this.throttle });
+    presenceRoutes(r, { tenant: this.tenant, throttle: this.throttle });
+    presenceWriteRoutes(r, { tenant: this.tenant, clock: this.clock, sessions: this.sessions });
     r.on('POST', '/v1.0/subscriptions', (ctx) => this.subscriptions.create(ctx, jsonOf(ctx)));
     r.on('GET', '/v1.0/subscriptions', (ctx) => this.subscriptions.list(ctx));
     r.on('GET', '/v1.0/subscriptions/:id', (ctx) => this.subscriptions.get(ctx));

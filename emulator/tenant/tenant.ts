@@ -1,5 +1,6 @@
 // The fake tenant: users, photos, teams and presence, all made from a seed so every run sees the same directory.
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import { HOSTILE_NAMES, NAME_POOLS } from './names.js';
 import { largestPhotoSize } from './photos.js';
 import { Random } from './random.js';
@@ -115,6 +116,9 @@ export class Tenant extends EventEmitter {
   private readonly byUpn = new Map<string, TenantUser>();
   private readonly teamById = new Map<string, TenantTeam>();
   private readonly presence = new Map<string, PresenceRecord>();
+  /** The Teams clients' state of users whose shown presence a layer builds from more (see presence-sessions.ts). */
+  private readonly bases = new Map<string, PresenceState>();
+  private layer: PresenceLayer | undefined;
   readonly sequence = new SequenceSource();
 
   constructor(options: TenantOptions = {}) {
@@ -265,18 +269,79 @@ export class Tenant extends EventEmitter {
     return record && structuredClone(record);
   }
 
+  /** Lets `layer` build the shown availability and activity of the users it covers (presence sessions). */
+  usePresenceLayer(layer: PresenceLayer | undefined): void {
+    this.layer = layer;
+  }
+
+  /** The Teams clients' state of a user: what the simulator and the control API set, before any session. */
+  basePresence(id: string): PresenceState | undefined {
+    const base = this.bases.get(id);
+    if (base) return { ...base };
+    const record = this.presence.get(id);
+    return record && { availability: record.availability, activity: record.activity };
+  }
+
   /**
    * Changes a user's presence (from the simulator, a presence write or the control API), gives it a new
-   * sequence number and emits `presence` with the new record.
+   * sequence number and emits `presence` with the new record. For a user with presence sessions, `availability`
+   * and `activity` are the Teams clients' state, and the shown presence is the sessions' aggregate: nothing is
+   * emitted when that aggregate and the rest stay as they were.
    */
   setPresence(id: string, change: Partial<Omit<PresenceRecord, 'id' | 'sequenceNumber'>>): PresenceRecord {
     const current = this.presence.get(id);
     if (!current) throw new Error(`no user ${id}`);
-    const next: PresenceRecord = { ...current, ...structuredClone(change), id, sequenceNumber: this.sequence.next() };
-    this.presence.set(id, next);
+    const merged = { ...current, ...structuredClone(change) };
+    if (this.layer?.covers(id)) {
+      const base = { ...this.basePresence(id)!, ...pickState(change) };
+      this.bases.set(id, base);
+      const shown = this.layer.resolve(id, base);
+      const next = { ...merged, availability: shown.availability, activity: shown.activity };
+      if (samePresence(current, next)) return structuredClone(current);
+      return this.publish({ ...next, id, sequenceNumber: this.sequence.next() });
+    }
+    this.bases.delete(id);
+    return this.publish({ ...merged, id, sequenceNumber: this.sequence.next() });
+  }
+
+  /** Shows a user's presence again as the layer builds it now; emits only when it changed. */
+  republish(id: string): boolean {
+    const current = this.presence.get(id);
+    const base = this.basePresence(id);
+    if (!current || !base) return false;
+    const covered = this.layer?.covers(id) ?? false;
+    const shown = covered ? this.layer!.resolve(id, base) : base;
+    if (!covered) this.bases.delete(id);
+    else this.bases.set(id, base);
+    if (shown.availability === current.availability && shown.activity === current.activity) return false;
+    this.publish({ ...current, ...shown, sequenceNumber: this.sequence.next() });
+    return true;
+  }
+
+  private publish(next: PresenceRecord): PresenceRecord {
+    this.presence.set(next.id, next);
     this.emit('presence', structuredClone(next));
     return structuredClone(next);
   }
+}
+
+/** What builds the shown presence of some users from more than their Teams clients' state. */
+export interface PresenceLayer {
+  covers(id: string): boolean;
+  resolve(id: string, base: PresenceState): PresenceState;
+}
+
+function pickState(change: Partial<PresenceState>): Partial<PresenceState> {
+  const picked: Partial<PresenceState> = {};
+  if (change.availability !== undefined) picked.availability = change.availability;
+  if (change.activity !== undefined) picked.activity = change.activity;
+  return picked;
+}
+
+function samePresence(a: PresenceRecord, b: PresenceRecord): boolean {
+  const { id: _a, sequenceNumber: _as, ...restA } = a;
+  const { id: _b, sequenceNumber: _bs, ...restB } = b;
+  return isDeepStrictEqual(restA, restB);
 }
 
 export interface PresenceState {
