@@ -60,7 +60,7 @@ afterEach(async () => {
 });
 
 describe('own presence against the Graph emulator, with the real Graph client', () => {
-  it('sets a preferred presence with Presence.ReadWrite alone, and `me` shows it; clearing it brings the default back', async () => {
+  it("sets a preferred presence with Presence.ReadWrite alone, and `me` shows it; clearing it brings the sessions' presence back", async () => {
     let shown: PersonSnapshot | undefined;
     client.watch('me', (s) => (shown = s), { photo: false });
     await until(() => shown?.presence, 'me shown');
@@ -72,7 +72,10 @@ describe('own presence against the Graph emulator, with the real Graph client', 
     expect(asked).to.deep.include(['Presence.ReadWrite']);
     expect(shown!.presence!.availability).to.equal('DoNotDisturb');
     await client.myPresence.clearPreferredPresence();
-    expect(shown!.presence!.availability).to.equal('Available');
+    // Graph shows the user's sessions again (here the Teams client's state): what the emulator says it shows now.
+    const view = await control('GET', `/presence/${userId}/sessions`);
+    expect(view.preferred ?? null, JSON.stringify(view)).to.equal(null);
+    expect(shown!.presence!.availability).to.equal(view.presence.availability);
   });
 
   it('sets and clears a status message with an expiry, read back from Graph', async () => {
