@@ -12,12 +12,7 @@ import { relaySubscriptions, until, watchAt } from './support.js';
 
 let relay: Relay;
 
-async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !(await check());) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const eventually = (check: () => Promise<boolean>, what: string) => until(check, what, 10_000, 50);
 
 const stage = chromiumStage({
   emulators: {

@@ -2,16 +2,16 @@
 // own: the library's own recovery (the relay's `resync` after a restart; polling what the relay cannot cover yet,
 // and asking it again) brings every badge to Graph's truth, and changes after the fault are pushed again.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { chromiumStage, noChromium } from '../stage.js';
-import { startRelayProcess, writeRelayFiles, type RelayProcess } from './relay-process.js';
-import { freePort, relaySubscriptions, until } from './support.js';
+import { openLivePage } from './live-page.js';
+import { relayHome, type RelayProcess } from './relay-process.js';
+import { relaySubscriptions, until } from './support.js';
 
 let base: string;
 let certificate: CertificateAndKey;
@@ -33,58 +33,12 @@ const stage = chromiumStage({
   },
 });
 
-async function relayFor(name: string, env: Record<string, string> = {}): Promise<{ start(): Promise<RelayProcess> }> {
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true });
-  writeRelayFiles(stage.cloud, dir, certificate);
-  const port = await freePort();
-  return {
-    async start() {
-      const relay = await startRelayProcess(stage.cloud, dir, port, { RELAY_ALLOWED_ORIGINS: stage.origin, ...env });
-      relays.push(relay);
-      return relay;
-    },
-  };
-}
+const relayFor = (name: string, env: Record<string, string> = {}) =>
+  relayHome(stage.cloud, base, name, certificate, relays, { RELAY_ALLOWED_ORIGINS: stage.origin, ...env });
 
 /** A page of the built library watching `people` through the relay, and what it shows for each of them. */
-async function livePage(
-  relay: RelayProcess,
-  user: string,
-  people: string[],
-  interval?: number,
-): Promise<{ page: Page; stale(): Promise<string[]> }> {
-  const { cloud, browser, origin } = stage;
-  const query = new URLSearchParams({
-    user,
-    watched: people[0]!,
-    graph: cloud.graph.url,
-    control: cloud.control.url,
-    relay: `${relay.url}/api`,
-    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
-    ...(interval ? { interval: String(interval) } : {}),
-  });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
-    timeout: 20_000,
-  });
-  const stale = async () => {
-    assert.deepEqual(errors, [], 'no error in the page');
-    const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
-    return people.filter((id) => seen[id]?.toLowerCase() !== cloud.tenant.getPresence(id)?.availability.toLowerCase());
-  };
-  return { page, stale };
-}
-
-async function eventually(check: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !(await check());) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const livePage = (relay: RelayProcess, user: string, people: string[], interval?: number) =>
+  openLivePage(stage, relay.url, user, people, interval ? { interval } : {});
 
 const states = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];
 
@@ -107,7 +61,7 @@ async function changesShow(live: { stale(): Promise<string[]> }, people: string[
     const state = states.find((s) => s !== now)!;
     stage.cloud.tenant.setPresence(id, { availability: state, activity: state });
   }
-  await eventually(async () => (await live.stale()).length === 0, 'the changes after the fault on the page', 10_000);
+  await until(async () => (await live.stale()).length === 0, 'the changes after the fault on the page', 10_000);
 }
 
 const reads = (appId: string) =>
@@ -130,14 +84,14 @@ test(
         "Graph covering the page's people",
         15_000,
       );
-      await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
+      await until(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
 
       await relay.kill();
       const changes = await stream(people, 10_000);
       const staleAtEnd = (await live.stale()).length;
       relay = await r.start();
       const back = Date.now();
-      await eventually(
+      await until(
         async () => (await live.stale()).length === 0,
         'every badge showing the truth within 5 s of the restart',
         5_000,
@@ -193,7 +147,7 @@ test(
       assert.ok(isCovered(), 'covered once the page asked again');
       const coveredAfter = (Date.now() - passed) / 1000;
       const from = Date.now();
-      await eventually(
+      await until(
         async () => (await live.stale()).length === 0,
         'every badge showing the truth within 5 s of the coverage',
         5_000,

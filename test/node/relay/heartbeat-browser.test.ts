@@ -3,16 +3,15 @@
 // the page would say "connected" until its next watch renewal (half of a 10-minute lease here). With it, the page
 // knows within seconds that the relay is away, polls what it shows, and reads everything again when the relay is back.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { chromiumStage, noChromium } from '../stage.js';
-import { startRelayProcess, writeRelayFiles, type RelayProcess } from './relay-process.js';
-import { freePort, relaySubscriptions, until } from './support.js';
+import { freshChanges, openLivePage } from './live-page.js';
+import { relayHome, type RelayProcess } from './relay-process.js';
+import { relaySubscriptions, until } from './support.js';
 
 let base: string;
 let certificate: CertificateAndKey;
@@ -34,93 +33,49 @@ const stage = chromiumStage({
   },
 });
 
-async function eventually(check: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !(await check());) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const states = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];
-/** The availabilities each person has had in the test. */
-const had = new Map<string, Set<string>>();
-
-/** Every one of `people` changes to an availability they have not had yet. */
-function changeAll(people: string[]): void {
-  for (const id of people) {
-    const before = had.get(id) ?? new Set([stage.cloud.tenant.getPresence(id)!.availability]);
-    had.set(id, before);
-    const state = states.find((s) => !before.has(s))!;
-    before.add(state);
-    stage.cloud.tenant.setPresence(id, { availability: state, activity: state });
-  }
-}
+const changeAll = freshChanges(() => stage.cloud);
 
 test(
   'in Chromium: the relay killed while SignalR Service stays up; the page stops saying "connected" within seconds',
   { skip: noChromium, timeout: 90_000 },
   async (t) => {
-    const { cloud, browser, origin } = stage;
-    const dir = join(base, 'heartbeat');
-    mkdirSync(dir, { recursive: true });
-    writeRelayFiles(cloud, dir, certificate);
-    const port = await freePort();
-    const start = async () => {
-      const relay = await startRelayProcess(cloud, dir, port, {
-        RELAY_HEARTBEAT_SECONDS: '1',
-        RELAY_WATCH_LEASE_SECONDS: '600',
-        RELAY_ALLOWED_ORIGINS: origin,
-      });
-      relays.push(relay);
-      return relay;
-    };
+    const { cloud, origin } = stage;
+    const home = await relayHome(cloud, base, 'heartbeat', certificate, relays, {
+      RELAY_HEARTBEAT_SECONDS: '1',
+      RELAY_WATCH_LEASE_SECONDS: '600',
+      RELAY_ALLOWED_ORIGINS: origin,
+    });
+    const start = () => home.start();
     let relay = await start();
     const user = cloud.tenant.users[0]!.id;
     const people = cloud.tenant.users.slice(10, 15).map((u) => u.id);
-    const query = new URLSearchParams({
-      user,
-      watched: people[0]!,
-      graph: cloud.graph.url,
-      control: cloud.control.url,
-      relay: `${relay.url}/api`,
-      relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
-      // Polled every 2 s when it must be.
-      interval: '2000',
+    // Polled every 2 s when it must be.
+    const { page, state, stale } = await openLivePage(stage, relay.url, user, people, {
+      interval: 2000,
+      connected: false,
     });
-    const page: Page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    const state = () => page.evaluate(() => (window as any).presenceClient.connectionState as string);
-    const stale = async () => {
-      assert.deepEqual(errors, [], 'no error in the page');
-      const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
-      return people.filter(
-        (id) => seen[id]?.toLowerCase() !== cloud.tenant.getPresence(id)?.availability.toLowerCase(),
-      );
-    };
     try {
-      await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
-      await eventually(async () => (await state()) === 'connected', 'the page connected', 20_000);
+      await until(async () => (await state()) === 'connected', 'the page connected', 20_000);
       await until(
         () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
         "Graph covering the page's people",
         15_000,
       );
-      await eventually(async () => (await stale()).length === 0, 'the page showing the truth', 10_000);
+      await until(async () => (await stale()).length === 0, 'the page showing the truth', 10_000);
       // Heartbeats come: the page stays connected.
       await new Promise((r) => setTimeout(r, 3_000));
       assert.equal(await state(), 'connected');
 
       await relay.kill();
       const killed = Date.now();
-      await eventually(async () => (await state()) !== 'connected', 'the page no longer "connected"', 10_000);
+      await until(async () => (await state()) !== 'connected', 'the page no longer "connected"', 10_000);
       const detected = (Date.now() - killed) / 1000;
       const during = await state();
 
       // Changes while the relay is down are polled: the page shows them, and never says "connected" meanwhile.
       changeAll(people);
       const changed = Date.now();
-      await eventually(async () => (await stale()).length === 0, 'the changes polled during the outage', 8_000);
+      await until(async () => (await stale()).length === 0, 'the changes polled during the outage', 8_000);
       const polledIn = (Date.now() - changed) / 1000;
       assert.notEqual(await state(), 'connected');
 
@@ -128,7 +83,7 @@ test(
       changeAll(people);
       relay = await start();
       const back = Date.now();
-      await eventually(
+      await until(
         async () => (await stale()).length === 0 && (await state()) === 'connected',
         'every badge true, and connected, within 5 s of the restart',
         5_000,
@@ -145,7 +100,7 @@ test(
         15_000,
       );
       changeAll(people);
-      await eventually(async () => (await stale()).length === 0, 'the changes after the outage on the page', 10_000);
+      await until(async () => (await stale()).length === 0, 'the changes after the outage on the page', 10_000);
       assert.equal(await state(), 'connected');
     } finally {
       await page.close();

@@ -3,16 +3,16 @@
 // so its own `resync` reaches nobody for this page: the page itself must read again what it shows once its watch is
 // answered again. While the relay is down, the page must not show a wrong badge as live.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { chromiumStage, noChromium } from '../stage.js';
-import { startRelayProcess, writeRelayFiles, type RelayProcess } from './relay-process.js';
-import { freePort, relaySubscriptions, until } from './support.js';
+import { freshChanges, openLivePage } from './live-page.js';
+import { relayHome, type RelayProcess } from './relay-process.js';
+import { relaySubscriptions, until } from './support.js';
 
 let base: string;
 let certificate: CertificateAndKey;
@@ -37,80 +37,16 @@ const stage = chromiumStage({
 /** The relay's watch lease in these tests: the page renews it every 5 s, and an outage of 15 s outlives it. */
 const LEASE_SECONDS = 10;
 
-async function relayFor(name: string): Promise<{ start(): Promise<RelayProcess> }> {
-  const dir = join(base, name);
-  mkdirSync(dir, { recursive: true });
-  writeRelayFiles(stage.cloud, dir, certificate);
-  const port = await freePort();
-  return {
-    async start() {
-      const relay = await startRelayProcess(stage.cloud, dir, port, {
-        RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS),
-        RELAY_ALLOWED_ORIGINS: stage.origin,
-      });
-      relays.push(relay);
-      return relay;
-    },
-  };
-}
-
-interface LivePage {
-  page: Page;
-  /** The people whose badge differs from Graph now. */
-  stale(): Promise<string[]>;
-  state(): Promise<string>;
-}
-
-/** A page of the built library watching `people` through the relay (polling every `interval` ms when it must). */
-async function livePage(relay: RelayProcess, user: string, people: string[], interval: number): Promise<LivePage> {
-  const { cloud, browser, origin } = stage;
-  const query = new URLSearchParams({
-    user,
-    watched: people[0]!,
-    graph: cloud.graph.url,
-    control: cloud.control.url,
-    relay: `${relay.url}/api`,
-    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
-    interval: String(interval),
+const relayFor = (name: string) =>
+  relayHome(stage.cloud, base, name, certificate, relays, {
+    RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS),
+    RELAY_ALLOWED_ORIGINS: stage.origin,
   });
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
-  await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
-    timeout: 20_000,
-  });
-  const stale = async () => {
-    assert.deepEqual(errors, [], 'no error in the page');
-    const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
-    return people.filter((id) => seen[id]?.toLowerCase() !== cloud.tenant.getPresence(id)?.availability.toLowerCase());
-  };
-  const state = () => page.evaluate(() => (window as any).presenceClient.connectionState as string);
-  return { page, stale, state };
-}
 
-async function eventually(check: () => Promise<boolean>, what: string, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !(await check());) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const livePage = (relay: RelayProcess, user: string, people: string[], interval: number) =>
+  openLivePage(stage, relay.url, user, people, { interval });
 
-const states = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];
-
-/** The availabilities each person has had in the test. */
-const had = new Map<string, Set<string>>();
-
-/** Every one of `people` changes to an availability they have not had yet (so no change undoes an earlier one). */
-function changeAll(people: string[]): void {
-  for (const id of people) {
-    const before = had.get(id) ?? new Set([stage.cloud.tenant.getPresence(id)!.availability]);
-    had.set(id, before);
-    const state = states.find((s) => !before.has(s))!;
-    before.add(state);
-    stage.cloud.tenant.setPresence(id, { availability: state, activity: state });
-  }
-}
+const changeAll = freshChanges(() => stage.cloud);
 
 const reads = () =>
   stage.cloud.graph.log.filter(
@@ -136,7 +72,7 @@ test(
         "Graph covering the page's people",
         15_000,
       );
-      await eventually(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
+      await until(async () => (await live.stale()).length === 0, 'the page showing the truth', 10_000);
 
       // The first reads are over (the people read, and read once more once the relay confirmed it covers them).
       for (let before = -1; before !== reads();) {
@@ -169,13 +105,13 @@ test(
       relay = await r.start();
       const back = Date.now();
       // No change from now on: only reading Graph again can make the badges true.
-      await eventually(
+      await until(
         async () => (await live.stale()).length === 0,
         'every badge showing the truth within 5 s of the restart',
         5_000,
       );
       const took = (Date.now() - back) / 1000;
-      await eventually(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
+      await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
       t.diagnostic(
         `relay down ${LEASE_SECONDS + 5.5} s (lease ${LEASE_SECONDS} s): page "${duringState}" with ${duringStale} wrong badges during it; 0 wrong ${took.toFixed(1)} s after the restart, ${reads() - readsBefore} presence reads by then; ${renewalReads} reads for two ordinary renewals`,
       );
@@ -187,11 +123,7 @@ test(
         15_000,
       );
       changeAll(people);
-      await eventually(
-        async () => (await live.stale()).length === 0,
-        'the changes after the outage on the page',
-        10_000,
-      );
+      await until(async () => (await live.stale()).length === 0, 'the changes after the outage on the page', 10_000);
     } finally {
       await live.page.close();
       await relay.stop();

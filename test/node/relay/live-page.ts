@@ -1,0 +1,74 @@
+// A real page in Chromium running the built library (fixtures/signalr-live.html) against a relay: it watches some
+// people through the relay, polls when it must, and says what each badge shows, to compare with Graph's truth.
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import type { Emulators } from '../../../emulator/index.js';
+import type { Stage } from '../stage.js';
+
+export interface LivePage {
+  page: Page;
+  /** The people whose badge differs from what Graph says now (and no error in the page). */
+  stale(): Promise<string[]>;
+  /** The client's connection state: `connected`, `reconnecting`... */
+  state(): Promise<string>;
+}
+
+/**
+ * Opens the page as `user`, watching `people` through the relay at `relayUrl`, polling every `interval` ms when it
+ * must (the library's default when not given). Resolves once it is connected, unless `connected` is false.
+ */
+export async function openLivePage(
+  stage: Stage,
+  relayUrl: string,
+  user: string,
+  people: string[],
+  options: { interval?: number; connected?: boolean } = {},
+): Promise<LivePage> {
+  const { cloud, browser, origin } = stage;
+  const query = new URLSearchParams({
+    user,
+    watched: people[0]!,
+    graph: cloud.graph.url,
+    control: cloud.control.url,
+    relay: `${relayUrl}/api`,
+    relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
+    ...(options.interval ? { interval: String(options.interval) } : {}),
+  });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/test/node/fixtures/signalr-live.html?${query}#extra=${people.join(',')}`);
+  if (options.connected !== false)
+    await page.waitForFunction(() => (window as any).presenceClient.connectionState === 'connected', null, {
+      timeout: 20_000,
+    });
+  const stale = async () => {
+    assert.deepEqual(errors, [], 'no error in the page');
+    const seen = (await page.evaluate(() => ({ ...(window as any).seen }))) as Record<string, string | undefined>;
+    return people.filter((id) => seen[id]?.toLowerCase() !== cloud.tenant.getPresence(id)?.availability.toLowerCase());
+  };
+  const state = () => page.evaluate(() => (window as any).presenceClient.connectionState as string);
+  return { page, stale, state };
+}
+
+const STATES = ['Busy', 'Away', 'DoNotDisturb', 'Available', 'BeRightBack'];
+
+/**
+ * A change for everyone in `people`, each to an availability they have not had yet in the test, so that no change
+ * undoes an earlier one and a badge that missed one stays visibly wrong. `cloudOf` gives the emulators when called
+ * (a stage starts them after the test module loads).
+ */
+export function freshChanges(cloudOf: () => Emulators): (people: string[]) => void {
+  const had = new Map<string, Set<string>>();
+  return (people) => {
+    const cloud = cloudOf();
+    for (const id of people) {
+      const before = had.get(id) ?? new Set([cloud.tenant.getPresence(id)!.availability]);
+      had.set(id, before);
+      const state = STATES.find((s) => !before.has(s))!;
+      before.add(state);
+      cloud.tenant.setPresence(id, { availability: state, activity: state });
+    }
+  };
+}
