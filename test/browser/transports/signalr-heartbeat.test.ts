@@ -139,11 +139,14 @@ describe('SignalRTransport and the relay heartbeat', () => {
     });
     t.start(sink);
     t.watch(new Set(['a', 'b']), ['a', 'b'], []);
-    // Connected, the watch is sent; and again with the list made in the same 30 ms.
+    // Connected, the watch is sent, and its answer has the new ids read once more; then the list made in the same
+    // 30 ms is sent, and answered (nothing new to read).
     await until(() => state() === 'connected' && sent.length === 1, 'the connection and its watch');
+    await until(() => resyncs.length === 1, 'the new ids read once more');
     await clock.advance(30);
     await until(() => sent.length === 2, 'the watch list');
-    await until(() => resyncs.length === 1, 'the new ids read once more');
+    await until(() => !(t as unknown as { inflight?: Promise<void> }).inflight, 'the watch list answered');
+    expect(resyncs.length).to.equal(1);
     await clock.advance(10);
     expect(polled).to.deep.equal([]);
     return t;

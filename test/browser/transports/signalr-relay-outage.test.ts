@@ -17,6 +17,8 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
   let relay: 'up' | 'down' | 'refusing';
   let polled: string[];
   let transport: SignalRTransport | undefined;
+  /** The watch request under way in the transport, if any: the clock moves on only once its answer is taken in. */
+  const inflight = () => (transport as unknown as { inflight?: Promise<void> } | undefined)?.inflight;
   let clock: FakeClock;
 
   beforeEach(() => {
@@ -85,6 +87,7 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
 
     relay = 'up';
     await clock.runUntil(() => sent.length === 5, 'a try answered', 100, 4_000);
+    await until(() => !inflight(), 'the answer taken in');
     const answeredAt = sent[4]!;
     // Then only at half the lease again.
     await clock.advance(299_000);
@@ -100,7 +103,7 @@ describe('SignalRTransport when the relay does not answer its watch', () => {
     await until(() => sent.length === 1, 'the watch list');
     relay = 'refusing';
     await clock.runUntil(() => sent.length === 2, 'the renewal', 1_000, 301_000);
-    await until(() => sent.length === 2, 'the renewal sent');
+    await until(() => sent.length === 2 && !inflight(), 'the renewal refused');
     await clock.runUntil(() => sent.length === 3, 'asked again', 1_000, 61_000);
     expect(sent[2]! - sent[1]!).to.equal(60_000);
     expect(polled).to.deep.equal(['a']);
