@@ -43,6 +43,16 @@ describe('PollingTransport', () => {
   let clock: FakeClock;
   beforeEach(() => (clock = new FakeClock()));
 
+  /** One tab's poller, sharing `key` with the other tabs, every second on the test's clock. */
+  const tab = (key: string, fetch: (ids: string[]) => Promise<GraphPresence[]>, doc: FakeDocument) =>
+    new PollingTransport({
+      intervalMs: 1000,
+      shareAcrossTabs: key,
+      fetch,
+      document: doc as unknown as Document,
+      scheduler: clock,
+    });
+
   it('polls only the watched ids, every interval', async () => {
     const asked: string[][] = [];
     const t = new PollingTransport({
@@ -118,20 +128,8 @@ describe('PollingTransport', () => {
     const asked: string[][] = [];
     const fetch = async (i: string[]) => (asked.push([...i].sort()), i.map(presence));
     const key = `test-${Math.random()}`;
-    const leader = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: new FakeDocument() as unknown as Document,
-      scheduler: clock,
-    });
-    const follower = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: new FakeDocument() as unknown as Document,
-      scheduler: clock,
-    });
+    const leader = tab(key, fetch, new FakeDocument());
+    const follower = tab(key, fetch, new FakeDocument());
     const a = sink();
     const b = sink();
     leader.start(a.s);
@@ -155,20 +153,8 @@ describe('PollingTransport', () => {
     const key = `test-${Math.random()}`;
     const fetch = async (i: string[]) => i.map(presence);
     const leaderDoc = new FakeDocument();
-    const leader = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: leaderDoc as unknown as Document,
-      scheduler: clock,
-    });
-    const follower = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: new FakeDocument() as unknown as Document,
-      scheduler: clock,
-    });
+    const leader = tab(key, fetch, leaderDoc);
+    const follower = tab(key, fetch, new FakeDocument());
     const a = sink();
     const b = sink();
     leader.start(a.s);
@@ -206,20 +192,8 @@ describe('PollingTransport', () => {
     const fetch = async (i: string[]) => (polls++, i.map(presence));
     const docA = new FakeDocument();
     const docB = new FakeDocument();
-    const one = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: docA as unknown as Document,
-      scheduler: clock,
-    });
-    const two = new PollingTransport({
-      intervalMs: 1000,
-      shareAcrossTabs: key,
-      fetch,
-      document: docB as unknown as Document,
-      scheduler: clock,
-    });
+    const one = tab(key, fetch, docA);
+    const two = tab(key, fetch, docB);
     const a = sink();
     const b = sink();
     one.start(a.s);
