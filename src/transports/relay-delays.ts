@@ -1,8 +1,9 @@
 // How long the SignalR transport waits before trying again: to reconnect to SignalR Service, and to ask the relay.
+import { browserPage } from '../client/page-lifecycle.js';
 import { backoff } from '../graph/backoff.js';
 
 /** Whether the page is shown (outside a browser: yes). */
-export const pageVisible = () => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+const pageVisible = () => !browserPage.hidden();
 
 /**
  * Reconnection never gives up: exponential backoff with full jitter, capped at 5 s while the page is visible (what
