@@ -2,39 +2,16 @@
 // own: the library's own recovery (the relay's `resync` after a restart; polling what the relay cannot cover yet,
 // and asking it again) brings every badge to Graph's truth, and changes after the fault are pushed again.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { chromiumStage, noChromium } from '../stage.js';
-import { openLivePage } from './live-page.js';
-import { relayHome, type RelayProcess } from './relay-process.js';
+import { noChromium } from '../stage.js';
+import { openLivePage, relayPageStage } from './live-page.js';
+import type { RelayProcess } from './relay-process.js';
 import { relaySubscriptions, until } from './support.js';
 
-let base: string;
-let certificate: CertificateAndKey;
-const relays: RelayProcess[] = [];
+const { stage, home } = relayPageStage('faults-browser', 40);
 
-const stage = chromiumStage({
-  emulators: {
-    simulatorRate: 0,
-    tenant: { seed: 'relay-faults-browser', userCount: 40, teamSizes: [5] },
-    delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
-  },
-  async setUp() {
-    base = mkdtempSync(join(tmpdir(), 'relay-faults-browser-'));
-    certificate = await makeCertificate('relay-faults-browser');
-  },
-  async tearDown() {
-    await Promise.all(relays.map((r) => r.kill()));
-    if (base) rmSync(base, { recursive: true, force: true });
-  },
-});
-
-const relayFor = (name: string, env: Record<string, string> = {}) =>
-  relayHome(stage.cloud, base, name, certificate, relays, { RELAY_ALLOWED_ORIGINS: stage.origin, ...env });
+const relayFor = (name: string, env: Record<string, string> = {}) => home(name, env);
 
 /** A page of the built library watching `people` through the relay, and what it shows for each of them. */
 const livePage = (relay: RelayProcess, user: string, people: string[], interval?: number) =>

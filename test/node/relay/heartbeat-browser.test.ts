@@ -3,35 +3,12 @@
 // the page would say "connected" until its next watch renewal (half of a 10-minute lease here). With it, the page
 // knows within seconds that the relay is away, polls what it shows, and reads everything again when the relay is back.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { chromiumStage, noChromium } from '../stage.js';
-import { freshChanges, openLivePage } from './live-page.js';
-import { relayHome, type RelayProcess } from './relay-process.js';
+import { noChromium } from '../stage.js';
+import { freshChanges, openLivePage, relayPageStage } from './live-page.js';
 import { relaySubscriptions, until } from './support.js';
 
-let base: string;
-let certificate: CertificateAndKey;
-const relays: RelayProcess[] = [];
-
-const stage = chromiumStage({
-  emulators: {
-    simulatorRate: 0,
-    tenant: { seed: 'relay-heartbeat-browser', userCount: 30, teamSizes: [5] },
-    delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
-  },
-  async setUp() {
-    base = mkdtempSync(join(tmpdir(), 'relay-heartbeat-browser-'));
-    certificate = await makeCertificate('relay-heartbeat-browser');
-  },
-  async tearDown() {
-    await Promise.all(relays.map((r) => r.kill()));
-    if (base) rmSync(base, { recursive: true, force: true });
-  },
-});
+const { stage, home } = relayPageStage('heartbeat-browser', 30);
 
 const changeAll = freshChanges(() => stage.cloud);
 
@@ -39,13 +16,9 @@ test(
   'in Chromium: the relay killed while SignalR Service stays up; the page stops saying "connected" within seconds',
   { skip: noChromium, timeout: 90_000 },
   async (t) => {
-    const { cloud, origin } = stage;
-    const home = await relayHome(cloud, base, 'heartbeat', certificate, relays, {
-      RELAY_HEARTBEAT_SECONDS: '1',
-      RELAY_WATCH_LEASE_SECONDS: '600',
-      RELAY_ALLOWED_ORIGINS: origin,
-    });
-    const start = () => home.start();
+    const { cloud } = stage;
+    const relayHome = await home('heartbeat', { RELAY_HEARTBEAT_SECONDS: '1', RELAY_WATCH_LEASE_SECONDS: '600' });
+    const start = () => relayHome.start();
     let relay = await start();
     const user = cloud.tenant.users[0]!.id;
     const people = cloud.tenant.users.slice(10, 15).map((u) => u.id);

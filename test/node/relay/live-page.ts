@@ -1,10 +1,15 @@
 // A real page in Chromium running the built library (fixtures/signalr-live.html) against a relay: it watches some
 // people through the relay, polls when it must, and says what each badge shows, to compare with Graph's truth.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_RELAY_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import type { Emulators } from '../../../emulator/index.js';
-import type { Stage } from '../stage.js';
+import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
+import { chromiumStage, type Stage } from '../stage.js';
+import { relayHome, type RelayHome, type RelayProcess } from './relay-process.js';
 
 export interface LivePage {
   page: Page;
@@ -71,4 +76,36 @@ export function freshChanges(cloudOf: () => Emulators): (people: string[]) => vo
       cloud.tenant.setPresence(id, { availability: state, activity: state });
     }
   };
+}
+
+/**
+ * What the Chromium tests of a relay in its own process share: the local cloud and a browser (`relay-<name>` is the
+ * tenant's seed), a folder for the relays' state, their certificate, and every relay started, killed at the end.
+ * `home(dir, env)` is a relay's home there, allowing the stage's pages' origin.
+ */
+export function relayPageStage(
+  name: string,
+  userCount: number,
+): { stage: Stage; home(dir: string, env?: Record<string, string>): Promise<RelayHome> } {
+  let base = '';
+  let certificate: CertificateAndKey;
+  const relays: RelayProcess[] = [];
+  const stage = chromiumStage({
+    emulators: {
+      simulatorRate: 0,
+      tenant: { seed: `relay-${name}`, userCount, teamSizes: [5] },
+      delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
+    },
+    async setUp() {
+      base = mkdtempSync(join(tmpdir(), `relay-${name}-`));
+      certificate = await makeCertificate(`relay-${name}`);
+    },
+    async tearDown() {
+      await Promise.all(relays.map((r) => r.kill()));
+      if (base) rmSync(base, { recursive: true, force: true });
+    },
+  });
+  const home = (dir: string, env: Record<string, string> = {}) =>
+    relayHome(stage.cloud, base, dir, certificate, relays, { RELAY_ALLOWED_ORIGINS: stage.origin, ...env });
+  return { stage, home };
 }

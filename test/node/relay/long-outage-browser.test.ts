@@ -3,45 +3,19 @@
 // so its own `resync` reaches nobody for this page: the page itself must read again what it shows once its watch is
 // answered again. While the relay is down, the page must not show a wrong badge as live.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
-import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
-import { chromiumStage, noChromium } from '../stage.js';
-import { freshChanges, openLivePage } from './live-page.js';
-import { relayHome, type RelayProcess } from './relay-process.js';
+import { noChromium } from '../stage.js';
+import { freshChanges, openLivePage, relayPageStage } from './live-page.js';
+import type { RelayProcess } from './relay-process.js';
 import { relaySubscriptions, until } from './support.js';
 
-let base: string;
-let certificate: CertificateAndKey;
-const relays: RelayProcess[] = [];
-
-const stage = chromiumStage({
-  emulators: {
-    simulatorRate: 0,
-    tenant: { seed: 'relay-long-outage-browser', userCount: 30, teamSizes: [5] },
-    delivery: { batchWindowMs: 10, retryDelaysMs: [500, 2000, 5000], timeoutMs: 1000 },
-  },
-  async setUp() {
-    base = mkdtempSync(join(tmpdir(), 'relay-long-outage-browser-'));
-    certificate = await makeCertificate('relay-long-outage-browser');
-  },
-  async tearDown() {
-    await Promise.all(relays.map((r) => r.kill()));
-    if (base) rmSync(base, { recursive: true, force: true });
-  },
-});
+const { stage, home } = relayPageStage('long-outage-browser', 30);
 
 /** The relay's watch lease in these tests: the page renews it every 5 s, and an outage of 15 s outlives it. */
 const LEASE_SECONDS = 10;
 
-const relayFor = (name: string) =>
-  relayHome(stage.cloud, base, name, certificate, relays, {
-    RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS),
-    RELAY_ALLOWED_ORIGINS: stage.origin,
-  });
+const relayFor = (name: string) => home(name, { RELAY_WATCH_LEASE_SECONDS: String(LEASE_SECONDS) });
 
 const livePage = (relay: RelayProcess, user: string, people: string[], interval: number) =>
   openLivePage(stage, relay.url, user, people, { interval });
