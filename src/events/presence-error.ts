@@ -6,10 +6,13 @@
  * - `config`: `<presence-provider>` could not make its client from its attributes;
  * - `sign-in` / `sign-out`: `<presence-sign-in>` could not sign the user in or out;
  * - `members`: `<team-presence-list>` could not load the members;
- * - `consent`: reading the members needs the user's consent to `scopes` first, or granting it failed.
+ * - `consent`: reading the members needs the user's consent to `scopes` first, or granting it failed (also a
+ *   `<presence-status-picker>` write);
+ * - `write`: `<presence-status-picker>` could not write the user's presence or status message (Graph refused it, or
+ *   the network failed).
  */
 export type PresenceErrorKind =
-  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent';
+  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent' | 'write';
 
 /** What went wrong, in the `presence-error` event: the same shape whichever element sends it. */
 export interface PresenceErrorDetail {
