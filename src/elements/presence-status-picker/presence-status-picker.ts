@@ -111,7 +111,7 @@ export class PresenceStatusPicker extends LitElement {
     const words = pickerWords(this.locale.messages);
     const client = this.me.client;
     if (typeof client?.source.setUserPreferredPresence !== 'function') return words.readOnly;
-    if (!this.account.signedIn) return words.signedOut;
+    if (this.account.signedIn === false) return words.signedOut;
     return undefined;
   }
 

@@ -6,10 +6,11 @@ import { ClientController, type Host } from '../shared/client-controller.js';
 
 /**
  * `signedIn` is true while the client's token provider says someone is signed in (`account()`, which
- * `msalTokenProvider` has); a client whose provider cannot say (demo, a token of the app's own) counts as signed in.
+ * `msalTokenProvider` has), false when it says nobody is or there is no client, and undefined until it has answered.
+ * A client whose provider cannot say (demo, a token of the app's own) counts as signed in.
  */
 export class SignedInController implements ReactiveController {
-  signedIn = false;
+  signedIn: boolean | undefined;
   private readonly clients: ClientController;
   private following: PresenceClient | undefined;
   private stop: (() => void) | undefined;
