@@ -19,7 +19,8 @@ export default {
   browsers: [
     playwrightLauncher({
       product: 'chromium',
-      launchOptions: { executablePath, headless: true, args: chromiumArgs },
+      // The emulated Entra ID serves HTTPS with a certificate made at start (MSAL needs an https authority).
+      launchOptions: { executablePath, headless: true, args: [...chromiumArgs, '--ignore-certificate-errors'] },
     }),
   ],
 };
