@@ -1,7 +1,7 @@
 // <presence-status-picker> with an in-memory source: the menu button pattern, the writes it makes for each choice,
 // consent, failures, language and hostile status messages.
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import {
   bringYourOwnToken,
   ConsentRequiredError,
@@ -29,18 +29,20 @@ const isOpen = (el: PresenceStatusPicker) => button(el).getAttribute('aria-expan
 
 async function picker(
   source: WritableSource,
-  options: { auth?: TokenProvider; lang?: string } = {},
+  options: { auth?: TokenProvider; lang?: string; dir?: string } = {},
 ): Promise<{ el: PresenceStatusPicker; errors: PresenceErrorDetail[]; client: PresenceClient }> {
   const client = new PresenceClient({ source, ...(options.auth ? { auth: options.auth } : {}) });
   const root = await fixture(
-    html`<div lang=${options.lang ?? 'en'}>
+    html`<div lang=${options.lang ?? 'en'} dir=${options.dir ?? 'ltr'}>
       <presence-provider .client=${client}><presence-status-picker></presence-status-picker></presence-provider>
+      <button class="next">Next</button>
     </div>`,
   );
   const el = root.querySelector('presence-status-picker')!;
   const errors: PresenceErrorDetail[] = [];
   el.addEventListener('presence-error', (e) => errors.push(e.detail));
-  await until(() => statusText(el) === (options.lang === 'de' ? 'Verfügbar' : 'Available'), 'my presence shown');
+  const available = { de: 'Verfügbar', he: 'זמין' }[options.lang ?? ''] ?? 'Available';
+  await until(() => statusText(el) === available, 'my presence shown');
   return { el, errors, client };
 }
 
@@ -101,10 +103,11 @@ describe('<presence-status-picker>', () => {
     await sendKeys({ press: 'ArrowDown' });
     await el.updateComplete;
     expect(focused(el)?.dataset.key).to.equal('availability:Available');
-    // Tab closes it.
+    // Tab closes it, and moves on from the button.
     await sendKeys({ press: 'Tab' });
     await el.updateComplete;
     expect(isOpen(el)).to.equal(false);
+    expect(document.activeElement?.className).to.equal('next');
     // Space on an item activates it: Busy is written and the menu closes, back on the button.
     button(el).focus();
     await sendKeys({ press: 'Space' });
@@ -384,5 +387,37 @@ describe('<presence-status-picker>', () => {
     const el2 = signedOut.querySelector('presence-status-picker')!;
     await until(() => button(el2).getAttribute('aria-disabled') === 'true', 'disabled');
     expect(shadow(el2).getElementById('reason')?.textContent).to.equal('Sign in to set your status.');
+  });
+
+  it('right to left (he): the menu opens from the right edge, in Hebrew, and passes axe', async () => {
+    const { el } = await picker(new WritableSource(), { lang: 'he', dir: 'rtl' });
+    expect(button(el).getAttribute('aria-label')).to.equal('הסטטוס שלך: זמין');
+    await openWithClick(el);
+    const popup = shadow(el).querySelector('[part~="popup"]')!.getBoundingClientRect();
+    const b = button(el).getBoundingClientRect();
+    expect(Math.abs(popup.right - b.right)).to.be.lessThan(1);
+    expect(item(el, 'availability:Offline').textContent).to.contain('הצג כלא מחובר');
+    await expect(el).to.be.accessible();
+  });
+
+  describe('in Windows high contrast', () => {
+    before(() => emulateMedia({ forcedColors: 'active' }));
+    after(() => emulateMedia({ forcedColors: 'none' }));
+
+    it('draws the button and the focused item in system colours', async () => {
+      const probe = await fixture<HTMLElement>(
+        html`<div style="background: Highlight; color: HighlightText; border: 1px solid ButtonText">x</div>`,
+      );
+      const system = getComputedStyle(probe);
+      const expected = { highlight: system.backgroundColor, text: system.color, border: system.borderTopColor };
+      const { el } = await picker(new WritableSource());
+      expect(getComputedStyle(button(el)).borderTopColor).to.equal(expected.border);
+      button(el).focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      const focusedItem = getComputedStyle(focused(el)!);
+      expect(focusedItem.backgroundColor).to.equal(expected.highlight);
+      expect(focusedItem.color).to.equal(expected.text);
+    });
   });
 });
