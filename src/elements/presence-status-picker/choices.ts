@@ -85,7 +85,12 @@ export function endOfWeek(now: Date, firstDay: number): Date {
   return new Date(now.getFullYear(), now.getMonth(), now.getDate() + days);
 }
 
-/** A "reset after" choice in milliseconds from `now`. "Never" is Graph's longest expiry (`MAX_PREFERRED_EXPIRY_MS`). */
+/**
+ * A "reset after" choice in milliseconds from `now`. Graph has no "never": every preferred presence expires, after
+ * 1 day (Busy, DoNotDisturb) or 7 days (the others) when no expirationDuration is sent
+ * (https://learn.microsoft.com/graph/api/presence-setuserpreferredpresence). "Never" sends the longest of those,
+ * `MAX_PREFERRED_EXPIRY_MS` (7 days), the longest this library sends; after it the user's sessions decide again.
+ */
 export function resetAfterMs(choice: ResetAfter, now: Date, firstDay: number): number {
   switch (choice) {
     case 'minutes30':
