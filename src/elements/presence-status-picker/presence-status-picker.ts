@@ -6,6 +6,7 @@ import { oneOf } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { PersonController } from '../shared/person-controller.js';
 import { CLEAR_AFTER, clearAfterAt, type ClearAfter, type ResetAfter } from './choices.js';
+import { LightDismiss } from './light-dismiss.js';
 import { MenuNavigation } from './menu-navigation.js';
 import { pickerModel, type PickerModel } from './picker-model.js';
 import { buttonTemplate, editorTemplate, menuTemplate, type MenuItem } from './picker-templates.js';
@@ -54,7 +55,17 @@ import { styles } from './presence-status-picker.styles.js';
  * @cssproperty [--presence-picker-radius=4px] - The corners of the button and the menu.
  * @cssproperty [--presence-picker-menu-width=280px] - The menu's width.
  * @cssproperty [--presence-badge-size=12px] - The badges' size.
- * @cssproperty --presence-color-available - And the other `--presence-color-*` properties: the badges' colours.
+ * @cssproperty [--presence-badge-ring-color=#ffffff] - The ring around the badges (#292929 on dark pages).
+ * @cssproperty [--presence-badge-ring-width] - The ring's width.
+ * @cssproperty [--presence-badge-mark-color=#ffffff] - The mark on filled badges.
+ * @cssproperty [--presence-color-available=#13a10e] - Available.
+ * @cssproperty [--presence-color-busy=#d13438] - Busy.
+ * @cssproperty [--presence-color-do-not-disturb=#d13438] - Do not disturb.
+ * @cssproperty [--presence-color-away=#eaa300] - Away and be right back.
+ * @cssproperty [--presence-color-offline=#616161] - Offline (#adadad on dark pages).
+ * @cssproperty [--presence-color-out-of-office=#c239b3] - Out of office (#d24cc4 on dark pages).
+ * @cssproperty [--presence-color-unknown=#616161] - Unknown (#adadad on dark pages).
+ * @cssproperty [--presence-status-color=#616161] - The status message under "Set status message" (#d6d6d6 on dark pages).
  */
 export class PresenceStatusPicker extends LitElement {
   static override styles = styles;
@@ -95,15 +106,16 @@ export class PresenceStatusPicker extends LitElement {
     close: (focusButton) => this.close(focusButton),
   });
 
+  /** @internal */
+  private readonly dismiss = new LightDismiss(this, {
+    open: () => this.open,
+    busy: () => !!this.writer.saving,
+    close: () => this.close(false),
+  });
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.me.setKey('me');
-    document.addEventListener('pointerdown', this.onOutside, true);
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    document.removeEventListener('pointerdown', this.onOutside, true);
   }
 
   /** @internal Why the button does nothing, or undefined when it works. */
@@ -223,17 +235,6 @@ export class PresenceStatusPicker extends LitElement {
     this.close();
   }
 
-  /** @internal A press outside the picker closes its menu (not while a write is under way). */
-  private readonly onOutside = (event: Event): void => {
-    if (this.open && !this.writer.saving && !event.composedPath().includes(this)) this.close(false);
-  };
-
-  /** @internal Focus leaving the picker for another element of the page closes the menu. */
-  private onFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Node | null;
-    if (this.open && to && !this.writer.saving && !this.renderRoot.contains(to)) this.close(false);
-  }
-
   protected override render() {
     const messages = this.locale.messages;
     const { words, items } = this.model;
@@ -243,7 +244,7 @@ export class PresenceStatusPicker extends LitElement {
     const failure = this.writer.failure;
     const failureText = failure?.kind === 'consent' && !failure.canGrant ? words.consentNeeded : words.failed;
     const after = items.find((i) => i.group === 'after' && i.checked);
-    return html`<div part="base" class="base" @focusout=${this.onFocusOut}>
+    return html`<div part="base" class="base" @focusout=${this.dismiss.onFocusOut}>
       ${buttonTemplate({
         label: fillStatus(words.button, status),
         status,

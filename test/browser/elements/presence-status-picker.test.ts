@@ -1,7 +1,7 @@
 // <presence-status-picker> with an in-memory source: the menu button pattern, the writes it makes for each choice,
 // consent, failures, language and hostile status messages.
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import {
   bringYourOwnToken,
   ConsentRequiredError,
@@ -118,6 +118,17 @@ describe('<presence-status-picker>', () => {
     await el.updateComplete;
     expect(isOpen(el)).to.equal(false);
     expect(focused(el)).to.equal(button(el));
+  });
+
+  it('a press outside closes the menu, without moving focus back', async () => {
+    const { el } = await picker(new WritableSource());
+    await openWithClick(el);
+    const next = el.closest('div')!.querySelector<HTMLButtonElement>('.next')!;
+    const box = next.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(box.x + 5), Math.round(box.y + 5)] });
+    await el.updateComplete;
+    expect(isOpen(el)).to.equal(false);
+    expect(document.activeElement).to.equal(next);
   });
 
   it('writes each availability with the right pair, and each "reset after" as expirationDuration', async () => {
