@@ -30,12 +30,14 @@ try {
   for (const story of stories) {
     await page.goto(`http://127.0.0.1:${port}/iframe.html?id=${story.id}&viewMode=story`);
     await page.waitForSelector(
-      '#storybook-root :is(presence-avatar, presence-badge, team-presence-list, presence-sign-in)',
+      '#storybook-root :is(presence-avatar, presence-badge, team-presence-list, presence-sign-in, presence-status-picker)',
       { timeout: 15000 },
     );
     await page.evaluate(async () => {
       const elements = [
-        ...document.querySelectorAll('presence-avatar, presence-badge, team-presence-list, presence-sign-in'),
+        ...document.querySelectorAll(
+          'presence-avatar, presence-badge, team-presence-list, presence-sign-in, presence-status-picker',
+        ),
       ];
       await Promise.all(elements.map((el) => el.updateComplete));
       await Promise.all(
