@@ -39,6 +39,7 @@ test('importing the built package in Node works and registers nothing', async ()
     'presence-provider',
     'presence-sign-in',
     'team-presence-list',
+    'presence-status-picker',
   ]) {
     assert.equal(registry?.get(tag), undefined, `the index must not define <${tag}>`);
   }

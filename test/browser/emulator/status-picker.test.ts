@@ -3,7 +3,6 @@
 // click, the preferred presence is set in the emulated Graph, and the picker shows what Graph then says.
 import { expect, fixture, html } from '@open-wc/testing';
 import { executeServerCommand, sendKeys, sendMouse } from '@web/test-runner-commands';
-import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import {
   ConsentRequiredError,
   createPresenceClient,
@@ -17,7 +16,7 @@ import '../../../src/define.js';
 import { until } from '../support/until.js';
 
 interface Cloud {
-  entra: { authority: string; signInAs: string | null };
+  entra: { authority: string; signInAs: string | null; clients: Array<{ clientId: string; type: string }> };
   graph: { url: string };
   control: { url: string };
   tenant: { demoUsers: Array<{ id: string; displayName: string }> };
@@ -85,7 +84,8 @@ describe('<presence-status-picker> with MSAL and Graph against the emulators', (
   it('asks for Presence.ReadWrite in a popup during the click, sets the preferred presence, and shows it', async function () {
     this.timeout(30_000);
     const auth = msalTokenProvider({
-      clientId: DEMO_SPA_CLIENT_ID,
+      // The tenant's single-page application.
+      clientId: cloud.entra.clients.find((c) => c.type === 'spa')!.clientId,
       authority: cloud.entra.authority,
       redirectUri: new URL('/test/browser/support/redirect.html', location.href).href,
     });
