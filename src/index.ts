@@ -76,3 +76,6 @@ export { SignalRTransport, reconnectDelay } from './transports/signalr.js';
 export type { SignalRTransportOptions } from './transports/signalr.js';
 export type { ConnectionState, PresenceTransport, TransportSink } from './transports/transport.js';
 export * from './presence/index.js';
+export { AvailabilityAlerts, NO_ACCOUNT, showsAvailable } from './client/availability-alerts.js';
+export type { AlertsHost, AvailabilityAlert } from './client/availability-alerts.js';
+export { MAX_WAITING, readWaitingList } from './client/waiting-store.js';

@@ -1,0 +1,294 @@
+// "Notify me when available": the people the user waits for, kept live while armed, saved per signed-in account.
+import type { TokenProvider } from '../auth/token-provider.js';
+import type { Activity, Availability } from '../presence/values.js';
+import { MAX_WAITING, WaitingStore } from './waiting-store.js';
+import type { PersonSnapshot, SnapshotListener, WatchOptions } from './types.js';
+
+/** A person the user waited for has just become Available. */
+export interface AvailabilityAlert {
+  userId: string;
+  displayName: string | null;
+  availability: Availability;
+  activity: Activity;
+  /** What they were before, when the client knew. */
+  previousAvailability?: Availability;
+}
+
+/** What the alerts need from their client (a `PresenceClient` has all of it). */
+export interface AlertsHost {
+  readonly auth: TokenProvider | undefined;
+  watch(key: string, listener: SnapshotListener, options?: WatchOptions): () => void;
+  peek(key: string): PersonSnapshot;
+  onReload(listener: () => void): () => void;
+}
+
+/**
+ * What `PresenceClient` takes from here (it extends this): `alerts`, and short forms of its methods.
+ */
+export abstract class WithAlerts {
+  /** "Notify me when available" (`AvailabilityAlerts`), for this client: the client is its host. */
+  readonly alerts: AvailabilityAlerts = new AvailabilityAlerts(this as unknown as AlertsHost);
+
+  /** `alerts.add(key)`: tell me once when this person (object id, userPrincipalName or `me`) becomes Available. */
+  notifyWhenAvailable(key: string): void {
+    this.alerts.add(key);
+  }
+
+  /** `alerts.remove(key)`: not any more. */
+  stopNotifyWhenAvailable(key: string): void {
+    this.alerts.remove(key);
+  }
+
+  /** `alerts.list()`: the object ids waited for, oldest first. */
+  waitingFor(): string[] {
+    return this.alerts.list();
+  }
+
+  /** `alerts.onAlert(listener)`: told each alert; returns the function that stops listening. */
+  onAvailabilityAlert(listener: (alert: AvailabilityAlert) => void): () => void {
+    return this.alerts.onAlert(listener);
+  }
+
+  /** `alerts.onChange(listener)`: told the ids waited for after each change; returns the function that stops. */
+  onWaitingChange(listener: (ids: string[]) => void): () => void {
+    return this.alerts.onChange(listener);
+  }
+}
+
+/** Whether a snapshot tells, fresh and without a presence error, that the person is Available. */
+export function showsAvailable(snapshot: PersonSnapshot): boolean {
+  const presenceError = !!snapshot.error && snapshot.errorKind !== 'profile' && snapshot.errorKind !== 'photo';
+  return !snapshot.stale && !presenceError && snapshot.presence?.availability === 'Available';
+}
+
+/** One armed person: the watch keeping them live. */
+interface Wait {
+  stop?: () => void;
+}
+
+/** The account key of a client without sign-in (the demo source, a token of the app's own). */
+export const NO_ACCOUNT = '*';
+
+/**
+ * "Notify me when available", as `client.alerts` (and the short forms on the client). Each person armed is watched
+ * while armed. The alert fires once, when the client knows from a fresh presence (not stale, no failed refresh)
+ * that the person is `Available`, then the person is disarmed: `AvailableIdle` does not count; someone already
+ * Available when armed fires at once; a presence read again after a reconnection that shows Available fires.
+ *
+ * The list is saved in `localStorage` for the signed-in account (`auth.account()`; one fixed key for a client
+ * without sign-in), read when first used and again after a sign-in (`client.reload()`), and followed across tabs.
+ * Signing out stops the alerts of that account without deleting its list. Nothing is read or watched before the
+ * first use of any of these methods.
+ */
+export class AvailabilityAlerts {
+  /** Armed ids, oldest first, with the watch keeping each live. */
+  private readonly armed = new Map<string, Wait>();
+  /** Keys waiting to resolve to an id (userPrincipalNames), or asked before the account was known. */
+  private readonly pending = new Map<string, 'add' | 'remove'>();
+  private readonly alertListeners = new Set<(alert: AvailabilityAlert) => void>();
+  private readonly changeListeners = new Set<(ids: string[]) => void>();
+  private readonly store = new WaitingStore((ids) => this.replace(ids));
+  /** undefined: not started; null: the account is being asked for; then the account's key (or signed out: ''). */
+  private account: string | null | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(private readonly host: AlertsHost) {}
+
+  /** Arms `key`: the alert fires once when the person becomes Available (at once when they are). */
+  add(key: string): void {
+    const trimmed = typeof key === 'string' ? key.trim() : '';
+    if (!trimmed) return;
+    this.start();
+    const id = this.host.peek(trimmed).id;
+    if (!this.account) {
+      this.pending.set(id ?? trimmed, 'add');
+      return;
+    }
+    if (id) this.arm(id, true);
+    else this.resolve(trimmed);
+  }
+
+  /** Disarms `key`. */
+  remove(key: string): void {
+    const trimmed = typeof key === 'string' ? key.trim() : '';
+    if (!trimmed) return;
+    this.start();
+    const id = this.host.peek(trimmed).id ?? trimmed;
+    if (!this.account) {
+      this.pending.set(id, 'remove');
+      return;
+    }
+    this.pending.delete(trimmed);
+    if (this.disarm(id)) this.changed();
+  }
+
+  /** Disarms everyone. */
+  clear(): void {
+    this.start();
+    this.pending.clear();
+    if (!this.armed.size) return;
+    for (const id of [...this.armed.keys()]) this.disarm(id);
+    this.changed();
+  }
+
+  /** The object ids armed, oldest first. */
+  list(): string[] {
+    this.start();
+    return [...this.armed.keys()];
+  }
+
+  /** Whether `key` is armed. */
+  has(key: string): boolean {
+    const id = this.host.peek(typeof key === 'string' ? key.trim() : '').id;
+    return !!id && this.list().includes(id);
+  }
+
+  /** Called with each alert. Returns the function that stops listening. */
+  onAlert(listener: (alert: AvailabilityAlert) => void): () => void {
+    this.start();
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
+  }
+
+  /** Called with the ids armed after every change (here, in another tab, or of account). */
+  onChange(listener: (ids: string[]) => void): () => void {
+    this.start();
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /**
+   * Asks the token provider again who is signed in, and switches to that account's list (none when signed out).
+   * Done after `client.reload()`; an app that signs out by itself calls it after.
+   */
+  checkAccount(): Promise<void> {
+    this.checking ??= (async () => {
+      const key = await accountKey(this.host.auth);
+      this.checking = undefined;
+      if (key === this.account) return;
+      this.account = key;
+      this.store.open(key || undefined);
+      this.replace(key ? this.store.read() : []);
+      this.applyPending();
+    })();
+    return this.checking;
+  }
+
+  private start(): void {
+    if (this.account !== undefined) return;
+    this.account = null;
+    this.host.onReload(() => void this.checkAccount());
+    void this.checkAccount();
+  }
+
+  /** What was asked before the account was known, applied to its list (dropped when signed out). */
+  private applyPending(): void {
+    const asked = [...this.pending];
+    this.pending.clear();
+    if (!this.account) return;
+    for (const [key, op] of asked) (op === 'add' ? this.add : this.remove).call(this, key);
+  }
+
+  /** A userPrincipalName or `me`: armed once the client knows its id. */
+  private resolve(key: string): void {
+    this.pending.set(key, 'add');
+    let done = false;
+    const finish = () => {
+      done = true;
+      queueMicrotask(() => stop());
+    };
+    const stop = this.host.watch(
+      key,
+      (snapshot) => {
+        if (done) return;
+        if (snapshot.id) {
+          finish();
+          if (this.pending.get(key) === 'add') {
+            this.pending.delete(key);
+            this.arm(snapshot.id, true);
+          }
+        } else if (snapshot.error) {
+          finish();
+          this.pending.delete(key);
+        }
+      },
+      { photo: false },
+    );
+  }
+
+  /** Arms one id (watching it) when it is not; `save`: tell and save the change. */
+  private arm(id: string, save: boolean): void {
+    if (this.armed.has(id)) return;
+    const wait: Wait = {};
+    this.armed.set(id, wait);
+    // The oldest wait goes past the most one list holds.
+    if (this.armed.size > MAX_WAITING) this.disarm(this.armed.keys().next().value!);
+    if (save) this.changed();
+    let previous: Availability | undefined;
+    wait.stop = this.host.watch(
+      id,
+      (snapshot) => {
+        // Disarmed (fired, removed) already: a duplicate or late presence tells nothing more.
+        if (this.armed.get(id) !== wait) return;
+        if (!showsAvailable(snapshot)) {
+          if (snapshot.presence && !snapshot.stale) previous = snapshot.presence.availability;
+          return;
+        }
+        const alert: AvailabilityAlert = {
+          userId: id,
+          displayName: snapshot.profile?.displayName ?? null,
+          availability: 'Available',
+          activity: snapshot.presence!.activity,
+        };
+        if (previous) alert.previousAvailability = previous;
+        // Disarmed first: a listener that arms the person again starts a new wait.
+        if (this.disarm(id)) this.changed();
+        for (const listener of [...this.alertListeners]) listener(alert);
+      },
+      { photo: false },
+    );
+  }
+
+  private disarm(id: string): boolean {
+    const wait = this.armed.get(id);
+    if (!wait) return false;
+    this.armed.delete(id);
+    // Once the watch that may be calling this has returned (and handed back its stop function).
+    queueMicrotask(() => wait.stop?.());
+    return true;
+  }
+
+  /** The list another tab saved (or another account's): armed as it says, without saving it back. */
+  private replace(ids: string[]): void {
+    const next = new Set(ids);
+    let changed = false;
+    for (const id of [...this.armed.keys()]) if (!next.has(id)) changed = this.disarm(id) || changed;
+    for (const id of ids)
+      if (!this.armed.has(id)) {
+        this.arm(id, false);
+        changed = true;
+      }
+    if (changed) this.tell();
+  }
+
+  private changed(): void {
+    this.store.write(this.list());
+    this.tell();
+  }
+
+  private tell(): void {
+    const ids = [...this.armed.keys()];
+    for (const listener of [...this.changeListeners]) listener(ids);
+  }
+}
+
+/** The key of the signed-in account's list: its user name; NO_ACCOUNT without sign-in; '' when signed out. */
+async function accountKey(auth: TokenProvider | undefined): Promise<string> {
+  if (typeof auth?.account !== 'function') return NO_ACCOUNT;
+  try {
+    const account = await auth.account();
+    return typeof account?.username === 'string' && account.username ? account.username.toLowerCase() : '';
+  } catch {
+    return '';
+  }
+}
