@@ -23,6 +23,7 @@ export type {
   PresenceSignedInEvent,
   PresenceSignedOutDetail,
   PresenceSignedOutEvent,
+  PresenceAlertEvent,
 } from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';
