@@ -9,6 +9,7 @@ export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
+export { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
 export type {
   MemberEventDetail,
   PresenceAvailableEvent,
