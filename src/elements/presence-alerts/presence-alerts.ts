@@ -66,7 +66,7 @@ export class PresenceAlerts extends LitElement {
   static override styles = styles;
 
   /** How long a toast stays, in milliseconds; 0 keeps it until dismissed. */
-  @property({ type: Number }) duration = DEFAULT_TOAST_MS;
+  @property({ type: Number }) duration = 8000;
 
   /** Hides the list of people waited for (toasts only). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-list' }) hideList = false;

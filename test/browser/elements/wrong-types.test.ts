@@ -62,6 +62,10 @@ const SETTINGS: Record<string, { template: () => TemplateResult; rendered: strin
       html`<presence-provider demo><team-presence-list user-ids="a b c"></team-presence-list></presence-provider>`,
     rendered: '[part~="list"]',
   },
+  'presence-alerts': {
+    template: () => html`<presence-provider demo><presence-alerts></presence-alerts></presence-provider>`,
+    rendered: '[part~="region"]',
+  },
 };
 
 async function publicProperties(): Promise<Map<string, string[]>> {
