@@ -61,6 +61,8 @@ export const DEFAULT_TOAST_MS = 8000;
  * @cssproperty [--presence-alerts-inset=16px] - The toast's distance from the bottom and end of the window.
  * @cssproperty [--presence-alerts-width=360px] - The toast's largest width.
  * @cssproperty [--presence-font-family] - The font (Segoe UI, then the system font).
+ * @cssproperty [--presence-status-color=#616161] - The list's notes ("You are not waiting for anyone.") (#d6d6d6 on
+ *   dark pages).
  */
 export class PresenceAlerts extends LitElement {
   static override styles = styles;

@@ -57,6 +57,7 @@ export type { MemberEventDetail } from './roster-model.js';
  * @cssproperty [--presence-name-color=#242424] - The list's text (#ffffff on dark pages).
  * @cssproperty [--presence-status-color=#616161] - The count, the group headers and the messages (#d6d6d6 on dark
  *   pages).
+ * @cssproperty [--presence-bell-color=#0f6cbd] - A row's bell while its member is waited for (#479ef5 on dark pages).
  */
 export class TeamPresenceList extends LitElement {
   static override styles = [styles, notifyRowStyles];
