@@ -20,6 +20,8 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: { executablePath, headless: true, args: chromiumArgs },
+      // The Entra ID emulator's HTTPS certificate is made when it starts: tests signing in with MSAL accept it.
+      createBrowserContext: ({ browser }) => browser.newContext({ ignoreHTTPSErrors: true }),
     }),
   ],
 };

@@ -77,7 +77,8 @@ export const NO_ACCOUNT = '*';
  *
  * The list is saved in `localStorage` for the signed-in account (`auth.account()`; one fixed key for a client
  * without sign-in), read when first used and again after a sign-in (`client.reload()`), and followed across tabs.
- * Signing out stops the alerts of that account without deleting its list. Nothing is read or watched before the
+ * Signing out stops the alerts of that account without deleting its list; what is armed or disarmed while nobody is
+ * signed in waits for the next sign-in. Nothing is read or watched before the
  * first use of any of these methods.
  */
 export class AvailabilityAlerts {
@@ -91,6 +92,7 @@ export class AvailabilityAlerts {
   /** undefined: not started; null: the account is being asked for; then the account's key (or signed out: ''). */
   private account: string | null | undefined;
   private checking: Promise<void> | undefined;
+  private askAgain = false;
 
   constructor(private readonly host: AlertsHost) {}
 
@@ -101,7 +103,7 @@ export class AvailabilityAlerts {
     this.start();
     const id = this.host.peek(trimmed).id;
     if (!this.account) {
-      this.pending.set(id ?? trimmed, 'add');
+      this.later(id ?? trimmed, 'add');
       return;
     }
     if (id) this.arm(id, true);
@@ -115,7 +117,7 @@ export class AvailabilityAlerts {
     this.start();
     const id = this.host.peek(trimmed).id ?? trimmed;
     if (!this.account) {
-      this.pending.set(id, 'remove');
+      this.later(id, 'remove');
       return;
     }
     this.pending.delete(trimmed);
@@ -162,16 +164,31 @@ export class AvailabilityAlerts {
    * Done after `client.reload()`; an app that signs out by itself calls it after.
    */
   checkAccount(): Promise<void> {
-    this.checking ??= (async () => {
-      const key = await accountKey(this.host.auth);
+    // Asked again while asking (a sign-in during the first look): the answer in flight may be from before it.
+    if (this.checking) {
+      this.askAgain = true;
+      return this.checking;
+    }
+    this.checking = (async () => {
+      do {
+        this.askAgain = false;
+        const key = await accountKey(this.host.auth);
+        if (key === this.account) continue;
+        this.account = key;
+        this.store.open(key || undefined);
+        this.replace(key ? this.store.read() : []);
+        this.applyPending();
+      } while (this.askAgain);
       this.checking = undefined;
-      if (key === this.account) return;
-      this.account = key;
-      this.store.open(key || undefined);
-      this.replace(key ? this.store.read() : []);
-      this.applyPending();
     })();
     return this.checking;
+  }
+
+  /** Kept until someone is signed in (at most MAX_WAITING keys: the oldest go first). */
+  private later(key: string, op: 'add' | 'remove'): void {
+    this.pending.delete(key);
+    this.pending.set(key, op);
+    if (this.pending.size > MAX_WAITING) this.pending.delete(this.pending.keys().next().value!);
   }
 
   private start(): void {
@@ -181,11 +198,11 @@ export class AvailabilityAlerts {
     void this.checkAccount();
   }
 
-  /** What was asked before the account was known, applied to its list (dropped when signed out). */
+  /** What was asked before the account was known (or while signed out), applied to the signed-in list. */
   private applyPending(): void {
+    if (!this.account) return;
     const asked = [...this.pending];
     this.pending.clear();
-    if (!this.account) return;
     for (const [key, op] of asked) (op === 'add' ? this.add : this.remove).call(this, key);
   }
 

@@ -204,10 +204,31 @@ describe('the waiting list, saved', () => {
     second.transport.push(ADELE, 'Available', '2');
     expect(second.alerts).to.have.length(0);
     expect(JSON.parse(localStorage.getItem(`${STORE_PREFIX}adele@contoso.example`)!)).to.deep.equal([ADELE]);
-    // Signed in again: back, and it fires (Available now).
+    // Armed while signed out: it waits for the sign-in.
+    second.source.set(ALEX, 'Busy', '1');
+    second.client.notifyWhenAvailable(ALEX);
+    expect(second.client.waitingFor()).to.deep.equal([]);
+    // Signed in again: back, and it fires (Available now); Alex joined the list.
     secondAuth.username = 'adele@contoso.example';
     second.client.reload();
     await until(() => second.alerts.length === 1, 'fires after signing in again');
+    await until(() => second.client.waitingFor().includes(ALEX), 'armed once signed in');
+  });
+
+  it('a sign-in while the first look for the account is under way opens the signed-in list', async () => {
+    localStorage.setItem(`${STORE_PREFIX}adele@contoso.example`, JSON.stringify([ADELE]));
+    const answers: Array<(account: { username: string } | null) => void> = [];
+    const auth: TokenProvider = { getToken: async () => 'token', account: () => new Promise((r) => answers.push(r)) };
+    const { source, client } = setup({ auth });
+    source.set(ADELE, 'Away', '1');
+    client.waitingFor();
+    await until(() => answers.length === 1, 'the first look');
+    // Signed in meanwhile (`<presence-sign-in>` reloads the client); then the first look answers: nobody, as before.
+    client.reload();
+    answers[0]!(null);
+    await until(() => answers.length === 2, 'asked again');
+    answers[1]!({ username: 'adele@contoso.example' });
+    await until(() => client.waitingFor().includes(ADELE), 'the signed-in list');
   });
 
   it('a client without sign-in (the demo) keeps its list under one fixed key', async () => {

@@ -1,13 +1,14 @@
-// "Notify me when available" end to end, in Chromium, with the real Microsoft Graph client against the Graph
-// emulator and polling: someone Away is armed from an avatar, the emulator makes them Available, and the avatar's
-// presence-available and the toast of <presence-alerts> follow; a new client for the same account (a reload) keeps
-// the list.
-import { executeServerCommand } from '@web/test-runner-commands';
+// "Notify me when available" end to end, in Chromium: the real MSAL signs in (a popup from a click on
+// <presence-sign-in>) against the Entra ID emulator, the real Microsoft Graph client polls the Graph emulator.
+// Someone Away is armed from an avatar, the emulator makes them Available, and the avatar's presence-available and
+// the toast of <presence-alerts> follow; a new client for the same account (a reload) keeps the list.
+import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import {
   bringYourOwnToken,
   createPresenceClient,
   GraphSource,
+  msalTokenProvider,
   type MemberEventDetail,
   type PresenceAlerts,
   type PresenceAvatar,
@@ -18,6 +19,7 @@ import '../../../src/define.js';
 import { maybePart, part } from '../support/fixtures.js';
 
 interface Cloud {
+  entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
   graph: { url: string };
   control: { url: string };
   tenant: {
@@ -52,9 +54,21 @@ function signedIn(): TokenProvider {
   return { ...tokens, account: async () => ({ username: user.userPrincipalName, name: user.displayName }) };
 }
 
+/**
+ * A client as a page signed in with MSAL makes it (a new one is a reload): MSAL keeps its accounts in
+ * localStorage, so a new client finds the account signed in before.
+ */
 function pollingClient(): PresenceClient {
+  const spa = cloud.entra.clients.find((c) => c.type === 'spa')!;
+  const auth = msalTokenProvider({
+    clientId: spa.clientId,
+    authority: cloud.entra.authority,
+    // MSAL v5's redirect-bridge page, with this library's bridge script.
+    redirectUri: `${location.origin}/test/browser/support/msal-redirect.html`,
+    interaction: 'popup',
+  });
   const client = createPresenceClient({
-    auth: signedIn(),
+    auth,
     graphBaseUrl: cloud.graph.url,
     pollingIntervalMs: 1000,
     shareAcrossTabs: false,
@@ -75,6 +89,27 @@ before(async () => {
 afterEach(() => {
   for (const client of clients.splice(0)) client.dispose();
 });
+after(() => {
+  // MSAL's cache and the saved lists stay out of other test files.
+  for (const key of Object.keys(localStorage))
+    if (key.startsWith('msal.') || key.includes('notify-when-available') || key.includes('login.windows'))
+      localStorage.removeItem(key);
+});
+
+/**
+ * Clicks <presence-sign-in>'s button as a user does (a trusted click: MSAL's popup may open), unless MSAL's cache
+ * has the user signed in already (an earlier test).
+ */
+async function signInWithMsal(root: Element): Promise<void> {
+  const signIn = root.querySelector('presence-sign-in')!;
+  const label = () => signIn.shadowRoot?.querySelector('button')?.textContent;
+  await waitUntil(() => label() === 'Sign in' || label() === 'Sign out', 'sign-in button', { timeout: 5000 });
+  if (label() === 'Sign out') return;
+  const signedIn = new Promise((resolve) => signIn.addEventListener('presence-signed-in', resolve, { once: true }));
+  const box = signIn.shadowRoot!.querySelector('button')!.getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+  await signedIn;
+}
 
 describe('notify when available, against the Graph emulator', () => {
   it('someone Away becomes Available: the avatar sends presence-available once and the toast shows', async function () {
@@ -84,6 +119,7 @@ describe('notify when available, against the Graph emulator', () => {
     const client = pollingClient();
     const root = await fixture(
       html`<presence-provider .client=${client}>
+        <presence-sign-in></presence-sign-in>
         <presence-avatar user-id=${person.id} show-name show-status notify-when-available></presence-avatar>
         <presence-alerts duration="0"></presence-alerts>
       </presence-provider>`,
@@ -92,6 +128,8 @@ describe('notify when available, against the Graph emulator', () => {
     const alerts = root.querySelector<PresenceAlerts>('presence-alerts')!;
     const heard: MemberEventDetail[] = [];
     root.addEventListener('presence-available', (e) => heard.push((e as CustomEvent<MemberEventDetail>).detail));
+    // Signed out, nobody's list is open: the avatar's wait starts once the user has signed in.
+    await signInWithMsal(root);
     await waitUntil(() => client.waitingFor().includes(person.id), 'armed', { timeout: 5000 });
     await waitUntil(() => part(avatar, 'base').getAttribute('aria-label')?.includes('Away'), 'Away shown', {
       timeout: 5000,
@@ -114,6 +152,11 @@ describe('notify when available, against the Graph emulator', () => {
     const person = members[46]!;
     await control('POST', `/presence/${person.id}`, { availability: 'Busy', activity: 'InAMeeting' });
     const first = pollingClient();
+    await signInWithMsal(
+      await fixture(
+        html`<presence-provider .client=${first}><presence-sign-in></presence-sign-in></presence-provider>`,
+      ),
+    );
     first.notifyWhenAvailable(person.id);
     await waitUntil(() => first.waitingFor().includes(person.id), 'armed', { timeout: 5000 });
     first.dispose();
