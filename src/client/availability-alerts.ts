@@ -20,6 +20,7 @@ export interface AlertsHost {
   watch(key: string, listener: SnapshotListener, options?: WatchOptions): () => void;
   peek(key: string): PersonSnapshot;
   onReload(listener: () => void): () => void;
+  onError(listener: () => void): () => void;
 }
 
 /**
@@ -161,7 +162,8 @@ export class AvailabilityAlerts {
 
   /**
    * Asks the token provider again who is signed in, and switches to that account's list (none when signed out).
-   * Done after `client.reload()`; an app that signs out by itself calls it after.
+   * Done after `client.reload()`, after the client's calls fail, and by `<presence-sign-in>` after signing out; an
+   * app that signs out by itself calls it after.
    */
   checkAccount(): Promise<void> {
     // Asked again while asking (a sign-in during the first look): the answer in flight may be from before it.
@@ -195,6 +197,8 @@ export class AvailabilityAlerts {
     if (this.account !== undefined) return;
     this.account = null;
     this.host.onReload(() => void this.checkAccount());
+    // A session that ended shows as failing calls: whoever is signed in is asked again.
+    this.host.onError(() => void this.checkAccount());
     void this.checkAccount();
   }
 

@@ -290,6 +290,32 @@ describe('<presence-alerts>', () => {
     await until(() => shadow(el).querySelectorAll('[part="item"]').length === 0, 'list empty');
   });
 
+  it('signing out with <presence-sign-in> stops the alerts and empties the list; signing in brings it back', async () => {
+    let account: { username: string } | null = { username: 'adele@contoso.example' };
+    const auth = {
+      getToken: async () => 'token',
+      account: async () => account,
+      signIn: async () => (account = { username: 'adele@contoso.example' }),
+      signOut: async () => void (account = null),
+    };
+    const client = new PresenceClient({ source: new FakeSource(), transport: new FakeTransport(), auth });
+    const root = await fixture(
+      html`<presence-provider .client=${client}><presence-sign-in></presence-sign-in><presence-alerts></presence-alerts></presence-provider>`,
+    );
+    const el = root.querySelector<PresenceAlerts>('presence-alerts')!;
+    const button = () => root.querySelector('presence-sign-in')!.shadowRoot!.querySelector('button')!;
+    client.notifyWhenAvailable(id(1));
+    await until(() => shadow(el).querySelectorAll('[part="item"]').length === 1, 'listed');
+    await until(() => button()?.textContent === 'Sign out', 'signed in');
+    button().click();
+    await until(() => shadow(el).querySelectorAll('[part="item"]').length === 0, 'nobody listed once signed out');
+    expect(client.waitingFor()).to.deep.equal([]);
+    expect(localStorage.getItem(`${STORE_PREFIX}adele@contoso.example`)).to.contain(id(1));
+    await until(() => button()?.textContent === 'Sign in', 'signed out');
+    button().click();
+    await until(() => client.waitingFor().includes(id(1)), 'back after signing in');
+  });
+
   it('asks for desktop notifications only from the click, then shows one per alert, tagged per person', async () => {
     const { client, transport, el } = await alerts();
     client.notifyWhenAvailable(id(2));
