@@ -50,7 +50,9 @@ export class NotifyController implements ReactiveController {
     const wanted = on && client && trimmed ? { client, key: trimmed } : undefined;
     const had = this.armedFor;
     if (had && wanted && had.client === wanted.client && had.key === wanted.key) return;
-    if (had && !on) had.client.stopNotifyWhenAvailable(had.key);
+    // Unset, or set for someone else: the person it was set for is no longer waited for.
+    const moved = !!had && !!wanted && had.client === wanted.client && had.key !== wanted.key;
+    if (had && (!on || moved)) had.client.stopNotifyWhenAvailable(had.key);
     this.armedFor = wanted;
     wanted?.client.notifyWhenAvailable(wanted.key);
   }
