@@ -65,6 +65,8 @@ export function showsAvailable(snapshot: PersonSnapshot): boolean {
 /** One armed person: the watch keeping them live. */
 interface Wait {
   stop?: () => void;
+  /** The availability last known fresh before Available. */
+  previous?: Availability;
 }
 
 /** The account key of a client without sign-in (the demo source, a token of the app's own). */
@@ -74,20 +76,25 @@ export const NO_ACCOUNT = '*';
  * "Notify me when available", as `client.alerts` (and the short forms on the client). Each person armed is watched
  * while armed. The alert fires once, when the client knows from a fresh presence (not stale, no failed refresh)
  * that the person is `Available`, then the person is disarmed: `AvailableIdle` does not count; someone already
- * Available when armed fires at once; a presence read again after a reconnection that shows Available fires.
+ * Available when armed fires at once; a presence read again after a reconnection that shows Available fires. An
+ * alert nobody listens for (no `onAlert` listener, such as `<presence-alerts>` or an avatar with
+ * `notify-when-available` for that person) is not spent: the person stays armed until a listener comes.
  *
  * The list is saved in `localStorage` for the signed-in account (`auth.account()`; one fixed key for a client
  * without sign-in), read when first used and again after a sign-in (`client.reload()`), and followed across tabs.
  * Signing out stops the alerts of that account without deleting its list; what is armed or disarmed while nobody is
- * signed in waits for the next sign-in. Nothing is read or watched before the
- * first use of any of these methods.
+ * signed in waits for the next sign-in. Nothing is read or watched before the first use of any of these methods.
  */
 export class AvailabilityAlerts {
   /** Armed ids, oldest first, with the watch keeping each live. */
   private readonly armed = new Map<string, Wait>();
   /** Keys waiting to resolve to an id (userPrincipalNames), or asked before the account was known. */
   private readonly pending = new Map<string, 'add' | 'remove'>();
-  private readonly alertListeners = new Set<(alert: AvailabilityAlert) => void>();
+  /** Each listener, with the one person it is for (none: everyone). */
+  private readonly alertListeners = new Map<
+    (alert: AvailabilityAlert) => void,
+    (() => string | undefined) | undefined
+  >();
   private readonly changeListeners = new Set<(ids: string[]) => void>();
   private readonly store = new WaitingStore((ids) => this.replace(ids));
   /** undefined: not started; null: the account is being asked for; then the account's key (or signed out: ''). */
@@ -146,10 +153,14 @@ export class AvailabilityAlerts {
     return !!id && this.list().includes(id);
   }
 
-  /** Called with each alert. Returns the function that stops listening. */
-  onAlert(listener: (alert: AvailabilityAlert) => void): () => void {
+  /**
+   * Called with each alert (only those for the id `only()` returns, when given). Returns the function that stops
+   * listening. Whoever became Available while nobody listened for them is told now.
+   */
+  onAlert(listener: (alert: AvailabilityAlert) => void, only?: () => string | undefined): () => void {
     this.start();
-    this.alertListeners.add(listener);
+    this.alertListeners.set(listener, only);
+    for (const [id, wait] of [...this.armed]) this.check(id, wait, this.host.peek(id));
     return () => this.alertListeners.delete(listener);
   }
 
@@ -245,29 +256,32 @@ export class AvailabilityAlerts {
     // The oldest wait goes past the most one list holds.
     if (this.armed.size > MAX_WAITING) this.disarm(this.armed.keys().next().value!);
     if (save) this.changed();
-    let previous: Availability | undefined;
-    wait.stop = this.host.watch(
-      id,
-      (snapshot) => {
-        // Disarmed (fired, removed) already: a duplicate or late presence tells nothing more.
-        if (this.armed.get(id) !== wait) return;
-        if (!showsAvailable(snapshot)) {
-          if (snapshot.presence && !snapshot.stale) previous = snapshot.presence.availability;
-          return;
-        }
-        const alert: AvailabilityAlert = {
-          userId: id,
-          displayName: snapshot.profile?.displayName ?? null,
-          availability: 'Available',
-          activity: snapshot.presence!.activity,
-        };
-        if (previous) alert.previousAvailability = previous;
-        // Disarmed first: a listener that arms the person again starts a new wait.
-        if (this.disarm(id)) this.changed();
-        for (const listener of [...this.alertListeners]) listener(alert);
-      },
-      { photo: false },
-    );
+    wait.stop = this.host.watch(id, (snapshot) => this.check(id, wait, snapshot), { photo: false });
+  }
+
+  /**
+   * Fires for `id` when `snapshot` is a fresh Available and someone listens for `id`; an alert nobody would hear
+   * waits, armed, for a listener (a page with a team list but no `<presence-alerts>` spends none).
+   */
+  private check(id: string, wait: Wait, snapshot: PersonSnapshot): void {
+    // Disarmed (fired, removed) already: a duplicate or late presence tells nothing more.
+    if (this.armed.get(id) !== wait) return;
+    if (!showsAvailable(snapshot)) {
+      if (snapshot.presence && !snapshot.stale) wait.previous = snapshot.presence.availability;
+      return;
+    }
+    const listeners = [...this.alertListeners].filter(([, only]) => !only || only() === id).map(([l]) => l);
+    if (!listeners.length) return;
+    const alert: AvailabilityAlert = {
+      userId: id,
+      displayName: snapshot.profile?.displayName ?? null,
+      availability: 'Available',
+      activity: snapshot.presence!.activity,
+    };
+    if (wait.previous) alert.previousAvailability = wait.previous;
+    // Disarmed first: a listener that arms the person again starts a new wait.
+    if (this.disarm(id)) this.changed();
+    for (const listener of listeners) listener(alert);
   }
 
   private disarm(id: string): boolean {

@@ -1,7 +1,6 @@
 // An element's part in "notify me when available": arms its client for its person while asked to, says so, and
 // sends `presence-available` when the alert fires.
 import { html, nothing, svg, type ReactiveController } from 'lit';
-import type { AvailabilityAlert } from '../../client/availability-alerts.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
 import type { PresenceMessages } from '../../presence/messages.js';
@@ -80,14 +79,16 @@ export class NotifyController implements ReactiveController {
     if (!client) return;
     this.stops = [
       client.onWaitingChange(() => this.host.requestUpdate()),
-      client.onAvailabilityAlert((alert) => this.alerted(client, alert)),
+      client.alerts.onAlert(
+        (alert) => emit(this.host, 'presence-available', { ...alert, notified: true }),
+        () => this.idOn(client),
+      ),
     ];
   }
 
-  private alerted(client: PresenceClient, alert: AvailabilityAlert): void {
+  /** The host's person's id, once the client knows it. */
+  private idOn(client: PresenceClient): string | undefined {
     const key = this.request().key;
-    const id = typeof key === 'string' ? client.peek(key.trim()).id : undefined;
-    if (!id || id !== alert.userId) return;
-    emit(this.host, 'presence-available', { ...alert, notified: true });
+    return typeof key === 'string' && key.trim() ? client.peek(key.trim()).id : undefined;
   }
 }

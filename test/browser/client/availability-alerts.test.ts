@@ -157,6 +157,27 @@ describe('client.notifyWhenAvailable', () => {
     expect(alerts).to.have.length(1);
   });
 
+  it('an alert nobody listens for is not spent: it waits, armed, for a listener for that person', async () => {
+    const source = new FakeSource();
+    const client = new PresenceClient({ source, transport: new FakeTransport() });
+    source.set(ADELE, 'Available', '1');
+    client.notifyWhenAvailable(ADELE);
+    await until(() => client.peek(ADELE).presence, 'presence read');
+    expect(client.waitingFor()).to.deep.equal([ADELE]);
+    // A listener for someone else (an avatar showing Alex) hears nothing and spends nothing.
+    const forAlex: AvailabilityAlert[] = [];
+    client.alerts.onAlert(
+      (a) => forAlex.push(a),
+      () => ALEX,
+    );
+    expect(client.waitingFor()).to.deep.equal([ADELE]);
+    const heard: AvailabilityAlert[] = [];
+    client.onAvailabilityAlert((a) => heard.push(a));
+    expect(heard.map((a) => a.userId)).to.deep.equal([ADELE]);
+    expect(forAlex).to.deep.equal([]);
+    expect(client.waitingFor()).to.deep.equal([]);
+  });
+
   it('stops, tells list changes, and clears', async () => {
     const { source, client } = setup();
     source.set(ADELE, 'Away', '1');
