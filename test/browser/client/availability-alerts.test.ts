@@ -3,6 +3,7 @@
 import { expect } from '@open-wc/testing';
 import {
   PresenceClient,
+  type AlertsHost,
   type AvailabilityAlert,
   type GraphPresence,
   type PresenceSource,
@@ -68,6 +69,9 @@ function setup(options: { auth?: TokenProvider; clock?: FakeClock } = {}) {
   const transport = new FakeTransport();
   const clock = options.clock ?? new FakeClock(Date.UTC(2026, 10, 30, 12));
   const client = new PresenceClient({ source, transport, scheduler: clock, auth: options.auth, keepMs: 10 });
+  // The client is the host of its alerts (checked here, where the types meet).
+  const host: AlertsHost = client;
+  expect(host).to.equal(client);
   const alerts: AvailabilityAlert[] = [];
   client.onAvailabilityAlert((a) => alerts.push(a));
   return { source, transport, clock, client, alerts };
