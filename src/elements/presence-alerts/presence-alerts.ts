@@ -29,7 +29,7 @@ export const DEFAULT_TOAST_MS = 8000;
  * Place it once in a page. It listens to its client (`client.onAvailabilityAlert`): for each alert it sends the
  * cancelable `presence-alert` event, then shows a toast ("Adele Vance is now available") in a polite live region,
  * which hides by itself after `duration` (not while the pointer is over it or focus is inside it) or when
- * dismissed. Alerts that come while one is shown wait their turn. Below its toast, it lists the people the user
+ * dismissed (its close button, or Escape inside it). Alerts that come while one is shown wait their turn. Below its toast, it lists the people the user
  * waits for, each removable, with "Clear all", and a button that asks the browser, from its click only, to also
  * show system notifications (one per person: a later one replaces it).
  *
@@ -176,6 +176,13 @@ export class PresenceAlerts extends LitElement {
     this.permission = await askDesktopPermission();
   };
 
+  /** @internal Escape, with focus in the toast, dismisses it. */
+  private readonly onToastKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    this.toasts.dismiss();
+  };
+
   /** @internal */
   private readonly onClear = (): void => this.listening?.alerts.clear();
 
@@ -193,6 +200,7 @@ export class PresenceAlerts extends LitElement {
       @pointerleave=${this.toasts.onPointerLeave}
       @focusin=${this.toasts.onFocusIn}
       @focusout=${this.toasts.onFocusOut}
+      @keydown=${this.onToastKey}
     >
       <presence-avatar part="avatar" size="small" user-id=${alert.userId} aria-hidden="true"></presence-avatar>
       <div class="body">

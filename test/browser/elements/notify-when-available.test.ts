@@ -250,6 +250,16 @@ describe('<presence-alerts>', () => {
     await until(() => !maybePart(el, 'toast'), 'hidden after its duration');
   });
 
+  it('Escape inside the toast dismisses it', async () => {
+    const { client, source, el } = await alerts();
+    source.set(id(2), 'Available', '0001');
+    client.notifyWhenAvailable(id(2));
+    await until(() => maybePart(el, 'toast'), 'toast');
+    part<HTMLButtonElement>(el, 'dismiss').focus();
+    await sendKeys({ press: 'Escape' });
+    await until(() => !maybePart(el, 'toast'), 'dismissed');
+  });
+
   it('renders slotted actions and message; a canceled presence-alert shows nothing', async () => {
     const { client, transport, el } = await alerts(
       html`<button slot="actions">Invite</button><span slot="message">Time to talk</span>`,
