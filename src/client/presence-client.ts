@@ -3,7 +3,7 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import type { GraphPresence } from '../presence/types.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
-import { WithAlerts } from './availability-alerts.js';
+import { WithAlerts } from './alert-shortcuts.js';
 import { keptProfile, snapshotOf, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
