@@ -8,6 +8,7 @@ import { PresenceProvider } from './elements/presence-provider/presence-provider
 import { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 import { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 import { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
+import { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
@@ -16,6 +17,7 @@ const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-sign-in', PresenceSignIn],
   ['team-presence-list', TeamPresenceList],
   ['presence-status-picker', PresenceStatusPicker],
+  ['presence-alerts', PresenceAlerts],
 ];
 
 /**

@@ -10,6 +10,7 @@ export { PresenceProvider } from './elements/presence-provider/presence-provider
 export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 export { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
+export { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
 export type {
   MemberEventDetail,
   PresenceAvailableEvent,
@@ -24,6 +25,7 @@ export type {
   PresenceSignedInEvent,
   PresenceSignedOutDetail,
   PresenceSignedOutEvent,
+  PresenceAlertEvent,
 } from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';
@@ -77,3 +79,6 @@ export { SignalRTransport, reconnectDelay } from './transports/signalr.js';
 export type { SignalRTransportOptions } from './transports/signalr.js';
 export type { ConnectionState, PresenceTransport, TransportSink } from './transports/transport.js';
 export * from './presence/index.js';
+export { AvailabilityAlerts, NO_ACCOUNT, showsAvailable } from './client/availability-alerts.js';
+export type { AlertsHost, AvailabilityAlert } from './client/availability-alerts.js';
+export { MAX_WAITING, readWaitingList } from './client/waiting-store.js';

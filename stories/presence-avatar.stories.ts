@@ -1,6 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html, nothing } from 'lit';
 import { AVAILABILITIES, type GraphPresence } from '../src/index.js';
+import { PEOPLE, storyClient } from './notify-fixtures.js';
 
 interface AvatarArgs {
   'display-name': string;
@@ -211,4 +212,12 @@ export const RightToLeft: Story = {
 export const Hebrew: Story = {
   render: () =>
     html`<div lang="he" dir="rtl"><presence-avatar show-name show-status size="large" user-id="he1" display-name="דוד לוי" .presence=${{ availability: 'Away', activity: 'BeRightBack' }}></presence-avatar></div>`,
+};
+
+/** Live, with `notify-when-available`: Alex Wilber is away; the bell says the user waits for him. */
+export const NotifyWhenAvailable: Story = {
+  render: () =>
+    html`<presence-provider .client=${storyClient('avatar')}>
+      <presence-avatar user-id=${PEOPLE[1]!.id} size="large" show-name show-status notify-when-available></presence-avatar>
+    </presence-provider>`,
 };

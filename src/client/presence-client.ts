@@ -3,6 +3,7 @@ import type { TokenProvider } from '../auth/token-provider.js';
 import type { GraphPresence } from '../presence/types.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
+import { WithAlerts } from './alert-shortcuts.js';
 import { keptProfile, snapshotOf, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
@@ -25,7 +26,7 @@ export type { PresenceClientOptions } from './client-options.js';
  * coalesces every watch made in the same task into one batched fetch, applies updates in `sequenceNumber` order,
  * tells listeners, and forgets people nobody watches. No DOM, no Lit.
  */
-export class PresenceClient {
+export class PresenceClient extends WithAlerts {
   readonly source: PresenceSource;
   readonly auth: TokenProvider | undefined;
   readonly transport: PresenceTransport | undefined;
@@ -50,6 +51,7 @@ export class PresenceClient {
   readonly myPresence: OwnPresence;
 
   constructor(options: PresenceClientOptions) {
+    super();
     this.source = options.source;
     this.auth = options.auth;
     this.transport = options.transport;

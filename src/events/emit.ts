@@ -12,16 +12,21 @@ export interface PresenceEventMap {
   'presence-signed-out': PresenceSignedOutDetail;
   'presence-select': MemberEventDetail;
   'presence-available': MemberEventDetail;
+  'presence-alert': MemberEventDetail;
 }
 
 /**
  * Sends one of the public events the way every element here does: bubbling, composed, with a small serialisable
- * detail. Typed by name, so that a detail of the wrong shape does not compile.
+ * detail. Typed by name, so that a detail of the wrong shape does not compile. `cancelable` events tell, by returning
+ * false, that a listener called `preventDefault()`.
  */
 export function emit<K extends keyof PresenceEventMap>(
   target: EventTarget,
   type: K,
   detail: PresenceEventMap[K],
+  options: { cancelable?: boolean } = {},
 ): boolean {
-  return target.dispatchEvent(new CustomEvent<PresenceEventMap[K]>(type, { detail, bubbles: true, composed: true }));
+  return target.dispatchEvent(
+    new CustomEvent<PresenceEventMap[K]>(type, { detail, bubbles: true, composed: true, ...options }),
+  );
 }

@@ -1,6 +1,10 @@
 import type { Availability } from '../presence/values.js';
 
-/** A member of `<team-presence-list>`, in its `presence-select` and `presence-available` events. */
+/**
+ * A person, in the `presence-select` and `presence-available` events of `<team-presence-list>`, the
+ * `presence-available` event of `<presence-avatar notify-when-available>` and the `presence-alert` event of
+ * `<presence-alerts>`.
+ */
 export interface MemberEventDetail {
   userId: string;
   displayName: string | null;
@@ -8,4 +12,6 @@ export interface MemberEventDetail {
   activity: string;
   /** For `presence-available`: what they were before. */
   previousAvailability?: Availability;
+  /** True when the user had asked to be notified (`notify-when-available`, `client.notifyWhenAvailable`). */
+  notified?: boolean;
 }

@@ -1,6 +1,9 @@
 import type { MemberEventDetail } from './member-detail.js';
 
-/** A member of `<team-presence-list>` has just become available; `previousAvailability` says what they were. */
+/**
+ * Someone has just become available; `previousAvailability` says what they were. Sent by `<team-presence-list>` for
+ * its members, and by `<presence-avatar notify-when-available>` once for its person (with `notified: true`).
+ */
 export type PresenceAvailableEvent = CustomEvent<MemberEventDetail>;
 
 declare global {

@@ -19,3 +19,5 @@ export {
   registeredLocales,
   statusText,
 } from './i18n.js';
+export { fillWords, notifyWords } from './notify-messages.js';
+export type { NotifyMessages } from './notify-messages.js';

@@ -1,4 +1,5 @@
 import type { PickerMessages } from './picker-messages.js';
+import type { NotifyMessages } from './notify-messages.js';
 import type { Activity, Availability } from './values.js';
 
 /** The words of one locale. Register more with `registerLocale`. */
@@ -37,4 +38,6 @@ export interface PresenceMessages {
   separator: string;
   /** `<presence-status-picker>`'s words; English when a registered locale leaves them out. */
   picker?: PickerMessages;
+  /** "Notify me when available" (`NotifyMessages`); English where a registered locale has none. */
+  notify?: NotifyMessages;
 }

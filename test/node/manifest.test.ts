@@ -58,6 +58,7 @@ test('the manifest documents both elements with their attributes, events, parts 
   assert.deepEqual(names(avatar.attributes), [
     'display-name',
     'hide-badge',
+    'notify-when-available',
     'photo-url',
     'presence',
     'shape',
@@ -70,13 +71,14 @@ test('the manifest documents both elements with their attributes, events, parts 
     'avatar',
     'badge',
     'base',
+    'bell',
     'image',
     'initials',
     'message',
     'name',
     'status',
   ]);
-  assert.deepEqual(names(avatar.events), ['presence-change', 'presence-error']);
+  assert.deepEqual(names(avatar.events), ['presence-available', 'presence-change', 'presence-error']);
   const provider = elements.find((d) => d.tagName === 'presence-provider');
   assert.ok(provider, 'presence-provider is in the manifest');
   assert.ok(names(provider.attributes).includes('client-id') && names(provider.attributes).includes('demo'));

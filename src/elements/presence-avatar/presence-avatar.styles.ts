@@ -1,6 +1,7 @@
 import { css, unsafeCSS } from 'lit';
 import { AVATAR_COLORS } from '../../people/color.js';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
+import { bellStyles } from '../shared/bell.styles.js';
 
 /**
  * One rule per palette colour, chosen by the avatar's `data-color`: a class of styles rather than a `style`
@@ -139,4 +140,5 @@ export const styles = [
       }
     }
   `,
+  bellStyles,
 ];

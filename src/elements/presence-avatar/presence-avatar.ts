@@ -13,6 +13,7 @@ import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { NotifyController } from '../shared/notify-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { AVATAR_SIZES, cssSize } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
@@ -37,6 +38,8 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  *   not get the person's presence (the badge shows unknown, or the last known presence marked stale). Bubbles and is composed.
  * @event {PresenceChangeEvent} presence-change - A watched person's availability or activity changed
  *   (live mode only). Bubbles and is composed.
+ * @event {PresenceAvailableEvent} presence-available - With `notify-when-available`: the person has just become
+ *   Available (`notified: true`), once. Bubbles and is composed.
  *
  * @csspart base - The whole avatar, with `role="img"` and the accessible name ("Adele Vance, Busy, In a call").
  * @csspart avatar - The circle (or square) holding the photo or the initials.
@@ -46,6 +49,7 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * @csspart name - The visible name (with `show-name`).
  * @csspart status - The visible status line (with `show-status`).
  * @csspart message - The status message or automatic reply (with `show-status`).
+ * @csspart bell - The bell shown while `notify-when-available` waits for the person.
  *
  * @cssproperty [--presence-avatar-size=40px] - The avatar's size (the `size` attribute wins over it).
  * @cssproperty [--presence-avatar-radius=50%] - The corner radius; squares default to a tenth of the size.
@@ -65,6 +69,7 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * @cssproperty [--presence-name-font-size=14px] - The name line's size.
  * @cssproperty [--presence-status-color=#616161] - The status and message lines (#d6d6d6 on dark pages).
  * @cssproperty [--presence-status-font-size=12px] - The status and message lines' size.
+ * @cssproperty [--presence-bell-color=#0f6cbd] - The bell's colour (#479ef5 on dark pages).
  */
 export class PresenceAvatar extends LitElement {
   static override styles = styles;
@@ -103,6 +108,13 @@ export class PresenceAvatar extends LitElement {
   /** Hides the badge (the avatar still says the presence to assistive technology). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-badge' }) hideBadge = false;
 
+  /**
+   * Live mode: asks the client to tell once when the person becomes Available (`client.notifyWhenAvailable`; not
+   * AvailableIdle; at once when they are Available already), then sends `presence-available`. A bell shows while
+   * waiting; removing the attribute stops waiting.
+   */
+  @property({ type: Boolean, reflect: true, attribute: 'notify-when-available' }) notifyWhenAvailable = false;
+
   /** @internal */
   @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
 
@@ -112,6 +124,12 @@ export class PresenceAvatar extends LitElement {
   private readonly person = new PersonController(this, () => ({
     profile: !text(this.displayName),
     photo: !text(this.photoUrl),
+  }));
+  /** @internal */
+  private readonly notify = new NotifyController(this, () => ({
+    client: this.person.client,
+    key: this.presence === null || this.presence === undefined ? text(this.userId) : null,
+    on: !!this.notifyWhenAvailable,
   }));
   /** @internal */
   private normalized: Presence | undefined;
@@ -220,7 +238,7 @@ export class PresenceAvatar extends LitElement {
       part="base"
       class="base"
       role="img"
-      aria-label=${fullLabel}
+      aria-label=${fullLabel + this.notify.description(messages)}
       ${styleProperties({ '--_size': size })}
     >
       <span part="avatar" class="avatar" data-color=${color.name}>
@@ -243,6 +261,7 @@ export class PresenceAvatar extends LitElement {
             ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
             : nothing
         }
+        ${this.notify.bell()}
       </span>
       ${
         showText

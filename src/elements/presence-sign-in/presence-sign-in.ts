@@ -142,6 +142,8 @@ export class PresenceSignIn extends LitElement {
     try {
       await auth.signOut();
       this.account = null;
+      // The signed-out account's alerts stop (its saved list stays).
+      void this.client?.alerts.checkAccount();
       emit(this, 'presence-signed-out', {});
     } catch (error) {
       emit(this, 'presence-error', { kind: 'sign-out', message: (error as Error).message });

@@ -9,6 +9,7 @@ import { reflectText, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { MembersLoader } from './members-loader.js';
+import { NOTIFY_HINT_ID, NotifyRows, notifyRowStyles } from './notify-rows.js';
 import { buildItems, headersOf, memberDetail, rowsOf, sortMembers, type Item, type Member } from './roster-model.js';
 import { styles } from './team-presence-list.styles.js';
 import { VirtualWindow } from './virtual-window.js';
@@ -27,6 +28,8 @@ export type { MemberEventDetail } from './roster-model.js';
  * user's consent, the request runs in the background, where no popup may open: the list says so and shows a
  * "Grant access" button whose click asks the client's token provider (`signIn(scopes)`), then loads again.
  *
+ * Each row has "Notify me when available": the bell on the row (pointer), or N on the active row (keyboard).
+ *
  * @event {PresenceSelectEvent} presence-select - A member was chosen (click, Enter or Space).
  * @event {PresenceAvailableEvent} presence-available - A member has just become available: the moment to
  *   invite them. Not fired for the first presence loaded.
@@ -41,6 +44,7 @@ export type { MemberEventDetail } from './roster-model.js';
  * @csspart row - A member's row.
  * @csspart error - The message shown when the members could not be loaded.
  * @csspart grant - The "Grant access" button, shown when reading the members needs the user's consent.
+ * @csspart notify - A row's bell: "Notify me when available" (N on the active row does the same).
  *
  * @cssproperty [--team-list-height=420px] - The list's height.
  * @cssproperty [--team-list-row-height=48px] - The height of every row and header.
@@ -53,9 +57,10 @@ export type { MemberEventDetail } from './roster-model.js';
  * @cssproperty [--presence-name-color=#242424] - The list's text (#ffffff on dark pages).
  * @cssproperty [--presence-status-color=#616161] - The count, the group headers and the messages (#d6d6d6 on dark
  *   pages).
+ * @cssproperty [--presence-bell-color=#0f6cbd] - A row's bell while its member is waited for (#479ef5 on dark pages).
  */
 export class TeamPresenceList extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, notifyRowStyles];
 
   /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
   @property({ attribute: 'team-id', reflect: true, converter: reflectText }) teamId: string | null = null;
@@ -85,6 +90,11 @@ export class TeamPresenceList extends LitElement {
     items: () => this.items,
     scroller: () => this.renderRoot.querySelector<HTMLElement>('.scroller'),
     select: (member) => this.select(member),
+  });
+  private readonly notify = new NotifyRows(this, {
+    client: () => this.client,
+    activeId: () => this.view.activeId,
+    scroller: () => this.renderRoot.querySelector<HTMLElement>('.scroller'),
   });
 
   private get client(): PresenceClient | undefined {
@@ -175,6 +185,7 @@ export class TeamPresenceList extends LitElement {
         aria-label=${summary || m.peopleCount.replace('{count}', '0')}
         aria-activedescendant=${activeRendered && activeId ? `member-${activeId}` : nothing}
         aria-busy=${loader.status === 'loading' ? 'true' : 'false'}
+        aria-keyshortcuts="N" aria-describedby=${NOTIFY_HINT_ID}
         @keydown=${view.onKey}
         @scroll=${view.onScroll}
         @focus=${view.onFocus}
@@ -203,12 +214,14 @@ export class TeamPresenceList extends LitElement {
                     @click=${() => this.select(item.member)}
                   >
                     <presence-avatar size="small" show-name show-status user-id=${item.member.id} display-name=${item.member.profile.displayName ?? ''}></presence-avatar>
+                    ${this.notify.row(item.member.id, m)}
                   </div>`,
           )}
         </div>
         ${loader.status === 'loading' && loader.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
         ${loader.members.length > 0 && rowCount === 0 && textOrEmpty(this.filter) ? html`<div class="empty">${m.noMatch}</div>` : nothing}
       </div>
+      ${this.notify.hint(m)}
     `;
   }
 }

@@ -66,6 +66,10 @@ const SETTINGS: Record<string, { template: () => TemplateResult; rendered: strin
     template: () => html`<presence-provider demo><presence-status-picker></presence-status-picker></presence-provider>`,
     rendered: '[part~="button"]',
   },
+  'presence-alerts': {
+    template: () => html`<presence-provider demo><presence-alerts></presence-alerts></presence-provider>`,
+    rendered: '[part~="region"]',
+  },
 };
 
 async function publicProperties(): Promise<Map<string, string[]>> {
