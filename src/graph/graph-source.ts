@@ -250,6 +250,7 @@ export class GraphSource implements PresenceSource {
                   displayName: (m.displayName as string) ?? null,
                   userPrincipalName: (m.userPrincipalName as string) ?? null,
                   mail: (m.mail as string) ?? null,
+                  jobTitle: (m.jobTitle as string) ?? null,
                 },
           )
           .filter((p) => p.id),
