@@ -8,3 +8,4 @@ export type { PresenceErrorDetail, PresenceErrorEvent, PresenceErrorKind } from 
 export type { PresenceSelectEvent } from './presence-select.js';
 export type { PresenceSignedInDetail, PresenceSignedInEvent } from './presence-signed-in.js';
 export type { PresenceSignedOutDetail, PresenceSignedOutEvent } from './presence-signed-out.js';
+export type { PresenceActionDetail, PresenceActionEvent, PresenceActionKind } from './presence-action.js';

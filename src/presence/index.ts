@@ -6,6 +6,7 @@ export { messageToText, normalizePresence, parsePresence } from './normalize.js'
 export type { ParsedPresence } from './normalize.js';
 export { badgeFor } from './status.js';
 export type { PresenceMessages } from './messages.js';
+export type { CardMessages } from './card-messages.js';
 export type { LocaleRegistration } from './i18n.js';
 export {
   FALLBACK_LOCALE,

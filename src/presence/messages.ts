@@ -1,3 +1,4 @@
+import type { CardMessages } from './card-messages.js';
 import type { Activity, Availability } from './values.js';
 
 /** The words of one locale. Register more with `registerLocale`. */
@@ -34,4 +35,6 @@ export interface PresenceMessages {
   signOut: string;
   /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
   separator: string;
+  /** The words of `<presence-card>`; English when a registered locale leaves them out. */
+  card?: CardMessages;
 }

@@ -44,4 +44,16 @@ export const ar: PresenceMessages = {
   signIn: 'تسجيل الدخول',
   signOut: 'تسجيل الخروج',
   separator: '، ',
+  card: {
+    chat: 'دردشة',
+    call: 'اتصال',
+    videoCall: 'مكالمة فيديو',
+    email: 'البريد الإلكتروني',
+    notify: 'أعلمني عندما يكون متاحًا',
+    notifying: 'سيتم إعلامك عندما يصبح متاحًا',
+    automaticReply: 'رد تلقائي',
+    actionsLabel: 'الاتصال بـ {name}',
+    close: 'إغلاق',
+    loading: 'جارٍ التحميل…',
+  },
 };

@@ -44,4 +44,16 @@ export const de: PresenceMessages = {
   signIn: 'Anmelden',
   signOut: 'Abmelden',
   separator: ', ',
+  card: {
+    chat: 'Chat',
+    call: 'Anrufen',
+    videoCall: 'Videoanruf',
+    email: 'E-Mail',
+    notify: 'Benachrichtigen, wenn verfügbar',
+    notifying: 'Sie werden benachrichtigt, sobald die Person verfügbar ist',
+    automaticReply: 'Automatische Antwort',
+    actionsLabel: '{name} kontaktieren',
+    close: 'Schließen',
+    loading: 'Wird geladen…',
+  },
 };

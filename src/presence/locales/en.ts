@@ -44,4 +44,16 @@ export const en: PresenceMessages = {
   signIn: 'Sign in',
   signOut: 'Sign out',
   separator: ', ',
+  card: {
+    chat: 'Chat',
+    call: 'Call',
+    videoCall: 'Video call',
+    email: 'Email',
+    notify: 'Notify me when available',
+    notifying: 'You will be notified when they are available',
+    automaticReply: 'Automatic reply',
+    actionsLabel: 'Contact {name}',
+    close: 'Close',
+    loading: 'Loading…',
+  },
 };

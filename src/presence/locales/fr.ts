@@ -44,4 +44,16 @@ export const fr: PresenceMessages = {
   signIn: 'Se connecter',
   signOut: 'Se déconnecter',
   separator: ', ',
+  card: {
+    chat: 'Conversation',
+    call: 'Appeler',
+    videoCall: 'Appel vidéo',
+    email: 'E-mail',
+    notify: 'M’avertir quand disponible',
+    notifying: 'Vous serez averti dès que cette personne sera disponible',
+    automaticReply: 'Réponse automatique',
+    actionsLabel: 'Contacter {name}',
+    close: 'Fermer',
+    loading: 'Chargement…',
+  },
 };

@@ -44,4 +44,16 @@ export const he: PresenceMessages = {
   signIn: 'כניסה',
   signOut: 'יציאה',
   separator: ', ',
+  card: {
+    chat: "צ'אט",
+    call: 'שיחה',
+    videoCall: 'שיחת וידאו',
+    email: 'דואר אלקטרוני',
+    notify: 'הודע לי כשיהיה זמין',
+    notifying: 'תקבל הודעה כשהאדם יהיה זמין',
+    automaticReply: 'תשובה אוטומטית',
+    actionsLabel: 'יצירת קשר עם {name}',
+    close: 'סגירה',
+    loading: 'טוען…',
+  },
 };
