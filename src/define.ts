@@ -7,6 +7,7 @@ import { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 import { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 import { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 import { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
+import { PresenceCard } from './elements/presence-card/presence-card.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
@@ -14,6 +15,7 @@ const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-provider', PresenceProvider],
   ['presence-sign-in', PresenceSignIn],
   ['team-presence-list', TeamPresenceList],
+  ['presence-card', PresenceCard],
 ];
 
 /**

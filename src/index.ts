@@ -9,6 +9,8 @@ export { PresenceBadge } from './elements/presence-badge/presence-badge.js';
 export { PresenceProvider } from './elements/presence-provider/presence-provider.js';
 export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js';
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
+export { PresenceCard } from './elements/presence-card/presence-card.js';
+export type { CardShowOptions } from './elements/presence-card/presence-card.js';
 export type {
   MemberEventDetail,
   PresenceAvailableEvent,
@@ -23,6 +25,9 @@ export type {
   PresenceSignedInEvent,
   PresenceSignedOutDetail,
   PresenceSignedOutEvent,
+  PresenceActionDetail,
+  PresenceActionEvent,
+  PresenceActionKind,
 } from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';
