@@ -10,6 +10,7 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
+import { CardOpener } from '../presence-card/card-opener.js';
 import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
@@ -103,6 +104,9 @@ export class PresenceAvatar extends LitElement {
   /** Hides the badge (the avatar still says the presence to assistive technology). */
   @property({ type: Boolean, reflect: true, attribute: 'hide-badge' }) hideBadge = false;
 
+  /** Opens the person's `<presence-card>`: on click, Enter or Space (`card`), or also on hover and focus (`card="hover"`). */
+  @property({ converter: passThrough }) card: string | boolean | null = null;
+
   /** @internal */
   @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
 
@@ -113,6 +117,8 @@ export class PresenceAvatar extends LitElement {
     profile: !text(this.displayName),
     photo: !text(this.photoUrl),
   }));
+  /** @internal */
+  private readonly cardOpener = new CardOpener(this, () => ({ mode: this.card, userId: this.userId }));
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */
@@ -220,11 +226,13 @@ export class PresenceAvatar extends LitElement {
       part="base"
       class="base"
       role="img"
-      aria-label=${fullLabel}
+      aria-label=${this.cardOpener.label(fullLabel)}
       ${styleProperties({ '--_size': size })}
+      ${this.cardOpener.attributes('img')}
     >
+      ${this.cardOpener.hiddenLabel(fullLabel)}
       <span part="avatar" class="avatar" data-color=${color.name}>
-        ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
+        ${initials ? html`<span part="initials" class="initials" aria-hidden="true">${initials}</span>` : html`<span part="initials" class="initials" aria-hidden="true">${personIcon}</span>`}
         ${
           this.shownPhoto && this.photoState !== 'failed'
             ? html`<img

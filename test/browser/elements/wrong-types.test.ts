@@ -62,6 +62,10 @@ const SETTINGS: Record<string, { template: () => TemplateResult; rendered: strin
       html`<presence-provider demo><team-presence-list user-ids="a b c"></team-presence-list></presence-provider>`,
     rendered: '[part~="list"]',
   },
+  'presence-card': {
+    template: () => html`<presence-provider demo><presence-card user-id="u1"></presence-card></presence-provider>`,
+    rendered: '[part~="base"]',
+  },
 };
 
 async function publicProperties(): Promise<Map<string, string[]>> {
