@@ -11,6 +11,7 @@ import * as badge from '../../../stories/presence-badge.stories.js';
 import * as provider from '../../../stories/presence-provider.stories.js';
 import * as signIn from '../../../stories/presence-sign-in.stories.js';
 import * as list from '../../../stories/team-presence-list.stories.js';
+import * as card from '../../../stories/presence-card.stories.js';
 
 defineElements();
 
@@ -26,7 +27,7 @@ interface MetaLike {
   render?: (args: Args, context: unknown) => unknown;
 }
 
-const modules = { avatar, badge, provider, signIn, list } as unknown as Record<
+const modules = { avatar, badge, provider, signIn, list, card } as unknown as Record<
   string,
   Record<string, unknown> & { default: MetaLike }
 >;
