@@ -1,13 +1,16 @@
-// Contact cards with the real Microsoft Graph client against the Graph emulator: job title and mail come from the
-// emulator's directory, and cards cost no request storm. Microsoft Graph Toolkit's person card made about five
+// Contact cards signed in with the real MSAL against the Entra ID emulator, reading with the real Microsoft Graph
+// client from the Graph emulator: job title and mail come from the emulator's directory, and cards cost no request
+// storm. Microsoft Graph Toolkit's person card made about five
 // calls per person (user, photo, presence, manager, people); here a card reads what an avatar of the same person
 // read already, and 50 cards opened at once cost one presence read and a few $batches of 20.
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import {
   bringYourOwnToken,
   createPresenceClient,
   GraphSource,
+  msalTokenProvider,
+  type MsalTokenProvider,
   type PresenceAvatar,
   type PresenceCard,
   type PresenceClient,
@@ -15,6 +18,7 @@ import {
 import '../../../src/define.js';
 
 interface Cloud {
+  entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
   graph: { url: string };
   control: { url: string };
   tenant: {
@@ -37,6 +41,8 @@ interface DirectoryEntry {
 }
 
 let cloud: Cloud;
+let auth: MsalTokenProvider;
+let appId: string;
 
 async function control(method: string, path: string, body?: unknown): Promise<any> {
   const res = await fetch(`${cloud.control.url}${path}`, {
@@ -66,16 +72,44 @@ const requests = async (appId: string) =>
     .filter((r) => !r.batchItem)
     .map((r) => r.path);
 
+/** A client on the signed-in MSAL account, as a page would make it. */
 function appClient(): { appId: string; client: PresenceClient } {
-  const appId = crypto.randomUUID();
-  const auth = bringYourOwnToken((scopes) => token(appId, scopes), { clientId: appId });
   return { appId, client: createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, transport: 'none' }) };
+}
+
+/** Signs in with the real MSAL: a popup to the Entra ID emulator, opened by a real click, through the redirect bridge. */
+async function signIn(): Promise<void> {
+  appId = cloud.entra.clients.find((c) => c.type === 'spa')!.clientId;
+  auth = msalTokenProvider({
+    clientId: appId,
+    authority: cloud.entra.authority,
+    redirectUri: `${location.origin}/test/browser/support/redirect.html`,
+  });
+  const button = document.createElement('button');
+  button.textContent = 'Sign in';
+  document.body.append(button);
+  try {
+    const signedIn = new Promise((resolve, reject) =>
+      button.addEventListener('click', () =>
+        auth
+          .signIn(['User.Read', 'Presence.Read.All', 'User.ReadBasic.All', 'TeamMember.Read.All'])
+          .then(resolve, reject),
+      ),
+    );
+    const box = button.getBoundingClientRect();
+    await sendMouse({ type: 'click', position: [Math.round(box.x + 4), Math.round(box.y + 4)] });
+    await signedIn;
+  } finally {
+    button.remove();
+  }
 }
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
-before(async () => {
+before(async function () {
+  this.timeout(20_000);
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
+  await signIn();
 });
 
 describe('<presence-card> against the Graph emulator, with the real Graph client', () => {
@@ -129,6 +163,7 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
     }).members('team', team.id, (page) => ids.push(...page.map((p) => p.id)));
     expect(ids.length).to.equal(50);
     const { appId, client } = appClient();
+    const before = (await requests(appId)).length;
     try {
       const root = await fixture(
         html`<presence-provider .client=${client}>
@@ -143,7 +178,7 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
         'every card filled, photos included',
         { timeout: 20_000 },
       );
-      const sent = await requests(appId);
+      const sent = (await requests(appId)).slice(before);
       const count = (path: string) => sent.filter((p) => p === path).length;
       // One presence read for 50 ids (650 a request), profiles and photos in $batches of 20: 3 + 3.
       expect(count('/v1.0/communications/getPresencesByUserId')).to.equal(1);
