@@ -90,7 +90,11 @@ export class PresenceCard extends LitElement {
     if (supportsPopover(this)) {
       if (this.getAttribute('popover') !== 'auto') this.setAttribute('popover', 'auto');
       if (!this.matches(':popover-open')) this.showPopover();
-    } else this.setAttribute('data-fallback', '');
+    } else {
+      // No popover in this browser: the card stands above the page, and a press outside closes it.
+      this.setAttribute('data-fallback', '');
+      document.addEventListener('pointerdown', this.onOutside, true);
+    }
     this.open = true;
     this.place();
     addEventListener('scroll', this.place, { capture: true, passive: true });
@@ -102,6 +106,7 @@ export class PresenceCard extends LitElement {
   hide({ restoreFocus = false } = {}): void {
     removeEventListener('scroll', this.place, { capture: true });
     removeEventListener('resize', this.place);
+    document.removeEventListener('pointerdown', this.onOutside, true);
     if (supportsPopover(this) && this.matches(':popover-open')) this.hidePopover();
     if (!this.open) return;
     this.open = false;
@@ -150,6 +155,13 @@ export class PresenceCard extends LitElement {
     event.preventDefault();
     event.stopPropagation();
     this.hide({ restoreFocus: true });
+  };
+
+  /** A press outside the card (without popover, which does this by itself). */
+  private readonly onOutside = (event: Event): void => {
+    // A press on the anchor is its own to handle (an avatar's click closes the card it opened).
+    const path = event.composedPath();
+    if (!path.includes(this) && !(this.anchor && path.includes(this.anchor))) this.hide();
   };
 
   /** The browser closed the popover (Escape, a click outside, another popover). */

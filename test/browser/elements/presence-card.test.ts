@@ -307,6 +307,30 @@ describe('<presence-card>', () => {
     card.hide();
   });
 
+  it('without popover in the browser, stands above the page next to its anchor; Escape and a press outside close it', async () => {
+    clientFor({ [id(1)]: ADELE });
+    const root = await fixture(html`<div><button>open</button><presence-card user-id=${id(1)}></presence-card></div>`);
+    const button = root.querySelector('button')!;
+    const card = root.querySelector('presence-card')!;
+    // As in a browser without the popover attribute.
+    Object.defineProperty(card, 'showPopover', { value: undefined });
+    await shown(card);
+    button.focus();
+    card.show(button, { focus: true, returnFocus: button });
+    await card.updateComplete;
+    expect(card.hasAttribute('popover')).to.equal(false);
+    expect(getComputedStyle(card).position).to.equal('fixed');
+    expect(card.getBoundingClientRect().top).to.be.greaterThan(button.getBoundingClientRect().bottom - 1);
+    await waitUntil(() => card.matches(':focus-within'), 'focus moved into the card');
+    await sendKeys({ press: 'Escape' });
+    expect(card.open).to.equal(false);
+    expect(getComputedStyle(card).display).to.equal('none');
+    expect(document.activeElement).to.equal(button);
+    card.show(button);
+    await sendMouse({ type: 'click', position: [700, 580] });
+    expect(card.open).to.equal(false);
+  });
+
   it('never throws on wrong types', async () => {
     clientFor({ [id(1)]: ADELE });
     const card = await fixture<PresenceCard>(html`<presence-card></presence-card>`);
