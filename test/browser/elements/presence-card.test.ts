@@ -10,6 +10,7 @@ import {
   type PresenceSource,
   type Profile,
   type TeamPresenceList,
+  registerLocale,
 } from '../../../src/index.js';
 import { cardTiming } from '../../../src/elements/presence-card/card-opener.js';
 import '../../../src/define.js';
@@ -270,6 +271,21 @@ describe('<presence-card>', () => {
     await expect(root).to.be.accessible();
   });
 
+  it("takes English for the card's words a registered locale leaves out", async () => {
+    registerLocale({ locale: 'ia' });
+    registerLocale({ locale: 'eo', card: { chat: 'Plaudern' } as never });
+    clientFor({ [id(1)]: ADELE });
+    const root = await fixture(
+      html`<div><presence-card lang="ia" user-id=${id(1)}></presence-card><presence-card lang="eo" user-id=${id(1)}></presence-card></div>`,
+    );
+    const [none, some] = [...root.querySelectorAll('presence-card')];
+    await shown(none!);
+    await shown(some!);
+    expect(actionOf(none!, 'chat')!.textContent).to.equal('Chat');
+    expect(actionOf(some!, 'chat')!.textContent).to.equal('Plaudern');
+    expect(actionOf(some!, 'video')!.textContent).to.equal('Video call');
+  });
+
   it('opens as a labelled dialog next to an anchor; Escape closes it and focus goes back', async () => {
     clientFor({ [id(1)]: ADELE });
     const root = await fixture(html`<div><button>open</button><presence-card user-id=${id(1)}></presence-card></div>`);
@@ -410,6 +426,27 @@ describe('<presence-avatar card>', () => {
     } finally {
       cardTiming.scheduler = (await import('../../../src/client/scheduler.js')).realScheduler;
       await sendMouse({ type: 'move', position: [0, 0] });
+    }
+  });
+
+  it('with card="hover", focusing it opens the card after the delay, leaving focus where it is', async () => {
+    const clock = new FakeClock();
+    cardTiming.scheduler = clock;
+    try {
+      clientFor({ [id(1)]: ADELE });
+      const avatar = await fixture<PresenceAvatar>(
+        html`<presence-avatar card="hover" user-id=${id(1)}></presence-avatar>`,
+      );
+      part(avatar, 'base').focus();
+      await clock.advance(cardTiming.hoverDelayMs);
+      const card = avatar.shadowRoot!.querySelector('presence-card')!;
+      expect(card.open).to.equal(true);
+      expect(deepActive()).to.equal(part(avatar, 'base'));
+      part(avatar, 'base').blur();
+      await clock.advance(cardTiming.leaveGraceMs);
+      expect(card.open).to.equal(false);
+    } finally {
+      cardTiming.scheduler = (await import('../../../src/client/scheduler.js')).realScheduler;
     }
   });
 
