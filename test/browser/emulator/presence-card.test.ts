@@ -56,9 +56,9 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 const token = async (clientId: string, scopes: string[]) =>
   (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId, scopes })).accessToken as string;
 
-/** What the directory says about a person, read straight from Graph under another app id (not counted). */
+/** What the directory says about a person, read whole (User.Read.All) under another app id (not counted). */
 async function directory(id: string): Promise<DirectoryEntry> {
-  const bearer = await token(crypto.randomUUID(), ['User.ReadBasic.All']);
+  const bearer = await token(crypto.randomUUID(), ['User.Read.All']);
   const res = await fetch(
     `${cloud.graph.url}/v1.0/users/${id}?$select=id,displayName,userPrincipalName,mail,jobTitle`,
     { headers: { authorization: `Bearer ${bearer}` } },
@@ -72,9 +72,21 @@ const requests = async (appId: string) =>
     .filter((r) => !r.batchItem)
     .map((r) => r.path);
 
-/** A client on the signed-in MSAL account, as a page would make it. */
-function appClient(): { appId: string; client: PresenceClient } {
-  return { appId, client: createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, transport: 'none' }) };
+/**
+ * A client on the signed-in MSAL account, as a page would make it: reading other people's profiles with
+ * User.Read.All (job titles included), or with the default User.ReadBasic.All (Graph's basic profile: no job title).
+ */
+function appClient(profileScopes?: string[]): { appId: string; client: PresenceClient } {
+  const options = { auth, graphBaseUrl: cloud.graph.url, transport: 'none' as const };
+  return { appId, client: createPresenceClient(profileScopes ? { ...options, profileScopes } : options) };
+}
+
+const WITH_TITLES = ['User.Read.All'];
+
+/** A person other than the signed-in one whose directory entry has a job title. */
+async function firstWithTitle(): Promise<string> {
+  for (const p of cloud.tenant.demoUsers.slice(1)) if ((await directory(p.id)).jobTitle) return p.id;
+  throw new Error('Nobody in the demo directory has a job title.');
 }
 
 /** Signs in with the real MSAL: a popup to the Entra ID emulator, opened by a real click, through the redirect bridge. */
@@ -92,7 +104,7 @@ async function signIn(): Promise<void> {
     const signedIn = new Promise((resolve, reject) =>
       button.addEventListener('click', () =>
         auth
-          .signIn(['User.Read', 'Presence.Read.All', 'User.ReadBasic.All', 'TeamMember.Read.All'])
+          .signIn(['User.Read', 'Presence.Read.All', 'User.ReadBasic.All', 'User.Read.All', 'TeamMember.Read.All'])
           .then(resolve, reject),
       ),
     );
@@ -116,7 +128,7 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
   it("opened from avatars, shows each person's job title and mail, and costs no request of its own", async function () {
     this.timeout(20_000);
     const people = cloud.tenant.demoUsers.slice(0, 6);
-    const { appId, client } = appClient();
+    const { appId, client } = appClient(WITH_TITLES);
     try {
       const root = await fixture(
         html`<presence-provider .client=${client}>
@@ -133,6 +145,7 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
         { timeout: 10_000 },
       );
       const before = await requests(appId);
+      let titles = 0;
       for (const [i, avatar] of avatars.entries()) {
         avatar.click();
         const card = avatar.shadowRoot!.querySelector<PresenceCard>('presence-card')!;
@@ -141,12 +154,14 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
         expect(part(card, 'name')!.textContent).to.equal(entry.displayName);
         // Some people have no job title: then the card shows none.
         expect(part(card, 'title')?.textContent ?? null).to.equal(entry.jobTitle);
+        titles += entry.jobTitle ? 1 : 0;
         expect(part(card, 'action-email')!.getAttribute('href')).to.equal(`mailto:${entry.mail}`);
         expect(part(card, 'action-chat')!.getAttribute('href')).to.equal(
           `https://teams.microsoft.com/l/chat/0/0?users=${encodeURIComponent(entry.userPrincipalName)}`,
         );
         avatar.click();
       }
+      expect(titles, 'job titles were shown').to.be.greaterThan(0);
       expect(await requests(appId), 'no request for the cards').to.deep.equal(before);
     } finally {
       client.dispose();
@@ -184,16 +199,17 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
       expect(count('/v1.0/communications/getPresencesByUserId')).to.equal(1);
       expect(count('/v1.0/$batch')).to.equal(6);
       expect(sent.length, `${sent.length} requests for 50 cards (Graph Toolkit: about 250)`).to.equal(7);
-      const sample = await directory(ids[7]!);
-      expect(part(cards[7]!, 'title')?.textContent ?? null).to.equal(sample.jobTitle);
+      const entry = await directory(ids[7]!);
+      expect(part(cards[7]!, 'action-email')!.getAttribute('href')).to.equal(`mailto:${entry.mail}`);
     } finally {
       client.dispose();
     }
   });
+
   it("opened from a team list's row, costs one $batch for the member's directory entry", async function () {
     this.timeout(20_000);
     const team = cloud.tenant.teams.find((t) => t.members === 5)!;
-    const { appId, client } = appClient();
+    const { appId, client } = appClient(WITH_TITLES);
     try {
       const root = await fixture(
         html`<presence-provider .client=${client}><team-presence-list card team-id=${team.id}></team-presence-list></presence-provider>`,
@@ -219,6 +235,33 @@ describe('<presence-card> against the Graph emulator, with the real Graph client
       expect((await requests(appId)).slice(before)).to.deep.equal(['/v1.0/$batch']);
     } finally {
       client.dispose();
+    }
+  });
+  it("reads Graph's basic profile (no job title) with User.ReadBasic.All, the job title with profileScopes", async function () {
+    this.timeout(20_000);
+    // Tokens carrying exactly the scopes asked for, as for an app granted no more than User.ReadBasic.All.
+    const appOf = (profileScopes?: string[]) => {
+      const id = crypto.randomUUID();
+      const auth = bringYourOwnToken((scopes) => token(id, scopes), { clientId: id });
+      const options = { auth, graphBaseUrl: cloud.graph.url, transport: 'none' as const };
+      return createPresenceClient(profileScopes ? { ...options, profileScopes } : options);
+    };
+    const person = await firstWithTitle();
+    const entry = await directory(person);
+    for (const [client, title] of [
+      [appOf(), null],
+      [appOf(WITH_TITLES), entry.jobTitle],
+    ] as const) {
+      try {
+        const card = await fixture<PresenceCard>(
+          html`<presence-provider .client=${client}><presence-card user-id=${person}></presence-card></presence-provider>`,
+        ).then((root) => root.querySelector('presence-card')!);
+        await waitUntil(() => part(card, 'action-email'), 'the card filled');
+        expect(part(card, 'title')?.textContent ?? null).to.equal(title);
+        expect(part(card, 'action-email')!.getAttribute('href')).to.equal(`mailto:${entry.mail}`);
+      } finally {
+        client.dispose();
+      }
     }
   });
 });
