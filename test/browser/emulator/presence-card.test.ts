@@ -1,8 +1,9 @@
 // Contact cards signed in with the real MSAL against the Entra ID emulator, reading with the real Microsoft Graph
-// client from the Graph emulator: job title and mail come from the emulator's directory, and cards cost no request
-// storm. Microsoft Graph Toolkit's person card made about five
-// calls per person (user, photo, presence, manager, people); here a card reads what an avatar of the same person
-// read already, and 50 cards opened at once cost one presence read and a few $batches of 20.
+// client from the Graph emulator: job title and mail come from the emulator's directory (the job title only with
+// User.Read.All: User.ReadBasic.All shows Graph's basic profile), and cards cost no request storm. Microsoft Graph
+// Toolkit's person card made about five calls per person (user, photo, presence, manager, people); here a card
+// reads what an avatar of the same person read already, and 50 cards opened at once cost one presence read and a
+// few $batches of 20.
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import {
