@@ -9,6 +9,7 @@ import { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js'
 import { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 import { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
 import { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
+import { PresenceCard } from './elements/presence-card/presence-card.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],
@@ -18,6 +19,7 @@ const elements: Array<[string, CustomElementConstructor]> = [
   ['team-presence-list', TeamPresenceList],
   ['presence-status-picker', PresenceStatusPicker],
   ['presence-alerts', PresenceAlerts],
+  ['presence-card', PresenceCard],
 ];
 
 /**

@@ -11,6 +11,8 @@ export { PresenceSignIn } from './elements/presence-sign-in/presence-sign-in.js'
 export { TeamPresenceList } from './elements/team-presence-list/team-presence-list.js';
 export { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
 export { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
+export { PresenceCard } from './elements/presence-card/presence-card.js';
+export type { CardShowOptions } from './elements/presence-card/presence-card.js';
 export type {
   MemberEventDetail,
   PresenceAvailableEvent,
@@ -26,6 +28,9 @@ export type {
   PresenceSignedOutDetail,
   PresenceSignedOutEvent,
   PresenceAlertEvent,
+  PresenceActionDetail,
+  PresenceActionEvent,
+  PresenceActionKind,
 } from './events/index.js';
 export { AVATAR_SIZES, BADGE_SIZES } from './elements/shared/size.js';
 export type { AvatarSizeName, BadgeSizeName } from './elements/shared/size.js';

@@ -22,6 +22,8 @@ export interface CreatePresenceClientOptions {
   relayScopes?: string[];
   /** Graph's root; default `https://graph.microsoft.com`. */
   graphBaseUrl?: string;
+  /** The scopes other people's profiles are read with (see `GraphSourceOptions.profileScopes`). */
+  profileScopes?: string[];
   /** Between polls. Default 30 s; kept between 1 s and 1 hour (a value outside is reported through `onError`). */
   pollingIntervalMs?: number;
   /**
@@ -59,6 +61,7 @@ export function createPresenceClient(options: CreatePresenceClientOptions = {}):
       source = new GraphSource({
         auth: options.auth,
         ...(options.graphBaseUrl ? { baseUrl: options.graphBaseUrl } : {}),
+        ...(options.profileScopes ? { profileScopes: options.profileScopes } : {}),
       });
     else throw new Error('createPresenceClient needs `auth` (a token provider), a `source`, or `transport: "demo"`.');
   }

@@ -36,6 +36,7 @@ export function keptProfile(profile: Profile): Profile {
     displayName: profile.displayName,
     userPrincipalName: profile.userPrincipalName ?? null,
     mail: profile.mail ?? null,
+    jobTitle: profile.jobTitle ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { MemberEventDetail } from './member-detail.js';
+import type { PresenceActionDetail } from './presence-action.js';
 import type { PresenceChangeDetail } from './presence-change.js';
 import type { PresenceErrorDetail } from './presence-error.js';
 import type { PresenceSignedInDetail } from './presence-signed-in.js';
@@ -13,12 +14,13 @@ export interface PresenceEventMap {
   'presence-select': MemberEventDetail;
   'presence-available': MemberEventDetail;
   'presence-alert': MemberEventDetail;
+  'presence-action': PresenceActionDetail;
 }
 
 /**
  * Sends one of the public events the way every element here does: bubbling, composed, with a small serialisable
- * detail. Typed by name, so that a detail of the wrong shape does not compile. `cancelable` events tell, by returning
- * false, that a listener called `preventDefault()`.
+ * detail. Typed by name, so that a detail of the wrong shape does not compile. With `cancelable`, a listener may
+ * call `preventDefault()`: the result is then false, and the sender skips its default.
  */
 export function emit<K extends keyof PresenceEventMap>(
   target: EventTarget,

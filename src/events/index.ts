@@ -9,3 +9,4 @@ export type { PresenceSelectEvent } from './presence-select.js';
 export type { PresenceSignedInDetail, PresenceSignedInEvent } from './presence-signed-in.js';
 export type { PresenceSignedOutDetail, PresenceSignedOutEvent } from './presence-signed-out.js';
 export type { PresenceAlertEvent } from './presence-alert.js';
+export type { PresenceActionDetail, PresenceActionEvent, PresenceActionKind } from './presence-action.js';

@@ -16,6 +16,13 @@ export interface GraphSourceOptions {
   retry?: Partial<RetryPolicy>;
   /** How many `$batch` requests run at once. Default 4. */
   concurrency?: number;
+  /**
+   * The scopes other people's profiles are read with. Default `User.ReadBasic.All`: names, mail and
+   * userPrincipalName, the "basic profile" that permission is limited to (Microsoft Graph permissions reference,
+   * https://learn.microsoft.com/graph/permissions-reference#userreadbasicall), so no job title. `['User.Read.All']`
+   * (admin consent) adds job titles to contact cards.
+   */
+  profileScopes?: string[];
 }
 
 const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
@@ -171,7 +178,8 @@ export class GraphSource implements PresenceSource {
       if (path) urls.set(String(i), `${path}?$select=${SELECT}`);
     });
     const needsOthers = keys.some((k) => k.toLowerCase() !== 'me');
-    const replies = await this.batch(urls, needsOthers ? SCOPES.users : SCOPES.me, signal);
+    const others = this.options.profileScopes?.length ? this.options.profileScopes : SCOPES.users;
+    const replies = await this.batch(urls, needsOthers ? others : SCOPES.me, signal);
     const out: Array<Profile & { key: string }> = [];
     keys.forEach((key, i) => {
       const item = replies.get(String(i));
@@ -250,6 +258,7 @@ export class GraphSource implements PresenceSource {
                   displayName: (m.displayName as string) ?? null,
                   userPrincipalName: (m.userPrincipalName as string) ?? null,
                   mail: (m.mail as string) ?? null,
+                  jobTitle: (m.jobTitle as string) ?? null,
                 },
           )
           .filter((p) => p.id),

@@ -7,6 +7,7 @@ export type { ParsedPresence } from './normalize.js';
 export { badgeFor } from './status.js';
 export type { PresenceMessages } from './messages.js';
 export type { PickerMessages } from './picker-messages.js';
+export type { CardMessages } from './card-messages.js';
 export type { LocaleRegistration } from './i18n.js';
 export {
   FALLBACK_LOCALE,

@@ -1,5 +1,6 @@
 import type { PickerMessages } from './picker-messages.js';
 import type { NotifyMessages } from './notify-messages.js';
+import type { CardMessages } from './card-messages.js';
 import type { Activity, Availability } from './values.js';
 
 /** The words of one locale. Register more with `registerLocale`. */
@@ -40,4 +41,6 @@ export interface PresenceMessages {
   picker?: PickerMessages;
   /** "Notify me when available" (`NotifyMessages`); English where a registered locale has none. */
   notify?: NotifyMessages;
+  /** The words of `<presence-card>`; English when a registered locale leaves them out. */
+  card?: CardMessages;
 }

@@ -67,6 +67,16 @@ const STATES: Array<[string, string]> = [
   ['AvailableIdle', 'Available'],
   ['Busy', 'Busy'],
 ];
+const TITLES = [
+  'Product Manager',
+  'Software Engineer',
+  'Designer',
+  'Marketing Lead',
+  'Sales Director',
+  'Support Engineer',
+  'Data Analyst',
+  'Recruiter',
+];
 const COLORS = ['#7a9cc6', '#96bea0', '#d6aa78', '#b496c8', '#78b4be', '#c88c8c'];
 
 function hash(text: string): number {
@@ -153,11 +163,16 @@ export class DemoSource implements PresenceSource {
                 .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
                 .join(' ')
             : nameFor(id);
+      const userPrincipalName = /@/.test(key)
+        ? key
+        : `${displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.example`;
       return {
         key,
         id,
         displayName,
-        userPrincipalName: /@/.test(key) ? key : `${displayName.toLowerCase().replace(/\s+/g, '.')}@contoso.example`,
+        userPrincipalName,
+        mail: userPrincipalName,
+        jobTitle: TITLES[hash(id) % TITLES.length]!,
       };
     });
   }

@@ -10,6 +10,7 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
+import { CardOpener } from '../presence-card/card-opener.js';
 import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
@@ -114,6 +115,8 @@ export class PresenceAvatar extends LitElement {
    * waiting; removing the attribute stops waiting.
    */
   @property({ type: Boolean, reflect: true, attribute: 'notify-when-available' }) notifyWhenAvailable = false;
+  /** Opens the person's `<presence-card>`: on click, Enter or Space (`card`), or also on hover and focus (`card="hover"`). */
+  @property({ converter: passThrough }) card: string | boolean | null = null;
 
   /** @internal */
   @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
@@ -131,6 +134,7 @@ export class PresenceAvatar extends LitElement {
     key: this.presence === null || this.presence === undefined ? text(this.userId) : null,
     on: !!this.notifyWhenAvailable,
   }));
+  private readonly cardOpener = new CardOpener(this, () => ({ mode: this.card, userId: this.userId }));
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */
@@ -232,17 +236,21 @@ export class PresenceAvatar extends LitElement {
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
     const badge = presence && !this.hideBadge ? badgeFor(presence) : undefined;
     const showText = this.showName || (this.showStatus && presence);
-    const fullLabel = this.showStatus && message ? `${label}${messages.separator}${message}` : label;
+    const fullLabel =
+      (this.showStatus && message ? `${label}${messages.separator}${message}` : label) +
+      this.notify.description(messages);
 
     return html`<div
       part="base"
       class="base"
       role="img"
-      aria-label=${fullLabel + this.notify.description(messages)}
+      aria-label=${this.cardOpener.label(fullLabel)}
       ${styleProperties({ '--_size': size })}
+      ${this.cardOpener.attributes('img')}
     >
+      ${this.cardOpener.hiddenLabel(fullLabel)}
       <span part="avatar" class="avatar" data-color=${color.name}>
-        ${initials ? html`<span part="initials" class="initials">${initials}</span>` : html`<span part="initials" class="initials">${personIcon}</span>`}
+        ${initials ? html`<span part="initials" class="initials" aria-hidden="true">${initials}</span>` : html`<span part="initials" class="initials" aria-hidden="true">${personIcon}</span>`}
         ${
           this.shownPhoto && this.photoState !== 'failed'
             ? html`<img

@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { BadgeStatus } from '../../presence/types.js';
 import { emit } from '../../events/emit.js';
+import { CardOpener } from '../presence-card/card-opener.js';
 import { ClientController } from '../shared/client-controller.js';
 import { reflectText, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
@@ -30,7 +31,8 @@ export type { MemberEventDetail } from './roster-model.js';
  *
  * Each row has "Notify me when available": the bell on the row (pointer), or N on the active row (keyboard).
  *
- * @event {PresenceSelectEvent} presence-select - A member was chosen (click, Enter or Space).
+ * @event {PresenceSelectEvent} presence-select - A member was chosen (click, Enter or Space). Cancelable: with
+ *   `card`, `preventDefault()` keeps the member's card closed.
  * @event {PresenceAvailableEvent} presence-available - A member has just become available: the moment to
  *   invite them. Not fired for the first presence loaded.
  * @event {PresenceErrorEvent} presence-error - The members could not be loaded (`kind: 'members'`); `kind: 'consent'`
@@ -77,6 +79,9 @@ export class TeamPresenceList extends LitElement {
   /** The filter text. */
   @property() filter = '';
 
+  /** Choosing a member opens their `<presence-card>`, unless the app cancels `presence-select`. */
+  @property({ type: Boolean, reflect: true }) card = false;
+
   /** The items rendered: rebuilt when the members, their presence or the filter change, not on scrolling. */
   private items: Item[] = [];
   private readonly locale = new LocaleController(this);
@@ -96,6 +101,8 @@ export class TeamPresenceList extends LitElement {
     activeId: () => this.view.activeId,
     scroller: () => this.renderRoot.querySelector<HTMLElement>('.scroller'),
   });
+
+  private readonly cards = new CardOpener(this, () => ({ mode: this.card, userId: null }), false);
 
   private get client(): PresenceClient | undefined {
     return this.clients.client;
@@ -118,7 +125,9 @@ export class TeamPresenceList extends LitElement {
 
   private select(member: Member): void {
     this.view.activeId = member.id;
-    emit(this, 'presence-select', memberDetail(member));
+    const row = this.renderRoot.querySelector(`[id="member-${CSS.escape(member.id)}"]`);
+    if (emit(this, 'presence-select', memberDetail(member), { cancelable: true }) && this.card && row)
+      this.cards.openFor(member.id, row);
   }
 
   private readonly onGrant = (): void => void this.loader.grant(this.client);

@@ -87,4 +87,16 @@ export const ar: PresenceMessages = {
     desktopBlocked: 'هذا المتصفح يحظر إعلامات سطح المكتب من هذه الصفحة.',
     keyHint: 'اضغط N ليتم إعلامك عندما يصبح الشخص المحدد متاحًا.',
   },
+  card: {
+    chat: 'دردشة',
+    call: 'اتصال',
+    videoCall: 'مكالمة فيديو',
+    email: 'البريد الإلكتروني',
+    notify: 'أعلمني عندما يكون متاحًا',
+    notifying: 'سيتم إعلامك عندما يصبح متاحًا',
+    automaticReply: 'رد تلقائي',
+    actionsLabel: 'الاتصال بـ {name}',
+    close: 'إغلاق',
+    loading: 'جارٍ التحميل…',
+  },
 };

@@ -87,4 +87,16 @@ export const de: PresenceMessages = {
     desktopBlocked: 'Dieser Browser blockiert Desktopbenachrichtigungen dieser Seite.',
     keyHint: 'Drücken Sie N, um benachrichtigt zu werden, sobald die ausgewählte Person verfügbar ist.',
   },
+  card: {
+    chat: 'Chat',
+    call: 'Anrufen',
+    videoCall: 'Videoanruf',
+    email: 'E-Mail',
+    notify: 'Benachrichtigen, wenn verfügbar',
+    notifying: 'Sie werden benachrichtigt, sobald die Person verfügbar ist',
+    automaticReply: 'Automatische Antwort',
+    actionsLabel: '{name} kontaktieren',
+    close: 'Schließen',
+    loading: 'Wird geladen…',
+  },
 };

@@ -87,4 +87,16 @@ export const en: PresenceMessages = {
     desktopBlocked: 'This browser blocks desktop notifications from this page.',
     keyHint: 'Press N to be notified when the selected person becomes available.',
   },
+  card: {
+    chat: 'Chat',
+    call: 'Call',
+    videoCall: 'Video call',
+    email: 'Email',
+    notify: 'Notify me when available',
+    notifying: 'You will be notified when they are available',
+    automaticReply: 'Automatic reply',
+    actionsLabel: 'Contact {name}',
+    close: 'Close',
+    loading: 'Loading…',
+  },
 };

@@ -87,4 +87,16 @@ export const fr: PresenceMessages = {
     desktopBlocked: 'Ce navigateur bloque les notifications de cette page.',
     keyHint: 'Appuyez sur N pour être averti quand la personne sélectionnée devient disponible.',
   },
+  card: {
+    chat: 'Conversation',
+    call: 'Appeler',
+    videoCall: 'Appel vidéo',
+    email: 'E-mail',
+    notify: 'M’avertir quand disponible',
+    notifying: 'Vous serez averti dès que cette personne sera disponible',
+    automaticReply: 'Réponse automatique',
+    actionsLabel: 'Contacter {name}',
+    close: 'Fermer',
+    loading: 'Chargement…',
+  },
 };

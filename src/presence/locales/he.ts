@@ -87,4 +87,16 @@ export const he: PresenceMessages = {
     desktopBlocked: 'דפדפן זה חוסם הודעות בשולחן העבודה מדף זה.',
     keyHint: 'הקש N כדי לקבל הודעה כשהאדם שנבחר יהיה זמין.',
   },
+  card: {
+    chat: "צ'אט",
+    call: 'שיחה',
+    videoCall: 'שיחת וידאו',
+    email: 'דואר אלקטרוני',
+    notify: 'הודע לי כשיהיה זמין',
+    notifying: 'תקבל הודעה כשהאדם יהיה זמין',
+    automaticReply: 'תשובה אוטומטית',
+    actionsLabel: 'יצירת קשר עם {name}',
+    close: 'סגירה',
+    loading: 'טוען…',
+  },
 };

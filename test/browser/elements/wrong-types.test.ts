@@ -70,6 +70,10 @@ const SETTINGS: Record<string, { template: () => TemplateResult; rendered: strin
     template: () => html`<presence-provider demo><presence-alerts></presence-alerts></presence-provider>`,
     rendered: '[part~="region"]',
   },
+  'presence-card': {
+    template: () => html`<presence-provider demo><presence-card user-id="u1"></presence-card></presence-provider>`,
+    rendered: '[part~="base"]',
+  },
 };
 
 async function publicProperties(): Promise<Map<string, string[]>> {

@@ -13,6 +13,7 @@ import * as signIn from '../../../stories/presence-sign-in.stories.js';
 import * as list from '../../../stories/team-presence-list.stories.js';
 import * as statusPicker from '../../../stories/presence-status-picker.stories.js';
 import * as alerts from '../../../stories/presence-alerts.stories.js';
+import * as card from '../../../stories/presence-card.stories.js';
 
 defineElements();
 
@@ -28,7 +29,7 @@ interface MetaLike {
   render?: (args: Args, context: unknown) => unknown;
 }
 
-const modules = { avatar, badge, provider, signIn, list, statusPicker, alerts } as unknown as Record<
+const modules = { avatar, badge, provider, signIn, list, statusPicker, alerts, card } as unknown as Record<
   string,
   Record<string, unknown> & { default: MetaLike }
 >;
