@@ -61,18 +61,10 @@ export function actionDetail(action: PresenceActionKind, contact: Contact): Pres
   return { action, ...contact, href: actionHref(action, contact) };
 }
 
-/** What `notifyWhenAvailable` gives back: anything, or a promise of anything. */
-type NotifyResult = unknown;
-type Notifier = { notifyWhenAvailable?: (userId: string) => NotifyResult };
-
-/**
- * Asks the client to tell the user when the person is available, through `client.notifyWhenAvailable(userId)`
- * when the client has it (clients of an older version may not). Resolves true when it was asked.
- */
-export async function notifyWhenAvailable(client: PresenceClient | undefined, userId: string): Promise<boolean> {
-  const notifier = client as (PresenceClient & Notifier) | undefined;
-  if (typeof notifier?.notifyWhenAvailable !== 'function') return false;
-  await notifier.notifyWhenAvailable(userId);
+/** Asks the client to tell the user, once, when the person is available. False when there is no client to ask. */
+export function notifyWhenAvailable(client: PresenceClient | undefined, userId: string): boolean {
+  if (!client) return false;
+  client.notifyWhenAvailable(userId);
   return true;
 }
 

@@ -189,15 +189,15 @@ export class PresenceCard extends LitElement {
     if (!emit(this, 'presence-action', detail, { cancelable: true })) return;
     if (action !== 'notify') return openLink(detail);
     if (!detail.userId) return;
-    void notifyWhenAvailable(this.person.client, detail.userId).then(
-      (asked) => (this.notified = asked),
-      (error: unknown) =>
-        emit(this, 'presence-error', {
-          kind: 'unavailable',
-          message: `notify when available: ${error instanceof Error ? error.message : String(error)}`,
-          userId: detail.userId ?? '',
-        }),
-    );
+    try {
+      this.notified = notifyWhenAvailable(this.person.client, detail.userId);
+    } catch (error) {
+      emit(this, 'presence-error', {
+        kind: 'unavailable',
+        message: `notify when available: ${error instanceof Error ? error.message : String(error)}`,
+        userId: detail.userId,
+      });
+    }
   }
 
   /** @internal */
@@ -219,11 +219,9 @@ export class PresenceCard extends LitElement {
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const oof = presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined;
     const contact = this.contact();
-    const canNotify =
-      !!presence &&
-      presence.availability !== 'Available' &&
-      !!contact.userId &&
-      typeof (this.person.client as { notifyWhenAvailable?: unknown } | undefined)?.notifyWhenAvailable === 'function';
+    const client = this.person.client;
+    const canNotify = !!presence && presence.availability !== 'Available' && !!contact.userId && !!client;
+    const waiting = this.notified || (!!contact.userId && !!client?.alerts.has(contact.userId));
     const dialog = this.popup && this.open;
 
     return html`<div part="base" class="base" role=${dialog ? 'dialog' : 'group'} aria-label=${label} tabindex="-1">
@@ -267,7 +265,7 @@ export class PresenceCard extends LitElement {
             : nothing;
         })}
         ${
-          this.notified
+          waiting && canNotify
             ? html`<span class="notified" role="status">${words.notifying}</span>`
             : canNotify
               ? html`<button part="action action-notify" class="action" type="button" data-action="notify"

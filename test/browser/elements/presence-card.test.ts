@@ -254,11 +254,19 @@ describe('<presence-card>', () => {
     await busy.updateComplete;
   });
 
-  it('hides "Notify me" when the client cannot notify', async () => {
-    clientFor({ [id(1)]: ADELE });
-    const card = await fixture<PresenceCard>(html`<presence-card user-id=${id(1)}></presence-card>`);
-    await shown(card);
-    expect(actionOf(card, 'notify')).to.equal(null);
+  it("puts the person on the client's waiting list, and a card opened later says they are waited for", async () => {
+    const { client } = clientFor({ [id(1)]: ADELE });
+    const first = await fixture<PresenceCard>(html`<presence-card user-id=${id(1)}></presence-card>`);
+    await shown(first);
+    actionOf(first, 'notify')!.click();
+    expect(client.waitingFor()).to.deep.equal([id(1)]);
+    const later = await fixture<PresenceCard>(html`<presence-card user-id=${id(1)}></presence-card>`);
+    await shown(later);
+    expect(actionOf(later, 'notify')).to.equal(null);
+    expect(later.shadowRoot!.querySelector('[role="status"]')?.textContent).to.equal(
+      'You will be notified when they are available',
+    );
+    client.alerts.clear();
   });
 
   it('speaks the page language, right to left too', async () => {
