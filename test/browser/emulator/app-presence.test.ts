@@ -4,6 +4,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import { bringYourOwnToken, createPresenceClient, type PresenceClient } from '../../../src/index.js';
+import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
 
 interface Cloud {
   graph: { url: string };
@@ -34,6 +35,8 @@ async function control(method: string, path: string, body?: unknown): Promise<an
 const view = (): Promise<SessionView> => control('GET', `/presence/${userId}/sessions`);
 const ours = async () => (await view()).sessions.find((s) => s.sessionId === appId);
 
+holdEmulator();
+
 before(async () => {
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
   // The tenant's second-to-last demo user: the other own-presence tests write the last one's.
@@ -49,6 +52,8 @@ beforeEach(() => {
   client = createPresenceClient({ auth, graphBaseUrl: cloud.graph.url, transport: 'none' });
 });
 afterEach(() => client.dispose());
+
+releaseEmulator();
 
 describe("the app's presence session against the Graph emulator, with the real Graph client", () => {
   it('holds a session under the app id; left without a keep-alive it fades, a keep-alive brings it back', async () => {

@@ -17,6 +17,7 @@ import {
 } from '../../../src/index.js';
 import '../../../src/define.js';
 import { maybePart, part } from '../support/fixtures.js';
+import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
 
 interface Cloud {
   entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
@@ -64,7 +65,7 @@ function pollingClient(): PresenceClient {
     clientId: spa.clientId,
     authority: cloud.entra.authority,
     // MSAL v5's redirect-bridge page, with this library's bridge script.
-    redirectUri: `${location.origin}/test/browser/support/msal-redirect.html`,
+    redirectUri: `${location.origin}/test/browser/support/redirect.html`,
     interaction: 'popup',
   });
   const client = createPresenceClient({
@@ -76,6 +77,8 @@ function pollingClient(): PresenceClient {
   clients.push(client);
   return client;
 }
+
+holdEmulator();
 
 before(async () => {
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
@@ -111,6 +114,8 @@ async function signInWithMsal(client: PresenceClient, root: Element): Promise<vo
   await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
   await signedIn;
 }
+
+releaseEmulator();
 
 describe('notify when available, against the Graph emulator', () => {
   it('someone Away becomes Available: the avatar sends presence-available once and the toast shows', async function () {

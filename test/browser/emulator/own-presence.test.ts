@@ -10,6 +10,7 @@ import {
   type PresenceClient,
 } from '../../../src/index.js';
 import { until } from '../support/until.js';
+import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
 
 interface Cloud {
   graph: { url: string };
@@ -40,6 +41,8 @@ async function rejection(promise: Promise<unknown>): Promise<any> {
   throw new Error('It did not reject.');
 }
 
+holdEmulator();
+
 before(async () => {
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
   // The tenant's last demo user: no other test writes their presence.
@@ -58,6 +61,8 @@ afterEach(async () => {
   await client.myPresence.clearPreferredPresence().catch(() => undefined);
   client.dispose();
 });
+
+releaseEmulator();
 
 describe('own presence against the Graph emulator, with the real Graph client', () => {
   it("sets a preferred presence with Presence.ReadWrite alone, and `me` shows it; clearing it brings the sessions' presence back", async () => {

@@ -17,6 +17,7 @@ import {
   type PresenceClient,
 } from '../../../src/index.js';
 import '../../../src/define.js';
+import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
 
 interface Cloud {
   entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
@@ -119,11 +120,15 @@ async function signIn(): Promise<void> {
 
 const part = (el: Element, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
+holdEmulator();
+
 before(async function () {
   this.timeout(20_000);
   cloud = await executeServerCommand<Cloud, undefined>('emulator');
   await signIn();
 });
+
+releaseEmulator();
 
 describe('<presence-card> against the Graph emulator, with the real Graph client', () => {
   it("opened from avatars, shows each person's job title and mail, and costs no request of its own", async function () {

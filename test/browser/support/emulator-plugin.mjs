@@ -3,6 +3,26 @@
 export function emulatorPlugin() {
   let cloud;
   let starting;
+  // The emulator's sign-in, consent and clock settings are global: test files that change them or sign in with the
+  // real MSAL hold this lock for their run, so two such files never run side by side. A holder that never lets go
+  // (a file that crashed) loses the lock after two minutes.
+  let held = Promise.resolve();
+  let release;
+  let releaseTimer;
+  const lock = () => {
+    const previous = held;
+    let unlock;
+    held = new Promise((resolve) => (unlock = resolve));
+    return previous.then(() => {
+      release = unlock;
+      releaseTimer = setTimeout(() => unlock(), 120_000);
+    });
+  };
+  const unlock = () => {
+    clearTimeout(releaseTimer);
+    release?.();
+    release = undefined;
+  };
   const start = async () => {
     const { tsImport } = await import('tsx/esm/api');
     const { startEmulators } = await tsImport('../../../emulator/index.ts', import.meta.url);
@@ -19,6 +39,8 @@ export function emulatorPlugin() {
     },
     async executeCommand({ command, payload }) {
       if (!command.startsWith('emulator')) return undefined;
+      if (command === 'emulator-lock') return lock().then(() => true);
+      if (command === 'emulator-unlock') return (unlock(), true);
       await (starting ??= start());
       if (command === 'emulator') return cloud.describe();
       if (command === 'emulator-requests') {
