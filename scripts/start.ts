@@ -94,8 +94,10 @@ if (real) {
     spaClientId: DEMO_SPA_CLIENT_ID,
     authority: cloud.entra.authority,
     team: { id: team.id, displayName: team.displayName },
-    people: cloud.tenant.users
+    // Members of the team the page shows (and the simulator moves): who signs in in one tab is seen in the others.
+    people: team.memberIds
       .slice(0, 18)
+      .map((id) => cloud.tenant.user(id)!)
       .map((u) => ({ id: u.id, displayName: u.displayName, userPrincipalName: u.userPrincipalName })),
   };
   lines.push(

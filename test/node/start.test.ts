@@ -1,46 +1,26 @@
 // `npm start` runs the whole system: emulators, relay and the live demo page, which signs in and goes live.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { chromium } from 'playwright-core';
 // @ts-expect-error: plain ES module scripts without declarations
 import { chromiumArgs, findChromium } from '../../scripts/find-chromium.mjs';
-import { requireBuild, root } from './support.js';
+import { requireBuild } from './support.js';
+import { startDemo, type RunningDemo } from './start-demo.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../emulator/entra/clients.js';
 import { startEmulators } from '../../emulator/index.js';
 import { startLocalRelay } from '../../scripts/local-relay.js';
 import { freePort } from './relay/support.js';
 
 const executablePath: string | undefined = findChromium();
-let child: ChildProcess | undefined;
+let running: RunningDemo | undefined;
 
-after(() => {
-  child?.kill('SIGTERM');
-});
+after(() => running?.stop());
 
 /** Starts `scripts/start.ts` with extra environment variables; resolves with the live demo's URL. */
 async function start(env: Record<string, string>): Promise<string> {
-  child?.kill('SIGTERM');
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 60_000);
-    child!.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Live demo\s+(\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child!.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child!.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
+  running?.stop();
+  running = await startDemo(env);
+  return running.url;
 }
 
 test(
@@ -126,7 +106,7 @@ test(
       assert.equal(await page.textContent('h1'), 'Live on your tenant');
       assert.deepEqual(errors, []);
     } finally {
-      child?.kill('SIGTERM');
+      running?.stop();
       await browser.close();
       await relay.stop();
       await cloud.stop();
