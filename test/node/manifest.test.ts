@@ -56,6 +56,7 @@ test('the manifest documents both elements with their attributes, events, parts 
   assert.ok(avatar && badge, 'both tags are in the manifest');
   const names = (list?: Array<{ name: string }>) => (list ?? []).map((x) => x.name).sort();
   assert.deepEqual(names(avatar.attributes), [
+    'card',
     'display-name',
     'hide-badge',
     'notify-when-available',
@@ -107,6 +108,7 @@ test('the manifest lists public members only: nothing private, nothing named wit
   const list = elements.find((d) => d.tagName === 'team-presence-list');
   assert.ok(list, 'team-presence-list is in the manifest');
   assert.deepEqual((list.members ?? []).map((x) => x.name).sort(), [
+    'card',
     'filter',
     'groupId',
     'noFilter',
