@@ -80,7 +80,8 @@ const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 /** A failure of the table store, saying what failed without quoting the request (which may hold a secret). */
 export class TableStoreError extends Error {
   constructor(what: string, error: unknown) {
-    const status = error instanceof RestError ? `${error.statusCode ?? 'no answer'}${error.code ? ` ${error.code}` : ''}` : 'failed';
+    const status =
+      error instanceof RestError ? `${error.statusCode ?? 'no answer'}${error.code ? ` ${error.code}` : ''}` : 'failed';
     super(`The relay's table store could not ${what}: ${status}`);
     this.name = 'TableStoreError';
   }
@@ -140,13 +141,15 @@ export class TableStore implements RelayStore {
     try {
       this.client = TableClient.fromConnectionString(options.connectionString, this.tableName, {
         // Azurite and other local endpoints are plain http; Azure's are https.
-        allowInsecureConnection: /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(options.connectionString) ||
+        allowInsecureConnection:
+          /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(options.connectionString) ||
           /(^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(;|$)/i.test(options.connectionString),
         additionalPolicies: [{ policy: counting, position: 'perCall' }],
       });
-    } catch (error) {
+    } catch {
+      // Neither the client's message nor its error is passed on: they may quote the string, account key and all.
       throw new Error(
-        `The storage connection string is not valid (${(error as Error).message.split(/[.\n]/)[0]}): set AZURE_STORAGE_CONNECTION_STRING (on Functions, AzureWebJobsStorage) to the account's connection string`,
+        "The storage connection string is not one the table client understands: set AZURE_STORAGE_CONNECTION_STRING (on Functions, AzureWebJobsStorage) to the account's connection string",
       );
     }
   }
@@ -255,10 +258,16 @@ export class TableStore implements RelayStore {
     const now = this.now();
     try {
       for await (const entity of this.client.listEntities<Properties>({
-        queryOptions: { filter: `PartitionKey eq '${PARTITION.owners}' or PartitionKey eq '${PARTITION.subscriptions}'` },
+        queryOptions: {
+          filter: `PartitionKey eq '${PARTITION.owners}' or PartitionKey eq '${PARTITION.subscriptions}'`,
+        },
       })) {
         this.remember(entity);
-        if (entity.partitionKey === PARTITION.owners && typeof entity.ownerId === 'string' && typeof entity.refreshToken === 'string')
+        if (
+          entity.partitionKey === PARTITION.owners &&
+          typeof entity.ownerId === 'string' &&
+          typeof entity.refreshToken === 'string'
+        )
           state.owners[entity.ownerId] = { refreshToken: entity.refreshToken };
         const sub = entity.partitionKey === PARTITION.subscriptions ? subscriptionOf(entity) : undefined;
         if (sub) state.subscriptions.push(sub);
@@ -377,13 +386,14 @@ export class TableStore implements RelayStore {
     return this.modify(
       PARTITION.sequenceOf(id),
       ROW.sequence,
-      (entity) =>
-        typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } },
+      (entity) => (typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } }),
       `advance the sequence number of ${id}`,
     );
   }
 
-  async sessionsSince(cursor: SessionCursor | undefined): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }> {
+  async sessionsSince(
+    cursor: SessionCursor | undefined,
+  ): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }> {
     await this.ready();
     const range = `PartitionKey ge '${PARTITION.sessionsFrom}' and PartitionKey lt '${PARTITION.sessionsTo}'`;
     // An empty cursor (nothing read yet): from the start.

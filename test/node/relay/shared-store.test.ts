@@ -31,8 +31,18 @@ before(async () => {
   const store = () => new TableStore({ connectionString: azurite.connectionString, prefix: 'shared' });
   // B reads the sessions only when a notification needs them (its periodic read is an hour apart): what it fans
   // out shows that it looked them up then.
-  b = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE, store: store(), sessionsRefreshMs: 3_600_000 });
-  a = await startLocalRelay(cloud, { certificate, clientState: CLIENT_STATE, store: store(), sessionsRefreshMs: 3_600_000 });
+  b = await startLocalRelay(cloud, {
+    certificate,
+    clientState: CLIENT_STATE,
+    store: store(),
+    sessionsRefreshMs: 3_600_000,
+  });
+  a = await startLocalRelay(cloud, {
+    certificate,
+    clientState: CLIENT_STATE,
+    store: store(),
+    sessionsRefreshMs: 3_600_000,
+  });
 });
 after(async () => {
   await connection?.stop();
