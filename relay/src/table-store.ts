@@ -6,7 +6,8 @@
 //   session-<user>          s<session>      one watch session: ids (compact), lease end, when its request was made
 //   subscription            <id>            one Graph subscription the keeper keeps: owner, ids (compact), expiry
 //   owner                   <user id>       one owner's refresh token
-//   seq-<person>            last            the newest sequenceNumber sent for one person
+//   seq-<person>            last            the newest sequenceNumber sent for one person (from a notification)
+//   seq-<person>            read            the newest one read back from Graph for that person
 //   config                  clientState     the secret Graph echoes (set once, if absent)
 //
 // Why: a user's sessions share a partition (at most 20), so a watch request touches one entity of one small
@@ -62,6 +63,7 @@ import {
   type KeptSubscription,
   type RelayState,
   type RelayStore,
+  type SequenceSource,
   type SessionCursor,
   type SessionRecord,
   type StoredSession,
@@ -92,6 +94,13 @@ type Entity = TableEntityResult<Properties>;
 type Known = { etag: string; entity: Properties } | { absent: true };
 /** What a merge decides: write this, delete, or leave what is stored. */
 type Decision = { put: Properties } | 'delete' | 'keep';
+
+const sameSession = (a: StoredSession | undefined, b: StoredSession) =>
+  !!a &&
+  a.expiresAt === b.expiresAt &&
+  a.updatedAt === b.updatedAt &&
+  a.ids.length === b.ids.length &&
+  a.ids.every((id, i) => id === b.ids[i]);
 
 const statusOf = (error: unknown) => (error instanceof RestError ? error.statusCode : undefined);
 
@@ -283,7 +292,10 @@ export class TableStore implements RelayStore {
   }
 
   writeSession(userId: string, session: string, value: StoredSession): Promise<boolean> {
-    return this.updateSession(userId, session, (stored) => (laterSession(stored, value) ? value : stored));
+    return this.updateSession(userId, session, (stored) =>
+      // The same write stored already (another instance ended the same lease): nothing to write.
+      laterSession(stored, value) && !sameSession(stored, value) ? value : stored,
+    );
   }
 
   /**
@@ -366,7 +378,7 @@ export class TableStore implements RelayStore {
     try {
       for await (const entity of this.client.listEntities<Properties>({
         queryOptions: {
-          filter: `PartitionKey ge '${PARTITION.sequencesFrom}' and PartitionKey lt '${PARTITION.sequencesTo}'`,
+          filter: `PartitionKey ge '${PARTITION.sequencesFrom}' and PartitionKey lt '${PARTITION.sequencesTo}' and RowKey eq '${ROW.sequence}'`,
         },
       })) {
         this.remember(entity);
@@ -382,10 +394,10 @@ export class TableStore implements RelayStore {
     await Promise.all(Object.entries(latest).map(([id, seq]) => this.advanceSequence(id, seq)));
   }
 
-  advanceSequence(id: string, seq: string): Promise<boolean> {
+  advanceSequence(id: string, seq: string, source: SequenceSource = 'notification'): Promise<boolean> {
     return this.modify(
       PARTITION.sequenceOf(id),
-      ROW.sequence,
+      source === 'read' ? ROW.readSequence : ROW.sequence,
       (entity) => (typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } }),
       `advance the sequence number of ${id}`,
     );
