@@ -19,6 +19,7 @@ let cloud: Emulators;
 let azurite: Azurite;
 let certificate: CertificateAndKey;
 let a: Relay;
+let storeOfA: TableStore;
 let b: Relay;
 let c: Relay | undefined;
 let connection: HubConnection | undefined;
@@ -38,10 +39,11 @@ before(async () => {
     store: store(),
     sessionsRefreshMs: 3_600_000,
   });
+  storeOfA = store();
   a = await startLocalRelay(cloud, {
     certificate,
     clientState: CLIENT_STATE,
-    store: store(),
+    store: storeOfA,
     sessionsRefreshMs: 3_600_000,
   });
 });
@@ -140,4 +142,11 @@ test('a change Graph sends without a sequence number, delivered to two instances
   cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
   await until(() => pushes('BeRightBack') > 0, 'the next change');
   assert.equal(pushes('Away'), 1, `pushed once: ${shown().join(', ')}`);
+});
+
+test('renewing a watch writes its session and nothing else: one entity, not the whole state', async () => {
+  const before = { ...storeOfA.written };
+  assert.equal((await watchAt(cloud, a.url, watcher, [watched])).status, 200);
+  assert.equal(storeOfA.written.writes - before.writes, 1, 'one write');
+  assert.ok(storeOfA.written.bytes - before.bytes < 2_000, `${storeOfA.written.bytes - before.bytes} bytes`);
 });
