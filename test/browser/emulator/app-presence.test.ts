@@ -5,12 +5,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import { bringYourOwnToken, createPresenceClient, type PresenceClient } from '../../../src/index.js';
 import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
-
-interface Cloud {
-  graph: { url: string };
-  control: { url: string };
-  tenant: { demoUsers: Array<{ id: string; displayName: string }> };
-}
+import { control, type Cloud } from '../support/emulator.js';
 
 interface SessionView {
   presence: { availability: string; activity: string };
@@ -22,15 +17,6 @@ let cloud: Cloud;
 let client: PresenceClient;
 let userId: string;
 const appId = crypto.randomUUID();
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 const view = (): Promise<SessionView> => control('GET', `/presence/${userId}/sessions`);
 const ours = async () => (await view()).sessions.find((s) => s.sessionId === appId);

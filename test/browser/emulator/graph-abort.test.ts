@@ -5,12 +5,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, waitUntil } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource, PollingTransport } from '../../../src/index.js';
 import type { GraphPresence, TransportSink } from '../../../src/index.js';
+import { control, type Cloud } from '../support/emulator.js';
 
-interface Cloud {
-  control: { url: string };
-  graph: { url: string };
-  tenant: { demoUsers: Array<{ id: string }> };
-}
 interface Logged {
   method: string;
   path: string;
@@ -21,15 +17,6 @@ interface Logged {
 
 const PRESENCE = '/v1.0/communications/getPresencesByUserId';
 let cloud: Cloud;
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 /** A source whose tokens name a fresh application, so that faults and the request log are this test's own. */
 function appSource() {

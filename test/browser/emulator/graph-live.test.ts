@@ -11,12 +11,8 @@ import {
 } from '../../../src/index.js';
 import '../../../src/define.js';
 import { drawnStatus, part } from '../support/fixtures.js';
+import { control, type Cloud } from '../support/emulator.js';
 
-interface Cloud {
-  graph: { url: string };
-  control: { url: string };
-  tenant: { teams: Array<{ id: string; members: number }>; demoUsers: Array<{ id: string; displayName: string }> };
-}
 interface Logged {
   method: string;
   path: string;
@@ -26,15 +22,6 @@ interface Logged {
 
 let cloud: Cloud;
 let users: string[] = [];
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 /** A token provider minting Entra tokens for a fresh application id, so each test's requests can be counted alone. */
 function appAuth() {

@@ -3,12 +3,8 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import { bringYourOwnToken, GraphSource } from '../../../src/index.js';
+import { control, type Cloud } from '../support/emulator.js';
 
-interface Cloud {
-  control: { url: string };
-  graph: { url: string };
-  tenant: { demoUsers: Array<{ id: string }>; teams: Array<{ id: string; members: number }> };
-}
 interface Logged {
   method: string;
   path: string;
@@ -17,15 +13,6 @@ interface Logged {
 }
 
 let cloud: Cloud;
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 const tokenFor = async (clientId: string) =>
   (

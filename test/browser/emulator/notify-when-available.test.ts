@@ -18,29 +18,11 @@ import {
 import '../../../src/define.js';
 import { maybePart, part } from '../support/fixtures.js';
 import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
-
-interface Cloud {
-  entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
-  graph: { url: string };
-  control: { url: string };
-  tenant: {
-    teams: Array<{ id: string; members: number }>;
-    demoUsers: Array<{ id: string; displayName: string; userPrincipalName: string }>;
-  };
-}
+import { control, type Cloud } from '../support/emulator.js';
 
 let cloud: Cloud;
 const members: Array<{ id: string; displayName: string | null }> = [];
 const clients: PresenceClient[] = [];
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 /**
  * Tokens the Entra emulator issues for the tenant's first user, with that user as the signed-in account (what

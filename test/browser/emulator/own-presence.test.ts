@@ -11,26 +11,12 @@ import {
 } from '../../../src/index.js';
 import { until } from '../support/until.js';
 import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
-
-interface Cloud {
-  graph: { url: string };
-  control: { url: string };
-  tenant: { demoUsers: Array<{ id: string; displayName: string }> };
-}
+import { control, type Cloud } from '../support/emulator.js';
 
 let cloud: Cloud;
 let client: PresenceClient;
 let userId: string;
 let asked: string[][];
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 async function rejection(promise: Promise<unknown>): Promise<any> {
   try {

@@ -18,16 +18,8 @@ import {
 } from '../../../src/index.js';
 import '../../../src/define.js';
 import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
+import { control, type Cloud } from '../support/emulator.js';
 
-interface Cloud {
-  entra: { authority: string; clients: Array<{ clientId: string; type: string }> };
-  graph: { url: string };
-  control: { url: string };
-  tenant: {
-    teams: Array<{ id: string; members: number }>;
-    demoUsers: Array<{ id: string; displayName: string; userPrincipalName: string }>;
-  };
-}
 interface Logged {
   method: string;
   path: string;
@@ -45,15 +37,6 @@ interface DirectoryEntry {
 let cloud: Cloud;
 let auth: MsalTokenProvider;
 let appId: string;
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 const token = async (clientId: string, scopes: string[]) =>
   (await control('POST', '/tokens', { userId: cloud.tenant.demoUsers[0]!.id, clientId, scopes })).accessToken as string;

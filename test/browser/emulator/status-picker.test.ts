@@ -15,28 +15,13 @@ import {
 import '../../../src/define.js';
 import { until } from '../support/until.js';
 import { holdEmulator, releaseEmulator } from '../support/emulator-lock.js';
-
-interface Cloud {
-  entra: { authority: string; signInAs: string | null; clients: Array<{ clientId: string; type: string }> };
-  graph: { url: string };
-  control: { url: string };
-  tenant: { demoUsers: Array<{ id: string; displayName: string }> };
-}
+import { control, type Cloud } from '../support/emulator.js';
 
 let cloud: Cloud;
 let userId: string;
 let client: PresenceClient | undefined;
 const opened: string[] = [];
 const originalOpen = window.open;
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 /** A real click (a trusted event from the test driver, so the page has user activation) in the middle of `el`. */
 async function click(el: Element): Promise<void> {

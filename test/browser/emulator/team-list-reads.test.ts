@@ -4,12 +4,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { bringYourOwnToken, createPresenceClient, GraphSource } from '../../../src/index.js';
 import '../../../src/define.js';
+import { control, type Cloud } from '../support/emulator.js';
 
-interface Cloud {
-  graph: { url: string };
-  control: { url: string };
-  tenant: { teams: Array<{ id: string; members: number }>; demoUsers: Array<{ id: string }> };
-}
 interface Logged {
   method: string;
   path: string;
@@ -18,15 +14,6 @@ interface Logged {
 }
 
 let cloud: Cloud;
-
-async function control(method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${cloud.control.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.status === 204 ? null : res.json();
-}
 
 function appAuth() {
   const appId = crypto.randomUUID();
