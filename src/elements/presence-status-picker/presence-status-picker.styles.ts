@@ -1,7 +1,9 @@
+import { visuallyHidden } from '../shared/visually-hidden.js';
 import { css } from 'lit';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
 
 export const styles = [
+  visuallyHidden,
   badgeStyles,
   css`
     :host {
@@ -187,14 +189,6 @@ export const styles = [
       padding: 4px 8px;
       font-size: 12px;
       color: var(--presence-picker-error-color, light-dark(#b10e1c, #f1707b));
-    }
-    .visually-hidden {
-      position: absolute;
-      inline-size: 1px;
-      block-size: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
     @media (forced-colors: active) {
       .button,

@@ -70,12 +70,12 @@ export class NotifyRows implements ReactiveController {
     const words = notifyWords(messages);
     const on = this.armed(id);
     // Hidden from assistive technology, which has the N key and the row's own words (see the top of this file).
-    return html`<span part="notify" class="notify ${on ? 'on' : ''}" aria-hidden="true" title=${on ? words.stopNotify : words.notifyMe} @click=${(event: Event) => this.onClick(event, id)}>${bellIcon}</span>${on ? html`<span class="said">${messages.separator}${words.armed}</span>` : nothing}`;
+    return html`<span part="notify" class="notify ${on ? 'on' : ''}" aria-hidden="true" title=${on ? words.stopNotify : words.notifyMe} @click=${(event: Event) => this.onClick(event, id)}>${bellIcon}</span>${on ? html`<span class="visually-hidden">${messages.separator}${words.armed}</span>` : nothing}`;
   }
 
   /** The description of the N key, for the listbox's aria-describedby. */
   hint(messages: PresenceMessages) {
-    return html`<span id=${NOTIFY_HINT_ID} class="said">${notifyWords(messages).keyHint}</span>`;
+    return html`<span id=${NOTIFY_HINT_ID} class="visually-hidden">${notifyWords(messages).keyHint}</span>`;
   }
 
   private onClick(event: Event, id: string): void {
@@ -142,14 +142,6 @@ export const notifyRowStyles = css`
   }
   .notify:hover {
     background: light-dark(#e0e0e0, #3d3d3d);
-  }
-  .said {
-    position: absolute;
-    inline-size: 1px;
-    block-size: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
   }
   @media (forced-colors: active) {
     .notify.on {

@@ -10,6 +10,7 @@ import { reflectText, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { MembersLoader } from './members-loader.js';
+import { visuallyHidden } from '../shared/visually-hidden.js';
 import { NOTIFY_HINT_ID, NotifyRows, notifyRowStyles } from './notify-rows.js';
 import { buildItems, headersOf, memberDetail, rowsOf, sortMembers, type Item, type Member } from './roster-model.js';
 import { styles } from './team-presence-list.styles.js';
@@ -62,7 +63,7 @@ export type { MemberEventDetail } from './roster-model.js';
  * @cssproperty [--presence-bell-color=#0f6cbd] - A row's bell while its member is waited for (#479ef5 on dark pages).
  */
 export class TeamPresenceList extends LitElement {
-  static override styles = [styles, notifyRowStyles];
+  static override styles = [styles, notifyRowStyles, visuallyHidden];
 
   /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
   @property({ attribute: 'team-id', reflect: true, converter: reflectText }) teamId: string | null = null;
