@@ -1,4 +1,7 @@
 // Configuration of `cem analyze`, which writes custom-elements.json from the elements' JSDoc.
+import { expandedTypesPlugin } from './scripts/manifest/expanded-types.mjs';
+import { shippedPathsPlugin } from './scripts/manifest/shipped-paths.mjs';
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.styles.ts'],
@@ -17,6 +20,8 @@ export default {
         }
       },
     },
+    expandedTypesPlugin(),
+    shippedPathsPlugin(),
     {
       // The analyzer reads files in whatever order the file system gives; sorting keeps the manifest stable.
       name: 'presence-elements/sort-modules',

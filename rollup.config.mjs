@@ -1,6 +1,8 @@
 // The script-tag bundle: dist/define.js (compiled by tsc) with Lit bundled in, minified, split into chunks so that
 // anything loaded with import() (MSAL, the Graph client, SignalR) arrives only when used.
 // Two builds: the elements, and the redirect-bridge page's script on its own (see below).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
@@ -19,10 +21,50 @@ function redirectPage() {
   };
 }
 
+/**
+ * A declaration file next to each entry (`presence-elements.d.ts`), re-exporting the types of the module it was built
+ * from, so TypeScript types `import … from 'presence-elements/presence-elements.js'` as it types the module.
+ */
+function entryDeclarations() {
+  return {
+    name: 'entry-declarations',
+    generateBundle(options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.isEntry || !chunk.facadeModuleId) continue;
+        if (!existsSync(chunk.facadeModuleId.replace(/\.js$/, '.d.ts'))) continue;
+        const from = dirname(resolve(options.dir, chunk.fileName));
+        const specifier = relative(from, chunk.facadeModuleId).split(sep).join('/');
+        this.emitFile({
+          type: 'asset',
+          fileName: chunk.fileName.replace(/\.js$/, '.d.ts'),
+          source: `export * from '${specifier.startsWith('.') ? specifier : `./${specifier}`}';\n`,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * Reads the source map tsc wrote next to each dist/ module, so the bundle's maps lead back to the TypeScript sources
+ * (held in the maps, `inlineSources`) rather than to tsc's output.
+ */
+function tscSourceMaps() {
+  const dist = resolve('dist') + sep;
+  return {
+    name: 'tsc-source-maps',
+    load(id) {
+      if (!id.startsWith(dist) || !existsSync(`${id}.map`)) return null;
+      return { code: readFileSync(id, 'utf8'), map: readFileSync(`${id}.map`, 'utf8') };
+    },
+  };
+}
+
 // `production` keeps Lit's dev mode (and its console warnings) out of the bundle.
 const plugins = () => [
+  tscSourceMaps(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
   terser({ ecma: 2021, module: true, format: { comments: false } }),
+  entryDeclarations(),
 ];
 
 function onwarn(warning, warn) {

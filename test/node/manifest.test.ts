@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: a plain ES module script without declarations
 import { updatedReadme } from '../../scripts/api-docs.mjs';
+// @ts-expect-error: a plain ES module script without declarations
+import { sourcePath } from '../../scripts/manifest/shipped-paths.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const committed = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8'));
@@ -20,7 +22,12 @@ interface Declaration {
   cssParts?: Array<{ name: string }>;
   cssProperties?: Array<{ name: string }>;
 }
-const modules = committed.modules as Array<{ path: string; declarations?: Declaration[] }>;
+interface Export {
+  kind: string;
+  name: string;
+  declaration: { name: string; module?: string };
+}
+const modules = committed.modules as Array<{ path: string; declarations?: Declaration[]; exports?: Export[] }>;
 const elements = modules.flatMap((m) => m.declarations ?? []).filter((d) => d.customElement);
 
 test('custom-elements.json is the one the analyzer makes from the current source', () => {
@@ -118,6 +125,34 @@ test('the manifest lists public members only: nothing private, nothing named wit
   ]);
 });
 
+test('module paths are the files the package ships: dist/…/x.js for each src/…/x.ts, and so are references', () => {
+  const wrong: string[] = [];
+  for (const module of modules) {
+    if (!/^dist\/.+\.js$/.test(module.path)) wrong.push(module.path);
+    else if (!existsSync(join(root, sourcePath(module.path) as string))) wrong.push(`${module.path} (no source)`);
+    JSON.stringify(module, (key, value: unknown) => {
+      if (key === 'module' && typeof value === 'string' && !modules.some((m) => m.path === value)) {
+        wrong.push(`${module.path} refers to ${value}`);
+      }
+      return value;
+    });
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('importing dist/define.js defines every element: one custom-element-definition export per tag', () => {
+  const define = modules.find((m) => m.path === 'dist/define.js');
+  assert.ok(define, 'dist/define.js is in the manifest');
+  const definitions = (define.exports ?? []).filter((e) => e.kind === 'custom-element-definition');
+  const expected = modules
+    .flatMap((m) => (m.declarations ?? []).map((d) => ({ m, d })))
+    .filter(({ d }) => d.customElement && d.tagName)
+    .map(({ m, d }) => `${d.tagName} ${d.name} ${m.path}`)
+    .sort();
+  assert.deepEqual(definitions.map((e) => `${e.name} ${e.declaration.name} ${e.declaration.module}`).sort(), expected);
+  assert.ok(expected.includes('presence-avatar PresenceAvatar dist/elements/presence-avatar/presence-avatar.js'));
+});
+
 /** The custom properties a module's CSS reads (`var(--name`), its own and those of the style modules it imports. */
 function customPropertiesUsed(file: string, seen = new Set<string>()): Set<string> {
   const used = new Set<string>();
@@ -136,12 +171,14 @@ for (const module of modules) {
   for (const element of (module.declarations ?? []).filter((d) => d.customElement && d.tagName)) {
     test(`every public custom property <${element.tagName}> reads is documented with @cssproperty`, () => {
       // Names starting with --_ are the element's own (set on its parts, not for pages to style).
-      const used = [...customPropertiesUsed(join(root, module.path))].filter((name) => !name.startsWith('--_')).sort();
+      const used = [...customPropertiesUsed(join(root, sourcePath(module.path) as string))]
+        .filter((name) => !name.startsWith('--_'))
+        .sort();
       const documented = new Set((element.cssProperties ?? []).map((p) => p.name));
       assert.deepEqual(
         used.filter((name) => !documented.has(name)),
         [],
-        `add @cssproperty lines to ${module.path}`,
+        `add @cssproperty lines to ${sourcePath(module.path)}`,
       );
     });
   }

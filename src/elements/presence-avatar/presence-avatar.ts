@@ -16,7 +16,7 @@ import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { NotifyController } from '../shared/notify-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
-import { AVATAR_SIZES, cssSize } from '../shared/size.js';
+import { AVATAR_SIZES, cssSize, type AvatarSizeName } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
 
 const passThrough = { fromAttribute: (value: string | null) => value };
@@ -95,7 +95,7 @@ export class PresenceAvatar extends LitElement {
    * `extra-small` (24px), `small` (32px), `medium` (40px), `large` (56px), `extra-large` (72px), `huge` (96px),
    * a number of pixels (`48`) or any CSS length (`3rem`).
    */
-  @property({ reflect: true, converter: reflectText }) size: string | null = null;
+  @property({ reflect: true, converter: reflectText }) size: AvatarSizeName | (string & {}) | null = null;
 
   /** `circular` or `square`. */
   @property({ reflect: true, converter: reflectText }) shape: 'circular' | 'square' = 'circular';
@@ -116,7 +116,7 @@ export class PresenceAvatar extends LitElement {
    */
   @property({ type: Boolean, reflect: true, attribute: 'notify-when-available' }) notifyWhenAvailable = false;
   /** Opens the person's `<presence-card>`: on click, Enter or Space (`card`), or also on hover and focus (`card="hover"`). */
-  @property({ converter: passThrough }) card: string | boolean | null = null;
+  @property({ converter: passThrough }) card: boolean | 'hover' | (string & {}) | null = null;
 
   /** @internal */
   @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';

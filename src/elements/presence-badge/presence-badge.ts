@@ -8,7 +8,7 @@ import { emit } from '../../events/emit.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { styleProperties } from '../shared/style-properties.js';
-import { BADGE_SIZES, cssSize } from '../shared/size.js';
+import { BADGE_SIZES, cssSize, type BadgeSizeName } from '../shared/size.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
 
@@ -52,7 +52,7 @@ export class PresenceBadge extends LitElement {
   @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
 
   /** `tiny`, `extra-small`, `small`, `medium` (16px), `large`, `extra-large`, a number of pixels or a CSS length. */
-  @property({ reflect: true, converter: reflectText }) size: string | null = null;
+  @property({ reflect: true, converter: reflectText }) size: BadgeSizeName | (string & {}) | null = null;
 
   /** The accessible name; by default the localised status ("Busy", "Available, Out of office"). */
   @property({ converter: reflectText }) label: string | null = null;
