@@ -1,7 +1,8 @@
 // Configuration of `cem analyze`, which writes custom-elements.json from the elements' JSDoc.
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.styles.ts'],
+  // src/react/ holds the React wrappers generated from this manifest (scripts/framework-types.mjs), not elements.
+  exclude: ['src/**/*.styles.ts', 'src/react/**'],
   litelement: true,
   packagejson: false,
   plugins: [
