@@ -4,7 +4,8 @@ import { shippedPathsPlugin } from './scripts/manifest/shipped-paths.mjs';
 
 export default {
   globs: ['src/**/*.ts'],
-  exclude: ['src/**/*.styles.ts'],
+  // src/react/ holds the React wrappers generated from this manifest (scripts/framework-types.mjs), not elements.
+  exclude: ['src/**/*.styles.ts', 'src/react/**'],
   litelement: true,
   packagejson: false,
   plugins: [

@@ -65,6 +65,25 @@ export default tseslint.config(
     },
   },
   {
+    // Elements are framework-free: only the React wrappers (src/react/) may import React or its helpers.
+    files: ['src/**/*.ts'],
+    ignores: ['src/react/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['react', 'react/*', 'react-dom', 'react-dom/*', '@lit/react', '@lit/react/*'],
+              message: 'Only src/react/ may import React.',
+            },
+            { group: ['vue', 'vue/*'], message: 'The browser library imports no framework.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/elements/**/*.ts', 'stories/**/*.ts'],
     ...lit.configs['flat/recommended'],
   },
