@@ -2,6 +2,7 @@ import { isServer, type ReactiveController, type ReactiveControllerHost } from '
 import { messagesFor } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
+import { noteServerRender, rendersAsServer } from './server-render.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -78,12 +79,19 @@ export class LocaleController implements ReactiveController {
   private rendered: string | undefined;
 
   constructor(private readonly host: Host) {
+    noteServerRender(host);
     host.addController(this);
   }
 
-  /** The host's language, as its words and initials use it. */
+  /**
+   * The host's language, as its words and initials use it. A render that must match the server's (see
+   * `rendersAsServer`) uses the host's own `lang` only, as the server did; the check after connecting catches up.
+   */
   get language(): string | undefined {
-    return (this.rendered = languageOf(this.host));
+    const language = rendersAsServer(this.host)
+      ? canonicalLocale(this.host.getAttribute('lang'))
+      : languageOf(this.host);
+    return (this.rendered = language);
   }
 
   get messages(): PresenceMessages {
