@@ -99,6 +99,15 @@ function labelOf(page: Page, id: string): Promise<string | null> {
   );
 }
 
+/** The width of the first node matching `selector` in the shadow root of the element with this id, in pixels. */
+function widthOf(page: Page, id: string, selector: string): Promise<number> {
+  return page.evaluate(
+    ([id, selector]) =>
+      document.getElementById(id!)?.shadowRoot?.querySelector(selector!)?.getBoundingClientRect().width ?? -1,
+    [id, selector],
+  );
+}
+
 test('before any script runs, the page shows what the server rendered', { skip: noChromium }, async () => {
   const page = await stage.browser.newPage({ javaScriptEnabled: false });
   await page.goto(`${stage.origin}/index.html`);
@@ -109,6 +118,9 @@ test('before any script runs, the page shows what the server rendered', { skip: 
   assert.equal(await labelOf(page, 'arabic'), 'Adele Vance، مشغول، في مكالمة');
   assert.equal(await textOf(page, 'team', '.empty'), 'Loading members…');
   assert.equal(await textOf(page, 'sign-in', 'button'), 'Sign in');
+  // Named sizes are drawn by the styles alone.
+  assert.equal(await widthOf(page, 'photo', '[part="avatar"]'), 56);
+  assert.equal(await widthOf(page, 'badge', '[part="base"]'), 20);
   await page.close();
 });
 
@@ -164,8 +176,10 @@ test('hydrated elements catch up with the page and work', { skip: noChromium }, 
       'Occupé, En communication',
   );
   assert.equal(await labelOf(page, 'arabic'), 'Adele Vance، مشغول، في مكالمة');
-  // A photo that loaded before the script ran shows.
+  // A photo that loaded before the script ran shows, at the size it had.
   await page.waitForFunction(() => document.getElementById('photo')?.shadowRoot?.querySelector('img.loaded'));
+  assert.equal(await widthOf(page, 'photo', '[part="avatar"]'), 56);
+  assert.equal(await widthOf(page, 'badge', '[part="base"]'), 20);
   // A property set after hydration redraws.
   await page.evaluate(() => {
     (document.getElementById('avatar') as HTMLElement & { presence: unknown }).presence = {

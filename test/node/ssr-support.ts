@@ -28,10 +28,10 @@ export const AVAILABLE = jsonAttribute({ availability: 'Available', activity: 'A
 
 /** The body of the hydration test's page: one of each element, with the attributes a server knows. */
 export const PAGE_BODY = `
-  <presence-badge id="badge" presence='${BUSY}'></presence-badge>
+  <presence-badge id="badge" size="large" presence='${BUSY}'></presence-badge>
   <presence-avatar id="avatar" display-name="Adele Vance" presence='${AVAILABLE}' show-name show-status></presence-avatar>
   <presence-avatar id="arabic" lang="ar" display-name="Adele Vance" presence='${BUSY}' show-status></presence-avatar>
-  <presence-avatar id="photo" display-name="Megan Bowen" photo-url="./megan.svg" presence='${AVAILABLE}'></presence-avatar>
+  <presence-avatar id="photo" size="Large" display-name="Megan Bowen" photo-url="./megan.svg" presence='${AVAILABLE}'></presence-avatar>
   <div lang="fr"><presence-badge id="french" presence='${BUSY}'></presence-badge></div>
   <presence-provider id="provider" demo>
     <presence-avatar id="live" user-id="me" show-name show-status></presence-avatar>
