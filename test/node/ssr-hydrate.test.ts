@@ -14,29 +14,32 @@ import { requireBuild, root } from './support.js';
 
 let site = '';
 
+/** Bundles modules imported in this order into `<site>/<name>.js`, with its chunks (the demo source, say). */
+async function bundle(modules: string[], name: string): Promise<void> {
+  await build({
+    stdin: { contents: modules.map((m) => `import ${JSON.stringify(m)};`).join('\n'), resolveDir: root },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    outdir: site,
+    entryNames: name,
+    chunkNames: `${name}-[hash]`,
+    logLevel: 'error',
+  });
+}
+
 const stage = chromiumStage({
   requires: ['dist/define.js'],
   site: async () => {
     requireBuild('dist/define.js');
     site = await mkdtemp(join(tmpdir(), 'presence-ssr-'));
-    // The client as an app's bundler makes it: the hydrate support first, then the elements.
-    await build({
-      stdin: {
-        contents: [
-          "import '@lit-labs/ssr-client/lit-element-hydrate-support.js';",
-          `import ${JSON.stringify(join(root, 'dist/define.js'))};`,
-        ].join('\n'),
-        resolveDir: root,
-      },
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'browser',
-      outdir: site,
-      entryNames: 'client',
-      logLevel: 'error',
-    });
-    await writeFile(join(site, 'index.html'), await renderPage(), 'utf8');
+    // The client as an app's bundler makes it: the hydrate support first, then the elements. And the same page
+    // with the elements only, as a page that forgot the hydrate support has it.
+    await bundle(['@lit-labs/ssr-client/lit-element-hydrate-support.js', join(root, 'dist/define.js')], 'client');
+    await bundle([join(root, 'dist/define.js')], 'plain');
+    await writeFile(join(site, 'index.html'), await renderPage('./client.js'), 'utf8');
+    await writeFile(join(site, 'plain.html'), await renderPage('./plain.js'), 'utf8');
     await writeFile(
       join(site, 'megan.svg'),
       '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#8764b8"/></svg>',
@@ -79,10 +82,10 @@ function textOf(page: Page, id: string, selector: string): Promise<string> {
 }
 
 /** Opens the page and waits until every element in it has rendered on the client (hydrated). */
-async function openHydrated(): Promise<{ page: Page; problems: string[] }> {
+async function openHydrated(file = 'index.html'): Promise<{ page: Page; problems: string[] }> {
   const page = await stage.browser.newPage();
   const problems = problemsOf(page);
-  await page.goto(`${stage.origin}/index.html`);
+  await page.goto(`${stage.origin}/${file}`);
   await page.waitForFunction(() =>
     [...document.querySelectorAll<HTMLElement & { hasUpdated?: boolean }>('body [id]')]
       .filter((e) => e.localName.includes('-'))
@@ -210,3 +213,19 @@ test('hydrated elements catch up with the page and work', { skip: noChromium }, 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test(
+  'without the hydrate support, elements draw afresh over the server HTML: still nothing twice',
+  { skip: noChromium },
+  async () => {
+    const { page, problems } = await openHydrated('plain.html');
+    await page.waitForFunction(
+      () => document.getElementById('team')?.shadowRoot?.querySelectorAll('[part="row"]').length === 3,
+    );
+    assert.equal(await countIn(page, 'team', '[part="toolbar"]'), 1);
+    assert.equal(await countIn(page, 'avatar', '[part="base"]'), 1);
+    assert.equal(await labelOf(page, 'avatar'), 'Adele Vance, Available');
+    assert.deepEqual(problems, []);
+    await page.close();
+  },
+);

@@ -44,15 +44,15 @@ export const PAGE_BODY = `
   <presence-alerts id="alerts"></presence-alerts>
 `;
 
-/** The whole page: server-rendered elements, then the client module (hydrate support first, then the elements). */
-export async function renderPage(): Promise<string> {
+/** The whole page: server-rendered elements, and the client module (hydrate support first, then the elements). */
+export async function renderPage(client: string): Promise<string> {
   return `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>Server-rendered presence</title>
   <link rel="icon" href="data:,">
-  <script type="module" src="./client.js"></script>
+  <script type="module" src="${client}"></script>
 </head>
 <body>
 ${await renderToString(PAGE_BODY)}

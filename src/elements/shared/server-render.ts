@@ -3,20 +3,47 @@
 // walking the element's first client render alongside it, and that walk only works if the render has the same
 // shape as the server's (https://lit.dev/docs/ssr/client-usage/). So an element that arrived server-rendered makes
 // its first client render from what the server knew too, then renders again with everything else.
-import { isServer } from 'lit';
+import { isServer, type ReactiveControllerHost } from 'lit';
 
 /** Elements upgraded with a shadow root already in place: the server's, parsed from a declarative template. */
 const serverRendered = new WeakSet<HTMLElement>();
 
-type Host = HTMLElement & { readonly hasUpdated?: boolean };
+type Host = HTMLElement & {
+  readonly hasUpdated?: boolean;
+  /** LitElement's options for rendering into its shadow root. */
+  readonly renderOptions?: { renderBefore?: ChildNode | null };
+};
+
+/**
+ * Whether Lit hydrates this element: `@lit-labs/ssr-client/lit-element-hydrate-support.js` ran before LitElement
+ * was defined, and then, and only then, LitElement observes `defer-hydration`.
+ */
+function hydrates(host: HTMLElement): boolean {
+  const observed = (host.constructor as { observedAttributes?: readonly string[] }).observedAttributes;
+  return !!observed?.includes('defer-hydration');
+}
 
 /**
  * Notes whether `host` arrived with the server's shadow root. Call it while the host is being constructed (a
  * controller's constructor, say): only then does a shadow root mean the server's, since the element attaches its
  * own later, when connected.
+ *
+ * Without Lit's hydrate support, Lit renders into that shadow root as into an empty one, after the server's
+ * content: the server's content is removed first, so that nothing shows twice.
  */
-export function noteServerRender(host: HTMLElement): void {
-  if (!isServer && host.shadowRoot) serverRendered.add(host);
+export function noteServerRender(host: ReactiveControllerHost & Host): void {
+  if (isServer || !host.shadowRoot || serverRendered.has(host)) return;
+  serverRendered.add(host);
+  if (hydrates(host)) return;
+  host.addController({
+    // Connected: the render root is in place (the server's shadow root) and nothing has rendered into it yet.
+    // LitElement renders before the root's first child, the server's, which goes too: it renders into the root.
+    hostConnected() {
+      if (host.hasUpdated) return;
+      host.shadowRoot?.replaceChildren();
+      if (host.renderOptions) host.renderOptions.renderBefore = null;
+    },
+  });
 }
 
 /**
