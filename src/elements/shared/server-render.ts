@@ -28,7 +28,7 @@ function hydrates(host: HTMLElement): boolean {
  * controller's constructor, say): only then does a shadow root mean the server's, since the element attaches its
  * own later, when connected.
  *
- * Without Lit's hydrate support, Lit renders into that shadow root as into an empty one, after the server's
+ * Without Lit's hydrate support, Lit renders into that shadow root as into an empty one, next to the server's
  * content: the server's content is removed first, so that nothing shows twice.
  */
 export function noteServerRender(host: ReactiveControllerHost & Host): void {
