@@ -8,6 +8,7 @@ import type { MemberEventDetail } from '../../events/member-detail.js';
 import { fillWords, notifyWords } from '../../presence/notify-messages.js';
 import { ClientController } from '../shared/client-controller.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { rendersAsServer } from '../shared/server-render.js';
 import {
   askDesktopPermission,
   desktopPermission,
@@ -216,7 +217,8 @@ export class PresenceAlerts extends LitElement {
   /** @internal */
   private renderDesktop() {
     const words = notifyWords(this.locale.messages);
-    switch (this.permission) {
+    // The server cannot know the browser's permission: the render that hydrates its HTML leaves it out too.
+    switch (rendersAsServer(this) ? 'unsupported' : this.permission) {
       case 'default':
         return html`<button part="desktop" class="link" type="button" @click=${this.onDesktop}>${words.desktop}</button>`;
       case 'granted':

@@ -2,6 +2,7 @@ import { css, unsafeCSS } from 'lit';
 import { AVATAR_COLORS } from '../../people/color.js';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
 import { bellStyles } from '../shared/bell.styles.js';
+import { AVATAR_SIZES, namedSizeRules } from '../shared/size.js';
 
 /**
  * One rule per palette colour, chosen by the avatar's `data-color`: a class of styles rather than a `style`
@@ -18,6 +19,7 @@ const palette = unsafeCSS(
 export const styles = [
   badgeStyles,
   palette,
+  unsafeCSS(namedSizeRules('--_size', AVATAR_SIZES)),
   css`
     :host {
       --_size: var(--presence-avatar-size, 40px);

@@ -15,6 +15,7 @@ import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { NotifyController } from '../shared/notify-controller.js';
+import { cameFromServer } from '../shared/server-render.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { AVATAR_SIZES, cssSize, type AvatarSizeName } from '../shared/size.js';
 import { styles } from './presence-avatar.styles.js';
@@ -207,6 +208,21 @@ export class PresenceAvatar extends LitElement {
     if (userId) detail.userId = userId;
     console.warn(`<presence-avatar${userId ? ` user-id="${userId}"` : ''}>: ${message}`);
     emit(this, 'presence-error', detail);
+  }
+
+  /**
+   * A photo rendered on the server may have loaded, or failed, before this element could listen: its outcome is
+   * read from the image itself (`decode()` settles at once for an image done loading).
+   */
+  protected override firstUpdated(): void {
+    if (!cameFromServer(this)) return;
+    const image = this.renderRoot.querySelector<HTMLImageElement>('img[part="image"]');
+    const photo = this.shownPhoto;
+    if (!image?.complete || !photo) return;
+    image.decode().then(
+      () => this.shownPhoto === photo && this.onPhotoLoad(),
+      () => this.shownPhoto === photo && this.onPhotoError(),
+    );
   }
 
   /** @internal */

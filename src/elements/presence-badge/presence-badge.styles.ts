@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { BADGE_SIZES, namedSizeRules } from '../shared/size.js';
 import { badgeStyles } from './badge.styles.js';
 
 export const styles = [
@@ -14,4 +15,5 @@ export const styles = [
       display: none;
     }
   `,
+  unsafeCSS(namedSizeRules('--_badge-size', BADGE_SIZES)),
 ];

@@ -6,6 +6,7 @@ import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
+import { noteServerRender } from '../shared/server-render.js';
 
 /** A client made in code, or undefined for anything else given as `client`. */
 function usable(client: unknown): PresenceClient | undefined {
@@ -65,6 +66,11 @@ export class PresenceProvider extends LitElement {
   @property({ attribute: 'graph-base-url' }) graphBaseUrl: string | null = null;
 
   private readonly provider = new ContextProvider(this, { context: presenceClientContext });
+
+  constructor() {
+    super();
+    noteServerRender(this);
+  }
   private owned: PresenceClient | undefined;
   /** The client must be made (again): first render, another configuration, or reconnected after disposing it. */
   private outdated = true;

@@ -2,22 +2,29 @@ import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { onDefaultClient, presenceClientContext } from '../../client/context.js';
 import type { PresenceClient } from '../../client/presence-client.js';
+import { noteServerRender, rendersAsServer } from './server-render.js';
 
 export type Host = ReactiveControllerHost & HTMLElement;
 
 /**
  * Finds an element's client: the nearest `<presence-provider>`'s, else the page's default. Calls `onChange` when
  * it changes (a provider appears, the default is set).
+ *
+ * An element rendered on the server had no client there: on the client, its first render (the one that hydrates
+ * the server's shadow root) sees none either, and `onChange` follows it.
  */
 export class ClientController implements ReactiveController {
   private provided: PresenceClient | undefined;
   private fallback: PresenceClient | undefined;
   private stopDefault: (() => void) | undefined;
+  private hydrating: boolean;
 
   constructor(
-    host: Host,
+    private readonly host: Host,
     private readonly onChange: () => void,
   ) {
+    noteServerRender(host);
+    this.hydrating = rendersAsServer(host);
     host.addController(this);
     new ContextConsumer(host, {
       context: presenceClientContext,
@@ -30,7 +37,15 @@ export class ClientController implements ReactiveController {
   }
 
   get client(): PresenceClient | undefined {
+    if (this.hydrating) return undefined;
     return this.provided ?? this.fallback;
+  }
+
+  hostUpdated(): void {
+    if (!this.hydrating || rendersAsServer(this.host)) return;
+    this.hydrating = false;
+    // Render again with what the server could not know (the client, and whatever the host reads from the page).
+    this.onChange();
   }
 
   hostConnected(): void {

@@ -1,7 +1,8 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { messagesFor } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
+import { noteServerRender, rendersAsServer } from './server-render.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -51,16 +52,20 @@ function stopObserving(): void {
 /**
  * The nearest `lang` attribute, looking through shadow roots, then the browser's language; canonical (`en_US` is
  * `en-US`), or undefined when the tag is not a language tag (`C`, `*`) or there is none.
+ *
+ * Server-side rendering has no `Element` global and no tree above the element: only the element's own `lang`
+ * counts there, and the server's language is not the reader's, so there is no fallback (the words are English).
  */
 export function languageOf(element: Element): string | undefined {
   let node: Node | null = element;
   while (node) {
-    if (node instanceof Element) {
-      const lang = node.getAttribute('lang');
-      if (lang) return canonicalLocale(lang);
-    }
+    // Elements are the nodes with attributes (shadow roots and documents have none); no `instanceof Element`,
+    // which the server does not define.
+    const lang = (node as Partial<Element>).getAttribute?.('lang');
+    if (lang) return canonicalLocale(lang);
     node = node.parentNode ?? (node as Partial<ShadowRoot>).host ?? null;
   }
+  if (isServer) return undefined;
   return canonicalLocale(typeof navigator === 'undefined' ? undefined : navigator.language);
 }
 
@@ -74,12 +79,19 @@ export class LocaleController implements ReactiveController {
   private rendered: string | undefined;
 
   constructor(private readonly host: Host) {
+    noteServerRender(host);
     host.addController(this);
   }
 
-  /** The host's language, as its words and initials use it. */
+  /**
+   * The host's language, as its words and initials use it. A render that must match the server's (see
+   * `rendersAsServer`) uses the host's own `lang` only, as the server did; the check after connecting catches up.
+   */
   get language(): string | undefined {
-    return (this.rendered = languageOf(this.host));
+    const language = rendersAsServer(this.host)
+      ? canonicalLocale(this.host.getAttribute('lang'))
+      : languageOf(this.host);
+    return (this.rendered = language);
   }
 
   get messages(): PresenceMessages {

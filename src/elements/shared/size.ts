@@ -41,3 +41,15 @@ export function cssSize(value: unknown, names: Record<string, number>): string |
   }
   return undefined;
 }
+
+/**
+ * CSS rules giving each named size to `property` through the host's `size` attribute, as `cssSize` reads it
+ * (names in any case). They draw named sizes from the stylesheet alone: right in server-rendered HTML before any
+ * script runs, and with no `style` attribute a strict Content Security Policy would block. Other sizes (numbers,
+ * CSS lengths) are set by the element once it runs.
+ */
+export function namedSizeRules(property: string, names: Record<string, number>): string {
+  return Object.entries(names)
+    .map(([name, px]) => `:host([size='${name}' i]) { ${property}: ${px}px; }`)
+    .join('\n');
+}

@@ -6,10 +6,11 @@ import type { BadgeStatus } from '../../presence/types.js';
 import { emit } from '../../events/emit.js';
 import { CardOpener } from '../presence-card/card-opener.js';
 import { ClientController } from '../shared/client-controller.js';
-import { reflectText, textOrEmpty } from '../shared/coerce.js';
+import { reflectText, text, textOrEmpty } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { rendersAsServer } from '../shared/server-render.js';
 import { styleProperties } from '../shared/style-properties.js';
-import { MembersLoader } from './members-loader.js';
+import { MembersLoader, type LoadStatus } from './members-loader.js';
 import { visuallyHidden } from '../shared/visually-hidden.js';
 import { NOTIFY_HINT_ID, NotifyRows, notifyRowStyles } from './notify-rows.js';
 import { buildItems, headersOf, memberDetail, rowsOf, sortMembers, type Item, type Member } from './roster-model.js';
@@ -131,6 +132,15 @@ export class TeamPresenceList extends LitElement {
       this.cards.openFor(member.id, row);
   }
 
+  /**
+   * How loading stands. Rendered on the server, where no client loads anything, a list with members to show says
+   * it is loading them (the client takes over from there), as does the client's render that hydrates it.
+   */
+  private get status(): LoadStatus {
+    if (!rendersAsServer(this)) return this.loader.status;
+    return text(this.teamId) || text(this.groupId) || text(this.userIds) ? 'loading' : 'idle';
+  }
+
   private readonly onGrant = (): void => void this.loader.grant(this.client);
 
   private readonly onFilter = (event: Event): void => {
@@ -165,7 +175,7 @@ export class TeamPresenceList extends LitElement {
       offline: m.availability.Offline,
       unknown: m.availability.PresenceUnknown,
     };
-    const { items, view, loader } = this;
+    const { items, view, loader, status } = this;
     const activeId = view.activeId;
     const rowHeight = view.rowHeight;
     const rowCount = rowsOf(items).length;
@@ -186,15 +196,15 @@ export class TeamPresenceList extends LitElement {
             <span class="summary" role="status" title=${summary}>${m.peopleCount.replace('{count}', String(rowCount))}</span>
           </div>`
       }
-      ${loader.status === 'error' ? this.renderError() : nothing}
+      ${status === 'error' ? this.renderError() : nothing}
       <div
         part="list"
         class="scroller"
-        role=${rowCount > 0 || loader.status === 'loading' ? 'listbox' : 'group'}
+        role=${rowCount > 0 || status === 'loading' ? 'listbox' : 'group'}
         tabindex="0"
         aria-label=${summary || m.peopleCount.replace('{count}', '0')}
         aria-activedescendant=${activeRendered && activeId ? `member-${activeId}` : nothing}
-        aria-busy=${loader.status === 'loading' ? 'true' : 'false'}
+        aria-busy=${status === 'loading' ? 'true' : 'false'}
         aria-keyshortcuts="N" aria-describedby=${NOTIFY_HINT_ID}
         @keydown=${view.onKey}
         @scroll=${view.onScroll}
@@ -228,7 +238,7 @@ export class TeamPresenceList extends LitElement {
                   </div>`,
           )}
         </div>
-        ${loader.status === 'loading' && loader.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
+        ${status === 'loading' && loader.members.length === 0 ? html`<div class="empty">${m.loading}</div>` : nothing}
         ${loader.members.length > 0 && rowCount === 0 && textOrEmpty(this.filter) ? html`<div class="empty">${m.noMatch}</div>` : nothing}
       </div>
       ${this.notify.hint(m)}
