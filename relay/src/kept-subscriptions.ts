@@ -92,6 +92,49 @@ export abstract class KeptSubscriptions {
     this.logger = options.logger ?? consoleLogger();
   }
 
+  /**
+   * What the store holds, as last written: `persist` writes only what differs (a subscription renewed, an owner's
+   * token refreshed), one thing at a time.
+   */
+  private stored = { owners: new Map<string, string>(), subscriptions: new Map<string, string>() };
+
+  /** Takes what was loaded from the store as what it holds. */
+  protected loaded(state: RelayState): void {
+    this.state = state;
+    this.stored = {
+      owners: new Map(Object.entries(state.owners).map(([id, o]) => [id, o.refreshToken])),
+      subscriptions: new Map(state.subscriptions.map((s) => [s.id, JSON.stringify(s)])),
+    };
+  }
+
+  /** Writes to the store each subscription and owner that changed since the last write, and nothing else. */
+  protected async persist(): Promise<void> {
+    const { store } = this.options;
+    const owners = new Map(Object.entries(this.state.owners).map(([id, o]) => [id, o.refreshToken]));
+    for (const [id, token] of owners)
+      if (this.stored.owners.get(id) !== token) {
+        await store.writeOwner(id, token);
+        this.stored.owners.set(id, token);
+      }
+    for (const id of [...this.stored.owners.keys()])
+      if (!owners.has(id)) {
+        await store.writeOwner(id, undefined);
+        this.stored.owners.delete(id);
+      }
+    const subscriptions = new Map(this.state.subscriptions.map((s) => [s.id, s]));
+    for (const [id, sub] of subscriptions) {
+      const json = JSON.stringify(sub);
+      if (this.stored.subscriptions.get(id) === json) continue;
+      await store.writeSubscription(id, sub);
+      this.stored.subscriptions.set(id, json);
+    }
+    for (const id of [...this.stored.subscriptions.keys()])
+      if (!subscriptions.has(id)) {
+        await store.writeSubscription(id, undefined);
+        this.stored.subscriptions.delete(id);
+      }
+  }
+
   /** Serialises every change, so Graph never sees two operations for one owner at once. */
   protected serial(work: () => Promise<void>): Promise<void> {
     this.running = this.running.then(work, work);

@@ -111,6 +111,11 @@ export class SequenceFilter {
     return this.changed.size;
   }
 
+  /** A number stored already (a shared store's compare-and-swap): not stored again with the next batch. */
+  stored(id: string): void {
+    this.changed.delete(id);
+  }
+
   /** Changes a store did not take: kept for the next batch, unless newer ones came since. */
   unsaved(changes: Record<string, string>): void {
     for (const [id, seq] of Object.entries(changes)) if (!this.changed.has(id)) this.changed.set(id, seq);

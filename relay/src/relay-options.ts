@@ -61,6 +61,11 @@ export interface RelayOptions {
   watchWaitMs?: number;
   /** Where the clientState and the last sequence numbers are kept; default the keeper's store. */
   store?: RelayStore;
+  /**
+   * With a store shared by several instances: how often the watch sessions made through the others are read from it
+   * (shared-sessions.ts; a notification collection also waits for a read begun after it arrived). Default 1 s.
+   */
+  sessionsRefreshMs?: number;
   /** Sequence numbers are stored at most this often, in one batch. Default 1 s. */
   sequenceSaveMs?: number;
   /**

@@ -15,6 +15,7 @@ import { consoleLogger, type RelayLogger } from './logger.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
 import { PacedSends } from './paced-sends.js';
 import { PresenceReader, type ReadBatch } from './presence-reader.js';
+import { SharedSessions } from './shared-sessions.js';
 import { admit, byDemand } from './quotas.js';
 import { DEFAULT_WATCH_LEASE_SECONDS, type RelayOptions, type RelayStats } from './relay-options.js';
 import type { RelayStore } from './store.js';
@@ -72,6 +73,8 @@ export class Relay implements RelayRoutes {
   readonly logger: RelayLogger;
   /** The beat every page hears while the relay runs (heartbeat.ts). */
   readonly heartbeats: Heartbeat;
+  /** With a store shared by several instances: the watch sessions made through every one of them. */
+  readonly shared: SharedSessions | undefined;
 
   constructor(private readonly options: RelayOptions) {
     this.secret = options.clientState;
@@ -105,6 +108,21 @@ export class Relay implements RelayRoutes {
         this.pending.add(sent);
       };
     }
+    const store = this.store;
+    this.shared = store?.shared
+      ? new SharedSessions(store, this.watchers, {
+          now: this.now,
+          logger: this.logger,
+          onChange: () => {
+            if (!keeper) return;
+            void keeper
+              .reconcile(byDemand(this.watchers))
+              .catch((error: Error) =>
+                this.logger.error(`covering the sessions of other instances failed: ${error.message}`),
+              );
+          },
+        })
+      : undefined;
     this.reader = keeper
       ? new PresenceReader(
           {
@@ -144,16 +162,26 @@ export class Relay implements RelayRoutes {
       keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
     if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
     if (store) this.sequence.seed(await store.loadSequences());
+    // Every instance's sessions, when the store is shared (and kept fresh from then on).
+    await this.shared?.refresh();
     if (!keeper) return;
     // Sessions whose lease ended while the relay was down are not restored; lists stored without a lease end (the
-    // earlier form) get a fresh lease.
+    // earlier form) get a fresh lease, and are stored again in the current form.
     const now = this.now();
     for (const [userId, sessions] of Object.entries(keeper.storedSessions())) {
-      for (const [session, { ids, expiresAt }] of Object.entries(sessions)) {
-        const end = Number.isFinite(expiresAt) ? expiresAt : now + this.leaseMs;
-        if (end > now && Array.isArray(ids)) this.watchers.set(userId, ids, { session, expiresAt: end });
+      for (const [session, { ids, expiresAt, updatedAt }] of Object.entries(sessions)) {
+        const earlier = !Number.isFinite(expiresAt);
+        const end = earlier ? now + this.leaseMs : expiresAt;
+        if (end > now && Array.isArray(ids) && (earlier || this.watchers.updatedAt(userId, session) === undefined))
+          this.watchers.set(userId, ids, {
+            session,
+            expiresAt: end,
+            ...(earlier ? { updatedAt: now } : { stored: true }),
+            ...(updatedAt !== undefined ? { updatedAt } : {}),
+          });
       }
     }
+    await this.storeSessions();
     // The keeper learns what is watched, so what Graph removes later is made again; and what lapsed or was removed
     // while the relay was down is made again now.
     await keeper
@@ -173,6 +201,7 @@ export class Relay implements RelayRoutes {
     for (const entry of (await this.journal?.start()) ?? []) this.track(this.process(entry.collection), entry.n);
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
+    this.shared?.start(this.options.sessionsRefreshMs);
     const keeper = this.options.keeper;
     if (keeper) {
       // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
@@ -220,6 +249,7 @@ export class Relay implements RelayRoutes {
 
   async stop(): Promise<void> {
     this.heartbeats.stop();
+    this.shared?.stop();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);
@@ -264,9 +294,9 @@ export class Relay implements RelayRoutes {
    * new owner arrived, so ids no one could subscribe for until now may be covered too.
    */
   private async watchesChanged(change: WatchChange, wait: boolean, uncoveredMayFit = false): Promise<void> {
+    await this.storeSessions();
     const keeper = this.options.keeper;
     if (!keeper) return;
-    await keeper.saveSessions(this.watchers.snapshot());
     const uncovered = uncoveredMayFit && keeper.uncoveredOf(this.watchers.ids()).length > 0;
     if (!change.added.length && !change.removed.length && !uncovered) return;
     const reconciled = keeper.reconcile(byDemand(this.watchers));
@@ -279,6 +309,14 @@ export class Relay implements RelayRoutes {
       new Promise((resolve) => (timer = setTimeout(resolve, this.options.watchWaitMs ?? 10_000))),
     ]);
     clearTimeout(timer);
+  }
+
+  /** Stores the sessions changed here since the last call, each on its own (most often one: a watch request's). */
+  private async storeSessions(): Promise<void> {
+    const store = this.store;
+    const changed = this.watchers.takeChanged();
+    if (!store) return;
+    for (const { userId, session, value } of changed) await store.writeSession(userId, session, value);
   }
 
   /** Waits for notifications acknowledged but still being processed. */
@@ -358,7 +396,8 @@ export class Relay implements RelayRoutes {
     const expired = this.expire();
     // What is over the user's or the tenant's quota is not watched (nor stored): the page polls it.
     const { admitted: ids, refused: overQuota } = admit(this.watchers, userId, session, requested, this.options.quotas);
-    const set = this.watchers.set(userId, ids, { session, expiresAt: this.now() + this.leaseMs });
+    const now = this.now();
+    const set = this.watchers.set(userId, ids, { session, expiresAt: now + this.leaseMs, updatedAt: now });
     const change = {
       added: set.added.filter((id) => !expired.removed.includes(id)),
       removed: [...expired.removed.filter((id) => !set.added.includes(id)), ...set.removed],
@@ -381,7 +420,7 @@ export class Relay implements RelayRoutes {
       }
       // Asked again with ids still uncovered (a passing failure, an owner gone): coverage is tried again.
       await this.watchesChanged(change, true, ownerAdded || keeper.uncoveredOf(ids).length > 0);
-    }
+    } else await this.storeSessions();
     // What Graph does not cover yet (no owner free to subscribe for them, on-behalf-of refused) and what is over
     // the per-user limit: named, so the page polls those until a later watch says they are covered.
     const distinct = [...new Set(ids)];
@@ -482,6 +521,7 @@ export class Relay implements RelayRoutes {
    * through which Graph sends no validation tokens.
    */
   async process(payload: unknown, options: { via?: 'webhook' | 'event-hubs' } = {}): Promise<void> {
+    const arrived = SharedSessions.clock();
     await this.init();
     this.heardFrom(payload);
     const result = await readNotifications(
@@ -507,14 +547,43 @@ export class Relay implements RelayRoutes {
       },
       this.sequence,
     );
+    if (this.store?.shared) await this.advanceShared(result);
     this.scheduleSequenceSave();
     this.stats.stale += result.stale;
     this.stats.refused += result.refused.length;
     this.refusals.push(...result.refused);
     if (this.refusals.length > 200) this.refusals.splice(0, this.refusals.length - 200);
+    // Whoever watched through another instance before this collection arrived is known before it is fanned out.
+    await this.shared
+      ?.fresh(arrived)
+      .catch((error: Error) => this.logger.warn(`reading the watch sessions from the store failed: ${error.message}`));
     // Only what someone watches is worth a read.
     const toRead = result.toRead.filter((id) => this.watchers.isWatched(id));
     await Promise.all([this.publish(result.presences), this.reader ? this.reader.read(toRead) : this.resync(toRead)]);
+  }
+
+  /**
+   * Several instances: a change is sent only by the instance that advanced the person's stored sequence number (an
+   * atomic compare-and-swap in the store), so a change delivered twice, or an older one processed after a newer one
+   * by another instance, is dropped: each watcher gets each change once, in order. What the store cannot say is sent
+   * (a duplicate is better than a loss; the page orders by sequence number too).
+   */
+  private async advanceShared(result: ReadResult): Promise<void> {
+    const store = this.store!;
+    const advanced = await Promise.all(
+      result.presences.map(async (presence) => {
+        const seq = presence.sequenceNumber;
+        if (!seq) return true;
+        this.sequence.stored(presence.id);
+        return store.advanceSequence(presence.id, seq).catch((error: Error) => {
+          this.logger.warn(`advancing the sequence number of ${presence.id} failed: ${error.message}`);
+          return true;
+        });
+      }),
+    );
+    const before = result.presences.length;
+    result.presences = result.presences.filter((_, i) => advanced[i]);
+    result.stale += before - result.presences.length;
   }
 
   /**

@@ -1,7 +1,7 @@
 // What the relay must remember across restarts: who can own subscriptions (their refresh tokens), the
-// subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions were made with, and the last
-// sequenceNumber sent per id. A small JSON file by default; a shared store (Redis, Table Storage) implements the
-// same interface when several relay instances run.
+// subscriptions it keeps, who watches what (per session, with each lease's end), the clientState its subscriptions
+// were made with, and the last sequenceNumber sent per id. Each is written on its own (see `RelayStore`). A small
+// JSON file by default (one instance, `npm start`); several instances share the table store (table-store.ts).
 import {
   closeSync,
   copyFileSync,
@@ -29,6 +29,11 @@ export interface KeptSubscription {
 export interface StoredSession {
   ids: string[];
   expiresAt: number;
+  /**
+   * When the watch request that wrote it was made (the relay's clock): of two writes of one session, the later
+   * request wins, whichever instance stores it last. Absent in what earlier versions stored.
+   */
+  updatedAt?: number;
 }
 export interface RelayState {
   owners: Record<string, { refreshToken: string }>;
@@ -39,9 +44,39 @@ export interface RelayState {
   watchers?: Record<string, string[]>;
 }
 
+/** One watch session as stored, with whose it is. `ids` empty: the session ended. */
+export interface SessionRecord {
+  userId: string;
+  session: string;
+  value: StoredSession;
+}
+
+/** Where reading the sessions changed by other instances stopped, for the next read (opaque to the relay). */
+export type SessionCursor = string;
+
+/**
+ * What the relay keeps, one thing at a time: each thing that changes on its own is written on its own, so a watch
+ * request writes its session and nothing else, a renewal its subscription, a token refresh its owner.
+ *
+ * - `load` reads everything once, when an instance starts.
+ * - `writeSession` stores one session of a user (an empty `ids` ends it); of two writes of one session the one made
+ *   later (`updatedAt`) wins, whatever order they arrive in. Returns whether this write is what is stored now.
+ * - `writeSubscription` / `writeOwner` store or delete (`undefined`) one subscription, one owner's refresh token.
+ * - `clientState` is set only if absent: the first one stored wins for every instance.
+ * - sequence numbers: `saveSequences` merges a batch (the newer number wins); `advanceSequence` is the
+ *   compare-and-swap a shared store needs for per-person order across instances (see `shared`).
+ *
+ * A store shared by several instances (`shared`: the table store) also answers `sessionsSince`: the sessions written
+ * since a cursor (by any instance), so each instance knows who watches what, wherever the watch was made. A keeper
+ * holding a lease on a shard (one keeper per shard) writes that shard's subscriptions and reads owners' tokens
+ * through the same calls; the store never overwrites a write it has not seen (ETags), so two keepers that overlap
+ * for a moment (a lease taken over) lose nothing, and the later renewal of a subscription is the one kept.
+ */
 export interface RelayStore {
   load(): Promise<RelayState>;
-  save(state: RelayState): Promise<void>;
+  writeSession(userId: string, session: string, value: StoredSession): Promise<boolean>;
+  writeSubscription(id: string, value: KeptSubscription | undefined): Promise<void>;
+  writeOwner(ownerId: string, refreshToken: string | undefined): Promise<void>;
   /**
    * The secret Graph echoes in every notification: the one stored, or else `proposed`, stored. The first one stored
    * wins (a shared store sets it only if absent), so restarts and every instance sharing the store agree.
@@ -51,6 +86,21 @@ export interface RelayStore {
   loadSequences(): Promise<Record<string, string>>;
   /** Records newer sequence numbers, merged with what is stored (the newer one wins). Called in batches. */
   saveSequences(latest: Record<string, string>): Promise<void>;
+  /**
+   * Stores `seq` as the person's newest sequence number if it is newer than the one stored, atomically: true when
+   * this caller advanced it (it then sends the change), false when the stored one is as new or newer (another
+   * instance sent it, or it is a replay). Never goes backwards.
+   */
+  advanceSequence(id: string, seq: string): Promise<boolean>;
+  /** Several instances share this store: sessions are read with `sessionsSince`, sequences advanced one by one. */
+  readonly shared?: boolean;
+  /**
+   * The sessions written since `cursor` (from the start when undefined), by any instance, and the cursor to give
+   * next time. Only shared stores have it.
+   */
+  sessionsSince?(cursor: SessionCursor | undefined): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }>;
+  /** What the store wrote, for operators and the bench: writes made and bytes sent or written. */
+  readonly written?: { writes: number; bytes: number };
   /** What loading had to work around (a state file read from its previous copy), for operators. */
   readonly notes?: readonly string[];
 }
@@ -75,6 +125,47 @@ export function mergeSequences(into: Map<string, string>, latest: Record<string,
   }
 }
 
+/** Whether a write of a session made at `next` may replace what is stored (made at `stored`): the later one wins. */
+export function laterSession(stored: StoredSession | undefined, next: StoredSession): boolean {
+  return !stored || (stored.updatedAt ?? Number.NEGATIVE_INFINITY) <= (next.updatedAt ?? Number.POSITIVE_INFINITY);
+}
+
+/** Applies one change to a state held whole (the memory and file stores). True when it changed the state. */
+function applyTo(state: RelayState, change: Change): boolean {
+  switch (change.kind) {
+    case 'session': {
+      const { userId, session, value } = change;
+      const mine = state.sessions?.[userId];
+      if (!laterSession(mine?.[session], value)) return false;
+      if (!value.ids.length && !mine?.[session] && !state.watchers) return false;
+      // Written in the current form from now on: the earlier one (read at load, written back as sessions) goes.
+      delete state.watchers;
+      const sessions = (state.sessions ??= {});
+      if (value.ids.length) (sessions[userId] ??= {})[session] = structuredClone(value);
+      else if (mine) {
+        delete mine[session];
+        if (!Object.keys(mine).length) delete sessions[userId];
+      }
+      return true;
+    }
+    case 'subscription': {
+      const rest = state.subscriptions.filter((s) => s.id !== change.id);
+      state.subscriptions = change.value ? [...rest, structuredClone(change.value)] : rest;
+      return true;
+    }
+    case 'owner':
+      if (change.refreshToken === undefined) delete state.owners[change.ownerId];
+      else state.owners[change.ownerId] = { refreshToken: change.refreshToken };
+      return true;
+  }
+}
+
+type Change =
+  | { kind: 'session'; userId: string; session: string; value: StoredSession }
+  | { kind: 'subscription'; id: string; value: KeptSubscription | undefined }
+  | { kind: 'owner'; ownerId: string; refreshToken: string | undefined };
+
+/** Everything in memory: for tests and the local cloud (`npm start`'s relay); gone when the process ends. */
 export class MemoryStore implements RelayStore {
   private state = empty();
   private secret: string | undefined;
@@ -82,8 +173,14 @@ export class MemoryStore implements RelayStore {
   async load(): Promise<RelayState> {
     return structuredClone(this.state);
   }
-  async save(state: RelayState): Promise<void> {
-    this.state = structuredClone(state);
+  async writeSession(userId: string, session: string, value: StoredSession): Promise<boolean> {
+    return applyTo(this.state, { kind: 'session', userId, session, value });
+  }
+  async writeSubscription(id: string, value: KeptSubscription | undefined): Promise<void> {
+    applyTo(this.state, { kind: 'subscription', id, value });
+  }
+  async writeOwner(ownerId: string, refreshToken: string | undefined): Promise<void> {
+    applyTo(this.state, { kind: 'owner', ownerId, refreshToken });
   }
   async clientState(proposed: string): Promise<string> {
     return (this.secret ??= proposed);
@@ -93,6 +190,12 @@ export class MemoryStore implements RelayStore {
   }
   async saveSequences(latest: Record<string, string>): Promise<void> {
     mergeSequences(this.sequences, latest);
+  }
+  async advanceSequence(id: string, seq: string): Promise<boolean> {
+    const stored = this.sequences.get(id);
+    if (stored !== undefined && seq <= stored) return false;
+    mergeSequences(this.sequences, { [id]: seq });
+    return true;
   }
 }
 
@@ -104,13 +207,14 @@ export const previousOf = (path: string) => `${path}.previous`;
  * written to `<path>.tmp` and flushed to disk (fsync) before the rename, then the folder flushed so the rename
  * lasts. With `keepPrevious`, the content being replaced stays in `<path>.previous` (a hard link, else a copy).
  */
-export function writeDurably(path: string, value: unknown, keepPrevious = false): void {
+export function writeDurably(path: string, value: unknown, keepPrevious = false): number {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
+  const bytes = Buffer.from(JSON.stringify(value));
   try {
-    writeSync(fd, JSON.stringify(value));
+    writeSync(fd, bytes);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -135,6 +239,7 @@ export function writeDurably(path: string, value: unknown, keepPrevious = false)
   } catch {
     // Some platforms cannot open a folder to flush it; the rename is then as durable as they make it.
   }
+  return bytes.length;
 }
 
 /** A JSON object file: its content, `missing`, or why it cannot be read (torn, not JSON, not an object). */
@@ -182,6 +287,10 @@ export class FileStore implements RelayStore {
   private sequences: Map<string, string> | undefined;
   /** Whether the file under `path` is known to be whole, so it may become the previous copy. */
   private whole = false;
+  /** The state as last read or written (see `state`). */
+  private held: RelayState | undefined;
+  /** The state file's writes and the bytes written (the whole state each time; sequences apart). */
+  readonly written = { writes: 0, bytes: 0 };
   /** What happened while reading, for operators (a recovery from the previous copy). */
   readonly notes: string[] = [];
   /**
@@ -224,32 +333,56 @@ export class FileStore implements RelayStore {
   }
 
   private write(value: Record<string, unknown>): void {
-    writeDurably(this.path, value, this.whole);
+    this.written.bytes += writeDurably(this.path, value, this.whole);
+    this.written.writes++;
     this.whole = true;
   }
 
   async load(): Promise<RelayState> {
-    const stored = this.read();
-    if (!stored) return empty();
-    const { clientState, ...state } = stored;
-    if (typeof clientState === 'string') this.secret = clientState;
-    return { ...empty(), ...(state as Partial<RelayState>) };
+    this.held = undefined;
+    return structuredClone(this.state().state);
   }
 
-  async save(state: RelayState): Promise<void> {
-    // The state's owner (the keeper) does not carry the clientState: it is kept beside it, never dropped.
-    if (this.secret === undefined) {
-      const stored = this.read()?.clientState;
-      if (typeof stored === 'string') this.secret = stored;
+  /**
+   * The whole state as last read or written. Read once, then kept: this store is one instance's, so what it wrote
+   * is what the file holds.
+   */
+  private state(): { state: RelayState; clientState?: string } {
+    if (!this.held) {
+      const stored = this.read();
+      const { clientState, ...state } = stored ?? {};
+      if (typeof clientState === 'string') this.secret = clientState;
+      this.held = { ...empty(), ...(state as Partial<RelayState>) };
     }
+    return { state: this.held, ...(this.secret !== undefined ? { clientState: this.secret } : {}) };
+  }
+
+  /** One change, then the whole file written durably (one instance's state is small: a write is one file). */
+  private change(change: Change): boolean {
+    const { state } = this.state();
+    if (!applyTo(state, change)) return false;
+    // The state's owner (the keeper) does not carry the clientState: it is kept beside it, never dropped.
     this.write({ ...state, ...(this.secret !== undefined ? { clientState: this.secret } : {}) });
+    return true;
+  }
+
+  async writeSession(userId: string, session: string, value: StoredSession): Promise<boolean> {
+    return this.change({ kind: 'session', userId, session, value });
+  }
+
+  async writeSubscription(id: string, value: KeptSubscription | undefined): Promise<void> {
+    this.change({ kind: 'subscription', id, value });
+  }
+
+  async writeOwner(ownerId: string, refreshToken: string | undefined): Promise<void> {
+    this.change({ kind: 'owner', ownerId, refreshToken });
   }
 
   async clientState(proposed: string): Promise<string> {
-    const stored = this.read();
-    if (typeof stored?.clientState === 'string') return (this.secret = stored.clientState);
+    const { state, clientState } = this.state();
+    if (clientState !== undefined) return clientState;
     this.secret = proposed;
-    this.write({ ...(stored ?? empty()), clientState: proposed });
+    this.write({ ...state, clientState: proposed });
     return proposed;
   }
 
@@ -273,5 +406,13 @@ export class FileStore implements RelayStore {
     const sequences = this.sequenceMap();
     mergeSequences(sequences, latest);
     writeDurably(`${this.path}.sequences`, Object.fromEntries(sequences), true);
+  }
+
+  /** One instance's store: the newest number is the one in memory, stored with the next batch. */
+  async advanceSequence(id: string, seq: string): Promise<boolean> {
+    const stored = this.sequenceMap().get(id);
+    if (stored !== undefined && seq <= stored) return false;
+    await this.saveSequences({ [id]: seq });
+    return true;
   }
 }

@@ -47,7 +47,7 @@ export abstract class AuditedSubscriptions extends KeptSubscriptions {
     for (const sub of this.state.subscriptions.filter((s) => this.unrenewed.has(s.id))) {
       if (this.state.subscriptions.includes(sub)) await this.renew(sub, true);
     }
-    await this.options.store.save(this.state);
+    await this.persist();
   }
 
   /** An owner's live subscriptions at Graph, with the token that listed them; undefined when Graph cannot say. */

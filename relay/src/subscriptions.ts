@@ -61,7 +61,7 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
    * stored is used (one is made and stored the first time), so notifications for those subscriptions still match.
    */
   async load(): Promise<void> {
-    this.state = await this.options.store.load();
+    this.loaded(await this.options.store.load());
     this.secret ??= await this.options.store.clientState(randomBytes(24).toString('base64url'));
   }
 
@@ -83,15 +83,6 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
     return sessions;
   }
 
-  /** Stores every watch session (replacing what was stored, including lists in the earlier form). */
-  saveSessions(sessions: Record<string, Record<string, StoredSession>>): Promise<void> {
-    return this.serial(async () => {
-      this.state.sessions = structuredClone(sessions);
-      delete this.state.watchers;
-      await this.options.store.save(this.state);
-    });
-  }
-
   /** Whether the keeper holds a refresh token of this user's, so they can own a subscription. */
   hasOwner(userId: string): boolean {
     return userId in this.state.owners;
@@ -102,7 +93,7 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
     const tokens = await this.options.broker.onBehalfOf(relayToken);
     this.access.set(userId, tokens);
     if (tokens.refreshToken) this.state.owners[userId] = { refreshToken: tokens.refreshToken };
-    await this.options.store.save(this.state);
+    await this.persist();
   }
 
   /**
@@ -130,7 +121,7 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
         )
           await this.renew(sub);
       }
-      await this.options.store.save(this.state);
+      await this.persist();
     });
   }
 
@@ -142,7 +133,7 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
     return this.serial(async () => {
       const outdated = this.state.subscriptions.filter((sub) => !this.onCurrentCertificate(sub));
       for (const sub of outdated) await this.renew(sub);
-      if (outdated.length) await this.options.store.save(this.state);
+      if (outdated.length) await this.persist();
     });
   }
 
@@ -300,7 +291,7 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
     }
     this.uncovered = [...missing, ...setAside];
     if (this.uncovered.length) this.logger.warn(`${this.uncovered.length} watched ids uncovered`);
-    await this.options.store.save(this.state);
+    await this.persist();
     this.reportCoverage();
   }
 

@@ -1,6 +1,6 @@
 // What each user watches, per session (a page, a tab), with leases: the union of a user's sessions is what the
 // fan-out sends them, and the ids watched by anyone are what the keeper covers.
-import type { StoredSession } from './store.js';
+import type { SessionRecord, StoredSession } from './store.js';
 
 /** The most ids one session (a page, a tab) may watch through the relay. */
 export const MAX_WATCHED_PER_USER = 10_000;
@@ -12,6 +12,8 @@ export const DEFAULT_SESSION = '';
 interface Session {
   ids: Set<string>;
   expiresAt: number;
+  /** When the request that set it was made (see StoredSession). */
+  updatedAt: number | undefined;
 }
 
 /** Which ids became watched (by anyone) and which are watched by no one any more. */
@@ -28,13 +30,24 @@ export class Watchers {
   private readonly byUser = new Map<string, Map<string, Session>>();
   /** id -> user -> how many of the user's sessions watch it. */
   private readonly byId = new Map<string, Map<string, number>>();
+  /**
+   * Sessions changed here and not yet stored (`takeChanged`), with the request time an ending is stored with: the
+   * ending of a session is stored as of the write it ends, so a renewal made meanwhile elsewhere is not undone.
+   */
+  private readonly changed = new Map<string, { userId: string; session: string; endedAt: number | undefined }>();
 
   /**
    * Replaces what one session of a user watches (an empty list ends the session) and sets when its lease ends.
    * Returns the ids no one watched before and the ids no one watches any more.
    */
-  set(userId: string, ids: string[], options: { session?: string; expiresAt?: number } = {}): WatchChange {
+  set(
+    userId: string,
+    ids: string[],
+    options: { session?: string; expiresAt?: number; updatedAt?: number; stored?: boolean } = {},
+  ): WatchChange {
     const session = options.session ?? DEFAULT_SESSION;
+    // What was read from the store is not written back to it.
+    if (!options.stored) this.mark(userId, session, options.updatedAt);
     const change: WatchChange = { added: [], removed: [] };
     let sessions = this.byUser.get(userId);
     const previous = sessions?.get(session);
@@ -51,22 +64,56 @@ export class Watchers {
         for (const entry of sessions) if (!oldest || entry[1].expiresAt < oldest[1].expiresAt) oldest = entry;
         sessions.delete(oldest![0]);
         evicted.push(oldest![1]);
+        if (!options.stored) this.mark(userId, oldest![0], oldest![1].updatedAt);
       }
     }
     // Taken before anything is let go, so an id moving between sessions is never reported as removed.
     for (const id of next) if (!previous?.ids.has(id)) this.take(userId, id, change);
     for (const id of previous?.ids ?? []) if (!next.has(id)) this.drop(userId, id, change);
     for (const old of evicted) for (const id of old.ids) this.drop(userId, id, change);
-    sessions.set(session, { ids: next, expiresAt: options.expiresAt ?? Number.POSITIVE_INFINITY });
+    sessions.set(session, {
+      ids: next,
+      expiresAt: options.expiresAt ?? Number.POSITIVE_INFINITY,
+      updatedAt: options.updatedAt,
+    });
     return change;
   }
 
-  /** Ends every session whose lease ended at or before `now`. */
+  private mark(userId: string, session: string, endedAt: number | undefined): void {
+    this.changed.set(`${userId}\n${session}`, { userId, session, endedAt });
+  }
+
+  /** When the stored write of a session was made, if this instance holds it (see `updatedAt` of StoredSession). */
+  updatedAt(userId: string, session: string): number | undefined {
+    return this.byUser.get(userId)?.get(session)?.updatedAt;
+  }
+
+  /** The sessions changed since the last call, to store: each one as it is now, or ended (no ids). */
+  takeChanged(): SessionRecord[] {
+    const records: SessionRecord[] = [];
+    for (const { userId, session, endedAt } of this.changed.values()) {
+      const now = this.byUser.get(userId)?.get(session);
+      const value: StoredSession = now
+        ? { ids: [...now.ids], expiresAt: now.expiresAt }
+        : { ids: [], expiresAt: endedAt ?? 0 };
+      const updatedAt = now ? now.updatedAt : endedAt;
+      if (updatedAt !== undefined) value.updatedAt = updatedAt;
+      records.push({ userId, session, value });
+    }
+    this.changed.clear();
+    return records;
+  }
+
+  /**
+   * Ends every session whose lease ended at or before `now`. Each ending is stored as of the write it ends (its
+   * `updatedAt`), so a renewal stored meanwhile by another instance wins.
+   */
   expire(now: number): WatchChange & { sessions: number } {
     const change = { added: [], removed: [], sessions: 0 };
     for (const [userId, sessions] of [...this.byUser]) {
-      for (const [session, { expiresAt }] of [...sessions]) {
+      for (const [session, { expiresAt, updatedAt }] of [...sessions]) {
         if (expiresAt > now) continue;
+        this.mark(userId, session, updatedAt);
         this.end(userId, session, change);
         change.sessions++;
       }

@@ -79,14 +79,14 @@ test('a restarted relay with default settings still accepts notifications for it
   await relay.stop();
 });
 
-test('the clientState is made once and kept: another instance on the same store agrees, and saving state keeps it', async () => {
+test('the clientState is made once and kept: another instance on the same store agrees, and writing state keeps it', async () => {
   const path = join(dir, 'shared', 'state.json');
   const first = new FileStore(path);
   const made = await first.clientState('made-by-the-first');
   assert.equal(made, 'made-by-the-first');
-  await first.save({ owners: { u: { refreshToken: 'r' } }, subscriptions: [] });
+  await first.writeOwner('u', 'r');
   const second = new FileStore(path);
-  await second.save({ owners: {}, subscriptions: [] });
+  await second.writeOwner('u', undefined);
   assert.equal(await second.clientState('made-by-the-second'), 'made-by-the-first');
   assert.equal(JSON.parse(readFileSync(path, 'utf8')).clientState, 'made-by-the-first');
   assert.deepEqual(
