@@ -11,6 +11,7 @@ import { DEFAULT_HEARTBEAT_MS, Heartbeat } from './heartbeat.js';
 import { RelayHttpServer, type Intake, type JsonReply, type RelayRoutes } from './http-server.js';
 import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
+import { LeasedKeeper } from './leased-keeper.js';
 import { consoleLogger, type RelayLogger } from './logger.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
 import { PacedSends } from './paced-sends.js';
@@ -158,6 +159,8 @@ export class Relay implements RelayRoutes {
     const keeper = this.options.keeper;
     const store = this.store;
     if (keeper) await keeper.load();
+    // Several instances: only the one holding the keeper lease touches Graph subscriptions (leased-keeper.ts).
+    if (keeper instanceof LeasedKeeper) await keeper.startLease();
     this.secret ??=
       keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
     if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
@@ -250,6 +253,9 @@ export class Relay implements RelayRoutes {
   async stop(): Promise<void> {
     this.heartbeats.stop();
     this.shared?.stop();
+    // Released, so another instance becomes the keeper at its next try rather than when the lease expires.
+    const keeper = this.options.keeper;
+    if (keeper instanceof LeasedKeeper) await keeper.stopLease();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);
