@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isHubName } from '../../common/signalr-names.js';
 import { isScopeName } from './user-token.js';
 import { parseAllowedOrigins } from './cors.js';
+import { storeFromEnv, type StoreSettings } from './store-settings.js';
 
 export interface RelaySettings {
   host: string;
@@ -27,7 +28,10 @@ export interface RelaySettings {
    * still encrypts with them, while the keeper moves every subscription to `certificate`.
    */
   previousCertificates: Array<{ id: string; privateKeyPem: string }>;
+  /** The state file (the file store's; beside it, by default, the intake journal). */
   storePath: string;
+  /** Where the state is kept: the file store (default), or the table store several instances share. */
+  store: StoreSettings;
   /** The intake journal (`RELAY_JOURNAL_PATH`); by default `intake-journal.log` beside the state file. One per instance. */
   journalPath?: string;
   allowedOrigins?: string[];
@@ -116,6 +120,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
       `RELAY_HUB=${hub} is not a hub name Azure SignalR Service takes: a letter, then up to 127 letters, digits or _\`,.[]`,
     );
   const eventHub = eventHubUrl(env, tenantId);
+  const store = storeFromEnv(env);
   const base = publicUrl.replace(/\/+$/, '');
   const port = Number(env.PORT ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port`);
@@ -135,6 +140,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     certificate,
     previousCertificates,
     storePath: env.RELAY_STORE_PATH ?? '.relay/state.json',
+    store,
     ...(env.RELAY_ALLOWED_ORIGINS?.trim() ? { allowedOrigins: parseAllowedOrigins(env.RELAY_ALLOWED_ORIGINS) } : {}),
     ...(env.RELAY_JOURNAL_PATH?.trim() ? { journalPath: env.RELAY_JOURNAL_PATH.trim() } : {}),
     ...(env.RELAY_TLS_CA_PATH ? { tlsCa: readFileSync(env.RELAY_TLS_CA_PATH, 'utf8') } : {}),

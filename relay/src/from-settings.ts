@@ -6,6 +6,7 @@ import { consoleLogger, type RelayLogger } from './logger.js';
 import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
+import { TableStore } from './table-store.js';
 import { TokenBroker } from './tokens.js';
 import { userDirectory } from './user-directory.js';
 
@@ -42,7 +43,14 @@ export function relayFromSettings(
   const keeper = new SubscriptionKeeper({
     graphBaseUrl,
     broker,
-    store: options.store ?? new FileStore(settings.storePath, (message) => logger.warn(message)),
+    store:
+      options.store ??
+      (settings.store.kind === 'table'
+        ? new TableStore({
+            connectionString: settings.store.connectionString,
+            ...(settings.store.prefix ? { prefix: settings.store.prefix } : {}),
+          })
+        : new FileStore(settings.storePath, (message) => logger.warn(message))),
     notificationUrl: settings.notificationUrl,
     lifecycleNotificationUrl: settings.lifecycleNotificationUrl,
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),

@@ -403,6 +403,8 @@ export class FileStore implements RelayStore {
   }
 
   async saveSequences(latest: Record<string, string>): Promise<void> {
+    // Read again first: merged with what the file holds now, never with an older copy in memory.
+    this.sequences = undefined;
     const sequences = this.sequenceMap();
     mergeSequences(sequences, latest);
     writeDurably(`${this.path}.sequences`, Object.fromEntries(sequences), true);

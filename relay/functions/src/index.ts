@@ -6,6 +6,8 @@ import { DEFAULT_HEARTBEAT_MS, heartbeatSchedule } from '../../src/heartbeat.js'
 import { createHandlers } from './handlers.js';
 
 const { app, output } = functions;
+// RELAY_STORE=table keeps the state in the function app's own storage account (AzureWebJobsStorage, unless
+// AZURE_STORAGE_CONNECTION_STRING names another), shared by every instance the app scales out to.
 const settings = settingsFromEnv();
 const { relay, keeper } = relayFromSettings(settings, {
   ...(process.env.GRAPH_BASE_URL ? { graphBaseUrl: process.env.GRAPH_BASE_URL } : {}),

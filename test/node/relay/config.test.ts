@@ -244,3 +244,44 @@ test('a hub name Azure SignalR Service would refuse is refused at start', () => 
   for (const bad of ['presence-hub', '2presence', 'h'.repeat(129)])
     assert.throws(() => settingsFromEnv({ ...env, RELAY_HUB: bad }), /RELAY_HUB/);
 });
+
+test('the store: the file unless RELAY_STORE=table, which needs a storage account, named without quoting it', () => {
+  assert.deepEqual(settingsFromEnv(env).store, { kind: 'file' });
+  const account =
+    'DefaultEndpointsProtocol=https;AccountName=relaystate;AccountKey=S2V5LXRoYXQtbXVzdC1ub3QtYmUtc2hvd24=;EndpointSuffix=core.windows.net';
+  assert.deepEqual(settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: account }).store, {
+    kind: 'table',
+    connectionString: account,
+  });
+  // On Functions: the app's own storage account, when no other is named.
+  assert.deepEqual(
+    settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: account, RELAY_TABLE_PREFIX: 'contoso' }).store,
+    { kind: 'table', connectionString: account, prefix: 'contoso' },
+  );
+  assert.match(
+    (settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).store as {
+      connectionString: string;
+    }).connectionString,
+    /AccountName=devstoreaccount1;.*TableEndpoint=http:\/\/127\.0\.0\.1:10002\/devstoreaccount1;/,
+  );
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_STORE: 'table' }), /RELAY_STORE=table needs the storage account: set AZURE_STORAGE_CONNECTION_STRING/);
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_STORE: 'redis' }), /RELAY_STORE=redis is not "file" or "table"/);
+  const broken = 'AccountName=relaystate;AccountKey';
+  assert.throws(
+    () => settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: broken }),
+    (error: Error) =>
+      /AZURE_STORAGE_CONNECTION_STRING is not a storage connection string: it is not a list of name=value pairs/.test(
+        error.message,
+      ) && !error.message.includes('relaystate'),
+  );
+  assert.throws(
+    () =>
+      settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: 'AccountName=relaystate;' }),
+    /it has no AccountKey and no SharedAccessSignature/,
+  );
+  assert.throws(
+    () =>
+      settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: account, RELAY_TABLE_PREFIX: '9x' }),
+    /RELAY_TABLE_PREFIX=9x is not 1 to 58 letters and digits/,
+  );
+});
