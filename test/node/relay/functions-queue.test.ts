@@ -13,7 +13,7 @@ import { makeCertificate, type CertificateAndKey } from '../../../emulator/share
 import { createHandlers, type RelayHandlers } from '../../../relay/functions/src/handlers.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { MAX_DEQUEUE_COUNT, queueHost, type QueueHost } from './queue-host.js';
-import { startStorageEmulator, type StorageEmulator } from './storage-emulator.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
 import { connectAs, localRelayOptions, until, watchAt } from './support.js';
 
 const { HttpRequest, InvocationContext } = functions;
@@ -21,7 +21,7 @@ const QUEUE = 'graph-notifications';
 const queueOutput = functions.output.storageQueue({ queueName: QUEUE, connection: 'AzureWebJobsStorage' });
 
 let cloud: Emulators;
-let storage: StorageEmulator;
+let storage: Azurite;
 let certificate: CertificateAndKey;
 let relay: Relay;
 let handlers: RelayHandlers;
@@ -30,7 +30,7 @@ let host: QueueHost;
 before(async () => {
   [cloud, storage, certificate] = await Promise.all([
     startEmulators({ simulatorRate: 0, tenant: { seed: 'functions-queue', userCount: 30, teamSizes: [5] } }),
-    startStorageEmulator(),
+    startAzurite(),
     makeCertificate('functions-queue-relay'),
   ]);
   relay = new Relay({ ...localRelayOptions(cloud, certificate, 'queue-secret', 'cert'), decryptWorkers: 0 });

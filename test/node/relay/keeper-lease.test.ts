@@ -8,14 +8,14 @@ import { after, before, test } from 'node:test';
 import { KeeperLease } from '../../../relay/src/keeper-lease.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { root } from '../support.js';
-import { startStorageEmulator, type StorageEmulator } from './storage-emulator.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
 import { until } from './support.js';
 
-let storage: StorageEmulator;
+let storage: Azurite;
 const leases: KeeperLease[] = [];
 
 before(async () => {
-  storage = await startStorageEmulator();
+  storage = await startAzurite();
 });
 after(async () => {
   await Promise.all(leases.map((l) => l.stop()));

@@ -13,11 +13,11 @@ import { LeasedKeeper } from '../../../relay/src/leased-keeper.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { MemoryStore } from '../../../relay/src/store.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
-import { startStorageEmulator, type StorageEmulator } from './storage-emulator.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
 import { relaySubscriptions, relayToken, until } from './support.js';
 
 let cloud: Emulators;
-let storage: StorageEmulator;
+let storage: Azurite;
 let certificate: CertificateAndKey;
 let receiver: Server;
 let receiverUrl: string;
@@ -27,7 +27,7 @@ const keepers: LeasedKeeper[] = [];
 before(async () => {
   [cloud, storage, certificate] = await Promise.all([
     startEmulators({ simulatorRate: 0, tenant: { seed: 'leased-keeper', userCount: 40, teamSizes: [5] } }),
-    startStorageEmulator(),
+    startAzurite(),
     makeCertificate('leased-keeper'),
   ]);
   // The instances' webhook, as far as Graph's validation handshake needs it.
