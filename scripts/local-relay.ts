@@ -38,6 +38,8 @@ export interface LocalRelayOptions {
   checkUsers?: boolean;
   /** Bounds and recovery of the sends to SignalR Service. */
   fanout?: RelayOptions['fanout'];
+  /** With a shared store (the table store): how often the sessions made through other instances are read. */
+  sessionsRefreshMs?: number;
   /** The intake journal's file (none by default: tests that need one give it, with the store beside it). */
   journalPath?: string;
   /**
@@ -91,6 +93,7 @@ export async function startLocalRelay(cloud: Emulators, options: LocalRelayOptio
     ...(options.checkUsers ? { userDirectory: userDirectory(cloud.graph.url, broker, now) } : {}),
     ...(options.fanout ? { fanout: options.fanout } : {}),
     ...(options.journalPath ? { journalPath: options.journalPath } : {}),
+    ...(options.sessionsRefreshMs !== undefined ? { sessionsRefreshMs: options.sessionsRefreshMs } : {}),
   });
   await relay.start();
   return relay;
