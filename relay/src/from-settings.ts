@@ -32,7 +32,13 @@ function issuersFor(settings: RelaySettings): string[] {
 
 export function relayFromSettings(
   settings: RelaySettings,
-  options: { graphBaseUrl?: string; store?: RelayStore; logger?: RelayLogger } = {},
+  options: {
+    graphBaseUrl?: string;
+    store?: RelayStore;
+    logger?: RelayLogger;
+    /** The clock of tokens, watch leases and subscription expiries (milliseconds since the epoch); default `Date.now`. */
+    now?: () => number;
+  } = {},
 ): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
   // What the relay and its keeper do goes to the console by default (a host's log: Functions collect it).
@@ -42,6 +48,7 @@ export function relayFromSettings(
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     ...(settings.tlsCa ? { ca: settings.tlsCa } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const shared = !options.store && settings.store.kind === 'table' ? settings.store : undefined;
   const keeperOptions: KeeperOptions = {
@@ -60,6 +67,7 @@ export function relayFromSettings(
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
     logger,
+    ...(options.now ? { now: options.now } : {}),
   };
   // Several instances share the table store: one of them at a time, the keeper lease's holder, keeps the subscriptions.
   const keeper = shared
