@@ -1,10 +1,26 @@
-// `npm run bench`: the elements benchmark, the relay benchmark, then the faults table, each in a process of its own.
-// With `--json` each prints JSON, gathered here into one document: { "elements": ..., "relay": ..., "faults": ... }.
+// `npm run bench`: the elements benchmark, the relay benchmark, the faults table, then the state store's, each in a
+// process of its own. With `--json` each prints JSON, gathered here into one document: { "elements": ..., "relay":
+// ..., "faults": ..., "store": ... }. `--only=store` (or a comma-separated list of those names) runs only those.
 import { spawnSync } from 'node:child_process';
 
-const args = process.argv.slice(2);
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--only='));
 const json = args.includes('--json');
-const parts = { elements: 'bench/bench.ts', relay: 'bench/relay-bench.ts', faults: 'bench/faults-bench.ts' };
+const all = {
+  elements: 'bench/bench.ts',
+  relay: 'bench/relay-bench.ts',
+  faults: 'bench/faults-bench.ts',
+  store: 'bench/store-bench.ts',
+};
+const unknown = (only ?? []).filter((name) => !(name in all));
+if (unknown.length) {
+  console.error(`No benchmark named ${unknown.join(', ')}: choose among ${Object.keys(all).join(', ')}.`);
+  process.exit(1);
+}
+const parts = Object.fromEntries(Object.entries(all).filter(([name]) => !only || only.includes(name)));
 const results = {};
 for (const [name, script] of Object.entries(parts)) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {

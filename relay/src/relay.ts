@@ -19,7 +19,7 @@ import { PresenceReader, type ReadBatch } from './presence-reader.js';
 import { SharedSessions } from './shared-sessions.js';
 import { admit, byDemand } from './quotas.js';
 import { DEFAULT_WATCH_LEASE_SECONDS, type RelayOptions, type RelayStats } from './relay-options.js';
-import type { RelayStore } from './store.js';
+import type { RelayStore, SequenceSource } from './store.js';
 import { userOf } from './user-token.js';
 import { parseWatchRequest } from './watch-request.js';
 import { MAX_WATCHED_PER_USER, Watchers, type WatchChange } from './watchers.js';
@@ -575,21 +575,26 @@ export class Relay implements RelayRoutes {
    * (a duplicate is better than a loss; the page orders by sequence number too).
    */
   private async advanceShared(result: ReadResult): Promise<void> {
+    const before = result.presences.length;
+    result.presences = await this.advanced(result.presences, 'notification');
+    result.stale += before - result.presences.length;
+  }
+
+  /** The presences whose stored sequence number this instance advanced (those without one pass). */
+  private async advanced(presences: RelayPresence[], source: SequenceSource): Promise<RelayPresence[]> {
     const store = this.store!;
     const advanced = await Promise.all(
-      result.presences.map(async (presence) => {
+      presences.map(async (presence) => {
         const seq = presence.sequenceNumber;
         if (!seq) return true;
-        this.sequence.stored(presence.id);
-        return store.advanceSequence(presence.id, seq).catch((error: Error) => {
+        if (source === 'notification') this.sequence.stored(presence.id);
+        return store.advanceSequence(presence.id, seq, source).catch((error: Error) => {
           this.logger.warn(`advancing the sequence number of ${presence.id} failed: ${error.message}`);
           return true;
         });
       }),
     );
-    const before = result.presences.length;
-    result.presences = result.presences.filter((_, i) => advanced[i]);
-    result.stale += before - result.presences.length;
+    return presences.filter((_, i) => advanced[i]);
   }
 
   /**
@@ -614,7 +619,10 @@ export class Relay implements RelayRoutes {
 
   /** What the reader got from Graph: the newest pushed, in sequence order; what it could not read, re-read by pages. */
   private async publishRead(batch: ReadBatch): Promise<void> {
-    const fresh = batch.presences.filter((p) => this.sequence.acceptRead(p));
+    let fresh = batch.presences.filter((p) => this.sequence.acceptRead(p));
+    // Several instances: a read is pushed only by the instance whose read is the newest yet (an older read made
+    // elsewhere, pushed later, would move pages back).
+    if (this.store?.shared) fresh = await this.advanced(fresh, 'read');
     this.stats.stale += batch.presences.length - fresh.length;
     this.scheduleSequenceSave();
     await Promise.all([this.publish(fresh), this.resync(batch.unread)]);

@@ -51,6 +51,9 @@ export interface SessionRecord {
   value: StoredSession;
 }
 
+/** Where a sequence number came from: a change notification, or a read of the presence from Graph. */
+export type SequenceSource = 'notification' | 'read';
+
 /** Where reading the sessions changed by other instances stopped, for the next read (opaque to the relay). */
 export type SessionCursor = string;
 
@@ -89,9 +92,10 @@ export interface RelayStore {
   /**
    * Stores `seq` as the person's newest sequence number if it is newer than the one stored, atomically: true when
    * this caller advanced it (it then sends the change), false when the stored one is as new or newer (another
-   * instance sent it, or it is a replay). Never goes backwards.
+   * instance sent it, or it is a replay). Never goes backwards. Numbers read back from Graph (`source` `read`) are
+   * kept apart: a read is the truth when made, so it is ordered only against other reads (see SequenceFilter).
    */
-  advanceSequence(id: string, seq: string): Promise<boolean>;
+  advanceSequence(id: string, seq: string, source?: SequenceSource): Promise<boolean>;
   /** Several instances share this store: sessions are read with `sessionsSince`, sequences advanced one by one. */
   readonly shared?: boolean;
   /**
@@ -170,6 +174,7 @@ export class MemoryStore implements RelayStore {
   private state = empty();
   private secret: string | undefined;
   private readonly sequences = new Map<string, string>();
+  private readonly reads = new Map<string, string>();
   async load(): Promise<RelayState> {
     return structuredClone(this.state);
   }
@@ -191,10 +196,11 @@ export class MemoryStore implements RelayStore {
   async saveSequences(latest: Record<string, string>): Promise<void> {
     mergeSequences(this.sequences, latest);
   }
-  async advanceSequence(id: string, seq: string): Promise<boolean> {
-    const stored = this.sequences.get(id);
+  async advanceSequence(id: string, seq: string, source: SequenceSource = 'notification'): Promise<boolean> {
+    const into = source === 'read' ? this.reads : this.sequences;
+    const stored = into.get(id);
     if (stored !== undefined && seq <= stored) return false;
-    mergeSequences(this.sequences, { [id]: seq });
+    mergeSequences(into, { [id]: seq });
     return true;
   }
 }
@@ -285,6 +291,7 @@ export class StateUnreadableError extends Error {
 export class FileStore implements RelayStore {
   private secret: string | undefined;
   private sequences: Map<string, string> | undefined;
+  private readonly reads = new Map<string, string>();
   /** Whether the file under `path` is known to be whole, so it may become the previous copy. */
   private whole = false;
   /** The state as last read or written (see `state`). */
@@ -410,8 +417,17 @@ export class FileStore implements RelayStore {
     writeDurably(`${this.path}.sequences`, Object.fromEntries(sequences), true);
   }
 
-  /** One instance's store: the newest number is the one in memory, stored with the next batch. */
-  async advanceSequence(id: string, seq: string): Promise<boolean> {
+  /**
+   * Compared with the file and stored at once (one instance has no one to race: the relay calls it only on a shared
+   * store). The numbers of reads are compared in memory only.
+   */
+  async advanceSequence(id: string, seq: string, source: SequenceSource = 'notification'): Promise<boolean> {
+    if (source === 'read') {
+      const stored = this.reads.get(id);
+      if (stored !== undefined && seq <= stored) return false;
+      mergeSequences(this.reads, { [id]: seq });
+      return true;
+    }
     const stored = this.sequenceMap().get(id);
     if (stored !== undefined && seq <= stored) return false;
     await this.saveSequences({ [id]: seq });

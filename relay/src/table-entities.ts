@@ -38,6 +38,7 @@ export const PARTITION = {
 export const ROW = {
   session: (session: string) => `s${keyPart(session)}`,
   sequence: 'last',
+  readSequence: 'read',
   clientState: 'clientState',
 };
 

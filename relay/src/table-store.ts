@@ -6,7 +6,8 @@
 //   session-<user>          s<session>      one watch session: ids (compact), lease end, when its request was made
 //   subscription            <id>            one Graph subscription the keeper keeps: owner, ids (compact), expiry
 //   owner                   <user id>       one owner's refresh token
-//   seq-<person>            last            the newest sequenceNumber sent for one person
+//   seq-<person>            last            the newest sequenceNumber sent for one person (from a notification)
+//   seq-<person>            read            the newest one read back from Graph for that person
 //   config                  clientState     the secret Graph echoes (set once, if absent)
 //
 // Why: a user's sessions share a partition (at most 20), so a watch request touches one entity of one small
@@ -62,6 +63,7 @@ import {
   type KeptSubscription,
   type RelayState,
   type RelayStore,
+  type SequenceSource,
   type SessionCursor,
   type SessionRecord,
   type StoredSession,
@@ -80,7 +82,8 @@ const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 /** A failure of the table store, saying what failed without quoting the request (which may hold a secret). */
 export class TableStoreError extends Error {
   constructor(what: string, error: unknown) {
-    const status = error instanceof RestError ? `${error.statusCode ?? 'no answer'}${error.code ? ` ${error.code}` : ''}` : 'failed';
+    const status =
+      error instanceof RestError ? `${error.statusCode ?? 'no answer'}${error.code ? ` ${error.code}` : ''}` : 'failed';
     super(`The relay's table store could not ${what}: ${status}`);
     this.name = 'TableStoreError';
   }
@@ -91,6 +94,13 @@ type Entity = TableEntityResult<Properties>;
 type Known = { etag: string; entity: Properties } | { absent: true };
 /** What a merge decides: write this, delete, or leave what is stored. */
 type Decision = { put: Properties } | 'delete' | 'keep';
+
+const sameSession = (a: StoredSession | undefined, b: StoredSession) =>
+  !!a &&
+  a.expiresAt === b.expiresAt &&
+  a.updatedAt === b.updatedAt &&
+  a.ids.length === b.ids.length &&
+  a.ids.every((id, i) => id === b.ids[i]);
 
 const statusOf = (error: unknown) => (error instanceof RestError ? error.statusCode : undefined);
 
@@ -140,13 +150,15 @@ export class TableStore implements RelayStore {
     try {
       this.client = TableClient.fromConnectionString(options.connectionString, this.tableName, {
         // Azurite and other local endpoints are plain http; Azure's are https.
-        allowInsecureConnection: /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(options.connectionString) ||
+        allowInsecureConnection:
+          /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(options.connectionString) ||
           /(^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(;|$)/i.test(options.connectionString),
         additionalPolicies: [{ policy: counting, position: 'perCall' }],
       });
-    } catch (error) {
+    } catch {
+      // Neither the client's message nor its error is passed on: they may quote the string, account key and all.
       throw new Error(
-        `The storage connection string is not valid (${(error as Error).message.split(/[.\n]/)[0]}): set AZURE_STORAGE_CONNECTION_STRING (on Functions, AzureWebJobsStorage) to the account's connection string`,
+        "The storage connection string is not one the table client understands: set AZURE_STORAGE_CONNECTION_STRING (on Functions, AzureWebJobsStorage) to the account's connection string",
       );
     }
   }
@@ -255,10 +267,16 @@ export class TableStore implements RelayStore {
     const now = this.now();
     try {
       for await (const entity of this.client.listEntities<Properties>({
-        queryOptions: { filter: `PartitionKey eq '${PARTITION.owners}' or PartitionKey eq '${PARTITION.subscriptions}'` },
+        queryOptions: {
+          filter: `PartitionKey eq '${PARTITION.owners}' or PartitionKey eq '${PARTITION.subscriptions}'`,
+        },
       })) {
         this.remember(entity);
-        if (entity.partitionKey === PARTITION.owners && typeof entity.ownerId === 'string' && typeof entity.refreshToken === 'string')
+        if (
+          entity.partitionKey === PARTITION.owners &&
+          typeof entity.ownerId === 'string' &&
+          typeof entity.refreshToken === 'string'
+        )
           state.owners[entity.ownerId] = { refreshToken: entity.refreshToken };
         const sub = entity.partitionKey === PARTITION.subscriptions ? subscriptionOf(entity) : undefined;
         if (sub) state.subscriptions.push(sub);
@@ -274,7 +292,10 @@ export class TableStore implements RelayStore {
   }
 
   writeSession(userId: string, session: string, value: StoredSession): Promise<boolean> {
-    return this.updateSession(userId, session, (stored) => (laterSession(stored, value) ? value : stored));
+    return this.updateSession(userId, session, (stored) =>
+      // The same write stored already (another instance ended the same lease): nothing to write.
+      laterSession(stored, value) && !sameSession(stored, value) ? value : stored,
+    );
   }
 
   /**
@@ -357,7 +378,7 @@ export class TableStore implements RelayStore {
     try {
       for await (const entity of this.client.listEntities<Properties>({
         queryOptions: {
-          filter: `PartitionKey ge '${PARTITION.sequencesFrom}' and PartitionKey lt '${PARTITION.sequencesTo}'`,
+          filter: `PartitionKey ge '${PARTITION.sequencesFrom}' and PartitionKey lt '${PARTITION.sequencesTo}' and RowKey eq '${ROW.sequence}'`,
         },
       })) {
         this.remember(entity);
@@ -373,17 +394,18 @@ export class TableStore implements RelayStore {
     await Promise.all(Object.entries(latest).map(([id, seq]) => this.advanceSequence(id, seq)));
   }
 
-  advanceSequence(id: string, seq: string): Promise<boolean> {
+  advanceSequence(id: string, seq: string, source: SequenceSource = 'notification'): Promise<boolean> {
     return this.modify(
       PARTITION.sequenceOf(id),
-      ROW.sequence,
-      (entity) =>
-        typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } },
+      source === 'read' ? ROW.readSequence : ROW.sequence,
+      (entity) => (typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } }),
       `advance the sequence number of ${id}`,
     );
   }
 
-  async sessionsSince(cursor: SessionCursor | undefined): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }> {
+  async sessionsSince(
+    cursor: SessionCursor | undefined,
+  ): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }> {
     await this.ready();
     const range = `PartitionKey ge '${PARTITION.sessionsFrom}' and PartitionKey lt '${PARTITION.sessionsTo}'`;
     // An empty cursor (nothing read yet): from the start.

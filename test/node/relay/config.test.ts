@@ -255,16 +255,22 @@ test('the store: the file unless RELAY_STORE=table, which needs a storage accoun
   });
   // On Functions: the app's own storage account, when no other is named.
   assert.deepEqual(
-    settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: account, RELAY_TABLE_PREFIX: 'contoso' }).store,
+    settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: account, RELAY_TABLE_PREFIX: 'contoso' })
+      .store,
     { kind: 'table', connectionString: account, prefix: 'contoso' },
   );
   assert.match(
-    (settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).store as {
-      connectionString: string;
-    }).connectionString,
+    (
+      settingsFromEnv({ ...env, RELAY_STORE: 'table', AzureWebJobsStorage: 'UseDevelopmentStorage=true' }).store as {
+        connectionString: string;
+      }
+    ).connectionString,
     /AccountName=devstoreaccount1;.*TableEndpoint=http:\/\/127\.0\.0\.1:10002\/devstoreaccount1;/,
   );
-  assert.throws(() => settingsFromEnv({ ...env, RELAY_STORE: 'table' }), /RELAY_STORE=table needs the storage account: set AZURE_STORAGE_CONNECTION_STRING/);
+  assert.throws(
+    () => settingsFromEnv({ ...env, RELAY_STORE: 'table' }),
+    /RELAY_STORE=table needs the storage account: set AZURE_STORAGE_CONNECTION_STRING/,
+  );
   assert.throws(() => settingsFromEnv({ ...env, RELAY_STORE: 'redis' }), /RELAY_STORE=redis is not "file" or "table"/);
   const broken = 'AccountName=relaystate;AccountKey';
   assert.throws(
@@ -275,13 +281,17 @@ test('the store: the file unless RELAY_STORE=table, which needs a storage accoun
       ) && !error.message.includes('relaystate'),
   );
   assert.throws(
-    () =>
-      settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: 'AccountName=relaystate;' }),
+    () => settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: 'AccountName=relaystate;' }),
     /it has no AccountKey and no SharedAccessSignature/,
   );
   assert.throws(
     () =>
-      settingsFromEnv({ ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: account, RELAY_TABLE_PREFIX: '9x' }),
+      settingsFromEnv({
+        ...env,
+        RELAY_STORE: 'table',
+        AZURE_STORAGE_CONNECTION_STRING: account,
+        RELAY_TABLE_PREFIX: '9x',
+      }),
     /RELAY_TABLE_PREFIX=9x is not 1 to 58 letters and digits/,
   );
 });

@@ -108,7 +108,8 @@ test('refresh tokens never appear in what the table store says when it fails, ev
   const { port } = echo.address() as { port: number };
   const said: string[] = [];
   const original = { log: console.log, warn: console.warn, error: console.error, info: console.info };
-  for (const name of ['log', 'warn', 'error', 'info'] as const) console[name] = (...args: unknown[]) => said.push(args.map(String).join(' '));
+  for (const name of ['log', 'warn', 'error', 'info'] as const)
+    console[name] = (...args: unknown[]) => said.push(args.map(String).join(' '));
   try {
     const quoting = new TableStore({
       connectionString: `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=http://127.0.0.1:${port}/${DEV_ACCOUNT};`,
@@ -123,7 +124,9 @@ test('refresh tokens never appear in what the table store says when it fails, ev
     await working.writeOwner('owner', secret);
     const { owners } = await working.load();
     assert.equal(owners.owner?.refreshToken, secret, 'stored and read back');
-    const seen = [failure, ...said].map((x) => `${String(x)} ${x instanceof Error ? `${x.stack} ${JSON.stringify(x)}` : ''}`).join('\n');
+    const seen = [failure, ...said]
+      .map((x) => `${String(x)} ${x instanceof Error ? `${x.stack} ${JSON.stringify(x)}` : ''}`)
+      .join('\n');
     assert.ok(!seen.includes(secret), `no refresh token in: ${seen.slice(0, 500)}`);
     assert.match(failure.message, /could not store the refresh token of owner owner: 400/);
   } finally {
