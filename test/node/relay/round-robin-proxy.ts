@@ -73,7 +73,6 @@ export async function startRoundRobinProxy(targets: string[]): Promise<RoundRobi
       res.writeHead(502).end();
     })();
   });
-  server.keepAliveTimeout = 1_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   proxy.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return proxy;
