@@ -12,8 +12,10 @@
 // lease period. The keeper checks and renews the subscriptions on its own timer, whatever timer the host has (on
 // Functions the renewal timer runs on one instance, not necessarily the keeper's).
 import { performance } from 'node:perf_hooks';
+import type { ListedSubscription } from './graph-subscriptions.js';
 import type { KeeperLease } from './keeper-lease.js';
-import type { KeeperOptions } from './kept-subscriptions.js';
+import type { KeeperOptions, Made } from './kept-subscriptions.js';
+import type { KeptSubscription } from './store.js';
 import { SubscriptionKeeper } from './subscriptions.js';
 
 export interface LeasedKeeperOptions extends KeeperOptions {
@@ -34,6 +36,8 @@ export class LeasedKeeper extends SubscriptionKeeper {
   private inboxTimer: ReturnType<typeof setInterval> | undefined;
   private following: Promise<void> | undefined;
   private lastRead = Number.NEGATIVE_INFINITY;
+  /** Whether the relay has said what is watched: until then, nothing is planned (an empty plan deletes everything). */
+  private told = false;
   private readonly leased: LeasedKeeperOptions;
 
   constructor(options: LeasedKeeperOptions) {
@@ -80,6 +84,7 @@ export class LeasedKeeper extends SubscriptionKeeper {
     await super.tick();
     await this.takeInbox();
     await super.reconcile(this.watched);
+    this.logger.info(`took over as the keeper: ${this.state.subscriptions.length} subscriptions kept`);
   }
 
   /**
@@ -104,14 +109,17 @@ export class LeasedKeeper extends SubscriptionKeeper {
 
   /** Plans only while holding the lease; and what other instances added as owners is known first. */
   protected override async apply(): Promise<void> {
-    if (!this.lease.holds()) return;
+    if (!this.lease.holds() || !this.told) return;
     await this.readIfOlder(1_000);
     await super.apply();
   }
 
   override reconcile(watched: string[]): Promise<void> {
+    this.told = true;
     if (this.lease.holds()) return super.reconcile(watched);
     this.watched = [...new Set(watched)];
+    // Covered already, as far as this instance knows: nothing to wait for (the keeper tells pages of later changes).
+    if (!this.uncoveredOf(this.watched).length) return Promise.resolve();
     return this.follow();
   }
 
@@ -132,6 +140,35 @@ export class LeasedKeeper extends SubscriptionKeeper {
         await new Promise((r) => setTimeout(r, this.leased.followEveryMs ?? 250));
       }
     })().finally(() => (this.following = undefined)));
+  }
+
+  // Every call that changes Graph checks the lease first, so a keeper that lost it (paused past its time to spare)
+  // stops at its next call rather than finishing a plan another keeper now owns.
+
+  protected override async create(ownerId: string, ids: string[], slotCleared = false): Promise<Made> {
+    return this.lease.holds() ? super.create(ownerId, ids, slotCleared) : 'failed';
+  }
+
+  protected override async renew(sub: KeptSubscription, fresh = false, reapply = true): Promise<void> {
+    if (this.lease.holds()) await super.renew(sub, fresh, reapply);
+  }
+
+  protected override async remove(sub: KeptSubscription): Promise<void> {
+    if (this.lease.holds()) await super.remove(sub);
+  }
+
+  protected override async orphan(
+    owner: string,
+    token: string,
+    found: ListedSubscription,
+    watched: Set<string>,
+  ): Promise<boolean> {
+    // Before the relay says what is watched, one cannot tell whether it is needed: left for a later check.
+    return this.lease.holds() && this.told ? super.orphan(owner, token, found, watched) : false;
+  }
+
+  protected override async clearSlot(ownerId: string, token: string): Promise<'adopted' | 'cleared' | 'none'> {
+    return this.lease.holds() ? super.clearSlot(ownerId, token) : 'none';
   }
 
   override tick(): Promise<void> {

@@ -122,3 +122,28 @@ test('only the lease holder touches Graph; the other answers from what it stored
   assert.equal(lines(b.log, 'created'), 0);
   assert.deepEqual(b.keeper.uncoveredOf(watched), []);
 });
+
+test('an instance that takes the lease before its relay says what is watched deletes nothing', async () => {
+  // Every instance stopped (a deployment): the subscriptions made before stay at Graph, stored.
+  await Promise.all(keepers.map((k) => k.stopLease()));
+  const made = relaySubscriptions(cloud).map((s) => s.id);
+  assert.equal(made.length, 1);
+  const c = keeper();
+  await c.keeper.load();
+  // The first to start takes the lease at once, before its relay has read the sessions and reconciled.
+  await c.keeper.startLease();
+  assert.equal(c.keeper.lease.holds(), true);
+  await until(() => lines(c.log, 'took over') === 1, 'the new keeper to take over');
+  assert.deepEqual(
+    relaySubscriptions(cloud).map((s) => s.id),
+    made,
+    'what was made for the watched people is kept',
+  );
+  assert.equal(lines(c.log, 'deleted'), 0);
+  // Then told what is watched: the same subscription serves it.
+  await c.keeper.reconcile(users().slice(10, 16));
+  assert.deepEqual(
+    relaySubscriptions(cloud).map((s) => s.id),
+    made,
+  );
+});
