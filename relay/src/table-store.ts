@@ -20,7 +20,7 @@
 // Concurrency: every write is conditional on the ETag last read (Update with If-Match, or Insert where the entity is
 // thought absent), so nothing another instance wrote meanwhile is overwritten unseen. A write refused for that (412,
 // or 409 on an insert) re-reads the entity, merges (each kind's rule below) and tries again, a bounded number of
-// times (https://learn.microsoft.com/rest/api/storageservices/update-entity2: If-Match, 412 Precondition Failed):
+// times (table-writes.ts):
 //   - a session: the write of the later request (`updatedAt`) wins; an older one is dropped, never written over it;
 //   - a subscription: the later expiry wins (a renewal is never undone by a stale copy); a deletion deletes;
 //   - an owner's token: the new token is written; a deletion (the token stopped working) is skipped when the stored
@@ -46,7 +46,7 @@
 // instance wrote it since this one last read it); an ended lease writes one; a notification with a sequence number
 // costs one compare-and-swap per person (1 when this instance holds the person's newest ETag, else 2 or 3); every
 // instance reads the sessions changed (1 query per second, plus at most one per notification collection, coalesced).
-import { RestError, TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   keyPart,
@@ -68,9 +68,10 @@ import {
   type SessionRecord,
   type StoredSession,
 } from './store.js';
+import { ConditionalTable, TableStoreError, type Entity } from './table-writes.js';
 
-/** How often a conflicting write is re-read and tried again before it fails. */
-const ATTEMPTS = 8;
+export { TableStoreError } from './table-writes.js';
+
 /** How far before the newest Timestamp seen the next read of sessions starts. */
 export const OVERLAP_MS = 2_000;
 /** How long after its lease an ended session's entity is kept, so every instance reads the end. */
@@ -79,30 +80,12 @@ const ENDED_KEPT_MS = 10 * 60_000;
 export const DEFAULT_TABLE_PREFIX = 'presence';
 const TABLE_NAME = /^[A-Za-z][A-Za-z0-9]{2,62}$/;
 
-/** A failure of the table store, saying what failed without quoting the request (which may hold a secret). */
-export class TableStoreError extends Error {
-  constructor(what: string, error: unknown) {
-    const status =
-      error instanceof RestError ? `${error.statusCode ?? 'no answer'}${error.code ? ` ${error.code}` : ''}` : 'failed';
-    super(`The relay's table store could not ${what}: ${status}`);
-    this.name = 'TableStoreError';
-  }
-}
-
-type Entity = TableEntityResult<Properties>;
-/** What this instance last read or wrote of an entity: its ETag and content, or that it is absent. */
-type Known = { etag: string; entity: Properties } | { absent: true };
-/** What a merge decides: write this, delete, or leave what is stored. */
-type Decision = { put: Properties } | 'delete' | 'keep';
-
 const sameSession = (a: StoredSession | undefined, b: StoredSession) =>
   !!a &&
   a.expiresAt === b.expiresAt &&
   a.updatedAt === b.updatedAt &&
   a.ids.length === b.ids.length &&
   a.ids.every((id, i) => id === b.ids[i]);
-
-const statusOf = (error: unknown) => (error instanceof RestError ? error.statusCode : undefined);
 
 export interface TableStoreOptions {
   /** The storage account: `AZURE_STORAGE_CONNECTION_STRING` (on Functions, `AzureWebJobsStorage`). */
@@ -120,11 +103,7 @@ export class TableStore implements RelayStore {
   /** Every request made to the table service (each is one Storage transaction). */
   readonly transactions = { count: 0 };
   readonly tableName: string;
-  private readonly client: TableClient;
-  private readonly known = new Map<string, Known>();
-  /** The write under way per entity (see `modify`). */
-  private readonly queues = new Map<string, Promise<unknown>>();
-  private created: Promise<void> | undefined;
+  private readonly table: ConditionalTable;
   private readonly now: () => number;
 
   constructor(options: TableStoreOptions) {
@@ -148,13 +127,14 @@ export class TableStore implements RelayStore {
       },
     };
     try {
-      this.client = TableClient.fromConnectionString(options.connectionString, this.tableName, {
+      const client = TableClient.fromConnectionString(options.connectionString, this.tableName, {
         // Azurite and other local endpoints are plain http; Azure's are https.
         allowInsecureConnection:
           /(^|;)\s*TableEndpoint\s*=\s*http:/i.test(options.connectionString) ||
           /(^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(;|$)/i.test(options.connectionString),
         additionalPolicies: [{ policy: counting, position: 'perCall' }],
       });
+      this.table = new ConditionalTable(client, this.tableName);
     } catch {
       // Neither the client's message nor its error is passed on: they may quote the string, account key and all.
       throw new Error(
@@ -163,115 +143,17 @@ export class TableStore implements RelayStore {
     }
   }
 
-  /** Creates the table the first time (409: it exists). */
-  private ready(): Promise<void> {
-    return (this.created ??= this.client.createTable().catch((error) => {
-      this.created = undefined;
-      throw new TableStoreError(`create the table ${this.tableName}`, error);
-    }));
-  }
-
-  private static key(partitionKey: string, rowKey: string): string {
-    return `${partitionKey}\n${rowKey}`;
-  }
-
-  private remember(entity: Entity): void {
-    const { etag, timestamp: _t, ...properties } = entity as Entity & { timestamp?: string };
-    this.known.set(TableStore.key(entity.partitionKey!, entity.rowKey!), { etag, entity: properties });
-  }
-
-  private async read(partitionKey: string, rowKey: string): Promise<Known> {
-    try {
-      const entity = await this.client.getEntity<Properties>(partitionKey, rowKey);
-      this.remember(entity);
-      return this.known.get(TableStore.key(partitionKey, rowKey))!;
-    } catch (error) {
-      if (statusOf(error) !== 404) throw new TableStoreError(`read ${partitionKey}/${rowKey}`, error);
-      const absent: Known = { absent: true };
-      this.known.set(TableStore.key(partitionKey, rowKey), absent);
-      return absent;
-    }
-  }
-
-  /**
-   * Writes one entity conditionally: `decide` is given what is stored (as last known; undefined: absent) and says
-   * what to do. A write refused because the entity changed (412) or appeared (409) or went (404) re-reads it and asks
-   * `decide` again, at most ATTEMPTS times. Returns whether something was written.
-   */
-  private modify(
-    partitionKey: string,
-    rowKey: string,
-    decide: (stored: Properties | undefined) => Decision,
-    what: string,
-  ): Promise<boolean> {
-    // One instance's writes of one entity go one after the other: it never races itself, only other instances.
-    const key = TableStore.key(partitionKey, rowKey);
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.attempt(partitionKey, rowKey, decide, what),
-      () => this.attempt(partitionKey, rowKey, decide, what),
-    );
-    const tail = run.catch(() => undefined);
-    this.queues.set(key, tail);
-    void tail.then(() => {
-      if (this.queues.get(key) === tail) this.queues.delete(key);
-    });
-    return run;
-  }
-
-  private async attempt(
-    partitionKey: string,
-    rowKey: string,
-    decide: (stored: Properties | undefined) => Decision,
-    what: string,
-  ): Promise<boolean> {
-    await this.ready();
-    const key = TableStore.key(partitionKey, rowKey);
-    let known = this.known.get(key);
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      // After a conflict, a short random wait, so instances racing for one entity do not collide again in step.
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
-      // Not known: assumed absent for a write (an insert fails if it is not), read first for a delete.
-      const decision = decide(known && 'etag' in known ? known.entity : undefined);
-      if (decision === 'keep') return false;
-      if (decision === 'delete' && !known) {
-        known = await this.read(partitionKey, rowKey);
-        continue;
-      }
-      try {
-        if (decision === 'delete') {
-          if ('absent' in known!) return false;
-          await this.client.deleteEntity(partitionKey, rowKey, { etag: known!.etag });
-          this.known.set(key, { absent: true });
-        } else {
-          const entity = { ...decision.put, partitionKey, rowKey } as TableEntity<Properties>;
-          const reply =
-            known && 'etag' in known
-              ? await this.client.updateEntity(entity, 'Replace', { etag: known.etag })
-              : await this.client.createEntity(entity);
-          this.known.set(key, { etag: reply.etag!, entity: decision.put });
-        }
-        return true;
-      } catch (error) {
-        const status = statusOf(error);
-        if (status !== 409 && status !== 412 && status !== 404) throw new TableStoreError(what, error);
-        known = await this.read(partitionKey, rowKey);
-      }
-    }
-    throw new Error(`The relay's table store could not ${what}: it kept changing (${ATTEMPTS} attempts)`);
-  }
-
   async load(): Promise<RelayState> {
-    await this.ready();
+    await this.table.ready();
     const state: RelayState = { owners: {}, subscriptions: [], sessions: {} };
     const now = this.now();
     try {
-      for await (const entity of this.client.listEntities<Properties>({
+      for await (const entity of this.table.client.listEntities<Properties>({
         queryOptions: {
           filter: `PartitionKey eq '${PARTITION.owners}' or PartitionKey eq '${PARTITION.subscriptions}'`,
         },
       })) {
-        this.remember(entity);
+        this.table.remember(entity);
         if (
           entity.partitionKey === PARTITION.owners &&
           typeof entity.ownerId === 'string' &&
@@ -308,7 +190,7 @@ export class TableStore implements RelayStore {
     session: string,
     change: (stored: StoredSession | undefined) => StoredSession | undefined,
   ): Promise<boolean> {
-    return this.modify(
+    return this.table.modify(
       PARTITION.sessionOf(userId),
       ROW.session(session),
       (entity) => {
@@ -323,7 +205,7 @@ export class TableStore implements RelayStore {
   }
 
   async writeSubscription(id: string, value: KeptSubscription | undefined): Promise<void> {
-    await this.modify(
+    await this.table.modify(
       PARTITION.subscriptions,
       keyPart(id),
       (entity) => {
@@ -338,10 +220,8 @@ export class TableStore implements RelayStore {
   }
 
   async writeOwner(ownerId: string, refreshToken: string | undefined): Promise<void> {
-    const key = TableStore.key(PARTITION.owners, keyPart(ownerId));
-    const was = this.known.get(key);
-    const seen = was && 'etag' in was ? was.entity.refreshToken : undefined;
-    await this.modify(
+    const seen = this.table.last(PARTITION.owners, keyPart(ownerId))?.refreshToken;
+    await this.table.modify(
       PARTITION.owners,
       keyPart(ownerId),
       (entity) => {
@@ -356,7 +236,7 @@ export class TableStore implements RelayStore {
 
   async clientState(proposed: string): Promise<string> {
     let chosen = proposed;
-    await this.modify(
+    await this.table.modify(
       PARTITION.config,
       ROW.clientState,
       (entity) => {
@@ -373,15 +253,15 @@ export class TableStore implements RelayStore {
   }
 
   async loadSequences(): Promise<Record<string, string>> {
-    await this.ready();
+    await this.table.ready();
     const out: Record<string, string> = {};
     try {
-      for await (const entity of this.client.listEntities<Properties>({
+      for await (const entity of this.table.client.listEntities<Properties>({
         queryOptions: {
           filter: `PartitionKey ge '${PARTITION.sequencesFrom}' and PartitionKey lt '${PARTITION.sequencesTo}' and RowKey eq '${ROW.sequence}'`,
         },
       })) {
-        this.remember(entity);
+        this.table.remember(entity);
         if (typeof entity.person === 'string' && typeof entity.seq === 'string') out[entity.person] = entity.seq;
       }
     } catch (error) {
@@ -395,7 +275,7 @@ export class TableStore implements RelayStore {
   }
 
   advanceSequence(id: string, seq: string, source: SequenceSource = 'notification'): Promise<boolean> {
-    return this.modify(
+    return this.table.modify(
       PARTITION.sequenceOf(id),
       source === 'read' ? ROW.readSequence : ROW.sequence,
       (entity) => (typeof entity?.seq === 'string' && seq <= entity.seq ? 'keep' : { put: { person: id, seq } }),
@@ -406,7 +286,7 @@ export class TableStore implements RelayStore {
   async sessionsSince(
     cursor: SessionCursor | undefined,
   ): Promise<{ sessions: SessionRecord[]; cursor: SessionCursor }> {
-    await this.ready();
+    await this.table.ready();
     const range = `PartitionKey ge '${PARTITION.sessionsFrom}' and PartitionKey lt '${PARTITION.sessionsTo}'`;
     // An empty cursor (nothing read yet): from the start.
     const filter = cursor ? `${range} and Timestamp ge datetime'${cursor}'` : range;
@@ -415,8 +295,8 @@ export class TableStore implements RelayStore {
     const old: Entity[] = [];
     const now = this.now();
     try {
-      for await (const entity of this.client.listEntities<Properties>({ queryOptions: { filter } })) {
-        this.remember(entity);
+      for await (const entity of this.table.client.listEntities<Properties>({ queryOptions: { filter } })) {
+        this.table.remember(entity);
         const stamp = Date.parse((entity as { timestamp?: string }).timestamp ?? '');
         if (stamp > newest) newest = stamp;
         const record = sessionOf(entity);
@@ -430,9 +310,9 @@ export class TableStore implements RelayStore {
     // Ended long enough ago that every instance has read the end (or ended it on its own): deleted, unless
     // written again meanwhile (If-Match).
     for (const entity of old) {
-      await this.client
+      await this.table.client
         .deleteEntity(entity.partitionKey!, entity.rowKey!, { etag: entity.etag })
-        .then(() => this.known.set(TableStore.key(entity.partitionKey!, entity.rowKey!), { absent: true }))
+        .then(() => this.table.gone(entity.partitionKey!, entity.rowKey!))
         .catch(() => undefined);
     }
     const next = Number.isFinite(newest) ? new Date(newest - OVERLAP_MS).toISOString() : (cursor ?? '');
