@@ -1,6 +1,7 @@
-// `npm run bench`: the elements benchmark, the relay benchmark, the faults table, then the state store's, each in a
-// process of its own. With `--json` each prints JSON, gathered here into one document: { "elements": ..., "relay":
-// ..., "faults": ..., "store": ... }. `--only=store` (or a comma-separated list of those names) runs only those.
+// `npm run bench`: the elements benchmark, the relay benchmark, the faults table, the state store's, then the relay
+// scaled out to several instances, each in a process of its own. With `--json` each prints JSON, gathered here into
+// one document: { "elements": ..., "relay": ..., "faults": ..., "store": ..., "scale": ... }. `--only=store` (or a
+// comma-separated list of those names) runs only those.
 import { spawnSync } from 'node:child_process';
 
 const only = process.argv
@@ -14,6 +15,7 @@ const all = {
   relay: 'bench/relay-bench.ts',
   faults: 'bench/faults-bench.ts',
   store: 'bench/store-bench.ts',
+  scale: 'bench/scale-out-bench.ts',
 };
 const unknown = (only ?? []).filter((name) => !(name in all));
 if (unknown.length) {

@@ -412,6 +412,11 @@ export class SubscriptionManager {
       ? readCertificate(body.encryptionCertificate, body.encryptionCertificateId)
       : null;
     const applicationId = String(ctx.claims.appid ?? ctx.claims.azp ?? '');
+    // One presence subscription per user per application: presence subscriptions take delegated tokens only
+    // (https://learn.microsoft.com/graph/changenotifications-for-presence#permissions), and more than 650 people are
+    // covered only by subscribing as several users ("the only option is using multiple users to create subscriptions",
+    // Microsoft's answer in https://techcommunity.microsoft.com/discussions/teamsdeveloper/ms-graph-api-subscribe-presence-for-a-large-number-of-user/3643865).
+    // A second create by the same user and application is refused (403) until the first is deleted or lapses.
     const existing = this.all().find(
       (s) => s.applicationId === applicationId && s.creatorId === creatorId && s.expirationDateTime > this.now(),
     );

@@ -50,6 +50,11 @@ export interface RelaySettings {
   checkSeconds?: number;
   /** How often the relay broadcasts a heartbeat to the pages (default 15 s; 0: none). */
   heartbeatSeconds?: number;
+  /**
+   * With the table store: how long the keeper lease lasts unless renewed (15 to 60 s, default 30). The instance holding
+   * it is the only one that makes, renews or deletes Graph subscriptions (leased-keeper.ts).
+   */
+  keeperLeaseSeconds?: number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySettings {
@@ -114,6 +119,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
   const checkSeconds = wholeNumber(env, 'RELAY_CHECK_SECONDS', 1, 3600);
   const heartbeatSeconds = wholeNumber(env, 'RELAY_HEARTBEAT_SECONDS', 0, 3600);
+  const keeperLeaseSeconds = wholeNumber(env, 'RELAY_KEEPER_LEASE_SECONDS', 15, 60);
   const hub = env.RELAY_HUB?.trim() || 'presence';
   if (!isHubName(hub))
     throw new Error(
@@ -151,6 +157,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
     ...(checkSeconds !== undefined ? { checkSeconds } : {}),
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+    ...(keeperLeaseSeconds !== undefined ? { keeperLeaseSeconds } : {}),
   };
 }
 

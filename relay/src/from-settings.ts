@@ -2,6 +2,9 @@
 import { createPrivateKey } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { RelaySettings } from './config.js';
+import { KeeperLease } from './keeper-lease.js';
+import type { KeeperOptions } from './kept-subscriptions.js';
+import { LeasedKeeper } from './leased-keeper.js';
 import { consoleLogger, type RelayLogger } from './logger.js';
 import { Relay } from './relay.js';
 import { FileStore, type RelayStore } from './store.js';
@@ -29,7 +32,13 @@ function issuersFor(settings: RelaySettings): string[] {
 
 export function relayFromSettings(
   settings: RelaySettings,
-  options: { graphBaseUrl?: string; store?: RelayStore; logger?: RelayLogger } = {},
+  options: {
+    graphBaseUrl?: string;
+    store?: RelayStore;
+    logger?: RelayLogger;
+    /** The clock of tokens, watch leases and subscription expiries (milliseconds since the epoch); default `Date.now`. */
+    now?: () => number;
+  } = {},
 ): { relay: Relay; keeper: SubscriptionKeeper } {
   const graphBaseUrl = options.graphBaseUrl ?? 'https://graph.microsoft.com';
   // What the relay and its keeper do goes to the console by default (a host's log: Functions collect it).
@@ -39,16 +48,18 @@ export function relayFromSettings(
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     ...(settings.tlsCa ? { ca: settings.tlsCa } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
-  const keeper = new SubscriptionKeeper({
+  const shared = !options.store && settings.store.kind === 'table' ? settings.store : undefined;
+  const keeperOptions: KeeperOptions = {
     graphBaseUrl,
     broker,
     store:
       options.store ??
-      (settings.store.kind === 'table'
+      (shared
         ? new TableStore({
-            connectionString: settings.store.connectionString,
-            ...(settings.store.prefix ? { prefix: settings.store.prefix } : {}),
+            connectionString: shared.connectionString,
+            ...(shared.prefix ? { prefix: shared.prefix } : {}),
           })
         : new FileStore(settings.storePath, (message) => logger.warn(message))),
     notificationUrl: settings.notificationUrl,
@@ -56,7 +67,21 @@ export function relayFromSettings(
     ...(settings.clientState !== undefined ? { clientState: settings.clientState } : {}),
     certificate: { id: settings.certificate.id, base64: settings.certificate.base64 },
     logger,
-  });
+    ...(options.now ? { now: options.now } : {}),
+  };
+  // Several instances share the table store: one of them at a time, the keeper lease's holder, keeps the subscriptions.
+  const keeper = shared
+    ? new LeasedKeeper({
+        ...keeperOptions,
+        lease: new KeeperLease({
+          connectionString: shared.connectionString,
+          blob: `${shared.prefix ?? ''}keeper.lease`,
+          ...(settings.keeperLeaseSeconds !== undefined ? { durationSeconds: settings.keeperLeaseSeconds } : {}),
+          logger,
+        }),
+        ...(settings.checkSeconds !== undefined ? { checkMs: settings.checkSeconds * 1000 } : {}),
+      })
+    : new SubscriptionKeeper(keeperOptions);
   // Beside the state file unless set; a caller bringing its own store brings its own journal too.
   const journalPath =
     settings.journalPath ?? (options.store ? undefined : join(dirname(settings.storePath), 'intake-journal.log'));

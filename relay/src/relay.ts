@@ -11,6 +11,7 @@ import { DEFAULT_HEARTBEAT_MS, Heartbeat } from './heartbeat.js';
 import { RelayHttpServer, type Intake, type JsonReply, type RelayRoutes } from './http-server.js';
 import { IntakeJournal } from './intake-journal.js';
 import { JwksVerifier } from './jwks.js';
+import { LeasedKeeper } from './leased-keeper.js';
 import { consoleLogger, type RelayLogger } from './logger.js';
 import { readNotifications, sameSecret, SequenceFilter, type ReadResult, type RelayPresence } from './notifications.js';
 import { PacedSends } from './paced-sends.js';
@@ -158,12 +159,16 @@ export class Relay implements RelayRoutes {
     const keeper = this.options.keeper;
     const store = this.store;
     if (keeper) await keeper.load();
+    // Several instances: only the one holding the keeper lease touches Graph subscriptions (leased-keeper.ts).
+    if (keeper instanceof LeasedKeeper) await keeper.startLease();
     this.secret ??=
       keeper?.clientState ?? (store ? await store.clientState(randomBytes(24).toString('base64url')) : undefined);
     if (!this.secret) throw new Error('The relay needs a clientState, or a store to keep one in.');
     if (store) this.sequence.seed(await store.loadSequences());
-    // Every instance's sessions, when the store is shared (and kept fresh from then on).
+    // Every instance's sessions, when the store is shared, kept fresh from then on: from here, since hosts without a
+    // server of their own (Functions) call only `init`, and the keeper covers what is watched through every instance.
     await this.shared?.refresh();
+    this.shared?.start(this.options.sessionsRefreshMs);
     if (!keeper) return;
     // Sessions whose lease ended while the relay was down are not restored; lists stored without a lease end (the
     // earlier form) get a fresh lease, and are stored again in the current form.
@@ -201,7 +206,6 @@ export class Relay implements RelayRoutes {
     for (const entry of (await this.journal?.start()) ?? []) this.track(this.process(entry.collection), entry.n);
     this.maintenanceTimer = setInterval(() => void this.maintain(), this.options.renewalCheckMs ?? 60_000);
     this.maintenanceTimer.unref();
-    this.shared?.start(this.options.sessionsRefreshMs);
     const keeper = this.options.keeper;
     if (keeper) {
       // Cheap: Graph is asked only about subscriptions silent for longer than their own pace makes likely.
@@ -250,6 +254,9 @@ export class Relay implements RelayRoutes {
   async stop(): Promise<void> {
     this.heartbeats.stop();
     this.shared?.stop();
+    // Released, so another instance becomes the keeper at its next try rather than when the lease expires.
+    const keeper = this.options.keeper;
+    if (keeper instanceof LeasedKeeper) await keeper.stopLease();
     clearInterval(this.maintenanceTimer);
     clearInterval(this.silenceTimer);
     await Promise.allSettled([...this.pending]);

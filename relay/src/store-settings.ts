@@ -22,6 +22,7 @@ const PREFIX = /^[A-Za-z][A-Za-z0-9]{0,57}$/;
 const DEVELOPMENT_STORAGE =
   'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
   'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+  'BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;' +
   'TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;';
 
 /**

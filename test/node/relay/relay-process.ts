@@ -33,16 +33,18 @@ export function writeRelayFiles(cloud: Emulators, dir: string, certificate: Cert
 
 /**
  * Starts the relay in its own process on `port`, its state (and intake journal) in `dir` (see `writeRelayFiles`),
- * and resolves once it listens. `env` adds or overrides settings.
+ * and resolves once it listens. `env` adds or overrides settings; `entry` is the script run (default the relay's
+ * `npm run relay`).
  */
 export async function startRelayProcess(
   cloud: Emulators,
   dir: string,
   port: number,
   env: Record<string, string> = {},
+  entry = 'relay/src/main.ts',
 ): Promise<RelayProcess> {
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'relay/src/main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

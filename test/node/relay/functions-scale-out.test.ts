@@ -1,0 +1,104 @@
+// Two instances of the Functions app on one table store and one keeper lease (Azurite), called as the Functions host
+// calls them (no server of their own, only `init`): a watch landing on the instance that is not the keeper is
+// answered covered, since the keeper learns the new session from the store and makes the subscription.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import functions from '@azure/functions';
+import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
+import { createHandlers } from '../../../relay/functions/src/handlers.js';
+import { KeeperLease } from '../../../relay/src/keeper-lease.js';
+import { LeasedKeeper } from '../../../relay/src/leased-keeper.js';
+import { MemoryLogger } from '../../../relay/src/logger.js';
+import { Relay } from '../../../relay/src/relay.js';
+import { TableStore } from '../../../relay/src/table-store.js';
+import { TokenBroker } from '../../../relay/src/tokens.js';
+import { startAzurite, type Azurite } from '../support/azurite.js';
+import { localRelayOptions, relaySubscriptions, relayToken } from './support.js';
+
+const { HttpRequest } = functions;
+let cloud: Emulators;
+let azurite: Azurite;
+let certificate: CertificateAndKey;
+let receiver: Server;
+const relays: Relay[] = [];
+
+before(async () => {
+  [cloud, azurite, certificate] = await Promise.all([
+    startEmulators({ simulatorRate: 0, tenant: { seed: 'functions-scale-out', userCount: 20, teamSizes: [5] } }),
+    startAzurite(),
+    makeCertificate('functions-scale-out'),
+  ]);
+  receiver = createServer((req, res) => {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
+    res.writeHead(token ? 200 : 202, { 'content-type': 'text/plain' }).end(token ?? '');
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+});
+after(async () => {
+  await Promise.all(relays.map((r) => r.stop()));
+  receiver.close();
+  await Promise.all([cloud.stop(), azurite.stop()]);
+});
+
+/** One instance of the app: its relay and keeper, on the shared store and lease. */
+function instance(): { relay: Relay; keeper: LeasedKeeper } {
+  const now = () => cloud.graph.clock.now();
+  const log = new MemoryLogger();
+  const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/api`;
+  const keeper = new LeasedKeeper({
+    graphBaseUrl: cloud.graph.url,
+    broker: new TokenBroker({
+      authority: cloud.entra.authority,
+      clientId: DEMO_RELAY_CLIENT_ID,
+      clientSecret: DEMO_RELAY_CLIENT_SECRET,
+      ca: cloud.entra.tlsCertificate,
+      now,
+    }),
+    store: new TableStore({ connectionString: azurite.connectionString, prefix: 'functions' }),
+    notificationUrl: `${url}/notifications`,
+    lifecycleNotificationUrl: `${url}/lifecycle`,
+    clientState: 'functions-scale-out',
+    certificate: { id: 'cert', base64: certificate.certBase64 },
+    now,
+    logger: log,
+    lease: new KeeperLease({ connectionString: azurite.connectionString, durationSeconds: 15, logger: log }),
+  });
+  const relay = new Relay({
+    ...localRelayOptions(cloud, certificate, 'functions-scale-out', 'cert'),
+    keeper,
+    decryptWorkers: 0,
+    heartbeatMs: 0,
+  });
+  relays.push(relay);
+  return { relay, keeper };
+}
+
+test('a watch on the instance that is not the keeper is answered covered', async () => {
+  const a = instance();
+  const b = instance();
+  const [handlersA, handlersB] = [createHandlers(a.relay, a.keeper), createHandlers(b.relay, b.keeper)];
+  await a.relay.init();
+  await b.relay.init();
+  assert.equal(a.keeper.lease.holds(), true);
+  assert.equal(b.keeper.lease.holds(), false);
+  const user = cloud.tenant.users[0]!.id;
+  const watched = cloud.tenant.users.slice(5, 9).map((u) => u.id);
+  const reply = await handlersB.watch(
+    new HttpRequest({
+      method: 'POST',
+      url: 'https://relay.example/api/watch',
+      headers: { authorization: `Bearer ${relayToken(cloud, user)}` },
+      body: { string: JSON.stringify({ ids: watched, session: 'tab' }) },
+    }),
+  );
+  assert.equal(reply.status, 200);
+  assert.equal((reply.jsonBody as { covered: boolean }).covered, true);
+  assert.equal(relaySubscriptions(cloud).length, 1);
+  // The renewal timer, wherever it runs, leaves Graph alone on the instance that is not the keeper.
+  await handlersB.renew();
+  assert.equal(relaySubscriptions(cloud).length, 1);
+  void handlersA;
+});
