@@ -250,6 +250,9 @@ export class SubscriptionKeeper extends AuditedSubscriptions {
           without(take);
           chunk = SHARD;
           await this.remove(roomiest.sub);
+          // What Graph still held for the old subscription ends with it (a deleted subscription's notifications
+          // are not delivered): whoever watches its ids reads them once more.
+          for (const id of roomiest.kept) this.gap.add(id);
         } else failed(made, owner, take);
       } else if (owner) {
         const take = missing.slice(0, chunk);

@@ -231,6 +231,11 @@ test('a watch is answered once Graph covers it, and growing a subscription never
   const made = steps.findIndex((line) => line.startsWith(`created ${grown!.id}`));
   const dropped = steps.findIndex((line) => line === `deleted ${old!.id}`);
   assert.ok(made >= 0 && dropped > made, `made before the old one was deleted: ${steps.join(' | ')}`);
+  // A change Graph still held for the old subscription ends with it: whoever watches its ids reads them again.
+  assert.ok(
+    steps.some((line) => line === 'coverage: 0 ids lost, 1 regained'),
+    `the old subscription's ids are read again: ${steps.join(' | ')}`,
+  );
   for (const user of [first, second]) await ask(user, []);
   await until(() => graphSubscriptions().length === 0, 'every subscription deleted');
 });
