@@ -170,7 +170,17 @@ export class CardOpener implements ReactiveController {
   openFor(userId: string, anchor: Element, returnFocus = deepActiveElement()): void {
     this.cancel();
     const card = this.cardElement();
-    if (!card || typeof card.show !== 'function') return;
+    if (!card) return;
+    if (typeof card.show !== 'function') {
+      // Not defined yet: the autoloader loads `<presence-card>` now that one is in the page; open it once it is.
+      const keyboard = this.keyboard;
+      void customElements.whenDefined('presence-card').then(() => {
+        if (!this.host.isConnected || typeof card.show !== 'function') return;
+        this.keyboard = keyboard;
+        this.openFor(userId, anchor, returnFocus);
+      });
+      return;
+    }
     card.userId = userId;
     card.show(anchor, { focus: this.keyboard, returnFocus });
     this.host.requestUpdate();
