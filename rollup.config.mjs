@@ -105,6 +105,8 @@ function autoloadChunks(id) {
   const path = id.replaceAll('\\', '/');
   // Lit's directives that only some elements use (repeat) stay with them.
   if (/\/lit-html\/directives\//.test(path)) return undefined;
+  // Loaded on demand by <presence-provider demo>.
+  if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
   return CORE.some((pattern) => pattern.test(path)) ? 'core' : undefined;
 }
 
@@ -132,7 +134,11 @@ export default [
       dir: 'dist/cdn',
       format: 'es',
       entryFileNames: '[name].js',
-      chunkFileNames: 'chunks/[name]-[hash].js',
+      // The relay's transport (transports/signalr.js) is not the SignalR library's chunk: named for what it is.
+      chunkFileNames: (chunk) =>
+        chunk.name === 'signalr' && chunk.moduleIds.some((id) => id.includes('/dist/transports/'))
+          ? 'chunks/relay-transport-[hash].js'
+          : 'chunks/[name]-[hash].js',
       manualChunks: autoloadChunks,
       sourcemap: true,
     },

@@ -28,7 +28,6 @@ const PIECES = {
   'Graph client': /@microsoft\/microsoft-graph-client\//,
   SignalR: /@microsoft\/signalr\//,
   'demo tenant': /dist\/sources\/demo\.js$/,
-  'own-presence writes': /dist\/graph\/presence-writes\.js$/,
   'non-English words': /dist\/presence\/locales\/(fr|de|ar|he)\.js$/,
 };
 
