@@ -23,6 +23,8 @@ const PIECES = {
   'sign-in button': /dist\/elements\/presence-sign-in\//,
   'status picker': /dist\/elements\/presence-status-picker\//,
   card: /dist\/elements\/presence-card\/presence-card\.js$/,
+  'card opener': /dist\/elements\/presence-card\/card-opener\.js$/,
+  'notify me': /dist\/elements\/shared\/notify-controller\.js$/,
   alerts: /dist\/elements\/presence-alerts\//,
   MSAL: /@azure\/msal-/,
   'Graph client': /@microsoft\/microsoft-graph-client\//,
@@ -84,7 +86,7 @@ const PAGES = [
   {
     kind: 'an avatar opening its card (card attribute)',
     entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-card')],
-    loads: [],
+    loads: [PIECES['card opener']],
     without: ['team list', 'sign-in button', 'MSAL', 'Graph client', 'SignalR'],
   },
   {

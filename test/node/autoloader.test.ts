@@ -89,6 +89,26 @@ test(
   },
 );
 
+test(
+  'an avatar opens its card: the card is defined from its chunk when first opened',
+  { skip: noChromium },
+  async () => {
+    const { page, scripts, check } = await open('autoloader.html');
+    await page.waitForFunction(() => customElements.get('presence-avatar'));
+    await avatarLabel(page, 'megan');
+    assert.ok(!scripts.includes('/dist/cdn/elements/presence-card.js'), 'no card before it is opened');
+    await page.click('#megan');
+    await page.waitForFunction(() => {
+      const card = document.getElementById('megan')?.shadowRoot?.querySelector('presence-card') as
+        (HTMLElement & { open?: boolean }) | null;
+      return customElements.get('presence-card') && card?.open === true;
+    });
+    assert.ok(scripts.includes('/dist/cdn/elements/presence-card.js'), "the card's chunk was loaded");
+    await check();
+    await page.close();
+  },
+);
+
 test('a page in Arabic loads the Arabic words and shows them, never English first', { skip: noChromium }, async () => {
   const { page, scripts, check } = await open('autoloader-ar.html');
   await page.waitForFunction(() => customElements.get('presence-avatar'));
