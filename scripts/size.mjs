@@ -166,7 +166,16 @@ function measure(page) {
   const modules = [...seen].flatMap((f) => graph[f].modules);
   const loaded = (page.without ?? []).filter((piece) => modules.some((m) => PIECES[piece].test(m)));
   const sum = (key) => [...seen].reduce((s, f) => s + (byFile.get(f)?.[key] ?? 0), 0);
-  return { kind: page.kind, files: seen.size, bytes: sum('bytes'), gzip: sum('gzip'), budget: page.budget, loaded };
+  const parts = [...seen].map((f) => ({ file: f, gzip: byFile.get(f)?.gzip ?? 0 })).sort((a, b) => b.gzip - a.gzip);
+  return {
+    kind: page.kind,
+    files: seen.size,
+    bytes: sum('bytes'),
+    gzip: sum('gzip'),
+    budget: page.budget,
+    loaded,
+    parts,
+  };
 }
 
 let pages;
@@ -214,6 +223,9 @@ if (process.argv.includes('--json')) {
       : 'MSAL, Graph client and SignalR: none in the full bundle entry; lazily loaded only.',
   );
   for (const p of problems.filter((x) => !x.startsWith('the full bundle'))) console.log(`ERROR: ${p}`);
+  // Where the bytes of a page over its budget go: what to make smaller, or load later.
+  for (const p of pages.filter((x) => x.budget !== undefined && x.gzip > x.budget))
+    console.log(`  ${p.kind}: ${p.parts.map((x) => `${x.file} ${kb(x.gzip)}`).join(', ')}`);
 }
 // Loading a heavy library on every page, or a page over its budget, is a build error, not a matter of taste.
 if (problems.length) process.exitCode = 1;
