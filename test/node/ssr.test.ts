@@ -63,6 +63,7 @@ test('every target of the exports map exists, with its types', () => {
     './dist/define.js',
     './dist/auth/redirect-bridge.js',
     './dist/cdn/*.js',
+    './dist/presence/index.js',
     './dist/presence/locales/all.js',
     './dist/autoloader.js',
     './dist/define/*.js',
