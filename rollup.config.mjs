@@ -1,10 +1,46 @@
-// The script-tag bundle: dist/define.js (compiled by tsc) with Lit bundled in, minified, split into chunks so that
+// The script-tag bundles, from what tsc compiled into dist/, with Lit bundled in, minified, split into chunks so that
 // anything loaded with import() (MSAL, the Graph client, SignalR) arrives only when used.
-// Two builds: the elements, and the redirect-bridge page's script on its own (see below).
-import { existsSync, readFileSync } from 'node:fs';
+// Three builds: the full bundle (dist/define.js: every element in one file), the autoloader with one chunk per
+// element, and the redirect-bridge page's script on its own (see below).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+
+/** Every tag, each with an entry of its own (`dist/define/<tag>.js` -> `dist/cdn/elements/<tag>.js`). */
+const TAGS = [
+  'presence-avatar',
+  'presence-badge',
+  'presence-provider',
+  'presence-sign-in',
+  'team-presence-list',
+  'presence-status-picker',
+  'presence-alerts',
+  'presence-card',
+];
+
+/**
+ * Writes what `npm run size` needs to add up what a page loads: each file's static and dynamic imports and the
+ * modules in it. Kept out of the package (build/ is not published).
+ */
+function chunkGraph(fileName) {
+  return {
+    name: 'chunk-graph',
+    generateBundle(_options, bundle) {
+      const graph = {};
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        graph[chunk.fileName] = {
+          imports: chunk.imports,
+          dynamicImports: chunk.dynamicImports,
+          modules: Object.keys(chunk.modules).map((id) => relative(process.cwd(), id).replaceAll('\\', '/')),
+        };
+      }
+      mkdirSync('build', { recursive: true });
+      writeFileSync(`build/${fileName}`, `${JSON.stringify(graph, null, 2)}\n`);
+    },
+  };
+}
 
 /** The redirect-bridge page, next to its script: copy both to your site and register the page as the redirect URI. */
 function redirectPage() {
@@ -69,9 +105,49 @@ const plugins = () => [
 
 function onwarn(warning, warn) {
   if (warning.code === 'THIS_IS_UNDEFINED') return;
+  // The full bundle registers every locale at once; the import() that loads one on demand then finds it there.
+  if (
+    warning.code === 'DYNAMIC_IMPORT_WILL_NOT_MOVE_MODULE' ||
+    /dynamically imported by .* but also statically/.test(warning.message)
+  )
+    return;
   // @microsoft/signalr puts /*#__PURE__*/ before function declarations; Rollup drops the comment, nothing else.
   if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/')) return;
   warn(warning);
+}
+
+// The heavy Microsoft libraries each get a chunk of their own, named, and loaded only when used.
+function manualChunks(id) {
+  if (id.includes('/@azure/msal-')) return 'msal';
+  if (id.includes('/@microsoft/microsoft-graph-client/')) return 'graph-client';
+  if (id.includes('/@microsoft/signalr/')) return 'signalr';
+  return undefined;
+}
+
+/**
+ * What every element needs (Lit, the presence domain, English, the shared controllers) in one chunk, `core`: a
+ * dozen files of a few hundred bytes each would cost a request each and compress worse apart.
+ */
+const CORE = [
+  /\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element|@lit\/context)\//,
+  /\/dist\/presence\/(?!locales\/(fr|de|ar|he)\.js)[^/]+\.js$/,
+  /\/dist\/presence\/locales\/(en|built-in)\.js$/,
+  /\/dist\/people\//,
+  /\/dist\/events\//,
+  /\/dist\/define\/define-once\.js$/,
+  /\/dist\/client\/(context|scheduler)\.js$/,
+  /\/dist\/elements\/shared\/(coerce|size|style-properties|locale-controller|client-controller|person-controller)\.js$/,
+];
+
+function autoloadChunks(id) {
+  const heavy = manualChunks(id);
+  if (heavy) return heavy;
+  const path = id.replaceAll('\\', '/');
+  // Lit's directives that only some elements use (repeat) stay with them.
+  if (/\/lit-html\/directives\//.test(path)) return undefined;
+  // Loaded on demand by <presence-provider demo>.
+  if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
+  return CORE.some((pattern) => pattern.test(path)) ? 'core' : undefined;
 }
 
 export default [
@@ -82,16 +158,31 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      // The heavy Microsoft libraries each get a chunk of their own, named, and loaded only when used.
-      manualChunks(id) {
-        if (id.includes('/@azure/msal-')) return 'msal';
-        if (id.includes('/@microsoft/microsoft-graph-client/')) return 'graph-client';
-        if (id.includes('/@microsoft/signalr/')) return 'signalr';
-        return undefined;
-      },
+      manualChunks,
       sourcemap: true,
     },
-    plugins: plugins(),
+    plugins: [...plugins(), chunkGraph('cdn-full.json')],
+    onwarn,
+  },
+  {
+    // Pay for what you use: the autoloader defines each tag the first time it appears, from that tag's chunk.
+    input: {
+      autoloader: 'dist/autoloader.js',
+      ...Object.fromEntries(TAGS.map((tag) => [`elements/${tag}`, `dist/define/${tag}.js`])),
+    },
+    output: {
+      dir: 'dist/cdn',
+      format: 'es',
+      entryFileNames: '[name].js',
+      // The relay's transport (transports/signalr.js) is not the SignalR library's chunk: named for what it is.
+      chunkFileNames: (chunk) =>
+        chunk.name === 'signalr' && chunk.moduleIds.some((id) => id.includes('/dist/transports/'))
+          ? 'chunks/relay-transport-[hash].js'
+          : 'chunks/[name]-[hash].js',
+      manualChunks: autoloadChunks,
+      sourcemap: true,
+    },
+    plugins: [...plugins(), chunkGraph('cdn-autoload.json')],
     onwarn,
   },
   {

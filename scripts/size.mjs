@@ -1,14 +1,106 @@
-// Prints the size of every file of the script-tag bundle (dist/cdn): bytes as shipped (minified) and gzipped,
-// and checks that the entry chunk does not statically import the heavy, lazily loaded libraries (exit code 1 if
-// it does).
+// Prints the size of the script-tag bundles (dist/cdn) and checks them (exit code 1 when a check fails):
+// - every file, bytes as shipped (minified) and gzipped;
+// - the full bundle (presence-elements.js) never imports the heavy, lazily loaded libraries statically;
+// - per page kind, the script that page loads in all with the autoloader: its entries, their static imports, and
+//   the chunks that page loads with import() (a page of avatars with a live client loads the Graph client). Each
+//   kind with a budget must fit in it, and must not load what it does not use (the team list, sign-in, MSAL...).
+// The chunk graph comes from the build (build/cdn-*.json, written by rollup.config.mjs). Each file is gzipped on
+// its own (level 9), as a browser downloads it. KB = 1,000 bytes.
 // `--json` prints the same figures as JSON.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('../dist/cdn', import.meta.url));
+const graphs = fileURLToPath(new URL('../build', import.meta.url));
 const LAZY = /msal|microsoft-graph|graph-client|signalr/i;
+const KB = 1000;
+
+/** Modules that are a page kind's business only: a page that does not use them must not load them. */
+const PIECES = {
+  'team list': /dist\/elements\/team-presence-list\//,
+  'sign-in button': /dist\/elements\/presence-sign-in\//,
+  'status picker': /dist\/elements\/presence-status-picker\//,
+  card: /dist\/elements\/presence-card\/presence-card\.js$/,
+  'card opener': /dist\/elements\/presence-card\/card-opener\.js$/,
+  'notify me': /dist\/elements\/shared\/notify-controller\.js$/,
+  alerts: /dist\/elements\/presence-alerts\//,
+  MSAL: /@azure\/msal-/,
+  'Graph client': /@microsoft\/microsoft-graph-client\//,
+  SignalR: /@microsoft\/signalr\//,
+  'demo tenant': /dist\/sources\/demo\.js$/,
+  'non-English words': /dist\/presence\/locales\/(fr|de|ar|he)\.js$/,
+};
+
+/**
+ * What each kind of page loads. `entries`: the files its script tag and its tags load (the autoloader imports an
+ * element's file when the tag appears). `loads`: modules the page then imports on demand (the chunk holding each,
+ * with its static imports). `budget` in bytes gzipped; `without`: pieces of PIECES it must not load.
+ */
+const TAG = (t) => `elements/${t}.js`;
+const PAGES = [
+  {
+    kind: 'static avatars and badges (presence given, no client)',
+    entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-badge')],
+    loads: [],
+    budget: 13 * KB,
+    without: Object.keys(PIECES),
+  },
+  {
+    kind: 'live avatars, polling Graph (token from the page: no MSAL)',
+    entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
+    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES['Graph client']],
+    budget: 24 * KB,
+    without: Object.keys(PIECES).filter((p) => p !== 'Graph client'),
+  },
+  {
+    kind: 'live avatars, polling Graph, signed in with MSAL',
+    entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
+    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES['Graph client'], PIECES.MSAL],
+    without: ['team list', 'sign-in button', 'status picker', 'card', 'alerts', 'SignalR', 'demo tenant'],
+  },
+  {
+    kind: 'live avatars pushed by the relay (SignalR), MSAL',
+    entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
+    loads: [
+      /dist\/graph\/graph-source\.js$/,
+      /dist\/transports\/signalr\.js$/,
+      PIECES['Graph client'],
+      PIECES.MSAL,
+      PIECES.SignalR,
+    ],
+    without: ['team list', 'sign-in button', 'status picker', 'card', 'alerts', 'demo tenant'],
+  },
+  {
+    kind: 'demo tenant with avatars (<presence-provider demo>)',
+    entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
+    loads: [PIECES['demo tenant']],
+    without: ['team list', 'sign-in button', 'status picker', 'card', 'alerts', 'MSAL', 'Graph client', 'SignalR'],
+  },
+  {
+    kind: 'avatars in Arabic (lang="ar", no client)',
+    entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-badge')],
+    loads: [/dist\/presence\/locales\/ar\.js$/],
+  },
+  {
+    kind: 'an avatar opening its card (card attribute)',
+    entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-card')],
+    loads: [PIECES['card opener']],
+    without: ['team list', 'sign-in button', 'MSAL', 'Graph client', 'SignalR'],
+  },
+  {
+    kind: 'team list, polling Graph, signed in (sign-in button, MSAL)',
+    entries: ['autoloader.js', TAG('presence-provider'), TAG('team-presence-list'), TAG('presence-sign-in')],
+    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES['Graph client'], PIECES.MSAL],
+  },
+  {
+    kind: 'every element, full bundle (presence-elements.js)',
+    graph: 'cdn-full.json',
+    entries: ['presence-elements.js'],
+    loads: [],
+  },
+];
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -34,38 +126,106 @@ try {
 const rows = list.map((path) => {
   const code = readFileSync(path);
   return {
-    file: relative(root, path),
-    entry: !relative(root, path).startsWith('chunks'),
+    file: relative(root, path).replaceAll('\\', '/'),
     bytes: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
     staticImports: staticImports(code.toString('utf8')),
   };
 });
-const entry = rows.find((r) => r.file === 'presence-elements.js');
+const byFile = new Map(rows.map((r) => [r.file, r]));
+const entry = byFile.get('presence-elements.js');
 const entryStatic = new Set(entry ? entry.staticImports.map((s) => s.replace(/^\.\//, '')) : []);
-const eagerHeavy = rows.filter((r) => !r.entry && entryStatic.has(r.file) && LAZY.test(r.file)).map((r) => r.file);
-const total = rows.filter((r) => r.file === 'presence-elements.js' || entryStatic.has(r.file));
+const eagerHeavy = rows.filter((r) => entryStatic.has(r.file) && LAZY.test(r.file)).map((r) => r.file);
+const problems = eagerHeavy.map((f) => `the full bundle loads ${f} eagerly`);
+
+/** A page kind's files: entries and the chunks holding `loads`, each with its static imports, closed over. */
+function measure(page) {
+  const path = join(graphs, page.graph ?? 'cdn-autoload.json');
+  if (!existsSync(path)) throw new Error(`${relative(process.cwd(), path)} is missing: run \`npm run build\`.`);
+  const graph = JSON.parse(readFileSync(path, 'utf8'));
+  const seen = new Set();
+  const reachable = new Set();
+  const visit = (file) => {
+    if (seen.has(file)) return;
+    if (!graph[file]) throw new Error(`${page.kind}: ${file} is not in the build`);
+    seen.add(file);
+    for (const next of graph[file].imports) visit(next);
+    for (const next of graph[file].dynamicImports) reachable.add(next);
+  };
+  for (const file of page.entries) visit(file);
+  for (const wanted of page.loads) {
+    const holders = Object.keys(graph).filter((f) => graph[f].modules.some((m) => wanted.test(m)));
+    if (!holders.length) throw new Error(`${page.kind}: no chunk holds ${wanted}`);
+    for (const file of holders) {
+      // Loaded on demand means reachable with import() from what the page has: anything else is a mistake here.
+      if (!seen.has(file) && !reachable.has(file) && ![...seen].some((f) => graph[f].dynamicImports.includes(file)))
+        throw new Error(`${page.kind}: ${file} (holding ${wanted}) is not loaded by anything this page loads`);
+      visit(file);
+    }
+  }
+  const modules = [...seen].flatMap((f) => graph[f].modules);
+  const loaded = (page.without ?? []).filter((piece) => modules.some((m) => PIECES[piece].test(m)));
+  const sum = (key) => [...seen].reduce((s, f) => s + (byFile.get(f)?.[key] ?? 0), 0);
+  const parts = [...seen].map((f) => ({ file: f, gzip: byFile.get(f)?.gzip ?? 0 })).sort((a, b) => b.gzip - a.gzip);
+  return {
+    kind: page.kind,
+    files: seen.size,
+    bytes: sum('bytes'),
+    gzip: sum('gzip'),
+    budget: page.budget,
+    loaded,
+    parts,
+  };
+}
+
+let pages;
+try {
+  pages = PAGES.map(measure);
+} catch (error) {
+  console.error(`ERROR: ${error.message}`);
+  process.exit(1);
+}
+for (const p of pages) {
+  if (p.budget !== undefined && p.gzip > p.budget)
+    problems.push(`${p.kind}: ${(p.gzip / KB).toFixed(1)} KB gzipped, over its budget of ${p.budget / KB} KB`);
+  if (p.loaded.length) problems.push(`${p.kind}: loads what it does not use: ${p.loaded.join(', ')}`);
+}
+
 const summary = {
   files: rows.map(({ staticImports: _, ...r }) => r),
-  eager: { bytes: total.reduce((s, r) => s + r.bytes, 0), gzip: total.reduce((s, r) => s + r.gzip, 0) },
+  pages,
   heavyLibrariesLoadedEagerly: eagerHeavy,
+  problems,
 };
 
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(summary, null, 2));
 } else {
   const pad = (v, n) => String(v).padStart(n);
+  const kb = (b) => (b / KB).toFixed(1);
   console.log(`${'file'.padEnd(48)} ${pad('minified B', 11)} ${pad('gzip B', 8)}`);
   for (const r of summary.files)
     console.log(`${r.file.padEnd(48)} ${pad(r.bytes.toLocaleString('en'), 11)} ${pad(r.gzip.toLocaleString('en'), 8)}`);
+  console.log('');
   console.log(
-    `${'loaded on page load (entry + static imports)'.padEnd(48)} ${pad(summary.eager.bytes.toLocaleString('en'), 11)} ${pad(summary.eager.gzip.toLocaleString('en'), 8)}`,
+    `${'page kind (script loaded in all)'.padEnd(62)} ${pad('files', 5)} ${pad('min KB', 7)} ${pad('gzip KB', 8)} ${pad('budget', 7)}`,
   );
+  for (const p of pages) {
+    const verdict = p.budget === undefined ? '' : p.gzip <= p.budget ? '  ok' : '  OVER';
+    console.log(
+      `${p.kind.padEnd(62)} ${pad(p.files, 5)} ${pad(kb(p.bytes), 7)} ${pad(kb(p.gzip), 8)} ${pad(p.budget === undefined ? '-' : kb(p.budget), 7)}${verdict}`,
+    );
+  }
+  console.log('');
   console.log(
     eagerHeavy.length
       ? `ERROR: loaded eagerly: ${eagerHeavy.join(', ')}`
-      : 'MSAL, Graph client and SignalR: none in the entry; lazily loaded only.',
+      : 'MSAL, Graph client and SignalR: none in the full bundle entry; lazily loaded only.',
   );
+  for (const p of problems.filter((x) => !x.startsWith('the full bundle'))) console.log(`ERROR: ${p}`);
+  // Where the bytes of a page over its budget go: what to make smaller, or load later.
+  for (const p of pages.filter((x) => x.budget !== undefined && x.gzip > x.budget))
+    console.log(`  ${p.kind}: ${p.parts.map((x) => `${x.file} ${kb(x.gzip)}`).join(', ')}`);
 }
-// Loading a heavy library on every page is a build error, not a matter of taste.
-if (eagerHeavy.length) process.exitCode = 1;
+// Loading a heavy library on every page, or a page over its budget, is a build error, not a matter of taste.
+if (problems.length) process.exitCode = 1;

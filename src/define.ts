@@ -10,6 +10,8 @@ import { TeamPresenceList } from './elements/team-presence-list/team-presence-li
 import { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
 import { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
 import { PresenceCard } from './elements/presence-card/presence-card.js';
+// Every built-in locale at once: the full bundle is one file, its words included (the autoloader loads them on demand).
+import './presence/locales/all.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['presence-badge', PresenceBadge],

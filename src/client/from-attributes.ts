@@ -1,6 +1,7 @@
 import { msalTokenProvider } from '../auth/msal.js';
 import type { PresenceErrorDetail } from '../events/presence-error.js';
-import { createPresenceClient } from './create.js';
+import { assembleClient } from './assemble.js';
+import { onDemandParts } from './on-demand-parts.js';
 import type { PresenceClient } from './presence-client.js';
 
 /** What `<presence-provider>`'s attributes say, read into plain values (an empty text counts as none). */
@@ -33,12 +34,14 @@ export type ClientFromAttributes = { client: PresenceClient } | { error: Presenc
 /**
  * Makes the client `<presence-provider>` describes with its attributes: the demo tenant, or Microsoft Graph with
  * MSAL's sign-in, polled or pushed by the relay. The one place that chooses MSAL, so that elements never import it.
+ * The demo tenant's and the SignalR transport's code load on demand (`onDemandParts`), when the client uses them.
  */
 export function clientFromAttributes(attributes: ClientAttributes): ClientFromAttributes {
   const { clientId, authority, tenant, redirectUri, negotiateUrl, relayScope, graphBaseUrl } = attributes;
   const transport = attributes.transport ?? 'polling';
   try {
-    if (attributes.demo || transport === 'demo') return { client: createPresenceClient({ transport: 'demo' }) };
+    if (attributes.demo || transport === 'demo')
+      return { client: assembleClient({ transport: 'demo' }, onDemandParts) };
     if (!clientId) {
       return configError(
         "<presence-provider> has no client: set its `client-id` attribute to the app registration's client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).",
@@ -57,14 +60,17 @@ export function clientFromAttributes(attributes: ClientAttributes): ClientFromAt
     });
     // Tabs of this app, signed in to this tenant, reading this Graph share one poller (the token provider's
     // `tabKey` with Graph's root); another app or tenant on the same origin has a poller of its own.
-    const client = createPresenceClient({
-      auth,
-      transport: transport === 'signalr' ? 'signalr' : 'polling',
-      pollingIntervalMs: (attributes.intervalSeconds ?? 30) * 1000,
-      ...(graphBaseUrl ? { graphBaseUrl } : {}),
-      ...(negotiateUrl ? { relayUrl: negotiateUrl } : {}),
-      ...(relayScope ? { relayScopes: [relayScope] } : {}),
-    });
+    const client = assembleClient(
+      {
+        auth,
+        transport: transport === 'signalr' ? 'signalr' : 'polling',
+        pollingIntervalMs: (attributes.intervalSeconds ?? 30) * 1000,
+        ...(graphBaseUrl ? { graphBaseUrl } : {}),
+        ...(negotiateUrl ? { relayUrl: negotiateUrl } : {}),
+        ...(relayScope ? { relayScopes: [relayScope] } : {}),
+      },
+      onDemandParts,
+    );
     return { client };
   } catch (error) {
     return configError(error instanceof Error ? error.message : String(error));

@@ -1,8 +1,5 @@
-import { ar } from './locales/ar.js';
-import { de } from './locales/de.js';
+import { LAZY_LOCALES } from './locales/built-in.js';
 import { en } from './locales/en.js';
-import { fr } from './locales/fr.js';
-import { he } from './locales/he.js';
 import type { PresenceMessages } from './messages.js';
 import type { Presence } from './types.js';
 import type { Activity, Availability } from './values.js';
@@ -14,7 +11,67 @@ function localeKey(tag: string): string {
   return tag.trim().toLowerCase().replace(/_/g, '-');
 }
 
-for (const messages of [en, fr, de, ar, he]) registry.set(localeKey(messages.locale), messages);
+registry.set(localeKey(en.locale), en);
+
+/** Built-in locales on their way, by registry key. */
+const loading = new Map<string, Promise<void>>();
+const changeListeners = new Set<() => void>();
+
+function changed(): void {
+  for (const listener of changeListeners) listener();
+}
+
+/**
+ * Calls `listener` whenever a locale arrives or is registered, so that elements showing a fallback re-render in the
+ * words they asked for. Returns the function that stops listening.
+ */
+export function onLocalesChanged(listener: () => void): () => void {
+  changeListeners.add(listener);
+  return () => changeListeners.delete(listener);
+}
+
+/** Registers built-in locales as they are (complete tables), unless a locale of the same tag is registered already. */
+export function addBuiltInLocales(...all: PresenceMessages[]): void {
+  for (const messages of all) {
+    const key = localeKey(messages.locale);
+    if (!registry.has(key)) registry.set(key, messages);
+  }
+  changed();
+}
+
+/** Loads a built-in locale once; a failed load is forgotten (English meanwhile) so that a later need tries again. */
+function load(key: string): Promise<void> {
+  let pending = loading.get(key);
+  if (!pending) {
+    pending = LAZY_LOCALES.get(key)!().then(
+      (messages) => addBuiltInLocales(messages),
+      () => void loading.delete(key),
+    );
+    loading.set(key, pending);
+  }
+  return pending;
+}
+
+/** The registry keys to try for a language tag, longest first (`fr-ca`, then `fr`); none for what is not text. */
+function candidates(language: unknown): string[] {
+  if (typeof language !== 'string' || !language) return [];
+  const parts = localeKey(language).split('-');
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join('-'));
+}
+
+/**
+ * Settles once the words for these languages are here: undefined when nothing needs loading (the locale is
+ * registered, or no built-in one matches), else a promise that never rejects (English stays on failure).
+ */
+export function localeReady(...languages: Array<string | null | undefined>): Promise<void> | undefined {
+  for (const language of languages) {
+    for (const key of candidates(language)) {
+      if (registry.has(key)) return undefined;
+      if (LAZY_LOCALES.has(key)) return load(key);
+    }
+  }
+  return undefined;
+}
 
 /** The locale used when none of the requested ones is registered. */
 export const FALLBACK_LOCALE = 'en';
@@ -44,25 +101,28 @@ export function registerLocale(messages: LocaleRegistration): void {
     activity: { ...en.activity, ...definedEntries(messages.activity) },
   };
   registry.set(localeKey(messages.locale), merged);
+  changed();
 }
 
-/** The tags of every registered locale. */
+/** The tags of every registered locale, built-in ones not loaded yet included. */
 export function registeredLocales(): string[] {
-  return [...registry.values()].map((m) => m.locale);
+  const tags = [...registry.values()].map((m) => m.locale);
+  for (const key of LAZY_LOCALES.keys()) if (!registry.has(key)) tags.push(key);
+  return tags;
 }
 
 /**
  * The messages for the first of the given language tags that is registered, trying each tag and then its
- * shorter forms (`fr-CA` then `fr`); English when none is.
+ * shorter forms (`fr-CA` then `fr`); English when none is. A built-in locale not loaded yet starts loading (and
+ * `onLocalesChanged` says when it is here); meanwhile the next registered match answers.
  */
 export function messagesFor(...languages: Array<string | null | undefined>): PresenceMessages {
   for (const language of languages) {
     // Anything but text (a number, an object from a framework binding) is not a language: skipped, never thrown on.
-    if (typeof language !== 'string' || !language) continue;
-    const parts = localeKey(language).split('-');
-    for (let length = parts.length; length > 0; length--) {
-      const found = registry.get(parts.slice(0, length).join('-'));
+    for (const key of candidates(language)) {
+      const found = registry.get(key);
       if (found) return found;
+      if (LAZY_LOCALES.has(key)) void load(key);
     }
   }
   return registry.get(FALLBACK_LOCALE) ?? en;

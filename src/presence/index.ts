@@ -1,3 +1,6 @@
+// The built-in locales, registered at once: this entry's `messagesFor('fr')` answers in French without waiting.
+import './locales/all.js';
+
 export { ACTIVITIES, AVAILABILITIES, isActivity, isAvailability } from './values.js';
 export type { Activity, Availability } from './values.js';
 export { BADGE_STATUSES } from './types.js';

@@ -57,6 +57,9 @@ test('the bundle ships Lit in production mode', () => {
   const code = readFileSync(join(root, 'dist/cdn/presence-elements.js'), 'utf8');
   assert.doesNotMatch(code, /Lit is in dev mode/);
   assert.match(code, /presence-avatar/);
+  // One file for those who want one: every built-in locale is in it, none loaded on demand.
+  assert.match(code, /Beschäftigt/);
+  assert.doesNotMatch(code, /import\(\s*["']\.\/chunks\/(fr|de|ar|he)-/);
 });
 
 test('MSAL, the Graph client and SignalR are chunks of their own, never imported statically by the entry', () => {

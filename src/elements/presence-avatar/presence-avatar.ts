@@ -10,14 +10,13 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
-import { CardOpener } from '../presence-card/card-opener.js';
 import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { NotifyController } from '../shared/notify-controller.js';
 import { cameFromServer } from '../shared/server-render.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { AVATAR_SIZES, cssSize, type AvatarSizeName } from '../shared/size.js';
+import { AvatarExtras } from './avatar-extras.js';
 import { styles } from './presence-avatar.styles.js';
 
 const passThrough = { fromAttribute: (value: string | null) => value };
@@ -124,18 +123,28 @@ export class PresenceAvatar extends LitElement {
 
   /** @internal */
   private readonly locale = new LocaleController(this);
+
+  /**
+   * Renders once what it needs is here: the words of its language (a locale loaded on demand: never English first),
+   * and the code of `card` and `notify-when-available` the first time either is on (most avatars use neither).
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const waiting = [this.locale.ready(), this.extras.ready()].filter(Boolean);
+    return waiting.length ? Promise.all(waiting).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
   /** @internal */
   private readonly person = new PersonController(this, () => ({
     profile: !text(this.displayName),
     photo: !text(this.photoUrl),
   }));
   /** @internal */
-  private readonly notify = new NotifyController(this, () => ({
+  private readonly extras = new AvatarExtras(this, () => ({
+    card: this.card,
+    userId: this.userId,
+    notify: !!this.notifyWhenAvailable,
     client: this.person.client,
     key: this.presence === null || this.presence === undefined ? text(this.userId) : null,
-    on: !!this.notifyWhenAvailable,
   }));
-  private readonly cardOpener = new CardOpener(this, () => ({ mode: this.card, userId: this.userId }));
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */
@@ -254,17 +263,17 @@ export class PresenceAvatar extends LitElement {
     const showText = this.showName || (this.showStatus && presence);
     const fullLabel =
       (this.showStatus && message ? `${label}${messages.separator}${message}` : label) +
-      this.notify.description(messages);
+      (this.extras.notify?.description(messages) ?? '');
 
     return html`<div
       part="base"
       class="base"
       role="img"
-      aria-label=${this.cardOpener.label(fullLabel)}
+      aria-label=${this.extras.card ? this.extras.card.label(fullLabel) : fullLabel}
       ${styleProperties({ '--_size': size })}
-      ${this.cardOpener.attributes('img')}
+      ${this.extras.card ? this.extras.card.attributes('img') : nothing}
     >
-      ${this.cardOpener.hiddenLabel(fullLabel)}
+      ${this.extras.card ? this.extras.card.hiddenLabel(fullLabel) : nothing}
       <span part="avatar" class="avatar" data-color=${color.name}>
         ${initials ? html`<span part="initials" class="initials" aria-hidden="true">${initials}</span>` : html`<span part="initials" class="initials" aria-hidden="true">${personIcon}</span>`}
         ${
@@ -285,7 +294,7 @@ export class PresenceAvatar extends LitElement {
             ? html`<span part="badge" class="badge ${stale ? 'stale' : ''}" data-status=${badge.status}>${badgeGlyph(badge.status, badge.outOfOffice)}</span>`
             : nothing
         }
-        ${this.notify.bell()}
+        ${this.extras.notify ? this.extras.notify.bell() : nothing}
       </span>
       ${
         showText

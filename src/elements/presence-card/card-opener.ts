@@ -4,10 +4,10 @@ import { Directive, PartType, directive, type ElementPart, type PartInfo } from 
 import { realScheduler, type Scheduler, type TimerHandle } from '../../client/scheduler.js';
 import { text } from '../shared/coerce.js';
 import { styleProperties } from '../shared/style-properties.js';
+import { cardMode, type CardMode } from './card-mode.js';
 import type { PresenceCard } from './presence-card.js';
 
-/** `off`; `click`: click, Enter or Space open the card; `hover`: also pointing or focusing, after a delay. */
-export type CardMode = 'off' | 'click' | 'hover';
+export { cardMode, type CardMode } from './card-mode.js';
 
 /** The opener's timing. Tests put a clock of their own here. */
 export const cardTiming: { scheduler: Scheduler; hoverDelayMs: number; leaveGraceMs: number } = {
@@ -15,14 +15,6 @@ export const cardTiming: { scheduler: Scheduler; hoverDelayMs: number; leaveGrac
   hoverDelayMs: 500,
   leaveGraceMs: 300,
 };
-
-/** The `card` attribute or property, whatever its type: absent, `false` or `off` is off; `hover` is hover. */
-export function cardMode(value: unknown): CardMode {
-  if (value === null || value === undefined || value === false) return 'off';
-  const word = text(value)?.trim().toLowerCase();
-  if (word === 'false' || word === 'off') return 'off';
-  return word === 'hover' ? 'hover' : 'click';
-}
 
 /** The parts of the card a page can style through the opener: `presence-avatar::part(card-name)`. */
 const EXPORTED = [
@@ -170,7 +162,17 @@ export class CardOpener implements ReactiveController {
   openFor(userId: string, anchor: Element, returnFocus = deepActiveElement()): void {
     this.cancel();
     const card = this.cardElement();
-    if (!card || typeof card.show !== 'function') return;
+    if (!card) return;
+    if (typeof card.show !== 'function') {
+      // Not defined yet: the autoloader loads `<presence-card>` now that one is in the page; open it once it is.
+      const keyboard = this.keyboard;
+      void customElements.whenDefined('presence-card').then(() => {
+        if (!this.host.isConnected || typeof card.show !== 'function') return;
+        this.keyboard = keyboard;
+        this.openFor(userId, anchor, returnFocus);
+      });
+      return;
+    }
     card.userId = userId;
     card.show(anchor, { focus: this.keyboard, returnFocus });
     this.host.requestUpdate();

@@ -73,6 +73,12 @@ export class PresenceCard extends LitElement {
 
   /** @internal */
   private readonly locale = new LocaleController(this);
+
+  /** Renders once the words of its language are here (a locale loaded on demand): never English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const waiting = this.locale.ready();
+    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
   /** @internal */
   private readonly person = new PersonController(this);
   /** @internal */

@@ -75,6 +75,12 @@ export class PresenceSignIn extends LitElement {
 
   private readonly locale = new LocaleController(this);
 
+  /** Renders once the words of its language are here (a locale loaded on demand): never English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const waiting = this.locale.ready();
+    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
   private readonly clients = new ClientController(this, () => void this.refresh());
   private stopErrors: (() => void) | undefined;
   private listening: PresenceClient | undefined;

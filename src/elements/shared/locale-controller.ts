@@ -1,5 +1,5 @@
 import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
-import { messagesFor } from '../../presence/i18n.js';
+import { localeReady, messagesFor, onLocalesChanged } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
 import { noteServerRender, rendersAsServer } from './server-render.js';
@@ -11,6 +11,7 @@ const controllers = new Set<LocaleController>();
 const pending = new Set<LocaleController>();
 let everyone = false;
 let observer: MutationObserver | undefined;
+let stopListening: (() => void) | undefined;
 let frame = 0;
 
 /** Once per frame at most, whatever the number of `lang` changes: only hosts whose language changed re-render. */
@@ -41,12 +42,16 @@ function observeLanguageChanges(): void {
   observer = new MutationObserver(() => scheduleCheck());
   observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
   globalThis.addEventListener?.('languagechange', onLanguageChange);
+  // A locale arrived (loaded on demand, or registered): hosts that showed a fallback re-render in its words.
+  stopListening = onLocalesChanged(() => scheduleCheck());
 }
 
 function stopObserving(): void {
   observer?.disconnect();
   observer = undefined;
   globalThis.removeEventListener?.('languagechange', onLanguageChange);
+  stopListening?.();
+  stopListening = undefined;
 }
 
 /**
@@ -75,8 +80,9 @@ export function languageOf(element: Element): string | undefined {
  * One observer serves every element.
  */
 export class LocaleController implements ReactiveController {
-  /** The language the host last rendered in. */
+  /** The language the host last rendered in, and the words it rendered with. */
   private rendered: string | undefined;
+  private shown: PresenceMessages | undefined;
 
   constructor(private readonly host: Host) {
     noteServerRender(host);
@@ -95,12 +101,22 @@ export class LocaleController implements ReactiveController {
   }
 
   get messages(): PresenceMessages {
-    return messagesFor(this.language);
+    return (this.shown = messagesFor(this.language));
   }
 
-  /** Re-renders the host when its language is no longer the one it rendered in. */
+  /**
+   * Undefined when the words of the host's language are here; else a promise settled when they arrive (a built-in
+   * locale loaded on demand). Elements wait for it before rendering, so that a page in Arabic never shows English
+   * words first.
+   */
+  ready(): Promise<void> | undefined {
+    return localeReady(languageOf(this.host));
+  }
+
+  /** Re-renders the host when its language, or the words of that language, are no longer those it rendered with. */
   check(): void {
-    if (languageOf(this.host) !== this.rendered) this.host.requestUpdate();
+    const language = languageOf(this.host);
+    if (language !== this.rendered || (this.shown && messagesFor(language) !== this.shown)) this.host.requestUpdate();
   }
 
   hostConnected(): void {

@@ -87,6 +87,12 @@ export class TeamPresenceList extends LitElement {
   /** The items rendered: rebuilt when the members, their presence or the filter change, not on scrolling. */
   private items: Item[] = [];
   private readonly locale = new LocaleController(this);
+
+  /** Renders once the words of its language are here (a locale loaded on demand): never English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const waiting = this.locale.ready();
+    return waiting ? waiting.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
   private readonly clients = new ClientController(this, () => this.requestUpdate());
   private readonly loader = new MembersLoader(this, () => ({
     teamId: this.teamId,

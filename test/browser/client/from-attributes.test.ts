@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { clientFromAttributes, type ClientFromAttributes } from '../../../src/client/from-attributes.js';
-import { SignalRTransport, type PresenceClient } from '../../../src/index.js';
+import { DemoSource, SignalRTransport, type PersonSnapshot, type PresenceClient } from '../../../src/index.js';
+import { DeferredTransport } from '../../../src/transports/deferred-transport.js';
 
 /** The client made, disposed at once: these tests only look at what was made. */
 function made(result: ClientFromAttributes): PresenceClient {
@@ -50,7 +51,7 @@ describe('clientFromAttributes', () => {
     expect(auth.tabKey).to.include('contoso.example');
   });
 
-  it('signalr with a negotiate URL: a client pushed by the relay', () => {
+  it('signalr with a negotiate URL: a client pushed by the relay, its code loaded when the client uses it', async () => {
     const client = made(
       clientFromAttributes({
         clientId: crypto.randomUUID(),
@@ -59,6 +60,22 @@ describe('clientFromAttributes', () => {
         relayScope: 'api://relay/access_as_user',
       }),
     );
-    expect(client.transport).to.be.instanceOf(SignalRTransport);
+    expect(client.transport).to.be.instanceOf(DeferredTransport);
+    expect(await (client.transport as DeferredTransport).loaded()).to.be.instanceOf(SignalRTransport);
+  });
+
+  it('demo: the demo tenant, loaded on the first read, answers as DemoSource does', async () => {
+    const result = clientFromAttributes({ demo: true });
+    const { client } = result as { client: PresenceClient };
+    const source = new DemoSource();
+    const person = await new Promise<PersonSnapshot>((resolve) => {
+      client.watch('demo-person-3', (snapshot) => {
+        if (snapshot.presence && snapshot.profile) resolve(snapshot);
+      });
+    });
+    client.dispose();
+    const [expected] = await source.profiles(['demo-person-3']);
+    expect(person.profile?.displayName).to.equal(expected!.displayName);
+    expect(person.presence?.availability).to.be.a('string');
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * The autoloader: defines each tag of Presence Elements the first time it appears in the page, loading only that
+ * element's chunk (and what it renders). A page of avatars downloads Lit and the avatar, never the team list, the
+ * sign-in button or MSAL.
+ *
+ * Loaded, it looks at the document at once and then watches it (a `MutationObserver`), and the open shadow roots of
+ * the elements it defined, so that a `<presence-card>` an avatar opens, or avatars a list renders, are found too.
+ * `customElements.whenDefined(tag)` resolves once a tag's chunk has run. Elements inside a shadow root of your own
+ * are found when you call `discover(root)`.
+ */
+
+/** Each tag's chunk; a chunk imports the chunks of the tags it renders. */
+const chunks: Record<string, () => Promise<unknown>> = {
+  'presence-avatar': () => import('./define/presence-avatar.js'),
+  'presence-badge': () => import('./define/presence-badge.js'),
+  'presence-provider': () => import('./define/presence-provider.js'),
+  'presence-sign-in': () => import('./define/presence-sign-in.js'),
+  'team-presence-list': () => import('./define/team-presence-list.js'),
+  'presence-status-picker': () => import('./define/presence-status-picker.js'),
+  'presence-alerts': () => import('./define/presence-alerts.js'),
+  'presence-card': () => import('./define/presence-card.js'),
+};
+
+/** The tags the autoloader knows. */
+export const AUTOLOADED_TAGS: readonly string[] = Object.keys(chunks);
+
+const SELECTOR = AUTOLOADED_TAGS.join(',');
+const loads = new Map<string, Promise<void>>();
+const watched = new WeakSet<Node>();
+let observer: MutationObserver | undefined;
+
+function isKnown(tag: string): boolean {
+  return Object.hasOwn(chunks, tag);
+}
+
+/**
+ * Loads a tag's chunk (once) and resolves when the tag is defined. Rejects for a tag it does not know, or when the
+ * chunk cannot be fetched; a later call tries again.
+ */
+export function loadElement(tag: string): Promise<void> {
+  const name = tag.toLowerCase();
+  if (!isKnown(name)) return Promise.reject(new Error(`The autoloader does not know <${tag}>.`));
+  let pending = loads.get(name);
+  if (!pending) {
+    pending = chunks[name]!().then(
+      () => customElements.whenDefined(name).then(() => undefined),
+      (error: unknown) => {
+        loads.delete(name);
+        throw error;
+      },
+    );
+    loads.set(name, pending);
+  }
+  return pending;
+}
+
+/** Watches an element's open shadow root, where it may render other tags (a list's avatars, an avatar's card). */
+function watchShadowOf(element: Element): void {
+  const root = element.shadowRoot;
+  if (!root || watched.has(root)) return;
+  watched.add(root);
+  observer?.observe(root, { childList: true, subtree: true });
+  discover(root);
+}
+
+/** Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. */
+function found(element: Element): void {
+  const tag = element.localName;
+  if (customElements.get(tag)) return watchShadowOf(element);
+  loadElement(tag).then(
+    () => watchShadowOf(element),
+    (error: unknown) => console.error(`<${tag}> could not be loaded:`, error),
+  );
+}
+
+/** Finds the known tags in `root` (itself included, when it is an element) and loads their chunks. */
+export function discover(root: Document | ShadowRoot | Element): void {
+  if (root instanceof Element && isKnown(root.localName)) found(root);
+  for (const element of root.querySelectorAll(SELECTOR)) found(element);
+}
+
+function start(): void {
+  if (observer || typeof document === 'undefined' || typeof MutationObserver === 'undefined') return;
+  observer = new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) discover(node);
+  });
+  observer.observe(document.documentElement, { childList: true, subtree: true });
+  discover(document);
+}
+
+start();

@@ -1,0 +1,147 @@
+// The autoloader in a plain HTML page under the strict Content Security Policy, in headless Chromium: a tag is
+// defined, from its own chunk, the first time it appears; what the page does not use is never downloaded.
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { serveWithPolicy, strictPolicy, watchForViolations } from './csp-support.js';
+import { chromiumStage, noChromium } from './stage.js';
+
+let site: { origin: string; server: Server };
+
+const stage = chromiumStage({
+  host: '127.0.0.1',
+  requires: ['dist/cdn/autoloader.js', 'dist/cdn/elements/presence-avatar.js'],
+  async setUp() {
+    site = await serveWithPolicy(strictPolicy());
+  },
+  async tearDown() {
+    site?.server.close();
+  },
+});
+
+/** Opens a fixture, recording the paths of the scripts it fetches. */
+async function open(fixture: string): Promise<{ page: Page; scripts: string[]; check: () => Promise<void> }> {
+  const page = await stage.browser.newPage();
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.endsWith('.js')) scripts.push(url.pathname);
+  });
+  const { problems, violations } = await watchForViolations(page);
+  await page.goto(`${site.origin}/test/node/fixtures/${fixture}`);
+  return {
+    page,
+    scripts,
+    check: async () => {
+      assert.deepEqual(await violations(), [], 'no violation of the policy');
+      assert.deepEqual(problems, [], 'no error in the page');
+    },
+  };
+}
+
+/** What an avatar says, once it has rendered. */
+function avatarLabel(page: Page, id: string): Promise<string | null | undefined> {
+  return page.evaluate(async (id) => {
+    const avatar = document.getElementById(id) as HTMLElement & { updateComplete: Promise<unknown> };
+    await avatar.updateComplete;
+    return avatar.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label');
+  }, id);
+}
+
+test(
+  'a page of avatars loads the avatar, not the team list; a list added later is defined then',
+  { skip: noChromium },
+  async () => {
+    const { page, scripts, check } = await open('autoloader.html');
+    await page.waitForFunction(() => customElements.get('presence-avatar'));
+    assert.equal(await avatarLabel(page, 'adele'), 'Adele Vance, Busy, In a call');
+    assert.equal(await avatarLabel(page, 'lee'), 'Lee Gu, Away');
+    assert.ok(scripts.includes('/dist/cdn/elements/presence-avatar.js'), "the avatar's chunk was loaded");
+    const notUsed = scripts.filter((s) =>
+      /\/elements\/(team-presence-list|presence-sign-in|presence-provider|presence-card)\.js$|\/chunks\/(msal|graph-client|signalr|fr|de|ar|he)-/.test(
+        s,
+      ),
+    );
+    assert.deepEqual(notUsed, [], 'nothing the page does not use is downloaded');
+    assert.equal(await page.evaluate(() => customElements.get('team-presence-list')), undefined);
+    assert.ok(!scripts.includes('/dist/cdn/presence-elements.js'), 'not the full bundle either');
+
+    // A list appears later: the autoloader sees it, loads its chunk, and the tag is defined and drawn.
+    await page.evaluate(() => {
+      const list = document.createElement('team-presence-list');
+      list.id = 'team';
+      document.body.append(list);
+    });
+    await page.evaluate(() => customElements.whenDefined('team-presence-list'));
+    const drawn = await page.evaluate(async () => {
+      const list = document.getElementById('team') as HTMLElement & { updateComplete: Promise<unknown> };
+      await list.updateComplete;
+      return Boolean(list.shadowRoot?.querySelector('[part~="list"]'));
+    });
+    assert.equal(drawn, true, 'the list rendered');
+    assert.ok(
+      scripts.includes('/dist/cdn/elements/team-presence-list.js'),
+      "the list's chunk was loaded when it appeared",
+    );
+    await check();
+    await page.close();
+  },
+);
+
+test(
+  'an avatar opens its card: the card is defined from its chunk when first opened',
+  { skip: noChromium },
+  async () => {
+    const { page, scripts, check } = await open('autoloader.html');
+    await page.waitForFunction(() => customElements.get('presence-avatar'));
+    await avatarLabel(page, 'megan');
+    assert.ok(!scripts.includes('/dist/cdn/elements/presence-card.js'), 'no card before it is opened');
+    await page.click('#megan');
+    await page.waitForFunction(() => {
+      const card = document.getElementById('megan')?.shadowRoot?.querySelector('presence-card') as
+        (HTMLElement & { open?: boolean }) | null;
+      return customElements.get('presence-card') && card?.open === true;
+    });
+    assert.ok(scripts.includes('/dist/cdn/elements/presence-card.js'), "the card's chunk was loaded");
+    await check();
+    await page.close();
+  },
+);
+
+test('a page in Arabic loads the Arabic words and shows them, never English first', { skip: noChromium }, async () => {
+  const { page, scripts, check } = await open('autoloader-ar.html');
+  await page.waitForFunction(() => customElements.get('presence-avatar'));
+  // The first render waits for the words: the label is Arabic as soon as the avatar has rendered at all.
+  assert.equal(await avatarLabel(page, 'adele'), 'Adele Vance، مشغول، في مكالمة');
+  assert.ok(
+    scripts.some((s) => /\/chunks\/ar-[\w-]+\.js$/.test(s)),
+    'the Arabic words were loaded',
+  );
+  assert.deepEqual(
+    scripts.filter((s) => /\/chunks\/(fr|de|he)-/.test(s)),
+    [],
+    'no other language',
+  );
+
+  // Another language appears in the page: its words arrive and the avatar re-renders in them.
+  await page.evaluate(() => {
+    const section = document.createElement('section');
+    section.lang = 'fr';
+    const avatar = document.createElement('presence-avatar');
+    avatar.id = 'lee';
+    avatar.setAttribute('display-name', 'Lee Gu');
+    avatar.setAttribute('presence', 'Busy');
+    section.append(avatar);
+    document.body.append(section);
+  });
+  await page.waitForFunction(() =>
+    document
+      .getElementById('lee')
+      ?.shadowRoot?.querySelector('[part~="base"]')
+      ?.getAttribute('aria-label')
+      ?.includes('Occupé'),
+  );
+  await check();
+  await page.close();
+});
