@@ -10,6 +10,7 @@ import { TeamPresenceList } from './elements/team-presence-list/team-presence-li
 import { PresenceStatusPicker } from './elements/presence-status-picker/presence-status-picker.js';
 import { PresenceAlerts } from './elements/presence-alerts/presence-alerts.js';
 import { PresenceCard } from './elements/presence-card/presence-card.js';
+import { catchUpHydrateSupport } from './elements/shared/hydrate-support.js';
 // Every built-in locale at once: the full bundle is one file, its words included (the autoloader loads them on demand).
 import './presence/locales/all.js';
 
@@ -29,6 +30,7 @@ const elements: Array<[string, CustomElementConstructor]> = [
  * helps bundlers that drop bare imports of modules they believe have no side effects.
  */
 export function defineElements(registry: CustomElementRegistry = customElements): void {
+  catchUpHydrateSupport();
   for (const [tag, element] of elements) {
     if (!registry.get(tag)) registry.define(tag, element);
   }

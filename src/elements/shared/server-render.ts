@@ -4,6 +4,7 @@
 // shape as the server's (https://lit.dev/docs/ssr/client-usage/). So an element that arrived server-rendered makes
 // its first client render from what the server knew too, then renders again with everything else.
 import { isServer, type ReactiveControllerHost } from 'lit';
+import { catchUpHydrateSupport } from './hydrate-support.js';
 
 /** Elements upgraded with a shadow root already in place: the server's, parsed from a declarative template. */
 const serverRendered = new WeakSet<HTMLElement>();
@@ -15,8 +16,9 @@ type Host = HTMLElement & {
 };
 
 /**
- * Whether Lit hydrates this element: `@lit-labs/ssr-client/lit-element-hydrate-support.js` ran before LitElement
- * was defined, and then, and only then, LitElement observes `defer-hydration`.
+ * Whether Lit hydrates this element: `@lit-labs/ssr-client/lit-element-hydrate-support.js` patched LitElement (as
+ * LitElement was defined, or since, see hydrate-support.ts), and then, and only then, LitElement observes
+ * `defer-hydration`.
  */
 function hydrates(host: HTMLElement): boolean {
   const observed = (host.constructor as { observedAttributes?: readonly string[] }).observedAttributes;
@@ -34,6 +36,8 @@ function hydrates(host: HTMLElement): boolean {
 export function noteServerRender(host: ReactiveControllerHost & Host): void {
   if (isServer || !host.shadowRoot || serverRendered.has(host)) return;
   serverRendered.add(host);
+  // An element defined by the page itself, from the exported class, may meet the hydrate support only here.
+  catchUpHydrateSupport();
   if (hydrates(host)) return;
   host.addController({
     // Connected: the render root is in place (the server's shadow root) and nothing has rendered into it yet.
