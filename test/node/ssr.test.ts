@@ -58,11 +58,13 @@ test('every target of the exports map exists, with its types', () => {
     for (const file of targets) assert.ok(existsSync(join(root, file)), `${entry} -> ${file} is missing`);
   }
   assert.equal(pkg.type, 'module');
-  // The built-in locales register themselves (data only); the autoloader and the define modules define tags.
+  // The built-in locales register themselves (data only); the autoloader, the define modules and the React wrappers
+  // define tags.
   assert.deepEqual(pkg.sideEffects, [
     './dist/define.js',
     './dist/auth/redirect-bridge.js',
     './dist/cdn/*.js',
+    './dist/react/index.js',
     './dist/presence/index.js',
     './dist/presence/locales/all.js',
     './dist/autoloader.js',
