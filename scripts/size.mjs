@@ -48,7 +48,7 @@ const PAGES = [
     entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-badge')],
     loads: [],
     budget: 13 * KB,
-    ceiling: 21.5 * KB,
+    ceiling: 22 * KB,
     without: Object.keys(PIECES),
   },
   {
@@ -56,7 +56,7 @@ const PAGES = [
     entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES['Graph client']],
     budget: 24 * KB,
-    ceiling: 42.5 * KB,
+    ceiling: 43 * KB,
     without: Object.keys(PIECES).filter((p) => p !== 'Graph client'),
   },
   {
