@@ -11,8 +11,15 @@ import { connectAs, relaySubscriptions, until, watchAt } from './support.js';
 let cloud: Emulators;
 let relay: Relay;
 const connections: HubConnection[] = [];
-/** The sends to the watching user, as the service's REST API sees them. */
-const userSends = { service: 'signalr' as const, method: 'POST', path: '/api/v1/hubs/presence/users/' };
+/**
+ * The sends to one watching user, as the service's REST API sees them (only theirs: the relay may meanwhile tell
+ * other users to read again what a re-made subscription covered).
+ */
+const sendsTo = (user: string) => ({
+  service: 'signalr' as const,
+  method: 'POST',
+  path: `/api/v1/hubs/presence/users/${user}`,
+});
 
 before(async () => {
   cloud = await startEmulators({
@@ -39,13 +46,13 @@ async function watcher(userIndex: number, watchedIndex: number) {
       .flat()
       .filter((p) => p.id === watched)
       .map((p) => p.availability);
-  return { watched, seen };
+  return { user, watched, seen };
 }
 
 test('SignalR Service failing the first sends with 503: the update still arrives', async () => {
-  const { watched, seen } = await watcher(0, 10);
+  const { user, watched, seen } = await watcher(0, 10);
   const before = { ...relay.stats };
-  cloud.faults.add({ ...userSends, kind: 'status', status: 503, times: 2 });
+  cloud.faults.add({ ...sendsTo(user), kind: 'status', status: 503, times: 2 });
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InACall' });
   await until(() => seen().includes('Busy'), 'the update, after two failed sends');
   assert.equal(relay.stats.retried - before.retried, 2);
@@ -53,8 +60,8 @@ test('SignalR Service failing the first sends with 503: the update still arrives
 });
 
 test('429 with Retry-After: the retry waits as long as the service asks', async () => {
-  const { watched, seen } = await watcher(1, 11);
-  cloud.faults.add({ ...userSends, kind: 'status', status: 429, retryAfter: 1, times: 1 });
+  const { user, watched, seen } = await watcher(1, 11);
+  cloud.faults.add({ ...sendsTo(user), kind: 'status', status: 429, retryAfter: 1, times: 1 });
   const started = Date.now();
   cloud.tenant.setPresence(watched, { availability: 'Away', activity: 'Away' });
   await until(() => seen().includes('Away'), 'the update, after the throttled send');
@@ -62,9 +69,9 @@ test('429 with Retry-After: the retry waits as long as the service asks', async 
 });
 
 test('a 400 is not retried: counted as failed, and the next update goes through', async () => {
-  const { watched, seen } = await watcher(2, 12);
+  const { user, watched, seen } = await watcher(2, 12);
   const before = { ...relay.stats };
-  const fault = cloud.faults.add({ ...userSends, kind: 'status', status: 400 });
+  const fault = cloud.faults.add({ ...sendsTo(user), kind: 'status', status: 400 });
   cloud.tenant.setPresence(watched, { availability: 'DoNotDisturb', activity: 'Presenting' });
   await until(() => relay.stats.failed > before.failed, 'the refused send counted');
   await new Promise((r) => setTimeout(r, 800));
@@ -78,10 +85,10 @@ test('a 400 is not retried: counted as failed, and the next update goes through'
 });
 
 test('a retried update is dropped when a newer one for the same person went out meanwhile', async () => {
-  const { watched, seen } = await watcher(3, 13);
+  const { user, watched, seen } = await watcher(3, 13);
   const before = { ...relay.stats };
   // The first send waits a second before it is tried again; the newer update is sent in between.
-  cloud.faults.add({ ...userSends, kind: 'status', status: 503, retryAfter: 1, times: 1 });
+  cloud.faults.add({ ...sendsTo(user), kind: 'status', status: 503, retryAfter: 1, times: 1 });
   cloud.tenant.setPresence(watched, { availability: 'Busy', activity: 'InAMeeting' });
   await until(() => cloud.faults.list().length === 0, 'the first send to fail');
   cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
@@ -92,10 +99,10 @@ test('a retried update is dropped when a newer one for the same person went out 
 });
 
 test('a slow SignalR Service does not delay the acknowledgement: Graph sees one 202 in time and never redelivers', async () => {
-  const { watched, seen } = await watcher(4, 14);
+  const { user, watched, seen } = await watcher(4, 14);
   const sub = relaySubscriptions(cloud).find((s) => s.ids.has(watched))!.id;
   // Each send to the user takes longer than Graph's whole 3-second wait.
-  const fault = cloud.faults.add({ ...userSends, kind: 'latency', latencyMs: 3_500, times: 1 });
+  const fault = cloud.faults.add({ ...sendsTo(user), kind: 'latency', latencyMs: 3_500, times: 1 });
   const from = cloud.graph.subscriptions.deliveries.length;
   cloud.tenant.setPresence(watched, { availability: 'BeRightBack', activity: 'BeRightBack' });
   await until(() => seen().includes('BeRightBack'), 'the update, through the slow send', 10_000);
