@@ -132,3 +132,27 @@ test('nothing of the repository’s own ships: tests, stories, emulator, relay, 
     'web-types.json',
   ]);
 });
+
+test('the shipped declarations import only packages the package depends on', () => {
+  // A strict installer (pnpm) gives a package only its own dependencies: a type taken from a dependency's
+  // dependency (lit-html, through lit) would not resolve for a user type-checking with skipLibCheck off.
+  // The package itself (its subpaths), its dependencies and peers, and Vue, which only `presence-elements/vue`'s
+  // declarations name, for Vue projects.
+  const allowed = new Set([
+    pkg.name,
+    ...Object.keys(pkg.dependencies ?? {}),
+    ...Object.keys(pkg.peerDependencies ?? {}),
+    'vue',
+  ]);
+  const packageOf = (specifier: string) =>
+    specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;
+  const strays = new Set<string>();
+  for (const f of [...files].filter((f) => f.endsWith('.d.ts'))) {
+    const text = readFileSync(join(root, f), 'utf8');
+    for (const match of text.matchAll(/(?:from\s+|import\()\s*["']([^"'.][^"']*)["']/g)) {
+      const name = packageOf(match[1]!);
+      if (!allowed.has(name)) strays.add(`${f}: ${match[1]}`);
+    }
+  }
+  assert.deepEqual([...strays], []);
+});

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AvailabilityAlert } from '../../client/availability-alerts.js';
@@ -265,7 +265,7 @@ export class PresenceAlerts extends LitElement {
     </section>`;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     return html`<div part="region" class="region" role="status" aria-live="polite">${this.renderToast()}</div>
       ${this.renderList()}`;
   }

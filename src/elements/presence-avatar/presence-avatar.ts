@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
@@ -246,7 +246,7 @@ export class PresenceAvatar extends LitElement {
     this.fail('photo', `the photo at ${this.shownPhoto} did not load; showing initials`);
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const messages = this.locale.messages;
     const presence = this.effectivePresence();
     const snapshot = this.person.snapshot;

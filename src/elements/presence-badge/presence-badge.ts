@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
@@ -89,7 +89,7 @@ export class PresenceBadge extends LitElement {
     }
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const messages = this.locale.messages;
     let status: BadgeStatus = BADGE_STATUSES.includes(this.status) ? this.status : 'unknown';
     let outOfOffice = this.outOfOffice;

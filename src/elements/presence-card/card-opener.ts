@@ -1,6 +1,13 @@
 // Opens a `<presence-card>` from another element: an avatar (click, Enter or Space, or hover) or a list's row.
-import { html, nothing, type LitElement, type ReactiveController } from 'lit';
-import { Directive, PartType, directive, type ElementPart, type PartInfo } from 'lit/directive.js';
+import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import {
+  Directive,
+  PartType,
+  directive,
+  type ElementPart,
+  type PartInfo,
+  type DirectiveResult,
+} from 'lit/directive.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../../client/scheduler.js';
 import { text } from '../shared/coerce.js';
 import { styleProperties } from '../shared/style-properties.js';
@@ -107,7 +114,7 @@ export class CardOpener implements ReactiveController {
   }
 
   /** The opener's attributes for the host's focusable element: a button that opens a dialog, or `fallbackRole`. */
-  attributes(fallbackRole: string) {
+  attributes(fallbackRole: string): DirectiveResult<typeof OpenerAttributes> {
     const on = this.mode !== 'off';
     return openerAttributes({
       role: on ? 'button' : fallbackRole,
@@ -127,7 +134,7 @@ export class CardOpener implements ReactiveController {
   }
 
   /** The visually hidden label inside the button (nothing when the host is no button). */
-  hiddenLabel(label: string) {
+  hiddenLabel(label: string): TemplateResult | typeof nothing {
     if (this.mode === 'off') return nothing;
     return html`<span ${styleProperties(VISUALLY_HIDDEN)}>${label}</span>`;
   }

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
 import { en } from '../../presence/locales/en.js';
@@ -213,7 +213,7 @@ export class PresenceCard extends LitElement {
     return { ...en.card!, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string')) };
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const messages = this.locale.messages;
     const words = this.words();
     const snapshot = this.person.snapshot;

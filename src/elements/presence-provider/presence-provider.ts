@@ -1,5 +1,5 @@
 import { ContextProvider } from '@lit/context';
-import { LitElement, css, html, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
@@ -154,7 +154,7 @@ export class PresenceProvider extends LitElement {
     });
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     return html`<slot></slot>`;
   }
 }

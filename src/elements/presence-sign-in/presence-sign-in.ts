@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
@@ -158,7 +158,7 @@ export class PresenceSignIn extends LitElement {
     }
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const m = this.locale.messages;
     const canSignIn = !!signInCapable(this.client?.auth);
     if (!this.account) {

@@ -1,4 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
@@ -241,7 +241,7 @@ export class PresenceStatusPicker extends LitElement {
     this.close();
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const messages = this.locale.messages;
     const { words, items } = this.model;
     const presence = this.me.snapshot?.presence;

@@ -1,6 +1,6 @@
 // An element's part in "notify me when available": arms its client for its person while asked to, says so, and
 // sends `presence-available` when the alert fires.
-import { html, nothing, svg, type ReactiveController } from 'lit';
+import { html, nothing, svg, type ReactiveController, type SVGTemplateResult, type TemplateResult } from 'lit';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
 import type { PresenceMessages } from '../../presence/messages.js';
@@ -15,7 +15,7 @@ export interface NotifyRequest {
 }
 
 /** A small bell, drawn in the text colour of its part (`currentColor`). */
-export const bellIcon = svg`<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path fill="currentColor" d="M8 1.5a4 4 0 0 0-4 4v2.6L2.7 10.7A.5.5 0 0 0 3.1 11.5h9.8a.5.5 0 0 0 .4-.8L12 8.1V5.5a4 4 0 0 0-4-4ZM6.3 12.5a1.8 1.8 0 0 0 3.4 0H6.3Z"></path></svg>`;
+export const bellIcon: SVGTemplateResult = svg`<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path fill="currentColor" d="M8 1.5a4 4 0 0 0-4 4v2.6L2.7 10.7A.5.5 0 0 0 3.1 11.5h9.8a.5.5 0 0 0 .4-.8L12 8.1V5.5a4 4 0 0 0-4-4ZM6.3 12.5a1.8 1.8 0 0 0 3.4 0H6.3Z"></path></svg>`;
 
 /**
  * Arms the client for the host's person when `on` turns true (once per person and client: after the alert has
@@ -67,7 +67,7 @@ export class NotifyController implements ReactiveController {
   }
 
   /** The bell shown while armed. */
-  bell() {
+  bell(): TemplateResult | typeof nothing {
     return this.armed ? html`<span part="bell" class="bell">${bellIcon}</span>` : nothing;
   }
 

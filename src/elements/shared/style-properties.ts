@@ -1,5 +1,12 @@
 import { noChange } from 'lit';
-import { Directive, PartType, directive, type ElementPart, type PartInfo } from 'lit/directive.js';
+import {
+  Directive,
+  PartType,
+  directive,
+  type ElementPart,
+  type PartInfo,
+  type DirectiveResult,
+} from 'lit/directive.js';
 
 export type StyleProperties = Record<string, string | undefined>;
 
@@ -36,4 +43,5 @@ class StylePropertiesDirective extends Directive {
   }
 }
 
-export const styleProperties = directive(StylePropertiesDirective);
+export const styleProperties: (properties: StyleProperties) => DirectiveResult<typeof StylePropertiesDirective> =
+  directive(StylePropertiesDirective);

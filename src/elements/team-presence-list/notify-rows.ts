@@ -6,7 +6,7 @@
 // every one of 10,000 rows. So the keyboard way is one key on the listbox (N, announced by aria-keyshortcuts and a
 // description), the pointer's way is the bell drawn on each row (hidden from assistive technology, which hears the
 // row's state and the key instead), and each row says "you will be notified when available" while armed.
-import { css, html, nothing, type ReactiveController } from 'lit';
+import { css, html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { notifyWords } from '../../presence/notify-messages.js';
@@ -66,7 +66,7 @@ export class NotifyRows implements ReactiveController {
   }
 
   /** The row's bell (pointer only) and, while armed, the words its accessible name ends with. */
-  row(id: string, messages: PresenceMessages) {
+  row(id: string, messages: PresenceMessages): TemplateResult {
     const words = notifyWords(messages);
     const on = this.armed(id);
     // Hidden from assistive technology, which has the N key and the row's own words (see the top of this file).
@@ -74,7 +74,7 @@ export class NotifyRows implements ReactiveController {
   }
 
   /** The description of the N key, for the listbox's aria-describedby. */
-  hint(messages: PresenceMessages) {
+  hint(messages: PresenceMessages): TemplateResult {
     return html`<span id=${NOTIFY_HINT_ID} class="visually-hidden">${notifyWords(messages).keyHint}</span>`;
   }
 

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PresenceClient } from '../../client/presence-client.js';
@@ -170,7 +170,7 @@ export class TeamPresenceList extends LitElement {
     </div>`;
   }
 
-  protected override render() {
+  protected override render(): TemplateResult {
     const m = this.locale.messages;
     const groupLabel: Record<BadgeStatus, string> = {
       available: m.availability.Available,
