@@ -116,6 +116,8 @@ export class PresenceCard extends LitElement {
     if (supportsPopover(this) && this.matches(':popover-open')) this.hidePopover();
     if (!this.open) return;
     this.open = false;
+    // A popover tells whoever opened it with its own `toggle`; without one, the card says it the same way.
+    if (!supportsPopover(this)) this.dispatchEvent(new Event('toggle'));
     if (restoreFocus) this.returnFocus?.focus();
   }
 

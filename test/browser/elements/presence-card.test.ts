@@ -389,6 +389,28 @@ describe('<presence-avatar card>', () => {
     expect(card.open).to.equal(false);
   });
 
+  it('without popover in the browser, says it is collapsed again once Escape closes the card', async () => {
+    clientFor({ [id(1)]: ADELE });
+    const saved = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'showPopover')!;
+    Object.defineProperty(HTMLElement.prototype, 'showPopover', { value: undefined, configurable: true });
+    try {
+      const avatar = await fixture<PresenceAvatar>(html`<presence-avatar card user-id=${id(1)}></presence-avatar>`);
+      const base = part(avatar, 'base');
+      base.focus();
+      await sendKeys({ press: 'Enter' });
+      const card = avatar.shadowRoot!.querySelector('presence-card')!;
+      await shown(card);
+      await waitUntil(() => base.getAttribute('aria-expanded') === 'true', 'expanded');
+      await waitUntil(() => card.matches(':focus-within'), 'focus in the card');
+      await sendKeys({ press: 'Escape' });
+      expect(card.open).to.equal(false);
+      await avatar.updateComplete;
+      expect(base.getAttribute('aria-expanded')).to.equal('false');
+    } finally {
+      Object.defineProperty(HTMLElement.prototype, 'showPopover', saved);
+    }
+  });
+
   it('opens on Enter with focus in the card; Escape brings focus back to the avatar', async () => {
     clientFor({ [id(1)]: ADELE });
     const avatar = await fixture<PresenceAvatar>(html`<presence-avatar card user-id=${id(1)}></presence-avatar>`);
