@@ -2,7 +2,6 @@
 // calls them (no server of their own, only `init`): a watch landing on the instance that is not the keeper is
 // answered covered, since the keeper learns the new session from the store and makes the subscription.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import functions from '@azure/functions';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
@@ -16,13 +15,13 @@ import { Relay } from '../../../relay/src/relay.js';
 import { TableStore } from '../../../relay/src/table-store.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
-import { localRelayOptions, relaySubscriptions, relayToken } from './support.js';
+import { localRelayOptions, relaySubscriptions, relayToken, validationReceiver } from './support.js';
 
 const { HttpRequest } = functions;
 let cloud: Emulators;
 let azurite: Azurite;
 let certificate: CertificateAndKey;
-let receiver: Server;
+let receiver: { url: string; close(): void };
 const relays: Relay[] = [];
 
 before(async () => {
@@ -31,11 +30,7 @@ before(async () => {
     startAzurite(),
     makeCertificate('functions-scale-out'),
   ]);
-  receiver = createServer((req, res) => {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
-    res.writeHead(token ? 200 : 202, { 'content-type': 'text/plain' }).end(token ?? '');
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  receiver = await validationReceiver();
 });
 after(async () => {
   await Promise.all(relays.map((r) => r.stop()));
@@ -47,7 +42,7 @@ after(async () => {
 function instance(): { relay: Relay; keeper: LeasedKeeper } {
   const now = () => cloud.graph.clock.now();
   const log = new MemoryLogger();
-  const url = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/api`;
+  const url = receiver.url;
   const keeper = new LeasedKeeper({
     graphBaseUrl: cloud.graph.url,
     broker: new TokenBroker({

@@ -3,7 +3,6 @@
 // and becomes the keeper when the holder stops, renewing on time. Graph (the emulator allows one presence
 // subscription per user per application) never holds two for one owner.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
@@ -14,13 +13,12 @@ import { MemoryLogger } from '../../../relay/src/logger.js';
 import { MemoryStore } from '../../../relay/src/store.js';
 import { TokenBroker } from '../../../relay/src/tokens.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
-import { relaySubscriptions, relayToken, until } from './support.js';
+import { relaySubscriptions, relayToken, until, validationReceiver } from './support.js';
 
 let cloud: Emulators;
 let storage: Azurite;
 let certificate: CertificateAndKey;
-let receiver: Server;
-let receiverUrl: string;
+let receiver: { url: string; close(): void };
 const store = new MemoryStore();
 const keepers: LeasedKeeper[] = [];
 
@@ -30,13 +28,7 @@ before(async () => {
     startAzurite(),
     makeCertificate('leased-keeper'),
   ]);
-  // The instances' webhook, as far as Graph's validation handshake needs it.
-  receiver = createServer((req, res) => {
-    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
-    res.writeHead(token ? 200 : 202, { 'content-type': 'text/plain' }).end(token ?? '');
-  });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/api`;
+  receiver = await validationReceiver();
 });
 after(async () => {
   await Promise.all(keepers.map((k) => k.stopLease()));
@@ -57,8 +49,8 @@ function keeper(): { keeper: LeasedKeeper; log: MemoryLogger } {
       now,
     }),
     store,
-    notificationUrl: `${receiverUrl}/notifications`,
-    lifecycleNotificationUrl: `${receiverUrl}/lifecycle`,
+    notificationUrl: `${receiver.url}/notifications`,
+    lifecycleNotificationUrl: `${receiver.url}/lifecycle`,
     clientState: 'leased',
     certificate: { id: 'cert', base64: certificate.certBase64 },
     now,

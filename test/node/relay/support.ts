@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { join } from 'node:path';
@@ -109,4 +110,17 @@ export function relayEnv(cloud: Emulators, dir: string, publicUrl: string): Reco
     RELAY_CERTIFICATE_PATH: join(dir, 'cert.pem'),
     RELAY_PRIVATE_KEY_PATH: join(dir, 'key.pem'),
   };
+}
+
+/**
+ * A webhook that passes Graph's validation handshake and accepts whatever else is posted (202): enough for a
+ * keeper whose notifications are not what a test looks at. `url` is its base, for `<url>/notifications`.
+ */
+export async function validationReceiver(): Promise<{ url: string; close(): void }> {
+  const server = createHttpServer((req, res) => {
+    const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken');
+    res.writeHead(token ? 200 : 202, { 'content-type': 'text/plain' }).end(token ?? '');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, close: () => server.close() };
 }
