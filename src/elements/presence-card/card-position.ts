@@ -49,6 +49,11 @@ export function supportsPopover(element: HTMLElement): boolean {
   return typeof element.showPopover === 'function';
 }
 
+/** The `toggle` a popover sends when it opens or closes, for the card to send itself where there is no popover. */
+export function toggleEvent(): Event {
+  return new Event('toggle');
+}
+
 /**
  * Puts `card` next to `anchor` (fixed position, in the top layer with `popover`, else above the page), through the
  * CSS object model: a strict Content Security Policy allows it where it would block a `style` attribute.

@@ -9,7 +9,7 @@ import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { actionDetail, notifyWhenAvailable, openLink, type Contact } from './card-actions.js';
-import { positionCard, supportsPopover } from './card-position.js';
+import { positionCard, supportsPopover, toggleEvent } from './card-position.js';
 import { styles } from './presence-card.styles.js';
 
 /** How the card was opened: `focus` moves focus into it (opened from the keyboard), `returnFocus` gets it back. */
@@ -117,7 +117,7 @@ export class PresenceCard extends LitElement {
     if (!this.open) return;
     this.open = false;
     // A popover tells whoever opened it with its own `toggle`; without one, the card says it the same way.
-    if (!supportsPopover(this)) this.dispatchEvent(new Event('toggle'));
+    if (!supportsPopover(this)) this.dispatchEvent(toggleEvent());
     if (restoreFocus) this.returnFocus?.focus();
   }
 
