@@ -9,7 +9,7 @@ import {
   type AppPresenceState,
 } from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { FakePage, ME, WritableSource } from './own-presence-fakes.js';
+import { FakePage, ME, WritableSource, rejection } from './own-presence-fakes.js';
 
 const BUSY: AppPresenceState = { availability: 'Busy', activity: 'InACall' };
 
@@ -21,15 +21,6 @@ function setup() {
   const start = (state = BUSY, onError?: (e: unknown) => void) =>
     client.myPresence.appSession(state, { sessionId: 'app-1', page, ...(onError ? { onError } : {}) });
   return { source, clock, page, start };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('It did not reject.');
 }
 
 describe('client.myPresence.appSession', () => {

@@ -79,3 +79,13 @@ export class FakePage implements PageLifecycle {
     this.leaving?.();
   }
 }
+
+/** What `promise` rejects with; it fails the test when the promise fulfils. */
+export async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('It did not reject.');
+}

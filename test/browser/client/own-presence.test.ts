@@ -12,22 +12,13 @@ import {
 } from '../../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { until } from '../support/until.js';
-import { FakePage, ME, WritableSource } from './own-presence-fakes.js';
+import { FakePage, ME, WritableSource, rejection } from './own-presence-fakes.js';
 
 function setup() {
   const source = new WritableSource();
   const clock = new FakeClock(Date.UTC(2026, 10, 30, 12));
   const client = new PresenceClient({ source, scheduler: clock });
   return { source, clock, client };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<any> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('It did not reject.');
 }
 
 describe('client.myPresence', () => {
