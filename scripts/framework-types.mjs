@@ -193,6 +193,9 @@ export function renderReact(manifest) {
   const elements = elementsOf(manifest);
   const events = [...new Set(elements.flatMap((el) => el.events.map((e) => e.name)))].sort();
   const out = [
+    // First, before any comment: React Server Components bundlers (Next.js) read the wrappers as client components,
+    // which server components can render. https://react.dev/reference/rsc/use-client
+    "'use client';",
     HEADER,
     '/**',
     ' * React components for every element, made with `@lit/react`: props are set as properties once the element is',

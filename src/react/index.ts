@@ -1,3 +1,4 @@
+'use client';
 // Generated from custom-elements.json by scripts/framework-types.mjs (`npm run analyze`): do not edit.
 /**
  * React components for every element, made with `@lit/react`: props are set as properties once the element is

@@ -3,13 +3,14 @@
 // properties (an object included) and the wrapper's listener must hear the element's events: the part React drops
 // when it hydrates a custom element itself.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { build } from 'esbuild';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
+import ts from 'typescript';
 import { chromiumStage, noChromium } from './stage.js';
 import { root } from './support.js';
 
@@ -63,6 +64,20 @@ const stage = chromiumStage({
     );
     return site;
   },
+});
+
+// A React Server Components bundler (Next.js App Router) runs a module as a server component unless it opens with
+// the 'use client' directive; there the wrappers' hooks do not exist, and a page that renders `<PresenceProvider
+// demo>` fails to build (`useRef is not a function`). https://react.dev/reference/rsc/use-client
+test('the wrappers module is a client module, so a server component can render the wrappers', () => {
+  const text = readFileSync(join(root, 'dist/react/index.js'), 'utf8');
+  const module = ts.createSourceFile('index.js', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const first = module.statements[0];
+  assert.ok(
+    first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression),
+    'the module opens with a directive',
+  );
+  assert.equal(first.expression.text, 'use client');
 });
 
 test('on the server the wrapper renders the bare tag, its properties left for the browser', async () => {
