@@ -1,5 +1,5 @@
 // The script-tag bundles, from what tsc compiled into dist/, with Lit bundled in, minified, split into chunks so that
-// anything loaded with import() (MSAL, the Graph client, SignalR) arrives only when used.
+// anything loaded with import() (MSAL, SignalR) arrives only when used.
 // Three builds: the full bundle (dist/define.js: every element in one file), the autoloader with one chunk per
 // element, and the redirect-bridge page's script on its own (see below).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -119,7 +119,6 @@ function onwarn(warning, warn) {
 // The heavy Microsoft libraries each get a chunk of their own, named, and loaded only when used.
 function manualChunks(id) {
   if (id.includes('/@azure/msal-')) return 'msal';
-  if (id.includes('/@microsoft/microsoft-graph-client/')) return 'graph-client';
   if (id.includes('/@microsoft/signalr/')) return 'signalr';
   return undefined;
 }
