@@ -68,6 +68,8 @@ export class AvailabilityAlerts {
   private account: string | null | undefined;
   private checking: Promise<void> | undefined;
   private askAgain = false;
+  /** Counts `dispose()` calls, so that an account answer asked for before one is dropped. */
+  private generation = 0;
 
   constructor(private readonly host: AlertsHost) {}
 
@@ -149,19 +151,35 @@ export class AvailabilityAlerts {
       this.askAgain = true;
       return this.checking;
     }
+    const generation = this.generation;
     this.checking = (async () => {
       do {
         this.askAgain = false;
         const key = await accountKey(this.host.auth);
+        // Disposed meanwhile: the answer opens nothing.
+        if (generation !== this.generation) break;
         if (key === this.account) continue;
         this.account = key;
         this.store.open(key || undefined);
         this.replace(key ? this.store.read() : []);
         this.applyPending();
       } while (this.askAgain);
-      this.checking = undefined;
+      if (generation === this.generation) this.checking = undefined;
     })();
     return this.checking;
+  }
+
+  /**
+   * Stops every wait and stops following other tabs, keeping the saved list (`client.dispose()` does it). Any use
+   * afterwards starts again.
+   */
+  dispose(): void {
+    this.generation++;
+    this.checking = undefined;
+    this.store.close();
+    this.pending.clear();
+    for (const id of [...this.armed.keys()]) this.disarm(id);
+    this.account = undefined;
   }
 
   /** Kept until someone is signed in (at most MAX_WAITING keys: the oldest go first). */

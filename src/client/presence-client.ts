@@ -144,8 +144,9 @@ export class PresenceClient extends WithAlerts {
     return this.errors.listen(listener);
   }
 
-  /** Stops the transport, cancels every request and frees every photo. */
+  /** Stops the transport, cancels every request, frees every photo and stops following other tabs' waiting lists. */
   dispose(): void {
+    this.alerts.dispose();
     this.abort.abort();
     this.transport?.stop();
     for (const entry of this.entries.values()) this.details.dropPhotoUrl(entry);

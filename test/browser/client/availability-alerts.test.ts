@@ -285,6 +285,21 @@ describe('the waiting list, saved', () => {
     expect(client.waitingFor()).to.deep.equal([]);
   });
 
+  it("a disposed client no longer follows another tab's changes, nor reads for them", async () => {
+    const { source, client } = setup();
+    source.set(ADELE, 'Away', '1');
+    await client.alerts.checkAccount();
+    client.dispose();
+    const reads = source.reads;
+    const key = `${STORE_PREFIX}*`;
+    const value = JSON.stringify([ADELE]);
+    localStorage.setItem(key, value);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: value, storageArea: localStorage }));
+    await settle();
+    expect(client.waitingFor(), 'nobody armed after dispose').to.deep.equal([]);
+    expect(source.reads, 'no read started for them').to.equal(reads);
+  });
+
   it('ignores hostile saved data safely: wrong JSON, wrong types, huge arrays', async () => {
     const key = `${STORE_PREFIX}*`;
     const cases: string[] = [
