@@ -174,10 +174,13 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       // The relay's transport (transports/signalr.js) is not the SignalR library's chunk: named for what it is.
+      // Our MSAL wrapper (auth/msal.js) is not MSAL's chunk either.
       chunkFileNames: (chunk) =>
         chunk.name === 'signalr' && chunk.moduleIds.some((id) => id.includes('/dist/transports/'))
           ? 'chunks/relay-transport-[hash].js'
-          : 'chunks/[name]-[hash].js',
+          : chunk.name === 'msal' && chunk.moduleIds.some((id) => id.includes('/dist/auth/'))
+            ? 'chunks/msal-provider-[hash].js'
+            : 'chunks/[name]-[hash].js',
       manualChunks: autoloadChunks,
       sourcemap: true,
     },

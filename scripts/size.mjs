@@ -27,7 +27,8 @@ const PIECES = {
   'card opener': /dist\/elements\/presence-card\/card-opener\.js$/,
   'notify me': /dist\/elements\/shared\/notify-controller\.js$/,
   alerts: /dist\/elements\/presence-alerts\//,
-  MSAL: /@azure\/msal-/,
+  // MSAL, and our wrapper that loads it (dist/auth/msal.js, itself loaded when a client first asks for a token).
+  MSAL: /@azure\/msal-|dist\/auth\/msal\.js$/,
   // Graph is called with the page's fetch (src/graph/graph-fetch.ts): no page may bring the Graph SDK back.
   'Graph client': /@microsoft\/microsoft-graph-client\//,
   SignalR: /@microsoft\/signalr\//,
@@ -43,6 +44,8 @@ const PIECES = {
  * PIECES it must not load.
  */
 const TAG = (t) => `elements/${t}.js`;
+/** Loaded first: MSAL's chunk is loaded from it. */
+const MSAL_WRAPPER = /dist\/auth\/msal\.js$/;
 const PAGES = [
   {
     kind: 'static avatars and badges (presence given, no client)',
@@ -63,7 +66,7 @@ const PAGES = [
   {
     kind: 'live avatars, polling Graph, signed in with MSAL',
     entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
-    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES.MSAL],
+    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, MSAL_WRAPPER, PIECES.MSAL],
     without: ['team list', 'sign-in button', 'status picker', 'card', 'alerts', 'SignalR', 'demo tenant', 'Graph client'],
   },
   {
@@ -72,6 +75,7 @@ const PAGES = [
     loads: [
       /dist\/graph\/graph-source\.js$/,
       /dist\/transports\/signalr\.js$/,
+      MSAL_WRAPPER,
       PIECES.MSAL,
       PIECES.SignalR,
     ],
@@ -97,7 +101,7 @@ const PAGES = [
   {
     kind: 'team list, polling Graph, signed in (sign-in button, MSAL)',
     entries: ['autoloader.js', TAG('presence-provider'), TAG('team-presence-list'), TAG('presence-sign-in')],
-    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, PIECES.MSAL],
+    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, MSAL_WRAPPER, PIECES.MSAL],
     without: ['Graph client'],
   },
   {
