@@ -67,7 +67,16 @@ const PAGES = [
     kind: 'live avatars, polling Graph, signed in with MSAL',
     entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, MSAL_WRAPPER, PIECES.MSAL],
-    without: ['team list', 'sign-in button', 'status picker', 'card', 'alerts', 'SignalR', 'demo tenant', 'Graph client'],
+    without: [
+      'team list',
+      'sign-in button',
+      'status picker',
+      'card',
+      'alerts',
+      'SignalR',
+      'demo tenant',
+      'Graph client',
+    ],
   },
   {
     kind: 'live avatars pushed by the relay (SignalR), MSAL',
@@ -101,7 +110,15 @@ const PAGES = [
   {
     kind: 'team list, polling Graph, signed in (sign-in button, MSAL)',
     entries: ['autoloader.js', TAG('presence-provider'), TAG('team-presence-list'), TAG('presence-sign-in')],
-    loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/, MSAL_WRAPPER, PIECES.MSAL],
+    // Members are paged by code loaded with the first list (graph/members.js, client/presence-hold.js).
+    loads: [
+      /dist\/graph\/graph-source\.js$/,
+      /dist\/transports\/polling\.js$/,
+      /dist\/graph\/members\.js$/,
+      /dist\/client\/presence-hold\.js$/,
+      MSAL_WRAPPER,
+      PIECES.MSAL,
+    ],
     without: ['Graph client'],
   },
   {

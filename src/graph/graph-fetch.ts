@@ -35,8 +35,7 @@ async function bodyOf(response: Response): Promise<unknown> {
 /** A failed answer as the library's error: Graph's code and message when its body has them. */
 async function failure(response: Response): Promise<GraphCallError> {
   const body = (await bodyOf(response).catch(() => undefined)) as
-    | { error?: { code?: unknown; message?: unknown } }
-    | undefined;
+    { error?: { code?: unknown; message?: unknown } } | undefined;
   const error = typeof body === 'object' && body !== null ? body.error : undefined;
   const message = typeof error?.message === 'string' && error.message ? error.message : undefined;
   return new GraphCallError(

@@ -5,6 +5,7 @@ import { GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
 import { chunk, PRESENCE_CHUNK } from './chunk.js';
 import { graphFetch, graphRoot } from './graph-fetch.js';
 import { readPresenceAnswer } from './presence-answer.js';
+import { PROFILE_FIELDS } from './profile-fields.js';
 import { presenceWrites } from './presence-writes.js';
 import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, type RetryPolicy } from './retry.js';
 
@@ -23,8 +24,6 @@ export interface GraphSourceOptions {
    */
   profileScopes?: string[];
 }
-
-const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
 
 /** `text` as a URL path segment; undefined when it is not well-formed text (a lone surrogate). */
 function encoded(text: string): string | undefined {
@@ -152,7 +151,7 @@ export class GraphSource implements PresenceSource {
     const urls = new Map<string, string>();
     keys.forEach((key, i) => {
       const path = key.toLowerCase() === 'me' ? '/me' : encoded(key) && `/users/${encoded(key)}`;
-      if (path) urls.set(String(i), `${path}?$select=${SELECT}`);
+      if (path) urls.set(String(i), `${path}?$select=${PROFILE_FIELDS}`);
     });
     const needsOthers = keys.some((k) => k.toLowerCase() !== 'me');
     const others = this.options.profileScopes?.length ? this.options.profileScopes : SCOPES.users;
@@ -201,47 +200,22 @@ export class GraphSource implements PresenceSource {
     return out;
   }
 
+  /** The members of a team or group, page by page (members.ts, loaded with the first list). */
   async members(
     kind: 'team' | 'group',
     id: string,
     onPage: (profiles: Profile[]) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
-    // A group's members may be groups, devices or contacts as well as people: the OData cast keeps the people
-    // (group-list-members). A team's members are people already.
-    let next: string | undefined =
-      kind === 'team'
-        ? `/teams/${encodeURIComponent(id)}/members?$top=999`
-        : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
-    while (next) {
-      this.counts.members++;
-      const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(
-        next,
-        scopes,
-        signal,
-      );
-      onPage(
-        (page.value ?? [])
-          .map((m) =>
-            kind === 'team'
-              ? {
-                  id: String(m.userId ?? ''),
-                  displayName: (m.displayName as string) ?? null,
-                  mail: (m.email as string) ?? null,
-                }
-              : {
-                  id: String(m.id ?? ''),
-                  displayName: (m.displayName as string) ?? null,
-                  userPrincipalName: (m.userPrincipalName as string) ?? null,
-                  mail: (m.mail as string) ?? null,
-                  jobTitle: (m.jobTitle as string) ?? null,
-                },
-          )
-          .filter((p) => p.id),
-      );
-      // Graph's nextLink is absolute; requests are made relative to the source's own root and version.
-      next = page['@odata.nextLink']?.replace(/^https?:\/\/[^/]+\/v1\.0(?=\/)/i, '');
-    }
+    const { pageMembers } = await import('./members.js');
+    await pageMembers(
+      (path, scopes) => {
+        this.counts.members++;
+        return this.request(path, scopes, signal);
+      },
+      kind,
+      id,
+      onPage,
+    );
   }
 }
