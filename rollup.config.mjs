@@ -158,6 +158,9 @@ export default [
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       manualChunks,
+      // One file: the few small parts the autoloader's chunks load on first use (own presence, the waiting list,
+      // members paging) are side-effect free and go back into it, rather than splitting it into a facade and a chunk.
+      experimentalMinChunkSize: 20_000,
       sourcemap: true,
     },
     plugins: [...plugins(), chunkGraph('cdn-full.json')],
