@@ -1,5 +1,5 @@
 // The script-tag bundles, from what tsc compiled into dist/, with Lit bundled in, minified, split into chunks so that
-// anything loaded with import() (MSAL, the Graph client, SignalR) arrives only when used.
+// anything loaded with import() (MSAL, SignalR) arrives only when used.
 // Three builds: the full bundle (dist/define.js: every element in one file), the autoloader with one chunk per
 // element, and the redirect-bridge page's script on its own (see below).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -119,7 +119,6 @@ function onwarn(warning, warn) {
 // The heavy Microsoft libraries each get a chunk of their own, named, and loaded only when used.
 function manualChunks(id) {
   if (id.includes('/@azure/msal-')) return 'msal';
-  if (id.includes('/@microsoft/microsoft-graph-client/')) return 'graph-client';
   if (id.includes('/@microsoft/signalr/')) return 'signalr';
   return undefined;
 }
@@ -159,6 +158,9 @@ export default [
       entryFileNames: '[name].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       manualChunks,
+      // One file: the few small parts the autoloader's chunks load on first use (own presence, the waiting list,
+      // members paging) are side-effect free and go back into it, rather than splitting it into a facade and a chunk.
+      experimentalMinChunkSize: 20_000,
       sourcemap: true,
     },
     plugins: [...plugins(), chunkGraph('cdn-full.json')],
@@ -175,10 +177,13 @@ export default [
       format: 'es',
       entryFileNames: '[name].js',
       // The relay's transport (transports/signalr.js) is not the SignalR library's chunk: named for what it is.
+      // Our MSAL wrapper (auth/msal.js) is not MSAL's chunk either.
       chunkFileNames: (chunk) =>
         chunk.name === 'signalr' && chunk.moduleIds.some((id) => id.includes('/dist/transports/'))
           ? 'chunks/relay-transport-[hash].js'
-          : 'chunks/[name]-[hash].js',
+          : chunk.name === 'msal' && chunk.moduleIds.some((id) => id.includes('/dist/auth/'))
+            ? 'chunks/msal-provider-[hash].js'
+            : 'chunks/[name]-[hash].js',
       manualChunks: autoloadChunks,
       sourcemap: true,
     },

@@ -1,6 +1,7 @@
 import type { AccountInfo, IPublicClientApplication } from '@azure/msal-browser';
 import { ConsentRequiredError, SignInRequiredError, userIsActive } from './errors.js';
-import { tabKeyOf, type TokenProvider } from './token-provider.js';
+import { authorityOf, msalTabKey } from './msal-key.js';
+import type { TokenProvider } from './token-provider.js';
 
 export { ConsentRequiredError, SignInRequiredError } from './errors.js';
 
@@ -66,11 +67,6 @@ function needsConsent(error: unknown): boolean {
   );
 }
 
-/** The authority MSAL is made with. */
-function authorityOf(options: MsalTokenProviderOptions): string {
-  return options.authority ?? `https://login.microsoftonline.com/${options.tenantId ?? 'organizations'}`;
-}
-
 /**
  * Tokens from MSAL Browser v5, loaded with `import()` only when first needed. Silent first; then a popup or a
  * redirect when MSAL says interaction is required. Scopes are asked for as calls need them.
@@ -87,7 +83,7 @@ export function msalTokenProvider(options: MsalTokenProviderOptions): MsalTokenP
   } catch {
     configured = undefined;
   }
-  const tabKey = configured?.clientId ? tabKeyOf([configured.clientId, configured.authority ?? '']) : undefined;
+  const tabKey = configured?.clientId ? msalTabKey(configured.clientId, configured.authority) : undefined;
   let ready:
     | Promise<{
         app: IPublicClientApplication;

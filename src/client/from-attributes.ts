@@ -1,4 +1,4 @@
-import { msalTokenProvider } from '../auth/msal.js';
+import { deferredMsal } from '../auth/deferred-msal.js';
 import type { PresenceErrorDetail } from '../events/presence-error.js';
 import { assembleClient } from './assemble.js';
 import { onDemandParts } from './on-demand-parts.js';
@@ -34,7 +34,8 @@ export type ClientFromAttributes = { client: PresenceClient } | { error: Presenc
 /**
  * Makes the client `<presence-provider>` describes with its attributes: the demo tenant, or Microsoft Graph with
  * MSAL's sign-in, polled or pushed by the relay. The one place that chooses MSAL, so that elements never import it.
- * The demo tenant's and the SignalR transport's code load on demand (`onDemandParts`), when the client uses them.
+ * The demo tenant's and the SignalR transport's code load on demand (`onDemandParts`), when the client uses them,
+ * and MSAL's with the first token asked for (`deferredMsal`).
  */
 export function clientFromAttributes(attributes: ClientAttributes): ClientFromAttributes {
   const { clientId, authority, tenant, redirectUri, negotiateUrl, relayScope, graphBaseUrl } = attributes;
@@ -52,7 +53,8 @@ export function clientFromAttributes(attributes: ClientAttributes): ClientFromAt
         '<presence-provider transport="signalr"> needs a `negotiate-url` attribute: the relay\'s API root.',
       );
     }
-    const auth = msalTokenProvider({
+    // MSAL's wrapper and MSAL load when the client first asks for a token.
+    const auth = deferredMsal({
       clientId,
       ...(authority ? { authority } : {}),
       ...(tenant ? { tenantId: tenant } : {}),

@@ -11,13 +11,13 @@ import { invalidKey } from './keys.js';
 import { OwnPresence } from './own-presence.js';
 import type { PresenceClientOptions } from './client-options.js';
 import { browserObjectUrls, PersonDetails } from './person-details.js';
-import { pageMembers, type PresenceHold } from './presence-hold.js';
+import type { PresenceHold } from './presence-hold.js';
 import { PresenceReads } from './presence-reads.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './types.js';
 import { WatchCounts } from './watch-counts.js';
 
-export { PRESENCE_CHUNK } from './presence-hold.js';
+export { PRESENCE_CHUNK } from '../graph/chunk.js';
 export type { ClientErrorDetail } from './errors.js';
 export type { PresenceClientOptions } from './client-options.js';
 
@@ -144,8 +144,9 @@ export class PresenceClient extends WithAlerts {
     return this.errors.listen(listener);
   }
 
-  /** Stops the transport, cancels every request and frees every photo. */
+  /** Stops the transport, cancels every request, frees every photo and stops following other tabs' waiting lists. */
   dispose(): void {
+    this.alerts.dispose();
     this.abort.abort();
     this.transport?.stop();
     for (const entry of this.entries.values()) this.details.dropPhotoUrl(entry);
@@ -178,6 +179,8 @@ export class PresenceClient extends WithAlerts {
   ): Promise<void> {
     const source = this.source;
     if (!source.members) throw new Error("This client's source cannot list team or group members.");
+    // Loaded by the first list of members: a page of avatars never pages members.
+    const { pageMembers } = await import('./presence-hold.js');
     await pageMembers(
       {
         read: (ids) => void this.presences.read(ids),

@@ -52,6 +52,14 @@ export class WaitingStore {
     globalThis.addEventListener('storage', this.onStorage);
   }
 
+  /** Stops following other tabs (the client was disposed); `open` follows them again. */
+  close(): void {
+    this.key = undefined;
+    if (!this.listening) return;
+    this.listening = false;
+    globalThis.removeEventListener('storage', this.onStorage);
+  }
+
   read(): string[] {
     if (!this.key) return [];
     try {

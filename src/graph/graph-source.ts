@@ -1,13 +1,13 @@
-import type { Client } from '@microsoft/microsoft-graph-client';
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
 import { GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
 import { chunk, PRESENCE_CHUNK } from './chunk.js';
+import { graphFetch, graphRoot } from './graph-fetch.js';
 import { readPresenceAnswer } from './presence-answer.js';
+import { PROFILE_FIELDS } from './profile-fields.js';
 import { presenceWrites } from './presence-writes.js';
 import { DEFAULT_RETRY, GraphCallError, RETRYABLE, retryAfterMs, sleep, type RetryPolicy } from './retry.js';
-import { RetryMiddleware, toError } from './retry-middleware.js';
 
 export interface GraphSourceOptions {
   auth: TokenProvider;
@@ -24,8 +24,6 @@ export interface GraphSourceOptions {
    */
   profileScopes?: string[];
 }
-
-const SELECT = 'id,displayName,userPrincipalName,mail,jobTitle';
 
 /** `text` as a URL path segment; undefined when it is not well-formed text (a lone surrogate). */
 function encoded(text: string): string | undefined {
@@ -44,35 +42,21 @@ function encoded(text: string): string | undefined {
 const PHOTO_SIZE = '96x96';
 
 /**
- * Presence, profiles, photos and members from Microsoft Graph, through `@microsoft/microsoft-graph-client` (loaded
- * only when first used): presence in chunks of 650, profiles and photos in `$batch`es of 20 with throttled items
- * retried on their own, members paged. Tokens are asked for with the least scopes each call needs.
+ * Presence, profiles, photos and members from Microsoft Graph, over the page's `fetch` (graph-fetch.ts): presence in
+ * chunks of 650, profiles and photos in `$batch`es of 20 with throttled items retried on their own, members paged.
+ * Tokens are asked for with the least scopes each call needs.
  */
 export class GraphSource implements PresenceSource {
-  private client: Promise<Client> | undefined;
+  private readonly root: string;
   private readonly policy: RetryPolicy;
   private readonly concurrency: number;
   /** Requests made, by kind, for tests and benchmarks. */
   readonly counts = { presence: 0, batch: 0, members: 0, other: 0 };
 
   constructor(private readonly options: GraphSourceOptions) {
+    this.root = graphRoot(options.baseUrl);
     this.policy = { ...DEFAULT_RETRY, ...options.retry };
     this.concurrency = options.concurrency ?? 4;
-  }
-
-  private graph(): Promise<Client> {
-    this.client ??= import('@microsoft/microsoft-graph-client').then(({ Client, HTTPMessageHandler }) => {
-      const root = (this.options.baseUrl ?? 'https://graph.microsoft.com').replace(/\/+$/, '').replace(/\/v1\.0$/, '');
-      const retry = new RetryMiddleware(this.policy);
-      retry.setNext(new HTTPMessageHandler());
-      return Client.initWithMiddleware({
-        baseUrl: `${root}/`,
-        middleware: retry,
-        customHosts: new Set([new URL(root).hostname]),
-        defaultVersion: 'v1.0',
-      } as never);
-    });
-    return this.client;
   }
 
   private async request<T>(
@@ -84,18 +68,10 @@ export class GraphSource implements PresenceSource {
     keepalive = false,
   ): Promise<T> {
     const auth = this.options.auth;
-    const [client, token] = await Promise.all([this.graph(), auth.getToken([...scopes], signal)]);
-    let request = client.api(path).header('Authorization', `Bearer ${token}`);
-    if (signal) request = request.option('signal', signal);
-    // A write as the page goes away (`pagehide`) must outlive it.
-    if (keepalive) request = request.option('keepalive', true);
+    const token = await auth.getToken([...scopes], signal);
     try {
-      return (body === undefined ? await request.get() : await request.post(body)) as T;
-    } catch (error) {
-      // Cancelled (during the request or a throttling wait): the Graph client wraps that as a GraphError; callers
-      // should see the abort itself.
-      signal?.throwIfAborted();
-      const failure = toError(error);
+      return (await graphFetch(this.root, { path, token, body, signal, keepalive }, this.policy)) as T;
+    } catch (failure) {
       // A token Graph no longer takes (revoked, or expired early): forget it and try once with a fresh one.
       if (again && auth.invalidate && failure instanceof GraphCallError && failure.status === 401) {
         auth.invalidate(token);
@@ -175,7 +151,7 @@ export class GraphSource implements PresenceSource {
     const urls = new Map<string, string>();
     keys.forEach((key, i) => {
       const path = key.toLowerCase() === 'me' ? '/me' : encoded(key) && `/users/${encoded(key)}`;
-      if (path) urls.set(String(i), `${path}?$select=${SELECT}`);
+      if (path) urls.set(String(i), `${path}?$select=${PROFILE_FIELDS}`);
     });
     const needsOthers = keys.some((k) => k.toLowerCase() !== 'me');
     const others = this.options.profileScopes?.length ? this.options.profileScopes : SCOPES.users;
@@ -224,47 +200,22 @@ export class GraphSource implements PresenceSource {
     return out;
   }
 
+  /** The members of a team or group, page by page (members.ts, loaded with the first list). */
   async members(
     kind: 'team' | 'group',
     id: string,
     onPage: (profiles: Profile[]) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const scopes = kind === 'team' ? SCOPES.teamMembers : SCOPES.groupMembers;
-    // A group's members may be groups, devices or contacts as well as people: the OData cast keeps the people
-    // (group-list-members). A team's members are people already.
-    let next: string | undefined =
-      kind === 'team'
-        ? `/teams/${encodeURIComponent(id)}/members?$top=999`
-        : `/groups/${encodeURIComponent(id)}/members/microsoft.graph.user?$top=999&$select=${SELECT}`;
-    while (next) {
-      this.counts.members++;
-      const page: { value?: Array<Record<string, unknown>>; '@odata.nextLink'?: string } = await this.request(
-        next,
-        scopes,
-        signal,
-      );
-      onPage(
-        (page.value ?? [])
-          .map((m) =>
-            kind === 'team'
-              ? {
-                  id: String(m.userId ?? ''),
-                  displayName: (m.displayName as string) ?? null,
-                  mail: (m.email as string) ?? null,
-                }
-              : {
-                  id: String(m.id ?? ''),
-                  displayName: (m.displayName as string) ?? null,
-                  userPrincipalName: (m.userPrincipalName as string) ?? null,
-                  mail: (m.mail as string) ?? null,
-                  jobTitle: (m.jobTitle as string) ?? null,
-                },
-          )
-          .filter((p) => p.id),
-      );
-      // Graph's nextLink is absolute; the client takes it relative to its own root and version.
-      next = page['@odata.nextLink']?.replace(/^https?:\/\/[^/]+\/v1\.0(?=\/)/i, '');
-    }
+    const { pageMembers } = await import('./members.js');
+    await pageMembers(
+      (path, scopes) => {
+        this.counts.members++;
+        return this.request(path, scopes, signal);
+      },
+      kind,
+      id,
+      onPage,
+    );
   }
 }

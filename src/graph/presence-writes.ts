@@ -4,7 +4,7 @@
 // `/users/{id}/presence/...`, so they are sent there with the signed-in user's id.
 import type { PresenceWrites, WriteOptions } from '../client/write-types.js';
 
-/** Sends one POST to Graph (through the source's client and retry middleware) and settles when it is done. */
+/** Sends one POST to Graph (through the source's request layer and its retry policy) and settles when it is done. */
 export type GraphPost = (path: string, body: unknown, options: WriteOptions) => Promise<unknown>;
 
 function presencePath(userId: string, action: string): string {

@@ -62,10 +62,10 @@ test('the bundle ships Lit in production mode', () => {
   assert.doesNotMatch(code, /import\(\s*["']\.\/chunks\/(fr|de|ar|he)-/);
 });
 
-test('MSAL, the Graph client and SignalR are chunks of their own, never imported statically by the entry', () => {
+test('MSAL and SignalR are chunks of their own, never imported statically by the entry; no Graph client', () => {
   requireBuild('dist/cdn/presence-elements.js');
   const chunks = readdirSync(join(root, 'dist/cdn/chunks')).filter((f) => f.endsWith('.js'));
-  for (const name of ['msal', 'graph-client', 'signalr'])
+  for (const name of ['msal', 'signalr'])
     assert.ok(
       chunks.some((f) => f.startsWith(`${name}-`)),
       `a ${name} chunk exists`,
@@ -75,11 +75,14 @@ test('MSAL, the Graph client and SignalR are chunks of their own, never imported
     (m) => m[1]!,
   );
   assert.deepEqual(
-    staticImports.filter((s) => /msal|graph-client|signalr/.test(s)),
+    staticImports.filter((s) => /msal|signalr/.test(s)),
     [],
   );
-  for (const name of ['msal', 'graph-client', 'signalr'])
+  for (const name of ['msal', 'signalr'])
     assert.match(entry, new RegExp(`import\\(\\s*["']\\./chunks/${name}-`), `${name} is loaded with import()`);
+  // Graph is called with fetch: the Graph SDK (its `SdkVersion` header) ships in no file.
+  for (const file of ['presence-elements.js', ...chunks.map((f) => `chunks/${f}`)])
+    assert.doesNotMatch(readFileSync(join(root, 'dist/cdn', file), 'utf8'), /SdkVersion/, file);
 });
 
 test('the redirect-bridge page loads one small self-contained script, not the MSAL chunk', () => {

@@ -42,6 +42,18 @@ describe('client.myPresence.appSession', () => {
     await session.stop();
   });
 
+  it('stopped as soon as it is started (before its code has loaded): sends nothing, and nothing is left to run', async () => {
+    const { source, clock, start } = setup();
+    const session = start();
+    await session.stop();
+    await session.ready;
+    expect(session.stopped).to.equal(true);
+    await clock.advance(2 * APP_PRESENCE_KEEP_ALIVE_MS);
+    expect(source.named('setPresence')).to.have.length(0);
+    expect(source.named('clearPresence')).to.have.length(0);
+    expect(clock.pending).to.equal(0);
+  });
+
   it('pauses while the page is hidden and sends again as soon as it is shown', async () => {
     const { source, clock, page, start } = setup();
     const session = start();

@@ -200,6 +200,33 @@ describe('client.notifyWhenAvailable', () => {
   });
 });
 
+describe('client.alerts, before its waiting list has loaded', () => {
+  it('applies what was asked in the order it was asked, and a listener stopped meanwhile hears nothing', async () => {
+    const source = new FakeSource();
+    const transport = new FakeTransport();
+    const client = new PresenceClient({ source, transport, keepMs: 10 });
+    source.set(ADELE, 'Away', '1');
+    source.set(ALEX, 'Busy', '1');
+    const heard: AvailabilityAlert[] = [];
+    const stopHearing = client.onAvailabilityAlert((a) => heard.push(a));
+    const kept: AvailabilityAlert[] = [];
+    client.onAvailabilityAlert((a) => kept.push(a));
+    client.notifyWhenAvailable(ADELE);
+    client.notifyWhenAvailable(ALEX);
+    client.stopNotifyWhenAvailable(ADELE);
+    stopHearing();
+    expect(client.waitingFor(), 'nothing known yet').to.deep.equal([]);
+    await client.alerts.checkAccount();
+    await until(() => client.waitingFor().length === 1, 'the list');
+    expect(client.waitingFor()).to.deep.equal([ALEX]);
+    await until(() => client.peek(ALEX).presence, 'presence read');
+    transport.push(ALEX, 'Available', '2');
+    expect(kept.map((a) => a.userId)).to.deep.equal([ALEX]);
+    expect(heard).to.deep.equal([]);
+    client.dispose();
+  });
+});
+
 describe('the waiting list, saved', () => {
   it('survives a reload for the same account; another account has its own; signing out keeps it but stops', async () => {
     const auth = accountAuth('Adele@Contoso.example');
@@ -283,6 +310,21 @@ describe('the waiting list, saved', () => {
     await until(() => alerts.length === 1, 'Alex, Available, fires here');
     fromOtherTab('[]');
     expect(client.waitingFor()).to.deep.equal([]);
+  });
+
+  it("a disposed client no longer follows another tab's changes, nor reads for them", async () => {
+    const { source, client } = setup();
+    source.set(ADELE, 'Away', '1');
+    await client.alerts.checkAccount();
+    client.dispose();
+    const reads = source.reads;
+    const key = `${STORE_PREFIX}*`;
+    const value = JSON.stringify([ADELE]);
+    localStorage.setItem(key, value);
+    window.dispatchEvent(new StorageEvent('storage', { key, newValue: value, storageArea: localStorage }));
+    await settle();
+    expect(client.waitingFor(), 'nobody armed after dispose').to.deep.equal([]);
+    expect(source.reads, 'no read started for them').to.equal(reads);
   });
 
   it('ignores hostile saved data safely: wrong JSON, wrong types, huge arrays', async () => {

@@ -110,6 +110,8 @@ describe('<presence-avatar notify-when-available>', () => {
       (avatar as unknown as Record<string, unknown>).notifyWhenAvailable = value;
       await avatar.updateComplete;
     }
+    // Its waits (loaded on first use) must not save into the next test's list.
+    client.dispose();
   });
 });
 

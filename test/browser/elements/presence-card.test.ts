@@ -259,6 +259,8 @@ describe('<presence-card>', () => {
     const first = await fixture<PresenceCard>(html`<presence-card user-id=${id(1)}></presence-card>`);
     await shown(first);
     actionOf(first, 'notify')!.click();
+    // The waiting list's code loads on first use.
+    await waitUntil(() => client.waitingFor().length, 'armed');
     expect(client.waitingFor()).to.deep.equal([id(1)]);
     const later = await fixture<PresenceCard>(html`<presence-card user-id=${id(1)}></presence-card>`);
     await shown(later);

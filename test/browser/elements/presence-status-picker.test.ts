@@ -283,7 +283,7 @@ describe('<presence-status-picker>', () => {
   it('shows "Saving…" while a write is under way', async () => {
     const source = new WritableSource();
     const { el } = await picker(source);
-    let release!: () => void;
+    let release: (() => void) | undefined;
     const write = source.setUserPreferredPresence.bind(source);
     source.setUserPreferredPresence = async (id, body) => {
       await new Promise<void>((r) => (release = r));
@@ -295,7 +295,9 @@ describe('<presence-status-picker>', () => {
     expect(item(el, 'availability:Busy').textContent).to.contain('Saving…');
     expect(menu(el)!.getAttribute('aria-busy')).to.equal('true');
     expect(statusText(el), 'not shown before it is read back').to.equal('Available');
-    release();
+    // The write's code loads on first use: the write reaches Graph a moment after the click.
+    await until(() => release, 'the write sent');
+    release!();
     await until(() => statusText(el) === 'Busy', 'Busy once read');
   });
 

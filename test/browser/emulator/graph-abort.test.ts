@@ -1,4 +1,4 @@
-// Cancelling Graph calls, with the real Microsoft Graph client in Chromium against the Graph emulator: an aborted
+// Cancelling Graph calls, with the browser's fetch in Chromium against the Graph emulator: an aborted
 // request rejects with an AbortError and its connection is really closed, a stopped poller applies nothing late, and
 // an abort cuts a throttling wait short.
 import { executeServerCommand } from '@web/test-runner-commands';
@@ -44,7 +44,7 @@ describe('cancelling Graph calls', () => {
     this.timeout(15_000);
     const { appId, source } = appSource();
     const person = cloud.tenant.demoUsers[3]!.id;
-    // Warm up: the token and the Graph client are ready, so the abort lands on the request itself.
+    // Warm up: the token is ready, so the abort lands on the request itself.
     await source.presences([person]);
     const fault = await control('POST', '/faults', {
       service: 'graph',

@@ -1,4 +1,4 @@
-// The presence client with the real Microsoft Graph client, in Chromium, against the Graph emulator.
+// The presence client with its Graph calls (the browser's fetch), in Chromium, against the Graph emulator.
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import {
@@ -49,7 +49,7 @@ before(async () => {
 });
 afterEach(() => setDefaultClient(undefined));
 
-describe('the presence client against the Graph emulator, with the real Graph client', () => {
+describe('the presence client against the Graph emulator, over fetch', () => {
   it('pages in the 2,000 people of a group with $top and nextLink, leaving out its nested group and device', () => {
     expect(users.length).to.equal(2000);
     expect(new Set(users).size).to.equal(2000);

@@ -1,4 +1,4 @@
-// <presence-status-picker> with the real MSAL and Microsoft Graph clients against the local cloud: the user signs in
+// <presence-status-picker> with the real MSAL and Graph calls over fetch against the local cloud: the user signs in
 // without having consented to Presence.ReadWrite; choosing a status asks for that consent in a popup during the
 // click, the preferred presence is set in the emulated Graph, and the picker shows what Graph then says.
 import { expect, fixture, html } from '@open-wc/testing';

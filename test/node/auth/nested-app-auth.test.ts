@@ -1,6 +1,6 @@
 // Nested app authentication in Chromium: a page hosted by Teams, Outlook or the Microsoft 365 app gets tokens from
 // its host through MSAL with no click, and shows the signed-in user's live avatar. The host is a stand-in that
-// answers MSAL's bridge requests with tokens from the Entra ID emulator; MSAL, the Graph client and the elements
+// answers MSAL's bridge requests with tokens from the Entra ID emulator; MSAL, the Graph calls and the elements
 // are the real ones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

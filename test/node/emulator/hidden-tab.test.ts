@@ -1,4 +1,4 @@
-// A hidden tab stops polling, with the real MSAL and Graph client against the local cloud in Chromium: Graph sees no
+// A hidden tab stops polling, with the real MSAL and Graph calls against the local cloud in Chromium: Graph sees no
 // presence request while the page is hidden, and one at once when it is shown again (catching up).
 //
 // Headless Chromium always reports its pages visible (another tab in front, a minimised window and a frozen lifecycle

@@ -1,5 +1,5 @@
 // The whole library in a plain page, in Chromium, against the local cloud: <presence-provider> signs in with the
-// real MSAL (popup, through the shipped redirect bridge), seeds from the emulated Graph with the real Graph client,
+// real MSAL (popup, through the shipped redirect bridge), seeds from the emulated Graph with the library's Graph calls,
 // polls for changes, and two tabs of the app share one poller.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
