@@ -10,7 +10,6 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
-import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { cameFromServer } from '../shared/server-render.js';
@@ -133,17 +132,12 @@ export class PresenceAvatar extends LitElement {
     return waiting.length ? Promise.all(waiting).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
   /** @internal */
-  private readonly person = new PersonController(this, () => ({
-    profile: !text(this.displayName),
-    photo: !text(this.photoUrl),
-  }));
-  /** @internal */
   private readonly extras = new AvatarExtras(this, () => ({
     card: this.card,
     userId: this.userId,
     notify: !!this.notifyWhenAvailable,
-    client: this.person.client,
-    key: this.presence === null || this.presence === undefined ? text(this.userId) : null,
+    key: this.liveKey(),
+    watch: { profile: !text(this.displayName), photo: !text(this.photoUrl) },
   }));
   /** @internal */
   private normalized: Presence | undefined;
@@ -159,11 +153,16 @@ export class PresenceAvatar extends LitElement {
     return this.normalized;
   }
 
+  /** The person to watch live: the `user-id`, unless the presence is given. */
+  private liveKey(): string | null {
+    return this.presence === null || this.presence === undefined ? text(this.userId) : null;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) this.readPresence();
-    if (changed.has('presence') || changed.has('userId'))
-      this.person.setKey(this.presence === null || this.presence === undefined ? text(this.userId) : null);
-    const snapshot = this.person.snapshot;
+    // Created with the first user-id to watch (see `extras`), the person is set before that first use.
+    if (changed.has('presence') || changed.has('userId')) this.extras.person?.setKey(this.liveKey());
+    const snapshot = this.extras.person?.snapshot;
     const photo = text(this.photoUrl) ?? snapshot?.photoUrl ?? null;
     if (photo !== this.shownPhoto) {
       this.shownPhoto = photo;
@@ -189,7 +188,7 @@ export class PresenceAvatar extends LitElement {
   /** The presence shown: given, or live from the client; unknown when the client could not get it. */
   private effectivePresence(): Presence | undefined {
     if (this.normalized) return this.normalized;
-    const snapshot = this.person.snapshot;
+    const snapshot = this.extras.person?.snapshot;
     if (snapshot?.presence) return snapshot.presence;
     if (snapshot?.error) return normalizePresence(undefined);
     return undefined;
@@ -249,9 +248,9 @@ export class PresenceAvatar extends LitElement {
   protected override render(): TemplateResult {
     const messages = this.locale.messages;
     const presence = this.effectivePresence();
-    const snapshot = this.person.snapshot;
+    const snapshot = this.extras.person?.snapshot;
     const displayName = text(this.displayName) ?? snapshot?.profile?.displayName ?? null;
-    const stale = !this.normalized && this.person.stale;
+    const stale = !this.normalized && !!this.extras.person?.stale;
     const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(text(this.userId) || text(this.displayName));
     const initials = initialsOf(displayName, this.locale.language);
