@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
-import { en } from '../../presence/locales/en.js';
+import { enCard } from '../../presence/locales/en-card.js';
 import type { CardMessages } from '../../presence/card-messages.js';
 import type { PresenceActionKind } from '../../events/presence-action.js';
 import { emit } from '../../events/emit.js';
@@ -212,7 +212,7 @@ export class PresenceCard extends LitElement {
   private words(): CardMessages {
     const given = this.locale.messages.card;
     // A registered locale may leave the card's words out, or some of them: those are English.
-    return { ...en.card!, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string')) };
+    return { ...enCard, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string')) };
   }
 
   protected override render(): TemplateResult {
