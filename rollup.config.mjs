@@ -125,29 +125,49 @@ function manualChunks(id) {
 }
 
 /**
- * What every element needs (Lit, the presence domain, English, the shared controllers) in one chunk, `core`: a
- * dozen files of a few hundred bytes each would cost a request each and compress worse apart.
+ * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English), in one
+ * chunk, so that the autoloader's entry for either tag is only the call that defines it: a dozen files of a few
+ * hundred bytes each would cost a request each and compress worse apart. Every other element renders avatars or
+ * badges, so it loads `core` too. Worked out from the module graph: what the two tags' entries import, statically
+ * (not the entries themselves: defining a tag is what loading its entry does).
  */
-const CORE = [
-  /\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element|@lit\/context)\//,
-  /\/dist\/presence\/(?!locales\/(fr|de|ar|he)\.js)[^/]+\.js$/,
-  /\/dist\/presence\/locales\/(en|built-in)\.js$/,
-  /\/dist\/people\//,
-  /\/dist\/events\//,
-  /\/dist\/define\/define-once\.js$/,
-  /\/dist\/client\/(context|scheduler)\.js$/,
-  /\/dist\/elements\/shared\/(coerce|size|style-properties|locale-controller|client-controller|person-controller)\.js$/,
+const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
+
+function coreModules({ getModuleIds, getModuleInfo }) {
+  const core = new Set();
+  const visit = (id) => {
+    if (core.has(id)) return;
+    core.add(id);
+    for (const next of getModuleInfo(id)?.importedIds ?? []) visit(next);
+  };
+  const entries = [...getModuleIds()].filter((id) => CORE_ENTRIES.test(id.replaceAll('\\', '/')));
+  for (const entry of entries) for (const next of getModuleInfo(entry)?.importedIds ?? []) visit(next);
+  for (const entry of entries) core.delete(entry);
+  return core;
+}
+
+/**
+ * `live`: what a live element needs to find its client and watch a person (`@lit/context`, the page's default
+ * client, the client and person controllers), in one chunk that `<presence-provider>` and the live elements load,
+ * and an avatar the first time it has a person to watch.
+ */
+const LIVE = [
+  /\/node_modules\/@lit\/context\//,
+  /\/dist\/client\/context\.js$/,
+  /\/dist\/elements\/shared\/(client|person)-controller\.js$/,
+  /\/dist\/presence\/stale\.js$/,
 ];
 
-function autoloadChunks(id) {
+let core;
+function autoloadChunks(id, meta) {
   const heavy = manualChunks(id);
   if (heavy) return heavy;
   const path = id.replaceAll('\\', '/');
-  // Lit's directives that only some elements use (repeat) stay with them.
-  if (/\/lit-html\/directives\//.test(path)) return undefined;
   // Loaded on demand by <presence-provider demo>.
   if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
-  return CORE.some((pattern) => pattern.test(path)) ? 'core' : undefined;
+  core ??= coreModules(meta);
+  if (core.has(id)) return 'core';
+  return LIVE.some((pattern) => pattern.test(path)) ? 'live' : undefined;
 }
 
 export default [
