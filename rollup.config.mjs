@@ -147,13 +147,14 @@ function coreModules({ getModuleIds, getModuleInfo }) {
 }
 
 /**
- * `live`: what a live element needs to find its client and watch a person (`@lit/context`, the page's default
- * client, the client and person controllers), in one chunk that `<presence-provider>` and the live elements load,
- * and an avatar the first time it has a person to watch.
+ * `live`: what the other elements share, to find their client and watch a person (`@lit/context`, the page's
+ * default client, the client and person controllers, the clock) and Lit's decorators, in one chunk that they all
+ * load, as does an avatar the first time it has a person to watch.
  */
 const LIVE = [
   /\/node_modules\/@lit\/context\//,
-  /\/dist\/client\/context\.js$/,
+  /\/node_modules\/(lit\/decorators\.js|@lit\/reactive-element\/decorators\/)/,
+  /\/dist\/client\/(context|scheduler)\.js$/,
   /\/dist\/elements\/shared\/(client|person)-controller\.js$/,
   /\/dist\/presence\/stale\.js$/,
 ];
