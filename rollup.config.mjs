@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 
 /** Every tag, each with an entry of its own (`dist/define/<tag>.js` -> `dist/cdn/elements/<tag>.js`). */
 const TAGS = [
@@ -99,6 +100,7 @@ function tscSourceMaps() {
 const plugins = () => [
   tscSourceMaps(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
+  minifyCssTemplates(),
   terser({ ecma: 2021, module: true, format: { comments: false } }),
   entryDeclarations(),
 ];
