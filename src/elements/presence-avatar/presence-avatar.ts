@@ -12,8 +12,7 @@ import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { cameFromServer } from '../shared/server-render.js';
-import { styleProperties } from '../shared/style-properties.js';
-import { AVATAR_SIZES, cssSize, type AvatarSizeName } from '../shared/size.js';
+import { AVATAR_SIZES, cssSize, setSizeProperty, type AvatarSizeName } from '../shared/size.js';
 import { AvatarExtras } from './avatar-extras.js';
 import { styles } from './presence-avatar.styles.js';
 
@@ -246,6 +245,11 @@ export class PresenceAvatar extends LitElement {
     );
   }
 
+  /** Sizes other than the named ones (which the styles draw by themselves): set once the avatar has rendered. */
+  protected override updated(_changed: PropertyValues<this>): void {
+    setSizeProperty(this.renderRoot.querySelector('[part="base"]'), '--_size', cssSize(this.size, AVATAR_SIZES));
+  }
+
   /** @internal */
   private onPhotoLoad(): void {
     this.photoState = 'loaded';
@@ -266,7 +270,6 @@ export class PresenceAvatar extends LitElement {
     const snapshot = this.extras.person?.snapshot;
     const displayName = text(this.displayName) ?? snapshot?.profile?.displayName ?? null;
     const stale = !this.normalized && !!this.extras.person?.stale;
-    const size = cssSize(this.size, AVATAR_SIZES);
     const color = avatarColorFor(text(this.userId) || text(this.displayName));
     const initials = initialsOf(displayName, this.locale.language);
     const label =
@@ -284,7 +287,6 @@ export class PresenceAvatar extends LitElement {
       class="base"
       role="img"
       aria-label=${this.extras.card ? this.extras.card.label(fullLabel) : fullLabel}
-      ${styleProperties({ '--_size': size })}
       ${this.extras.card ? this.extras.card.attributes('img') : nothing}
     >
       ${this.extras.card ? this.extras.card.hiddenLabel(fullLabel) : nothing}

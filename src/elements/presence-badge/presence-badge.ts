@@ -6,8 +6,7 @@ import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } f
 import { emit } from '../../events/emit.js';
 import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { styleProperties } from '../shared/style-properties.js';
-import { BADGE_SIZES, cssSize, type BadgeSizeName } from '../shared/size.js';
+import { BADGE_SIZES, cssSize, setSizeProperty, type BadgeSizeName } from '../shared/size.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
 
@@ -96,6 +95,11 @@ export class PresenceBadge extends LitElement {
     }
   }
 
+  /** Sizes other than the named ones (which the styles draw by themselves): set once the badge has rendered. */
+  protected override updated(_changed: PropertyValues<this>): void {
+    setSizeProperty(this.renderRoot.querySelector('[part="base"]'), '--_badge-size', cssSize(this.size, BADGE_SIZES));
+  }
+
   protected override render(): TemplateResult {
     const messages = this.locale.messages;
     let status: BadgeStatus = BADGE_STATUSES.includes(this.status) ? this.status : 'unknown';
@@ -107,11 +111,9 @@ export class PresenceBadge extends LitElement {
     } else {
       label = badgeStatusLabel(status, outOfOffice, messages);
     }
-    const size = cssSize(this.size, BADGE_SIZES);
     return html`<span
       part="base"
       class="badge"
-      ${styleProperties({ '--_badge-size': size })}
       role=${this.decorative ? nothing : 'img'}
       aria-hidden=${this.decorative ? 'true' : nothing}
       aria-label=${this.decorative ? nothing : text(this.label) || label}
