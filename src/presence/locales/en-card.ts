@@ -1,7 +1,7 @@
 import type { CardMessages } from '../card-messages.js';
 
 /** `<presence-card>`'s English words. */
-export const enCard: CardMessages = {
+export const enCard: Required<CardMessages> = {
   chat: 'Chat',
   call: 'Call',
   videoCall: 'Video call',
@@ -12,4 +12,5 @@ export const enCard: CardMessages = {
   actionsLabel: 'Contact {name}',
   close: 'Close',
   loading: 'Loading…',
+  noSource: 'No data source',
 };
