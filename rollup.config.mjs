@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { minifyCssTemplates } from './scripts/minify-css-templates.mjs';
 
 /** Every tag, each with an entry of its own (`dist/define/<tag>.js` -> `dist/cdn/elements/<tag>.js`). */
 const TAGS = [
@@ -99,6 +100,7 @@ function tscSourceMaps() {
 const plugins = () => [
   tscSourceMaps(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
+  minifyCssTemplates(),
   terser({ ecma: 2021, module: true, format: { comments: false } }),
   entryDeclarations(),
 ];
@@ -124,29 +126,50 @@ function manualChunks(id) {
 }
 
 /**
- * What every element needs (Lit, the presence domain, English, the shared controllers) in one chunk, `core`: a
- * dozen files of a few hundred bytes each would cost a request each and compress worse apart.
+ * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English), in one
+ * chunk, so that the autoloader's entry for either tag is only the call that defines it: a dozen files of a few
+ * hundred bytes each would cost a request each and compress worse apart. Every other element renders avatars or
+ * badges, so it loads `core` too. Worked out from the module graph: what the two tags' entries import, statically
+ * (not the entries themselves: defining a tag is what loading its entry does).
  */
-const CORE = [
-  /\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element|@lit\/context)\//,
-  /\/dist\/presence\/(?!locales\/(fr|de|ar|he)\.js)[^/]+\.js$/,
-  /\/dist\/presence\/locales\/(en|built-in)\.js$/,
-  /\/dist\/people\//,
-  /\/dist\/events\//,
-  /\/dist\/define\/define-once\.js$/,
+const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
+
+function coreModules({ getModuleIds, getModuleInfo }) {
+  const core = new Set();
+  const visit = (id) => {
+    if (core.has(id)) return;
+    core.add(id);
+    for (const next of getModuleInfo(id)?.importedIds ?? []) visit(next);
+  };
+  const entries = [...getModuleIds()].filter((id) => CORE_ENTRIES.test(id.replaceAll('\\', '/')));
+  for (const entry of entries) for (const next of getModuleInfo(entry)?.importedIds ?? []) visit(next);
+  for (const entry of entries) core.delete(entry);
+  return core;
+}
+
+/**
+ * `live`: what the other elements share, to find their client and watch a person (`@lit/context`, the page's
+ * default client, the client and person controllers, the clock), Lit's decorators and the directive that sets CSS
+ * properties, in one chunk that they all load, as does an avatar the first time it has a person to watch.
+ */
+const LIVE = [
+  /\/node_modules\/@lit\/context\//,
+  /\/node_modules\/(lit\/decorators\.js|@lit\/reactive-element\/decorators\/|lit(-html)?\/directive\.js$)/,
   /\/dist\/client\/(context|scheduler)\.js$/,
-  /\/dist\/elements\/shared\/(coerce|size|style-properties|locale-controller|client-controller|person-controller)\.js$/,
+  /\/dist\/elements\/shared\/(client-controller|person-controller|style-properties)\.js$/,
+  /\/dist\/presence\/stale\.js$/,
 ];
 
-function autoloadChunks(id) {
+let core;
+function autoloadChunks(id, meta) {
   const heavy = manualChunks(id);
   if (heavy) return heavy;
   const path = id.replaceAll('\\', '/');
-  // Lit's directives that only some elements use (repeat) stay with them.
-  if (/\/lit-html\/directives\//.test(path)) return undefined;
   // Loaded on demand by <presence-provider demo>.
   if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
-  return CORE.some((pattern) => pattern.test(path)) ? 'core' : undefined;
+  core ??= coreModules(meta);
+  if (core.has(id)) return 'core';
+  return LIVE.some((pattern) => pattern.test(path)) ? 'live' : undefined;
 }
 
 export default [

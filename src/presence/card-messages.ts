@@ -20,4 +20,6 @@ export interface CardMessages {
   close: string;
   /** Shown while the person is being loaded. */
   loading: string;
+  /** Shown when the page has no client to load the person from (no `<presence-provider>`, no default client). */
+  noSource?: string;
 }

@@ -2,7 +2,7 @@ import { LAZY_LOCALES } from './locales/built-in.js';
 import { en } from './locales/en.js';
 import type { PresenceMessages } from './messages.js';
 import type { Presence } from './types.js';
-import type { Activity, Availability } from './values.js';
+import type { Availability } from './values.js';
 
 const registry = new Map<string, PresenceMessages>();
 
@@ -149,18 +149,13 @@ export function activityLabel(presence: Presence, messages: PresenceMessages = e
   return messages.activity[presence.activity];
 }
 
-/** The activity each availability already says: "Available, idle" needs no "Available" after it. */
-const activitySaidBy: Record<Availability, Activity> = {
-  Available: 'Available',
-  AvailableIdle: 'Available',
-  Away: 'Away',
-  BeRightBack: 'BeRightBack',
-  Busy: 'Busy',
-  BusyIdle: 'Busy',
-  DoNotDisturb: 'DoNotDisturb',
-  Offline: 'Offline',
-  PresenceUnknown: 'PresenceUnknown',
-};
+/**
+ * The activity an availability already says: its own name, idle or not ("Available, idle" needs no "Available"
+ * after it). Every availability is also an activity but the idle ones.
+ */
+function activitySaidBy(availability: Availability): string {
+  return String(availability).replace(/Idle$/, '');
+}
 
 /**
  * The parts that describe a presence, without repeats: availability, then activity when it says more, then
@@ -170,7 +165,7 @@ export function describePresence(presence: Presence, messages: PresenceMessages 
   const parts = [availabilityLabel(presence, messages)];
   const activity = activityLabel(presence, messages);
   const saysMore = presence.activity !== 'PresenceUnknown' || presence.rawActivity !== undefined;
-  const redundant = activitySaidBy[presence.availability] === presence.activity && presence.rawActivity === undefined;
+  const redundant = activitySaidBy(presence.availability) === presence.activity && presence.rawActivity === undefined;
   if (saysMore && !redundant && !parts.includes(activity)) {
     parts.push(activity);
   }

@@ -63,20 +63,13 @@ function rawText(value: unknown): string | undefined {
   return bounded(text, MAX_RAW_LENGTH);
 }
 
-function readAvailability(value: unknown): { value: Availability; raw?: string } {
-  if (typeof value === 'string') {
-    const known = availabilityByLowerCase.get(value.trim().toLowerCase());
-    if (known) return { value: known };
-  }
-  const raw = rawText(value);
-  return raw === undefined ? { value: 'PresenceUnknown' } : { value: 'PresenceUnknown', raw };
-}
-
-function readActivity(value: unknown): { value: Activity; raw?: string } {
-  if (typeof value === 'string') {
-    const known = activityByLowerCase.get(value.trim().toLowerCase());
-    if (known) return { value: known };
-  }
+/** A documented value (in any case, trimmed), else `PresenceUnknown` with what was sent, as text, in `raw`. */
+function readValue<T extends Availability | Activity>(
+  value: unknown,
+  known: Map<string, T>,
+): { value: T | 'PresenceUnknown'; raw?: string } {
+  const found = typeof value === 'string' ? known.get(value.trim().toLowerCase()) : undefined;
+  if (found) return { value: found };
   const raw = rawText(value);
   return raw === undefined ? { value: 'PresenceUnknown' } : { value: 'PresenceUnknown', raw };
 }
@@ -96,8 +89,8 @@ function optionalString(value: unknown): string | undefined {
  */
 export function normalizePresence(input: unknown): Presence {
   const source: Record<string, unknown> = isRecord(input) ? input : {};
-  const availability = readAvailability(source.availability);
-  const activity = readActivity(source.activity);
+  const availability = readValue(source.availability, availabilityByLowerCase);
+  const activity = readValue(source.activity, activityByLowerCase);
 
   const presence: Presence = {
     availability: availability.value,

@@ -1,4 +1,4 @@
-import { en } from './locales/en.js';
+import { enNotify } from './locales/en-notify.js';
 import type { PresenceMessages } from './messages.js';
 
 /** The words of "notify me when available" (`PresenceMessages.notify`). `{name}` and `{count}` are replaced. */
@@ -34,8 +34,8 @@ export interface NotifyMessages {
 /** The notify words of `messages`, each one missing in English. */
 export function notifyWords(messages: PresenceMessages): NotifyMessages {
   const own = messages.notify;
-  if (own === en.notify) return own!;
-  const words = { ...en.notify! };
+  if (own === enNotify) return own;
+  const words = { ...enNotify };
   for (const key of Object.keys(words) as Array<keyof NotifyMessages>) {
     const word = own?.[key];
     if (typeof word === 'string') words[key] = word;

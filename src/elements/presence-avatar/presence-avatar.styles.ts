@@ -1,7 +1,6 @@
 import { css, unsafeCSS } from 'lit';
 import { AVATAR_COLORS } from '../../people/color.js';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
-import { bellStyles } from '../shared/bell.styles.js';
 import { AVATAR_SIZES, namedSizeRules } from '../shared/size.js';
 
 /**
@@ -142,5 +141,4 @@ export const styles = [
       }
     }
   `,
-  bellStyles,
 ];

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
@@ -10,16 +9,12 @@ import { emit } from '../../events/emit.js';
 import type { PresenceChangeDetail } from '../../events/presence-change.js';
 import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
-import { PersonController } from '../shared/person-controller.js';
-import { reflectText, text } from '../shared/coerce.js';
+import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { cameFromServer } from '../shared/server-render.js';
-import { styleProperties } from '../shared/style-properties.js';
-import { AVATAR_SIZES, cssSize, type AvatarSizeName } from '../shared/size.js';
+import { AVATAR_SIZES, cssSize, setSizeProperty, type AvatarSizeName } from '../shared/size.js';
 import { AvatarExtras } from './avatar-extras.js';
 import { styles } from './presence-avatar.styles.js';
-
-const passThrough = { fromAttribute: (value: string | null) => value };
 
 const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" focusable="false">
   <path d="M10 2a4 4 0 1 0 0 8 4 4 0 0 0 0-8Zm-5 10a2 2 0 0 0-2 2c0 1.7.8 3 2.2 3.9 1.3.8 3 1.1 4.8 1.1s3.5-.3 4.8-1.1C16.2 17 17 15.7 17 14a2 2 0 0 0-2-2H5Z"></path>
@@ -75,51 +70,67 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
 export class PresenceAvatar extends LitElement {
   static override styles = styles;
 
+  // The reactive properties, declared here rather than with decorators: the helper TypeScript emits for decorators
+  // and Lit's decorator code would weigh on every page of avatars.
+  static override properties = {
+    userId: { attribute: 'user-id', reflect: true, converter: reflectText },
+    displayName: { attribute: 'display-name' },
+    presence: { converter: asGiven },
+    photoUrl: { attribute: 'photo-url' },
+    size: { reflect: true, converter: reflectText },
+    shape: { reflect: true, converter: reflectText },
+    showName: { type: Boolean, reflect: true, attribute: 'show-name' },
+    showStatus: { type: Boolean, reflect: true, attribute: 'show-status' },
+    hideBadge: { type: Boolean, reflect: true, attribute: 'hide-badge' },
+    notifyWhenAvailable: { type: Boolean, reflect: true, attribute: 'notify-when-available' },
+    card: { converter: asGiven },
+  };
+
   /** The person's Microsoft Entra object id (or userPrincipalName). Also picks the initials' colour. */
-  @property({ attribute: 'user-id', reflect: true, converter: reflectText }) userId: string | null = null;
+  userId: string | null = null;
 
   /** The name to show and to build initials from. Always rendered as text. */
-  @property({ attribute: 'display-name' }) displayName: string | null = null;
+  displayName: string | null = null;
 
   /**
    * The presence: an object as Microsoft Graph sends it (property), or JSON text (attribute), such as
    * `{"availability":"Busy","activity":"InACall"}`. A bare availability (`Busy`) works too. Unknown or malformed
    * values show the unknown badge, never offline.
    */
-  @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
+  presence: GraphPresence | Presence | string | null = null;
 
   /** The photo's URL. Initials stay until it has loaded, and remain if it fails. */
-  @property({ attribute: 'photo-url' }) photoUrl: string | null = null;
+  photoUrl: string | null = null;
 
   /**
    * `extra-small` (24px), `small` (32px), `medium` (40px), `large` (56px), `extra-large` (72px), `huge` (96px),
    * a number of pixels (`48`) or any CSS length (`3rem`).
    */
-  @property({ reflect: true, converter: reflectText }) size: AvatarSizeName | (string & {}) | null = null;
+  size: AvatarSizeName | (string & {}) | null = null;
 
   /** `circular` or `square`. */
-  @property({ reflect: true, converter: reflectText }) shape: 'circular' | 'square' = 'circular';
+  shape: 'circular' | 'square' = 'circular';
 
   /** Shows the name beside the avatar. */
-  @property({ type: Boolean, reflect: true, attribute: 'show-name' }) showName = false;
+  showName = false;
 
   /** Shows the status ("Busy, In a call") and the status message beside the avatar. */
-  @property({ type: Boolean, reflect: true, attribute: 'show-status' }) showStatus = false;
+  showStatus = false;
 
   /** Hides the badge (the avatar still says the presence to assistive technology). */
-  @property({ type: Boolean, reflect: true, attribute: 'hide-badge' }) hideBadge = false;
+  hideBadge = false;
 
   /**
    * Live mode: asks the client to tell once when the person becomes Available (`client.notifyWhenAvailable`; not
    * AvailableIdle; at once when they are Available already), then sends `presence-available`. A bell shows while
    * waiting; removing the attribute stops waiting.
    */
-  @property({ type: Boolean, reflect: true, attribute: 'notify-when-available' }) notifyWhenAvailable = false;
+  notifyWhenAvailable = false;
   /** Opens the person's `<presence-card>`: on click, Enter or Space (`card`), or also on hover and focus (`card="hover"`). */
-  @property({ converter: passThrough }) card: boolean | 'hover' | (string & {}) | null = null;
+  card: boolean | 'hover' | (string & {}) | null = null;
 
-  /** @internal */
-  @state() private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
+  /** @internal Set as the photo loads or fails, each time with a new render (set in `willUpdate` for a new photo). */
+  private photoState: 'none' | 'loading' | 'loaded' | 'failed' = 'none';
 
   /** @internal */
   private readonly locale = new LocaleController(this);
@@ -133,17 +144,12 @@ export class PresenceAvatar extends LitElement {
     return waiting.length ? Promise.all(waiting).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
   /** @internal */
-  private readonly person = new PersonController(this, () => ({
-    profile: !text(this.displayName),
-    photo: !text(this.photoUrl),
-  }));
-  /** @internal */
   private readonly extras = new AvatarExtras(this, () => ({
     card: this.card,
     userId: this.userId,
     notify: !!this.notifyWhenAvailable,
-    client: this.person.client,
-    key: this.presence === null || this.presence === undefined ? text(this.userId) : null,
+    key: this.liveKey(),
+    watch: { profile: !text(this.displayName), photo: !text(this.photoUrl) },
   }));
   /** @internal */
   private normalized: Presence | undefined;
@@ -159,11 +165,16 @@ export class PresenceAvatar extends LitElement {
     return this.normalized;
   }
 
+  /** The person to watch live: the `user-id`, unless the presence is given. */
+  private liveKey(): string | null {
+    return this.presence === null || this.presence === undefined ? text(this.userId) : null;
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) this.readPresence();
-    if (changed.has('presence') || changed.has('userId'))
-      this.person.setKey(this.presence === null || this.presence === undefined ? text(this.userId) : null);
-    const snapshot = this.person.snapshot;
+    // Created with the first user-id to watch (see `extras`), the person is set before that first use.
+    if (changed.has('presence') || changed.has('userId')) this.extras.person?.setKey(this.liveKey());
+    const snapshot = this.extras.person?.snapshot;
     const photo = text(this.photoUrl) ?? snapshot?.photoUrl ?? null;
     if (photo !== this.shownPhoto) {
       this.shownPhoto = photo;
@@ -189,7 +200,7 @@ export class PresenceAvatar extends LitElement {
   /** The presence shown: given, or live from the client; unknown when the client could not get it. */
   private effectivePresence(): Presence | undefined {
     if (this.normalized) return this.normalized;
-    const snapshot = this.person.snapshot;
+    const snapshot = this.extras.person?.snapshot;
     if (snapshot?.presence) return snapshot.presence;
     if (snapshot?.error) return normalizePresence(undefined);
     return undefined;
@@ -234,25 +245,31 @@ export class PresenceAvatar extends LitElement {
     );
   }
 
+  /** Sizes other than the named ones (which the styles draw by themselves): set once the avatar has rendered. */
+  protected override updated(_changed: PropertyValues<this>): void {
+    setSizeProperty(this.renderRoot.querySelector('[part="base"]'), '--_size', cssSize(this.size, AVATAR_SIZES));
+  }
+
   /** @internal */
   private onPhotoLoad(): void {
     this.photoState = 'loaded';
+    this.requestUpdate();
   }
 
   /** @internal */
   private onPhotoError(): void {
     if (this.photoState === 'failed') return;
     this.photoState = 'failed';
+    this.requestUpdate();
     this.fail('photo', `the photo at ${this.shownPhoto} did not load; showing initials`);
   }
 
   protected override render(): TemplateResult {
     const messages = this.locale.messages;
     const presence = this.effectivePresence();
-    const snapshot = this.person.snapshot;
+    const snapshot = this.extras.person?.snapshot;
     const displayName = text(this.displayName) ?? snapshot?.profile?.displayName ?? null;
-    const stale = !this.normalized && this.person.stale;
-    const size = cssSize(this.size, AVATAR_SIZES);
+    const stale = !this.normalized && !!this.extras.person?.stale;
     const color = avatarColorFor(text(this.userId) || text(this.displayName));
     const initials = initialsOf(displayName, this.locale.language);
     const label =
@@ -270,7 +287,6 @@ export class PresenceAvatar extends LitElement {
       class="base"
       role="img"
       aria-label=${this.extras.card ? this.extras.card.label(fullLabel) : fullLabel}
-      ${styleProperties({ '--_size': size })}
       ${this.extras.card ? this.extras.card.attributes('img') : nothing}
     >
       ${this.extras.card ? this.extras.card.hiddenLabel(fullLabel) : nothing}

@@ -1,18 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
 import { emit } from '../../events/emit.js';
-import { reflectText, text } from '../shared/coerce.js';
+import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { styleProperties } from '../shared/style-properties.js';
-import { BADGE_SIZES, cssSize, type BadgeSizeName } from '../shared/size.js';
+import { BADGE_SIZES, cssSize, setSizeProperty, type BadgeSizeName } from '../shared/size.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
-
-const passThrough = { fromAttribute: (value: string | null) => value };
 
 /**
  * @summary A Teams-style presence badge: the coloured glyph for a status, with an accessible name.
@@ -39,26 +35,36 @@ const passThrough = { fromAttribute: (value: string | null) => value };
 export class PresenceBadge extends LitElement {
   static override styles = styles;
 
+  // The reactive properties, declared here rather than with decorators (see PresenceAvatar).
+  static override properties = {
+    status: { reflect: true, converter: reflectText },
+    outOfOffice: { type: Boolean, reflect: true, attribute: 'out-of-office' },
+    presence: { converter: asGiven },
+    size: { reflect: true, converter: reflectText },
+    label: { converter: reflectText },
+    decorative: { type: Boolean, reflect: true },
+  };
+
   /** The status to draw. Ignored when `presence` is set. */
-  @property({ reflect: true, converter: reflectText }) status: BadgeStatus = 'unknown';
+  status: BadgeStatus = 'unknown';
 
   /** Draws the out-of-office variant of the status. Ignored when `presence` is set. */
-  @property({ type: Boolean, reflect: true, attribute: 'out-of-office' }) outOfOffice = false;
+  outOfOffice = false;
 
   /**
    * A presence as Microsoft Graph sends it (property), or as JSON text (attribute). When set, it decides the
    * status, the out-of-office variant and the accessible name.
    */
-  @property({ converter: passThrough }) presence: GraphPresence | Presence | string | null = null;
+  presence: GraphPresence | Presence | string | null = null;
 
   /** `tiny`, `extra-small`, `small`, `medium` (16px), `large`, `extra-large`, a number of pixels or a CSS length. */
-  @property({ reflect: true, converter: reflectText }) size: BadgeSizeName | (string & {}) | null = null;
+  size: BadgeSizeName | (string & {}) | null = null;
 
   /** The accessible name; by default the localised status ("Busy", "Available, Out of office"). */
-  @property({ converter: reflectText }) label: string | null = null;
+  label: string | null = null;
 
   /** Hides the badge from assistive technology, for when the surrounding text already says the status. */
-  @property({ type: Boolean, reflect: true }) decorative = false;
+  decorative = false;
 
   /** @internal */
   private readonly locale = new LocaleController(this);
@@ -89,6 +95,11 @@ export class PresenceBadge extends LitElement {
     }
   }
 
+  /** Sizes other than the named ones (which the styles draw by themselves): set once the badge has rendered. */
+  protected override updated(_changed: PropertyValues<this>): void {
+    setSizeProperty(this.renderRoot.querySelector('[part="base"]'), '--_badge-size', cssSize(this.size, BADGE_SIZES));
+  }
+
   protected override render(): TemplateResult {
     const messages = this.locale.messages;
     let status: BadgeStatus = BADGE_STATUSES.includes(this.status) ? this.status : 'unknown';
@@ -100,11 +111,9 @@ export class PresenceBadge extends LitElement {
     } else {
       label = badgeStatusLabel(status, outOfOffice, messages);
     }
-    const size = cssSize(this.size, BADGE_SIZES);
     return html`<span
       part="base"
       class="badge"
-      ${styleProperties({ '--_badge-size': size })}
       role=${this.decorative ? nothing : 'img'}
       aria-hidden=${this.decorative ? 'true' : nothing}
       aria-label=${this.decorative ? nothing : text(this.label) || label}

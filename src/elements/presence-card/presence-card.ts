@@ -1,13 +1,14 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
-import { en } from '../../presence/locales/en.js';
+import { enCard } from '../../presence/locales/en-card.js';
 import type { CardMessages } from '../../presence/card-messages.js';
 import type { PresenceActionKind } from '../../events/presence-action.js';
 import { emit } from '../../events/emit.js';
 import { PersonController } from '../shared/person-controller.js';
 import { reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { rendersAsServer } from '../shared/server-render.js';
 import { actionDetail, notifyWhenAvailable, openLink, type Contact } from './card-actions.js';
 import { positionCard, supportsPopover, toggleEvent } from './card-position.js';
 import { styles } from './presence-card.styles.js';
@@ -209,10 +210,13 @@ export class PresenceCard extends LitElement {
   }
 
   /** @internal */
-  private words(): CardMessages {
+  private words(): Required<CardMessages> {
     const given = this.locale.messages.card;
     // A registered locale may leave the card's words out, or some of them: those are English.
-    return { ...en.card!, ...Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string')) };
+    return {
+      ...enCard,
+      ...(Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => typeof v === 'string')) as CardMessages),
+    };
   }
 
   protected override render(): TemplateResult {
@@ -222,7 +226,8 @@ export class PresenceCard extends LitElement {
     const profile = snapshot?.profile;
     const presence = snapshot?.presence;
     const name = text(profile?.displayName) || (snapshot?.error ? messages.unnamed : '');
-    const label = name || words.loading;
+    // No client to load the person from (one may come later); not said on the server, which never has one.
+    const label = name || (this.person.client || rendersAsServer(this) ? words.loading : words.noSource);
     const jobTitle = text(profile?.jobTitle);
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const oof = presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined;
@@ -245,7 +250,7 @@ export class PresenceCard extends LitElement {
           .presence=${presence ?? 'PresenceUnknown'}
         ></presence-avatar>
         <div class="identity">
-          <div part="name" class="name" dir="auto">${name || words.loading}</div>
+          <div part="name" class="name" dir="auto">${label}</div>
           ${jobTitle ? html`<div part="title" class="title" dir="auto">${jobTitle}</div>` : nothing}
           ${presence ? html`<div part="presence" class="presence">${statusLine}</div>` : nothing}
         </div>

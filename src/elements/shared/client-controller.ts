@@ -20,7 +20,7 @@ export class ClientController implements ReactiveController {
   private hydrating: boolean;
 
   constructor(
-    private readonly host: Host,
+    host: Host,
     private readonly onChange: () => void,
   ) {
     noteServerRender(host);
@@ -42,7 +42,9 @@ export class ClientController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    if (!this.hydrating || rendersAsServer(this.host)) return;
+    // The first update, the one that hydrates, has rendered (Lit calls this before it marks the host updated, so
+    // `rendersAsServer` still says true here: waiting for it to say false would wait for some other update).
+    if (!this.hydrating) return;
     this.hydrating = false;
     // Render again with what the server could not know (the client, and whatever the host reads from the page).
     this.onChange();

@@ -29,3 +29,6 @@ export function positive(value: unknown, fallback: number): number {
 
 /** For `reflect: true` properties: only text reaches the attribute; anything else removes it. */
 export const reflectText = { toAttribute: (value: unknown) => text(value) };
+
+/** For properties whose attribute the element reads itself (JSON or a word): the attribute's text, as it is. */
+export const asGiven = { fromAttribute: (value: string | null) => value };

@@ -5,6 +5,7 @@ import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { notifyWords } from '../../presence/notify-messages.js';
+import { bellStyles } from './bell.styles.js';
 import type { Host } from './client-controller.js';
 
 /** What the host asks: its client, its person's key, and whether it wants the alert. */
@@ -16,6 +17,27 @@ export interface NotifyRequest {
 
 /** A small bell, drawn in the text colour of its part (`currentColor`). */
 export const bellIcon: SVGTemplateResult = svg`<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path fill="currentColor" d="M8 1.5a4 4 0 0 0-4 4v2.6L2.7 10.7A.5.5 0 0 0 3.1 11.5h9.8a.5.5 0 0 0 .4-.8L12 8.1V5.5a4 4 0 0 0-4-4ZM6.3 12.5a1.8 1.8 0 0 0 3.4 0H6.3Z"></path></svg>`;
+
+/**
+ * Adds the bell's styles to the host's shadow root, once: they come with this controller, which an avatar loads the
+ * first time it is asked to notify, rather than with every avatar's styles.
+ */
+function addBellStyles(root: unknown): void {
+  if (typeof ShadowRoot === 'undefined' || !(root instanceof ShadowRoot)) return;
+  const sheet = bellStyles.styleSheet;
+  if (sheet) {
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    return;
+  }
+  // No constructable style sheets: a style element, with the page's nonce as Lit gives it to its own.
+  if (root.querySelector('style[data-bell]')) return;
+  const style = document.createElement('style');
+  const nonce = (globalThis as { litNonce?: string }).litNonce;
+  if (nonce) style.setAttribute('nonce', nonce);
+  style.dataset.bell = '';
+  style.textContent = bellStyles.cssText;
+  root.append(style);
+}
 
 /**
  * Arms the client for the host's person when `on` turns true (once per person and client: after the alert has
@@ -33,6 +55,10 @@ export class NotifyController implements ReactiveController {
     private readonly request: () => NotifyRequest,
   ) {
     host.addController(this);
+  }
+
+  hostConnected(): void {
+    addBellStyles((this.host as Host & { renderRoot?: unknown }).renderRoot);
   }
 
   /** Whether the host asked, and its person is waited for now. */

@@ -10,7 +10,7 @@ import { ClientController, type Host } from './client-controller.js';
  */
 export class PersonController implements ReactiveController {
   snapshot: PersonSnapshot | undefined;
-  private readonly clients: ClientController;
+  private readonly clients: ClientController | undefined;
   private unwatch: (() => void) | undefined;
   private watching: { client: PresenceClient; key: string } | undefined;
   private key: string | null = null;
@@ -25,7 +25,9 @@ export class PersonController implements ReactiveController {
   }
 
   get client(): PresenceClient | undefined {
-    return this.clients.client;
+    // Created on a connected host (an avatar loads this controller when it first has someone to watch), the client
+    // controller finds its client while being constructed, before `clients` is set: `hostConnected` catches up.
+    return this.clients?.client;
   }
 
   /** The person to watch (id, userPrincipalName or `me`), or null for none. */

@@ -11,6 +11,8 @@ const serverRendered = new WeakSet<HTMLElement>();
 
 type Host = HTMLElement & {
   readonly hasUpdated?: boolean;
+  /** LitElement's render root, made when the element is first connected. */
+  readonly renderRoot?: unknown;
   /** LitElement's options for rendering into its shadow root. */
   readonly renderOptions?: { renderBefore?: ChildNode | null };
 };
@@ -28,13 +30,14 @@ function hydrates(host: HTMLElement): boolean {
 /**
  * Notes whether `host` arrived with the server's shadow root. Call it while the host is being constructed (a
  * controller's constructor, say): only then does a shadow root mean the server's, since the element attaches its
- * own later, when connected.
+ * own later, when connected. A controller made later (loaded when first needed) finds the render root made: the
+ * shadow root is then the element's own, and whoever made the element noted already whether it came from the server.
  *
  * Without Lit's hydrate support, Lit renders into that shadow root as into an empty one, next to the server's
  * content: the server's content is removed first, so that nothing shows twice.
  */
 export function noteServerRender(host: ReactiveControllerHost & Host): void {
-  if (isServer || !host.shadowRoot || serverRendered.has(host)) return;
+  if (isServer || !host.shadowRoot || host.renderRoot || serverRendered.has(host)) return;
   serverRendered.add(host);
   // An element defined by the page itself, from the exported class, may meet the hydrate support only here.
   catchUpHydrateSupport();

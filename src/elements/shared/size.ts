@@ -43,6 +43,17 @@ export function cssSize(value: unknown, names: Record<string, number>): string |
 }
 
 /**
+ * Sets a size worked out by `cssSize` on `element` as a CSS property, through the CSSOM: a strict Content Security
+ * Policy lets that through, where it blocks a `style` attribute. `undefined` removes it (the stylesheet's default).
+ */
+export function setSizeProperty(element: Element | null, property: string, value: string | undefined): void {
+  const style = (element as HTMLElement | null)?.style;
+  if (!style) return;
+  if (value === undefined) style.removeProperty(property);
+  else if (style.getPropertyValue(property) !== value) style.setProperty(property, value);
+}
+
+/**
  * CSS rules giving each named size to `property` through the host's `size` attribute, as `cssSize` reads it
  * (names in any case). They draw named sizes from the stylesheet alone: right in server-rendered HTML before any
  * script runs, and with no `style` attribute a strict Content Security Policy would block. Other sizes (numbers,

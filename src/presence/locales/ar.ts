@@ -98,5 +98,6 @@ export const ar: PresenceMessages = {
     actionsLabel: 'الاتصال بـ {name}',
     close: 'إغلاق',
     loading: 'جارٍ التحميل…',
+    noSource: 'لا يوجد مصدر للبيانات',
   },
 };

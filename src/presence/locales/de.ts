@@ -98,5 +98,6 @@ export const de: PresenceMessages = {
     actionsLabel: '{name} kontaktieren',
     close: 'Schließen',
     loading: 'Wird geladen…',
+    noSource: 'Keine Datenquelle',
   },
 };

@@ -1,5 +1,10 @@
 import type { PresenceMessages } from '../messages.js';
 
+/**
+ * English, the fallback of every other locale. The words of the status picker, the card and "notify me" are in
+ * modules of their own (en-picker.ts, en-card.ts, en-notify.ts), which only those features load: a page of avatars
+ * does not download them. The package's entries add them to this table (locales/all.ts).
+ */
 export const en: PresenceMessages = {
   locale: 'en',
   dir: 'ltr',
@@ -44,59 +49,4 @@ export const en: PresenceMessages = {
   signIn: 'Sign in',
   signOut: 'Sign out',
   separator: ', ',
-  picker: {
-    button: 'Your status: {status}',
-    loading: 'Getting your status…',
-    menu: 'Set your status',
-    appearAway: 'Appear away',
-    appearOffline: 'Appear offline',
-    resetAfter: 'Reset status after',
-    minutes30: '30 minutes',
-    hour1: '1 hour',
-    hours2: '2 hours',
-    hours4: '4 hours',
-    today: 'Today',
-    thisWeek: 'This week',
-    never: 'Never',
-    resetStatus: 'Reset status',
-    statusMessage: 'Set status message',
-    noStatusMessage: 'No status message',
-    messageLabel: 'Status message',
-    clearAfter: 'Clear status message after',
-    save: 'Save',
-    clear: 'Clear',
-    cancel: 'Cancel',
-    saving: 'Saving…',
-    failed: 'Your status could not be changed. Try again.',
-    consentNeeded: 'Changing your status needs your permission, which this page cannot ask for.',
-    signedOut: 'Sign in to set your status.',
-    readOnly: 'Your status cannot be changed from this page.',
-  },
-  notify: {
-    notifyMe: 'Notify me when available',
-    stopNotify: 'Stop notifying me',
-    armed: 'you will be notified when available',
-    nowAvailable: '{name} is now available',
-    dismiss: 'Dismiss',
-    waitingFor: 'Notify me when available ({count})',
-    nobody: 'You are not waiting for anyone.',
-    remove: 'Remove {name}',
-    clearAll: 'Clear all',
-    desktop: 'Also notify me on the desktop',
-    desktopOn: 'Desktop notifications are on.',
-    desktopBlocked: 'This browser blocks desktop notifications from this page.',
-    keyHint: 'Press N to be notified when the selected person becomes available.',
-  },
-  card: {
-    chat: 'Chat',
-    call: 'Call',
-    videoCall: 'Video call',
-    email: 'Email',
-    notify: 'Notify me when available',
-    notifying: 'You will be notified when they are available',
-    automaticReply: 'Automatic reply',
-    actionsLabel: 'Contact {name}',
-    close: 'Close',
-    loading: 'Loading…',
-  },
 };

@@ -98,5 +98,6 @@ export const fr: PresenceMessages = {
     actionsLabel: 'Contacter {name}',
     close: 'Fermer',
     loading: 'Chargement…',
+    noSource: 'Aucune source de données',
   },
 };

@@ -98,5 +98,6 @@ export const he: PresenceMessages = {
     actionsLabel: 'יצירת קשר עם {name}',
     close: 'סגירה',
     loading: 'טוען…',
+    noSource: 'אין מקור נתונים',
   },
 };

@@ -87,6 +87,23 @@ describe('live avatars', () => {
     expect(drawnStatus(avatar)).to.equal('offline');
   });
 
+  it('a client that comes after the avatars reaches them; an avatar whose presence is taken away goes live', async () => {
+    const root = await fixture(html`<div>
+      <presence-avatar class="waiting" user-id=${id(5)}></presence-avatar>
+      <presence-avatar class="given" user-id=${id(6)} presence="Offline"></presence-avatar>
+    </div>`);
+    const waiting = root.querySelector<PresenceAvatar>('.waiting')!;
+    const given = root.querySelector<PresenceAvatar>('.given')!;
+    expect(drawnStatus(waiting)).to.equal(null);
+    expect(drawnStatus(given)).to.equal('offline');
+    setDefaultClient(new PresenceClient({ source: sourceWith('Busy', 'Late Client') }));
+    await waitUntil(() => drawnStatus(waiting) === 'busy', 'the waiting avatar is live');
+    expect(label(waiting)).to.match(/^Late Client, Busy/);
+    expect(drawnStatus(given)).to.equal('offline');
+    given.presence = null;
+    await waitUntil(() => drawnStatus(given) === 'busy', 'the other avatar is live once its presence is gone');
+  });
+
   it('when the client cannot get the presence: an unknown badge and presence-error, never offline', async () => {
     const failing: PresenceSource = {
       async presences() {

@@ -71,6 +71,9 @@ describe('<presence-avatar notify-when-available>', () => {
     );
     const avatar = root.querySelector('presence-avatar')!;
     await until(() => client.waitingFor().includes(id(0)) && maybePart(avatar, 'bell'), 'armed, with a bell');
+    // The bell is drawn as the avatar's styles say: a small disc at the top corner, opposite the badge.
+    const bell = getComputedStyle(part(avatar, 'bell'));
+    expect([bell.position, bell.borderRadius, bell.display]).to.deep.equal(['absolute', '50%', 'grid']);
     await until(() => label(avatar).includes('Away'), 'presence shown');
     expect(label(avatar)).to.contain('you will be notified when available');
     await expect(avatar).to.be.accessible();

@@ -391,6 +391,21 @@ describe('<presence-avatar card>', () => {
     expect(card.open).to.equal(false);
   });
 
+  it('with no client on the page, says the card has no data source; a client set later fills it in', async () => {
+    const avatar = await fixture<PresenceAvatar>(
+      html`<presence-avatar card user-id=${id(1)} display-name="Adele Vance" presence="Busy"></presence-avatar>`,
+    );
+    avatar.click();
+    const card = avatar.shadowRoot!.querySelector('presence-card')!;
+    await card.updateComplete;
+    expect(card.open).to.equal(true);
+    expect(part(card, 'name').textContent).to.equal('No data source');
+    expect(part(card, 'base').getAttribute('aria-label')).to.equal('No data source');
+    clientFor({ [id(1)]: ADELE });
+    await shown(card);
+    expect(part(card, 'name').textContent).to.equal('Adele Vance');
+  });
+
   it('without popover in the browser, says it is collapsed again once Escape closes the card', async () => {
     clientFor({ [id(1)]: ADELE });
     const saved = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'showPopover')!;

@@ -1,0 +1,31 @@
+import type { PickerMessages } from '../picker-messages.js';
+
+/** `<presence-status-picker>`'s English words. */
+export const enPicker: PickerMessages = {
+  button: 'Your status: {status}',
+  loading: 'Getting your status…',
+  menu: 'Set your status',
+  appearAway: 'Appear away',
+  appearOffline: 'Appear offline',
+  resetAfter: 'Reset status after',
+  minutes30: '30 minutes',
+  hour1: '1 hour',
+  hours2: '2 hours',
+  hours4: '4 hours',
+  today: 'Today',
+  thisWeek: 'This week',
+  never: 'Never',
+  resetStatus: 'Reset status',
+  statusMessage: 'Set status message',
+  noStatusMessage: 'No status message',
+  messageLabel: 'Status message',
+  clearAfter: 'Clear status message after',
+  save: 'Save',
+  clear: 'Clear',
+  cancel: 'Cancel',
+  saving: 'Saving…',
+  failed: 'Your status could not be changed. Try again.',
+  consentNeeded: 'Changing your status needs your permission, which this page cannot ask for.',
+  signedOut: 'Sign in to set your status.',
+  readOnly: 'Your status cannot be changed from this page.',
+};
