@@ -1,0 +1,65 @@
+// Who is in each group of Azure SignalR Service, as the relay told the service: one group per watched id, whose
+// members are the users watching it, so one change is one REST call however many users watch it. Membership is
+// brought in line with the watchers just before a send to the group: users who started watching are added, users who
+// stopped are removed, and a send never goes to a group the relay has not first made right.
+//
+// REST API v1 (https://learn.microsoft.com/azure/azure-signalr/swagger/signalr-data-plane-rest-v1): "Add a user to
+// the target group" `PUT /api/v1/hubs/{hub}/groups/{group}/users/{user}` and "Remove a user from the target group"
+// `DELETE` on the same path; a user in a group receives what is sent to the group on every connection of theirs.
+import type { RestReply } from './signalr-rest.js';
+
+/** The REST calls membership needs: one per user added or removed. */
+export type MembershipCall = (method: 'PUT' | 'DELETE', group: string, user: string) => Promise<RestReply>;
+
+/** What a group holds once brought in line: the users it reaches, and those the service would not add. */
+export interface GroupSync {
+  members: string[];
+  /** Users the service did not add (network error, 429, 5xx): they are sent to one by one instead. */
+  notAdded: string[];
+}
+
+const ok = (reply: RestReply) => reply.status >= 200 && reply.status < 300;
+
+export class GroupMembers {
+  /** Per group, the users the service took as members. */
+  private readonly joined = new Map<string, Set<string>>();
+
+  constructor(private readonly call: MembershipCall) {}
+
+  /** Memberships the relay holds at the service, over all groups. */
+  get size(): number {
+    let n = 0;
+    for (const users of this.joined.values()) n += users.size;
+    return n;
+  }
+
+  /**
+   * Adds to `group` the users in `wanted` not in it yet and removes those no longer wanted, all at once. A user who
+   * could not be removed stays a member (tried again next time); one who could not be added is in `notAdded`.
+   */
+  async sync(group: string, wanted: Iterable<string>): Promise<GroupSync> {
+    let had = this.joined.get(group);
+    const want = new Set(wanted);
+    const notAdded: string[] = [];
+    const calls: Array<Promise<void>> = [];
+    for (const user of want)
+      if (!had?.has(user))
+        calls.push(
+          this.call('PUT', group, user).then((reply) => {
+            if (!ok(reply)) return void notAdded.push(user);
+            if (!had) this.joined.set(group, (had = new Set()));
+            had.add(user);
+          }),
+        );
+    for (const user of had ?? [])
+      if (!want.has(user))
+        calls.push(
+          this.call('DELETE', group, user).then((reply) => {
+            if (ok(reply)) had!.delete(user);
+          }),
+        );
+    if (calls.length) await Promise.all(calls);
+    if (had && !had.size) this.joined.delete(group);
+    return { members: [...(this.joined.get(group) ?? [])], notAdded };
+  }
+}
