@@ -52,6 +52,8 @@ interface Connection {
   socket: WebSocket | null;
   handshaken: boolean;
   ping?: ReturnType<typeof setInterval>;
+  /** Invocations sent to it and not yet written (see `deliver`). */
+  outbox?: string;
 }
 
 export interface SignalREmulatorOptions extends ListenOptions {
@@ -88,6 +90,11 @@ export class SignalRServiceEmulator implements EmulatorService {
   readonly counters = { negotiations: 0, connected: 0, restCalls: 0, unauthorized: 0 };
   /** TCP connections that carried REST API calls (the app server's): open now, and the most open at once. */
   readonly restSockets = { open: 0, peak: 0 };
+  /** Connections with invocations waiting to be written, and whether a write of them is scheduled. */
+  private outgoing: Connection[] = [];
+  private flushing = false;
+  /** Resolves once what is queued now is written. */
+  private written: Promise<void> = Promise.resolve();
   private readonly restSocketSet = new WeakSet<object>();
   /**
    * Server tokens whose signature was checked, with their claims: an app server reuses a token for a URL until it
@@ -161,6 +168,7 @@ export class SignalRServiceEmulator implements EmulatorService {
   closeConnections(filter: { userId?: string; hub?: string; allowReconnect?: boolean; error?: string } = {}): number {
     let count = 0;
     for (const c of this.matching(filter)) {
+      this.flushOne(c);
       c.socket!.send(
         JSON.stringify({
           type: 7,
@@ -400,17 +408,48 @@ export class SignalRServiceEmulator implements EmulatorService {
     }
   }
 
+  /**
+   * Queues an invocation for each target; what a connection is sent while the process is busy goes out in one
+   * WebSocket message once it is free (`setImmediate`), in the order sent. The JSON hub protocol ends each message
+   * with the record separator 0x1E, so one transport payload may carry several, and clients read them all
+   * (https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md): a burst of sends to a
+   * thousand users costs a write per connection, not one per message.
+   */
   private deliver(targets: Iterable<Connection>, message: Message): number {
     const frame = JSON.stringify({ type: 1, target: message.target, arguments: message.arguments }) + RS;
     let count = 0;
     for (const c of targets) {
       if (c.socket && c.handshaken && c.socket.readyState === c.socket.OPEN) {
-        c.socket.send(frame);
+        if (c.outbox === undefined) this.outgoing.push(c);
+        c.outbox = (c.outbox ?? '') + frame;
         count++;
       }
     }
+    if (count && !this.flushing) {
+      this.flushing = true;
+      this.written = new Promise((resolve) =>
+        setImmediate(() => {
+          this.flush();
+          resolve();
+        }),
+      );
+    }
     this.sent += count;
     return count;
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const outgoing = this.outgoing;
+    this.outgoing = [];
+    for (const c of outgoing) this.flushOne(c);
+  }
+
+  /** Writes what waits for one connection (before it is closed, so nothing sent before the close is lost). */
+  private flushOne(c: Connection): void {
+    const pending = c.outbox;
+    c.outbox = undefined;
+    if (pending && c.socket && c.socket.readyState === c.socket.OPEN) c.socket.send(pending);
   }
 
   // ---- server REST API ----
@@ -512,7 +551,9 @@ export class SignalRServiceEmulator implements EmulatorService {
         sendEmpty(res, 200);
       });
       on('DELETE', `${prefix}/connections/:id`, (req, res) => {
-        this.liveIn(req.params.hub!, req.params.id!)?.socket!.close(1000);
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        if (c) this.flushOne(c);
+        c?.socket!.close(1000);
         sendEmpty(res, 202);
       });
       const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) =>
@@ -542,6 +583,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     if (!message) return sendJson(res, 400, { error: 'The body must be {"target": string, "arguments": array}.' });
     const excluded = new Set(req.url.searchParams.getAll('excluded'));
     this.deliver(excluded.size ? targets.filter((c) => !excluded.has(c.id)) : targets, message);
+    // Answered once the message is written to its connections, as before it was queued.
+    await this.written;
     sendEmpty(res, 202);
   }
 
