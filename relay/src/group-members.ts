@@ -20,11 +20,23 @@ export interface GroupSync {
 
 const ok = (reply: RestReply) => reply.status >= 200 && reply.status < 300;
 
+/** Membership calls under way at once, by default, over all groups. */
+export const MEMBERSHIP_CALLS_AT_ONCE = 64;
+
 export class GroupMembers {
   /** Per group, the users the service took as members. */
   private readonly joined = new Map<string, Set<string>>();
+  /**
+   * Calls under way, and calls waiting for one to end: a relay starting with thousands of watchers makes tens of
+   * thousands of memberships at its first changes, and each request made at once would be held in memory.
+   */
+  private running = 0;
+  private readonly queue: Array<() => void> = [];
 
-  constructor(private readonly call: MembershipCall) {}
+  constructor(
+    private readonly call: MembershipCall,
+    private readonly atOnce = MEMBERSHIP_CALLS_AT_ONCE,
+  ) {}
 
   /** Memberships the relay holds at the service, over all groups. */
   get size(): number {
@@ -45,7 +57,7 @@ export class GroupMembers {
     for (const user of want)
       if (!had?.has(user))
         calls.push(
-          this.call('PUT', group, user).then((reply) => {
+          this.bounded('PUT', group, user).then((reply) => {
             if (!ok(reply)) return void notAdded.push(user);
             if (!had) this.joined.set(group, (had = new Set()));
             had.add(user);
@@ -54,12 +66,27 @@ export class GroupMembers {
     for (const user of had ?? [])
       if (!want.has(user))
         calls.push(
-          this.call('DELETE', group, user).then((reply) => {
+          this.bounded('DELETE', group, user).then((reply) => {
             if (ok(reply)) had!.delete(user);
           }),
         );
     if (calls.length) await Promise.all(calls);
     if (had && !had.size) this.joined.delete(group);
     return { members: [...(this.joined.get(group) ?? [])], notAdded };
+  }
+
+  private async bounded(method: 'PUT' | 'DELETE', group: string, user: string): Promise<RestReply> {
+    // A call that ends hands its place to the next one waiting, so no more than `atOnce` are ever under way.
+    if (this.running < this.atOnce) this.running++;
+    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    try {
+      return await this.call(method, group, user);
+    } catch {
+      return { status: 0 };
+    } finally {
+      const next = this.queue.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 }

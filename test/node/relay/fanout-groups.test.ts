@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { HubConnection } from '@microsoft/signalr';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
+import { GroupMembers } from '../../../relay/src/group-members.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { connectAs, until, watchAt } from './support.js';
 
@@ -162,4 +163,23 @@ test('sends to the group given up while the service fails: once it answers, the 
   await until(() => relay.fanout.undelivered.users > 0, 'the send given up', 15_000);
   cloud.faults.clear(fault.id);
   await until(() => resyncs.some((ids) => ids.includes(person)), `${id} told to re-read the person`, 15_000);
+});
+
+test('a group of hundreds of watchers is made with a bounded number of calls at once, and every watcher is in it', async () => {
+  let now = 0;
+  let most = 0;
+  const made: string[] = [];
+  const members = new GroupMembers(async (method, _group, user) => {
+    most = Math.max(most, ++now);
+    await new Promise((r) => setImmediate(r));
+    now--;
+    if (method === 'PUT') made.push(user);
+    return { status: 202 };
+  }, 8);
+  const wanted = Array.from({ length: 300 }, (_, i) => `user-${i}`);
+  const { members: inGroup, notAdded } = await members.sync('presence.someone', wanted);
+  assert.equal(most, 8);
+  assert.deepEqual(notAdded, []);
+  assert.deepEqual([...inGroup].sort(), [...wanted].sort());
+  assert.deepEqual(made.sort(), [...wanted].sort());
 });
