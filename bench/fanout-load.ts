@@ -169,7 +169,7 @@ export async function fanoutLoad(
     // connections (8 measured a 1.3 s p50 from POST to the relay's intake) the next posts waited for those reads,
     // which measured this process rather than the relay.
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-    const post = (body: string) =>
+    const post = (body: string): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         const req = request(
           `${relay.url}/api/notifications`,
@@ -187,7 +187,11 @@ export async function fanoutLoad(
             );
           },
         );
-        req.on('error', reject);
+        // A kept-alive connection the relay closed (its keep-alive timeout) just as a post went out on it: sent
+        // again on another, as Node's documentation advises (http.ClientRequest, `reusedSocket`).
+        req.on('error', (error: NodeJS.ErrnoException) =>
+          req.reusedSocket && error.code === 'ECONNRESET' ? post(body).then(resolve, reject) : reject(error),
+        );
         req.end(body);
       });
     const warmUpStart = performance.now();
