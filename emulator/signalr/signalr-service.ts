@@ -13,6 +13,8 @@ import { connectionStringFor } from '../../common/signalr-connection.js';
 import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
 
 const RS = '\u001e';
+/** User-group relationships the service keeps per user when they are made without a ttl (see `addUser`). */
+const MAX_LASTING_GROUPS_PER_USER = 100;
 
 // The service's messages for names it refuses (src/Microsoft.Azure.SignalR.Emulator/Common/ErrorMessages.cs).
 const HUB_NAME_ERROR =
@@ -84,6 +86,10 @@ export class SignalRServiceEmulator implements EmulatorService {
   private readonly byUser = new Map<string, Set<Connection>>();
   /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
   private readonly groups = new Map<string, Map<string, Set<string>>>();
+  /** Per hub and user, the groups they were added to without a ttl, oldest first (at most 100 are kept). */
+  private readonly lastingGroups = new Map<string, string[]>();
+  /** Per hub, group and user added with a ttl, the timer that ends the membership. */
+  private readonly expiring = new Map<string, ReturnType<typeof setTimeout>>();
   /** Messages sent to clients, for tests and benchmarks. */
   sent = 0;
   /** What happened so far, for tests and benchmarks. */
@@ -220,6 +226,47 @@ export class SignalRServiceEmulator implements EmulatorService {
     return [...hubGroups.entries()]
       .filter(([, members]) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`)))
       .map(([g]) => g);
+  }
+
+  /**
+   * "Add a user to the target group" (docs/swagger/v1.json; https://learn.microsoft.com/azure/azure-signalr/swagger/signalr-data-plane-rest-v1#add-a-user-to-the-target-group):
+   * with `ttl`, the user is in the group for that many seconds; without it, "the service preserves 100 user-group
+   * relationships per user and old user-group relationship are overwritten by newly added ones".
+   */
+  private addUser(hub: string, group: string, user: string, ttlSeconds: number | null): void {
+    this.forgetMembership(hub, group, user);
+    const key = `${hub}\n${user}`;
+    if (ttlSeconds === null) {
+      let lasting = this.lastingGroups.get(key);
+      if (!lasting) this.lastingGroups.set(key, (lasting = []));
+      lasting.push(group);
+      if (lasting.length > MAX_LASTING_GROUPS_PER_USER) this.group(hub, lasting.shift()!).delete(`u:${user}`);
+    } else {
+      const member = `${hub}\n${group}\n${user}`;
+      const timer = setTimeout(() => {
+        if (this.expiring.get(member) !== timer) return;
+        this.expiring.delete(member);
+        this.group(hub, group).delete(`u:${user}`);
+      }, ttlSeconds * 1000);
+      timer.unref();
+      this.expiring.set(member, timer);
+    }
+    this.group(hub, group).add(`u:${user}`);
+  }
+
+  private removeUser(hub: string, group: string, user: string): void {
+    this.forgetMembership(hub, group, user);
+    this.group(hub, group).delete(`u:${user}`);
+  }
+
+  /** Drops what counted a user's membership of a group (its place among the 100, or its ttl). */
+  private forgetMembership(hub: string, group: string, user: string): void {
+    const lasting = this.lastingGroups.get(`${hub}\n${user}`);
+    const at = lasting?.indexOf(group) ?? -1;
+    if (at >= 0) lasting!.splice(at, 1);
+    const member = `${hub}\n${group}\n${user}`;
+    clearTimeout(this.expiring.get(member));
+    this.expiring.delete(member);
   }
 
   private group(hub: string, name: string): Set<string> {
@@ -527,15 +574,18 @@ export class SignalRServiceEmulator implements EmulatorService {
         this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)),
       );
       on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
-        this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
+        const ttl = req.url.searchParams.get('ttl');
+        if (ttl !== null && !/^\d{1,9}$/.test(ttl)) return sendJson(res, 400, { error: 'ttl must be a whole number.' });
+        this.addUser(req.params.hub!.toLowerCase(), req.params.group!, req.params.user!, ttl === null ? null : +ttl);
         sendEmpty(res, 202);
       });
       on('DELETE', `${prefix}/groups/:group/users/:user`, (req, res) => {
-        this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`u:${req.params.user}`);
+        this.removeUser(req.params.hub!.toLowerCase(), req.params.group!, req.params.user!);
         sendEmpty(res, 202);
       });
       on('DELETE', `${prefix}/users/:user/groups`, (req, res) => {
-        this.groups.get(req.params.hub!.toLowerCase())?.forEach((members) => members.delete(`u:${req.params.user}`));
+        const hub = req.params.hub!.toLowerCase();
+        for (const group of [...(this.groups.get(hub)?.keys() ?? [])]) this.removeUser(hub, group, req.params.user!);
         sendEmpty(res, 200);
       });
       on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {

@@ -350,6 +350,23 @@ describe('more of the service', () => {
     assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups, []);
   });
 
+  test('a user added to groups without a ttl stays in the newest 100; with a ttl, in each until it ends', async () => {
+    const path = (group: string, user: string) => `/api/v1/hubs/${HUB}/groups/${group}/users/${user}`;
+    for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', path(`lasting-${i}`, 'many')), 202);
+    assert.equal(await rest('GET', path('lasting-0', 'many')), 404, 'the oldest of 101 overwritten');
+    assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
+    assert.equal(await rest('GET', path('lasting-100', 'many')), 200);
+    for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', `${path(`timed-${i}`, 'many')}?ttl=600`), 202);
+    assert.equal(await rest('GET', path('timed-0', 'many')), 200, 'memberships with a ttl are not counted');
+    assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
+    assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=1`), 202);
+    assert.equal(await rest('GET', path('brief', 'many')), 200);
+    const ended = Date.now() + 5_000;
+    while ((await rest('GET', path('brief', 'many'))) === 200 && Date.now() < ended) await settle();
+    assert.equal(await rest('GET', path('brief', 'many')), 404, 'gone once its ttl ended');
+    assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=soon`), 400);
+  });
+
   test("a user's group membership applies to the connections they open later", async () => {
     assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/later/users/latecomer`), 202);
     const c = connect('latecomer');
