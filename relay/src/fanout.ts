@@ -130,9 +130,11 @@ export class FanOut {
     this.rest = new SignalRRest(this.connection.endpoint, options.maxSockets);
     this.tokens = new ServerTokenCache(this.connection.accessKey, options.tokens);
     if (options.groups)
-      this.members = new GroupMembers((method, group, user) => {
+      this.members = new GroupMembers((method, group, user, ttlSeconds) => {
         const url = `${this.groupUrl(group)}/users/${encodeURIComponent(user)}`;
-        return this.rest.send(method, url, this.tokens.for(url));
+        // The token's audience is the URL without its query.
+        const query = ttlSeconds === undefined ? '' : `?ttl=${ttlSeconds}`;
+        return this.rest.send(method, `${url}${query}`, this.tokens.for(url));
       });
   }
 

@@ -19,7 +19,7 @@ const groupOf = (id: string) => `/api/v1/hubs/presence/groups/presence.${id}.`;
 before(async () => {
   cloud = await startEmulators({
     simulatorRate: 0,
-    tenant: { seed: 'relay-fanout-groups', userCount: 30, teamSizes: [5] },
+    tenant: { seed: 'relay-fanout-groups', userCount: 160, teamSizes: [5] },
     delivery: { batchWindowMs: 10 },
   });
   relay = await startLocalRelay(cloud, { fanout: { groups: true }, fanoutRetryDelaysMs: [100, 200, 400] });
@@ -165,21 +165,57 @@ test('sends to the group given up while the service fails: once it answers, the 
   await until(() => resyncs.some((ids) => ids.includes(person)), `${id} told to re-read the person`, 15_000);
 });
 
+test('a user watching more than 100 people gets the changes of every one of them', async () => {
+  // Without a ttl the service keeps only a user's 100 newest group memberships (see group-members.ts).
+  const people = Array.from({ length: 120 }, (_, i) => user(30 + i));
+  const w = await watching(11, people);
+  for (const person of people) cloud.tenant.setPresence(person, { availability: 'Busy', activity: 'InACall' });
+  await until(() => people.every((person) => w.of(person).length === 1), 'the first change of each', 20_000);
+  // The first person's group was joined first, before the 100 newest.
+  cloud.tenant.setPresence(people[0]!, { availability: 'Away', activity: 'Away' });
+  await until(() => w.of(people[0]!).length === 2, 'the next change of the first person watched');
+});
+
 test('a group of hundreds of watchers is made with a bounded number of calls at once, and every watcher is in it', async () => {
   let now = 0;
   let most = 0;
   const made: string[] = [];
-  const members = new GroupMembers(async (method, _group, user) => {
-    most = Math.max(most, ++now);
-    await new Promise((r) => setImmediate(r));
-    now--;
-    if (method === 'PUT') made.push(user);
-    return { status: 202 };
-  }, 8);
+  const members = new GroupMembers(
+    async (method, _group, user) => {
+      most = Math.max(most, ++now);
+      await new Promise((r) => setImmediate(r));
+      now--;
+      if (method === 'PUT') made.push(user);
+      return { status: 202 };
+    },
+    { atOnce: 8 },
+  );
   const wanted = Array.from({ length: 300 }, (_, i) => `user-${i}`);
   const { members: inGroup, notAdded } = await members.sync('presence.someone', wanted);
   assert.equal(most, 8);
   assert.deepEqual(notAdded, []);
   assert.deepEqual([...inGroup].sort(), [...wanted].sort());
   assert.deepEqual(made.sort(), [...wanted].sort());
+});
+
+test('memberships are made with a ttl, and made again before a send once half of it has passed', async () => {
+  let clock = 0;
+  const calls: Array<[string, string, number | undefined]> = [];
+  const members = new GroupMembers(
+    async (method, _group, user, ttlSeconds) => {
+      calls.push([method, user, ttlSeconds]);
+      return { status: 202 };
+    },
+    { ttlSeconds: 100, now: () => clock },
+  );
+  await members.sync('presence.someone', ['ana']);
+  clock = 49_000;
+  await members.sync('presence.someone', ['ana']);
+  assert.deepEqual(calls, [['PUT', 'ana', 100]], 'not made again within half its ttl');
+  clock = 51_000;
+  assert.deepEqual((await members.sync('presence.someone', ['ana'])).members, ['ana']);
+  assert.deepEqual(calls, [
+    ['PUT', 'ana', 100],
+    ['PUT', 'ana', 100],
+  ]);
 });
