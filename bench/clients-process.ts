@@ -15,9 +15,13 @@ export async function startClientsProcess(
   relayUrl: string,
   users: Array<{ user: string; token: string }>,
 ): Promise<ClientsProcess> {
+  // BENCH_CLIENTS_PROFILE=<dir>: the clients' process writes a CPU profile there (`node --cpu-prof`).
+  const profile = process.env.BENCH_CLIENTS_PROFILE
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CLIENTS_PROFILE]
+    : [];
   // Typed arrays cross IPC as they are with the structured-clone serialisation.
   const child = fork(fileURLToPath(new URL('./clients-child.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profile],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });

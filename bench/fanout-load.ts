@@ -51,6 +51,18 @@ export interface FanoutLoadResult {
   benchEventLoopP99Ms: number;
   /** The machine's load average over the last minute when the run ended: with other work running, latency grows. */
   loadAverage: number;
+  /** The same when the changes began to be posted. */
+  loadAverageBefore: number;
+  /** How long one change of each person took to be processed and sent before the clock started, in ms. */
+  warmUpMs: number;
+  /** Each change sent once to a SignalR Service group per person (FanOutOptions.groups), not once per watching user. */
+  groups: boolean;
+  /**
+   * Where each collection's time went, p50 and p99 in ms over the collections: from its POST to the start of its
+   * processing (intake), to its presences handed to the fan-out (verify, decrypt, order), to every send of them
+   * answered by SignalR Service (fan-out), and from its POST to that (the relay's whole part).
+   */
+  stages: Record<'intake' | 'decrypt' | 'fanout' | 'relay', { p50: number; p99: number }>;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -63,6 +75,7 @@ export async function fanoutLoad(
     seconds?: number;
     maxSockets?: number;
     serviceLatencyMs?: number;
+    groups?: boolean;
   } = {},
 ): Promise<FanoutLoadResult> {
   const USERS = options.users ?? 1_000;
@@ -70,6 +83,7 @@ export async function fanoutLoad(
   const SECONDS = options.seconds ?? 10;
   const MAX_SOCKETS = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
   const SLOW = options.serviceLatencyMs ?? 0;
+  const GROUPS = options.groups ?? false;
   const PEOPLE = 200;
   const cloud = await startEmulators({
     simulatorRate: 0,
@@ -83,7 +97,7 @@ export async function fanoutLoad(
   const watchers = Object.fromEntries(
     users.map((user, i) => [user, Array.from({ length: 20 }, (_, k) => people[(i * 7 + k) % PEOPLE]!)]),
   );
-  const relay = await startRelayProcess(bareRelaySettings(cloud, certificate), watchers, MAX_SOCKETS);
+  const relay = await startRelayProcess(bareRelaySettings(cloud, certificate), watchers, MAX_SOCKETS, GROUPS);
   let clients: ClientsProcess | undefined;
   try {
     const tokens = users.map((user) => ({
@@ -106,6 +120,23 @@ export async function fanoutLoad(
     const validationTokens = [cloud.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)];
     const states = ['Available', 'Busy', 'Away', 'DoNotDisturb'];
     let seq = SEQUENCE_BASE;
+    // Before the clock starts, one change of each person, so that what is measured is the steady state: with
+    // `groups`, each person's group gets its members at its first change (one call per watcher).
+    const warmUp = Array.from({ length: Math.ceil(PEOPLE / perTick) }, (_, t) => {
+      const value = people.slice(t * perTick, (t + 1) * perTick).map((id) => {
+        seq += 1n;
+        const presence = { id, availability: 'Offline', activity: 'Offline', sequenceNumber: String(seq) };
+        return {
+          subscriptionId: 'bench-warm-up',
+          changeType: 'updated',
+          clientState: 'bench',
+          resource: `communications/presences('${id}')`,
+          resourceData: { id },
+          encryptedContent: encryptResource(presence, x509, 'bench'),
+        };
+      });
+      return JSON.stringify({ value, validationTokens });
+    });
     const collections = Array.from({ length: ticks }, (_, t) => {
       const sequenceNumbers: number[] = [];
       const value = Array.from({ length: perTick }, (_, k) => {
@@ -115,7 +146,8 @@ export async function fanoutLoad(
         const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
         sequenceNumbers.push(Number(seq - SEQUENCE_BASE));
         return {
-          subscriptionId: 'bench',
+          // The collection's number, by which the relay's process times its stages (bench/relay-child.ts).
+          subscriptionId: `bench-${t}`,
           changeType: 'updated',
           clientState: 'bench',
           resource: `communications/presences('${id}')`,
@@ -132,9 +164,12 @@ export async function fanoutLoad(
       benchRss = Math.max(benchRss, process.memoryUsage.rss());
       if (ticks20++ % 10 === 0) benchHeap = Math.max(benchHeap, process.memoryUsage().heapUsed);
     }, 20);
-    // Posted as Graph does, over a few kept-alive connections (node:http costs this process less than fetch).
-    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const post = (body: string) =>
+    // Posted over kept-alive connections (node:http costs this process less than fetch), as many as posts may be
+    // under way: this process also plays SignalR Service, and when it is busy it reads each 202 late; with a few
+    // connections (8 measured a 1.3 s p50 from POST to the relay's intake) the next posts waited for those reads,
+    // which measured this process rather than the relay.
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    const post = (body: string): Promise<void> =>
       new Promise<void>((resolve, reject) => {
         const req = request(
           `${relay.url}/api/notifications`,
@@ -152,21 +187,34 @@ export async function fanoutLoad(
             );
           },
         );
-        req.on('error', reject);
+        // A kept-alive connection the relay closed (its keep-alive timeout) just as a post went out on it: sent
+        // again on another, as Node's documentation advises (http.ClientRequest, `reusedSocket`).
+        req.on('error', (error: NodeJS.ErrnoException) =>
+          req.reusedSocket && error.code === 'ECONNRESET' ? post(body).then(resolve, reject) : reject(error),
+        );
         req.end(body);
       });
+    const warmUpStart = performance.now();
+    await Promise.all(warmUp.map(post));
+    await relay.idle();
+    const warmUpMs = Math.round(performance.now() - warmUpStart);
+    // Its pushes reach the clients before the clock starts (they are not counted: they were not timed).
+    await new Promise((r) => setTimeout(r, 500));
     const posts: Array<Promise<unknown>> = [];
     // When each change was posted, on the machine's clock, by its sequence number less SEQUENCE_BASE.
-    const sentAt = new Float64Array(ticks * perTick + 1);
+    const sentAt = new Float64Array(Number(seq - SEQUENCE_BASE) + 1);
+    const postedAt = new Float64Array(ticks);
+    const loadBefore = loadavg()[0]!;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const cpuStart = process.cpuUsage();
     relay.measure();
     const start = performance.now();
     for (let t = 0; t < ticks; t++) {
-      const { body, sequenceNumbers } = collections[t]!;
+      const { body } = collections[t]!;
       const now = performance.timeOrigin + performance.now();
-      for (const s of sequenceNumbers) sentAt[s] = now;
+      for (const s of collections[t]!.sequenceNumbers) sentAt[s] = now;
+      postedAt[t] = now;
       posts.push(post(body));
       const wait = start + (t + 1) * TICK - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -187,6 +235,22 @@ export async function fanoutLoad(
     const cpu = process.cpuUsage(cpuStart);
     cloud.faults.clear();
     latencies.sort((a, b) => a - b);
+    const spread = (of: (t: number) => number) => {
+      const values: number[] = [];
+      for (let t = 0; t < ticks; t++) {
+        const v = of(t);
+        if (Number.isFinite(v)) values.push(v);
+      }
+      values.sort((a, b) => a - b);
+      return { p50: Math.round(percentile(values, 50)), p99: Math.round(percentile(values, 99)) };
+    };
+    const { began, decrypted, sent } = stats.stages;
+    const stages = {
+      intake: spread((t) => began[t]! - postedAt[t]!),
+      decrypt: spread((t) => decrypted[t]! - began[t]!),
+      fanout: spread((t) => sent[t]! - decrypted[t]!),
+      relay: spread((t) => sent[t]! - postedAt[t]!),
+    };
     const result: FanoutLoadResult = {
       users: USERS,
       changesPerSecond: RATE,
@@ -209,6 +273,10 @@ export async function fanoutLoad(
       benchCpuMs: Math.round((cpu.user + cpu.system) / 1000),
       benchEventLoopP99Ms: Math.round(delay.percentile(99) / 1e6),
       loadAverage: Math.round(loadavg()[0]! * 10) / 10,
+      loadAverageBefore: Math.round(loadBefore * 10) / 10,
+      warmUpMs,
+      groups: GROUPS,
+      stages,
     };
     return result;
   } catch (error) {
@@ -222,12 +290,14 @@ export async function fanoutLoad(
 
 export function describeFanoutLoad(r: FanoutLoadResult): string {
   return (
-    `relay fan-out under load: ${r.changes} changes at ${r.changesPerSecond}/s to ${r.users} SignalR clients${r.serviceLatencyMs ? ` (SignalR Service answering in ${r.serviceLatencyMs} ms)` : ''}: ${r.deliveries} deliveries, ` +
-    `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (POST to client); ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
+    `relay fan-out under load: ${r.changes} changes at ${r.changesPerSecond}/s to ${r.users} SignalR clients${r.groups ? ', one group per person' : ', one message per user'}${r.serviceLatencyMs ? ` (SignalR Service answering in ${r.serviceLatencyMs} ms)` : ''}: ${r.deliveries} deliveries, ` +
+    `p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms, max ${r.max} ms (POST to client); ` +
+    `per collection p50/p99: intake ${r.stages.intake.p50}/${r.stages.intake.p99} ms, verify and decrypt ${r.stages.decrypt.p50}/${r.stages.decrypt.p99} ms, fan-out until SignalR Service answered ${r.stages.fanout.p50}/${r.stages.fanout.p99} ms, relay in all ${r.stages.relay.p50}/${r.stages.relay.p99} ms; ` +
+    `first change of each person before the clock ${r.warmUpMs} ms; ${r.messages} messages to SignalR Service, ${r.merged} merged into a newer push, ${r.failures} failures; ` +
     `at most ${r.peakSockets} connections to SignalR Service (bound ${r.maxSockets}); relay process: peak ${r.relay.peakRssMb} MB RSS, ${r.relay.peakHeapMb} MB heap, ` +
     `at most ${r.relay.peakBacklog} presences waiting, ${r.relay.cpuMs} ms CPU, event-loop delay p99 ${r.relay.eventLoopP99Ms} ms; ` +
     `clients' process: peak ${r.clients.peakRssMb} MB RSS, ${r.clients.cpuMs} ms CPU, event-loop delay p99 ${r.clients.eventLoopP99Ms} ms; ` +
-    `bench process (emulators, poster): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverage}`
+    `bench process (emulators, poster): peak ${r.benchRssMb} MB RSS, ${r.benchCpuMs} ms CPU, event-loop delay p99 ${r.benchEventLoopP99Ms} ms; machine load average ${r.loadAverageBefore} before, ${r.loadAverage} after`
   );
 }
 
@@ -239,6 +309,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       ? { serviceLatencyMs: Number(process.env.BENCH_FANOUT_SERVICE_LATENCY_MS) }
       : {}),
     ...(process.env.BENCH_FANOUT_MAX_SOCKETS ? { maxSockets: Number(process.env.BENCH_FANOUT_MAX_SOCKETS) } : {}),
+    ...(process.env.BENCH_FANOUT_GROUPS === '1' ? { groups: true } : {}),
   });
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : describeFanoutLoad(result));
 }

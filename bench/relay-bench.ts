@@ -135,12 +135,14 @@ const throughput = Math.round(processed / seconds);
 await bare.stop();
 await cloud.stop();
 
-// ---- fan-out under load: 500 changes/s to 1,000 SignalR clients ----
-const fanout = await fanoutLoad({
+// ---- fan-out under load: 500 changes/s to 1,000 SignalR clients, one message per user, then one per person's group ----
+const fanoutLoadOptions = {
   users: Number(process.env.BENCH_FANOUT_USERS ?? 1_000),
   perSecond: 500,
   seconds: Number(process.env.BENCH_FANOUT_SECONDS ?? 10),
-});
+};
+const fanout = await fanoutLoad(fanoutLoadOptions);
+const fanoutGroups = await fanoutLoad({ ...fanoutLoadOptions, groups: true });
 
 const result = {
   changeToPixel: {
@@ -163,6 +165,7 @@ const result = {
     pageReads,
   },
   fanout,
+  fanoutGroups,
   relay: {
     notifications: processed,
     fannedOut: bare.stats.received,
@@ -190,6 +193,7 @@ if (json) {
     `relay throughput: ${r.notifications} notifications verified and decrypted in ${r.seconds} s = ${r.perSecond}/s; ${r.fannedOut} fanned out in ${r.signalrMessages} SignalR messages, ${r.droppedAsStale} dropped as out of order, ${r.fanoutFailures} failures`,
   );
   console.log(describeFanoutLoad(result.fanout));
+  console.log(describeFanoutLoad(result.fanoutGroups));
   console.log('Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s on this 2-core machine.');
 }
 // A run whose notifications were refused (or never processed) measured nothing: say so, and fail.

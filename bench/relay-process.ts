@@ -9,6 +9,8 @@ export interface RelayProcess {
   url: string;
   /** Starts the relay's CPU and event-loop figures afresh (the load begins). */
   measure(): void;
+  /** Resolves once the relay has processed and sent everything posted to it so far. */
+  idle(): Promise<void>;
   /** Waits until the relay has pushed everything it was given, then gives its figures and lets it exit. */
   finish(): Promise<RelayChildStats>;
   /** Ends it at once (the bench failed). */
@@ -19,6 +21,7 @@ export async function startRelayProcess(
   settings: BareRelaySettings,
   watchers: Record<string, string[]>,
   maxSockets: number,
+  groups = false,
 ): Promise<RelayProcess> {
   // BENCH_RELAY_PROFILE=<dir>: the relay process writes a CPU profile there (`node --cpu-prof`).
   const profile = process.env.BENCH_RELAY_PROFILE
@@ -32,12 +35,17 @@ export async function startRelayProcess(
     replyOf<RelayChildReply, T>(child, type, "the bench's relay");
   const command = (message: RelayChildCommand) => child.send(message);
   const listening = reply('listening');
-  command({ type: 'start', settings, watchers, maxSockets });
+  command({ type: 'start', settings, watchers, maxSockets, groups });
   const { url } = await listening;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
     measure: () => command({ type: 'measure' }),
+    async idle() {
+      const idle = reply('idle');
+      command({ type: 'idle' });
+      await idle;
+    },
     async finish() {
       const stats = reply('stats');
       command({ type: 'finish' });

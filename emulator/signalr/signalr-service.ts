@@ -13,6 +13,8 @@ import { connectionStringFor } from '../../common/signalr-connection.js';
 import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
 
 const RS = '\u001e';
+/** User-group relationships the service keeps per user when they are made without a ttl (see `addUser`). */
+const MAX_LASTING_GROUPS_PER_USER = 100;
 
 // The service's messages for names it refuses (src/Microsoft.Azure.SignalR.Emulator/Common/ErrorMessages.cs).
 const HUB_NAME_ERROR =
@@ -52,6 +54,8 @@ interface Connection {
   socket: WebSocket | null;
   handshaken: boolean;
   ping?: ReturnType<typeof setInterval>;
+  /** Invocations sent to it and not yet written (see `deliver`). */
+  outbox?: string;
 }
 
 export interface SignalREmulatorOptions extends ListenOptions {
@@ -82,12 +86,21 @@ export class SignalRServiceEmulator implements EmulatorService {
   private readonly byUser = new Map<string, Set<Connection>>();
   /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
   private readonly groups = new Map<string, Map<string, Set<string>>>();
+  /** Per hub and user, the groups they were added to without a ttl, oldest first (at most 100 are kept). */
+  private readonly lastingGroups = new Map<string, string[]>();
+  /** Per hub, group and user added with a ttl, the timer that ends the membership. */
+  private readonly expiring = new Map<string, ReturnType<typeof setTimeout>>();
   /** Messages sent to clients, for tests and benchmarks. */
   sent = 0;
   /** What happened so far, for tests and benchmarks. */
   readonly counters = { negotiations: 0, connected: 0, restCalls: 0, unauthorized: 0 };
   /** TCP connections that carried REST API calls (the app server's): open now, and the most open at once. */
   readonly restSockets = { open: 0, peak: 0 };
+  /** Connections with invocations waiting to be written, and whether a write of them is scheduled. */
+  private outgoing: Connection[] = [];
+  private flushing = false;
+  /** Resolves once what is queued now is written. */
+  private written: Promise<void> = Promise.resolve();
   private readonly restSocketSet = new WeakSet<object>();
   /**
    * Server tokens whose signature was checked, with their claims: an app server reuses a token for a URL until it
@@ -161,6 +174,7 @@ export class SignalRServiceEmulator implements EmulatorService {
   closeConnections(filter: { userId?: string; hub?: string; allowReconnect?: boolean; error?: string } = {}): number {
     let count = 0;
     for (const c of this.matching(filter)) {
+      this.flushOne(c);
       c.socket!.send(
         JSON.stringify({
           type: 7,
@@ -212,6 +226,47 @@ export class SignalRServiceEmulator implements EmulatorService {
     return [...hubGroups.entries()]
       .filter(([, members]) => members.has(`c:${c.id}`) || (c.userId !== null && members.has(`u:${c.userId}`)))
       .map(([g]) => g);
+  }
+
+  /**
+   * "Add a user to the target group" (docs/swagger/v1.json; https://learn.microsoft.com/azure/azure-signalr/swagger/signalr-data-plane-rest-v1#add-a-user-to-the-target-group):
+   * with `ttl`, the user is in the group for that many seconds; without it, "the service preserves 100 user-group
+   * relationships per user and old user-group relationship are overwritten by newly added ones".
+   */
+  private addUser(hub: string, group: string, user: string, ttlSeconds: number | null): void {
+    this.forgetMembership(hub, group, user);
+    const key = `${hub}\n${user}`;
+    if (ttlSeconds === null) {
+      let lasting = this.lastingGroups.get(key);
+      if (!lasting) this.lastingGroups.set(key, (lasting = []));
+      lasting.push(group);
+      if (lasting.length > MAX_LASTING_GROUPS_PER_USER) this.group(hub, lasting.shift()!).delete(`u:${user}`);
+    } else {
+      const member = `${hub}\n${group}\n${user}`;
+      const timer = setTimeout(() => {
+        if (this.expiring.get(member) !== timer) return;
+        this.expiring.delete(member);
+        this.group(hub, group).delete(`u:${user}`);
+      }, ttlSeconds * 1000);
+      timer.unref();
+      this.expiring.set(member, timer);
+    }
+    this.group(hub, group).add(`u:${user}`);
+  }
+
+  private removeUser(hub: string, group: string, user: string): void {
+    this.forgetMembership(hub, group, user);
+    this.group(hub, group).delete(`u:${user}`);
+  }
+
+  /** Drops what counted a user's membership of a group (its place among the 100, or its ttl). */
+  private forgetMembership(hub: string, group: string, user: string): void {
+    const lasting = this.lastingGroups.get(`${hub}\n${user}`);
+    const at = lasting?.indexOf(group) ?? -1;
+    if (at >= 0) lasting!.splice(at, 1);
+    const member = `${hub}\n${group}\n${user}`;
+    clearTimeout(this.expiring.get(member));
+    this.expiring.delete(member);
   }
 
   private group(hub: string, name: string): Set<string> {
@@ -400,17 +455,48 @@ export class SignalRServiceEmulator implements EmulatorService {
     }
   }
 
+  /**
+   * Queues an invocation for each target; what a connection is sent while the process is busy goes out in one
+   * WebSocket message once it is free (`setImmediate`), in the order sent. The JSON hub protocol ends each message
+   * with the record separator 0x1E, so one transport payload may carry several, and clients read them all
+   * (https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md): a burst of sends to a
+   * thousand users costs a write per connection, not one per message.
+   */
   private deliver(targets: Iterable<Connection>, message: Message): number {
     const frame = JSON.stringify({ type: 1, target: message.target, arguments: message.arguments }) + RS;
     let count = 0;
     for (const c of targets) {
       if (c.socket && c.handshaken && c.socket.readyState === c.socket.OPEN) {
-        c.socket.send(frame);
+        if (c.outbox === undefined) this.outgoing.push(c);
+        c.outbox = (c.outbox ?? '') + frame;
         count++;
       }
     }
+    if (count && !this.flushing) {
+      this.flushing = true;
+      this.written = new Promise((resolve) =>
+        setImmediate(() => {
+          this.flush();
+          resolve();
+        }),
+      );
+    }
     this.sent += count;
     return count;
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const outgoing = this.outgoing;
+    this.outgoing = [];
+    for (const c of outgoing) this.flushOne(c);
+  }
+
+  /** Writes what waits for one connection (before it is closed, so nothing sent before the close is lost). */
+  private flushOne(c: Connection): void {
+    const pending = c.outbox;
+    c.outbox = undefined;
+    if (pending && c.socket && c.socket.readyState === c.socket.OPEN) c.socket.send(pending);
   }
 
   // ---- server REST API ----
@@ -488,15 +574,18 @@ export class SignalRServiceEmulator implements EmulatorService {
         this.send(req, res, this.groupMembers(req.params.hub!, req.params.group!)),
       );
       on('PUT', `${prefix}/groups/:group/users/:user`, (req, res) => {
-        this.group(req.params.hub!.toLowerCase(), req.params.group!).add(`u:${req.params.user}`);
+        const ttl = req.url.searchParams.get('ttl');
+        if (ttl !== null && !/^\d{1,9}$/.test(ttl)) return sendJson(res, 400, { error: 'ttl must be a whole number.' });
+        this.addUser(req.params.hub!.toLowerCase(), req.params.group!, req.params.user!, ttl === null ? null : +ttl);
         sendEmpty(res, 202);
       });
       on('DELETE', `${prefix}/groups/:group/users/:user`, (req, res) => {
-        this.group(req.params.hub!.toLowerCase(), req.params.group!).delete(`u:${req.params.user}`);
+        this.removeUser(req.params.hub!.toLowerCase(), req.params.group!, req.params.user!);
         sendEmpty(res, 202);
       });
       on('DELETE', `${prefix}/users/:user/groups`, (req, res) => {
-        this.groups.get(req.params.hub!.toLowerCase())?.forEach((members) => members.delete(`u:${req.params.user}`));
+        const hub = req.params.hub!.toLowerCase();
+        for (const group of [...(this.groups.get(hub)?.keys() ?? [])]) this.removeUser(hub, group, req.params.user!);
         sendEmpty(res, 200);
       });
       on('PUT', `${prefix}/groups/:group/connections/:id`, (req, res) => {
@@ -512,7 +601,9 @@ export class SignalRServiceEmulator implements EmulatorService {
         sendEmpty(res, 200);
       });
       on('DELETE', `${prefix}/connections/:id`, (req, res) => {
-        this.liveIn(req.params.hub!, req.params.id!)?.socket!.close(1000);
+        const c = this.liveIn(req.params.hub!, req.params.id!);
+        if (c) this.flushOne(c);
+        c?.socket!.close(1000);
         sendEmpty(res, 202);
       });
       const exists = (has: (req: Request) => boolean) => (req: Request, res: ServerResponse) =>
@@ -542,6 +633,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     if (!message) return sendJson(res, 400, { error: 'The body must be {"target": string, "arguments": array}.' });
     const excluded = new Set(req.url.searchParams.getAll('excluded'));
     this.deliver(excluded.size ? targets.filter((c) => !excluded.has(c.id)) : targets, message);
+    // Answered once the message is written to its connections, as before it was queued.
+    await this.written;
     sendEmpty(res, 202);
   }
 

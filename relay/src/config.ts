@@ -46,6 +46,11 @@ export interface RelaySettings {
   quotas?: { idsPerUser?: number; idsPerTenant?: number };
   /** Watch only ids Graph's directory knows as users (needs the application permission User.Read.All). */
   checkUsers?: boolean;
+  /**
+   * Send each change once, to a SignalR Service group per watched person whose members are its watchers, instead of
+   * once per watching user (RELAY_FANOUT_GROUPS; off by default).
+   */
+  fanoutGroups?: boolean;
   /** How often the relay checks its subscriptions against Graph and renews them (default 60 s). */
   checkSeconds?: number;
   /** How often the relay broadcasts a heartbeat to the pages (default 15 s; 0: none). */
@@ -117,6 +122,9 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
   const check = env.RELAY_CHECK_USERS?.trim().toLowerCase();
   if (check && !['true', 'false', '1', '0'].includes(check))
     throw new Error(`RELAY_CHECK_USERS=${env.RELAY_CHECK_USERS} is not true or false`);
+  const groups = env.RELAY_FANOUT_GROUPS?.trim().toLowerCase();
+  if (groups && !['true', 'false', '1', '0'].includes(groups))
+    throw new Error(`RELAY_FANOUT_GROUPS=${env.RELAY_FANOUT_GROUPS} is not true or false`);
   const checkSeconds = wholeNumber(env, 'RELAY_CHECK_SECONDS', 1, 3600);
   const heartbeatSeconds = wholeNumber(env, 'RELAY_HEARTBEAT_SECONDS', 0, 3600);
   const keeperLeaseSeconds = wholeNumber(env, 'RELAY_KEEPER_LEASE_SECONDS', 15, 60);
@@ -155,6 +163,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     ...(requiredScope !== undefined ? { requiredScope } : {}),
     ...(Object.keys(quotas).length ? { quotas } : {}),
     ...(check === 'true' || check === '1' ? { checkUsers: true } : {}),
+    ...(groups === 'true' || groups === '1' ? { fanoutGroups: true } : {}),
     ...(checkSeconds !== undefined ? { checkSeconds } : {}),
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
     ...(keeperLeaseSeconds !== undefined ? { keeperLeaseSeconds } : {}),

@@ -1,5 +1,6 @@
 // Sending each user exactly the presences they watch (see watchers.ts) through Azure SignalR Service's REST API,
 // several updates per message.
+import { randomBytes } from 'node:crypto';
 import {
   parseConnectionString,
   ServerTokenCache,
@@ -7,6 +8,7 @@ import {
   type SignalRConnection,
 } from '../../common/signalr-connection.js';
 import { isHubName, isUserId } from '../../common/signalr-names.js';
+import { GroupMembers } from './group-members.js';
 import type { RelayPresence } from './notifications.js';
 import { SignalRRest, type RestReply } from './signalr-rest.js';
 import { Undelivered } from './undelivered.js';
@@ -37,6 +39,12 @@ export interface FanOutOptions {
   recoveryProbeMs?: number;
   /** The lifetime of the tokens of REST calls and how long before expiry a new one is signed (see ServerTokenCache). */
   tokens?: ServerTokenCacheOptions;
+  /**
+   * Sends each change once, to a group of SignalR Service per watched id whose members are the users watching it
+   * (group-members.ts), instead of one message per watching user: one REST call per change however many watch it.
+   * Resyncs still go to each user. Default false.
+   */
+  groups?: boolean;
 }
 
 /** What one `publish` did. */
@@ -76,6 +84,8 @@ interface Lane {
   pending: Map<string, Map<string, Entry>>;
   running: boolean;
   url: string;
+  /** For a group's lane: the watched id whose group it sends to (its members are brought in line before each send). */
+  group?: string;
 }
 
 export class FanOut {
@@ -91,6 +101,11 @@ export class FanOut {
   /** Messages sent and presences delivered, sends given up, retries made and stale retries dropped, for the bench. */
   readonly counts: FanOutCounts = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0, recovered: 0 };
   private readonly lanes = new Map<string, Lane>();
+  /** With `groups`: one lane per watched id, and who is in each id's group. */
+  private readonly groupLanes = new Map<string, Lane>();
+  private readonly members: GroupMembers | undefined;
+  /** Names this run's groups (see groupOf). */
+  private readonly run = randomBytes(6).toString('hex');
   /** Entries in the lanes' pending maps, over all users. */
   private waiting = 0;
   /** Per user, the ids whose send was given up: re-read by their pages once the service answers again. */
@@ -114,6 +129,18 @@ export class FanOut {
     this.probeMs = options.recoveryProbeMs ?? 2_000;
     this.rest = new SignalRRest(this.connection.endpoint, options.maxSockets);
     this.tokens = new ServerTokenCache(this.connection.accessKey, options.tokens);
+    if (options.groups)
+      this.members = new GroupMembers((method, group, user, ttlSeconds) => {
+        const url = `${this.groupUrl(group)}/users/${encodeURIComponent(user)}`;
+        // The token's audience is the URL without its query.
+        const query = ttlSeconds === undefined ? '' : `?ttl=${ttlSeconds}`;
+        return this.rest.send(method, `${url}${query}`, this.tokens.for(url));
+      });
+  }
+
+  /** With `groups`: memberships the relay holds at SignalR Service, over all groups. */
+  get memberships(): number {
+    return this.members?.size ?? 0;
   }
 
   /** Sockets open to SignalR Service now, and requests waiting for one. */
@@ -155,8 +182,9 @@ export class FanOut {
 
   private fan(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
     this.watchers = watchers;
-    const perUser = new Map<string, Item[]>();
     const resync = target === RESYNC_TARGET;
+    if (this.members && !resync) return this.fanToGroups(presences, watchers, target);
+    const perUser = new Map<string, Item[]>();
     for (const presence of presences) {
       let item: Item | undefined;
       for (const user of watchers.watchersOf(presence.id)) {
@@ -169,40 +197,81 @@ export class FanOut {
     return this.enqueue(perUser, target);
   }
 
+  /** With `groups`: each watched presence goes once to its id's lane, whose sends go to the id's group. */
+  private fanToGroups(presences: Array<{ id: string }>, watchers: Watchers, target: string): Promise<Published> {
+    const { ticket, settled } = this.ticket();
+    const touched = new Map<string, Lane>();
+    for (const presence of presences) {
+      if (!watchers.isWatched(presence.id)) continue;
+      const item = { id: presence.id, json: JSON.stringify(presence) };
+      const lane = this.place(this.groupLanes, presence.id, target, item, ticket, true);
+      touched.set(presence.id, lane);
+    }
+    for (const [id, lane] of touched) if (!lane.running) void this.drain(id, lane, this.groupLanes);
+    this.settle(ticket);
+    return settled;
+  }
+
   /**
    * Hands each user's share to their lane; resolves once every share is sent, given up or superseded. Nothing of
    * `perUser` is kept meanwhile: what waits is at most one entry per user, target and id (the lanes' pending maps).
    */
   private enqueue(perUser: Map<string, Item[]>, target: string): Promise<Published> {
-    const done: Published = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
-    let resolve!: () => void;
-    const settled = new Promise<void>((r) => (resolve = r));
-    const ticket: Ticket = { done, left: 1, resolve };
+    const { ticket, settled } = this.ticket();
     for (const [user, list] of perUser) {
       // A user id the service would refuse (it takes 1 to 1,024 characters) is not sent at all. The relay's users
       // are Entra object ids, so this is only a guard.
       if (!isUserId(user)) {
-        done.failures++;
+        ticket.done.failures++;
         continue;
       }
-      let lane = this.lanes.get(user);
-      if (!lane) this.lanes.set(user, (lane = { pending: new Map(), running: false, url: this.userUrl(user) }));
-      let entries = lane.pending.get(target);
-      if (!entries) lane.pending.set(target, (entries = new Map()));
-      for (const item of list) {
-        const older = entries.get(item.id);
-        if (older) this.supersede(older);
-        else this.waiting++;
-        entries.set(item.id, { item, ticket });
-        ticket.left++;
-      }
-      if (!lane.running) void this.drain(user, lane);
+      let lane: Lane | undefined;
+      for (const item of list) lane = this.place(this.lanes, user, target, item, ticket);
+      if (lane && !lane.running) void this.drain(user, lane, this.lanes);
     }
     this.settle(ticket);
-    return settled.then(() => {
+    return settled;
+  }
+
+  /** A publication's ticket (held once by the publication itself), and its counts added to the totals once settled. */
+  private ticket(): { ticket: Ticket; settled: Promise<Published> } {
+    const done: Published = { messages: 0, presences: 0, failures: 0, retries: 0, superseded: 0 };
+    let resolve!: () => void;
+    const over = new Promise<void>((r) => (resolve = r));
+    const settled = over.then(() => {
       for (const key of Object.keys(done) as Array<keyof Published>) this.counts[key] += done[key];
       return done;
     });
+    return { ticket: { done, left: 1, resolve }, settled };
+  }
+
+  /**
+   * Puts one item in the lane of `key` (a user, or with `group` a watched id), replacing an older one of the same id
+   * still waiting there. The caller starts the lane once everything of the publication is in.
+   */
+  private place(
+    lanes: Map<string, Lane>,
+    key: string,
+    target: string,
+    item: Item,
+    ticket: Ticket,
+    group = false,
+  ): Lane {
+    let lane = lanes.get(key);
+    if (!lane) {
+      lane = group
+        ? { pending: new Map(), running: false, url: this.groupUrl(this.groupOf(key)), group: key }
+        : { pending: new Map(), running: false, url: this.userUrl(key) };
+      lanes.set(key, lane);
+    }
+    let entries = lane.pending.get(target);
+    if (!entries) lane.pending.set(target, (entries = new Map()));
+    const older = entries.get(item.id);
+    if (older) this.supersede(older);
+    else this.waiting++;
+    entries.set(item.id, { item, ticket });
+    ticket.left++;
+    return lane;
   }
 
   private settle(ticket: Ticket): void {
@@ -214,19 +283,48 @@ export class FanOut {
     this.settle(entry.ticket);
   }
 
-  private async drain(user: string, lane: Lane): Promise<void> {
+  private async drain(key: string, lane: Lane, lanes: Map<string, Lane>): Promise<void> {
     lane.running = true;
     try {
       for (let next = lane.pending.entries().next(); !next.done; next = lane.pending.entries().next()) {
         const [target, entries] = next.value;
         lane.pending.delete(target);
         this.waiting -= entries.size;
-        await this.send(user, lane, target, entries);
+        await this.send(key, lane, target, entries);
       }
     } finally {
       lane.running = false;
-      if (!lane.pending.size && this.lanes.get(user) === lane) this.lanes.delete(user);
+      if (!lane.pending.size && lanes.get(key) === lane) lanes.delete(key);
     }
+  }
+
+  /**
+   * The group of SignalR Service whose members are the watchers of `id`, named for this run of the relay: a group
+   * only ever holds the members this run put in it, so a user who stopped watching while the relay was down (or a
+   * member an earlier run could not remove) is never sent to.
+   */
+  private groupOf(id: string): string {
+    return `presence.${id}.${this.run}`;
+  }
+
+  private groupUrl(group: string): string {
+    return `${this.hubUrl}/groups/${encodeURIComponent(group)}`;
+  }
+
+  /**
+   * Brings the group of `id` in line with who watches it now, before a send to it; returns its members. A watcher
+   * the service would not add gets these entries one by one, in their own lane (with the same tickets).
+   */
+  private async joinGroup(id: string, target: string, entries: Map<string, Entry>): Promise<string[]> {
+    const wanted: string[] = [];
+    for (const user of this.watchers?.watchersOf(id) ?? []) if (isUserId(user)) wanted.push(user);
+    const { members, notAdded } = await this.members!.sync(this.groupOf(id), wanted);
+    for (const user of notAdded) {
+      let lane: Lane | undefined;
+      for (const entry of entries.values()) lane = this.place(this.lanes, user, target, entry.item, entry.ticket);
+      if (lane && !lane.running) void this.drain(user, lane, this.lanes);
+    }
+    return members;
   }
 
   /** One message to one user (`target`, one argument), through the same pool of connections; not retried. */
@@ -253,10 +351,20 @@ export class FanOut {
     return `${this.hubUrl}/users/${encodeURIComponent(user)}`;
   }
 
-  private async send(user: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
+  /**
+   * One message (retried as need be) to the user `key`, or with a group's lane to the group of the watched id `key`
+   * once its members are brought in line (once per message, not per retry: a retry never reaches anyone twice).
+   */
+  private async send(key: string, lane: Lane, target: string, entries: Map<string, Entry>): Promise<void> {
     const url = lane.url;
     const started = Date.now();
     const head = `{"target":${JSON.stringify(target)},"arguments":[[`;
+    const reached = lane.group === undefined ? [key] : await this.joinGroup(lane.group, target, entries);
+    if (!reached.length) {
+      // Nobody in the group (no one watches the id now, or every watcher is sent to one by one).
+      for (const entry of entries.values()) this.settle(entry.ticket);
+      return;
+    }
     for (let attempt = 0; ; attempt++) {
       // `{ target, arguments: [list] }`, built once per attempt from the items' JSON; counts of the message as a
       // whole go to the newest publication in it (the last entry).
@@ -272,8 +380,8 @@ export class FanOut {
       const sent = await this.rest.post(url, this.tokens.for(url), body);
       if (sent.status >= 200 && sent.status < 300) {
         newest.messages++;
-        for (const entry of entries.values()) entry.ticket.done.presences++;
-        this.undelivered.delivered(user, entries.keys());
+        for (const entry of entries.values()) entry.ticket.done.presences += reached.length;
+        for (const user of reached) this.undelivered.delivered(user, entries.keys());
         for (const entry of entries.values()) this.settle(entry.ticket);
         if (this.undelivered.users) this.recover();
         return;
@@ -284,7 +392,7 @@ export class FanOut {
         newest.failures++;
         // Given up while the service is unreachable or failing: these ids are re-read once it answers again.
         if (retryable(sent.status)) {
-          this.undelivered.add(user, entries.keys());
+          for (const user of reached) this.undelivered.add(user, entries.keys());
           this.probeSoon();
         }
         for (const entry of entries.values()) this.settle(entry.ticket);

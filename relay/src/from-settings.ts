@@ -111,6 +111,7 @@ export function relayFromSettings(
     ...(settings.checkSeconds !== undefined ? { renewalCheckMs: settings.checkSeconds * 1000 } : {}),
     ...(settings.heartbeatSeconds !== undefined ? { heartbeatMs: settings.heartbeatSeconds * 1000 } : {}),
     ...(settings.checkUsers ? { userDirectory: userDirectory(graphBaseUrl, broker) } : {}),
+    ...(settings.fanoutGroups ? { fanout: { groups: true } } : {}),
     ...(journalPath ? { journalPath } : {}),
   });
   return { relay, keeper };

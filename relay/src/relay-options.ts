@@ -86,8 +86,11 @@ export interface RelayOptions {
   now?: () => number;
   /** The waits before each retry of a failed send to SignalR Service (default 0.5, 1.5 and 4 s). */
   fanoutRetryDelaysMs?: number[];
-  /** Bounds and recovery of the sends to SignalR Service: connections at most (64), retry budget (10 s), health probe (2 s). */
-  fanout?: Pick<FanOutOptions, 'maxSockets' | 'retryBudgetMs' | 'recoveryProbeMs'>;
+  /**
+   * Bounds and recovery of the sends to SignalR Service: connections at most (256), retry budget (10 s), health probe
+   * (2 s); `groups`: each change sent once to a group per watched id instead of once per watching user.
+   */
+  fanout?: Pick<FanOutOptions, 'maxSockets' | 'retryBudgetMs' | 'recoveryProbeMs' | 'groups'>;
   /**
    * A file where each notification collection is kept (synced to disk) from before its 202 until it is processed,
    * so one acknowledged but not processed when the relay died is processed when it starts again. One per instance.

@@ -50,6 +50,11 @@ export class SignalRRest {
     return this.call('POST', url, token, body);
   }
 
+  /** A call with no body: adding a user to a group (`PUT`) or removing them (`DELETE`). */
+  send(method: 'PUT' | 'DELETE', url: string, token: string): Promise<RestReply> {
+    return this.call(method, url, token);
+  }
+
   /** `GET /api/v1/health`: 200 when the service is serving. */
   health(url: string, token: string): Promise<RestReply> {
     return this.call('GET', url, token);

@@ -187,6 +187,46 @@ describe('REST API', () => {
     assert.deepEqual(got, ['b']);
   });
 
+  test('a burst of sends to a user and a group: each message arrives once, those sent in turn in their order', async () => {
+    const [a, b] = [connect('burst-a'), connect('burst-b')];
+    await Promise.all([a.start(), b.start()]);
+    assert.equal(await rest('PUT', `/api/v1/hubs/${HUB}/groups/burst/users/burst-b`), 202);
+    const got = { a: [] as number[], b: [] as number[] };
+    a.on('n', (n: number) => got.a.push(n));
+    b.on('n', (n: number) => got.b.push(n));
+    // Sent all at once, over several connections to the service: many land while it is busy with the others.
+    const burst = Array.from({ length: 40 }, (_, n) => n);
+    const statuses = await Promise.all(
+      burst.map((n) =>
+        rest('POST', `/api/v1/hubs/${HUB}/${n % 2 ? 'groups/burst' : 'users/burst-a'}`, {
+          target: 'n',
+          arguments: [n],
+        }),
+      ),
+    );
+    assert.ok(statuses.every((s) => s === 202));
+    // Then one after another: each answered only once it is written, so they arrive in that order.
+    for (const n of [100, 101, 102]) {
+      assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/users/burst-a`, { target: 'n', arguments: [n] }), 202);
+      assert.equal(await rest('POST', `/api/v1/hubs/${HUB}/groups/burst`, { target: 'n', arguments: [n] }), 202);
+    }
+    await settle();
+    const even = burst.filter((n) => n % 2 === 0);
+    const odd = burst.filter((n) => n % 2 === 1);
+    assert.deepEqual(
+      got.a.slice(0, even.length).sort((x, y) => x - y),
+      even,
+      'every send to the user once',
+    );
+    assert.deepEqual(
+      got.b.slice(0, odd.length).sort((x, y) => x - y),
+      odd,
+      'every send to the group once',
+    );
+    assert.deepEqual(got.a.slice(even.length), [100, 101, 102]);
+    assert.deepEqual(got.b.slice(odd.length), [100, 101, 102]);
+  });
+
   test('to a group, after adding a user and not after removing them', async () => {
     const c = connect('grouped');
     await c.start();
@@ -308,6 +348,23 @@ describe('more of the service', () => {
     assert.equal(await rest('DELETE', `/api/v1/hubs/${HUB}/users/member/groups`), 200);
     assert.equal(await rest('HEAD', `/api/v1/hubs/${HUB}/groups/g-exists`), 404);
     assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups, []);
+  });
+
+  test('a user added to groups without a ttl stays in the newest 100; with a ttl, in each until it ends', async () => {
+    const path = (group: string, user: string) => `/api/v1/hubs/${HUB}/groups/${group}/users/${user}`;
+    for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', path(`lasting-${i}`, 'many')), 202);
+    assert.equal(await rest('GET', path('lasting-0', 'many')), 404, 'the oldest of 101 overwritten');
+    assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
+    assert.equal(await rest('GET', path('lasting-100', 'many')), 200);
+    for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', `${path(`timed-${i}`, 'many')}?ttl=600`), 202);
+    assert.equal(await rest('GET', path('timed-0', 'many')), 200, 'memberships with a ttl are not counted');
+    assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
+    assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=1`), 202);
+    assert.equal(await rest('GET', path('brief', 'many')), 200);
+    const ended = Date.now() + 5_000;
+    while ((await rest('GET', path('brief', 'many'))) === 200 && Date.now() < ended) await settle();
+    assert.equal(await rest('GET', path('brief', 'many')), 404, 'gone once its ttl ended');
+    assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=soon`), 400);
   });
 
   test("a user's group membership applies to the connections they open later", async () => {

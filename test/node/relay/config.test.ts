@@ -143,6 +143,13 @@ test('the user check: off unless RELAY_CHECK_USERS is true', () => {
   assert.throws(() => settingsFromEnv({ ...env, RELAY_CHECK_USERS: 'yes please' }), /RELAY_CHECK_USERS/);
 });
 
+test('fan-out through groups: off unless RELAY_FANOUT_GROUPS is true', () => {
+  assert.equal(settingsFromEnv(env).fanoutGroups, undefined);
+  assert.equal(settingsFromEnv({ ...env, RELAY_FANOUT_GROUPS: 'true' }).fanoutGroups, true);
+  assert.equal(settingsFromEnv({ ...env, RELAY_FANOUT_GROUPS: '0' }).fanoutGroups, undefined);
+  assert.throws(() => settingsFromEnv({ ...env, RELAY_FANOUT_GROUPS: 'sometimes' }), /RELAY_FANOUT_GROUPS/);
+});
+
 test('allowed origins: scheme, host and port only; a wildcard or a path is refused', () => {
   assert.equal(settingsFromEnv(env).allowedOrigins, undefined);
   assert.deepEqual(
