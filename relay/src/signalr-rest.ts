@@ -13,8 +13,9 @@ export interface RestReply {
 
 /**
  * Connections kept to the service at most, by default. One send per user is in flight at a time, so the bound is what
- * limits the sends per second (connections / round trip): `npm run bench` measured 500 changes/s to 1,000 users at
- * p50 31 ms / p99 489 ms with 256 against p50 517 ms / p99 1,097 ms with 64, on one 2-core machine.
+ * limits the sends per second (connections / round trip). With one message per user, 256 is where a 2-core machine's
+ * relay ran out of CPU before connections (500 changes/s to 1,000 users: p99 0.1–2.7 s with the load average at 4–7);
+ * fewer queued sends behind each other (64: p99 about 1.1 s). The group fan-out needs far fewer (67–200 at the peak).
  */
 export const DEFAULT_MAX_SOCKETS = 256;
 
