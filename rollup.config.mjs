@@ -96,12 +96,13 @@ function tscSourceMaps() {
   };
 }
 
-// `production` keeps Lit's dev mode (and its console warnings) out of the bundle.
+// `production` keeps Lit's dev mode (and its console warnings) out of the bundle. A second compress pass folds what
+// the first one inlined (a few dozen bytes gzipped per page); more passes, or the unsafe options, gain nothing more.
 const plugins = () => [
   tscSourceMaps(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production', 'import', 'default'] }),
   minifyCssTemplates(),
-  terser({ ecma: 2021, module: true, format: { comments: false } }),
+  terser({ ecma: 2021, module: true, compress: { passes: 2 }, format: { comments: false } }),
   entryDeclarations(),
 ];
 
