@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { AvailabilityAlert } from '../../client/availability-alerts.js';
 import type { PresenceClient } from '../../client/presence-client.js';
@@ -17,6 +16,7 @@ import {
 } from './desktop-notifications.js';
 import { styles } from './presence-alerts.styles.js';
 import { ToastQueue } from './toast-queue.js';
+import { ownState } from '../shared/own-state.js';
 
 /** How long a toast stays by default, in milliseconds. */
 export const DEFAULT_TOAST_MS = 8000;
@@ -68,16 +68,23 @@ export const DEFAULT_TOAST_MS = 8000;
 export class PresenceAlerts extends LitElement {
   static override styles = styles;
 
+  // The reactive properties, declared here rather than with decorators, whose code would be one more file to load.
+  static override properties = {
+    ...ownState('waiting', 'permission'),
+    duration: { type: Number },
+    hideList: { type: Boolean, reflect: true, attribute: 'hide-list' },
+  };
+
   /** How long a toast stays, in milliseconds; 0 keeps it until dismissed. */
-  @property({ type: Number }) duration = 8000;
+  duration = 8000;
 
   /** Hides the list of people waited for (toasts only). */
-  @property({ type: Boolean, reflect: true, attribute: 'hide-list' }) hideList = false;
+  hideList = false;
 
   /** @internal */
-  @state() private waiting: string[] = [];
+  private waiting: string[] = [];
   /** @internal */
-  @state() private permission: DesktopPermission = desktopPermission();
+  private permission: DesktopPermission = desktopPermission();
 
   /** @internal */
   private readonly locale = new LocaleController(this);

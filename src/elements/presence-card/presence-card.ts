@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
 import { enCard } from '../../presence/locales/en-card.js';
 import type { CardMessages } from '../../presence/card-messages.js';
@@ -12,6 +11,7 @@ import { rendersAsServer } from '../shared/server-render.js';
 import { actionDetail, notifyWhenAvailable, openLink, type Contact } from './card-actions.js';
 import { positionCard, supportsPopover, toggleEvent } from './card-position.js';
 import { styles } from './presence-card.styles.js';
+import { ownState } from '../shared/own-state.js';
 
 /** How the card was opened: `focus` moves focus into it (opened from the keyboard), `returnFocus` gets it back. */
 export interface CardShowOptions {
@@ -63,14 +63,21 @@ const LINKS: Array<Exclude<PresenceActionKind, 'notify'>> = ['chat', 'call', 'vi
 export class PresenceCard extends LitElement {
   static override styles = styles;
 
+  // The reactive properties, declared here rather than with decorators, whose code would be one more file to load.
+  static override properties = {
+    ...ownState('notified'),
+    userId: { attribute: 'user-id', reflect: true, converter: reflectText },
+    open: { type: Boolean, reflect: true },
+  };
+
   /** The person's Microsoft Entra object id (or userPrincipalName). */
-  @property({ attribute: 'user-id', reflect: true, converter: reflectText }) userId: string | null = null;
+  userId: string | null = null;
 
   /** True while the card is shown as a popup (`show()`). */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** @internal */
-  @state() private notified = false;
+  private notified = false;
 
   /** @internal */
   private readonly locale = new LocaleController(this);

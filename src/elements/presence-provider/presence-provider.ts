@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
@@ -32,38 +31,54 @@ export class PresenceProvider extends LitElement {
     }
   `;
 
+  // The reactive properties, declared here rather than with decorators: the helper TypeScript emits for decorators
+  // and Lit's decorator code would weigh on every live page.
+  static override properties = {
+    client: { attribute: false },
+    demo: { type: Boolean, reflect: true },
+    clientId: { attribute: 'client-id' },
+    tenant: {},
+    authority: {},
+    redirectUri: { attribute: 'redirect-uri' },
+    transport: {},
+    negotiateUrl: { attribute: 'negotiate-url' },
+    relayScope: { attribute: 'relay-scope' },
+    interval: { type: Number },
+    graphBaseUrl: { attribute: 'graph-base-url' },
+  };
+
   /** A client made in code (`createPresenceClient`); wins over the attributes. */
-  @property({ attribute: false }) client: PresenceClient | undefined;
+  client: PresenceClient | undefined;
 
   /** Runs on a simulated tenant in the browser: no account, no sign-in. */
-  @property({ type: Boolean, reflect: true }) demo = false;
+  demo = false;
 
   /** The app registration's client id (Microsoft Entra ID). */
-  @property({ attribute: 'client-id' }) clientId: string | null = null;
+  clientId: string | null = null;
 
   /** The tenant id or domain; `organizations` by default. */
-  @property() tenant: string | null = null;
+  tenant: string | null = null;
 
   /** The full authority URL, for clouds or emulators; wins over `tenant`. */
-  @property() authority: string | null = null;
+  authority: string | null = null;
 
   /** The redirect-bridge page; default `/redirect.html` on this origin. */
-  @property({ attribute: 'redirect-uri' }) redirectUri: string | null = null;
+  redirectUri: string | null = null;
 
   /** `polling` (default), `signalr` (pushed by the relay; needs `negotiate-url`) or `demo`. */
-  @property() transport: 'polling' | 'signalr' | 'demo' = 'polling';
+  transport: 'polling' | 'signalr' | 'demo' = 'polling';
 
   /** For `signalr`: the relay's API root, where `/negotiate` and `/watch` are. */
-  @property({ attribute: 'negotiate-url' }) negotiateUrl: string | null = null;
+  negotiateUrl: string | null = null;
 
   /** For `signalr`: the relay API's scope, e.g. `api://<relay client id>/access_as_user`. */
-  @property({ attribute: 'relay-scope' }) relayScope: string | null = null;
+  relayScope: string | null = null;
 
   /** Seconds between polls. Default 30. */
-  @property({ type: Number }) interval = 30;
+  interval = 30;
 
   /** Microsoft Graph's root, for sovereign clouds or the local emulator. */
-  @property({ attribute: 'graph-base-url' }) graphBaseUrl: string | null = null;
+  graphBaseUrl: string | null = null;
 
   private readonly provider = new ContextProvider(this, { context: presenceClientContext });
 

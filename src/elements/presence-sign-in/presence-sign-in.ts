@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { SignedInAccount, TokenProvider } from '../../auth/token-provider.js';
 import { emit } from '../../events/emit.js';
 import { LocaleController } from '../shared/locale-controller.js';
+import { ownState } from '../shared/own-state.js';
 
 type SignInCapable = Required<Pick<TokenProvider, 'signIn' | 'signOut' | 'account'>>;
 
@@ -70,8 +70,13 @@ export class PresenceSignIn extends LitElement {
     }
   `;
 
-  @state() private account: SignedInAccount | null = null;
-  @state() private busy = false;
+  // The reactive properties, declared here rather than with decorators, whose code would be one more file to load.
+  static override properties = {
+    ...ownState('account', 'busy'),
+  };
+
+  private account: SignedInAccount | null = null;
+  private busy = false;
 
   private readonly locale = new LocaleController(this);
 

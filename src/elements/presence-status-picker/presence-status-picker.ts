@@ -1,5 +1,4 @@
 import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { oneOf } from '../shared/coerce.js';
@@ -14,6 +13,7 @@ import { fillStatus, pickerWords } from './picker-words.js';
 import { SignedInController } from './signed-in.js';
 import { StatusWriter } from './status-writer.js';
 import { styles } from './presence-status-picker.styles.js';
+import { ownState } from '../shared/own-state.js';
 
 /**
  * @summary The signed-in user's own presence, live, as a menu button: choose Available, Busy, Do not disturb, Be
@@ -70,23 +70,30 @@ import { styles } from './presence-status-picker.styles.js';
 export class PresenceStatusPicker extends LitElement {
   static override styles = styles;
 
+  // The reactive properties, declared here rather than with decorators, whose code would be one more file to load.
+  static override properties = {
+    ...ownState('chosenAfter', 'editing', 'draft', 'clearAfter'),
+    open: { type: Boolean, reflect: true },
+    resetAfter: { attribute: 'reset-after' },
+  };
+
   /** Whether the menu is open. Set it to open or close the menu from code. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /**
    * The "reset after" choice checked when the menu opens: `minutes30`, `hour1`, `hours2`, `today` (the default),
    * `thisWeek` or `never` (Graph's longest expiry, 7 days). Other values are `today`.
    */
-  @property({ attribute: 'reset-after' }) resetAfter: ResetAfter = 'today';
+  resetAfter: ResetAfter = 'today';
 
   /** @internal */
-  @state() private chosenAfter: ResetAfter | undefined;
+  private chosenAfter: ResetAfter | undefined;
   /** @internal */
-  @state() private editing = false;
+  private editing = false;
   /** @internal */
-  @state() private draft = '';
+  private draft = '';
   /** @internal */
-  @state() private clearAfter: ClearAfter = 'never';
+  private clearAfter: ClearAfter = 'never';
 
   /** @internal */
   private readonly locale = new LocaleController(this);

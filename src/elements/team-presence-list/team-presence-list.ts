@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { BadgeStatus } from '../../presence/types.js';
@@ -66,23 +65,33 @@ export type { MemberEventDetail } from './roster-model.js';
 export class TeamPresenceList extends LitElement {
   static override styles = [styles, notifyRowStyles, visuallyHidden];
 
+  // The reactive properties, declared here rather than with decorators, whose code would be one more file to load.
+  static override properties = {
+    teamId: { attribute: 'team-id', reflect: true, converter: reflectText },
+    groupId: { attribute: 'group-id', reflect: true, converter: reflectText },
+    userIds: { attribute: 'user-ids' },
+    noFilter: { type: Boolean, attribute: 'no-filter' },
+    filter: {},
+    card: { type: Boolean, reflect: true },
+  };
+
   /** A Microsoft Teams team id: its members are listed (needs TeamMember.Read.All). */
-  @property({ attribute: 'team-id', reflect: true, converter: reflectText }) teamId: string | null = null;
+  teamId: string | null = null;
 
   /** A Microsoft 365 group id (needs GroupMember.Read.All). */
-  @property({ attribute: 'group-id', reflect: true, converter: reflectText }) groupId: string | null = null;
+  groupId: string | null = null;
 
   /** Object ids (or userPrincipalNames), separated by commas or spaces. */
-  @property({ attribute: 'user-ids' }) userIds: string | null = null;
+  userIds: string | null = null;
 
   /** Hides the filter box. */
-  @property({ type: Boolean, attribute: 'no-filter' }) noFilter = false;
+  noFilter = false;
 
   /** The filter text. */
-  @property() filter = '';
+  filter = '';
 
   /** Choosing a member opens their `<presence-card>`, unless the app cancels `presence-select`. */
-  @property({ type: Boolean, reflect: true }) card = false;
+  card = false;
 
   /** The items rendered: rebuilt when the members, their presence or the filter change, not on scrolling. */
   private items: Item[] = [];
