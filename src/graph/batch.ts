@@ -20,6 +20,15 @@ export function headerOf(item: BatchItem | undefined, name: string): string | un
   return undefined;
 }
 
+/** A $batch item's base64 body (a photo) as bytes; null when it is not base64 (then the person has no photo). */
+export function base64Bytes(text: string): Uint8Array<ArrayBuffer> | null {
+  try {
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
 /** Runs `tasks` with at most `concurrency` at once, keeping their order in the results. */
 export async function pool<T>(tasks: Array<() => Promise<T>>, concurrency: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);

@@ -1,7 +1,8 @@
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
-import { GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
+import { readBatchAnswer } from './batch-answer.js';
+import { base64Bytes, GRAPH_BATCH, headerOf, pool, type BatchItem } from './batch.js';
 import { chunk, PRESENCE_CHUNK } from './chunk.js';
 import { graphFetch, graphRoot } from './graph-fetch.js';
 import { readPresenceAnswer } from './presence-answer.js';
@@ -123,10 +124,10 @@ export class GraphSource implements PresenceSource {
       await pool(
         chunk(pending, GRAPH_BATCH).map((part) => async () => {
           this.counts.batch++;
-          const reply = await this.request<{ responses: BatchItem[] }>('/$batch', scopes, signal, {
+          const reply = await this.request<unknown>('/$batch', scopes, signal, {
             requests: part.map(([id, url]) => ({ id, method: 'GET', url })),
           });
-          for (const item of reply.responses ?? []) {
+          for (const item of readBatchAnswer(reply)) {
             if (RETRYABLE.has(item.status) && round < this.policy.maxRetries) {
               retry.push([item.id, urls.get(item.id)!]);
               wait = Math.max(wait, retryAfterMs(headerOf(item, 'Retry-After')) ?? 1000);
@@ -191,8 +192,8 @@ export class GraphSource implements PresenceSource {
       const item = replies.get(String(i));
       if (item?.status === 200 && typeof item.body === 'string') {
         const type = headerOf(item, 'Content-Type') ?? 'image/jpeg';
-        const bytes = Uint8Array.from(atob(item.body), (c) => c.charCodeAt(0));
-        out.set(id, new Blob([bytes], { type }));
+        const bytes = base64Bytes(item.body);
+        out.set(id, bytes ? new Blob([bytes], { type }) : null);
       } else {
         out.set(id, null);
       }

@@ -2,7 +2,7 @@ import type { GraphPresence } from '../presence/types.js';
 import { GraphCallError } from './retry.js';
 
 /** A short, printable sample of what came back, for the error message. */
-function sample(body: unknown): string {
+export function sample(body: unknown): string {
   let text: string;
   try {
     text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));

@@ -71,3 +71,53 @@ describe('the $batch reader', () => {
     });
   }
 });
+
+/** Answers every $batch with `body` as it is, with `type` as its content type. */
+function rawGraph(body: string, type = 'application/json'): () => void {
+  const original = window.fetch;
+  window.fetch = async () => new Response(body, { status: 200, headers: { 'content-type': type } });
+  return () => void (window.fetch = original);
+}
+
+describe('a $batch answer of the wrong shape', () => {
+  const shapes: Array<[string, string, string?]> = [
+    ['null', 'null'],
+    ['a sign-in page', '<html><body>Sign in</body></html>', 'text/html'],
+    ['responses not a list', '{"responses":{"id":"0","status":200}}'],
+    ['an item that is not an object', '{"responses":[null]}'],
+    ['an item without an id', '{"responses":[{"status":200,"body":{"id":"x"}}]}'],
+  ];
+  for (const [name, body, type] of shapes) {
+    it(`(${name}) fails the read with a clear error, never "no such person"`, async () => {
+      const restore = rawGraph(body, type);
+      try {
+        const failure = await source()
+          .profiles(['adele@contoso.com'])
+          .then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+        expect(failure).to.be.instanceOf(Error);
+        expect((failure as { code?: string }).code).to.equal('InvalidBatchAnswer');
+        expect((failure as Error).message).to.match(/\$batch/);
+      } finally {
+        restore();
+      }
+    });
+  }
+
+  it('a photo whose bytes are not base64 is no photo (initials), and the others are still read', async () => {
+    const graph = fakeGraph((step) => ({
+      status: 200,
+      headers: { 'Content-Type': 'image/png' },
+      body: step.url.includes('/users/a/') ? 'not base64 at all!' : PNG,
+    }));
+    try {
+      const photos = await source().photos(['a', 'b']);
+      expect(photos.get('a')).to.equal(null);
+      expect(photos.get('b')?.type).to.equal('image/png');
+    } finally {
+      graph.restore();
+    }
+  });
+});
