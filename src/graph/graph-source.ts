@@ -160,15 +160,18 @@ export class GraphSource implements PresenceSource {
     const out: Array<Profile & { key: string }> = [];
     keys.forEach((key, i) => {
       const item = replies.get(String(i));
-      const body = item?.body as Profile | undefined;
-      if (item && item.status === 200 && body?.id)
+      const body = (item?.body ?? {}) as Record<string, unknown>;
+      // Only text is taken: a field of another type (a proxy's or a faulty answer) is no value, never rendered.
+      const text = (field: keyof Profile) => (typeof body[field] === 'string' ? (body[field] as string) : null);
+      const id = text('id');
+      if (item?.status === 200 && id)
         out.push({
           key,
-          id: body.id,
-          displayName: body.displayName ?? null,
-          userPrincipalName: body.userPrincipalName ?? null,
-          mail: body.mail ?? null,
-          jobTitle: body.jobTitle ?? null,
+          id,
+          displayName: text('displayName'),
+          userPrincipalName: text('userPrincipalName'),
+          mail: text('mail'),
+          jobTitle: text('jobTitle'),
         });
     });
     return out;

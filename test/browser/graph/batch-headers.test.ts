@@ -121,3 +121,26 @@ describe('a $batch answer of the wrong shape', () => {
     }
   });
 });
+
+describe('a profile of the wrong shape', () => {
+  it('keeps only text in its fields: a name that is not text is no name, never a crash', async () => {
+    const graph = fakeGraph(() => ({
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: { id: 'a', displayName: 42, userPrincipalName: ['x'], mail: { at: 'y' }, jobTitle: 'Engineer' },
+    }));
+    try {
+      const [profile] = await source().profiles(['a']);
+      expect(profile).to.deep.equal({
+        key: 'a',
+        id: 'a',
+        displayName: null,
+        userPrincipalName: null,
+        mail: null,
+        jobTitle: 'Engineer',
+      });
+    } finally {
+      graph.restore();
+    }
+  });
+});
