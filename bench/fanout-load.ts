@@ -9,12 +9,12 @@ import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { encryptResource } from '../common/notification-crypto.js';
 import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
 import { DEFAULT_MAX_SOCKETS } from '../relay/src/signalr-rest.js';
 import { bareRelaySettings } from './bare-relay.js';
+import { presenceNotification } from './presence-notification.js';
 import { SEQUENCE_BASE } from './clients-child.js';
 import { startClientsProcess, type ClientsProcess } from './clients-process.js';
 import type { RelayChildStats } from './relay-child.js';
@@ -126,14 +126,7 @@ export async function fanoutLoad(
       const value = people.slice(t * perTick, (t + 1) * perTick).map((id) => {
         seq += 1n;
         const presence = { id, availability: 'Offline', activity: 'Offline', sequenceNumber: String(seq) };
-        return {
-          subscriptionId: 'bench-warm-up',
-          changeType: 'updated',
-          clientState: 'bench',
-          resource: `communications/presences('${id}')`,
-          resourceData: { id },
-          encryptedContent: encryptResource(presence, x509, 'bench'),
-        };
+        return presenceNotification(presence, { id: 'bench-warm-up', clientState: 'bench' }, { x509, id: 'bench' });
       });
       return JSON.stringify({ value, validationTokens });
     });
@@ -145,15 +138,8 @@ export async function fanoutLoad(
         seq += 1n;
         const presence = { id, availability: states[n % 4]!, activity: states[n % 4]!, sequenceNumber: String(seq) };
         sequenceNumbers.push(Number(seq - SEQUENCE_BASE));
-        return {
-          // The collection's number, by which the relay's process times its stages (bench/relay-child.ts).
-          subscriptionId: `bench-${t}`,
-          changeType: 'updated',
-          clientState: 'bench',
-          resource: `communications/presences('${id}')`,
-          resourceData: { id },
-          encryptedContent: encryptResource(presence, x509, 'bench'),
-        };
+        // The collection's number, by which the relay's process times its stages (bench/relay-child.ts).
+        return presenceNotification(presence, { id: `bench-${t}`, clientState: 'bench' }, { x509, id: 'bench' });
       });
       return { body: JSON.stringify({ value, validationTokens }), sequenceNumbers };
     });

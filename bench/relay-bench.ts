@@ -4,7 +4,7 @@
 // connections to SignalR Service and memory). Targets: p99 <= 100 ms on loopback; >= 2,000 notifications/s here.
 import { X509Certificate } from 'node:crypto';
 import { chromium } from 'playwright-core';
-import { encryptResource } from '../common/notification-crypto.js';
+import { presenceNotification } from './presence-notification.js';
 import { DEMO_RELAY_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators } from '../emulator/index.js';
 import { makeCertificate } from '../emulator/shared/tls.js';
@@ -103,14 +103,7 @@ for (let b = 0; b < TOTAL / BATCH; b++) {
     const id = people[(b * BATCH + k) % people.length]!;
     seq += 1n;
     const presence = { id, availability: 'Busy', activity: 'InACall', sequenceNumber: String(seq) };
-    return {
-      subscriptionId: 'bench',
-      changeType: 'updated',
-      clientState: 'bench',
-      resource: `communications/presences('${id}')`,
-      resourceData: { id },
-      encryptedContent: encryptResource(presence, x509, 'bench'),
-    };
+    return presenceNotification(presence, { id: 'bench', clientState: 'bench' }, { x509, id: 'bench' });
   });
   payloads.push(JSON.stringify({ value, validationTokens }));
 }

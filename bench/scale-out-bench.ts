@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encryptResource } from '../common/notification-crypto.js';
+import { presenceNotification } from './presence-notification.js';
 import { DEMO_RELAY_CLIENT_ID } from '../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../emulator/shared/tls.js';
@@ -118,18 +118,11 @@ async function run(instances: number, certificate: CertificateAndKey): Promise<R
             const id = people[(c * 10 + k) % PEOPLE]!;
             const sequenceNumber = String(1 + Math.floor((c * 10 + k) / PEOPLE)).padStart(12, '0');
             const availability = ['Busy', 'Away', 'Available'][c % 3]!;
-            return {
-              subscriptionId,
-              clientState: CLIENT_STATE,
-              changeType: 'updated',
-              resource: `communications/presences('${id}')`,
-              resourceData: { id },
-              encryptedContent: encryptResource(
-                { id, availability, activity: availability, sequenceNumber },
-                key,
-                CERTIFICATE_ID,
-              ),
-            };
+            return presenceNotification(
+              { id, availability, activity: availability, sequenceNumber },
+              { id: subscriptionId, clientState: CLIENT_STATE },
+              { x509: key, id: CERTIFICATE_ID },
+            );
           }),
           validationTokens: [local.entra.issueGraphValidationToken(DEMO_RELAY_CLIENT_ID)],
         }),
