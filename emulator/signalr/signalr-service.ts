@@ -13,8 +13,8 @@ import { connectionStringFor } from '../../common/signalr-connection.js';
 import { isGroupName, isHubName, isUserId } from '../../common/signalr-names.js';
 
 const RS = '\u001e';
-/** User-group relationships the service keeps per user when they are made without a ttl (see `addUser`). */
-const MAX_LASTING_GROUPS_PER_USER = 100;
+/** User-group relationships the service keeps per user (see `addUser`). */
+const MAX_GROUPS_PER_USER = 100;
 
 // The service's messages for names it refuses (src/Microsoft.Azure.SignalR.Emulator/Common/ErrorMessages.cs).
 const HUB_NAME_ERROR =
@@ -86,8 +86,8 @@ export class SignalRServiceEmulator implements EmulatorService {
   private readonly byUser = new Map<string, Set<Connection>>();
   /** hub -> group -> members ("u:<user>" or "c:<connection>"). */
   private readonly groups = new Map<string, Map<string, Set<string>>>();
-  /** Per hub and user, the groups they were added to without a ttl, oldest first (at most 100 are kept). */
-  private readonly lastingGroups = new Map<string, string[]>();
+  /** Per hub and user, the groups they were added to, oldest first (at most 100 are kept). */
+  private readonly userGroups = new Map<string, string[]>();
   /** Per hub, group and user added with a ttl, the timer that ends the membership. */
   private readonly expiring = new Map<string, ReturnType<typeof setTimeout>>();
   /** Messages sent to clients, for tests and benchmarks. */
@@ -230,22 +230,27 @@ export class SignalRServiceEmulator implements EmulatorService {
 
   /**
    * "Add a user to the target group" (docs/swagger/v1.json; https://learn.microsoft.com/azure/azure-signalr/swagger/signalr-data-plane-rest-v1#add-a-user-to-the-target-group):
-   * with `ttl`, the user is in the group for that many seconds; without it, "the service preserves 100 user-group
-   * relationships per user and old user-group relationship are overwritten by newly added ones".
+   * with `ttl`, the user is in the group for that many seconds; "if ttl is not set, the service preserves 100
+   * user-group relationships per user and old user-group relationship are overwritten by newly added ones". The page
+   * does not say whether memberships made with a ttl count among the 100: the stricter reading is emulated, every
+   * membership counts, and the 101st a user is given ends their oldest.
    */
   private addUser(hub: string, group: string, user: string, ttlSeconds: number | null): void {
     this.forgetMembership(hub, group, user);
     const key = `${hub}\n${user}`;
-    if (ttlSeconds === null) {
-      let lasting = this.lastingGroups.get(key);
-      if (!lasting) this.lastingGroups.set(key, (lasting = []));
-      lasting.push(group);
-      if (lasting.length > MAX_LASTING_GROUPS_PER_USER) this.group(hub, lasting.shift()!).delete(`u:${user}`);
-    } else {
+    let groups = this.userGroups.get(key);
+    if (!groups) this.userGroups.set(key, (groups = []));
+    groups.push(group);
+    if (groups.length > MAX_GROUPS_PER_USER) {
+      const oldest = groups[0]!;
+      this.forgetMembership(hub, oldest, user);
+      this.group(hub, oldest).delete(`u:${user}`);
+    }
+    if (ttlSeconds !== null) {
       const member = `${hub}\n${group}\n${user}`;
       const timer = setTimeout(() => {
         if (this.expiring.get(member) !== timer) return;
-        this.expiring.delete(member);
+        this.forgetMembership(hub, group, user);
         this.group(hub, group).delete(`u:${user}`);
       }, ttlSeconds * 1000);
       timer.unref();
@@ -261,9 +266,9 @@ export class SignalRServiceEmulator implements EmulatorService {
 
   /** Drops what counted a user's membership of a group (its place among the 100, or its ttl). */
   private forgetMembership(hub: string, group: string, user: string): void {
-    const lasting = this.lastingGroups.get(`${hub}\n${user}`);
-    const at = lasting?.indexOf(group) ?? -1;
-    if (at >= 0) lasting!.splice(at, 1);
+    const groups = this.userGroups.get(`${hub}\n${user}`);
+    const at = groups?.indexOf(group) ?? -1;
+    if (at >= 0) groups!.splice(at, 1);
     const member = `${hub}\n${group}\n${user}`;
     clearTimeout(this.expiring.get(member));
     this.expiring.delete(member);

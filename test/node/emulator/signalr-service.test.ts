@@ -350,20 +350,24 @@ describe('more of the service', () => {
     assert.deepEqual(service.connections().find((x) => x.userId === 'member')?.groups, []);
   });
 
-  test('a user added to groups without a ttl stays in the newest 100; with a ttl, in each until it ends', async () => {
+  test("a user stays in their newest 100 groups, with a ttl or without (the stricter reading); a ttl's end frees a place", async () => {
     const path = (group: string, user: string) => `/api/v1/hubs/${HUB}/groups/${group}/users/${user}`;
     for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', path(`lasting-${i}`, 'many')), 202);
     assert.equal(await rest('GET', path('lasting-0', 'many')), 404, 'the oldest of 101 overwritten');
     assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
     assert.equal(await rest('GET', path('lasting-100', 'many')), 200);
-    for (let i = 0; i <= 100; i++) assert.equal(await rest('PUT', `${path(`timed-${i}`, 'many')}?ttl=600`), 202);
-    assert.equal(await rest('GET', path('timed-0', 'many')), 200, 'memberships with a ttl are not counted');
-    assert.equal(await rest('GET', path('lasting-1', 'many')), 200);
+    assert.equal(await rest('PUT', `${path('timed-0', 'many')}?ttl=600`), 202);
+    assert.equal(await rest('GET', path('timed-0', 'many')), 200);
+    assert.equal(await rest('GET', path('lasting-1', 'many')), 404, 'a membership with a ttl counts among the 100');
+    assert.equal(await rest('GET', path('lasting-2', 'many')), 200);
     assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=1`), 202);
     assert.equal(await rest('GET', path('brief', 'many')), 200);
+    assert.equal(await rest('GET', path('lasting-2', 'many')), 404);
     const ended = Date.now() + 5_000;
     while ((await rest('GET', path('brief', 'many'))) === 200 && Date.now() < ended) await settle();
     assert.equal(await rest('GET', path('brief', 'many')), 404, 'gone once its ttl ended');
+    assert.equal(await rest('PUT', path('after-brief', 'many')), 202);
+    assert.equal(await rest('GET', path('lasting-3', 'many')), 200, "the ended membership's place is free again");
     assert.equal(await rest('PUT', `${path('brief', 'many')}?ttl=soon`), 400);
   });
 
