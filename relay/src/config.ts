@@ -135,6 +135,12 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RelaySett
     );
   const eventHub = eventHubUrl(env, tenantId);
   const store = storeFromEnv(env);
+  // Each instance makes its own groups, and a user may be in 100 groups in all (group-members.ts): two instances
+  // would end each other's memberships without a word.
+  if ((groups === 'true' || groups === '1') && store.kind === 'table')
+    throw new Error(
+      'RELAY_FANOUT_GROUPS=true is for one instance, and RELAY_STORE=table is for several: use one or the other',
+    );
   const base = publicUrl.replace(/\/+$/, '');
   const port = Number(env.PORT ?? 7071);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT=${env.PORT} is not a port`);

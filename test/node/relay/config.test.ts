@@ -150,6 +150,12 @@ test('fan-out through groups: off unless RELAY_FANOUT_GROUPS is true', () => {
   assert.throws(() => settingsFromEnv({ ...env, RELAY_FANOUT_GROUPS: 'sometimes' }), /RELAY_FANOUT_GROUPS/);
 });
 
+test("fan-out through groups is refused with the shared store: instances would end each other's memberships", () => {
+  const shared = { ...env, RELAY_STORE: 'table', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' };
+  assert.equal(settingsFromEnv(shared).fanoutGroups, undefined);
+  assert.throws(() => settingsFromEnv({ ...shared, RELAY_FANOUT_GROUPS: 'true' }), /RELAY_FANOUT_GROUPS.*one instance/);
+});
+
 test('allowed origins: scheme, host and port only; a wildcard or a path is refused', () => {
   assert.equal(settingsFromEnv(env).allowedOrigins, undefined);
   assert.deepEqual(
