@@ -7,7 +7,14 @@
  * the elements it defined, so that a `<presence-card>` an avatar opens, or avatars a list renders, are found too.
  * `customElements.whenDefined(tag)` resolves once a tag's chunk has run. Elements inside a shadow root of your own
  * are found when you call `discover(root)`.
+ *
+ * A chunk that fails to load (a network blip, a deploy that replaced the hashed chunk files) is reported on each
+ * element of its tag (`presence-error`, kind `load`) and loaded again a few seconds later, longer after each
+ * failure (at most a minute), or as soon as the browser is back online; the tag is defined once it loads.
  */
+import { emit } from './events/emit.js';
+import { loadError } from './loading/load-once.js';
+import { retryLater } from './loading/retry-later.js';
 
 /** Each tag's chunk; a chunk imports the chunks of the tags it renders. */
 const chunks: Record<string, () => Promise<unknown>> = {
@@ -46,7 +53,7 @@ export function loadElement(tag: string): Promise<void> {
       () => customElements.whenDefined(name).then(() => undefined),
       (error: unknown) => {
         loads.delete(name);
-        throw error;
+        throw loadError(`The code of <${name}>`, error);
       },
     );
     loads.set(name, pending);
@@ -63,13 +70,36 @@ function watchShadowOf(element: Element): void {
   discover(root);
 }
 
-/** Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. */
+/** How many times each element's tag failed to load; the elements loading or waiting to try again. */
+const failures = new WeakMap<Element, number>();
+const trying = new WeakSet<Element>();
+
+/**
+ * Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. A failure is
+ * said on the element and tried again later, if the element is still in the document then.
+ */
 function found(element: Element): void {
   const tag = element.localName;
   if (customElements.get(tag)) return watchShadowOf(element);
+  if (trying.has(element)) return;
+  trying.add(element);
   loadElement(tag).then(
-    () => watchShadowOf(element),
-    (error: unknown) => console.error(`<${tag}> could not be loaded:`, error),
+    () => {
+      trying.delete(element);
+      failures.delete(element);
+      watchShadowOf(element);
+    },
+    (error: unknown) => {
+      const count = failures.get(element) ?? 0;
+      failures.set(element, count + 1);
+      const message = error instanceof Error ? error.message : String(error);
+      console.warn(message);
+      emit(element, 'presence-error', { kind: 'load', message });
+      retryLater(count, () => {
+        trying.delete(element);
+        if (element.isConnected) found(element);
+      });
+    },
   );
 }
 
