@@ -1,4 +1,5 @@
 import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { emit } from '../../events/emit.js';
 import { localeReady, messagesFor, onLocalesChanged } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
@@ -107,10 +108,15 @@ export class LocaleController implements ReactiveController {
   /**
    * Undefined when the words of the host's language are here; else a promise settled when they arrive (a built-in
    * locale loaded on demand). Elements wait for it before rendering, so that a page in Arabic never shows English
-   * words first.
+   * words first. A locale that fails to load is said (`presence-error`, kind `load`): English meanwhile, and the
+   * words of the language once a later try loads them.
    */
   ready(): Promise<void> | undefined {
-    return localeReady(languageOf(this.host));
+    return localeReady(languageOf(this.host))?.then((error) => {
+      if (!error) return;
+      console.warn(`<${this.host.localName}>: ${error.message}`);
+      emit(this.host, 'presence-error', { kind: 'load', message: error.message });
+    });
   }
 
   /** Re-renders the host when its language, or the words of that language, are no longer those it rendered with. */
