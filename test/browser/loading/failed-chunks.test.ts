@@ -4,6 +4,11 @@
 import { expect } from '@open-wc/testing';
 import type { PresenceTransport, TransportSink } from '../../../src/index.js';
 import { deferredMsal } from '../../../src/auth/deferred-msal.js';
+import type { AlertsHost } from '../../../src/client/availability-alert.js';
+import { AvailabilityAlerts } from '../../../src/client/availability-alerts.js';
+import { OwnPresence } from '../../../src/client/own-presence.js';
+import type { OwnPresenceHost } from '../../../src/client/own-presence-types.js';
+import type { Scheduler } from '../../../src/client/scheduler.js';
 import type { MsalTokenProvider } from '../../../src/auth/msal.js';
 import { DemoSource } from '../../../src/sources/demo.js';
 import { DeferredDemoSource } from '../../../src/sources/deferred-demo.js';
@@ -80,5 +85,39 @@ describe('code that failed to load', () => {
     expect(calls).to.deep.equal(['start', 'watch a']);
     expect(loader.calls()).to.equal(2);
     transport.stop();
+  });
+
+  it("the user's own presence rejects with what failed to load, then loads on the next call", async () => {
+    const presence = { availability: 'Busy', activity: 'InACall' };
+    class Calls {
+      async read() {
+        return presence;
+      }
+    }
+    const loader = failingFirst({ OwnPresenceCalls: Calls } as never);
+    const own = new OwnPresence({} as OwnPresenceHost, {} as Scheduler, loader.load);
+    const error = await rejection(own.read());
+    expect(error.message).to.match(/own presence could not be loaded/i);
+    expect(await own.read()).to.equal(presence);
+    expect(loader.calls()).to.equal(2);
+  });
+
+  it('"notify me" keeps what was asked while its code failed to load, and hands it over once a try loads it', async () => {
+    const added: string[] = [];
+    class Waits {
+      add(key: string) {
+        added.push(key);
+      }
+    }
+    const loader = failingFirst({ WaitingList: Waits } as never);
+    const alerts = new AvailabilityAlerts({} as AlertsHost, loader.load);
+    alerts.add('adele@contoso.example');
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(added).to.deep.equal([]);
+    // Back online: the code is loaded again, and what was asked is done, in order.
+    window.dispatchEvent(new Event('online'));
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(added).to.deep.equal(['adele@contoso.example']);
+    expect(loader.calls()).to.equal(2);
   });
 });
