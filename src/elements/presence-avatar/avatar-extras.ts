@@ -32,11 +32,14 @@ type PersonModule = typeof import('../shared/person-controller.js');
  * is not kept: each avatar waiting says so (`presence-error`, kind `load`) and tries again later (see `retryLater`).
  */
 let personModule: PersonModule | undefined;
-const loadPerson = loadOnce('The code that watches a person live', () =>
+const loadPerson = /* @__PURE__ */ loadOnce('The code that watches a person live', () =>
   import('../shared/person-controller.js').then((module) => void (personModule = module)),
 );
-const loadCard = loadOnce("The person's card", () => import('../presence-card/card-opener.js'));
-const loadNotify = loadOnce('"Notify me when available"', () => import('../shared/notify-controller.js'));
+const loadCard = /* @__PURE__ */ loadOnce("The person's card", () => import('../presence-card/card-opener.js'));
+const loadNotify = /* @__PURE__ */ loadOnce(
+  '"Notify me when available"',
+  () => import('../shared/notify-controller.js'),
+);
 
 /**
  * The parts of an avatar most pages never use, each loaded with `import()` the first time the avatar turns it on,
