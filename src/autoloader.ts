@@ -12,9 +12,9 @@
  * element of its tag (`presence-error`, kind `load`) and loaded again a few seconds later, longer after each
  * failure (at most a minute), or as soon as the browser is back online; the tag is defined once it loads.
  */
-import { emit } from './events/emit.js';
-import { loadError } from './loading/load-once.js';
-import { retryLater } from './loading/retry-later.js';
+// Nothing imported: the autoloader stands alone, so that it still reports a chunk that failed when the chunk it
+// would share with the elements is the one that failed.
+import type { PresenceErrorDetail } from './events/presence-error.js';
 
 /** Each tag's chunk; a chunk imports the chunks of the tags it renders. */
 const chunks: Record<string, () => Promise<unknown>> = {
@@ -53,7 +53,7 @@ export function loadElement(tag: string): Promise<void> {
       () => customElements.whenDefined(name).then(() => undefined),
       (error: unknown) => {
         loads.delete(name);
-        throw loadError(`The code of <${name}>`, error);
+        throw new Error(`<${name}> could not be loaded (${String(error)}).`);
       },
     );
     loads.set(name, pending);
@@ -70,9 +70,9 @@ function watchShadowOf(element: Element): void {
   discover(root);
 }
 
-/** How many times each element's tag failed to load; the elements loading or waiting to try again. */
-const failures = new WeakMap<Element, number>();
+/** The elements loading or waiting to try again; failed loads in a row, of any tag. */
 const trying = new WeakSet<Element>();
+let failures = 0;
 
 /**
  * Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. A failure is
@@ -86,19 +86,22 @@ function found(element: Element): void {
   loadElement(tag).then(
     () => {
       trying.delete(element);
-      failures.delete(element);
+      failures = 0;
       watchShadowOf(element);
     },
-    (error: unknown) => {
-      const count = failures.get(element) ?? 0;
-      failures.set(element, count + 1);
-      const message = error instanceof Error ? error.message : String(error);
+    ({ message }: Error) => {
       console.warn(message);
-      emit(element, 'presence-error', { kind: 'load', message });
-      retryLater(count, () => {
+      const detail: PresenceErrorDetail = { kind: 'load', message };
+      element.dispatchEvent(new CustomEvent('presence-error', { detail, bubbles: true, composed: true }));
+      // Tried again after 2 s, doubling each time up to a minute, or as soon as the browser is back online.
+      const again = () => {
+        clearTimeout(timer);
+        removeEventListener('online', again);
         trying.delete(element);
         if (element.isConnected) found(element);
-      });
+      };
+      const timer = setTimeout(again, Math.min(60_000, 2_000 * 2 ** failures++));
+      addEventListener('online', again);
     },
   );
 }

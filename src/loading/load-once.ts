@@ -13,8 +13,7 @@ export function loadOnce<T>(what: string, load: () => Promise<T>): () => Promise
     }));
 }
 
-/** An error saying that `what` could not be loaded, with the browser's own error as its cause. */
+/** An error saying that `what` could not be loaded, and why (the browser's own error). */
 export function loadError(what: string, cause: unknown): Error {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new Error(`${what} could not be loaded (${reason}); it is loaded again when next needed.`, { cause });
+  return new Error(`${what} could not be loaded (${String(cause)}).`);
 }

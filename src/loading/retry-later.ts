@@ -7,20 +7,16 @@ const LONGEST_WAIT_MS = 60_000;
  * says it is back online. Returns the function that cancels it.
  */
 export function retryLater(attempt: number, again: () => void): () => void {
-  const wait = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.max(0, attempt));
-  let done = false;
   const run = () => {
-    if (done) return;
     cancel();
     again();
   };
-  const timer = setTimeout(run, wait);
-  const online = typeof window === 'undefined' ? undefined : window;
-  online?.addEventListener('online', run);
+  const timer = setTimeout(run, Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** attempt));
+  // No window on a server: only the wait counts there.
+  globalThis.addEventListener?.('online', run);
   function cancel(): void {
-    done = true;
     clearTimeout(timer);
-    online?.removeEventListener('online', run);
+    globalThis.removeEventListener?.('online', run);
   }
   return cancel;
 }

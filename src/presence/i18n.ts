@@ -1,5 +1,4 @@
 import { loadError } from '../loading/load-once.js';
-import { retryLater } from '../loading/retry-later.js';
 import { LAZY_LOCALES } from './locales/built-in.js';
 import { en } from './locales/en.js';
 import type { PresenceMessages } from './messages.js';
@@ -17,8 +16,6 @@ registry.set(localeKey(en.locale), en);
 
 /** Built-in locales on their way, by registry key, each settling with the error when it failed to load. */
 const loading = new Map<string, Promise<Error | undefined>>();
-/** Built-in locales that failed to load, by registry key: the failures so far, and whether a retry is waiting. */
-const failures = new Map<string, { count: number; waiting: boolean }>();
 const changeListeners = new Set<() => void>();
 
 function changed(): void {
@@ -44,31 +41,17 @@ export function addBuiltInLocales(...all: PresenceMessages[]): void {
 }
 
 /**
- * Loads a built-in locale once. A failed load is forgotten (English meanwhile) and tried again a few seconds later,
- * longer after each failure (at most a minute), or once the browser is back online, or sooner when asked again;
- * the elements re-render in its words once it is here (`onLocalesChanged`).
+ * Loads a built-in locale once. A failed load is forgotten (English meanwhile), so that the next need loads it again
+ * (an element tries again a few seconds later: see `LocaleController`).
  */
 function load(key: string): Promise<Error | undefined> {
   let pending = loading.get(key);
   if (!pending) {
     pending = LAZY_LOCALES.get(key)!().then(
-      (messages) => {
-        failures.delete(key);
-        addBuiltInLocales(messages);
-        return undefined;
-      },
+      (messages) => void addBuiltInLocales(messages),
       (cause: unknown) => {
         loading.delete(key);
-        const failure = failures.get(key) ?? { count: 0, waiting: false };
-        failures.set(key, failure);
-        if (!failure.waiting) {
-          failure.waiting = true;
-          retryLater(failure.count++, () => {
-            failure.waiting = false;
-            if (!registry.has(key)) void load(key);
-          });
-        }
-        return loadError(`The words of the locale "${key}"`, cause);
+        return loadError(`Locale "${key}"`, cause);
       },
     );
     loading.set(key, pending);

@@ -1,8 +1,6 @@
 import type { LitElement } from 'lit';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { WatchOptions } from '../../client/types.js';
-import { emit } from '../../events/emit.js';
-import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { loadOnce } from '../../loading/load-once.js';
 import { retryLater } from '../../loading/retry-later.js';
 import { cardMode } from '../presence-card/card-mode.js';
@@ -32,14 +30,11 @@ type PersonModule = typeof import('../shared/person-controller.js');
  * is not kept: each avatar waiting says so (`presence-error`, kind `load`) and tries again later (see `retryLater`).
  */
 let personModule: PersonModule | undefined;
-const loadPerson = /* @__PURE__ */ loadOnce('The code that watches a person live', () =>
+const loadPerson = /* @__PURE__ */ loadOnce('Live presence', () =>
   import('../shared/person-controller.js').then((module) => void (personModule = module)),
 );
-const loadCard = /* @__PURE__ */ loadOnce("The person's card", () => import('../presence-card/card-opener.js'));
-const loadNotify = /* @__PURE__ */ loadOnce(
-  '"Notify me when available"',
-  () => import('../shared/notify-controller.js'),
-);
+const loadCard = /* @__PURE__ */ loadOnce('The card', () => import('../presence-card/card-opener.js'));
+const loadNotify = /* @__PURE__ */ loadOnce('Notify me', () => import('../shared/notify-controller.js'));
 
 /**
  * The parts of an avatar most pages never use, each loaded with `import()` the first time the avatar turns it on,
@@ -58,9 +53,11 @@ export class AvatarExtras {
   private failures = 0;
   private retry: (() => void) | undefined;
 
+  /** `report` says a failed load as the avatar says its other failures (`presence-error`, kind `load`). */
   constructor(
     private readonly host: LitElement,
     private readonly settings: () => ExtrasSettings,
+    private readonly report: (message: string) => void,
   ) {}
 
   /** The client the live person is watched through, once there is one. */
@@ -103,26 +100,16 @@ export class AvatarExtras {
           });
         }),
       );
-    if (!waiting.length) return undefined;
-    return Promise.allSettled(waiting).then((results) => {
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) this.failed(failed.reason);
-      else this.failures = 0;
-    });
-  }
-
-  /** Says what did not load, and renders again later so that it is loaded again. */
-  private failed(error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    const detail: PresenceErrorDetail = { kind: 'load', message };
-    const userId = this.settings().key?.trim();
-    if (userId) detail.userId = userId;
-    console.warn(`<presence-avatar${userId ? ` user-id="${userId}"` : ''}>: ${message}`);
-    emit(this.host, 'presence-error', detail);
-    this.retry?.();
-    this.retry = retryLater(this.failures++, () => {
-      this.retry = undefined;
-      this.host.requestUpdate();
-    });
+    // Each failure is said; the avatar renders again later, which loads what is still missing.
+    return waiting.length
+      ? Promise.all(waiting).then(
+          () => (this.failures = 0),
+          (error: Error) => {
+            this.report(error.message);
+            this.retry?.();
+            this.retry = retryLater(this.failures++, () => this.host.requestUpdate());
+          },
+        )
+      : undefined;
   }
 }

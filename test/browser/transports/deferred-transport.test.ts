@@ -52,9 +52,7 @@ describe('DeferredTransport', () => {
     transport.start(sink(errors));
     await transport.loaded().catch(() => undefined);
     await Promise.resolve();
-    expect(errors.map((e) => e.message)).to.deep.equal([
-      'The transport could not be loaded (chunk not found); it is loaded again when next needed.',
-    ]);
+    expect(errors.map((e) => e.message)).to.deep.equal(['The transport could not be loaded (Error: chunk not found).']);
     transport.stop();
   });
 });
