@@ -3,6 +3,8 @@
 // did not load (`presence-error`, kind `load`), shows nothing false meanwhile, and is whole again once the chunk
 // loads on the next try, with no reload.
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -130,6 +132,33 @@ test(
       return label && !label.includes('Busy');
     });
     assert.notEqual(await avatarLabel(page, 'adele'), 'Adele Vance, Busy, In a call', 'in Arabic once here');
+    await page.close();
+  },
+);
+
+test(
+  'Chromium fetches a module again after an import of it failed, as the HTML standard now says',
+  { skip: noChromium },
+  async () => {
+    // whatwg/html pull request 10327: a failed fetch is not kept in the module map, so a later `import()` of the
+    // same URL fetches it again. The retries above rely on it; a browser that keeps the failure needs a reload.
+    const french = readdirSync(join(root, 'dist/cdn/chunks')).find((name) => /^fr-[^.]+\.js$/.test(name));
+    assert.ok(french, 'the French chunk is built');
+    const page = await openFailing('autoloader.html', /\/chunks\/fr-[^/]+\.js$/);
+    const outcomes = await page.evaluate(async (url) => {
+      const seen: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        try {
+          const module = (await import(url)) as { fr?: { locale: string } };
+          seen.push(`loaded ${module.fr?.locale}`);
+        } catch {
+          seen.push('failed');
+        }
+      }
+      return seen;
+    }, `/dist/cdn/chunks/${french}`);
+    assert.deepEqual(outcomes, ['failed', 'loaded fr']);
+    assert.equal(failed.length, 1);
     await page.close();
   },
 );
