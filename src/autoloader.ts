@@ -7,7 +7,14 @@
  * the elements it defined, so that a `<presence-card>` an avatar opens, or avatars a list renders, are found too.
  * `customElements.whenDefined(tag)` resolves once a tag's chunk has run. Elements inside a shadow root of your own
  * are found when you call `discover(root)`.
+ *
+ * A chunk that fails to load (a network blip, a deploy that replaced the hashed chunk files) is reported on each
+ * element of its tag (`presence-error`, kind `load`) and loaded again a few seconds later, longer after each
+ * failure (at most a minute), or as soon as the browser is back online; the tag is defined once it loads.
  */
+// Nothing imported: the autoloader stands alone, so that it still reports a chunk that failed when the chunk it
+// would share with the elements is the one that failed.
+import type { PresenceErrorDetail } from './events/presence-error.js';
 
 /** Each tag's chunk; a chunk imports the chunks of the tags it renders. */
 const chunks: Record<string, () => Promise<unknown>> = {
@@ -46,7 +53,7 @@ export function loadElement(tag: string): Promise<void> {
       () => customElements.whenDefined(name).then(() => undefined),
       (error: unknown) => {
         loads.delete(name);
-        throw error;
+        throw new Error(`<${name}> could not be loaded (${String(error)}).`);
       },
     );
     loads.set(name, pending);
@@ -63,13 +70,39 @@ function watchShadowOf(element: Element): void {
   discover(root);
 }
 
-/** Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. */
+/** The elements loading or waiting to try again; failed loads in a row, of any tag. */
+const trying = new WeakSet<Element>();
+let failures = 0;
+
+/**
+ * Loads the chunk of one element's tag, then watches its shadow root once it is defined and upgraded. A failure is
+ * said on the element and tried again later, if the element is still in the document then.
+ */
 function found(element: Element): void {
   const tag = element.localName;
   if (customElements.get(tag)) return watchShadowOf(element);
+  if (trying.has(element)) return;
+  trying.add(element);
   loadElement(tag).then(
-    () => watchShadowOf(element),
-    (error: unknown) => console.error(`<${tag}> could not be loaded:`, error),
+    () => {
+      trying.delete(element);
+      failures = 0;
+      watchShadowOf(element);
+    },
+    ({ message }: Error) => {
+      console.warn(message);
+      const detail: PresenceErrorDetail = { kind: 'load', message };
+      element.dispatchEvent(new CustomEvent('presence-error', { detail, bubbles: true, composed: true }));
+      // Tried again after 2 s, doubling each time up to a minute, or as soon as the browser is back online.
+      const again = () => {
+        clearTimeout(timer);
+        removeEventListener('online', again);
+        trying.delete(element);
+        if (element.isConnected) found(element);
+      };
+      const timer = setTimeout(again, Math.min(60_000, 2_000 * 2 ** failures++));
+      addEventListener('online', again);
+    },
   );
 }
 

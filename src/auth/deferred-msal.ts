@@ -1,17 +1,22 @@
 // `<presence-provider client-id>`'s token provider: MSAL's (msal.ts), its code loaded the first time a token,
 // the account or a sign-in is asked for. A page that gives its own client never downloads it.
 import type { MsalTokenProvider, MsalTokenProviderOptions } from './msal.js';
+import { loadOnce } from '../loading/load-once.js';
 import { authorityOf, msalTabKey } from './msal-key.js';
 
 /**
  * Behaves as `msalTokenProvider(options)` (made from a client id, not an app), with what it names (`tabKey`,
  * `clientId`) known at once and the rest loaded on first use.
  */
-export function deferredMsal(options: MsalTokenProviderOptions & { clientId: string }): MsalTokenProvider {
+export function deferredMsal(
+  options: MsalTokenProviderOptions & { clientId: string },
+  load: () => Promise<Pick<typeof import('./msal.js'), 'msalTokenProvider'>> = () => import('./msal.js'),
+): MsalTokenProvider {
   let loaded: MsalTokenProvider | undefined;
-  let loading: Promise<MsalTokenProvider> | undefined;
-  const provider = () =>
-    (loading ??= import('./msal.js').then(({ msalTokenProvider }) => (loaded = msalTokenProvider(options))));
+  // A failed load (offline, a replaced chunk) rejects the call that asked, saying so; the next call loads again.
+  const provider = loadOnce('The sign-in code (MSAL)', () =>
+    load().then(({ msalTokenProvider }) => (loaded = msalTokenProvider(options))),
+  );
   return {
     tabKey: msalTabKey(options.clientId, authorityOf(options)),
     clientId: options.clientId,

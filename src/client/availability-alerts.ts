@@ -1,6 +1,8 @@
 // "Notify me when available", as `client.alerts`: its methods at once, its waits (waiting-list.ts, the saved list)
 // loaded the first time one is used. A page that never arms anyone never downloads them.
 import type { AlertsHost, AvailabilityAlert } from './availability-alert.js';
+import { loadOnce } from '../loading/load-once.js';
+import { retryLater } from '../loading/retry-later.js';
 import type { WaitingList } from './waiting-list.js';
 
 export { NO_ACCOUNT, showsAvailable } from './availability-alert.js';
@@ -23,10 +25,17 @@ export type { AlertsHost, AvailabilityAlert } from './availability-alert.js';
 export class AvailabilityAlerts {
   private waits: WaitingList | undefined;
   private loading: Promise<WaitingList> | undefined;
+  private failures = 0;
+  private retrying = false;
   /** What was asked before the waits' code loaded, in order. */
   private queued: Array<(waits: WaitingList) => void> = [];
 
-  constructor(private readonly host: AlertsHost) {}
+  /** `load` imports the waits' code (replaced in tests). */
+  constructor(
+    private readonly host: AlertsHost,
+    private readonly loadModule: () => Promise<Pick<typeof import('./waiting-list.js'), 'WaitingList'>> = () =>
+      import('./waiting-list.js'),
+  ) {}
 
   /** Arms `key`: the alert fires once when the person becomes Available (at once when they are). */
   add(key: string): void {
@@ -109,15 +118,34 @@ export class AvailabilityAlerts {
     };
   }
 
+  /**
+   * The waits, once their code is here. A failed load (offline, a replaced chunk) rejects, saying so; what was asked
+   * meanwhile stays queued, and is handed over by the next use or a later try (longer after each failure, at most a
+   * minute, or once the browser is back online).
+   */
   private load(): Promise<WaitingList> {
-    this.loading ??= import('./waiting-list.js').then(({ WaitingList }) => {
-      const waits = new WaitingList(this.host);
-      this.waits = waits;
+    const loading = (this.loading = this.loadCode());
+    loading.then(
+      () => (this.failures = 0),
+      (error: Error) => {
+        if (this.loading === loading) this.loading = undefined;
+        if (this.retrying || !this.queued.length) return;
+        console.warn(`client.alerts: ${error.message}`);
+        this.retrying = true;
+        retryLater(this.failures++, () => {
+          this.retrying = false;
+          if (!this.waits && this.queued.length) void this.load().catch(() => undefined);
+        });
+      },
+    );
+    return loading;
+  }
+
+  private readonly loadCode = loadOnce('The code of "notify me when available"', () =>
+    this.loadModule().then(({ WaitingList }) => {
+      const waits = (this.waits ??= new WaitingList(this.host));
       for (const call of this.queued.splice(0)) call(waits);
       return waits;
-    });
-    // A failed load (offline) is tried again at the next use, with what was asked meanwhile.
-    this.loading.catch(() => (this.loading = undefined));
-    return this.loading;
-  }
+    }),
+  );
 }

@@ -10,9 +10,13 @@ import type { ClientParts } from './assemble.js';
 export const onDemandParts: ClientParts = {
   demoSource: () => new DeferredDemoSource(),
   demoTransport: (rate) =>
-    new DeferredTransport(() => import('../sources/demo.js').then(({ DemoTransport }) => new DemoTransport(rate))),
+    new DeferredTransport(
+      () => import('../sources/demo.js').then(({ DemoTransport }) => new DemoTransport(rate)),
+      "The demo tenant's code",
+    ),
   signalr: (options) =>
-    new DeferredTransport(() =>
-      import('../transports/signalr.js').then(({ SignalRTransport }) => new SignalRTransport(options)),
+    new DeferredTransport(
+      () => import('../transports/signalr.js').then(({ SignalRTransport }) => new SignalRTransport(options)),
+      'The SignalR transport',
     ),
 };

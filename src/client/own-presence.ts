@@ -1,6 +1,7 @@
 // The signed-in user's own presence: a preferred presence, a status message, and the app's presence session. Its
 // calls (own-presence-calls.ts, the write rules, the app session's keep-alive) load the first time one is used: a
 // page that only reads presence never downloads them.
+import { loadOnce } from '../loading/load-once.js';
 import type { Presence } from '../presence/types.js';
 import type { AppPresenceOptions, AppPresenceSession, AppPresenceState } from './app-presence.js';
 import type { OwnPresenceCalls } from './own-presence-calls.js';
@@ -17,12 +18,12 @@ export type { OwnPresenceHost, PreferredPresence, StatusMessage } from './own-pr
  * each write, the user's presence is read again, so every element showing `me` shows it.
  */
 export class OwnPresence {
-  private loading: Promise<OwnPresenceCalls> | undefined;
-
-  /** Made by `PresenceClient` (as `myPresence`) with itself as host and its clock. */
+  /** Made by `PresenceClient` (as `myPresence`) with itself as host and its clock; `load` imports the calls' code. */
   constructor(
     private readonly host: OwnPresenceHost,
     private readonly clock: Scheduler,
+    private readonly load: () => Promise<Pick<typeof import('./own-presence-calls.js'), 'OwnPresenceCalls'>> = () =>
+      import('./own-presence-calls.js'),
   ) {}
 
   /**
@@ -76,17 +77,15 @@ export class OwnPresence {
       update: async (next) => (await started).update(next),
       stop: async () => {
         stopping = true;
-        await (await started).stop();
+        // A session whose code never loaded sent nothing: there is nothing to stop.
+        const running = await started.catch(() => undefined);
+        await running?.stop();
       },
     };
   }
 
-  private calls(): Promise<OwnPresenceCalls> {
-    this.loading ??= import('./own-presence-calls.js').then(
-      ({ OwnPresenceCalls }) => new OwnPresenceCalls(this.host, this.clock),
-    );
-    // A failed load (offline) is tried again by the next call.
-    this.loading.catch(() => (this.loading = undefined));
-    return this.loading;
-  }
+  /** The calls' code, loaded on first use; a failed load (offline) rejects, saying so, and the next call tries again. */
+  private readonly calls: () => Promise<OwnPresenceCalls> = loadOnce('The code of your own presence', () =>
+    this.load().then(({ OwnPresenceCalls }) => new OwnPresenceCalls(this.host, this.clock)),
+  );
 }

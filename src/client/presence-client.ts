@@ -1,6 +1,7 @@
 import { scopesNeedingConsent } from '../auth/errors.js';
 import type { TokenProvider } from '../auth/token-provider.js';
 import type { GraphPresence } from '../presence/types.js';
+import { loadOnce } from '../loading/load-once.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
@@ -20,6 +21,9 @@ import { WatchCounts } from './watch-counts.js';
 export { PRESENCE_CHUNK } from '../graph/chunk.js';
 export type { ClientErrorDetail } from './errors.js';
 export type { PresenceClientOptions } from './client-options.js';
+
+/** The code that pages members, loaded by the first list: a page of avatars never pages members. */
+const loadPaging = /* @__PURE__ */ loadOnce('The code that lists members', () => import('./presence-hold.js'));
 
 /**
  * The single source of truth for presence on a page. Elements watch people; the client counts who watches whom,
@@ -180,7 +184,7 @@ export class PresenceClient extends WithAlerts {
     const source = this.source;
     if (!source.members) throw new Error("This client's source cannot list team or group members.");
     // Loaded by the first list of members: a page of avatars never pages members.
-    const { pageMembers } = await import('./presence-hold.js');
+    const { pageMembers } = await loadPaging();
     await pageMembers(
       {
         read: (ids) => void this.presences.read(ids),

@@ -9,10 +9,13 @@
  * - `consent`: reading the members needs the user's consent to `scopes` first, or granting it failed (also a
  *   `<presence-status-picker>` write);
  * - `write`: `<presence-status-picker>` could not write the user's presence or status message (Graph refused it, or
- *   the network failed).
+ *   the network failed);
+ * - `load`: a part of the library loaded on first use (an element's code, the code that watches a person live, the
+ *   card, a locale's words) could not be downloaded; it is tried again a few seconds later, or once the browser is
+ *   back online.
  */
 export type PresenceErrorKind =
-  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent' | 'write';
+  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent' | 'write' | 'load';
 
 /** What went wrong, in the `presence-error` event: the same shape whichever element sends it. */
 export interface PresenceErrorDetail {

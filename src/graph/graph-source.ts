@@ -1,3 +1,4 @@
+import { loadOnce } from '../loading/load-once.js';
 import { SCOPES, type TokenProvider } from '../auth/token-provider.js';
 import type { PresenceSource, Profile } from '../client/types.js';
 import type { GraphPresence } from '../presence/types.js';
@@ -25,6 +26,9 @@ export interface GraphSourceOptions {
    */
   profileScopes?: string[];
 }
+
+/** The code that pages Graph's members, loaded by the first list of members. */
+const loadMembers = /* @__PURE__ */ loadOnce("The code that reads a team's members", () => import('./members.js'));
 
 /** `text` as a URL path segment; undefined when it is not well-formed text (a lone surrogate). */
 function encoded(text: string): string | undefined {
@@ -211,7 +215,7 @@ export class GraphSource implements PresenceSource {
     onPage: (profiles: Profile[]) => void,
     signal?: AbortSignal,
   ): Promise<void> {
-    const { pageMembers } = await import('./members.js');
+    const { pageMembers } = await loadMembers();
     await pageMembers(
       (path, scopes) => {
         this.counts.members++;

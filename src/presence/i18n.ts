@@ -1,3 +1,4 @@
+import { loadError } from '../loading/load-once.js';
 import { LAZY_LOCALES } from './locales/built-in.js';
 import { en } from './locales/en.js';
 import type { PresenceMessages } from './messages.js';
@@ -13,8 +14,8 @@ function localeKey(tag: string): string {
 
 registry.set(localeKey(en.locale), en);
 
-/** Built-in locales on their way, by registry key. */
-const loading = new Map<string, Promise<void>>();
+/** Built-in locales on their way, by registry key, each settling with the error when it failed to load. */
+const loading = new Map<string, Promise<Error | undefined>>();
 const changeListeners = new Set<() => void>();
 
 function changed(): void {
@@ -39,13 +40,19 @@ export function addBuiltInLocales(...all: PresenceMessages[]): void {
   changed();
 }
 
-/** Loads a built-in locale once; a failed load is forgotten (English meanwhile) so that a later need tries again. */
-function load(key: string): Promise<void> {
+/**
+ * Loads a built-in locale once. A failed load is forgotten (English meanwhile), so that the next need loads it again
+ * (an element tries again a few seconds later: see `LocaleController`).
+ */
+function load(key: string): Promise<Error | undefined> {
   let pending = loading.get(key);
   if (!pending) {
     pending = LAZY_LOCALES.get(key)!().then(
-      (messages) => addBuiltInLocales(messages),
-      () => void loading.delete(key),
+      (messages) => void addBuiltInLocales(messages),
+      (cause: unknown) => {
+        loading.delete(key);
+        return loadError(`Locale "${key}"`, cause);
+      },
     );
     loading.set(key, pending);
   }
@@ -61,9 +68,10 @@ function candidates(language: unknown): string[] {
 
 /**
  * Settles once the words for these languages are here: undefined when nothing needs loading (the locale is
- * registered, or no built-in one matches), else a promise that never rejects (English stays on failure).
+ * registered, or no built-in one matches), else a promise that never rejects: it settles with the error when the
+ * locale could not be loaded (English meanwhile; it is loaded again later).
  */
-export function localeReady(...languages: Array<string | null | undefined>): Promise<void> | undefined {
+export function localeReady(...languages: Array<string | null | undefined>): Promise<Error | undefined> | undefined {
   for (const language of languages) {
     for (const key of candidates(language)) {
       if (registry.has(key)) return undefined;

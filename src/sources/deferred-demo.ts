@@ -6,6 +6,7 @@ import type {
   StatusMessageBody,
 } from '../client/write-types.js';
 import type { GraphPresence } from '../presence/types.js';
+import { loadOnce } from '../loading/load-once.js';
 import type { DemoSource } from './demo.js';
 
 /**
@@ -13,12 +14,18 @@ import type { DemoSource } from './demo.js';
  * live page never does. Answers as `DemoSource` does, writes included.
  */
 export class DeferredDemoSource implements PresenceSource, PresenceWrites {
-  private source: Promise<DemoSource> | undefined;
+  /** `load` imports the demo's module (replaced in tests). */
+  constructor(
+    private readonly load: () => Promise<Pick<typeof import('./demo.js'), 'DemoSource'>> = () => import('./demo.js'),
+  ) {}
 
-  /** The demo source, once its code is here. */
-  loaded(): Promise<DemoSource> {
-    return (this.source ??= import('./demo.js').then(({ DemoSource }) => new DemoSource()));
-  }
+  /**
+   * The demo source, once its code is here. A failed load rejects the read that asked, saying so; the next read
+   * loads again.
+   */
+  readonly loaded: () => Promise<DemoSource> = loadOnce("The demo tenant's code", () =>
+    this.load().then(({ DemoSource }) => new DemoSource()),
+  );
 
   async presences(ids: string[]): Promise<GraphPresence[]> {
     return (await this.loaded()).presences(ids);

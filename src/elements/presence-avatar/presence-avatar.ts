@@ -144,13 +144,17 @@ export class PresenceAvatar extends LitElement {
     return waiting.length ? Promise.all(waiting).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
   /** @internal */
-  private readonly extras = new AvatarExtras(this, () => ({
-    card: this.card,
-    userId: this.userId,
-    notify: !!this.notifyWhenAvailable,
-    key: this.liveKey(),
-    watch: { profile: !text(this.displayName), photo: !text(this.photoUrl) },
-  }));
+  private readonly extras = new AvatarExtras(
+    this,
+    () => ({
+      card: this.card,
+      userId: this.userId,
+      notify: !!this.notifyWhenAvailable,
+      key: this.liveKey(),
+      watch: { profile: !text(this.displayName), photo: !text(this.photoUrl) },
+    }),
+    (message) => this.fail('load', message),
+  );
   /** @internal */
   private normalized: Presence | undefined;
   /** @internal */

@@ -1,4 +1,6 @@
 import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { emit } from '../../events/emit.js';
+import { retryLater } from '../../loading/retry-later.js';
 import { localeReady, messagesFor, onLocalesChanged } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
@@ -83,6 +85,9 @@ export class LocaleController implements ReactiveController {
   /** The language the host last rendered in, and the words it rendered with. */
   private rendered: string | undefined;
   private shown: PresenceMessages | undefined;
+  /** Failed loads of the host's locale in a row, and the try again waiting. */
+  private failures = 0;
+  private retry: (() => void) | undefined;
 
   constructor(private readonly host: Host) {
     noteServerRender(host);
@@ -107,10 +112,18 @@ export class LocaleController implements ReactiveController {
   /**
    * Undefined when the words of the host's language are here; else a promise settled when they arrive (a built-in
    * locale loaded on demand). Elements wait for it before rendering, so that a page in Arabic never shows English
-   * words first.
+   * words first. A locale that fails to load is said (`presence-error`, kind `load`): English meanwhile, and the
+   * host renders again a few seconds later (longer after each failure, at most a minute) or once the browser is
+   * back online, which loads it again.
    */
   ready(): Promise<void> | undefined {
-    return localeReady(languageOf(this.host));
+    return localeReady(languageOf(this.host))?.then((error) => {
+      if (!error) return void (this.failures = 0);
+      console.warn(`<${this.host.localName}>: ${error.message}`);
+      emit(this.host, 'presence-error', { kind: 'load', message: error.message });
+      this.retry?.();
+      this.retry = retryLater(this.failures++, () => this.host.requestUpdate());
+    });
   }
 
   /** Re-renders the host when its language, or the words of that language, are no longer those it rendered with. */

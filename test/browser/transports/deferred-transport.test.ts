@@ -52,6 +52,7 @@ describe('DeferredTransport', () => {
     transport.start(sink(errors));
     await transport.loaded().catch(() => undefined);
     await Promise.resolve();
-    expect(errors.map((e) => e.message)).to.deep.equal(['chunk not found']);
+    expect(errors.map((e) => e.message)).to.deep.equal(['The transport could not be loaded (Error: chunk not found).']);
+    transport.stop();
   });
 });
