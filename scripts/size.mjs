@@ -52,7 +52,7 @@ const PAGES = [
     entries: ['autoloader.js', TAG('presence-avatar'), TAG('presence-badge')],
     loads: [],
     budget: 13 * KB,
-    ceiling: 16.1 * KB,
+    ceiling: 16.5 * KB,
     without: Object.keys(PIECES),
   },
   {
@@ -60,7 +60,7 @@ const PAGES = [
     entries: ['autoloader.js', TAG('presence-provider'), TAG('presence-avatar')],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/],
     budget: 24 * KB,
-    ceiling: 28.8 * KB,
+    ceiling: 29.6 * KB,
     without: Object.keys(PIECES),
   },
   {

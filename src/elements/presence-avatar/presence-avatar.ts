@@ -31,7 +31,9 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * @event {PresenceErrorEvent} presence-error - Something given to the avatar could not be used:
  *   `kind: 'invalid-presence'` when the `presence` attribute is not a presence (the badge shows unknown),
  *   `kind: 'photo'` when the photo did not load (initials are shown), `kind: 'unavailable'` when the client could
- *   not get the person's presence (the badge shows unknown, or the last known presence marked stale). Bubbles and is composed.
+ *   not get the person's presence (the badge shows unknown, or the last known presence marked stale), `kind: 'load'`
+ *   when code it loads on first use (live presence, the card, notify me, its language's words) could not be
+ *   downloaded (shown without it, never as live; loaded again a few seconds later). Bubbles and is composed.
  * @event {PresenceChangeEvent} presence-change - A watched person's availability or activity changed
  *   (live mode only). Bubbles and is composed.
  * @event {PresenceAvailableEvent} presence-available - With `notify-when-available`: the person has just become

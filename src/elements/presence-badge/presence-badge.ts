@@ -16,7 +16,8 @@ import { styles } from './presence-badge.styles.js';
  * @tag presence-badge
  *
  * @event {PresenceErrorEvent} presence-error - The `presence` attribute could not be read as a
- *   presence; the badge shows unknown. Bubbles and is composed.
+ *   presence; the badge shows unknown. `kind: 'load'`: the words of its language could not be downloaded (English
+ *   meanwhile; loaded again a few seconds later). Bubbles and is composed.
  *
  * @csspart base - The badge: a ring-coloured disc holding the glyph.
  *
