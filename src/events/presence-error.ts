@@ -15,7 +15,16 @@
  *   back online.
  */
 export type PresenceErrorKind =
-  'invalid-presence' | 'photo' | 'unavailable' | 'config' | 'sign-in' | 'sign-out' | 'members' | 'consent' | 'write' | 'load';
+  | 'invalid-presence'
+  | 'photo'
+  | 'unavailable'
+  | 'config'
+  | 'sign-in'
+  | 'sign-out'
+  | 'members'
+  | 'consent'
+  | 'write'
+  | 'load';
 
 /** What went wrong, in the `presence-error` event: the same shape whichever element sends it. */
 export interface PresenceErrorDetail {
