@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { avatarLabel } from './support/avatar-label.js';
 import { serveWithPolicy, strictPolicy, watchForViolations } from './csp-support.js';
 import { chromiumStage, noChromium } from './stage.js';
 
@@ -38,15 +39,6 @@ async function open(fixture: string): Promise<{ page: Page; scripts: string[]; c
       assert.deepEqual(problems, [], 'no error in the page');
     },
   };
-}
-
-/** What an avatar says, once it has rendered. */
-function avatarLabel(page: Page, id: string): Promise<string | null | undefined> {
-  return page.evaluate(async (id) => {
-    const avatar = document.getElementById(id) as HTMLElement & { updateComplete: Promise<unknown> };
-    await avatar.updateComplete;
-    return avatar.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label');
-  }, id);
 }
 
 test(

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { avatarLabel } from './support/avatar-label.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { createStaticServer, listenOnFreePort } from '../../scripts/static-server.mjs';
 import { chromiumStage, noChromium } from './stage.js';
@@ -64,15 +65,6 @@ function errors(page: Page): Promise<Array<{ kind: string; message: string; user
 /** Waits until the page has heard a `presence-error` of kind `load`. */
 async function loadErrorHeard(page: Page): Promise<void> {
   await page.waitForFunction('window.loadErrors.some((d) => d.kind === "load")');
-}
-
-/** What the avatar says, once it has rendered. */
-function avatarLabel(page: Page, id: string): Promise<string | null | undefined> {
-  return page.evaluate(async (id) => {
-    const avatar = document.getElementById(id) as HTMLElement & { updateComplete: Promise<unknown> };
-    await avatar.updateComplete;
-    return avatar.shadowRoot?.querySelector('[part~="base"]')?.getAttribute('aria-label');
-  }, id);
 }
 
 test('a tag whose chunk failed to load says so, and is defined on the next try', { skip: noChromium }, async () => {
