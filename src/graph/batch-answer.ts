@@ -1,15 +1,8 @@
 import type { BatchItem } from './batch.js';
-import { sample } from './presence-answer.js';
-import { GraphCallError } from './retry.js';
+import { invalidAnswer } from './presence-answer.js';
 
-function invalid(body: unknown, why: string): GraphCallError {
-  return new GraphCallError(
-    `Microsoft Graph answered a $batch with something that is not a list of answers (${why}): ${sample(body)}`,
-    200,
-    undefined,
-    'InvalidBatchAnswer',
-  );
-}
+const invalid = (body: unknown, why: string) =>
+  invalidAnswer('a $batch', 'a list of answers', 'InvalidBatchAnswer', body, why);
 
 /**
  * The items of a `$batch` answer: `{ responses: [{ id, status, headers?, body? }, ...] }` (json-batching). A 200 of

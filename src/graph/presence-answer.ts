@@ -2,7 +2,7 @@ import type { GraphPresence } from '../presence/types.js';
 import { GraphCallError } from './retry.js';
 
 /** A short, printable sample of what came back, for the error message. */
-export function sample(body: unknown): string {
+function sample(body: unknown): string {
   let text: string;
   try {
     text = typeof body === 'string' ? body : (JSON.stringify(body) ?? String(body));
@@ -13,14 +13,24 @@ export function sample(body: unknown): string {
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
 
-function invalid(body: unknown, why: string): GraphCallError {
+/** A 200 whose body is not what Graph sends for `call`: an error naming `code`, why, and a sample of the body. */
+export function invalidAnswer(
+  call: string,
+  expected: string,
+  code: string,
+  body: unknown,
+  why: string,
+): GraphCallError {
   return new GraphCallError(
-    `Microsoft Graph answered a presence read with something that is not a list of presences (${why}): ${sample(body)}`,
+    `Microsoft Graph answered ${call} with something that is not ${expected} (${why}): ${sample(body)}`,
     200,
     undefined,
-    'InvalidPresenceAnswer',
+    code,
   );
 }
+
+const invalid = (body: unknown, why: string) =>
+  invalidAnswer('a presence read', 'a list of presences', 'InvalidPresenceAnswer', body, why);
 
 /**
  * The presences of a `getPresencesByUserId` answer: `{ value: [presence, ...] }`, each presence an object with a

@@ -4,7 +4,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import functions from '@azure/functions';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { createHandlers } from '../../../relay/functions/src/handlers.js';
@@ -13,9 +12,8 @@ import { LeasedKeeper } from '../../../relay/src/leased-keeper.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { TableStore } from '../../../relay/src/table-store.js';
-import { TokenBroker } from '../../../relay/src/tokens.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
-import { localRelayOptions, relaySubscriptions, relayToken, validationReceiver } from './support.js';
+import { localRelayOptions, relayBroker, relaySubscriptions, relayToken, validationReceiver } from './support.js';
 
 const { HttpRequest } = functions;
 let cloud: Emulators;
@@ -45,13 +43,7 @@ function instance(): { relay: Relay; keeper: LeasedKeeper } {
   const url = receiver.url;
   const keeper = new LeasedKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({
-      authority: cloud.entra.authority,
-      clientId: DEMO_RELAY_CLIENT_ID,
-      clientSecret: DEMO_RELAY_CLIENT_SECRET,
-      ca: cloud.entra.tlsCertificate,
-      now,
-    }),
+    broker: relayBroker(cloud, now),
     store: new TableStore({ connectionString: azurite.connectionString, prefix: 'functions' }),
     notificationUrl: `${url}/notifications`,
     lifecycleNotificationUrl: `${url}/lifecycle`,

@@ -4,16 +4,14 @@
 // subscription per user per application) never holds two for one owner.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { KeeperLease } from '../../../relay/src/keeper-lease.js';
 import { LeasedKeeper } from '../../../relay/src/leased-keeper.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { MemoryStore } from '../../../relay/src/store.js';
-import { TokenBroker } from '../../../relay/src/tokens.js';
 import { startAzurite, type Azurite } from '../support/azurite.js';
-import { relaySubscriptions, relayToken, until, validationReceiver } from './support.js';
+import { relayBroker, relaySubscriptions, relayToken, until, validationReceiver } from './support.js';
 
 let cloud: Emulators;
 let storage: Azurite;
@@ -41,13 +39,7 @@ function keeper(): { keeper: LeasedKeeper; log: MemoryLogger } {
   const now = () => cloud.graph.clock.now();
   const made = new LeasedKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({
-      authority: cloud.entra.authority,
-      clientId: DEMO_RELAY_CLIENT_ID,
-      clientSecret: DEMO_RELAY_CLIENT_SECRET,
-      ca: cloud.entra.tlsCertificate,
-      now,
-    }),
+    broker: relayBroker(cloud, now),
     store,
     notificationUrl: `${receiver.url}/notifications`,
     lifecycleNotificationUrl: `${receiver.url}/lifecycle`,

@@ -2,7 +2,6 @@
 // costs anyone else their subscription.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
@@ -10,8 +9,7 @@ import { Relay } from '../../../relay/src/relay.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { MemoryStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
-import { TokenBroker } from '../../../relay/src/tokens.js';
-import { localRelayOptions, relaySubscriptions, relayToken, watchAt } from './support.js';
+import { localRelayOptions, relayBroker, relaySubscriptions, relayToken, watchAt } from './support.js';
 
 let cloud: Emulators;
 let certificate: CertificateAndKey;
@@ -42,12 +40,7 @@ async function keeperWith(owners: string[]): Promise<SubscriptionKeeper> {
   relays.push(relay);
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({
-      authority: cloud.entra.authority,
-      clientId: DEMO_RELAY_CLIENT_ID,
-      clientSecret: DEMO_RELAY_CLIENT_SECRET,
-      ca: cloud.entra.tlsCertificate,
-    }),
+    broker: relayBroker(cloud),
     store: new MemoryStore(),
     notificationUrl: `${relay.url}/api/notifications`,
     lifecycleNotificationUrl: `${relay.url}/api/lifecycle`,

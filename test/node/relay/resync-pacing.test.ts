@@ -8,15 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
-import { TokenBroker } from '../../../relay/src/tokens.js';
-import { freePort, localRelayOptions, relaySubscriptions, until } from './support.js';
+import { freePort, localRelayOptions, relayBroker, relaySubscriptions, until } from './support.js';
 import { watchingPage, type WatchingPage } from './watching-page.js';
 
 const PACING = { usersPerBatch: 4, intervalMs: 300 };
@@ -50,13 +48,7 @@ async function startRelay(port: number): Promise<Relay> {
   const now = () => cloud.graph.clock.now();
   const keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({
-      authority: cloud.entra.authority,
-      clientId: DEMO_RELAY_CLIENT_ID,
-      clientSecret: DEMO_RELAY_CLIENT_SECRET,
-      ca: cloud.entra.tlsCertificate,
-      now,
-    }),
+    broker: relayBroker(cloud, now),
     store: new FileStore(join(dir, 'state.json')),
     notificationUrl: `http://127.0.0.1:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://127.0.0.1:${port}/api/lifecycle`,

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
-import { DEMO_RELAY_CLIENT_ID, DEMO_RELAY_CLIENT_SECRET, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { DEMO_RELAY_CLIENT_ID, DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
 import { Relay } from '../../../relay/src/relay.js';
 import { MemoryLogger } from '../../../relay/src/logger.js';
 import { FileStore } from '../../../relay/src/store.js';
 import { SubscriptionKeeper } from '../../../relay/src/subscriptions.js';
-import { TokenBroker } from '../../../relay/src/tokens.js';
 import { until } from '../until.js';
+import { relayBroker } from './support.js';
 
 let cloud: Emulators;
 let certificate: CertificateAndKey;
@@ -29,13 +29,7 @@ const hubs: HubConnection[] = [];
 async function startRelay(): Promise<void> {
   keeper = new SubscriptionKeeper({
     graphBaseUrl: cloud.graph.url,
-    broker: new TokenBroker({
-      authority: cloud.entra.authority,
-      clientId: DEMO_RELAY_CLIENT_ID,
-      clientSecret: DEMO_RELAY_CLIENT_SECRET,
-      ca: cloud.entra.tlsCertificate,
-      now: () => cloud.graph.clock.now(),
-    }),
+    broker: relayBroker(cloud, () => cloud.graph.clock.now()),
     store: new FileStore(join(dir, 'relay-state.json')),
     notificationUrl: `http://127.0.0.1:${port}/api/notifications`,
     lifecycleNotificationUrl: `http://127.0.0.1:${port}/api/lifecycle`,

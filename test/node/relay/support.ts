@@ -7,6 +7,18 @@ import type { Subscription } from '../../../emulator/graph/subscriptions.js';
 import type { Emulators } from '../../../emulator/index.js';
 import type { CertificateAndKey } from '../../../emulator/shared/tls.js';
 import type { RelayOptions } from '../../../relay/src/relay.js';
+import { TokenBroker } from '../../../relay/src/tokens.js';
+
+/** The relay app's own tokens from the local Entra ID (its client credentials), on the clock `now` if given. */
+export function relayBroker(cloud: Emulators, now?: () => number): TokenBroker {
+  return new TokenBroker({
+    authority: cloud.entra.authority,
+    clientId: DEMO_RELAY_CLIENT_ID,
+    clientSecret: DEMO_RELAY_CLIENT_SECRET,
+    ca: cloud.entra.tlsCertificate,
+    ...(now ? { now } : {}),
+  });
+}
 
 /** A relay's options for the local cloud: its Entra ID, its SignalR Service, one encryption certificate. */
 export function localRelayOptions(
