@@ -3,8 +3,11 @@ import type { PresenceSource, Profile } from './types.js';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Told the id a key resolved to (undefined: nobody by that name), with the profile read on the way. */
-export type Resolved = (id: string | undefined, profile?: Profile) => void;
+/**
+ * Told the id a key resolved to (undefined: nobody by that name), with the profile read on the way; or, when the
+ * lookup failed, why (`error`; it is tried again by `retryFailed()`, and told again then).
+ */
+export type Resolved = (id: string | undefined, profile?: Profile, error?: string) => void;
 
 /**
  * Keys other than object ids (userPrincipalNames, `me`) resolved to ids: every key asked in the same task is looked
@@ -57,7 +60,11 @@ export class Aliases {
     } catch (error) {
       if (this.signal.aborted) return;
       this.errors.fail('profile', error);
-      for (const [key, callbacks] of waiting) this.failed.set(key, callbacks);
+      const message = error instanceof Error ? error.message : String(error);
+      for (const [key, callbacks] of waiting) {
+        this.failed.set(key, callbacks);
+        for (const callback of callbacks) callback(undefined, undefined, message);
+      }
       return;
     }
     for (const [key, callbacks] of waiting) {

@@ -18,6 +18,8 @@ export interface Entry {
   error?: string;
   errorKind?: PersonSnapshot['errorKind'];
   profile?: Profile;
+  /** The profile was asked for and the answer is in: found, not found, or failed. */
+  profileRead?: boolean;
   wantsProfile: boolean;
   wantsPhoto: boolean;
   photo?: Blob | null;
@@ -53,6 +55,7 @@ export function snapshotOf(key: string, entry: Entry | undefined, staleAfterMs: 
   if (entry.presence) snapshot.presence = entry.presence;
   if (entry.receivedAt !== undefined) snapshot.receivedAt = entry.receivedAt;
   if (entry.profile) snapshot.profile = entry.profile;
+  else if (entry.wantsProfile && !entry.profileRead) snapshot.profilePending = true;
   if (entry.photo === null) snapshot.photoUrl = null;
   else if (entry.photoUrl) snapshot.photoUrl = entry.photoUrl;
   if (entry.error) snapshot.error = entry.error;

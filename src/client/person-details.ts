@@ -24,17 +24,28 @@ export class PersonDetails {
   ) {}
 
   async readProfiles(ids: string[]): Promise<void> {
-    if (!this.source.profiles) return;
     try {
-      const profiles = await this.source.profiles(ids, this.signal);
+      const profiles = this.source.profiles ? await this.source.profiles(ids, this.signal) : [];
       for (const profile of profiles) {
         const entry = this.entries.get(profile.id);
-        if (!entry) continue;
-        entry.profile = keptProfile(profile);
-        tell(entry);
+        if (entry) entry.profile = keptProfile(profile);
       }
+      // Everyone asked for is told, found or not: someone the directory does not know is no longer "loading".
+      this.answered(ids);
     } catch (error) {
-      if (!this.signal.aborted) this.errors.fail('profile', error, ids);
+      if (this.signal.aborted) return;
+      this.answered(ids, false);
+      this.errors.fail('profile', error, ids);
+    }
+  }
+
+  /** Marks the profiles of `ids` as read (and tells their listeners, unless an error is about to). */
+  private answered(ids: string[], told = true): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      entry.profileRead = true;
+      if (told) tell(entry);
     }
   }
 

@@ -97,8 +97,10 @@ export class PresenceClient extends WithAlerts {
     const notify = () => {
       if (!stopped) listener(this.snapshot(trimmed, entry));
     };
-    const attach: Resolved = (id, profile) => {
+    const attach: Resolved = (id, profile, error) => {
       if (stopped) return;
+      // The lookup failed (it is retried on reload): the person is unknown for now, and the watcher says so.
+      if (error) return listener({ key: trimmed, stale: false, error, errorKind: 'profile' });
       if (!id) {
         listener({ key: trimmed, stale: false, error: `No user ${trimmed} was found.` });
         return;
@@ -116,7 +118,8 @@ export class PresenceClient extends WithAlerts {
     const id = this.aliases.idFor(trimmed);
     if (id) attach(id);
     else this.aliases.resolve(trimmed, attach);
-    if (!entry) listener({ key: trimmed, stale: false });
+    if (!entry)
+      listener({ key: trimmed, stale: false, ...(options.profile === false ? {} : { profilePending: true }) });
     return () => {
       if (stopped) return;
       stopped = true;

@@ -42,6 +42,11 @@ export interface PersonSnapshot {
   /** True when the presence is older than the client's `staleAfterMs`, or the last refresh failed. */
   stale: boolean;
   profile?: Profile;
+  /**
+   * True while the profile (the display name) is being read: the name is not known yet. Absent once it was read, or
+   * when it could not be (then the person is shown as unknown).
+   */
+  profilePending?: boolean;
   /** An object URL for the photo; `null` when the person has none; absent while unknown. */
   photoUrl?: string | null;
   /** The last error for this person, as a message. */

@@ -17,6 +17,8 @@ export interface PresenceMessages {
   unrecognised: string;
   /** The accessible name of someone with no display name. */
   unnamed: string;
+  /** Said in place of the name while a live element is still reading it from the directory. */
+  loadingName: string;
   /** Added to a description when the presence may be out of date. */
   stale: string;
   /** The team list's filter box label. */

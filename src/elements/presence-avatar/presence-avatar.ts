@@ -35,7 +35,8 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  *   when code it loads on first use (live presence, the card, notify me, its language's words) could not be
  *   downloaded (shown without it, never as live; loaded again a few seconds later). Bubbles and is composed.
  * @event {PresenceChangeEvent} presence-change - A watched person's availability or activity changed
- *   (live mode only). Bubbles and is composed.
+ *   (live mode only): `detail.userId` is the `user-id` as given, `detail.id` the object id once known. Bubbles and
+ *   is composed.
  * @event {PresenceAvailableEvent} presence-available - With `notify-when-available`: the person has just become
  *   Available (`notified: true`), once. Bubbles and is composed.
  *
@@ -194,7 +195,8 @@ export class PresenceAvatar extends LitElement {
     if (live && this.lastLive !== undefined && liveKey !== this.lastLive) {
       const [previousAvailability] = this.lastLive.split('/');
       emit(this, 'presence-change', {
-        userId: snapshot.id ?? snapshot.key,
+        userId: snapshot.key,
+        ...(snapshot.id ? { id: snapshot.id } : {}),
         availability: live.availability,
         activity: live.activity,
         previousAvailability: previousAvailability as PresenceChangeDetail['previousAvailability'],
@@ -275,11 +277,14 @@ export class PresenceAvatar extends LitElement {
     const presence = this.effectivePresence();
     const snapshot = this.extras.person?.snapshot;
     const displayName = text(this.displayName) ?? snapshot?.profile?.displayName ?? null;
+    // A live avatar whose name is still being read says so, rather than calling the person unknown.
+    const loadingName = !displayName && !!snapshot?.profilePending;
     const stale = !this.normalized && !!this.extras.person?.stale;
     const color = avatarColorFor(text(this.userId) || text(this.displayName));
     const initials = initialsOf(displayName, this.locale.language);
     const label =
-      accessibleName(displayName, presence, messages) + (stale ? `${messages.separator}${messages.stale}` : '');
+      accessibleName(loadingName ? messages.loadingName : displayName, presence, messages) +
+      (stale ? `${messages.separator}${messages.stale}` : '');
     const statusLine = presence ? describePresence(presence, messages).join(messages.separator) : '';
     const message = presence?.statusMessage ?? (presence?.isOutOfOffice ? presence.outOfOfficeMessage : undefined);
     const badge = presence && !this.hideBadge ? badgeFor(presence) : undefined;
@@ -292,6 +297,7 @@ export class PresenceAvatar extends LitElement {
       part="base"
       class="base"
       role="img"
+      aria-busy=${loadingName ? 'true' : nothing}
       aria-label=${this.extras.card ? this.extras.card.label(fullLabel) : fullLabel}
       ${this.extras.card ? this.extras.card.attributes('img') : nothing}
     >
@@ -321,7 +327,7 @@ export class PresenceAvatar extends LitElement {
       ${
         showText
           ? html`<span class="text">
-            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || messages.unnamed}</span>` : nothing}
+            ${this.showName ? html`<span part="name" class="name" dir="auto" title=${displayName ?? ''}>${displayName || (loadingName ? messages.loadingName : messages.unnamed)}</span>` : nothing}
             ${this.showStatus && presence ? html`<span part="status" class="status">${statusLine}</span>` : nothing}
             ${this.showStatus && message ? html`<span part="message" class="message" dir="auto" title=${message}>${message}</span>` : nothing}
           </span>`

@@ -232,7 +232,8 @@ export class PresenceCard extends LitElement {
     const snapshot = this.person.snapshot;
     const profile = snapshot?.profile;
     const presence = snapshot?.presence;
-    const name = text(profile?.displayName) || (snapshot?.error ? messages.unnamed : '');
+    // Unknown once the directory answered without a name (or failed); empty (the card says "Loading…") before.
+    const name = text(profile?.displayName) || (snapshot && !snapshot.profilePending ? messages.unnamed : '');
     // No client to load the person from (one may come later); not said on the server, which never has one.
     const label = name || (this.person.client || rendersAsServer(this) ? words.loading : words.noSource);
     const jobTitle = text(profile?.jobTitle);

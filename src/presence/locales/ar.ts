@@ -34,6 +34,7 @@ export const ar: PresenceMessages = {
   outOfOffice: 'خارج المكتب',
   unrecognised: 'حالة غير معروفة «{value}»',
   unnamed: 'شخص غير معروف',
+  loadingName: 'جارٍ تحميل الاسم…',
   stale: 'قد لا تكون محدّثة',
   filterLabel: 'تصفية حسب الاسم',
   peopleCount: '{count} شخص',

@@ -34,6 +34,7 @@ export const de: PresenceMessages = {
   outOfOffice: 'Nicht im Büro',
   unrecognised: 'Unbekannter Status „{value}“',
   unnamed: 'Unbekannte Person',
+  loadingName: 'Name wird geladen…',
   stale: 'möglicherweise nicht aktuell',
   filterLabel: 'Nach Namen filtern',
   peopleCount: '{count} Personen',

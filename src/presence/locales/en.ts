@@ -39,6 +39,7 @@ export const en: PresenceMessages = {
   outOfOffice: 'Out of office',
   unrecognised: 'Unrecognised status “{value}”',
   unnamed: 'Unknown person',
+  loadingName: 'Loading name…',
   stale: 'may be out of date',
   filterLabel: 'Filter by name',
   peopleCount: '{count} people',

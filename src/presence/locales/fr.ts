@@ -34,6 +34,7 @@ export const fr: PresenceMessages = {
   outOfOffice: 'Absent du bureau',
   unrecognised: 'Statut non reconnu « {value} »',
   unnamed: 'Personne inconnue',
+  loadingName: 'Chargement du nom…',
   stale: 'peut-être pas à jour',
   filterLabel: 'Filtrer par nom',
   peopleCount: '{count} personnes',

@@ -34,6 +34,7 @@ export const he: PresenceMessages = {
   outOfOffice: 'מחוץ למשרד',
   unrecognised: 'מצב לא מזוהה "{value}"',
   unnamed: 'אדם לא ידוע',
+  loadingName: 'טוען את השם…',
   stale: 'ייתכן שאינו מעודכן',
   filterLabel: 'סינון לפי שם',
   peopleCount: '{count} אנשים',

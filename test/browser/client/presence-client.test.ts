@@ -141,6 +141,45 @@ describe('PresenceClient', () => {
     expect(source.count('profiles')).to.be.at.most(2);
   });
 
+  it('a userPrincipalName whose lookup fails is told so, and found once the client reloads', async () => {
+    const { client, source } = fixture();
+    const real = source.profiles.bind(source);
+    let down = true;
+    source.profiles = async (keys: string[]) => {
+      if (down) throw new Error('Directory unreachable');
+      return real(keys);
+    };
+    const seen: PersonSnapshot[] = [];
+    client.watch('megan@contoso.example', (s) => seen.push(s));
+    expect(seen[0]).to.deep.equal({ key: 'megan@contoso.example', stale: false, profilePending: true });
+    await waitUntil(() => seen.some((s) => s.error), 'the failure is told');
+    expect(seen.at(-1)).to.deep.include({ error: 'Directory unreachable', errorKind: 'profile' });
+    expect(seen.at(-1)!.profilePending).to.equal(undefined);
+    down = false;
+    client.reload();
+    await waitUntil(() => seen.at(-1)?.profile, 'found after reload');
+    expect(seen.at(-1)!.id).to.equal(id(9000));
+    expect(seen.at(-1)!.error).to.equal(undefined);
+  });
+
+  it('says a name is pending until the directory answered, found or not', async () => {
+    const { client, source } = fixture();
+    source.profiles = async (keys: string[]) => {
+      source.calls.push({ kind: 'profiles', ids: keys });
+      return keys.filter((k) => k !== id(31)).map((key) => ({ key, id: key, displayName: 'Known' }));
+    };
+    const known: PersonSnapshot[] = [];
+    const unknown: PersonSnapshot[] = [];
+    client.watch(id(30), (s) => known.push(s));
+    client.watch(id(31), (s) => unknown.push(s));
+    expect(known[0]!.profilePending).to.equal(true);
+    await waitUntil(() => known.at(-1)?.profile && unknown.at(-1)?.profilePending === undefined, 'answered');
+    expect(unknown.at(-1)!.profile).to.equal(undefined);
+    let quiet: PersonSnapshot | undefined;
+    client.watch(id(32), (s) => (quiet = s), { profile: false });
+    expect(quiet!.profilePending).to.equal(undefined);
+  });
+
   it('shows a failure as an error on the snapshot and an error event, never as offline', async () => {
     const { client, source } = fixture();
     source.fail = new Error('Graph is down');

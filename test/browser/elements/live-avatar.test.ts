@@ -57,8 +57,65 @@ describe('live avatars', () => {
     await waitUntil(() => drawnStatus(avatar) === 'busy');
     expect(label(avatar)).to.equal('Live Person, Busy, In a call');
     expect(events.map((e) => e.detail)).to.deep.equal([
-      { userId: id(2), availability: 'Busy', activity: 'InACall', previousAvailability: 'Available' },
+      { userId: id(2), id: id(2), availability: 'Busy', activity: 'InACall', previousAvailability: 'Available' },
     ]);
+  });
+
+  it('presence-change names the person as the page did (user-id), with the object id beside it', async () => {
+    const upn = 'Adele.Vance@contoso.example';
+    const source: PresenceSource = {
+      async presences(ids: string[]) {
+        return ids.map((i) => ({ id: i, availability: 'Available', activity: 'Available', sequenceNumber: '0001' }));
+      },
+      async profiles(keys: string[]) {
+        return keys.map((key) => ({ key, id: id(20), displayName: 'Adele Vance' }));
+      },
+    };
+    const client = new PresenceClient({ source, transport: new DemoTransport(0) });
+    setDefaultClient(client);
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${upn}></presence-avatar>`);
+    const events: Array<CustomEvent> = [];
+    avatar.addEventListener('presence-change', (e) => events.push(e as CustomEvent));
+    await waitUntil(() => drawnStatus(avatar) === 'available', 'seeded');
+    client.applyPresences([{ id: id(20), availability: 'Away', activity: 'Away', sequenceNumber: '0002' }]);
+    await waitUntil(() => events.length === 1, 'one change');
+    expect(events[0]!.detail).to.deep.equal({
+      userId: upn,
+      id: id(20),
+      availability: 'Away',
+      activity: 'Away',
+      previousAvailability: 'Available',
+    });
+  });
+
+  it('while the name is being read, says so rather than "Unknown person"; a person without one is unknown', async () => {
+    let answer: (profiles: Array<{ key: string; id: string; displayName: string | null }>) => void = () => {};
+    const source: PresenceSource = {
+      async presences(ids: string[]) {
+        return ids.map((i) => ({ id: i, availability: 'Busy', activity: 'Busy', sequenceNumber: '0001' }));
+      },
+      profiles: () => new Promise((resolve) => (answer = resolve)),
+    };
+    setDefaultClient(new PresenceClient({ source }));
+    const root = await fixture(html`<div>
+      <presence-avatar class="named" user-id=${id(21)} show-name></presence-avatar>
+      <presence-avatar class="nameless" user-id=${id(22)} show-name></presence-avatar>
+    </div>`);
+    const named = root.querySelector<PresenceAvatar>('.named')!;
+    const nameless = root.querySelector<PresenceAvatar>('.nameless')!;
+    await waitUntil(() => drawnStatus(named) === 'busy' && drawnStatus(nameless) === 'busy', 'presence first');
+    for (const avatar of [named, nameless]) {
+      expect(label(avatar)).to.equal('Loading name…, Busy');
+      expect(part(avatar, 'base').getAttribute('aria-busy')).to.equal('true');
+      expect(part(avatar, 'name').textContent).to.equal('Loading name…');
+    }
+    // The directory knows the first person only.
+    answer([{ key: id(21), id: id(21), displayName: 'Megan Bowen' }]);
+    await waitUntil(() => label(named) === 'Megan Bowen, Busy', 'the name arrived');
+    await waitUntil(() => label(nameless) === 'Unknown person, Busy', 'no name: unknown, not loading forever');
+    expect(part(named, 'base').hasAttribute('aria-busy')).to.equal(false);
+    expect(part(nameless, 'base').hasAttribute('aria-busy')).to.equal(false);
+    expect(part(nameless, 'name').textContent).to.equal('Unknown person');
   });
 
   it('two providers on one page work side by side', async () => {

@@ -406,6 +406,13 @@ describe('<presence-avatar card>', () => {
     expect(part(card, 'name').textContent).to.equal('Adele Vance');
   });
 
+  it('says "Unknown person" for someone the directory does not know, never "Loading…" for ever', async () => {
+    clientFor({});
+    const card = await fixture<PresenceCard>(html`<presence-card user-id=${id(77)}></presence-card>`);
+    await waitUntil(() => part(card, 'name').textContent === 'Unknown person', 'the directory answered');
+    expect(part(card, 'base').getAttribute('aria-label')).to.equal('Unknown person');
+  });
+
   it('without popover in the browser, says it is collapsed again once Escape closes the card', async () => {
     clientFor({ [id(1)]: ADELE });
     const saved = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'showPopover')!;

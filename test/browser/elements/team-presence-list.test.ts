@@ -103,7 +103,10 @@ describe('<team-presence-list>', () => {
       'presence first',
     );
     release();
-    await waitUntil(() => rows(el).every((r) => !/^Unknown person/.test(nameOf(r))), 'every name shown');
+    await waitUntil(
+      () => rows(el).every((r) => !/^(Unknown person|Loading name…)/.test(nameOf(r))),
+      'every name shown',
+    );
     await waitUntil(() => order(el) === SORTED, `each name in its place, not ${order(el)}`);
   });
 

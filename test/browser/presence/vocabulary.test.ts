@@ -193,6 +193,7 @@ describe('presence vocabulary', () => {
           'outOfOffice',
           'unrecognised',
           'unnamed',
+          'loadingName',
           'stale',
           'filterLabel',
           'peopleCount',
