@@ -168,15 +168,18 @@ const eagerHeavy = rows.filter((r) => entryStatic.has(r.file) && LAZY.test(r.fil
 const problems = eagerHeavy.map((f) => `the full bundle loads ${f} eagerly`);
 
 /**
- * The file the autoloader loads to define `tag`, its tag entry; none (the autoloader's own file) when the autoloader
- * holds the element itself.
+ * The file the autoloader loads to define `tag`: the tag's entry, or else the file holding the element's class (the
+ * autoloader defines the avatar and the badge from their classes), which may be the autoloader's own.
  */
 function tagFile(graph, tag) {
+  const { dynamicImports, modules } = graph['autoloader.js'];
   const entry = `elements/${tag}.js`;
-  const autoloader = graph['autoloader.js'];
-  if (autoloader.dynamicImports.includes(entry)) return entry;
-  if (autoloader.modules.includes(`dist/elements/${tag}/${tag}.js`)) return 'autoloader.js';
-  throw new Error(`the autoloader neither loads ${entry} nor holds <${tag}>`);
+  if (dynamicImports.includes(entry)) return entry;
+  const element = `dist/elements/${tag}/${tag}.js`;
+  if (modules.includes(element)) return 'autoloader.js';
+  const holder = dynamicImports.find((file) => graph[file].modules.includes(element));
+  if (!holder) throw new Error(`the autoloader neither loads ${entry} nor the class of <${tag}>`);
+  return holder;
 }
 
 /** A page kind's files: entries and the chunks holding `loads`, each with its static imports, closed over. */

@@ -172,3 +172,37 @@ test('a page in Arabic loads the Arabic words and shows them, never English firs
   await check();
   await page.close();
 });
+
+test(
+  'loaded through a redirect, the autoloader runs twice; with Lit allowed twice, every tag works',
+  { skip: noChromium },
+  async () => {
+    // A CDN resolving a version range (unpkg.com/presence-elements@0.1/…) answers with a redirect. The page's module
+    // map keys the autoloader by the address the page asked for, and the tags' files import it from the address it
+    // came from (the HTML standard's "fetch a single module script"): the file, and Lit in it, runs once for each.
+    // Under Trusted Types, Lit's second policy then needs 'allow-duplicates' (the README says so).
+    const lenient = await serveWithPolicy(strictPolicy({ 'trusted-types': ["'allow-duplicates'"] }));
+    const page = await stage.browser.newPage();
+    await page.route('**/cdn-latest/autoloader.js', (route) =>
+      route.fulfill({ status: 302, headers: { location: '/dist/cdn/autoloader.js' } }),
+    );
+    const { problems, violations } = await watchForViolations(page);
+    await page.goto(`${lenient.origin}/test/node/fixtures/autoloader-redirect.html`);
+    await page.waitForFunction(() =>
+      document.getElementById('live')?.shadowRoot?.querySelector('svg.glyph')?.getAttribute('data-status'),
+    );
+    assert.match((await avatarLabel(page, 'live')) ?? '', /^Adele Vance, /);
+    assert.equal(await avatarLabel(page, 'adele'), 'Adele Vance، مشغول، في مكالمة');
+    await page.waitForFunction(() =>
+      document
+        .getElementById('team')
+        ?.shadowRoot?.querySelector('.summary')
+        ?.getAttribute('title')
+        ?.includes('Available'),
+    );
+    assert.deepEqual(await violations(), [], 'no violation of the policy');
+    assert.deepEqual(problems, [], 'no error in the page');
+    await page.close();
+    lenient.server.close();
+  },
+);
