@@ -1,7 +1,7 @@
 // The script-tag bundles, from what tsc compiled into dist/, with Lit bundled in, minified, split into chunks so that
 // anything loaded with import() (MSAL, SignalR) arrives only when used.
-// Three builds: the full bundle (dist/define.js: every element in one file), the autoloader (carrying what every
-// element shares) with one chunk per element, and the redirect-bridge page's script on its own (see below).
+// Three builds: the full bundle (dist/define.js: every element in one file), the autoloader with one chunk per
+// element, and the redirect-bridge page's script on its own (see below).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -127,13 +127,14 @@ function manualChunks(id) {
 }
 
 /**
- * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English). Every
- * other element renders avatars or badges, so a page with any of the tags runs it: it goes in the autoloader's own
- * file (`autoloader.js`), which defines the avatar and the badge from it with no further request; the other tags'
- * entries import what they need of it from there. One file rather than two: one round trip less before the first
- * avatar paints, and it compresses better together (a dozen files of a few hundred bytes each would cost a request
- * each and compress worse apart). Worked out from the module graph: what the two tags' entries import, statically
- * (not the entries themselves: loading an entry defines its tag, which must wait until the tag appears).
+ * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English), in one
+ * chunk: a dozen files of a few hundred bytes each would cost a request each and compress worse apart. Every other
+ * element renders avatars or badges, so it loads `core` too. The autoloader defines the avatar and the badge from
+ * `core` itself (one request after the autoloader, not two). `core` stays out of the autoloader's own file: the tags'
+ * files import it, and a page that loads the autoloader through a redirect (unpkg answers a version range with one)
+ * would have the browser run a second copy of the autoloader, Lit inside, under the address it was served from.
+ * Worked out from the module graph: what the two tags' entries import, statically (not the entries themselves:
+ * loading an entry defines its tag, which must wait until the tag appears).
  */
 const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
 
@@ -172,8 +173,7 @@ function autoloadChunks(id, meta) {
   // Loaded on demand by <presence-provider demo>.
   if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
   core ??= coreModules(meta);
-  // Named as the entry, so that this chunk is the entry's own file rather than one it re-exports.
-  if (core.has(id) || /\/dist\/autoloader\.js$/.test(path)) return 'autoloader';
+  if (core.has(id)) return 'core';
   return LIVE.some((pattern) => pattern.test(path)) ? 'live' : undefined;
 }
 
@@ -196,7 +196,7 @@ export default [
   },
   {
     // Pay for what you use: the autoloader defines each tag the first time it appears, from that tag's chunk (the
-    // avatar and the badge from what the autoloader's file holds).
+    // avatar and the badge from `core`).
     input: {
       autoloader: 'dist/autoloader.js',
       ...Object.fromEntries(TAGS.map((tag) => [`elements/${tag}`, `dist/define/${tag}.js`])),
@@ -216,8 +216,6 @@ export default [
       manualChunks: autoloadChunks,
       sourcemap: true,
     },
-    // The autoloader's file exports what the tags' entries import from it, besides the autoloader's own exports.
-    preserveEntrySignatures: 'allow-extension',
     plugins: [...plugins(), chunkGraph('cdn-autoload.json')],
     onwarn,
   },

@@ -53,7 +53,7 @@ const PAGES = [
     tags: ['presence-avatar', 'presence-badge'],
     loads: [],
     budget: 13 * KB,
-    ceiling: 16.1 * KB,
+    ceiling: 16.5 * KB,
     without: Object.keys(PIECES),
   },
   {
@@ -61,7 +61,7 @@ const PAGES = [
     tags: ['presence-provider', 'presence-avatar'],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/],
     budget: 24 * KB,
-    ceiling: 29.4 * KB,
+    ceiling: 29.7 * KB,
     without: Object.keys(PIECES),
   },
   {

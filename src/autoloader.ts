@@ -12,16 +12,14 @@
  * element of its tag (`presence-error`, kind `load`) and loaded again a few seconds later, longer after each
  * failure (at most a minute), or as soon as the browser is back online; the tag is defined once it loads.
  */
-// Nothing imported statically: built by a bundler, the autoloader stands alone, so that it still reports a chunk that
-// failed when the chunk it would share with the elements is the one that failed. The script-tag build puts what the
-// elements share (Lit, the avatar, the badge, the presence domain, English) in the autoloader's own file instead:
-// a page with any of the tags needs it, and one file is one round trip less before the first avatar paints.
+// Nothing imported statically: the autoloader stands alone, so that it still reports a chunk that failed when the
+// chunk it would share with the elements is the one that failed.
 import type { PresenceErrorDetail } from './events/presence-error.js';
 
 /**
  * Each tag's chunk; a chunk imports the chunks of the tags it renders. The avatar and the badge, which every other
- * element renders too, are defined here from their classes: the script-tag build carries them in the autoloader's
- * own file (dist/cdn/autoloader.js), so that defining either costs no request; a bundler splits them off.
+ * element renders too, are defined here from their classes: in the script-tag build both are in the chunk every
+ * element shares (`core`), so defining either is one request after the autoloader, not two.
  */
 const chunks: Record<string, () => Promise<unknown>> = {
   'presence-avatar': () =>
