@@ -128,10 +128,13 @@ function manualChunks(id) {
 
 /**
  * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English), in one
- * chunk, so that the autoloader's entry for either tag is only the call that defines it: a dozen files of a few
- * hundred bytes each would cost a request each and compress worse apart. Every other element renders avatars or
- * badges, so it loads `core` too. Worked out from the module graph: what the two tags' entries import, statically
- * (not the entries themselves: defining a tag is what loading its entry does).
+ * chunk: a dozen files of a few hundred bytes each would cost a request each and compress worse apart. Every other
+ * element renders avatars or badges, so it loads `core` too. The autoloader defines the avatar and the badge from
+ * `core` itself (one request after the autoloader, not two). `core` stays out of the autoloader's own file: the tags'
+ * files import it, and a page that loads the autoloader through a redirect (unpkg answers a version range with one)
+ * would have the browser run a second copy of the autoloader, Lit inside, under the address it was served from.
+ * Worked out from the module graph: what the two tags' entries import, statically (not the entries themselves:
+ * loading an entry defines its tag, which must wait until the tag appears).
  */
 const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
 
@@ -192,7 +195,8 @@ export default [
     onwarn,
   },
   {
-    // Pay for what you use: the autoloader defines each tag the first time it appears, from that tag's chunk.
+    // Pay for what you use: the autoloader defines each tag the first time it appears, from that tag's chunk (the
+    // avatar and the badge from `core`).
     input: {
       autoloader: 'dist/autoloader.js',
       ...Object.fromEntries(TAGS.map((tag) => [`elements/${tag}`, `dist/define/${tag}.js`])),

@@ -12,14 +12,26 @@
  * element of its tag (`presence-error`, kind `load`) and loaded again a few seconds later, longer after each
  * failure (at most a minute), or as soon as the browser is back online; the tag is defined once it loads.
  */
-// Nothing imported: the autoloader stands alone, so that it still reports a chunk that failed when the chunk it
-// would share with the elements is the one that failed.
+// Nothing imported statically: the autoloader stands alone, so that it still reports a chunk that failed when the
+// chunk it would share with the elements is the one that failed.
 import type { PresenceErrorDetail } from './events/presence-error.js';
 
-/** Each tag's chunk; a chunk imports the chunks of the tags it renders. */
+/**
+ * Each tag's chunk; a chunk imports the chunks of the tags it renders. The avatar and the badge, which every other
+ * element renders too, are defined here from their classes: in the script-tag build both are in the chunk every
+ * element shares (`core`), so defining either is one request after the autoloader, not two.
+ */
 const chunks: Record<string, () => Promise<unknown>> = {
-  'presence-avatar': () => import('./define/presence-avatar.js'),
-  'presence-badge': () => import('./define/presence-badge.js'),
+  'presence-avatar': () =>
+    define(
+      'presence-avatar',
+      import('./elements/presence-avatar/presence-avatar.js').then((m) => m.PresenceAvatar),
+    ),
+  'presence-badge': () =>
+    define(
+      'presence-badge',
+      import('./elements/presence-badge/presence-badge.js').then((m) => m.PresenceBadge),
+    ),
   'presence-provider': () => import('./define/presence-provider.js'),
   'presence-sign-in': () => import('./define/presence-sign-in.js'),
   'team-presence-list': () => import('./define/team-presence-list.js'),
@@ -27,6 +39,12 @@ const chunks: Record<string, () => Promise<unknown>> = {
   'presence-alerts': () => import('./define/presence-alerts.js'),
   'presence-card': () => import('./define/presence-card.js'),
 };
+
+/** Defines `tag` with the class `element` resolves to, unless the page defined it already. */
+async function define(tag: string, element: Promise<CustomElementConstructor>): Promise<void> {
+  const [{ defineOnce }, constructor] = await Promise.all([import('./define/define-once.js'), element]);
+  defineOnce(tag, constructor);
+}
 
 /** The tags the autoloader knows. */
 export const AUTOLOADED_TAGS: readonly string[] = Object.keys(chunks);

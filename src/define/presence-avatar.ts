@@ -1,4 +1,4 @@
-/** Defines `<presence-avatar>`: the chunk the autoloader loads for it. */
+/** Defines `<presence-avatar>`, for the elements that render avatars (the autoloader defines it from the class). */
 import { PresenceAvatar } from '../elements/presence-avatar/presence-avatar.js';
 import { defineOnce } from './define-once.js';
 
