@@ -1,8 +1,8 @@
-import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
+import { provideContext } from '../../context/provide.js';
 import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
 import { noteServerRender } from '../shared/server-render.js';
@@ -80,7 +80,7 @@ export class PresenceProvider extends LitElement {
   /** Microsoft Graph's root, for sovereign clouds or the local emulator. */
   graphBaseUrl: string | null = null;
 
-  private readonly provider = new ContextProvider(this, { context: presenceClientContext });
+  private readonly provider = provideContext(this, presenceClientContext, undefined);
 
   constructor() {
     super();
@@ -143,7 +143,7 @@ export class PresenceProvider extends LitElement {
       this.owned = undefined;
     }
     if (next && next !== given) this.owned = next;
-    this.provider.setValue(next);
+    this.provider.set(next);
     if (next && this.isConnected && !getDefaultClient()) setDefaultClient(next);
   }
 
@@ -163,7 +163,7 @@ export class PresenceProvider extends LitElement {
       if (this.isConnected || !this.owned) return;
       const owned = this.owned;
       this.owned = undefined;
-      this.provider.setValue(undefined);
+      this.provider.set(undefined);
       owned.dispose();
       this.outdated = true;
     });
