@@ -91,21 +91,12 @@ export class PresenceProvider extends LitElement {
   private outdated = true;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = [
-      'client',
-      'demo',
-      'clientId',
-      'tenant',
-      'authority',
-      'redirectUri',
-      'transport',
-      'interval',
-      'graphBaseUrl',
-      'negotiateUrl',
-      'relayScope',
-    ] as const;
-    // Only when something changed: a configuration that makes no client reports it once, not on every render.
-    if (keys.some((k) => changed.has(k)) || this.outdated) {
+    // Only when something changed: a configuration that makes no client reports it once, not on every render. Every
+    // property declared here is part of the configuration (those of a subclass are not).
+    if (
+      Object.keys(PresenceProvider.properties).some((k) => changed.has(k as keyof PresenceProvider)) ||
+      this.outdated
+    ) {
       this.outdated = false;
       this.makeClient();
     }
