@@ -10,9 +10,6 @@
  */
 export type Context<KeyType, ValueType> = KeyType & { __context__: ValueType };
 
-/** The type of value a context carries. */
-export type ContextType<C> = C extends Context<unknown, infer ValueType> ? ValueType : never;
-
 /**
  * Called by a provider with its value; for a subscriber, again with every new value, and with the function that
  * ends the subscription (a different one means another provider answers now).
