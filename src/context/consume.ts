@@ -7,7 +7,7 @@ type Host = ReactiveControllerHost & HTMLElement;
 /**
  * Consumers connected while no provider answered them (a provider not upgraded yet, or not added yet), each as the
  * function that asks again, with its context. When a provider of that context appears, they ask again: what
- * `@lit/context`'s `ContextRoot` does, here for our own consumers, with one listener for the whole page.
+ * `@lit/context`'s `ContextRoot` does, here for our own consumers, with one listener on the document.
  */
 const waiting = new Map<() => void, unknown>();
 
@@ -39,8 +39,8 @@ export function consumeContext<V>(host: Host, context: Context<unknown, V>, onVa
     if (answered) {
       waiting.delete(ask);
     } else {
-      // Added once: the same listener again is not added twice.
-      document.addEventListener('context-provider', onProvider);
+      // Added once per document: the same listener again is not added twice.
+      host.ownerDocument.addEventListener('context-provider', onProvider);
       waiting.set(ask, context);
     }
   };
