@@ -152,13 +152,13 @@ function coreModules({ getModuleIds, getModuleInfo }) {
 }
 
 /**
- * `live`: what the other elements share, to find their client and watch a person (`@lit/context`, the page's
- * default client, the client and person controllers, the clock) and the directive that sets CSS properties, in one
- * chunk that they all load, as does an avatar the first time it has a person to watch. (No element uses Lit's
- * decorators: each declares its properties in `static properties`.)
+ * `live`: what the other elements share, to find their client and watch a person (the context protocol's consumer,
+ * the page's default client, the client and person controllers, the clock) and the directive that sets CSS
+ * properties, in one chunk that they all load, as does an avatar the first time it has a person to watch. (No element
+ * uses Lit's decorators: each declares its properties in `static properties`.)
  */
 const LIVE = [
-  /\/node_modules\/@lit\/context\//,
+  /\/dist\/context\/(consume|protocol)\.js$/,
   /\/node_modules\/lit(-html)?\/directive\.js$/,
   /\/dist\/client\/(context|scheduler)\.js$/,
   /\/dist\/elements\/shared\/(client-controller|person-controller|style-properties|own-state)\.js$/,

@@ -1,8 +1,14 @@
-import { createContext } from '@lit/context';
+import type { Context } from '../context/protocol.js';
 import type { PresenceClient } from './presence-client.js';
 
-/** The context through which `<presence-provider>` gives its client to the elements inside it. */
-export const presenceClientContext = createContext<PresenceClient | undefined>(Symbol.for('presence-elements/client'));
+/**
+ * The context through which `<presence-provider>` gives its client to the elements inside it, under the Context
+ * Community Protocol: `@lit/context`'s `@consume` and `ContextProvider` take it as it is.
+ */
+export const presenceClientContext = Symbol.for('presence-elements/client') as Context<
+  symbol,
+  PresenceClient | undefined
+>;
 
 let defaultClient: PresenceClient | undefined;
 const defaultListeners = new Set<(client: PresenceClient | undefined) => void>();

@@ -1,5 +1,15 @@
 // What Graph accepts in a presence write, checked before calling it, so that a mistake is a clear message at once.
 import { GraphCallError } from '../graph/retry.js';
+import {
+  APP_PRESENCES,
+  MAX_APP_EXPIRY_MS,
+  MAX_PREFERRED_EXPIRY_MS,
+  MIN_EXPIRY_MS,
+  MINUTE,
+  PREFERRED_PRESENCES,
+} from './presence-limits.js';
+
+export { APP_PRESENCES, MAX_APP_EXPIRY_MS, MAX_PREFERRED_EXPIRY_MS, MIN_EXPIRY_MS, PREFERRED_PRESENCES };
 
 /**
  * A presence write that was not sent because Graph would refuse it (`invalid`), or that Graph refused (`refused`,
@@ -18,41 +28,6 @@ export class PresenceWriteError extends Error {
     this.name = 'PresenceWriteError';
   }
 }
-
-/**
- * The availability and activity pairs `setUserPreferredPresence` takes
- * (https://learn.microsoft.com/graph/api/presence-setuserpreferredpresence).
- */
-export const PREFERRED_PRESENCES: ReadonlyArray<readonly [string, string]> = [
-  ['Available', 'Available'],
-  ['Busy', 'Busy'],
-  ['DoNotDisturb', 'DoNotDisturb'],
-  ['BeRightBack', 'BeRightBack'],
-  ['Away', 'Away'],
-  ['Offline', 'OffWork'],
-];
-
-/**
- * The pairs an app's presence session takes with `setPresence`: fewer, and others than the preferred ones
- * (https://learn.microsoft.com/graph/api/presence-setpresence).
- */
-export const APP_PRESENCES: ReadonlyArray<readonly [string, string]> = [
-  ['Available', 'Available'],
-  ['Busy', 'InACall'],
-  ['Busy', 'InAConferenceCall'],
-  ['Away', 'Away'],
-];
-
-const MINUTE = 60_000;
-/** The shortest expiry this library sends for either write (setPresence's documented minimum, PT5M). */
-export const MIN_EXPIRY_MS = 5 * MINUTE;
-/** setPresence: from PT5M to PT4H. */
-export const MAX_APP_EXPIRY_MS = 4 * 60 * MINUTE;
-/**
- * setUserPreferredPresence documents no maximum; its longest default expiry is 7 days, which this library keeps as
- * the longest it sends.
- */
-export const MAX_PREFERRED_EXPIRY_MS = 7 * 24 * 60 * MINUTE;
 
 function label(pairs: ReadonlyArray<readonly [string, string]>): string {
   return pairs.map(([a, b]) => `${a}/${b}`).join(', ');

@@ -1,8 +1,8 @@
-import { ContextProvider } from '@lit/context';
 import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
+import { provideContext } from '../../context/provide.js';
 import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
 import { noteServerRender } from '../shared/server-render.js';
@@ -80,7 +80,7 @@ export class PresenceProvider extends LitElement {
   /** Microsoft Graph's root, for sovereign clouds or the local emulator. */
   graphBaseUrl: string | null = null;
 
-  private readonly provider = new ContextProvider(this, { context: presenceClientContext });
+  private readonly provider = provideContext(this, presenceClientContext, undefined);
 
   constructor() {
     super();
@@ -91,21 +91,12 @@ export class PresenceProvider extends LitElement {
   private outdated = true;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const keys = [
-      'client',
-      'demo',
-      'clientId',
-      'tenant',
-      'authority',
-      'redirectUri',
-      'transport',
-      'interval',
-      'graphBaseUrl',
-      'negotiateUrl',
-      'relayScope',
-    ] as const;
-    // Only when something changed: a configuration that makes no client reports it once, not on every render.
-    if (keys.some((k) => changed.has(k)) || this.outdated) {
+    // Only when something changed: a configuration that makes no client reports it once, not on every render. Every
+    // property declared here is part of the configuration (those of a subclass are not).
+    if (
+      Object.keys(PresenceProvider.properties).some((k) => changed.has(k as keyof PresenceProvider)) ||
+      this.outdated
+    ) {
       this.outdated = false;
       this.makeClient();
     }
@@ -143,7 +134,7 @@ export class PresenceProvider extends LitElement {
       this.owned = undefined;
     }
     if (next && next !== given) this.owned = next;
-    this.provider.setValue(next);
+    this.provider.set(next);
     if (next && this.isConnected && !getDefaultClient()) setDefaultClient(next);
   }
 
@@ -163,7 +154,7 @@ export class PresenceProvider extends LitElement {
       if (this.isConnected || !this.owned) return;
       const owned = this.owned;
       this.owned = undefined;
-      this.provider.setValue(undefined);
+      this.provider.set(undefined);
       owned.dispose();
       this.outdated = true;
     });

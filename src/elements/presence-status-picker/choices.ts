@@ -1,6 +1,6 @@
 // What the picker offers: the availabilities a user may prefer, and when a preferred presence or a status message
 // ends. Pure: no DOM, times from the `now` given.
-import { MAX_PREFERRED_EXPIRY_MS, MIN_EXPIRY_MS, PREFERRED_PRESENCES } from '../../client/presence-rules.js';
+import { MAX_PREFERRED_EXPIRY_MS, MIN_EXPIRY_MS, PREFERRED_PRESENCES } from '../../client/presence-limits.js';
 import type { PickerMessages } from '../../presence/picker-messages.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import type { Presence } from '../../presence/types.js';

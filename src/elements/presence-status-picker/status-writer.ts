@@ -1,7 +1,6 @@
 // The picker's writes of the user's own presence: one at a time, consent asked for during the click that started
 // them, failures kept for the menu to show and sent as `presence-error`.
 import type { ReactiveController } from 'lit';
-import { ConsentRequiredError } from '../../auth/errors.js';
 import type { OwnPresence } from '../../client/own-presence.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
@@ -78,7 +77,10 @@ export class StatusWriter implements ReactiveController {
         // No await before it since the write failed: the click's user activation still allows the consent popup.
         await client.grant(scopes);
       } catch (refused) {
-        throw new ConsentRequiredError(scopes, `Consent to ${scopes.join(', ')} was not given: ${messageOf(refused)}`);
+        // What `consentNeededFor` reads as needing consent (the shape of `ConsentRequiredError`, whose class stays
+        // with the client's code: the picker does not load it for this one throw, caught in `run`).
+        const message = `Consent to ${scopes.join(', ')} was not given: ${messageOf(refused)}`;
+        throw Object.assign(new Error(message), { code: 'consent_required', scopes });
       }
     }
     // Granted: once more, and only once.

@@ -1,7 +1,7 @@
-import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { onDefaultClient, presenceClientContext } from '../../client/context.js';
 import type { PresenceClient } from '../../client/presence-client.js';
+import { consumeContext } from '../../context/consume.js';
 import { noteServerRender, rendersAsServer } from './server-render.js';
 
 export type Host = ReactiveControllerHost & HTMLElement;
@@ -26,13 +26,9 @@ export class ClientController implements ReactiveController {
     noteServerRender(host);
     this.hydrating = rendersAsServer(host);
     host.addController(this);
-    new ContextConsumer(host, {
-      context: presenceClientContext,
-      subscribe: true,
-      callback: (client) => {
-        this.provided = client;
-        this.onChange();
-      },
+    consumeContext(host, presenceClientContext, (client) => {
+      this.provided = client;
+      this.onChange();
     });
   }
 

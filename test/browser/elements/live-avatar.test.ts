@@ -132,6 +132,22 @@ describe('live avatars', () => {
     expect(label(second)).to.match(/^Tenant B/);
   });
 
+  it("follow their provider's client when it is replaced; moved to another provider, use that one", async () => {
+    const [a, b, c] = ['Tenant A', 'Tenant B', 'Tenant C'].map(
+      (name) => new PresenceClient({ source: sourceWith('Available', name) }),
+    );
+    const root = await fixture(html`<div>
+      <presence-provider class="first" .client=${a}><presence-avatar user-id=${id(7)}></presence-avatar></presence-provider>
+      <presence-provider class="second" .client=${c}></presence-provider>
+    </div>`);
+    const avatar = root.querySelector<PresenceAvatar>('presence-avatar')!;
+    await waitUntil(() => drawnStatus(avatar) && label(avatar)?.startsWith('Tenant A,'), 'the first client');
+    root.querySelector<PresenceProvider>('.first')!.client = b;
+    await waitUntil(() => label(avatar)?.startsWith('Tenant B,'), 'the client that replaced it');
+    root.querySelector('.second')!.append(avatar);
+    await waitUntil(() => label(avatar)?.startsWith('Tenant C,'), "the other provider's client");
+  });
+
   it('an explicit presence wins over the live one', async () => {
     const client = new PresenceClient({ source: sourceWith('Available') });
     setDefaultClient(client);

@@ -320,6 +320,27 @@ describe('<presence-status-picker>', () => {
     expect(errors).to.deep.equal([]);
   });
 
+  it('consent refused in the popup: a presence-error of kind consent saying so, and nothing written', async () => {
+    const source = new WritableSource();
+    const auth = bringYourOwnToken(() => 'token', {
+      signIn: () => {
+        throw new Error('The user closed the window.');
+      },
+    });
+    source.fail = new ConsentRequiredError(['Presence.ReadWrite']);
+    const { el, errors } = await picker(source, { auth });
+    await openWithClick(el);
+    item(el, 'availability:Away').click();
+    await until(() => errors.length === 1, 'presence-error');
+    expect(errors[0]).to.deep.equal({
+      kind: 'consent',
+      message: 'Consent to Presence.ReadWrite was not given: The user closed the window.',
+      scopes: ['Presence.ReadWrite'],
+    });
+    expect(source.named('setUserPreferredPresence').length, 'not tried again').to.equal(1);
+    expect(statusText(el)).to.equal('Available');
+  });
+
   it('consent needed and no way to ask: the menu says so, and a presence-error of kind consent', async () => {
     const source = new WritableSource();
     source.fail = new ConsentRequiredError(['Presence.ReadWrite']);
