@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { avatarLabel } from './support/avatar-label.js';
+import { listDrawn } from './support/list-drawn.js';
 import { serveWithPolicy, strictPolicy, watchForViolations } from './csp-support.js';
 import { chromiumStage, noChromium } from './stage.js';
 
@@ -73,12 +74,7 @@ test(
       document.body.append(list);
     });
     await page.evaluate(() => customElements.whenDefined('team-presence-list'));
-    const drawn = await page.evaluate(async () => {
-      const list = document.getElementById('team') as HTMLElement & { updateComplete: Promise<unknown> };
-      await list.updateComplete;
-      return Boolean(list.shadowRoot?.querySelector('[part~="list"]'));
-    });
-    assert.equal(drawn, true, 'the list rendered');
+    assert.equal(await listDrawn(page, 'team'), true, 'the list rendered');
     assert.ok(
       scripts.includes('/dist/cdn/elements/team-presence-list.js'),
       "the list's chunk was loaded when it appeared",

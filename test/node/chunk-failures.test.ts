@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { avatarLabel } from './support/avatar-label.js';
+import { listDrawn } from './support/list-drawn.js';
 // @ts-expect-error: plain ES module scripts without declarations
 import { createStaticServer, listenOnFreePort } from '../../scripts/static-server.mjs';
 import { chromiumStage, noChromium } from './stage.js';
@@ -101,12 +102,7 @@ test(
     assert.match(error?.message ?? '', /team-presence-list/);
     assert.equal(await page.evaluate(() => customElements.get('team-presence-list')), undefined, 'not defined yet');
     await page.evaluate(() => customElements.whenDefined('team-presence-list'));
-    const drawn = await page.evaluate(async () => {
-      const list = document.getElementById('team') as HTMLElement & { updateComplete: Promise<unknown> };
-      await list.updateComplete;
-      return Boolean(list.shadowRoot?.querySelector('[part~="list"]'));
-    });
-    assert.equal(drawn, true, 'the list rendered');
+    assert.equal(await listDrawn(page, 'team'), true, 'the list rendered');
     await page.close();
   },
 );

@@ -10,27 +10,14 @@ import {
   setDefaultClient,
   type PresenceAvatar,
   type PresenceProvider,
-  type PresenceSource,
 } from '../../../src/index.js';
 import '../../../src/define.js';
 import { maybePart } from '../support/fixtures.js';
+import { clientOf } from '../support/named-client.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 // Clients are compared with ===: on a failure, chai would try to print a whole client.
-
-/** A client whose people are all called `name`, and Available. */
-function clientOf(name: string): PresenceClient {
-  const source: PresenceSource = {
-    async presences(ids) {
-      return ids.map((i) => ({ id: i, availability: 'Available', activity: 'Available', sequenceNumber: '1' }));
-    },
-    async profiles(keys) {
-      return keys.map((key) => ({ key, id: key, displayName: name }));
-    },
-  };
-  return new PresenceClient({ source });
-}
 
 /** Who the avatar says it shows (its accessible name starts with the person's name). */
 const shown = (avatar: PresenceAvatar) => maybePart(avatar, 'base')?.getAttribute('aria-label') ?? '';

@@ -5,23 +5,11 @@ import { ContextRoot, consume } from '@lit/context';
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { LitElement } from 'lit';
 import { property } from 'lit/decorators.js';
-import { PresenceClient, presenceClientContext, type PresenceAvatar, type PresenceSource } from '../../../src/index.js';
+import { PresenceClient, presenceClientContext, type PresenceAvatar } from '../../../src/index.js';
 import '../../../src/define/presence-avatar.js';
+import { clientOf } from '../support/named-client.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-/** A client whose people are all called `name`, and Available. */
-function clientOf(name: string): PresenceClient {
-  const source: PresenceSource = {
-    async presences(ids) {
-      return ids.map((i) => ({ id: i, availability: 'Available', activity: 'Available', sequenceNumber: '1' }));
-    },
-    async profiles(keys) {
-      return keys.map((key) => ({ key, id: key, displayName: name }));
-    },
-  };
-  return new PresenceClient({ source });
-}
 
 /** Who the avatar says it shows (its accessible name starts with the person's name). */
 const shown = (avatar: PresenceAvatar) =>
