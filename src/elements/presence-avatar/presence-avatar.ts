@@ -26,7 +26,8 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * @tag presence-avatar
  *
  * Live: with `user-id` and no `presence`, the avatar watches that person through the nearest `<presence-provider>`
- * (or the page's default client): name, photo and presence arrive and change by themselves.
+ * (or the page's default client): name, photo and presence arrive and change by themselves. Until the name has been
+ * read it says "Loading name…" (`aria-busy="true"`); someone the directory does not know is "Unknown person".
  *
  * @event {PresenceErrorEvent} presence-error - Something given to the avatar could not be used:
  *   `kind: 'invalid-presence'` when the `presence` attribute is not a presence (the badge shows unknown),
