@@ -1,4 +1,4 @@
-import { loadError } from '../loading/load-once.js';
+import { loadOnce } from '../loading/load-once.js';
 import { retryLater } from '../loading/retry-later.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 
@@ -10,7 +10,6 @@ import type { PresenceTransport, TransportSink } from './transport.js';
  */
 export class DeferredTransport implements PresenceTransport {
   private inner: PresenceTransport | undefined;
-  private loading: Promise<PresenceTransport> | undefined;
   private ids: ReadonlySet<string> = new Set();
   private running = false;
   private stopped = false;
@@ -24,15 +23,9 @@ export class DeferredTransport implements PresenceTransport {
   ) {}
 
   /** The real transport, once its code is here (loading it now if nothing has yet; again after a failure). */
-  loaded(): Promise<PresenceTransport> {
-    return (this.loading ??= this.load().then(
-      (inner) => (this.inner = inner),
-      (cause: unknown) => {
-        this.loading = undefined;
-        throw loadError(this.what, cause);
-      },
-    ));
-  }
+  readonly loaded: () => Promise<PresenceTransport> = loadOnce(this.what, () =>
+    this.load().then((inner) => (this.inner = inner)),
+  );
 
   start(sink: TransportSink): void {
     this.stopped = false;

@@ -16,6 +16,16 @@ export interface WriteFailure {
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The user refused the consent a write needed: a consent failure, with the scopes asked for. */
+class ConsentRefused extends Error {
+  constructor(
+    readonly scopes: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Runs a write through `client.myPresence` for the host. A write that needs consent (`ConsentRequiredError`) is
  * granted with `client.grant(scopes)`, called at once so the click's user activation still lets its popup open,
@@ -53,7 +63,7 @@ export class StatusWriter implements ReactiveController {
       await this.withConsent(client, write);
       return true;
     } catch (error) {
-      const scopes = client.consentNeededFor(error);
+      const scopes = error instanceof ConsentRefused ? error.scopes : client.consentNeededFor(error);
       this.failure = scopes
         ? { kind: 'consent', message: messageOf(error), scopes, canGrant: client.canGrant }
         : { kind: 'write', message: messageOf(error) };
@@ -77,10 +87,7 @@ export class StatusWriter implements ReactiveController {
         // No await before it since the write failed: the click's user activation still allows the consent popup.
         await client.grant(scopes);
       } catch (refused) {
-        // What `consentNeededFor` reads as needing consent (the shape of `ConsentRequiredError`, whose class stays
-        // with the client's code: the picker does not load it for this one throw, caught in `run`).
-        const message = `Consent to ${scopes.join(', ')} was not given: ${messageOf(refused)}`;
-        throw Object.assign(new Error(message), { code: 'consent_required', scopes });
+        throw new ConsentRefused(scopes, `Consent to ${scopes.join(', ')} was not given: ${messageOf(refused)}`);
       }
     }
     // Granted: once more, and only once.
