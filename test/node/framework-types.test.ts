@@ -1,7 +1,9 @@
 // The framework types as a user gets them: the package is packed with `npm pack`, unpacked into a project of its own
-// (its dependencies linked from this checkout, as an offline install would place them), and small React (TSX, strict)
-// and Vue (vue-tsc) files are type-checked against it. Correct uses, including every snippet of docs/frameworks.md
-// marked as checked, must compile; wrong ones must fail with the expected error, on the expected line.
+// (its dependencies linked from this checkout, as an offline install would place them), and small files of each
+// framework the guide covers are type-checked against it, each by the framework's own checker: React and Next.js
+// (tsc, TSX strict), Vue (vue-tsc), Angular (ngc, strictTemplates), Svelte 5 (svelte-check), Preact and Solid (tsc
+// with their JSX). Correct uses, including every snippet of docs/frameworks.md marked as checked, must compile; wrong
+// ones must fail with the expected error, on the expected line.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -57,25 +59,62 @@ function expectations(source: string, marker: string): Map<number, string> {
   return expected;
 }
 
-function typeCheck(bin: string, tsconfig: string): Promise<Check> {
+/** Runs a checker of this checkout's node_modules in the project, and reads its errors with `read`. */
+function runChecker(bin: string, args: string[], read: (output: string) => Diagnostic[]): Promise<Check> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'node_modules', bin), '-p', tsconfig, '--pretty', 'false'],
+      [join(root, 'node_modules', bin), ...args],
       { cwd: project, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
-        const output = `${stdout}${stderr}`;
-        const diagnostics = [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map((m) => ({
-          file: m[1]!.replace(/\\/g, '/'),
-          line: Number(m[2]),
-          code: m[3]!,
-          message: m[4]!,
-        }));
-        resolve({ exitCode: error ? ((error.code as number | undefined) ?? 1) : 0, output, diagnostics });
+        // Colours off: ngc colours its report whatever it is told.
+        const output = `${stdout}${stderr}`.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+        resolve({ exitCode: error ? ((error.code as number | undefined) ?? 1) : 0, output, diagnostics: read(output) });
       },
     );
   });
 }
+
+const diagnostic = (file: string, line: string | number, code: string, message: string): Diagnostic => ({
+  file: file.replace(/\\/g, '/'),
+  line: Number(line),
+  code,
+  message,
+});
+
+/** tsc and vue-tsc, `file(line,column): error TS…: message`. */
+const typeCheck = (bin: string, tsconfig: string) =>
+  runChecker(bin, ['-p', tsconfig, '--pretty', 'false'], (output) =>
+    [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+): (.*)$/gm)].map((m) =>
+      diagnostic(m[1]!, m[2]!, m[3]!, m[4]!),
+    ),
+  );
+
+/** ngc, `file:line:column - error TS…: message`. */
+const angularCheck = (tsconfig: string) =>
+  runChecker('@angular/compiler-cli/bundles/src/bin/ngc.js', ['-p', tsconfig], (output) =>
+    [...output.matchAll(/^(.+?):(\d+):\d+ - error (TS\d+): (.*)$/gm)].map((m) =>
+      diagnostic(m[1]!, m[2]!, m[3]!, m[4]!),
+    ),
+  );
+
+/** svelte-check, one JSON object a line (its lines count from 0). */
+const svelteCheck = (tsconfig: string) =>
+  runChecker('svelte-check/bin/svelte-check', ['--tsconfig', tsconfig, '--output', 'machine-verbose'], (output) =>
+    [...output.matchAll(/^\d+ (\{.*\})$/gm)]
+      .map(
+        (m) =>
+          JSON.parse(m[1]!) as {
+            type: string;
+            filename: string;
+            start: { line: number };
+            code?: number;
+            message: string;
+          },
+      )
+      .filter((d) => d.type === 'ERROR')
+      .map((d) => diagnostic(d.filename, d.start.line + 1, `TS${d.code ?? ''}`, d.message)),
+  );
 
 const tsconfig = (include: string[], extra: Record<string, unknown> = {}) =>
   JSON.stringify(
@@ -100,6 +139,10 @@ const tsconfig = (include: string[], extra: Record<string, unknown> = {}) =>
 
 let react: Promise<Check>;
 let vue: Promise<Check>;
+let angular: Promise<Check>;
+let svelte: Promise<Check>;
+let preact: Promise<Check>;
+let solid: Promise<Check>;
 
 before(() => {
   requireBuild('dist/jsx.d.ts');
@@ -121,6 +164,11 @@ before(() => {
     ...Object.keys(manifest.peerDependencies ?? {}),
     '@types/react',
     'vue',
+    '@angular/core',
+    'rxjs',
+    'svelte',
+    'preact',
+    'solid-js',
   ]) {
     link(name, nodeModules);
   }
@@ -137,16 +185,40 @@ before(() => {
   write('react/misuse-unmarked.tsx', reactMisuse.replaceAll('@ts-expect-error', 'expected:'));
   write('vue/Misuse.vue', vueMisuse);
   write('vue/MisuseUnmarked.vue', vueMisuse.replaceAll('@vue-expect-error', 'expected:'));
+  // Svelte and Angular have no expect-error marker for markup: only the copy with `expected:` comments is checked.
+  write('svelte/Misuse.svelte', readFileSync(join(fixtures, 'svelte/Misuse.svelte'), 'utf8'));
+  write('angular/misuse.component.ts', readFileSync(join(fixtures, 'angular/misuse.component.ts'), 'utf8'));
+  for (const jsx of ['preact', 'solid']) {
+    const misuse = readFileSync(join(fixtures, `${jsx}/misuse.tsx`), 'utf8');
+    write(`${jsx}/misuse.tsx`, misuse);
+    write(`${jsx}/misuse-unmarked.tsx`, misuse.replaceAll('@ts-expect-error', 'expected:'));
+  }
+  // The guide's Preact usage is the Solid usage too.
+  write('solid/App.tsx', checkedSnippets().get('preact/App.tsx') ?? '');
   write('tsconfig.react.json', tsconfig(['react'], { jsx: 'react-jsx' }));
   write('tsconfig.vue.json', tsconfig(['vue/**/*.ts', 'vue/**/*.vue']));
+  write('tsconfig.preact.json', tsconfig(['preact'], { jsx: 'react-jsx', jsxImportSource: 'preact' }));
+  write('tsconfig.solid.json', tsconfig(['solid'], { jsx: 'preserve', jsxImportSource: 'solid-js' }));
+  write('tsconfig.svelte.json', tsconfig(['svelte/**/*.ts', 'svelte/**/*.svelte'], { verbatimModuleSyntax: true }));
+  write(
+    'tsconfig.angular.json',
+    JSON.stringify({
+      ...JSON.parse(tsconfig(['angular'])),
+      angularCompilerOptions: { strictTemplates: true, strictInjectionParameters: true },
+    }),
+  );
 
-  // Both checks at once: they are independent, and each takes seconds.
+  // All the checks at once: they are independent, and each takes seconds.
   react = typeCheck('typescript/bin/tsc', 'tsconfig.react.json');
   vue = typeCheck('vue-tsc/bin/vue-tsc.js', 'tsconfig.vue.json');
+  angular = angularCheck('tsconfig.angular.json');
+  svelte = svelteCheck('tsconfig.svelte.json');
+  preact = typeCheck('typescript/bin/tsc', 'tsconfig.preact.json');
+  solid = typeCheck('typescript/bin/tsc', 'tsconfig.solid.json');
 });
 
 after(async () => {
-  await Promise.allSettled([react, vue]);
+  await Promise.allSettled([react, vue, angular, svelte, preact, solid]);
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
@@ -154,16 +226,23 @@ test('the React wrappers are the ones custom-elements.json makes', () => {
   execFileSync(process.execPath, [join(root, 'scripts/framework-types.mjs'), '--check'], { cwd: root });
 });
 
-test('the guide has React and Vue snippets to check', () => {
+test('the guide has snippets to check for each framework', () => {
   const paths = [...checkedSnippets().keys()];
-  assert.ok(
-    paths.some((p) => p.startsWith('react/') && p.endsWith('.tsx')),
-    `React snippets: ${paths.join(', ')}`,
-  );
-  assert.ok(
-    paths.some((p) => p.startsWith('vue/') && p.endsWith('.vue')),
-    `Vue snippets: ${paths.join(', ')}`,
-  );
+  for (const [framework, ending] of [
+    ['react', '.tsx'],
+    ['vue', '.vue'],
+    ['angular', '.component.ts'],
+    ['svelte', '.svelte'],
+    ['svelte', '.d.ts'],
+    ['preact', '.d.ts'],
+    ['preact', '.tsx'],
+    ['solid', '.d.ts'],
+  ]) {
+    assert.ok(
+      paths.some((p) => p.startsWith(`${framework}/`) && p.endsWith(ending!)),
+      `no ${framework} ${ending} snippet: ${paths.join(', ')}`,
+    );
+  }
 });
 
 /** Every error is in the unmarked copy, on a line a marker announced, with the code it named, and none is missing. */
@@ -205,3 +284,33 @@ test('Vue (vue-tsc): the elements type-check as global components; wrong props a
   assert.match(check.output, /Type 'number' is not assignable to type 'string'/);
   assert.match(check.output, /Property 'foo' does not exist on type 'PresenceChangeDetail'/);
 });
+
+test('Angular (ngc, strictTemplates): the guide compiles; $event is typed by the event maps', async () => {
+  const check = await angular;
+  const source = readFileSync(join(fixtures, 'angular/misuse.component.ts'), 'utf8');
+  assertOnlyExpected(check, 'angular/misuse.component.ts', source, 'expected:');
+  assert.match(check.output, /'PresenceChangeEvent' is not assignable to parameter of type 'PresenceSelectEvent'/);
+  assert.match(check.output, /Property 'foo' does not exist on type 'PresenceChangeDetail'/);
+});
+
+test('Svelte 5 (svelte-check): the guide checks; wrong props and handlers fail', async () => {
+  const check = await svelte;
+  const source = readFileSync(join(fixtures, 'svelte/Misuse.svelte'), 'utf8');
+  assertOnlyExpected(check, 'svelte/Misuse.svelte', source, 'expected:');
+  assert.match(check.output, /Type 'number' is not assignable to type 'string'/);
+  assert.match(check.output, /Property 'foo' does not exist on type 'PresenceChangeDetail'/);
+});
+
+for (const [name, checked] of [
+  ['Preact', () => preact],
+  ['Solid', () => solid],
+] as const) {
+  test(`${name} (tsc, its JSX): the guide's declaration types the tags; wrong props and handlers fail`, async () => {
+    const check = await checked();
+    const folder = name.toLowerCase();
+    const source = readFileSync(join(fixtures, `${folder}/misuse.tsx`), 'utf8');
+    assertOnlyExpected(check, `${folder}/misuse-unmarked.tsx`, source, '@ts-expect-error');
+    assert.match(check.output, /Type 'number' is not assignable to type 'string'/);
+    assert.match(check.output, /Property 'foo' does not exist on type 'PresenceChangeDetail'/);
+  });
+}
