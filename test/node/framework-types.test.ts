@@ -188,8 +188,8 @@ before(() => {
   // Svelte and Angular have no expect-error marker for markup: only the copy with `expected:` comments is checked.
   write('svelte/Misuse.svelte', readFileSync(join(fixtures, 'svelte/Misuse.svelte'), 'utf8'));
   write('angular/misuse.component.ts', readFileSync(join(fixtures, 'angular/misuse.component.ts'), 'utf8'));
+  const misuse = readFileSync(join(fixtures, 'jsx-props/misuse.tsx'), 'utf8');
   for (const jsx of ['preact', 'solid']) {
-    const misuse = readFileSync(join(fixtures, `${jsx}/misuse.tsx`), 'utf8');
     write(`${jsx}/misuse.tsx`, misuse);
     write(`${jsx}/misuse-unmarked.tsx`, misuse.replaceAll('@ts-expect-error', 'expected:'));
   }
@@ -308,7 +308,7 @@ for (const [name, checked] of [
   test(`${name} (tsc, its JSX): the guide's declaration types the tags; wrong props and handlers fail`, async () => {
     const check = await checked();
     const folder = name.toLowerCase();
-    const source = readFileSync(join(fixtures, `${folder}/misuse.tsx`), 'utf8');
+    const source = readFileSync(join(fixtures, 'jsx-props/misuse.tsx'), 'utf8');
     assertOnlyExpected(check, `${folder}/misuse-unmarked.tsx`, source, '@ts-expect-error');
     assert.match(check.output, /Type 'number' is not assignable to type 'string'/);
     assert.match(check.output, /Property 'foo' does not exist on type 'PresenceChangeDetail'/);
