@@ -84,10 +84,36 @@ function optionalString(value: unknown): string | undefined {
 
 /**
  * Normalises whatever arrived as a presence (a Graph object, a partial object, garbage) into a `Presence`.
- * Never throws. Missing or unrecognised values become `PresenceUnknown`, never `Offline`; an unrecognised value is
- * kept, trimmed and bounded, in `rawAvailability` / `rawActivity`.
+ * Never throws: an object that throws as it is read (a getter, a revoked Proxy) is an unknown presence. Missing or
+ * unrecognised values become `PresenceUnknown`, never `Offline`; an unrecognised value is kept, trimmed and
+ * bounded, in `rawAvailability` / `rawActivity`.
  */
 export function normalizePresence(input: unknown): Presence {
+  return readPresenceObject(input).presence;
+}
+
+/** Why reading something failed, without trusting it to say so. */
+function reason(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'it threw';
+  }
+}
+
+/**
+ * A presence given as an object (an element's `presence` property), normalised; with an error when reading it threw
+ * (a getter, a Proxy), which gives the unknown presence.
+ */
+export function readPresenceObject(input: unknown): ParsedPresence {
+  try {
+    return { presence: fromRecord(input) };
+  } catch (error) {
+    return { presence: fromRecord(undefined), error: `presence could not be read (${reason(error)})` };
+  }
+}
+
+function fromRecord(input: unknown): Presence {
   const source: Record<string, unknown> = isRecord(input) ? input : {};
   const availability = readValue(source.availability, availabilityByLowerCase);
   const activity = readValue(source.activity, activityByLowerCase);

@@ -1,0 +1,110 @@
+// What a page author or an attacker can hand the elements beyond a wrong type (see wrong-types.test.ts): presence
+// objects that throw when read, names and status messages of a megabyte built to make text handling slow, and
+// presence JSON whose keys are the names every object inherits.
+import { expect, fixture, html } from '@open-wc/testing';
+import type { PresenceAvatar, PresenceBadge } from '../../../src/index.js';
+import type { PresenceErrorDetail } from '../../../src/events/presence-error.js';
+import { drawnStatus, part } from '../support/fixtures.js';
+import { settle } from '../support/until.js';
+
+/** Runs `body`, collecting the page's uncaught errors and unhandled rejections meanwhile. */
+async function uncaughtDuring(body: () => Promise<void>): Promise<string[]> {
+  const problems: string[] = [];
+  const onError = (event: ErrorEvent) => {
+    problems.push(`error: ${event.message}`);
+    event.preventDefault();
+  };
+  const onRejection = (event: PromiseRejectionEvent) => {
+    problems.push(`unhandled rejection: ${String(event.reason)}`);
+    event.preventDefault();
+  };
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  try {
+    await body();
+    await settle();
+  } catch (error) {
+    problems.push(`thrown: ${String(error)}`);
+  } finally {
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onRejection);
+  }
+  return problems;
+}
+
+/** Objects typed as objects that throw as soon as anything reads them. */
+function throwingPresences(): Array<[string, object]> {
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return [
+    [
+      'a throwing getter',
+      {
+        get availability(): string {
+          throw new Error('no availability here');
+        },
+      },
+    ],
+    ['a revoked proxy', revoked],
+    [
+      'a proxy that throws on every read',
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error('read refused');
+          },
+        },
+      ),
+    ],
+  ];
+}
+
+describe('a presence object that throws when read', () => {
+  for (const [name, presence] of throwingPresences()) {
+    it(`(${name}) on <presence-avatar>: an invalid-presence error, the unknown badge, and a valid value works again`, async () => {
+      const errors: PresenceErrorDetail[] = [];
+      let el: PresenceAvatar | undefined;
+      const problems = await uncaughtDuring(async () => {
+        el = await fixture<PresenceAvatar>(
+          html`<presence-avatar
+            display-name="Adele Vance"
+            presence="Busy"
+            @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => errors.push(e.detail)}
+          ></presence-avatar>`,
+        );
+        el.presence = presence as never;
+        await el.updateComplete;
+      });
+      expect(problems).to.deep.equal([]);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['invalid-presence']);
+      expect(errors[0]!.message).to.match(/presence/);
+      expect(drawnStatus(el!)).to.equal('unknown');
+      el!.presence = { availability: 'Away', activity: 'Away' };
+      await el!.updateComplete;
+      expect(drawnStatus(el!)).to.equal('away');
+      expect(part(el!, 'base').getAttribute('aria-label')).to.equal('Adele Vance, Away');
+    });
+
+    it(`(${name}) on <presence-badge>: an invalid-presence error, the unknown badge, and a valid value works again`, async () => {
+      const errors: PresenceErrorDetail[] = [];
+      let el: PresenceBadge | undefined;
+      const problems = await uncaughtDuring(async () => {
+        el = await fixture<PresenceBadge>(
+          html`<presence-badge
+            presence="Busy"
+            @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => errors.push(e.detail)}
+          ></presence-badge>`,
+        );
+        el.presence = presence as never;
+        await el.updateComplete;
+      });
+      expect(problems).to.deep.equal([]);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['invalid-presence']);
+      expect(drawnStatus(el!)).to.equal('unknown');
+      el!.presence = { availability: 'DoNotDisturb', activity: 'Presenting' };
+      await el!.updateComplete;
+      expect(drawnStatus(el!)).to.equal('do-not-disturb');
+    });
+  }
+});
