@@ -25,10 +25,12 @@ const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot
 export function messageToText(content: string, contentType?: string | null): string {
   let text = content;
   if (contentType?.toLowerCase() === 'html' || /<[a-z/!]/i.test(text)) {
+    // Each pattern takes time in proportion to the text, whatever it holds: a script or style never closed runs to
+    // the end (as a browser reads it), and a tag ends at the next `<` or `>`, so a megabyte of `<b` is quick.
     text = text
-      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
       .replace(/<br\s*\/?>|<\/p\s*>|<\/div\s*>/gi, ' ')
-      .replace(/<[^>]*>/g, '');
+      .replace(/<[^<>]*>/g, '');
   }
   text = text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity[0] === '#') {

@@ -108,3 +108,36 @@ describe('a presence object that throws when read', () => {
     });
   }
 });
+
+/** A megabyte of `unit`, repeated. */
+const megabyteOf = (unit: string) => unit.repeat(Math.ceil(2 ** 20 / unit.length));
+
+describe('a status message of a megabyte, made of what looks like the start of markup', () => {
+  // A tag never closed is text; a script or style never closed runs to the end, as a browser reads it.
+  for (const [name, content, shown] of [
+    ['tags never closed', megabyteOf('<b'), `${'<b'.repeat(499)}<…`],
+    ['script elements never closed', `<p>Out today</p>${megabyteOf('<script')}`, 'Out today'],
+    ['style elements never closed', `<p>Out today</p>${megabyteOf('<style ')}`, 'Out today'],
+  ]) {
+    it(`(${name}) is shown cut short, as text, and the avatar takes the next message`, async () => {
+      let el: PresenceAvatar | undefined;
+      const problems = await uncaughtDuring(async () => {
+        el = await fixture<PresenceAvatar>(
+          html`<presence-avatar display-name="Adele Vance" show-status presence="Busy"></presence-avatar>`,
+        );
+        el.presence = { availability: 'Busy', statusMessage: { message: { content, contentType: 'html' } } };
+        await el.updateComplete;
+      });
+      expect(problems).to.deep.equal([]);
+      expect(drawnStatus(el!)).to.equal('busy');
+      expect(part(el!, 'message').textContent).to.equal(shown);
+      expect(part(el!, 'base').querySelectorAll('b, script, style').length).to.equal(0);
+      el!.presence = {
+        availability: 'Away',
+        statusMessage: { message: { content: '<p>Back at <b>3</b></p>', contentType: 'html' } },
+      };
+      await el!.updateComplete;
+      expect(part(el!, 'message').textContent).to.equal('Back at 3');
+    });
+  }
+});
