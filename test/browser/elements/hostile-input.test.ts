@@ -141,3 +141,28 @@ describe('a status message of a megabyte, made of what looks like the start of m
     });
   }
 });
+
+describe('a display name of a megabyte, made of brackets never closed', () => {
+  for (const [name, displayName] of [
+    ['parentheses', megabyteOf('(')],
+    ['parentheses and letters', megabyteOf('(a')],
+    ['angle brackets', megabyteOf('<a')],
+    ['square brackets', megabyteOf('[')],
+  ]) {
+    it(`(${name}) is shown, and the avatar takes the next name`, async () => {
+      let el: PresenceAvatar | undefined;
+      const problems = await uncaughtDuring(async () => {
+        el = await fixture<PresenceAvatar>(html`<presence-avatar show-name presence="Busy"></presence-avatar>`);
+        el.displayName = displayName;
+        await el.updateComplete;
+      });
+      expect(problems).to.deep.equal([]);
+      expect(drawnStatus(el!)).to.equal('busy');
+      expect(part(el!, 'name').textContent).to.equal(displayName);
+      el!.displayName = 'Adele Vance';
+      await el!.updateComplete;
+      expect(part(el!, 'initials').textContent).to.equal('AV');
+      expect(part(el!, 'base').getAttribute('aria-label')).to.equal('Adele Vance, Busy');
+    });
+  }
+});
