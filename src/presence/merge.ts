@@ -40,8 +40,11 @@ export function mergePresence(known: unknown, update: unknown): unknown {
   for (const key of KEPT) if (known[key] !== undefined) merged[key] = known[key];
   for (const key of Object.keys(update)) {
     const value = update[key];
-    if (value === undefined) continue;
-    for (const replaced of REPLACES[key] ?? []) delete merged[replaced];
+    // JSON can send any key: `__proto__` would set the merged object's prototype, and `constructor` or `toString`
+    // would find what every object inherits in `REPLACES`.
+    if (value === undefined || key === '__proto__') continue;
+    const replaces = Object.prototype.hasOwnProperty.call(REPLACES, key) ? REPLACES[key]! : [];
+    for (const replaced of replaces) delete merged[replaced];
     merged[key] = value;
   }
   if (update.sequenceNumber === undefined) delete merged.sequenceNumber;

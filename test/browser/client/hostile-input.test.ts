@@ -169,3 +169,29 @@ describe('a photo or profile that fails to load', () => {
     client.dispose();
   });
 });
+
+describe("presence JSON with keys named like every object's own members", () => {
+  for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    it(`(${key}) is applied, with the rest of its batch, and carries nothing it did not send`, async () => {
+      const { source, transport, client, errors } = setup();
+      for (const n of [6, 7]) source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available' });
+      const first = await watching(client, id(6));
+      const second = await watching(client, id(7));
+      await waitUntil(() => first.now()?.presence && second.now()?.presence);
+      // As a push arrives: JSON, where `__proto__` is a key like any other.
+      const pushed = JSON.parse(
+        `[{"id":"${id(6)}","availability":"Away","activity":"Away","${key}":{"statusMessage":"Not sent","isOutOfOffice":true}},` +
+          `{"id":"${id(7)}","availability":"Busy","activity":"InACall"}]`,
+      ) as GraphPresence[];
+      expect(() => transport.sink!.update(pushed)).not.to.throw();
+      expect(first.now()!.presence).to.deep.include({ availability: 'Away', isOutOfOffice: false });
+      expect(first.now()!.presence!.statusMessage).to.equal(undefined);
+      expect(second.now()!.presence!.availability).to.equal('Busy');
+      // And the next push for the same person merges into what is known as usual.
+      transport.sink!.update([{ id: id(6), availability: 'Busy', activity: 'Presenting' }]);
+      expect(first.now()!.presence).to.deep.include({ availability: 'Busy', activity: 'Presenting', isOutOfOffice: false });
+      expect(errors).to.deep.equal([]);
+      client.dispose();
+    });
+  }
+});
