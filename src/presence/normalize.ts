@@ -38,7 +38,9 @@ export function messageToText(content: string, contentType?: string | null): str
         entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
-    return namedEntities[entity.toLowerCase()] ?? whole;
+    const name = entity.toLowerCase();
+    // Own names only: `&constructor;` is text, not the function every object inherits.
+    return Object.prototype.hasOwnProperty.call(namedEntities, name) ? namedEntities[name]! : whole;
   });
   text = text.replace(/\s+/g, ' ').trim();
   return bounded(text, MAX_MESSAGE_LENGTH);

@@ -166,3 +166,19 @@ describe('a display name of a megabyte, made of brackets never closed', () => {
     });
   }
 });
+
+describe('a status message naming an entity every object inherits', () => {
+  it('shows the text as written, not the code of a built-in function', async () => {
+    const el = await fixture<PresenceAvatar>(
+      html`<presence-avatar
+        display-name="Adele Vance"
+        show-status
+        .presence=${{
+          availability: 'Busy',
+          statusMessage: { message: { content: '<p>Out &amp; about &constructor; &lt;3</p>', contentType: 'html' } },
+        }}
+      ></presence-avatar>`,
+    );
+    expect(part(el, 'message').textContent).to.equal('Out & about &constructor; <3');
+  });
+});
