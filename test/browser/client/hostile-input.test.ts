@@ -189,9 +189,86 @@ describe("presence JSON with keys named like every object's own members", () => 
       expect(second.now()!.presence!.availability).to.equal('Busy');
       // And the next push for the same person merges into what is known as usual.
       transport.sink!.update([{ id: id(6), availability: 'Busy', activity: 'Presenting' }]);
-      expect(first.now()!.presence).to.deep.include({ availability: 'Busy', activity: 'Presenting', isOutOfOffice: false });
+      expect(first.now()!.presence).to.deep.include({
+        availability: 'Busy',
+        activity: 'Presenting',
+        isOutOfOffice: false,
+      });
       expect(errors).to.deep.equal([]);
       client.dispose();
     });
   }
+});
+
+/** Runs `body`, collecting what the page reports as uncaught meanwhile (kept from the test framework). */
+async function uncaughtDuring(body: () => Promise<void>): Promise<string[]> {
+  const reported: string[] = [];
+  const onError = (event: ErrorEvent) => {
+    reported.push(`error: ${String(event.error?.message ?? event.message)}`);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  const onRejection = (event: PromiseRejectionEvent) => {
+    reported.push(`unhandled rejection: ${String(event.reason)}`);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  // The test framework hears uncaught errors through `window.onerror`: it is set aside meanwhile.
+  const frameworks = window.onerror;
+  window.onerror = null;
+  window.addEventListener('error', onError, true);
+  window.addEventListener('unhandledrejection', onRejection, true);
+  try {
+    await body();
+    await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    window.onerror = frameworks;
+    window.removeEventListener('error', onError, true);
+    window.removeEventListener('unhandledrejection', onRejection, true);
+  }
+  return reported;
+}
+
+describe("a page's own watcher that throws", () => {
+  it("is reported as the page's error, and every other watcher, of this person and of others, is still told", async () => {
+    const { source, transport, client, errors } = setup();
+    for (const n of [10, 11]) source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available' });
+    const shown = new Map<string, string>();
+    const reported = await uncaughtDuring(async () => {
+      client.watch(id(10), (s) => {
+        if (s.presence) throw new Error('a bug in the page');
+      });
+      client.watch(id(10), (s) => s.presence && shown.set('10', s.presence.availability));
+      client.watch(id(11), (s) => s.presence && shown.set('11', s.presence.availability));
+      await waitUntil(() => shown.size === 2, 'both people shown');
+      transport.sink!.update([
+        { id: id(10), availability: 'Busy', activity: 'InACall' },
+        { id: id(11), availability: 'Away', activity: 'Away' },
+      ]);
+    });
+    expect([...shown].sort()).to.deep.equal([
+      ['10', 'Busy'],
+      ['11', 'Away'],
+    ]);
+    expect(reported.length).to.be.above(0);
+    expect(new Set(reported)).to.deep.equal(new Set(['error: a bug in the page']));
+    expect(errors, 'not a failure of the presence service').to.deep.equal([]);
+    expect(client.peek(id(10)).error).to.equal(undefined);
+    client.dispose();
+  });
+
+  it('as an error listener, does not keep the other error listeners from being told', async () => {
+    const { source, client, errors } = setup();
+    source.failPresence = new Error('Graph is down');
+    const reported = await uncaughtDuring(async () => {
+      client.onError(() => {
+        throw new Error('a bug in the page');
+      });
+      const { now } = await watching(client, id(12));
+      await waitUntil(() => now()?.error, 'the failure shown');
+    });
+    expect(errors.map((e) => e.message)).to.deep.equal(['Graph is down']);
+    expect(reported).to.deep.equal(['error: a bug in the page']);
+    client.dispose();
+  });
 });
