@@ -13,3 +13,8 @@ export function callSafely<T>(callback: (value: T) => void, value: T): void {
       });
   }
 }
+
+/** What a value of the wrong type is, for a TypeError's message. */
+export function typeName(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}

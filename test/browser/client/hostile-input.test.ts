@@ -272,3 +272,32 @@ describe("a page's own watcher that throws", () => {
     client.dispose();
   });
 });
+
+describe('watch given arguments of the wrong type', () => {
+  for (const [name, key, listener, says] of [
+    ['a listener that is not a function', id(13), 'not a function', /listener must be a function/],
+    ['no listener', id(13), undefined, /listener must be a function/],
+    ['a key that is a number', 42, () => {}, /key must be text/],
+    ['a key that is null', null, () => {}, /key must be text/],
+    ['a key that is an object', { id: id(13) }, () => {}, /key must be text/],
+  ] as Array<[string, unknown, unknown, RegExp]>) {
+    it(`(${name}) throws a TypeError that says so, and watches nobody`, async () => {
+      const { source, transport, client } = setup();
+      source.table.set(id(13), { id: id(13), availability: 'Available', activity: 'Available' });
+      source.table.set(id(14), { id: id(14), availability: 'Available', activity: 'Available' });
+      const reported = await uncaughtDuring(async () => {
+        expect(() => client.watch(key as string, listener as never)).to.throw(TypeError, says);
+        const other = await watching(client, id(14));
+        await waitUntil(() => other.now()?.presence, 'the other person shown');
+        expect([...client.watchedIds()]).to.deep.equal([id(14)]);
+        transport.sink!.update([
+          { id: id(13), availability: 'Busy', activity: 'Busy' },
+          { id: id(14), availability: 'Away', activity: 'Away' },
+        ]);
+        expect(other.now()!.presence!.availability).to.equal('Away');
+      });
+      expect(reported).to.deep.equal([]);
+      client.dispose();
+    });
+  }
+});
