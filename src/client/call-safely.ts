@@ -6,15 +6,8 @@ export function callSafely<T>(callback: (value: T) => void, value: T): void {
   try {
     callback(value);
   } catch (error) {
-    if (typeof reportError === 'function') reportError(error);
-    else
-      setTimeout(() => {
-        throw error;
-      });
+    queueMicrotask(() => {
+      throw error;
+    });
   }
-}
-
-/** What a value of the wrong type is, for a TypeError's message. */
-export function typeName(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }

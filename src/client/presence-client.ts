@@ -6,7 +6,7 @@ import type { ConnectionState, PresenceTransport, TransportSink } from '../trans
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
 import { keptProfile, snapshotOf, type Entry } from './entry.js';
-import { callSafely, typeName } from './call-safely.js';
+import { callSafely } from './call-safely.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
@@ -93,12 +93,10 @@ export class PresenceClient extends WithAlerts {
    * not a function.
    */
   watch(key: string, listener: SnapshotListener, options: WatchOptions = {}): () => void {
-    if (typeof key !== 'string')
+    if (typeof key != 'string' || typeof listener != 'function')
       throw new TypeError(
-        `watch: the key must be text (an object id, a userPrincipalName or "me"), not ${typeName(key)}`,
+        `watch(key, listener) takes a string and a function, not ${typeof key} and ${typeof listener}`,
       );
-    if (typeof listener !== 'function')
-      throw new TypeError(`watch: the listener must be a function, not ${typeName(listener)}`);
     const told = listener;
     listener = (snapshot) => callSafely(told, snapshot);
     this.ensureStarted();

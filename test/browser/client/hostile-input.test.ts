@@ -275,11 +275,11 @@ describe("a page's own watcher that throws", () => {
 
 describe('watch given arguments of the wrong type', () => {
   for (const [name, key, listener, says] of [
-    ['a listener that is not a function', id(13), 'not a function', /listener must be a function/],
-    ['no listener', id(13), undefined, /listener must be a function/],
-    ['a key that is a number', 42, () => {}, /key must be text/],
-    ['a key that is null', null, () => {}, /key must be text/],
-    ['a key that is an object', { id: id(13) }, () => {}, /key must be text/],
+    ['a listener that is not a function', id(13), 'not a function', /a string and a function, not string and string/],
+    ['no listener', id(13), undefined, /a string and a function, not string and undefined/],
+    ['a key that is a number', 42, () => {}, /a string and a function, not number and function/],
+    ['a key that is null', null, () => {}, /a string and a function, not object and function/],
+    ['a key that is an object', { id: id(13) }, () => {}, /a string and a function, not object and function/],
   ] as Array<[string, unknown, unknown, RegExp]>) {
     it(`(${name}) throws a TypeError that says so, and watches nobody`, async () => {
       const { source, transport, client } = setup();
