@@ -2,10 +2,16 @@
 // objects that throw when read, names and status messages of a megabyte built to make text handling slow, and
 // presence JSON whose keys are the names every object inherits.
 import { expect, fixture, html } from '@open-wc/testing';
-import type { PresenceAvatar, PresenceBadge } from '../../../src/index.js';
+import {
+  PresenceClient,
+  type PresenceAvatar,
+  type PresenceBadge,
+  type PresenceSource,
+  type Profile,
+} from '../../../src/index.js';
 import type { PresenceErrorDetail } from '../../../src/events/presence-error.js';
 import { drawnStatus, part } from '../support/fixtures.js';
-import { settle } from '../support/until.js';
+import { settle, until } from '../support/until.js';
 
 /** Runs `body`, collecting the page's uncaught errors and unhandled rejections meanwhile. */
 async function uncaughtDuring(body: () => Promise<void>): Promise<string[]> {
@@ -180,5 +186,74 @@ describe('a status message naming an entity every object inherits', () => {
       ></presence-avatar>`,
     );
     expect(part(el, 'message').textContent).to.equal('Out & about &constructor; <3');
+  });
+});
+
+/** Values a source of the page's own (its backend, its fetch) may send where the directory sends text. */
+const NOT_TEXT: unknown[] = [42, {}, ['Adele'], true, Symbol('name'), 10n, { toString: () => 'Adele' }];
+const member = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A source whose people are all Busy, and whose directory answers every field with something that is not text. */
+function sourceWithoutText(): PresenceSource {
+  const profile = (id: string, n: number) =>
+    ({
+      id,
+      displayName: NOT_TEXT[n % NOT_TEXT.length],
+      userPrincipalName: NOT_TEXT[(n + 1) % NOT_TEXT.length],
+      mail: NOT_TEXT[(n + 2) % NOT_TEXT.length],
+      jobTitle: NOT_TEXT[(n + 3) % NOT_TEXT.length],
+    }) as unknown as Profile;
+  return {
+    presences: async (ids) => ids.map((id) => ({ id, availability: 'Busy', activity: 'InACall' })),
+    profiles: async (keys) => keys.map((key, n) => ({ ...profile(key, n), key })),
+    members: async (_kind, _id, onPage) =>
+      onPage([
+        ...NOT_TEXT.map((_, n) => profile(member(n + 1), n)),
+        // Not members at all: no id, or an id that is not text.
+        null as unknown as Profile,
+        { id: 7, displayName: 'Seven' } as unknown as Profile,
+      ]),
+  };
+}
+
+describe("a source of the page's own that answers names and addresses with something that is not text", () => {
+  it('gives live avatars no name (never a broken avatar), and their presence', async () => {
+    let root: HTMLElement | undefined;
+    const problems = await uncaughtDuring(async () => {
+      root = await fixture<HTMLElement>(html`<presence-provider
+        .client=${new PresenceClient({ source: sourceWithoutText() })}
+      >
+        ${NOT_TEXT.map((_, n) => html`<presence-avatar user-id=${member(n + 1)} show-name></presence-avatar>`)}
+      </presence-provider>`);
+      const avatars = [...root.querySelectorAll('presence-avatar')];
+      await until(() => avatars.every((a) => drawnStatus(a) === 'busy'), 'every avatar live');
+    });
+    expect(problems).to.deep.equal([]);
+    for (const avatar of root!.querySelectorAll('presence-avatar')) {
+      expect(part(avatar, 'base').getAttribute('aria-label')).to.equal('Unknown person, Busy, In a call');
+      expect(part(avatar, 'name').textContent).to.equal('Unknown person');
+    }
+  });
+
+  it('lists the members that have an id, in a team list that keeps working', async () => {
+    let list: HTMLElement | undefined;
+    const problems = await uncaughtDuring(async () => {
+      const root = await fixture<HTMLElement>(html`<presence-provider
+        .client=${new PresenceClient({ source: sourceWithoutText() })}
+      >
+        <team-presence-list team-id="team-1"></team-presence-list>
+      </presence-provider>`);
+      list = root.querySelector<HTMLElement>('team-presence-list')!;
+      await until(() => list!.shadowRoot?.querySelectorAll('[part~="row"]').length === NOT_TEXT.length, 'the rows');
+      await until(
+        () => [...list!.shadowRoot!.querySelectorAll('presence-avatar')].every((a) => drawnStatus(a) === 'busy'),
+        'every member live',
+      );
+    });
+    expect(problems).to.deep.equal([]);
+    const filter = list!.shadowRoot!.querySelector('input')!;
+    filter.value = 'zz';
+    filter.dispatchEvent(new Event('input'));
+    await until(() => list!.shadowRoot!.querySelectorAll('[part~="row"]').length === 0, 'the filter applied');
   });
 });
