@@ -94,9 +94,7 @@ export class PresenceClient extends WithAlerts {
    */
   watch(key: string, listener: SnapshotListener, options: WatchOptions = {}): () => void {
     if (typeof key != 'string' || typeof listener != 'function')
-      throw new TypeError(
-        `watch(key, listener) takes a string and a function, not ${typeof key} and ${typeof listener}`,
-      );
+      throw new TypeError('watch needs a string key and a function listener');
     const told = listener;
     listener = (snapshot) => callSafely(told, snapshot);
     this.ensureStarted();

@@ -180,10 +180,12 @@ export interface ParsedPresence {
 
 /**
  * Reads a presence from JSON text. Invalid JSON, or JSON that is not an object, gives an unknown presence and an
- * error message that says what was wrong; a bare availability such as `Busy` is accepted as a shorthand.
+ * error message that says what was wrong; a bare availability such as `Busy` is accepted as a shorthand. Anything
+ * but text is read as a presence object (`readPresenceObject`).
  */
-export function parsePresence(text: string | null | undefined): ParsedPresence {
-  const trimmed = (text ?? '').trim();
+export function parsePresence(text: unknown): ParsedPresence {
+  if (typeof text !== 'string') return readPresenceObject(text);
+  const trimmed = text.trim();
   if (!trimmed) return { presence: normalizePresence(undefined) };
   let value: unknown;
   try {

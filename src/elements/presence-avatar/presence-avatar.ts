@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
-import { normalizePresence, parsePresence, readPresenceObject } from '../../presence/normalize.js';
+import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
 import type { GraphPresence, Presence } from '../../presence/types.js';
 import { avatarColorFor } from '../../people/color.js';
@@ -219,8 +219,7 @@ export class PresenceAvatar extends LitElement {
   private readPresence(): void {
     this.normalized = undefined;
     if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
-      const parsed =
-        typeof this.presence === 'string' ? parsePresence(this.presence) : readPresenceObject(this.presence);
+      const parsed = parsePresence(this.presence);
       this.normalized = parsed.presence;
       if (parsed.error) this.fail('invalid-presence', parsed.error);
     } else if (this.presence !== null && this.presence !== undefined) {

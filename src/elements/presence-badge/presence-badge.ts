@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { normalizePresence, parsePresence, readPresenceObject } from '../../presence/normalize.js';
+import { normalizePresence, parsePresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
@@ -82,8 +82,7 @@ export class PresenceBadge extends LitElement {
     if (changed.has('presence')) {
       this.normalized = undefined;
       if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
-        const parsed =
-          typeof this.presence === 'string' ? parsePresence(this.presence) : readPresenceObject(this.presence);
+        const parsed = parsePresence(this.presence);
         this.normalized = parsed.presence;
         if (parsed.error) {
           console.warn(`<presence-badge>: ${parsed.error}`);

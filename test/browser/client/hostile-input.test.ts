@@ -275,11 +275,11 @@ describe("a page's own watcher that throws", () => {
 
 describe('watch given arguments of the wrong type', () => {
   for (const [name, key, listener, says] of [
-    ['a listener that is not a function', id(13), 'not a function', /a string and a function, not string and string/],
-    ['no listener', id(13), undefined, /a string and a function, not string and undefined/],
-    ['a key that is a number', 42, () => {}, /a string and a function, not number and function/],
-    ['a key that is null', null, () => {}, /a string and a function, not object and function/],
-    ['a key that is an object', { id: id(13) }, () => {}, /a string and a function, not object and function/],
+    ['a listener that is not a function', id(13), 'not a function', /watch needs a string key and a function listener/],
+    ['no listener', id(13), undefined, /watch needs a string key and a function listener/],
+    ['a key that is a number', 42, () => {}, /watch needs a string key and a function listener/],
+    ['a key that is null', null, () => {}, /watch needs a string key and a function listener/],
+    ['a key that is an object', { id: id(13) }, () => {}, /watch needs a string key and a function listener/],
   ] as Array<[string, unknown, unknown, RegExp]>) {
     it(`(${name}) throws a TypeError that says so, and watches nobody`, async () => {
       const { source, transport, client } = setup();
