@@ -257,3 +257,55 @@ describe("a source of the page's own that answers names and addresses with somet
     await until(() => list!.shadowRoot!.querySelectorAll('[part~="row"]').length === 0, 'the filter applied');
   });
 });
+
+describe('attributes carrying script or CSS', () => {
+  const pwned = () => (window as unknown as { __hostilePwned?: number }).__hostilePwned;
+  const svg = encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" onload="window.parent.__hostilePwned=1"><script>window.parent.__hostilePwned=2</script></svg>',
+  );
+  for (const [name, url] of [
+    ['a javascript: URL', 'javascript:window.__hostilePwned=3'],
+    ['an SVG data URL with a script', `data:image/svg+xml,${svg}`],
+    ['markup that closes the attribute', '"><img src=x onerror="window.__hostilePwned=4">'],
+  ]) {
+    it(`(${name}) in photo-url runs nothing, and the initials stay`, async () => {
+      const errors: PresenceErrorDetail[] = [];
+      let el: PresenceAvatar | undefined;
+      const problems = await uncaughtDuring(async () => {
+        el = await fixture<PresenceAvatar>(
+          html`<presence-avatar
+            display-name="Adele Vance"
+            presence="Busy"
+            photo-url=${url}
+            @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => errors.push(e.detail)}
+          ></presence-avatar>`,
+        );
+        await until(() => errors.length > 0 || el!.shadowRoot!.querySelector('img.loaded'), 'the photo settled');
+        await new Promise((r) => requestAnimationFrame(r));
+      });
+      expect(problems).to.deep.equal([]);
+      expect(pwned()).to.equal(undefined);
+      expect(part(el!, 'initials').textContent).to.equal('AV');
+      expect(el!.shadowRoot!.querySelectorAll('img:not([part="image"]), script').length).to.equal(0);
+    });
+  }
+
+  for (const size of [
+    '10px; background: url(javascript:alert(1))',
+    '48px}</style><style>:host{display:none}',
+    'expression(alert(1))',
+    '0',
+    '-40px',
+  ]) {
+    it(`(size="${size}") is ignored: the default size, nothing else changed`, async () => {
+      const el = await fixture<PresenceAvatar>(
+        html`<presence-avatar display-name="Adele Vance" presence="Busy" size=${size}></presence-avatar>`,
+      );
+      const base = part(el, 'base');
+      expect(base.style.getPropertyValue('--_size')).to.equal('');
+      expect(getComputedStyle(el).display).not.to.equal('none');
+      expect(part(el, 'avatar').getBoundingClientRect().width).to.equal(40);
+      expect(pwned()).to.equal(undefined);
+    });
+  }
+});
