@@ -301,3 +301,33 @@ describe('watch given arguments of the wrong type', () => {
     });
   }
 });
+
+describe("a source of the page's own that answers a sign-in name lookup with something of another shape", () => {
+  for (const [name, answer] of [
+    ['nothing', undefined],
+    ['null', null],
+    ['an object', { value: [] }],
+    ['profiles without keys', [{ id: id(15), displayName: 'Adele Vance' }]],
+    ['a list holding null', [null]],
+  ] as Array<[string, unknown]>) {
+    it(`(${name}) fails the lookup with an error, and a later good answer resolves it`, async () => {
+      const { source, client, errors } = setup();
+      source.table.set(id(15), { id: id(15), availability: 'Busy', activity: 'InACall' });
+      const good = source.profiles.bind(source);
+      source.profiles = async () => answer as never;
+      let last: PersonSnapshot | undefined;
+      const reported = await uncaughtDuring(async () => {
+        client.watch('adele@contoso.com', (s) => (last = s));
+        await waitUntil(() => last?.error, 'the lookup failed');
+      });
+      expect(reported).to.deep.equal([]);
+      expect(last!.profilePending).to.equal(undefined);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['profile']);
+      source.profiles = async (keys) => (await good(keys)).map((p) => ({ ...p, id: id(15) }));
+      client.reload();
+      await waitUntil(() => last?.presence, 'the person found on the next lookup');
+      expect(last!.presence!.availability).to.equal('Busy');
+      client.dispose();
+    });
+  }
+});
