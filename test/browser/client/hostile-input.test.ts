@@ -331,3 +331,30 @@ describe("a source of the page's own that answers a sign-in name lookup with som
     });
   }
 });
+
+describe("a source of the page's own that answers photos with something that is not a Blob", () => {
+  it('shows no photo for those, the photos that are Blobs, and watching again works', async () => {
+    const source = new Table();
+    const people = [16, 17, 18, 19].map(id);
+    for (const person of people) source.table.set(person, { id: person, availability: 'Away', activity: 'Away' });
+    const blob = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' });
+    const answers: unknown[] = ['data:image/png;base64,AAAA', { size: 3 }, 42, blob];
+    source.photos = (async (ids: string[]) => new Map(ids.map((i) => [i, answers[people.indexOf(i)]]))) as never;
+    // The browser's own object URLs: they refuse anything that is not a Blob.
+    const client = new PresenceClient({ source });
+    const shown = new Map<string, PersonSnapshot>();
+    const reported = await uncaughtDuring(async () => {
+      const stops = people.map((person) => client.watch(person, (s) => shown.set(person, s)));
+      await waitUntil(
+        () => people.every((p) => shown.get(p)?.photoUrl !== undefined && shown.get(p)?.presence),
+        'every photo answered',
+      );
+      for (const stop of stops) stop();
+      for (const person of people) client.watch(person, (s) => shown.set(person, s));
+    });
+    expect(reported).to.deep.equal([]);
+    expect(people.map((p) => shown.get(p)!.photoUrl?.slice(0, 5) ?? null)).to.deep.equal([null, null, null, 'blob:']);
+    expect(people.map((p) => shown.get(p)!.error)).to.deep.equal([undefined, undefined, undefined, undefined]);
+    client.dispose();
+  });
+});
