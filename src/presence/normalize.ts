@@ -40,7 +40,7 @@ export function messageToText(content: string, contentType?: string | null): str
     }
     const name = entity.toLowerCase();
     // Own names only: `&constructor;` is text, not the function every object inherits.
-    return Object.prototype.hasOwnProperty.call(namedEntities, name) ? namedEntities[name]! : whole;
+    return Object.hasOwn(namedEntities, name) ? namedEntities[name]! : whole;
   });
   text = text.replace(/\s+/g, ' ').trim();
   return bounded(text, MAX_MESSAGE_LENGTH);
