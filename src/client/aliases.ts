@@ -25,9 +25,12 @@ export class Aliases {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** The object id for `key`, when it is one or was resolved already. */
+  /**
+   * The object id for `key`, when it is one (in lower case, as Graph and the relay write ids: an id typed in capitals
+   * is the same person) or was resolved already.
+   */
   idFor(key: string): string | undefined {
-    return GUID.test(key) ? key : this.known.get(key.toLowerCase());
+    return GUID.test(key) ? key.toLowerCase() : this.known.get(key.toLowerCase());
   }
 
   resolve(key: string, done: Resolved): void {

@@ -358,3 +358,25 @@ describe("a source of the page's own that answers photos with something that is 
     client.dispose();
   });
 });
+
+describe('an object id written in capitals', () => {
+  it('is the same person: read, pushed to and watched once, as the lower-case id Graph writes', async () => {
+    const { source, transport, client } = setup();
+    const lower = 'abcdef00-0000-4000-8000-0000000000ab';
+    // Graph and the relay write object ids in lower case; the Graph emulator knows no other spelling.
+    source.table.set(lower, { id: lower, availability: 'Busy', activity: 'InACall' });
+    const capitals = lower.toUpperCase();
+    let shouted: PersonSnapshot | undefined;
+    let plain: PersonSnapshot | undefined;
+    client.watch(` ${capitals} `, (s) => (shouted = s));
+    client.watch(lower, (s) => (plain = s));
+    await waitUntil(() => shouted?.presence && plain?.presence, 'both shown');
+    expect(shouted!.presence!.availability).to.equal('Busy');
+    expect(shouted!.key, 'the key as given, trimmed').to.equal(capitals);
+    expect([...client.watchedIds()]).to.deep.equal([lower]);
+    transport.sink!.update([{ id: lower, availability: 'Away', activity: 'Away' }]);
+    expect(shouted!.presence!.availability).to.equal('Away');
+    expect(client.peek(capitals).presence!.availability).to.equal('Away');
+    client.dispose();
+  });
+});
