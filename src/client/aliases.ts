@@ -25,9 +25,12 @@ export class Aliases {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** The object id for `key`, when it is one or was resolved already. */
+  /**
+   * The object id for `key`, when it is one (in lower case, as Graph and the relay write ids: an id typed in capitals
+   * is the same person) or was resolved already.
+   */
   idFor(key: string): string | undefined {
-    return GUID.test(key) ? key : this.known.get(key.toLowerCase());
+    return GUID.test(key) ? key.toLowerCase() : this.known.get(key.toLowerCase());
   }
 
   resolve(key: string, done: Resolved): void {
@@ -54,9 +57,11 @@ export class Aliases {
     if (keys.length === 0) return;
     const waiting = new Map(keys.map((k) => [k, this.pending.get(k)!]));
     for (const k of keys) this.pending.delete(k);
-    let found: Array<Profile & { key: string }>;
+    let found: Map<string, Profile>;
     try {
-      found = this.source.profiles ? await this.source.profiles(keys, this.signal) : [];
+      const answer = this.source.profiles ? await this.source.profiles(keys, this.signal) : [];
+      // Read here, so that an answer of another shape (from a source of the page's own) is a failed lookup.
+      found = new Map(answer.map((p) => [p.key.toLowerCase(), p]));
     } catch (error) {
       if (this.signal.aborted) return;
       this.errors.fail('profile', error);
@@ -68,7 +73,7 @@ export class Aliases {
       return;
     }
     for (const [key, callbacks] of waiting) {
-      const profile = found.find((p) => p.key.toLowerCase() === key);
+      const profile = found.get(key);
       if (profile) this.known.set(key, profile.id);
       for (const callback of callbacks) callback(profile?.id, profile);
     }

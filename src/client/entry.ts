@@ -31,14 +31,19 @@ export function newEntry(id: string): Entry {
   return { id, watchers: 0, listeners: new Set(), wantsProfile: false, wantsPhoto: false };
 }
 
-/** The directory fields the client keeps from a profile. */
+const textOnly = (value: unknown) => (typeof value === 'string' ? value : null);
+
+/**
+ * The directory fields the client keeps from a profile: text only, since a source of the page's own may send any
+ * type (a field of another type is no value, as the Graph source reads it).
+ */
 export function keptProfile(profile: Profile): Profile {
   return {
     id: profile.id,
-    displayName: profile.displayName,
-    userPrincipalName: profile.userPrincipalName ?? null,
-    mail: profile.mail ?? null,
-    jobTitle: profile.jobTitle ?? null,
+    displayName: textOnly(profile.displayName),
+    userPrincipalName: textOnly(profile.userPrincipalName),
+    mail: textOnly(profile.mail),
+    jobTitle: textOnly(profile.jobTitle),
   };
 }
 

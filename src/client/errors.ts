@@ -1,3 +1,4 @@
+import { callSafely } from './call-safely.js';
 import { tell, type Entry } from './entry.js';
 
 export interface ClientErrorDetail {
@@ -18,7 +19,7 @@ export class ErrorReporter {
   }
 
   report(detail: ClientErrorDetail): void {
-    for (const listener of this.listeners) listener(detail);
+    for (const listener of this.listeners) callSafely(listener, detail);
   }
 
   /**

@@ -56,7 +56,7 @@ export class PersonDetails {
     }
     try {
       const photos = await this.source.photos(ids, this.signal);
-      for (const id of ids) this.setPhoto(id, photos.get(id) ?? null);
+      for (const id of ids) this.setPhoto(id, photos.get(id));
     } catch (error) {
       if (!this.signal.aborted) this.errors.fail('photo', error, ids);
     }
@@ -73,10 +73,11 @@ export class PersonDetails {
     if (entry.photoUrl) entry.photoUrl = undefined;
   }
 
-  private setPhoto(id: string, photo: Blob | null): void {
+  private setPhoto(id: string, given: unknown): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    entry.photo = photo;
+    // Only a Blob is a photo: anything else (from a source of the page's own) is none, never a failing object URL.
+    const photo = (entry.photo = given instanceof Blob ? given : null);
     if (photo && entry.watchers > 0 && !entry.photoUrl) entry.photoUrl = this.objectUrls.create(photo);
     tell(entry);
   }

@@ -6,6 +6,7 @@ import type { ConnectionState, PresenceTransport, TransportSink } from '../trans
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
 import { keptProfile, snapshotOf, type Entry } from './entry.js';
+import { callSafely } from './call-safely.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
@@ -87,9 +88,15 @@ export class PresenceClient extends WithAlerts {
 
   /**
    * Starts watching a person by object id, userPrincipalName or `me`. The listener is called now when something is
-   * known, and on every change. Returns the function that stops watching.
+   * known, and on every change; what it throws is reported as the page's error and keeps no one else from being
+   * told. Returns the function that stops watching. Throws a `TypeError` when the key is not text or the listener
+   * not a function.
    */
   watch(key: string, listener: SnapshotListener, options: WatchOptions = {}): () => void {
+    if (typeof key != 'string' || typeof listener != 'function')
+      throw new TypeError('watch needs a string key and a function listener');
+    const told = listener;
+    listener = (snapshot) => callSafely(told, snapshot);
     this.ensureStarted();
     const trimmed = key.trim();
     let entry: Entry | undefined;

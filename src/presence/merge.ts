@@ -19,12 +19,12 @@ const KEPT = [
   'outOfOfficeMessage',
 ] as const;
 
-/** Which normalised fields an update's field replaces. */
-const REPLACES: Record<string, readonly string[]> = {
-  availability: ['rawAvailability'],
-  activity: ['rawActivity'],
-  outOfOfficeSettings: ['isOutOfOffice', 'outOfOfficeMessage'],
-};
+/** Which normalised fields an update's field replaces (a Map: a key such as `constructor` finds nothing). */
+const REPLACES = new Map<string, readonly string[]>([
+  ['availability', ['rawAvailability']],
+  ['activity', ['rawActivity']],
+  ['outOfOfficeSettings', ['isOutOfOffice', 'outOfOfficeMessage']],
+]);
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,8 +40,9 @@ export function mergePresence(known: unknown, update: unknown): unknown {
   for (const key of KEPT) if (known[key] !== undefined) merged[key] = known[key];
   for (const key of Object.keys(update)) {
     const value = update[key];
-    if (value === undefined) continue;
-    for (const replaced of REPLACES[key] ?? []) delete merged[replaced];
+    // JSON can send any key: `__proto__` would set the merged object's prototype.
+    if (value === undefined || key === '__proto__') continue;
+    for (const replaced of REPLACES.get(key) ?? []) delete merged[replaced];
     merged[key] = value;
   }
   if (update.sequenceNumber === undefined) delete merged.sequenceNumber;

@@ -25,10 +25,12 @@ const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot
 export function messageToText(content: string, contentType?: string | null): string {
   let text = content;
   if (contentType?.toLowerCase() === 'html' || /<[a-z/!]/i.test(text)) {
+    // Each pattern takes time in proportion to the text, whatever it holds: a script or style never closed runs to
+    // the end (as a browser reads it), and a tag ends at the next `<` or `>`, so a megabyte of `<b` is quick.
     text = text
-      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)/gi, '')
       .replace(/<br\s*\/?>|<\/p\s*>|<\/div\s*>/gi, ' ')
-      .replace(/<[^>]*>/g, '');
+      .replace(/<[^<>]*>/g, '');
   }
   text = text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity[0] === '#') {
@@ -36,7 +38,9 @@ export function messageToText(content: string, contentType?: string | null): str
         entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
       return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     }
-    return namedEntities[entity.toLowerCase()] ?? whole;
+    const name = entity.toLowerCase();
+    // Own names only: `&constructor;` is text, not the function every object inherits.
+    return Object.hasOwn(namedEntities, name) ? namedEntities[name]! : whole;
   });
   text = text.replace(/\s+/g, ' ').trim();
   return bounded(text, MAX_MESSAGE_LENGTH);
@@ -84,10 +88,28 @@ function optionalString(value: unknown): string | undefined {
 
 /**
  * Normalises whatever arrived as a presence (a Graph object, a partial object, garbage) into a `Presence`.
- * Never throws. Missing or unrecognised values become `PresenceUnknown`, never `Offline`; an unrecognised value is
- * kept, trimmed and bounded, in `rawAvailability` / `rawActivity`.
+ * Never throws: an object that throws as it is read (a getter, a revoked Proxy) is an unknown presence. Missing or
+ * unrecognised values become `PresenceUnknown`, never `Offline`; an unrecognised value is kept, trimmed and
+ * bounded, in `rawAvailability` / `rawActivity`.
  */
 export function normalizePresence(input: unknown): Presence {
+  return readPresenceObject(input).presence;
+}
+
+/**
+ * A presence given as an object (an element's `presence` property), normalised; with an error when reading it threw
+ * (a getter, a Proxy), which gives the unknown presence.
+ */
+export function readPresenceObject(input: unknown): ParsedPresence {
+  try {
+    return { presence: fromRecord(input) };
+  } catch {
+    // What it threw is not trusted either: even its message may throw.
+    return { presence: fromRecord(undefined), error: 'presence throws when read' };
+  }
+}
+
+function fromRecord(input: unknown): Presence {
   const source: Record<string, unknown> = isRecord(input) ? input : {};
   const availability = readValue(source.availability, availabilityByLowerCase);
   const activity = readValue(source.activity, activityByLowerCase);
@@ -158,10 +180,12 @@ export interface ParsedPresence {
 
 /**
  * Reads a presence from JSON text. Invalid JSON, or JSON that is not an object, gives an unknown presence and an
- * error message that says what was wrong; a bare availability such as `Busy` is accepted as a shorthand.
+ * error message that says what was wrong; a bare availability such as `Busy` is accepted as a shorthand. Anything
+ * but text is read as a presence object (`readPresenceObject`).
  */
-export function parsePresence(text: string | null | undefined): ParsedPresence {
-  const trimmed = (text ?? '').trim();
+export function parsePresence(text: unknown): ParsedPresence {
+  if (typeof text !== 'string') return readPresenceObject(text);
+  const trimmed = text.trim();
   if (!trimmed) return { presence: normalizePresence(undefined) };
   let value: unknown;
   try {

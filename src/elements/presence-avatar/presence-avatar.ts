@@ -218,12 +218,10 @@ export class PresenceAvatar extends LitElement {
   /** @internal */
   private readPresence(): void {
     this.normalized = undefined;
-    if (typeof this.presence === 'string') {
+    if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
       const parsed = parsePresence(this.presence);
       this.normalized = parsed.presence;
       if (parsed.error) this.fail('invalid-presence', parsed.error);
-    } else if (typeof this.presence === 'object' && this.presence) {
-      this.normalized = normalizePresence(this.presence);
     } else if (this.presence !== null && this.presence !== undefined) {
       this.normalized = normalizePresence(undefined);
       this.fail('invalid-presence', `presence is a ${typeof this.presence}, not an object or JSON text`);

@@ -81,15 +81,13 @@ export class PresenceBadge extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) {
       this.normalized = undefined;
-      if (typeof this.presence === 'string') {
+      if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
         const parsed = parsePresence(this.presence);
         this.normalized = parsed.presence;
         if (parsed.error) {
           console.warn(`<presence-badge>: ${parsed.error}`);
           emit(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
         }
-      } else if (typeof this.presence === 'object' && this.presence) {
-        this.normalized = normalizePresence(this.presence);
       } else if (this.presence !== null && this.presence !== undefined) {
         this.normalized = normalizePresence(undefined);
       }

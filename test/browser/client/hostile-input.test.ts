@@ -169,3 +169,214 @@ describe('a photo or profile that fails to load', () => {
     client.dispose();
   });
 });
+
+describe("presence JSON with keys named like every object's own members", () => {
+  for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    it(`(${key}) is applied, with the rest of its batch, and carries nothing it did not send`, async () => {
+      const { source, transport, client, errors } = setup();
+      for (const n of [6, 7]) source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available' });
+      const first = await watching(client, id(6));
+      const second = await watching(client, id(7));
+      await waitUntil(() => first.now()?.presence && second.now()?.presence);
+      // As a push arrives: JSON, where `__proto__` is a key like any other.
+      const pushed = JSON.parse(
+        `[{"id":"${id(6)}","availability":"Away","activity":"Away","${key}":{"statusMessage":"Not sent","isOutOfOffice":true}},` +
+          `{"id":"${id(7)}","availability":"Busy","activity":"InACall"}]`,
+      ) as GraphPresence[];
+      expect(() => transport.sink!.update(pushed)).not.to.throw();
+      expect(first.now()!.presence).to.deep.include({ availability: 'Away', isOutOfOffice: false });
+      expect(first.now()!.presence!.statusMessage).to.equal(undefined);
+      expect(second.now()!.presence!.availability).to.equal('Busy');
+      // And the next push for the same person merges into what is known as usual.
+      transport.sink!.update([{ id: id(6), availability: 'Busy', activity: 'Presenting' }]);
+      expect(first.now()!.presence).to.deep.include({
+        availability: 'Busy',
+        activity: 'Presenting',
+        isOutOfOffice: false,
+      });
+      expect(errors).to.deep.equal([]);
+      client.dispose();
+    });
+  }
+});
+
+/** Runs `body`, collecting what the page reports as uncaught meanwhile (kept from the test framework). */
+async function uncaughtDuring(body: () => Promise<void>): Promise<string[]> {
+  const reported: string[] = [];
+  const onError = (event: ErrorEvent) => {
+    reported.push(`error: ${String(event.error?.message ?? event.message)}`);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  const onRejection = (event: PromiseRejectionEvent) => {
+    reported.push(`unhandled rejection: ${String(event.reason)}`);
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  };
+  // The test framework hears uncaught errors through `window.onerror`: it is set aside meanwhile.
+  const frameworks = window.onerror;
+  window.onerror = null;
+  window.addEventListener('error', onError, true);
+  window.addEventListener('unhandledrejection', onRejection, true);
+  try {
+    await body();
+    await new Promise((r) => setTimeout(r, 0));
+  } finally {
+    window.onerror = frameworks;
+    window.removeEventListener('error', onError, true);
+    window.removeEventListener('unhandledrejection', onRejection, true);
+  }
+  return reported;
+}
+
+describe("a page's own watcher that throws", () => {
+  it("is reported as the page's error, and every other watcher, of this person and of others, is still told", async () => {
+    const { source, transport, client, errors } = setup();
+    for (const n of [10, 11]) source.table.set(id(n), { id: id(n), availability: 'Available', activity: 'Available' });
+    const shown = new Map<string, string>();
+    const reported = await uncaughtDuring(async () => {
+      client.watch(id(10), (s) => {
+        if (s.presence) throw new Error('a bug in the page');
+      });
+      client.watch(id(10), (s) => s.presence && shown.set('10', s.presence.availability));
+      client.watch(id(11), (s) => s.presence && shown.set('11', s.presence.availability));
+      await waitUntil(() => shown.size === 2, 'both people shown');
+      transport.sink!.update([
+        { id: id(10), availability: 'Busy', activity: 'InACall' },
+        { id: id(11), availability: 'Away', activity: 'Away' },
+      ]);
+    });
+    expect([...shown].sort()).to.deep.equal([
+      ['10', 'Busy'],
+      ['11', 'Away'],
+    ]);
+    expect(reported.length).to.be.above(0);
+    expect(new Set(reported)).to.deep.equal(new Set(['error: a bug in the page']));
+    expect(errors, 'not a failure of the presence service').to.deep.equal([]);
+    expect(client.peek(id(10)).error).to.equal(undefined);
+    client.dispose();
+  });
+
+  it('as an error listener, does not keep the other error listeners from being told', async () => {
+    const { source, client, errors } = setup();
+    source.failPresence = new Error('Graph is down');
+    const reported = await uncaughtDuring(async () => {
+      client.onError(() => {
+        throw new Error('a bug in the page');
+      });
+      const { now } = await watching(client, id(12));
+      await waitUntil(() => now()?.error, 'the failure shown');
+    });
+    expect(errors.map((e) => e.message)).to.deep.equal(['Graph is down']);
+    expect(reported).to.deep.equal(['error: a bug in the page']);
+    client.dispose();
+  });
+});
+
+describe('watch given arguments of the wrong type', () => {
+  for (const [name, key, listener, says] of [
+    ['a listener that is not a function', id(13), 'not a function', /watch needs a string key and a function listener/],
+    ['no listener', id(13), undefined, /watch needs a string key and a function listener/],
+    ['a key that is a number', 42, () => {}, /watch needs a string key and a function listener/],
+    ['a key that is null', null, () => {}, /watch needs a string key and a function listener/],
+    ['a key that is an object', { id: id(13) }, () => {}, /watch needs a string key and a function listener/],
+  ] as Array<[string, unknown, unknown, RegExp]>) {
+    it(`(${name}) throws a TypeError that says so, and watches nobody`, async () => {
+      const { source, transport, client } = setup();
+      source.table.set(id(13), { id: id(13), availability: 'Available', activity: 'Available' });
+      source.table.set(id(14), { id: id(14), availability: 'Available', activity: 'Available' });
+      const reported = await uncaughtDuring(async () => {
+        expect(() => client.watch(key as string, listener as never)).to.throw(TypeError, says);
+        const other = await watching(client, id(14));
+        await waitUntil(() => other.now()?.presence, 'the other person shown');
+        expect([...client.watchedIds()]).to.deep.equal([id(14)]);
+        transport.sink!.update([
+          { id: id(13), availability: 'Busy', activity: 'Busy' },
+          { id: id(14), availability: 'Away', activity: 'Away' },
+        ]);
+        expect(other.now()!.presence!.availability).to.equal('Away');
+      });
+      expect(reported).to.deep.equal([]);
+      client.dispose();
+    });
+  }
+});
+
+describe("a source of the page's own that answers a sign-in name lookup with something of another shape", () => {
+  for (const [name, answer] of [
+    ['nothing', undefined],
+    ['null', null],
+    ['an object', { value: [] }],
+    ['profiles without keys', [{ id: id(15), displayName: 'Adele Vance' }]],
+    ['a list holding null', [null]],
+  ] as Array<[string, unknown]>) {
+    it(`(${name}) fails the lookup with an error, and a later good answer resolves it`, async () => {
+      const { source, client, errors } = setup();
+      source.table.set(id(15), { id: id(15), availability: 'Busy', activity: 'InACall' });
+      const good = source.profiles.bind(source);
+      source.profiles = async () => answer as never;
+      let last: PersonSnapshot | undefined;
+      const reported = await uncaughtDuring(async () => {
+        client.watch('adele@contoso.com', (s) => (last = s));
+        await waitUntil(() => last?.error, 'the lookup failed');
+      });
+      expect(reported).to.deep.equal([]);
+      expect(last!.profilePending).to.equal(undefined);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['profile']);
+      source.profiles = async (keys) => (await good(keys)).map((p) => ({ ...p, id: id(15) }));
+      client.reload();
+      await waitUntil(() => last?.presence, 'the person found on the next lookup');
+      expect(last!.presence!.availability).to.equal('Busy');
+      client.dispose();
+    });
+  }
+});
+
+describe("a source of the page's own that answers photos with something that is not a Blob", () => {
+  it('shows no photo for those, the photos that are Blobs, and watching again works', async () => {
+    const source = new Table();
+    const people = [16, 17, 18, 19].map(id);
+    for (const person of people) source.table.set(person, { id: person, availability: 'Away', activity: 'Away' });
+    const blob = new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' });
+    const answers: unknown[] = ['data:image/png;base64,AAAA', { size: 3 }, 42, blob];
+    source.photos = (async (ids: string[]) => new Map(ids.map((i) => [i, answers[people.indexOf(i)]]))) as never;
+    // The browser's own object URLs: they refuse anything that is not a Blob.
+    const client = new PresenceClient({ source });
+    const shown = new Map<string, PersonSnapshot>();
+    const reported = await uncaughtDuring(async () => {
+      const stops = people.map((person) => client.watch(person, (s) => shown.set(person, s)));
+      await waitUntil(
+        () => people.every((p) => shown.get(p)?.photoUrl !== undefined && shown.get(p)?.presence),
+        'every photo answered',
+      );
+      for (const stop of stops) stop();
+      for (const person of people) client.watch(person, (s) => shown.set(person, s));
+    });
+    expect(reported).to.deep.equal([]);
+    expect(people.map((p) => shown.get(p)!.photoUrl?.slice(0, 5) ?? null)).to.deep.equal([null, null, null, 'blob:']);
+    expect(people.map((p) => shown.get(p)!.error)).to.deep.equal([undefined, undefined, undefined, undefined]);
+    client.dispose();
+  });
+});
+
+describe('an object id written in capitals', () => {
+  it('is the same person: read, pushed to and watched once, as the lower-case id Graph writes', async () => {
+    const { source, transport, client } = setup();
+    const lower = 'abcdef00-0000-4000-8000-0000000000ab';
+    // Graph and the relay write object ids in lower case; the Graph emulator knows no other spelling.
+    source.table.set(lower, { id: lower, availability: 'Busy', activity: 'InACall' });
+    const capitals = lower.toUpperCase();
+    let shouted: PersonSnapshot | undefined;
+    let plain: PersonSnapshot | undefined;
+    client.watch(` ${capitals} `, (s) => (shouted = s));
+    client.watch(lower, (s) => (plain = s));
+    await waitUntil(() => shouted?.presence && plain?.presence, 'both shown');
+    expect(shouted!.presence!.availability).to.equal('Busy');
+    expect(shouted!.key, 'the key as given, trimmed').to.equal(capitals);
+    expect([...client.watchedIds()]).to.deep.equal([lower]);
+    transport.sink!.update([{ id: lower, availability: 'Away', activity: 'Away' }]);
+    expect(shouted!.presence!.availability).to.equal('Away');
+    expect(client.peek(capitals).presence!.availability).to.equal('Away');
+    client.dispose();
+  });
+});
