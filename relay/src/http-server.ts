@@ -79,7 +79,9 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://relay');
+  const url = URL.canParse(req.url ?? '/', 'http://relay') ? new URL(req.url ?? '/', 'http://relay') : undefined;
+  // A target that is no URL (`//[/`, say): a bad request (RFC 9112, section 3.2).
+  if (!url) return json(res, 400, { error: 'the request target is not a URL' });
   const path = url.pathname.replace(/\/+$/, '');
   try {
     if (path === '/api/notifications' || path === '/api/lifecycle')

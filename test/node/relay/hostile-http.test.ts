@@ -1,0 +1,61 @@
+// The Node server met by a stranger's requests: targets that are no URL, bodies that are not notification
+// collections, malformed lifecycle notifications, methods it does not take. Each gets a 4xx with a reason, the
+// process keeps running, and a good request afterwards is served as before.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, test } from 'node:test';
+import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { makeCertificate, type CertificateAndKey } from '../../../emulator/shared/tls.js';
+import { Relay } from '../../../relay/src/relay.js';
+import { localRelayOptions, relayToken } from './support.js';
+
+let cloud: Emulators;
+let certificate: CertificateAndKey;
+let relay: Relay;
+
+before(async () => {
+  cloud = await startEmulators({ simulatorRate: 0, tenant: { seed: 'hostile-http', userCount: 5, teamSizes: [5] } });
+  certificate = await makeCertificate('hostile-http');
+  relay = new Relay(localRelayOptions(cloud, certificate, 'hostile-http-secret'));
+  await relay.start();
+});
+after(async () => {
+  await relay.stop();
+  await cloud.stop();
+});
+
+/** Sends `text` as it is on a new connection and gives what came back before the server closed it. */
+export function rawRequest(url: string, text: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(answer));
+    // A server that never answers is not waited for beyond a few seconds (the answer is then empty).
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.write(text);
+  });
+}
+
+async function stillServes(): Promise<void> {
+  const user = cloud.tenant.users[0]!.id;
+  const res = await fetch(`${relay.url}/api/negotiate`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${relayToken(cloud, user)}` },
+  });
+  assert.equal(res.status, 200);
+}
+
+test('a request target that is no URL is answered 400, and the relay keeps serving', async () => {
+  for (const target of ['//[/', '//[/api/watch', 'http://[::1/api/negotiate', '//a:99999/api/notifications']) {
+    const answer = await rawRequest(
+      relay.url,
+      `POST ${target} HTTP/1.1\r\nHost: relay\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
+    assert.match(answer, /^HTTP\/1\.1 400 /, target);
+    assert.match(answer, /"error":"[^"]+"/, target);
+  }
+  await stillServes();
+});
