@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { applyCors, close, listen, makeRequest, Router, sendJson, type Request } from '../shared/http.js';
+import { applyCors, close, listen, makeRequest, requestUrl, Router, sendJson, type Request } from '../shared/http.js';
 import { TokenError, type JwtClaims } from '../../common/jwt.js';
 import { Clock } from '../shared/clock.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
@@ -637,6 +637,15 @@ export class EntraIdEmulator implements EmulatorService {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(raw, res)) return;
+    if (!requestUrl(raw, 'https://x')) {
+      const error = new OAuthError(
+        400,
+        'invalid_request',
+        9002313,
+        'Invalid request. Request is malformed or invalid.',
+      );
+      return sendJson(res, 400, error.body(this.now()));
+    }
     if (await this.options.faults?.apply('entra', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'https://x');
     const found = this.router.match(req.method, req.path);

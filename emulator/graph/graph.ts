@@ -5,7 +5,7 @@
 // refused as Graph refuses them. The routes live by subject in *-routes.ts.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { applyCors, close, listen, Router } from '../shared/http.js';
+import { applyCors, close, listen, requestUrl, Router } from '../shared/http.js';
 import type { FaultInjector } from '../shared/faults.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import type { Tenant } from '../tenant/tenant.js';
@@ -13,6 +13,7 @@ import { appIdOf, isDelegated } from './access.js';
 import { runBatch } from './batch.js';
 import { Clock } from '../shared/clock.js';
 import {
+  badRequest,
   delegatedOnly,
   GraphError,
   invalidVersion,
@@ -203,6 +204,12 @@ export class GraphEmulator implements EmulatorService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(req, res, { exposeHeaders: EXPOSED })) return;
+    if (!requestUrl(req, 'http://x')) {
+      const body = JSON.stringify(badRequest('Invalid request target.').body(newRequestId()));
+      res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     // The caller may go away (an aborted fetch closes its connection) while the request waits or is handled.
     let gone = false;
     res.on('close', () => (gone ||= !res.writableEnded));

@@ -103,6 +103,15 @@ export class Router<H = Handler> {
   }
 }
 
+/**
+ * The URL a request names, or undefined when its target is none (`//[/`, say): each service answers such a request
+ * 400, as RFC 9112 (section 3.2) asks of a server given an invalid request-target.
+ */
+export function requestUrl(raw: IncomingMessage, base: string): URL | undefined {
+  const target = raw.url ?? '/';
+  return URL.canParse(target, base) ? new URL(target, base) : undefined;
+}
+
 export function makeRequest(raw: IncomingMessage, base: string, params: Record<string, string> = {}): Request {
   const url = new URL(raw.url ?? '/', base);
   let body: Promise<Buffer> | undefined;

@@ -2,11 +2,27 @@
 // protocol) and the server REST API v1, with the service's access-token rules, its name rules and its status codes
 // (docs/swagger/v1.json and docs/swagger/V20220601.json in Azure/azure-signalr).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
+import {
+  applyCors,
+  close,
+  listen,
+  makeRequest,
+  requestUrl,
+  Router,
+  sendEmpty,
+  sendJson,
+  type Request,
+} from '../shared/http.js';
 import { checkClaims, TokenError, verifyHs256, type JwtClaims } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { connectionStringFor } from '../../common/signalr-connection.js';
@@ -350,12 +366,13 @@ export class SignalRServiceEmulator implements EmulatorService {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', this.baseUrl || 'http://x');
+    const url = requestUrl(req, this.baseUrl || 'http://x');
     const refuse = (status: number, message: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
       );
     };
+    if (!url) return refuse(400, 'The request target is not a URL.');
     if (!/^\/client\/?$/i.test(url.pathname)) return refuse(404, 'Not found');
     const hub = (url.searchParams.get('hub') ?? '').toLowerCase();
     const connection = this.byToken.get(url.searchParams.get('id') ?? '');
@@ -645,6 +662,7 @@ export class SignalRServiceEmulator implements EmulatorService {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(raw, res)) return;
+    if (!requestUrl(raw, 'http://x')) return sendJson(res, 400, { error: 'The request target is not a URL.' });
     if (await this.options.faults?.apply('signalr', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'http://x');
     const found = this.router.match(req.method, req.path);

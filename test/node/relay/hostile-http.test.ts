@@ -25,7 +25,7 @@ after(async () => {
 });
 
 /** Sends `text` as it is on a new connection and gives what came back before the server closed it. */
-export function rawRequest(url: string, text: string): Promise<string> {
+function rawRequest(url: string, text: string): Promise<string> {
   const { port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), '127.0.0.1');
