@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
-import { notificationRouteReply } from './validation-handshake.js';
+import { notCollection } from './notifications.js';
+import { notificationRouteReply, plainReply } from './validation-handshake.js';
 
 /** An answer as status and a value sent as JSON. */
 export interface JsonReply {
@@ -129,14 +130,21 @@ async function notifications(
     res.writeHead(answer.status, answer.headers).end(answer.body);
     return;
   }
-  let payload: unknown;
+  let text: string;
   try {
-    payload = JSON.parse(await readBody(req, limits.notificationBodyBytes));
+    text = await readBody(req, limits.notificationBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
     res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
     return;
   }
+  const refused = notCollection(text);
+  if (refused) {
+    const reply = plainReply(400, refused);
+    res.writeHead(reply.status, reply.headers).end(reply.body);
+    return;
+  }
+  const payload: unknown = JSON.parse(text);
   const intake = await routes.intake(
     url.pathname.startsWith('/api/lifecycle') ? 'lifecycle' : 'notifications',
     payload,

@@ -59,3 +59,34 @@ test('a request target that is no URL is answered 400, and the relay keeps servi
   }
   await stillServes();
 });
+
+test('a notification body that is not a change notification collection is refused with 400 and a reason', async () => {
+  const bodies: Array<string | Blob> = [
+    '',
+    '{nope',
+    new Blob([new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])]),
+    'null',
+    '[]',
+    '5',
+    '"value"',
+    '{}',
+    '{"value":{}}',
+    '{"value":null}',
+    '{"__proto__":{"value":[]}}',
+  ];
+  for (const route of ['/api/notifications', '/api/lifecycle']) {
+    for (const body of bodies) {
+      const res = await fetch(`${relay.url}${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+      assert.equal(res.status, 400, `${route} ${String(body)}`);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+      assert.match(await res.text(), /\w+/, `${route} ${String(body)}`);
+    }
+    const empty = await fetch(`${relay.url}${route}`, { method: 'POST', body: '{"value":[]}' });
+    assert.equal(empty.status, 202, route);
+  }
+  await stillServes();
+});
