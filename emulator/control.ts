@@ -6,6 +6,7 @@ import type { FaultRule } from './shared/faults.js';
 import {
   applyCors,
   close,
+  HttpError,
   listen,
   makeRequest,
   requestUrl,
@@ -185,7 +186,7 @@ export class ControlApi {
     try {
       await found.handler(req, res);
     } catch (error) {
-      sendJson(res, 400, { error: (error as Error).message });
+      sendJson(res, error instanceof HttpError ? error.status : 400, { error: (error as Error).message });
     }
   }
 }

@@ -4,7 +4,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { applyCors, close, listen, makeRequest, requestUrl, Router, sendJson, type Request } from '../shared/http.js';
+import {
+  applyCors,
+  BodyTooLarge,
+  close,
+  listen,
+  makeRequest,
+  requestUrl,
+  Router,
+  sendJson,
+  type Request,
+} from '../shared/http.js';
 import { TokenError, type JwtClaims } from '../../common/jwt.js';
 import { Clock } from '../shared/clock.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
@@ -655,6 +665,15 @@ export class EntraIdEmulator implements EmulatorService {
     try {
       await found.handler(req, res);
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        const oauth = new OAuthError(
+          413,
+          'invalid_request',
+          9002313,
+          'Invalid request. The request body is too large.',
+        );
+        return sendJson(res, 413, oauth.body(this.now()), error.headers);
+      }
       const oauth =
         error instanceof OAuthError ? error : new OAuthError(500, 'server_error', 90000, (error as Error).message);
       sendJson(res, oauth.status, oauth.body(this.now()));

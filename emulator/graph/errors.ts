@@ -64,6 +64,10 @@ export const imageNotFound = () =>
     'ImageNotFound',
   );
 
+/** A body over Graph's 4 MB, in the words Graph answers it with. */
+export const tooLarge = () =>
+  new GraphError(413, 'RequestEntityTooLarge', 'The maximum request length supported is 4MB.');
+
 export function newRequestId(): string {
   return randomUUID();
 }

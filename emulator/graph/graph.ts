@@ -5,7 +5,7 @@
 // refused as Graph refuses them. The routes live by subject in *-routes.ts.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { applyCors, close, listen, requestUrl, Router } from '../shared/http.js';
+import { applyCors, close, declaredTooLarge, listen, MAX_BODY, requestUrl, Router } from '../shared/http.js';
 import type { FaultInjector } from '../shared/faults.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import type { Tenant } from '../tenant/tenant.js';
@@ -19,6 +19,7 @@ import {
   invalidVersion,
   methodNotAllowed,
   newRequestId,
+  tooLarge,
   unauthorized,
   unknownSegment,
 } from './errors.js';
@@ -204,12 +205,10 @@ export class GraphEmulator implements EmulatorService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(req, res, { exposeHeaders: EXPOSED })) return;
-    if (!requestUrl(req, 'http://x')) {
-      const body = JSON.stringify(badRequest('Invalid request target.').body(newRequestId()));
-      res.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      return;
-    }
+    if (!requestUrl(req, 'http://x')) return refuse(res, badRequest('Invalid request target.'));
+    // https://learn.microsoft.com/graph/errors: 413, "the size of the request exceeds the maximum limit"; Graph's
+    // message says the limit, 4 MB. Refused before reading when the length says so, and the connection closed.
+    if (declaredTooLarge(req)) return refuse(res, tooLarge(), { connection: 'close' });
     // The caller may go away (an aborted fetch closes its connection) while the request waits or is handled.
     let gone = false;
     res.on('close', () => (gone ||= !res.writableEnded));
@@ -217,10 +216,23 @@ export class GraphEmulator implements EmulatorService {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        // A body without a length that grows past the limit: cut off, connection and all.
+        if (size > MAX_BODY) {
+          req.destroy();
+          break;
+        }
+        chunks.push(chunk as Buffer);
+      }
     } catch {
       gone = true;
+    }
+    if (size > MAX_BODY) {
+      this.log.push({ method, path, status: 413, appId: this.appOf(req.headers.authorization), closed: true });
+      return;
     }
     if (gone) {
       // Gone before it was handled (during injected latency, say): logged with nginx's 499, never answered.
@@ -253,6 +265,17 @@ export class GraphEmulator implements EmulatorService {
     res.writeHead(result.status, headers);
     res.end(payload);
   }
+}
+
+/** Answers a request refused before it is read, in Graph's error shape. */
+function refuse(res: ServerResponse, error: GraphError, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(error.body(newRequestId()));
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
 }
 
 /** The router, also able to tell how far into a path some route goes (for Graph's unknown-segment errors). */

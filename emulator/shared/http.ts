@@ -28,16 +28,37 @@ export class HttpError extends Error {
   }
 }
 
-const MAX_BODY = 4 * 1024 * 1024;
+/** The largest request body the emulators read (Graph's limit, 4 MB, for all three). */
+export const MAX_BODY = 4 * 1024 * 1024;
+
+/** Thrown by `body()` for a body over `MAX_BODY`; each service answers it 413 in its own error shape. */
+export class BodyTooLarge extends HttpError {
+  constructor() {
+    super(
+      413,
+      { error: { code: 'RequestEntityTooLarge', message: 'Request body too large' } },
+      { connection: 'close' },
+    );
+  }
+}
+
+/** True when the request says (Content-Length) its body is over `MAX_BODY`: refused before any of it is read. */
+export function declaredTooLarge(raw: IncomingMessage): boolean {
+  const declared = Number(raw.headers['content-length']);
+  return Number.isFinite(declared) && declared > MAX_BODY;
+}
 
 function readBody(raw: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // Refused at once when the length says so (the connection is closed once answered); a body without a length
+    // that grows past the limit is cut off, connection and all.
+    if (declaredTooLarge(raw)) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     raw.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new HttpError(413, { error: { code: 'RequestEntityTooLarge', message: 'Request body too large' } }));
+        reject(new BodyTooLarge());
         raw.destroy();
         return;
       }

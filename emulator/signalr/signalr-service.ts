@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   applyCors,
+  BodyTooLarge,
   close,
   listen,
   makeRequest,
@@ -544,7 +545,8 @@ export class SignalRServiceEmulator implements EmulatorService {
       const body = await req.json<Partial<Message>>();
       if (typeof body?.target !== 'string' || !body.target || !Array.isArray(body.arguments)) return undefined;
       return { target: body.target, arguments: body.arguments };
-    } catch {
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw error;
       return undefined;
     }
   }
@@ -681,6 +683,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     try {
       await found.handler(req, res);
     } catch (error) {
+      if (error instanceof BodyTooLarge)
+        return sendJson(res, 413, { error: 'The request body is too large.' }, error.headers);
       sendJson(res, 500, { error: (error as Error).message });
     }
   }

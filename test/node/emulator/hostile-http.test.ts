@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { after, before, test } from 'node:test';
+import { serverToken } from '../../../common/signalr-connection.js';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
 
 let cloud: Emulators;
@@ -85,4 +87,80 @@ test('a request target that is no URL is answered 400 by the control API', async
   }
   const res = await fetch(`${cloud.control.url}/status`);
   assert.equal(res.status, 200);
+});
+
+/** A body of `bytes` bytes of JSON: sent with its Content-Length, or streamed in chunks without one. */
+function hugeJson(bytes: number): string {
+  return JSON.stringify({ ids: [], padding: 'x'.repeat(bytes) });
+}
+
+function streamed(text: string): ReadableStream<Uint8Array> {
+  const bytes = Buffer.from(text);
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, (at += 256 * 1024)));
+    },
+  });
+}
+
+/** The status of a call, or 'closed' when the server closed the connection instead of answering. */
+async function statusOf(url: string, init: RequestInit): Promise<{ status: number | 'closed'; body: string }> {
+  try {
+    const res = await fetch(url, init);
+    return { status: res.status, body: await res.text() };
+  } catch {
+    return { status: 'closed', body: '' };
+  }
+}
+
+const graphToken = () =>
+  cloud.entra.issueToken({
+    userId: cloud.tenant.users[0]!.id,
+    clientId: DEMO_SPA_CLIENT_ID,
+    audience: 'https://graph.microsoft.com',
+    scopes: ['Presence.Read.All'],
+  });
+
+// https://learn.microsoft.com/graph/errors lists 413 (the request is larger than the limit); Graph's answer to a body
+// over 4 MB is "The maximum request length supported is 4MB."
+test('Graph refuses a body over 4 MB with 413 in its error shape, and keeps serving', async () => {
+  const url = `${cloud.graph.url}/v1.0/communications/getPresencesByUserId`;
+  const headers = { authorization: `Bearer ${graphToken()}`, 'content-type': 'application/json' };
+  const declared = await statusOf(url, { method: 'POST', headers, body: hugeJson(12 * 1024 * 1024) });
+  assert.equal(declared.status, 413);
+  assert.match(declared.body, /\{"error":\{"code":"\w+","message":"The maximum request length supported is 4MB\."/);
+  const chunked = await statusOf(url, {
+    method: 'POST',
+    headers,
+    body: streamed(hugeJson(12 * 1024 * 1024)),
+    duplex: 'half',
+  } as RequestInit);
+  assert.ok(chunked.status === 413 || chunked.status === 'closed', String(chunked.status));
+  const ids = cloud.tenant.users.slice(0, 2).map((u) => u.id);
+  const ok = await statusOf(url, { method: 'POST', headers, body: JSON.stringify({ ids }) });
+  assert.equal(ok.status, 200);
+});
+
+test('Entra ID and SignalR Service refuse a body over their limit with 413 in their error shapes', async () => {
+  // Only the headers are sent: the length alone has the request refused.
+  const token = await rawRequest(
+    cloud.entra.url,
+    `POST /${cloud.tenant.id}/oauth2/v2.0/token HTTP/1.1\r\nHost: e\r\n` +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${12 * 1024 * 1024}\r\n\r\n`,
+  );
+  assert.match(token, /^HTTP\/1\.1 413 /);
+  assert.match(token, /"error":"invalid_request","error_description":"AADSTS\d+: /);
+  const sendUrl = `${cloud.signalr.url}/api/v1/hubs/presence`;
+  const send = await statusOf(sendUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${serverToken({ accessKey: cloud.signalr.accessKey, audience: sendUrl })}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ target: 'presence', arguments: ['x'.repeat(12 * 1024 * 1024)] }),
+  });
+  assert.equal(send.status, 413);
+  assert.match(send.body, /^\{"error":"[^"]+"\}$/);
 });
