@@ -37,11 +37,12 @@ export interface RelayServerOptions {
   http?: HttpLimits | undefined;
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(value);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -87,17 +88,16 @@ async function handle(
   try {
     if (path === '/api/notifications' || path === '/api/lifecycle')
       return await notifications(routes, limits, req, res, url);
+    if (path !== '/api/negotiate' && path !== '/api/watch') return json(res, 404, { error: `no route ${path}` });
     if (cors(req, res, options.allowedOrigins)) return;
-    if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
+    // RFC 9110, section 15.5.6: a 405 names the methods the resource takes.
+    if (req.method !== 'POST') return json(res, 405, { error: 'POST only' }, { allow: 'POST, OPTIONS' });
     if (path === '/api/negotiate') {
       const reply = await routes.negotiateFor(req.headers.authorization);
       return json(res, reply.status, reply.body);
     }
-    if (path === '/api/watch') {
-      const reply = await routes.watchFor(req.headers.authorization, await readBody(req, limits.watchBodyBytes));
-      return json(res, reply.status, reply.body);
-    }
-    return json(res, 404, { error: `no route ${path}` });
+    const reply = await routes.watchFor(req.headers.authorization, await readBody(req, limits.watchBodyBytes));
+    return json(res, reply.status, reply.body);
   } catch (error) {
     if (res.headersSent) return;
     if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');

@@ -90,3 +90,25 @@ test('a notification body that is not a change notification collection is refuse
   }
   await stillServes();
 });
+
+test('the browser routes take POST only and say so (405 with Allow); a path with no route is 404', async () => {
+  for (const route of ['/api/negotiate', '/api/watch']) {
+    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
+      const res = await fetch(`${relay.url}${route}`, { method });
+      assert.equal(res.status, 405, `${method} ${route}`);
+      assert.match(res.headers.get('allow') ?? '', /POST/, `${method} ${route}`);
+      assert.match((await res.json()).error, /POST/);
+    }
+  }
+  for (const [method, path] of [
+    ['GET', '/'],
+    ['GET', '/api/health'],
+    ['POST', '/api/nothing'],
+    ['GET', '/api/%E0%A4%A'],
+  ]) {
+    const res = await fetch(`${relay.url}${path}`, { method });
+    assert.equal(res.status, 404, `${method} ${path}`);
+    assert.ok((await res.json()).error, `${method} ${path}`);
+  }
+  await stillServes();
+});
