@@ -170,7 +170,7 @@ export class EntraIdEmulator implements EmulatorService {
     this.signer = new TokenSigner(await makeCertificate('presence-elements-entra-signing'));
     this.server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => void this.handle(req, res));
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `https://${host}:${port}`;
   }
 

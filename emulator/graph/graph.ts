@@ -97,7 +97,7 @@ export class GraphEmulator implements EmulatorService {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createHttpServer(handler);
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;
     this.subscriptions.start();
   }

@@ -221,8 +221,23 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, options: Co
   return false;
 }
 
-/** Listens on `port` (0: a free one) and resolves with the port actually bound. */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+/**
+ * Listens on `port` (0: a free one) and resolves with the port actually bound. A client slow to send its request
+ * (headers, or body) is answered 408 and cut off after `timeouts` (10 s and 30 s by default, well below Node's minute
+ * and five minutes), checked every second or more often, so a stalled client cannot hold a socket for long.
+ */
+export function listen(
+  server: Server,
+  port: number,
+  host: string,
+  timeouts: { headersTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): Promise<number> {
+  const headers = timeouts.headersTimeoutMs ?? 10_000;
+  server.headersTimeout = headers;
+  // Node wants the headers' limit within the request's.
+  server.requestTimeout = Math.max(timeouts.requestTimeoutMs ?? 30_000, headers);
+  // Read by Node when the server starts listening.
+  Object.assign(server, { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headers / 4))) });
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);

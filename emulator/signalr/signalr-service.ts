@@ -150,7 +150,7 @@ export class SignalRServiceEmulator implements EmulatorService {
       socket.once('close', () => this.restSockets.open--);
     });
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;
   }
 

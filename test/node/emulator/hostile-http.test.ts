@@ -6,7 +6,9 @@ import { connect as connectTls } from 'node:tls';
 import { after, before, test } from 'node:test';
 import { serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
+import { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
+import { SignalRServiceEmulator } from '../../../emulator/signalr/signalr-service.js';
 
 let cloud: Emulators;
 
@@ -163,4 +165,39 @@ test('Entra ID and SignalR Service refuse a body over their limit with 413 in th
   });
   assert.equal(send.status, 413);
   assert.match(send.body, /^\{"error":"[^"]+"\}$/);
+});
+
+/** Sends headers and the start of a body, then one byte now and then, never the rest; gives the answer at close. */
+function trickle(url: string, path: string): Promise<string> {
+  const { port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('error', () => undefined);
+    const drip = setInterval(() => socket.write(' '), 200);
+    socket.on('close', () => {
+      clearInterval(drip);
+      resolve(answer);
+    });
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{`,
+    );
+  });
+}
+
+// Node's own limits would hold such a socket for five minutes; the services', set here to a second, cut it off.
+test('a client trickling its body is cut off by Graph and SignalR Service (408)', { timeout: 60_000 }, async () => {
+  const limits = { headersTimeoutMs: 1000, requestTimeoutMs: 1000 };
+  const signalr = new SignalRServiceEmulator(limits);
+  await signalr.start();
+  const graph = new GraphEmulator({ tenant: cloud.tenant, verifyToken: () => ({}) as never, ...limits });
+  await graph.start();
+  try {
+    // SignalR Service refuses a call without a token before reading its body; the connection is still cut off.
+    assert.match(await trickle(signalr.url, '/api/v1/hubs/presence'), /HTTP\/1\.1 408 Request Timeout\r\n[^]*$/);
+    assert.match(await trickle(graph.url, '/v1.0/communications/getPresencesByUserId'), /^HTTP\/1\.1 408 /);
+  } finally {
+    await Promise.all([signalr.stop(), graph.stop()]);
+  }
 });
