@@ -201,3 +201,23 @@ test('a client trickling its body is cut off by Graph and SignalR Service (408)'
     await Promise.all([signalr.stop(), graph.stop()]);
   }
 });
+
+// Each Graph API Presence Elements calls with a body documents "Content-Type: application/json. Required." (for
+// example https://learn.microsoft.com/graph/api/cloudcommunications-getpresencesbyuserid); Graph's answer to a body
+// it cannot read as JSON asks for that header.
+test('Graph refuses a JSON body sent without a JSON Content-Type, in its error shape', async () => {
+  const url = `${cloud.graph.url}/v1.0/communications/getPresencesByUserId`;
+  const body = JSON.stringify({ ids: [cloud.tenant.users[0]!.id] });
+  const auth = { authorization: `Bearer ${graphToken()}` };
+  for (const type of [undefined, 'text/plain', 'application/x-www-form-urlencoded', 'text/html; charset=utf-8']) {
+    const headers = type === undefined ? auth : { ...auth, 'content-type': type };
+    // fetch gives a string body a text/plain type of its own: a Blob without a type sends none.
+    const res = await fetch(url, { method: 'POST', headers, body: type === undefined ? new Blob([body]) : body });
+    assert.equal(res.status, 400, String(type));
+    assert.match(((await res.json()) as any).error.message, /Content-Type/, String(type));
+  }
+  for (const type of ['application/json', 'application/json; charset=utf-8', 'Application/JSON']) {
+    const res = await fetch(url, { method: 'POST', headers: { ...auth, 'content-type': type }, body });
+    assert.equal(res.status, 200, type);
+  }
+});
