@@ -382,7 +382,9 @@ export class EntraIdEmulator implements EmulatorService {
       if (session) this.sessions.delete(session);
       const target = req.url.searchParams.get('post_logout_redirect_uri');
       const headers = { 'set-cookie': 'esctx=; Path=/; Secure; HttpOnly; SameSite=None; Max-Age=0' };
-      if (target) {
+      // https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request: the URI "must
+      // match one of the redirect URIs registered for your application"; any other gets the signed-out page.
+      if (target && [...this.clients.values()].some((client) => redirectAllowed(client, target))) {
         res.writeHead(302, { ...headers, location: target });
         res.end();
       } else {

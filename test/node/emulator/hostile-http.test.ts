@@ -221,3 +221,23 @@ test('Graph refuses a JSON body sent without a JSON Content-Type, in its error s
     assert.equal(res.status, 200, type);
   }
 });
+
+// https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request: the
+// post_logout_redirect_uri "must match one of the redirect URIs registered for your application"; Entra ID does not
+// send the browser anywhere else.
+test('Entra ID signs out to a registered redirect URI only, never to a stranger’s', async () => {
+  const logout = (target: string) =>
+    rawRequest(
+      cloud.entra.url,
+      `GET /${cloud.tenant.id}/oauth2/v2.0/logout?post_logout_redirect_uri=${encodeURIComponent(target)} HTTP/1.1\r\n` +
+        'Host: e\r\nConnection: close\r\n\r\n',
+    );
+  for (const target of ['https://evil.example/', 'javascript:alert(1)', '//evil.example', 'not a url']) {
+    const answer = await logout(target);
+    assert.match(answer, /^HTTP\/1\.1 200 /, target);
+    assert.doesNotMatch(answer, /\r\nlocation:/i, target);
+  }
+  const registered = await logout('http://localhost:8080/signed-out');
+  assert.match(registered, /^HTTP\/1\.1 302 /);
+  assert.match(registered, /\r\nlocation: http:\/\/localhost:8080\/signed-out\r\n/i);
+});
