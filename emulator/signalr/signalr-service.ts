@@ -424,11 +424,13 @@ export class SignalRServiceEmulator implements EmulatorService {
     let message: Record<string, unknown>;
     try {
       message = JSON.parse(frame);
+      // Every message of the JSON protocol, the handshake included, is an object.
+      if (!message || typeof message !== 'object' || Array.isArray(message)) throw new Error('not an object');
     } catch {
       ws.send(
         JSON.stringify({
           type: 7,
-          error: 'Connection closed with an error: the message is not valid JSON.',
+          error: 'Connection closed with an error: the message is not a valid JSON protocol message.',
           allowReconnect: false,
         }) + RS,
       );

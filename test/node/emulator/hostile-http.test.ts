@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { after, before, test } from 'node:test';
-import { serverToken } from '../../../common/signalr-connection.js';
+import WebSocket from 'ws';
+import { clientAccessToken, serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { GraphEmulator } from '../../../emulator/graph/graph.js';
 import { startEmulators, type Emulators } from '../../../emulator/index.js';
@@ -240,4 +241,57 @@ test('Entra ID signs out to a registered redirect URI only, never to a strangerâ
   const registered = await logout('http://localhost:8080/signed-out');
   assert.match(registered, /^HTTP\/1\.1 302 /);
   assert.match(registered, /\r\nlocation: http:\/\/localhost:8080\/signed-out\r\n/i);
+});
+
+/** A negotiated, open WebSocket to SignalR Service's client endpoint (no handshake sent yet). */
+async function hubSocket(userId: string): Promise<WebSocket> {
+  const { accessToken } = clientAccessToken({
+    endpoint: cloud.signalr.url,
+    accessKey: cloud.signalr.accessKey,
+    hub: 'presence',
+    userId,
+  });
+  const negotiated = (await (
+    await fetch(`${cloud.signalr.url}/client/negotiate?hub=presence&negotiateVersion=1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}` },
+    })
+  ).json()) as { connectionToken: string };
+  const ws = new WebSocket(
+    `${cloud.signalr.url.replace('http', 'ws')}/client/?hub=presence&id=${negotiated.connectionToken}&access_token=${accessToken}`,
+  );
+  await new Promise((resolve) => ws.once('open', resolve));
+  return ws;
+}
+
+/** What the service sent on `ws` until it closed it, and the close code. */
+function untilClosed(ws: WebSocket): Promise<{ frames: string; code: number }> {
+  let frames = '';
+  ws.on('message', (data) => (frames += data.toString()));
+  ws.on('error', () => undefined);
+  return new Promise((resolve) => ws.once('close', (code) => resolve({ frames, code })));
+}
+
+test('SignalR Service closes a client connection sending frames that are JSON but not messages, and keeps serving', async () => {
+  const RS = '\u001e';
+  const cases: Array<[string, string[]]> = [
+    ['a handshake that is null', ['null' + RS]],
+    ['a handshake that is a number', ['5' + RS]],
+    ['a message that is null', ['{"protocol":"json","version":1}' + RS, 'null' + RS]],
+    ['a message that is an array', ['{"protocol":"json","version":1}' + RS, '[1,2]' + RS]],
+    ['a message that is a string', ['{"protocol":"json","version":1}' + RS, '"x"' + RS]],
+  ];
+  for (const [label, frames] of cases) {
+    const ws = await hubSocket('hostile-frames');
+    const closed = untilClosed(ws);
+    for (const frame of frames) ws.send(frame);
+    const { code } = await closed;
+    assert.notEqual(code, 1000, label);
+  }
+  // Still serving: a well-behaved client completes its handshake.
+  const ws = await hubSocket('after-hostile-frames');
+  const reply = new Promise<string>((resolve) => ws.once('message', (data) => resolve(data.toString())));
+  ws.send('{"protocol":"json","version":1}' + RS);
+  assert.equal(await reply, '{}' + RS);
+  ws.terminate();
 });
