@@ -16,6 +16,7 @@ import {
   applyCors,
   BodyTooLarge,
   close,
+  MAX_BODY,
   listen,
   makeRequest,
   requestUrl,
@@ -93,7 +94,9 @@ type Message = { target: string; arguments: unknown[] };
 export class SignalRServiceEmulator implements EmulatorService {
   readonly accessKey: string;
   private server: Server | undefined;
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // A client's message is held until its record separator: one over MAX_BODY (the limit on REST bodies too) closes
+  // the connection with 1009, "message too big", rather than growing without bound.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   private baseUrl = '';
   private readonly router = new Router();
   /** Connections by id; pending ones (negotiated, not yet connected) have no socket. */
@@ -403,6 +406,11 @@ export class SignalRServiceEmulator implements EmulatorService {
         const frame = buffer.slice(0, at);
         buffer = buffer.slice(at + 1);
         this.onFrame(connection, frame);
+      }
+      // What is left is the start of a message: one that grows past the limit is not waited for.
+      if (buffer.length > MAX_BODY) {
+        buffer = '';
+        ws.close(1009, 'Message too big.');
       }
     });
     const forget = () => {

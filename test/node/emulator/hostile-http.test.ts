@@ -295,3 +295,28 @@ test('SignalR Service closes a client connection sending frames that are JSON bu
   assert.equal(await reply, '{}' + RS);
   ws.terminate();
 });
+
+test(
+  'SignalR Service closes a client connection whose message grows past 4 MB, and keeps serving',
+  { timeout: 30_000 },
+  async () => {
+    const ws = await hubSocket('hostile-large');
+    const closed = untilClosed(ws);
+    ws.send('{"protocol":"json","version":1}\u001e');
+    // One message with no end, a megabyte at a time.
+    const part = 'x'.repeat(1024 * 1024);
+    for (let i = 0; i < 12 && ws.readyState === WebSocket.OPEN; i++) ws.send(part);
+    const { code } = await closed;
+    assert.equal(code, 1009);
+    const single = await hubSocket('hostile-large-single');
+    const closedToo = untilClosed(single);
+    single.send('{"protocol":"json","version":1}\u001e');
+    single.send('x'.repeat(12 * 1024 * 1024));
+    assert.equal((await closedToo).code, 1009);
+    const after = await hubSocket('after-hostile-large');
+    const reply = new Promise<string>((resolve) => after.once('message', (data) => resolve(data.toString())));
+    after.send('{"protocol":"json","version":1}\u001e');
+    assert.equal(await reply, '{}\u001e');
+    after.terminate();
+  },
+);
