@@ -164,6 +164,11 @@ export class GraphEmulator implements EmulatorService {
         throw unauthorized(`Access token validation failure. ${(error as Error).message}`);
       }
       appId = appIdOf(claims);
+      const repeated = repeatedOption(url);
+      if (repeated)
+        throw badRequest(
+          `Query option '${repeated}' was specified more than once, but it must be specified at most once.`,
+        );
       // https://learn.microsoft.com/graph/api/user-get: "Calling the /me endpoint requires a signed-in user and
       // therefore a delegated permission. Application permissions are not supported when using the /me endpoint."
       if (url.pathname.split('/')[2]?.toLowerCase() === 'me' && !isDelegated(claims)) throw delegatedOnly();
@@ -302,6 +307,17 @@ class GraphRouter extends Router<GraphHandler> {
     }
     return best;
   }
+}
+
+/** A system query option (`$select`, `$top`...) the URL gives more than once, which OData refuses. */
+function repeatedOption(url: URL): string | undefined {
+  const seen = new Set<string>();
+  for (const name of url.searchParams.keys()) {
+    if (!name.startsWith('$')) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function decodeSegment(segment: string): string {

@@ -118,12 +118,12 @@ async function statusOf(url: string, init: RequestInit): Promise<{ status: numbe
   }
 }
 
-const graphToken = () =>
+const graphToken = (scopes = ['Presence.Read.All']) =>
   cloud.entra.issueToken({
     userId: cloud.tenant.users[0]!.id,
     clientId: DEMO_SPA_CLIENT_ID,
     audience: 'https://graph.microsoft.com',
-    scopes: ['Presence.Read.All'],
+    scopes,
   });
 
 // https://learn.microsoft.com/graph/errors lists 413 (the request is larger than the limit); Graph's answer to a body
@@ -320,3 +320,19 @@ test(
     after.terminate();
   },
 );
+
+// OData (which Graph's query options follow: https://learn.microsoft.com/graph/query-parameters) takes each system
+// query option once; a repeated one is refused rather than one copy picked silently.
+test('Graph refuses a system query option given twice', async () => {
+  const user = cloud.tenant.users[0]!.id;
+  const auth = { authorization: `Bearer ${graphToken(['User.ReadBasic.All'])}` };
+  for (const query of ['$select=id&$select=displayName', '$top=2&$top=3', '$select=id&$select=id']) {
+    const path = query.startsWith('$top') ? '/v1.0/users' : `/v1.0/users/${user}`;
+    const res = await fetch(`${cloud.graph.url}${path}?${query}`, { headers: auth });
+    assert.equal(res.status, 400, query);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    assert.match(error.message, /specified more than once/, query);
+  }
+  const once = await fetch(`${cloud.graph.url}/v1.0/users/${user}?$select=id&other=1&other=2`, { headers: auth });
+  assert.equal(once.status, 200);
+});
