@@ -112,3 +112,32 @@ test('the browser routes take POST only and say so (405 with Allow); a path with
   }
   await stillServes();
 });
+
+// The headers' own limit is covered in edge-http.test.ts; a body that never ends is held to the request's limit.
+test('a client trickling its body is cut off (408), on every route', { timeout: 60_000 }, async () => {
+  const slow = new Relay({
+    ...localRelayOptions(cloud, certificate, 'hostile-http-secret'),
+    http: { headersTimeoutMs: 1000, requestTimeoutMs: 1000 },
+  });
+  await slow.start();
+  try {
+    for (const route of ['/api/watch', '/api/notifications', '/api/lifecycle']) {
+      const { port } = new URL(slow.url);
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('error', () => undefined);
+        const drip = setInterval(() => socket.write(' '), 200);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(text);
+        });
+        socket.write(`POST ${route} HTTP/1.1\r\nHost: relay\r\nContent-Length: 100000\r\n\r\n{`);
+      });
+      assert.match(answer, /HTTP\/1\.1 408 /, route);
+    }
+  } finally {
+    await slow.stop();
+  }
+});
