@@ -661,8 +661,12 @@ export class EntraIdEmulator implements EmulatorService {
     if (await this.options.faults?.apply('entra', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'https://x');
     const found = this.router.match(req.method, req.path);
-    if (!found || found === 'method')
-      return sendJson(res, found ? 405 : 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
+    if (!found) return sendJson(res, 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
+    if (found === 'method') {
+      const allow = this.router.allowed(req.path);
+      const message = `The endpoint only accepts ${allow} requests. Received a ${req.method} request.`;
+      return sendJson(res, 405, new OAuthError(405, 'invalid_request', 900561, message).body(this.now()), { allow });
+    }
     req.params = found.params;
     try {
       await found.handler(req, res);

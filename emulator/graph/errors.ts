@@ -46,8 +46,8 @@ export const invalidVersion = () => badRequest('Invalid version.');
 export const delegatedOnly = () => badRequest('/me request is only valid with delegated authentication flow.');
 
 /** A method the resource does not take, as https://learn.microsoft.com/graph/json-batching shows it. */
-export const methodNotAllowed = () =>
-  new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export const methodNotAllowed = (allow: string) =>
+  new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.', { allow });
 
 /** `$select` or `$filter` naming a property the type lacks (OData's wording, which Graph passes on). */
 export const unknownProperty = (property: string, type: string) =>

@@ -151,7 +151,7 @@ export class GraphEmulator implements EmulatorService {
     try {
       const found = this.router.match(method, url.pathname);
       if (found === undefined) throw this.noRoute(url.pathname);
-      if (found === 'method') throw methodNotAllowed();
+      if (found === 'method') throw methodNotAllowed(this.router.allowed(url.pathname));
       const auth = headers.authorization;
       const token = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : '';
       if (!token) throw unauthorized('Access token is empty.');

@@ -122,6 +122,13 @@ export class Router<H = Handler> {
     }
     return pathMatched ? 'method' : undefined;
   }
+
+  /** The methods the routes for `path` take, for a 405's `Allow` (RFC 9110, section 15.5.6). */
+  allowed(path: string): string {
+    const segments = splitPath(path);
+    const methods = this.routes.filter((r) => matchSegments(r.segments, segments)).map((r) => r.method);
+    return [...new Set(methods)].join(', ');
+  }
 }
 
 /**

@@ -679,7 +679,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     const req = makeRequest(raw, this.baseUrl || 'http://x');
     const found = this.router.match(req.method, req.path);
     if (!found) return sendJson(res, 404, { error: 'Not found.' });
-    if (found === 'method') return sendJson(res, 405, { error: 'Method not allowed.' });
+    if (found === 'method')
+      return sendJson(res, 405, { error: 'Method not allowed.' }, { allow: this.router.allowed(req.path) });
     req.params = found.params;
     if (!/^\/client\//i.test(req.path)) {
       this.counters.restCalls++;

@@ -336,3 +336,35 @@ test('Graph refuses a system query option given twice', async () => {
   const once = await fetch(`${cloud.graph.url}/v1.0/users/${user}?$select=id&other=1&other=2`, { headers: auth });
   assert.equal(once.status, 200);
 });
+
+// RFC 9110, section 15.5.6: a 405 names the methods the resource takes (Allow); each service says so in its own shape
+// (Entra ID's words: "AADSTS900561: The endpoint only accepts POST requests. Received a GET request.").
+test('a method a route does not take is answered 405 with Allow, in each service’s error shape', async () => {
+  const graph = await fetch(`${cloud.graph.url}/v1.0/communications/getPresencesByUserId`, {
+    method: 'GET',
+    headers: { authorization: `Bearer ${graphToken()}` },
+  });
+  assert.equal(graph.status, 405);
+  assert.equal(graph.headers.get('allow'), 'POST');
+  assert.ok(((await graph.json()) as any).error.message);
+
+  const hubUrl = `${cloud.signalr.url}/api/v1/hubs/presence/groups/g/users/u`;
+  const signalr = await fetch(hubUrl, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${serverToken({ accessKey: cloud.signalr.accessKey, audience: hubUrl })}` },
+  });
+  assert.equal(signalr.status, 405);
+  assert.deepEqual(signalr.headers.get('allow')?.split(', ').sort(), ['DELETE', 'GET', 'HEAD', 'PUT']);
+  assert.ok(((await signalr.json()) as any).error);
+
+  const entra = await rawRequest(
+    cloud.entra.url,
+    `GET /${cloud.tenant.id}/oauth2/v2.0/token HTTP/1.1\r\nHost: e\r\nConnection: close\r\n\r\n`,
+  );
+  assert.match(entra, /^HTTP\/1\.1 405 /);
+  assert.match(entra, /\r\nallow: POST\r\n/i);
+  assert.match(
+    entra,
+    /"error":"invalid_request","error_description":"AADSTS900561: The endpoint only accepts POST requests\. Received a GET request\./,
+  );
+});
