@@ -130,8 +130,12 @@ export class GraphEmulator implements EmulatorService {
   private noRoute(path: string): GraphError {
     const segments = path.split('/').filter(Boolean);
     if (segments[0] !== 'v1.0') return invalidVersion();
+    // A segment that is not valid percent-encoding is named as it came: no route can take it.
+    const broken = segments.find((segment) => decodeSegment(segment) === undefined);
+    if (broken !== undefined) return unknownSegment(broken);
     const known = this.router.longestPrefix(segments);
-    return unknownSegment(decodeSegment(segments[Math.min(known, segments.length - 1)] ?? ''));
+    const segment = segments[Math.min(known, segments.length - 1)] ?? '';
+    return unknownSegment(decodeSegment(segment) ?? segment);
   }
 
   /** Runs one request (from HTTP or from a $batch step) and gives its result; never throws. */
@@ -320,10 +324,11 @@ function repeatedOption(url: URL): string | undefined {
   return undefined;
 }
 
-function decodeSegment(segment: string): string {
+/** A path segment decoded, or undefined when its percent-encoding is broken. */
+function decodeSegment(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return segment;
+    return undefined;
   }
 }

@@ -368,3 +368,13 @@ test('a method a route does not take is answered 405 with Allow, in each service
     /"error":"invalid_request","error_description":"AADSTS900561: The endpoint only accepts POST requests\. Received a GET request\./,
   );
 });
+
+test('Graph names the segment whose percent-encoding is broken', async () => {
+  const auth = { authorization: `Bearer ${graphToken(['User.ReadBasic.All', 'Presence.Read.All'])}` };
+  for (const path of ['/v1.0/users/%E0%A4%A/presence', '/v1.0/users/%zz']) {
+    const res = await fetch(`${cloud.graph.url}${path}`, { headers: auth });
+    assert.equal(res.status, 400, path);
+    const { error } = (await res.json()) as { error: { message: string } };
+    assert.equal(error.message, `Resource not found for the segment '${path.split('/')[3]}'.`, path);
+  }
+});
