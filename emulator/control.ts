@@ -3,7 +3,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Emulators } from './index.js';
 import type { FaultRule } from './shared/faults.js';
-import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from './shared/http.js';
+import {
+  applyCors,
+  close,
+  HttpError,
+  listen,
+  makeRequest,
+  requestUrl,
+  Router,
+  sendEmpty,
+  sendJson,
+  type Request,
+} from './shared/http.js';
 import { DEMO_SPA_CLIENT_ID } from './entra/clients.js';
 
 export type ControlDeps = Pick<
@@ -166,6 +177,7 @@ export class ControlApi {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(raw, res)) return;
+    if (!requestUrl(raw, 'http://x')) return sendJson(res, 400, { error: 'the request target is not a URL' });
     const req = makeRequest(raw, this.baseUrl || 'http://x');
     const found = this.router.match(req.method, req.path);
     if (!found || found === 'method')
@@ -174,7 +186,7 @@ export class ControlApi {
     try {
       await found.handler(req, res);
     } catch (error) {
-      sendJson(res, 400, { error: (error as Error).message });
+      sendJson(res, error instanceof HttpError ? error.status : 400, { error: (error as Error).message });
     }
   }
 }

@@ -4,7 +4,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { applyCors, close, listen, makeRequest, Router, sendJson, type Request } from '../shared/http.js';
+import {
+  applyCors,
+  BodyTooLarge,
+  close,
+  listen,
+  makeRequest,
+  requestUrl,
+  Router,
+  sendJson,
+  type Request,
+} from '../shared/http.js';
 import { TokenError, type JwtClaims } from '../../common/jwt.js';
 import { Clock } from '../shared/clock.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
@@ -160,7 +170,7 @@ export class EntraIdEmulator implements EmulatorService {
     this.signer = new TokenSigner(await makeCertificate('presence-elements-entra-signing'));
     this.server = createServer({ cert: tls.cert, key: tls.key }, (req, res) => void this.handle(req, res));
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `https://${host}:${port}`;
   }
 
@@ -372,7 +382,9 @@ export class EntraIdEmulator implements EmulatorService {
       if (session) this.sessions.delete(session);
       const target = req.url.searchParams.get('post_logout_redirect_uri');
       const headers = { 'set-cookie': 'esctx=; Path=/; Secure; HttpOnly; SameSite=None; Max-Age=0' };
-      if (target) {
+      // https://learn.microsoft.com/entra/identity-platform/v2-protocols-oidc#send-a-sign-out-request: the URI "must
+      // match one of the redirect URIs registered for your application"; any other gets the signed-out page.
+      if (target && [...this.clients.values()].some((client) => redirectAllowed(client, target))) {
         res.writeHead(302, { ...headers, location: target });
         res.end();
       } else {
@@ -637,15 +649,37 @@ export class EntraIdEmulator implements EmulatorService {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(raw, res)) return;
+    if (!requestUrl(raw, 'https://x')) {
+      const error = new OAuthError(
+        400,
+        'invalid_request',
+        9002313,
+        'Invalid request. Request is malformed or invalid.',
+      );
+      return sendJson(res, 400, error.body(this.now()));
+    }
     if (await this.options.faults?.apply('entra', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'https://x');
     const found = this.router.match(req.method, req.path);
-    if (!found || found === 'method')
-      return sendJson(res, found ? 405 : 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
+    if (!found) return sendJson(res, 404, { error: 'not_found', error_description: `No endpoint at ${req.path}` });
+    if (found === 'method') {
+      const allow = this.router.allowed(req.path);
+      const message = `The endpoint only accepts ${allow} requests. Received a ${req.method} request.`;
+      return sendJson(res, 405, new OAuthError(405, 'invalid_request', 900561, message).body(this.now()), { allow });
+    }
     req.params = found.params;
     try {
       await found.handler(req, res);
     } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        const oauth = new OAuthError(
+          413,
+          'invalid_request',
+          9002313,
+          'Invalid request. The request body is too large.',
+        );
+        return sendJson(res, 413, oauth.body(this.now()), error.headers);
+      }
       const oauth =
         error instanceof OAuthError ? error : new OAuthError(500, 'server_error', 90000, (error as Error).message);
       sendJson(res, oauth.status, oauth.body(this.now()));

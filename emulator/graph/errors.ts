@@ -46,8 +46,8 @@ export const invalidVersion = () => badRequest('Invalid version.');
 export const delegatedOnly = () => badRequest('/me request is only valid with delegated authentication flow.');
 
 /** A method the resource does not take, as https://learn.microsoft.com/graph/json-batching shows it. */
-export const methodNotAllowed = () =>
-  new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export const methodNotAllowed = (allow: string) =>
+  new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.', { allow });
 
 /** `$select` or `$filter` naming a property the type lacks (OData's wording, which Graph passes on). */
 export const unknownProperty = (property: string, type: string) =>
@@ -63,6 +63,10 @@ export const imageNotFound = () =>
     "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
     'ImageNotFound',
   );
+
+/** A body over Graph's 4 MB, in the words Graph answers it with. */
+export const tooLarge = () =>
+  new GraphError(413, 'RequestEntityTooLarge', 'The maximum request length supported is 4MB.');
 
 export function newRequestId(): string {
   return randomUUID();

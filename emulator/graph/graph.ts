@@ -5,7 +5,7 @@
 // refused as Graph refuses them. The routes live by subject in *-routes.ts.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { applyCors, close, listen, Router } from '../shared/http.js';
+import { applyCors, close, declaredTooLarge, listen, MAX_BODY, requestUrl, Router } from '../shared/http.js';
 import type { FaultInjector } from '../shared/faults.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import type { Tenant } from '../tenant/tenant.js';
@@ -13,11 +13,13 @@ import { appIdOf, isDelegated } from './access.js';
 import { runBatch } from './batch.js';
 import { Clock } from '../shared/clock.js';
 import {
+  badRequest,
   delegatedOnly,
   GraphError,
   invalidVersion,
   methodNotAllowed,
   newRequestId,
+  tooLarge,
   unauthorized,
   unknownSegment,
 } from './errors.js';
@@ -95,7 +97,7 @@ export class GraphEmulator implements EmulatorService {
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = this.options.tls ? createHttpsServer(this.options.tls, handler) : createHttpServer(handler);
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;
     this.subscriptions.start();
   }
@@ -128,8 +130,12 @@ export class GraphEmulator implements EmulatorService {
   private noRoute(path: string): GraphError {
     const segments = path.split('/').filter(Boolean);
     if (segments[0] !== 'v1.0') return invalidVersion();
+    // A segment that is not valid percent-encoding is named as it came: no route can take it.
+    const broken = segments.find((segment) => decodeSegment(segment) === undefined);
+    if (broken !== undefined) return unknownSegment(broken);
     const known = this.router.longestPrefix(segments);
-    return unknownSegment(decodeSegment(segments[Math.min(known, segments.length - 1)] ?? ''));
+    const segment = segments[Math.min(known, segments.length - 1)] ?? '';
+    return unknownSegment(decodeSegment(segment) ?? segment);
   }
 
   /** Runs one request (from HTTP or from a $batch step) and gives its result; never throws. */
@@ -149,7 +155,7 @@ export class GraphEmulator implements EmulatorService {
     try {
       const found = this.router.match(method, url.pathname);
       if (found === undefined) throw this.noRoute(url.pathname);
-      if (found === 'method') throw methodNotAllowed();
+      if (found === 'method') throw methodNotAllowed(this.router.allowed(url.pathname));
       const auth = headers.authorization;
       const token = typeof auth === 'string' && /^Bearer\s+/i.test(auth) ? auth.replace(/^Bearer\s+/i, '').trim() : '';
       if (!token) throw unauthorized('Access token is empty.');
@@ -162,6 +168,11 @@ export class GraphEmulator implements EmulatorService {
         throw unauthorized(`Access token validation failure. ${(error as Error).message}`);
       }
       appId = appIdOf(claims);
+      const repeated = repeatedOption(url);
+      if (repeated)
+        throw badRequest(
+          `Query option '${repeated}' was specified more than once, but it must be specified at most once.`,
+        );
       // https://learn.microsoft.com/graph/api/user-get: "Calling the /me endpoint requires a signed-in user and
       // therefore a delegated permission. Application permissions are not supported when using the /me endpoint."
       if (url.pathname.split('/')[2]?.toLowerCase() === 'me' && !isDelegated(claims)) throw delegatedOnly();
@@ -203,6 +214,10 @@ export class GraphEmulator implements EmulatorService {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(req, res, { exposeHeaders: EXPOSED })) return;
+    if (!requestUrl(req, 'http://x')) return refuse(res, badRequest('Invalid request target.'));
+    // https://learn.microsoft.com/graph/errors: 413, "the size of the request exceeds the maximum limit"; Graph's
+    // message says the limit, 4 MB. Refused before reading when the length says so, and the connection closed.
+    if (declaredTooLarge(req)) return refuse(res, tooLarge(), { connection: 'close' });
     // The caller may go away (an aborted fetch closes its connection) while the request waits or is handled.
     let gone = false;
     res.on('close', () => (gone ||= !res.writableEnded));
@@ -210,10 +225,23 @@ export class GraphEmulator implements EmulatorService {
     const method = (req.method ?? 'GET').toUpperCase();
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const chunks: Buffer[] = [];
+    let size = 0;
     try {
-      for await (const chunk of req) chunks.push(chunk as Buffer);
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        // A body without a length that grows past the limit: cut off, connection and all.
+        if (size > MAX_BODY) {
+          req.destroy();
+          break;
+        }
+        chunks.push(chunk as Buffer);
+      }
     } catch {
       gone = true;
+    }
+    if (size > MAX_BODY) {
+      this.log.push({ method, path, status: 413, appId: this.appOf(req.headers.authorization), closed: true });
+      return;
     }
     if (gone) {
       // Gone before it was handled (during injected latency, say): logged with nginx's 499, never answered.
@@ -248,6 +276,17 @@ export class GraphEmulator implements EmulatorService {
   }
 }
 
+/** Answers a request refused before it is read, in Graph's error shape. */
+function refuse(res: ServerResponse, error: GraphError, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(error.body(newRequestId()));
+  res.writeHead(error.status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}
+
 /** The router, also able to tell how far into a path some route goes (for Graph's unknown-segment errors). */
 class GraphRouter extends Router<GraphHandler> {
   private readonly patterns: string[][] = [];
@@ -274,10 +313,22 @@ class GraphRouter extends Router<GraphHandler> {
   }
 }
 
-function decodeSegment(segment: string): string {
+/** A system query option (`$select`, `$top`...) the URL gives more than once, which OData refuses. */
+function repeatedOption(url: URL): string | undefined {
+  const seen = new Set<string>();
+  for (const name of url.searchParams.keys()) {
+    if (!name.startsWith('$')) continue;
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** A path segment decoded, or undefined when its percent-encoding is broken. */
+function decodeSegment(segment: string): string | undefined {
   try {
     return decodeURIComponent(segment);
   } catch {
-    return segment;
+    return undefined;
   }
 }

@@ -120,6 +120,9 @@ export function pageOf<T>(
 /** A JSON object request body, or Graph's 400 for anything else. */
 export function jsonOf<T = Record<string, unknown>>(ctx: GraphContext): T {
   try {
+    // "Content-Type: application/json. Required." in each API's documented request headers.
+    const type = ctx.headers['content-type'];
+    if (typeof type !== 'string' || !/^application\/json\s*(;|$)/i.test(type)) throw new Error('not JSON');
     const value = JSON.parse(ctx.rawBody.toString('utf8') || 'null');
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as T;

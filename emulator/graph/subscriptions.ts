@@ -166,7 +166,7 @@ function post(
   body: string,
   contentType: string,
   timeoutMs: number,
-): Promise<{ status: number; text: string }> {
+): Promise<{ status: number; text: string; type: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -186,7 +186,13 @@ function post(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            type: res.headers['content-type'] ?? '',
+          }),
+        );
         res.on('error', reject);
       },
     );
@@ -497,7 +503,7 @@ export class SubscriptionManager {
     const target = new URL(url);
     target.searchParams.set('validationToken', token);
     const started = Date.now();
-    let outcome: { status: number; text: string } | undefined;
+    let outcome: { status: number; text: string; type: string } | undefined;
     try {
       outcome = await post(target.toString(), '', 'text/plain; charset=utf-8', this.options.validationTimeoutMs);
     } catch {
@@ -513,11 +519,13 @@ export class SubscriptionManager {
       at: this.now(),
       ms: Date.now() - started,
     });
-    if (!outcome || outcome.status !== 200 || outcome.text !== token) {
+    // https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation: the answer
+    // is 200, "a content type of text/plain", and the decoded token as the body.
+    if (!outcome || outcome.status !== 200 || outcome.text !== token || !/^text\/plain\s*(;|$)/i.test(outcome.type)) {
       throw new GraphError(
         400,
         'ValidationError',
-        `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request, with the decoded validationToken as the plain-text body, within 10 seconds (${url} answered ${outcome ? outcome.status : 'nothing'}).`,
+        `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request, with the decoded validationToken as the body, as text/plain, within 10 seconds (${url} answered ${outcome ? `${outcome.status} ${outcome.type || 'without a content type'}` : 'nothing'}).`,
       );
     }
   }

@@ -28,16 +28,37 @@ export class HttpError extends Error {
   }
 }
 
-const MAX_BODY = 4 * 1024 * 1024;
+/** The largest request body the emulators read (Graph's limit, 4 MB, for all three). */
+export const MAX_BODY = 4 * 1024 * 1024;
+
+/** Thrown by `body()` for a body over `MAX_BODY`; each service answers it 413 in its own error shape. */
+export class BodyTooLarge extends HttpError {
+  constructor() {
+    super(
+      413,
+      { error: { code: 'RequestEntityTooLarge', message: 'Request body too large' } },
+      { connection: 'close' },
+    );
+  }
+}
+
+/** True when the request says (Content-Length) its body is over `MAX_BODY`: refused before any of it is read. */
+export function declaredTooLarge(raw: IncomingMessage): boolean {
+  const declared = Number(raw.headers['content-length']);
+  return Number.isFinite(declared) && declared > MAX_BODY;
+}
 
 function readBody(raw: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // Refused at once when the length says so (the connection is closed once answered); a body without a length
+    // that grows past the limit is cut off, connection and all.
+    if (declaredTooLarge(raw)) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
     raw.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new HttpError(413, { error: { code: 'RequestEntityTooLarge', message: 'Request body too large' } }));
+        reject(new BodyTooLarge());
         raw.destroy();
         return;
       }
@@ -101,6 +122,22 @@ export class Router<H = Handler> {
     }
     return pathMatched ? 'method' : undefined;
   }
+
+  /** The methods the routes for `path` take, for a 405's `Allow` (RFC 9110, section 15.5.6). */
+  allowed(path: string): string {
+    const segments = splitPath(path);
+    const methods = this.routes.filter((r) => matchSegments(r.segments, segments)).map((r) => r.method);
+    return [...new Set(methods)].join(', ');
+  }
+}
+
+/**
+ * The URL a request names, or undefined when its target is none (`//[/`, say): each service answers such a request
+ * 400, as RFC 9112 (section 3.2) asks of a server given an invalid request-target.
+ */
+export function requestUrl(raw: IncomingMessage, base: string): URL | undefined {
+  const target = raw.url ?? '/';
+  return URL.canParse(target, base) ? new URL(target, base) : undefined;
 }
 
 export function makeRequest(raw: IncomingMessage, base: string, params: Record<string, string> = {}): Request {
@@ -191,8 +228,23 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, options: Co
   return false;
 }
 
-/** Listens on `port` (0: a free one) and resolves with the port actually bound. */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+/**
+ * Listens on `port` (0: a free one) and resolves with the port actually bound. A client slow to send its request
+ * (headers, or body) is answered 408 and cut off after `timeouts` (10 s and 30 s by default, well below Node's minute
+ * and five minutes), checked every second or more often, so a stalled client cannot hold a socket for long.
+ */
+export function listen(
+  server: Server,
+  port: number,
+  host: string,
+  timeouts: { headersTimeoutMs?: number; requestTimeoutMs?: number } = {},
+): Promise<number> {
+  const headers = timeouts.headersTimeoutMs ?? 10_000;
+  server.headersTimeout = headers;
+  // Node wants the headers' limit within the request's.
+  server.requestTimeout = Math.max(timeouts.requestTimeoutMs ?? 30_000, headers);
+  // Read by Node when the server starts listening.
+  Object.assign(server, { connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(headers / 4))) });
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);

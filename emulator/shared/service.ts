@@ -10,6 +10,10 @@ export interface ListenOptions {
   tls?: { cert: string; key: string };
   /** Shared fault injector (the control API adds rules to it). */
   faults?: FaultInjector;
+  /** Time to receive a request's headers. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Time to receive a whole request, body included. Default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export interface EmulatorService {

@@ -2,11 +2,29 @@
 // protocol) and the server REST API v1, with the service's access-token rules, its name rules and its status codes
 // (docs/swagger/v1.json and docs/swagger/V20220601.json in Azure/azure-signalr).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  STATUS_CODES,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { applyCors, close, listen, makeRequest, Router, sendEmpty, sendJson, type Request } from '../shared/http.js';
+import {
+  applyCors,
+  BodyTooLarge,
+  close,
+  MAX_BODY,
+  listen,
+  makeRequest,
+  requestUrl,
+  Router,
+  sendEmpty,
+  sendJson,
+  type Request,
+} from '../shared/http.js';
 import { checkClaims, TokenError, verifyHs256, type JwtClaims } from '../../common/jwt.js';
 import type { EmulatorService, ListenOptions } from '../shared/service.js';
 import { connectionStringFor } from '../../common/signalr-connection.js';
@@ -76,7 +94,9 @@ type Message = { target: string; arguments: unknown[] };
 export class SignalRServiceEmulator implements EmulatorService {
   readonly accessKey: string;
   private server: Server | undefined;
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // A client's message is held until its record separator: one over MAX_BODY (the limit on REST bodies too) closes
+  // the connection with 1009, "message too big", rather than growing without bound.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   private baseUrl = '';
   private readonly router = new Router();
   /** Connections by id; pending ones (negotiated, not yet connected) have no socket. */
@@ -133,7 +153,7 @@ export class SignalRServiceEmulator implements EmulatorService {
       socket.once('close', () => this.restSockets.open--);
     });
     const host = this.options.host ?? '127.0.0.1';
-    const port = await listen(this.server, this.options.port ?? 0, host);
+    const port = await listen(this.server, this.options.port ?? 0, host, this.options);
     this.baseUrl = `${this.options.tls ? 'https' : 'http'}://${host}:${port}`;
   }
 
@@ -350,12 +370,13 @@ export class SignalRServiceEmulator implements EmulatorService {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', this.baseUrl || 'http://x');
+    const url = requestUrl(req, this.baseUrl || 'http://x');
     const refuse = (status: number, message: string) => {
       socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\n\r\n${message}`,
       );
     };
+    if (!url) return refuse(400, 'The request target is not a URL.');
     if (!/^\/client\/?$/i.test(url.pathname)) return refuse(404, 'Not found');
     const hub = (url.searchParams.get('hub') ?? '').toLowerCase();
     const connection = this.byToken.get(url.searchParams.get('id') ?? '');
@@ -386,6 +407,11 @@ export class SignalRServiceEmulator implements EmulatorService {
         buffer = buffer.slice(at + 1);
         this.onFrame(connection, frame);
       }
+      // What is left is the start of a message: one that grows past the limit is not waited for.
+      if (buffer.length > MAX_BODY) {
+        buffer = '';
+        ws.close(1009, 'Message too big.');
+      }
     });
     const forget = () => {
       clearInterval(connection.ping);
@@ -406,11 +432,13 @@ export class SignalRServiceEmulator implements EmulatorService {
     let message: Record<string, unknown>;
     try {
       message = JSON.parse(frame);
+      // Every message of the JSON protocol, the handshake included, is an object.
+      if (!message || typeof message !== 'object' || Array.isArray(message)) throw new Error('not an object');
     } catch {
       ws.send(
         JSON.stringify({
           type: 7,
-          error: 'Connection closed with an error: the message is not valid JSON.',
+          error: 'Connection closed with an error: the message is not a valid JSON protocol message.',
           allowReconnect: false,
         }) + RS,
       );
@@ -527,7 +555,8 @@ export class SignalRServiceEmulator implements EmulatorService {
       const body = await req.json<Partial<Message>>();
       if (typeof body?.target !== 'string' || !body.target || !Array.isArray(body.arguments)) return undefined;
       return { target: body.target, arguments: body.arguments };
-    } catch {
+    } catch (error) {
+      if (error instanceof BodyTooLarge) throw error;
       return undefined;
     }
   }
@@ -645,11 +674,13 @@ export class SignalRServiceEmulator implements EmulatorService {
 
   private async handle(raw: IncomingMessage, res: ServerResponse): Promise<void> {
     if (applyCors(raw, res)) return;
+    if (!requestUrl(raw, 'http://x')) return sendJson(res, 400, { error: 'The request target is not a URL.' });
     if (await this.options.faults?.apply('signalr', raw, res)) return;
     const req = makeRequest(raw, this.baseUrl || 'http://x');
     const found = this.router.match(req.method, req.path);
     if (!found) return sendJson(res, 404, { error: 'Not found.' });
-    if (found === 'method') return sendJson(res, 405, { error: 'Method not allowed.' });
+    if (found === 'method')
+      return sendJson(res, 405, { error: 'Method not allowed.' }, { allow: this.router.allowed(req.path) });
     req.params = found.params;
     if (!/^\/client\//i.test(req.path)) {
       this.counters.restCalls++;
@@ -663,6 +694,8 @@ export class SignalRServiceEmulator implements EmulatorService {
     try {
       await found.handler(req, res);
     } catch (error) {
+      if (error instanceof BodyTooLarge)
+        return sendJson(res, 413, { error: 'The request body is too large.' }, error.headers);
       sendJson(res, 500, { error: (error as Error).message });
     }
   }

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
-import { notificationRouteReply } from './validation-handshake.js';
+import { notCollection } from './notifications.js';
+import { notificationRouteReply, plainReply } from './validation-handshake.js';
 
 /** An answer as status and a value sent as JSON. */
 export interface JsonReply {
@@ -36,11 +37,12 @@ export interface RelayServerOptions {
   http?: HttpLimits | undefined;
 }
 
-function json(res: ServerResponse, status: number, value: unknown): void {
+function json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(value);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
+    ...headers,
   });
   res.end(text);
 }
@@ -79,22 +81,23 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://relay');
+  const url = URL.canParse(req.url ?? '/', 'http://relay') ? new URL(req.url ?? '/', 'http://relay') : undefined;
+  // A target that is no URL (`//[/`, say): a bad request (RFC 9112, section 3.2).
+  if (!url) return json(res, 400, { error: 'the request target is not a URL' });
   const path = url.pathname.replace(/\/+$/, '');
   try {
     if (path === '/api/notifications' || path === '/api/lifecycle')
       return await notifications(routes, limits, req, res, url);
+    if (path !== '/api/negotiate' && path !== '/api/watch') return json(res, 404, { error: `no route ${path}` });
     if (cors(req, res, options.allowedOrigins)) return;
-    if (req.method !== 'POST') return json(res, 405, { error: 'POST only' });
+    // RFC 9110, section 15.5.6: a 405 names the methods the resource takes.
+    if (req.method !== 'POST') return json(res, 405, { error: 'POST only' }, { allow: 'POST, OPTIONS' });
     if (path === '/api/negotiate') {
       const reply = await routes.negotiateFor(req.headers.authorization);
       return json(res, reply.status, reply.body);
     }
-    if (path === '/api/watch') {
-      const reply = await routes.watchFor(req.headers.authorization, await readBody(req, limits.watchBodyBytes));
-      return json(res, reply.status, reply.body);
-    }
-    return json(res, 404, { error: `no route ${path}` });
+    const reply = await routes.watchFor(req.headers.authorization, await readBody(req, limits.watchBodyBytes));
+    return json(res, reply.status, reply.body);
   } catch (error) {
     if (res.headersSent) return;
     if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
@@ -127,14 +130,21 @@ async function notifications(
     res.writeHead(answer.status, answer.headers).end(answer.body);
     return;
   }
-  let payload: unknown;
+  let text: string;
   try {
-    payload = JSON.parse(await readBody(req, limits.notificationBodyBytes));
+    text = await readBody(req, limits.notificationBodyBytes);
   } catch (error) {
     if (error instanceof BodyTooLarge) res.setHeader('connection', 'close');
     res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
     return;
   }
+  const refused = notCollection(text);
+  if (refused) {
+    const reply = plainReply(400, refused);
+    res.writeHead(reply.status, reply.headers).end(reply.body);
+    return;
+  }
+  const payload: unknown = JSON.parse(text);
   const intake = await routes.intake(
     url.pathname.startsWith('/api/lifecycle') ? 'lifecycle' : 'notifications',
     payload,

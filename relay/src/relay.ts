@@ -471,9 +471,11 @@ export class Relay implements RelayRoutes {
   async lifecycleEvents(payload: unknown): Promise<void> {
     await this.init();
     const events = Array.isArray((payload as { value?: unknown })?.value)
-      ? (payload as { value: Array<Record<string, unknown>> }).value
+      ? (payload as { value: unknown[] }).value
       : [];
-    for (const event of events) {
+    for (const item of events) {
+      // An item that is no object (null, a number) is refused like one without the clientState, not thrown on.
+      const event = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
       const state = typeof event.clientState === 'string' ? event.clientState : '';
       if (!sameSecret(state, this.secret!)) {
         this.stats.refused++;

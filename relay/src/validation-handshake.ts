@@ -16,7 +16,8 @@ export interface PlainReply {
   body: string;
 }
 
-const reply = (status: number, body: string, headers: Record<string, string> = {}): PlainReply => ({
+/** A plain-text answer that is not sniffed nor cached. */
+export const plainReply = (status: number, body: string, headers: Record<string, string> = {}): PlainReply => ({
   status,
   headers: {
     'content-type': 'text/plain; charset=utf-8',
@@ -35,10 +36,10 @@ export function notificationRouteReply(
   method: string | undefined,
   validationToken: string | null,
 ): PlainReply | undefined {
-  if (method !== 'POST') return reply(405, 'POST only', { allow: 'POST' });
+  if (method !== 'POST') return plainReply(405, 'POST only', { allow: 'POST' });
   if (validationToken === null) return undefined;
   if (!validationToken || validationToken.length > MAX_VALIDATION_TOKEN || !PRINTABLE.test(validationToken)) {
-    return reply(400, `validationToken must be 1 to ${MAX_VALIDATION_TOKEN} printable characters`);
+    return plainReply(400, `validationToken must be 1 to ${MAX_VALIDATION_TOKEN} printable characters`);
   }
-  return reply(200, validationToken);
+  return plainReply(200, validationToken);
 }

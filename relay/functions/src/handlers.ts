@@ -4,7 +4,8 @@ import type { Relay } from '../../src/relay.js';
 import type { SubscriptionKeeper } from '../../src/subscriptions.js';
 import { corsHeaders } from '../../src/cors.js';
 import { BodyTooLarge, DEFAULT_HTTP_LIMITS } from '../../src/http-limits.js';
-import { notificationRouteReply } from '../../src/validation-handshake.js';
+import { notCollection } from '../../src/notifications.js';
+import { notificationRouteReply, plainReply } from '../../src/validation-handshake.js';
 
 const VALIDATION_PROBE = /^Validation: Testing client application reachability/i;
 
@@ -91,12 +92,15 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
     context?: InvocationContext,
   ): Promise<HttpResponseInit> => {
     await ready;
-    let payload: unknown;
+    let text: string;
     try {
-      payload = JSON.parse((await bodyText(req, DEFAULT_HTTP_LIMITS.notificationBodyBytes)) || 'null');
+      text = await bodyText(req, DEFAULT_HTTP_LIMITS.notificationBodyBytes);
     } catch (error) {
       return tooLarge(error) ?? { status: 400 };
     }
+    const refused = notCollection(text);
+    if (refused) return plainReply(400, refused);
+    const payload: unknown = JSON.parse(text);
     if (options.queue && context) {
       // Only what carries the relay's clientState is queued; the rest is refused here, and nothing forged is stored.
       const screened = await relay.screen(payload);

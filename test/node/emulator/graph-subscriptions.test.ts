@@ -94,6 +94,17 @@ describe('creating presence subscriptions', () => {
     assert.equal(status, 400);
     assert.match(data.error.message, /validation/i);
   });
+  // https://learn.microsoft.com/graph/change-notifications-delivery-webhooks#notificationurl-validation: "a content
+  // type of text/plain", so a receiver that reflects the token as markup (or untyped) is not taken.
+  test('the validation handshake must echo the token as text/plain', async () => {
+    for (const validation of ['html', 'untyped'] as const) {
+      receiver.validation = validation;
+      const { status, data } = await subscribe(subscriber());
+      assert.equal(status, 400, validation);
+      assert.match(data.error.message, /text\/plain/, validation);
+    }
+    receiver.validation = 'echo';
+  });
   test('one presence subscription per user and application', async () => {
     const user = subscriber();
     assert.equal((await subscribe(user)).status, 201);

@@ -141,7 +141,8 @@ export class Receiver {
   reply: (req: IncomingMessage, body: string) => { status: number; delayMs?: number; text?: string } = () => ({
     status: 202,
   });
-  validation: 'echo' | 'wrong' = 'echo';
+  /** How the handshake is answered: the token as plain text, another text, or the token as HTML or untyped. */
+  validation: 'echo' | 'wrong' | 'html' | 'untyped' = 'echo';
   private server: Server = createServer((req, res) => void this.handle(req, res));
   url = '';
 
@@ -163,8 +164,10 @@ export class Receiver {
     const text = Buffer.concat(chunks).toString('utf8');
     const validationToken = url.searchParams.get('validationToken');
     if (validationToken !== null) {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(this.validation === 'echo' ? validationToken : 'nope');
+      if (this.validation === 'html') res.setHeader('content-type', 'text/html');
+      else if (this.validation !== 'untyped') res.setHeader('content-type', 'text/plain');
+      res.writeHead(200);
+      res.end(this.validation === 'wrong' ? 'nope' : validationToken);
       return;
     }
     this.received.push({ url: url.pathname, body: text ? JSON.parse(text) : null, at: Date.now() });

@@ -108,3 +108,17 @@ test('a body over the limit is answered 413', async () => {
   );
   assert.equal((await handlers.notifications(request('http://func/api/notifications', { body: huge }))).status, 413);
 });
+
+test('a notification body that is not a change notification collection is refused with 400 and a reason', async () => {
+  const handlers = handlersWith();
+  for (const route of ['notifications', 'lifecycle'] as const) {
+    for (const body of ['', '{nope', 'null', '[]', '5', '{}', '{"value":{}}', '{"__proto__":{"value":[]}}']) {
+      const reply = await handlers[route](request(`http://func/api/${route}`, { body }));
+      assert.equal(reply.status, 400, `${route} ${body}`);
+      assert.match(String(reply.body), /\w+/, `${route} ${body}`);
+      assert.match(header(reply, 'content-type') ?? '', /^text\/plain/);
+    }
+    const empty = await handlers[route](request(`http://func/api/${route}`, { body: '{"value":[]}' }));
+    assert.equal(empty.status, 202, route);
+  }
+});

@@ -83,3 +83,21 @@ test('forged lifecycle notifications change no subscription, on any path; a genu
     'the subscription made again',
   );
 });
+
+test('malformed items in a lifecycle collection are refused one by one; a genuine one among them is acted on', async () => {
+  const [user, watched] = [cloud.tenant.users[1]!.id, cloud.tenant.users[7]!.id];
+  assert.equal((await watchAt(cloud, relay.url, user, [watched])).body.covered, true);
+  const kept = relaySubscriptions(cloud).find((s) => s.ids.has(watched));
+  assert.ok(kept);
+  const calls = () => cloud.graph.log.filter((e) => e.path.includes(kept.id) && e.method !== 'GET').length;
+  const before = calls();
+  const genuine = event(kept.id, 'reauthorizationRequired', CLIENT_STATE).value[0]!;
+  const res = await fetch(`${relay.url}/api/lifecycle`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ value: [null, 5, 'reauthorizationRequired', [], { clientState: null }, genuine] }),
+  });
+  assert.equal(res.status, 202);
+  await relay.idle();
+  assert.ok(calls() > before, 'the genuine reauthorizationRequired renewed the subscription');
+});
