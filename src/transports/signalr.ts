@@ -9,6 +9,7 @@ import { readCoverageMessage, readHeartbeatMessage } from './relay-messages.js';
 import { RelaySession, WatchRefused } from './relay-session.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 import { WatchLease } from './watch-lease.js';
+import { followWindow } from './window-events.js';
 
 export { reconnectDelay, watchRetryDelay } from './relay-delays.js';
 export { watchSessionId } from './relay-session.js';
@@ -51,11 +52,7 @@ export class SignalRTransport implements PresenceTransport {
   private readonly lease: WatchLease;
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
-  private readonly onPageHide = () => this.leave();
-  private readonly onPageShow = (event: PageTransitionEvent) => {
-    // Back from the back/forward cache: the watch was ended when the page was hidden.
-    if (event.persisted && !this.stopped) void this.sendWatch();
-  };
+  private unfollowWindow: (() => void) | undefined;
   /** Updates received, for tests and benchmarks. */
   received = 0;
 
@@ -74,10 +71,13 @@ export class SignalRTransport implements PresenceTransport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
-    if (typeof window !== 'undefined') {
-      window.addEventListener('pagehide', this.onPageHide);
-      window.addEventListener('pageshow', this.onPageShow);
-    }
+    this.unfollowWindow = followWindow({
+      pagehide: () => this.leave(),
+      // Back from the back/forward cache: the watch was ended when the page was hidden.
+      pageshow: (event) => void (event.persisted && !this.stopped && this.sendWatch()),
+      offline: () => this.wentOffline(),
+      online: () => this.cameOnline(),
+    });
     void this.connect();
   }
 
@@ -97,10 +97,7 @@ export class SignalRTransport implements PresenceTransport {
     this.clock.clearTimeout(this.watchTimer);
     this.clock.clearTimeout(this.retryTimer);
     this.heartbeat.pause();
-    if (typeof window !== 'undefined') {
-      window.removeEventListener('pagehide', this.onPageHide);
-      window.removeEventListener('pageshow', this.onPageShow);
-    }
+    this.unfollowWindow?.();
     // The relay drops this session's watch now, not when its lease lapses; a watch request still under way could
     // reach it later, so it is ended once more after that one.
     const inflight = this.inflight;
@@ -198,6 +195,7 @@ export class SignalRTransport implements PresenceTransport {
   }
 
   private async connect(): Promise<void> {
+    this.retryTimer = undefined;
     if (this.stopped) return;
     this.sink?.state(this.attempts === 0 ? 'connecting' : 'reconnecting');
     try {
@@ -278,6 +276,27 @@ export class SignalRTransport implements PresenceTransport {
       this.sink?.state('reconnecting', 'The relay stopped sending heartbeats; polling meanwhile.');
     }
     if (!this.inflight) this.lease.retryNow();
+  }
+
+  /**
+   * The browser lost its network: nothing comes in, though the connection may look up for a while yet, so every
+   * presence shown is marked as possibly out of date (a failed refresh) and the state says why.
+   */
+  private wentOffline(): void {
+    if (this.stopped) return;
+    this.sink?.state('offline', 'The browser is offline; the presence shown may be out of date.');
+    if (this.ids.length) this.sink?.error(new Error('The browser is offline.'), this.ids);
+  }
+
+  /** Back online: everything shown is read again, and the relay reached now rather than after a backoff. */
+  private cameOnline(): void {
+    if (this.stopped) return;
+    this.sink?.state(this.live && !this.lease.failed ? 'connected' : 'reconnecting');
+    this.sink?.resync?.();
+    if (this.retryTimer !== undefined && !this.live) {
+      this.clock.clearTimeout(this.retryTimer);
+      void this.connect();
+    } else if (!this.inflight) void this.sendWatch();
   }
 
   private scheduleRetry(): void {

@@ -1,0 +1,86 @@
+// More faults seen from a real page in Chromium (the built library: live avatars and a team list) against the relay
+// and the local cloud: the browser offline, SignalR Service refusing and dropping connections, the relay refusing a
+// token it once took. While a fault lasts, a badge is true or marked stale; once it ends, every badge is true again
+// within seconds, and nothing escapes the library as an uncaught error.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startLocalRelay } from '../../../scripts/local-relay.js';
+import type { Relay } from '../../../relay/src/relay.js';
+import { chromiumStage, noChromium } from '../stage.js';
+import { changeEveryone, openAvatarsPage, type AvatarsPage } from './avatars-page.js';
+import { relaySubscriptions, until } from './support.js';
+
+let relay: Relay;
+
+const stage = chromiumStage({
+  emulators: {
+    simulatorRate: 0,
+    tenant: { seed: 'relay-faults-more-browser', userCount: 40, teamSizes: [5] },
+    delivery: { batchWindowMs: 10 },
+  },
+  async setUp({ cloud, origin }) {
+    relay = await startLocalRelay(cloud, { allowedOrigins: [origin] });
+  },
+  async tearDown() {
+    await relay?.stop();
+  },
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The page showing Graph's truth on every badge (pushed: Graph's subscriptions cover everyone shown). */
+async function settled(live: AvatarsPage, people: string[]): Promise<void> {
+  const { cloud } = stage;
+  await until(
+    () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+    "Graph covering the page's people",
+    15_000,
+  );
+  await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000);
+  await until(async () => (await live.state()) === 'connected', 'the page connected', 10_000);
+}
+
+/** After a fault: every badge true within 5 s, and changes made now pushed to the page within 5 s too. */
+async function trueAgain(live: AvatarsPage, people: string[], what: string): Promise<number> {
+  const from = Date.now();
+  await until(async () => (await live.wrong()).length === 0, `every badge true within 5 s ${what}`, 5_000);
+  const took = (Date.now() - from) / 1000;
+  await until(async () => (await live.state()) === 'connected', `the page connected again ${what}`, 10_000);
+  changeEveryone(stage.cloud, people);
+  await until(async () => (await live.wrong()).length === 0, `changes after the fault shown within 5 s`, 5_000);
+  assert.deepEqual(await live.errors(), [], 'nothing uncaught in the page');
+  return took;
+}
+
+test(
+  'in Chromium: the browser offline for 6 s while everyone changes; stale or true meanwhile, true within 5 s of coming back',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud, browser } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[0]!.id;
+    const people = cloud.tenant.users.slice(10, 14).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    const context = await browser.newContext();
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id, interval: 2_000, context });
+    try {
+      await settled(live, everyone);
+      await context.setOffline(true);
+      await sleep(500);
+      changeEveryone(cloud, everyone);
+      // Past a polling interval and a few heartbeats: the page cannot know, and must say so on every wrong badge.
+      let lying = 0;
+      for (const end = Date.now() + 6_000; Date.now() < end; await sleep(500))
+        if (Date.now() > end - 2_000) lying = Math.max(lying, (await live.lying()).length);
+      const state = await live.state();
+      await context.setOffline(false);
+      const took = await trueAgain(live, everyone, 'of coming back online');
+      t.diagnostic(
+        `offline: "${state}", ${lying} wrong badges not marked stale at its end; true ${took.toFixed(1)} s after`,
+      );
+      assert.equal(lying, 0, 'no wrong badge left unmarked once the page could know');
+    } finally {
+      await context.close();
+    }
+  },
+);
