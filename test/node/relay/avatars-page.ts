@@ -37,6 +37,8 @@ export interface AvatarsPageOptions {
   relayTokenSeconds?: number;
   /** Tabs of the page share one poller under this key. */
   tabs?: string;
+  /** `polling` for a page that only polls Graph (default `signalr`, through the relay). */
+  transport?: 'polling';
   /** The browser context to open it in (default a new page in the stage's browser). */
   context?: BrowserContext;
 }
@@ -68,6 +70,7 @@ export async function openAvatarsPage(
     ...(options.team ? { team: options.team } : {}),
     ...(options.relayTokenSeconds ? { relayTokenSeconds: String(options.relayTokenSeconds) } : {}),
     ...(options.tabs ? { tabs: options.tabs } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   const page = await (options.context ?? stage.browser).newPage();
   const uncaught: string[] = [];

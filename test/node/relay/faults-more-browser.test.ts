@@ -84,3 +84,40 @@ test(
     }
   },
 );
+
+test(
+  'in Chromium, polling every 30 s: the browser offline while everyone changes; stale meanwhile, true within 5 s of coming back',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud, browser } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[1]!.id;
+    const people = cloud.tenant.users.slice(20, 24).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    const context = await browser.newContext();
+    const live = await openAvatarsPage(stage, relay.url, user, people, {
+      team: team.id,
+      transport: 'polling',
+      context,
+    });
+    try {
+      await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000);
+      await context.setOffline(true);
+      changeEveryone(cloud, everyone);
+      await sleep(2_000);
+      const lying = (await live.lying()).length;
+      const state = await live.state();
+      await context.setOffline(false);
+      const from = Date.now();
+      await until(async () => (await live.wrong()).length === 0, 'every badge true within 5 s of coming back', 5_000);
+      t.diagnostic(
+        `offline: "${state}", ${lying} wrong badges not marked stale; true ${((Date.now() - from) / 1000).toFixed(1)} s after`,
+      );
+      assert.equal(lying, 0, 'no wrong badge left unmarked while offline');
+      assert.equal((await live.badges()).filter((b) => b.stale).length, 0, 'no badge marked stale once read again');
+      assert.deepEqual(await live.errors(), [], 'nothing uncaught in the page');
+    } finally {
+      await context.close();
+    }
+  },
+);
