@@ -2,7 +2,7 @@ import type { HubConnection } from '@microsoft/signalr';
 import { realScheduler, type Scheduler, type TimerHandle } from '../client/scheduler.js';
 import type { SignalRTransportOptions } from './signalr-options.js';
 import { FallbackPoller } from './fallback-poller.js';
-import { openHubConnection } from './hub-connection.js';
+import { openHubConnection, refusedToken } from './hub-connection.js';
 import { reconnectDelay } from './relay-delays.js';
 import { RelayHeartbeat } from './relay-heartbeat.js';
 import { readCoverageMessage, readHeartbeatMessage } from './relay-messages.js';
@@ -218,6 +218,7 @@ export class SignalRTransport implements PresenceTransport {
           this.syncFallback();
         },
         reconnected: () => this.connected(false),
+        unauthorized: () => this.relay.forgetToken(),
         closed: () => {
           this.live = false;
           this.heartbeat.pause();
@@ -232,6 +233,7 @@ export class SignalRTransport implements PresenceTransport {
       this.connected(this.attempts === 0);
     } catch (error) {
       if (this.stopped) return;
+      if (refusedToken(error)) this.relay.forgetToken();
       this.sink?.error(error as Error);
       this.syncFallback();
       this.scheduleRetry();

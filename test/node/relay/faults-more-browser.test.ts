@@ -36,7 +36,9 @@ async function settled(live: AvatarsPage, people: string[]): Promise<void> {
     "Graph covering the page's people",
     15_000,
   );
-  await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000);
+  await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000).catch(async (e) => {
+    throw new Error(`${e.message}: ${JSON.stringify(await live.wrong())} ${await live.state()}`);
+  });
   await until(async () => (await live.state()) === 'connected', 'the page connected', 10_000);
 }
 
@@ -61,6 +63,8 @@ test(
     const user = cloud.tenant.users[0]!.id;
     const people = cloud.tenant.users.slice(10, 14).map((u) => u.id);
     const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
     const context = await browser.newContext();
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id, interval: 2_000, context });
     try {
@@ -94,6 +98,8 @@ test(
     const user = cloud.tenant.users[1]!.id;
     const people = cloud.tenant.users.slice(20, 24).map((u) => u.id);
     const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
     const context = await browser.newContext();
     const live = await openAvatarsPage(stage, relay.url, user, people, {
       team: team.id,
@@ -101,7 +107,9 @@ test(
       context,
     });
     try {
-      await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000);
+      await until(async () => (await live.wrong()).length === 0, 'every badge true', 10_000).catch(async (e) => {
+        throw new Error(`${e.message}: ${JSON.stringify(await live.wrong())} ${await live.state()}`);
+      });
       await context.setOffline(true);
       changeEveryone(cloud, everyone);
       await sleep(2_000);
@@ -118,6 +126,37 @@ test(
       assert.deepEqual(await live.errors(), [], 'nothing uncaught in the page');
     } finally {
       await context.close();
+    }
+  },
+);
+
+test(
+  "in Chromium: the page's connection drops once its relay token is no longer good at the relay; it gets a new one and is live within seconds",
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[2]!.id;
+    const people = cloud.tenant.users.slice(25, 29).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    // Relay tokens of 5 minutes, which the page keeps for 3 (until 2 minutes before they expire, by its own clock).
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id, relayTokenSeconds: 300 });
+    try {
+      await settled(live, everyone);
+      // The relay's clock (the local cloud's) is 7 minutes ahead of the page's: the token the page keeps has expired
+      // for the relay (beyond its minute of tolerance) while the page still takes it for good. Then the connection
+      // drops, and everyone changes.
+      cloud.entra.clock.advance(7 * 60_000);
+      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection dropped");
+      changeEveryone(cloud, everyone);
+      const took = await trueAgain(live, everyone, 'of the drop');
+      t.diagnostic(
+        `connection dropped with a token the relay no longer takes: every badge true ${took.toFixed(1)} s after`,
+      );
+    } finally {
+      await live.page.close();
     }
   },
 );
