@@ -160,3 +160,79 @@ test(
     }
   },
 );
+
+test(
+  'in Chromium: SignalR Service flapping for 8 s (connections cut, negotiations refused with 503) while everyone changes; true within 5 s after',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[3]!.id;
+    const people = cloud.tenant.users.slice(30, 34).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    try {
+      await settled(live, everyone);
+      let cuts = 0;
+      let lying = 0;
+      for (let round = 0; round < 4; round++) {
+        cuts += cloud.signalr.dropConnections({ userId: user });
+        // Every other round, the service refuses the next negotiations too.
+        const refused =
+          round % 2 === 0
+            ? cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503, times: 3 })
+            : undefined;
+        changeEveryone(cloud, everyone);
+        await sleep(1_000);
+        if ((await live.state()) === 'connected') lying = Math.max(lying, (await live.lying()).length);
+        await sleep(1_000);
+        if (refused) cloud.faults.clear(refused.id);
+      }
+      const took = await trueAgain(live, everyone, 'of the last cut');
+      t.diagnostic(
+        `${cuts} connections cut in 8 s: at most ${lying} wrong badges unmarked while "connected"; true ${took.toFixed(1)} s after`,
+      );
+      assert.equal(lying, 0, 'no wrong badge unmarked while the page says it is connected');
+    } finally {
+      await live.page.close();
+    }
+  },
+);
+
+test(
+  'in Chromium: the page hidden through a relay outage of 8 s, then shown; every badge true within 5 s of both being back',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[4]!.id;
+    const people = cloud.tenant.users.slice(35, 39).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    const visibility = (state: 'hidden' | 'visible') =>
+      live.page.evaluate(`(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+        Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
+        document.dispatchEvent(new Event('visibilitychange'));
+      })()`);
+    try {
+      await settled(live, everyone);
+      await visibility('hidden');
+      // SignalR Service cuts the page and refuses it for 8 s while everyone changes.
+      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
+      cloud.signalr.dropConnections({ userId: user });
+      changeEveryone(cloud, everyone);
+      await sleep(8_000);
+      cloud.faults.clear(refused.id);
+      await visibility('visible');
+      const took = await trueAgain(live, everyone, 'of being shown with the service back');
+      t.diagnostic(`hidden through an 8 s outage: every badge true ${took.toFixed(1)} s after being shown`);
+    } finally {
+      await live.page.close();
+    }
+  },
+);
