@@ -14,6 +14,7 @@ import type { PresenceClientOptions } from './client-options.js';
 import { browserObjectUrls, PersonDetails } from './person-details.js';
 import type { PresenceHold } from './presence-hold.js';
 import { PresenceReads } from './presence-reads.js';
+import { ReadAgain } from './read-again.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './types.js';
 import { WatchCounts } from './watch-counts.js';
@@ -45,6 +46,8 @@ export class PresenceClient extends WithAlerts {
   private readonly details: PersonDetails;
   private readonly presences: PresenceReads;
   private readonly reads = new FetchQueue((kind, ids) => this.read(kind, ids));
+  /** The re-reads transports ask for, tried again until they succeed. */
+  private readonly readAgain: ReadAgain;
   /** Where presence reads wait while a page of members is being watched. */
   private hold: PresenceHold | undefined;
   private readonly stateListeners = new Set<(state: ConnectionState, detail?: string) => void>();
@@ -72,6 +75,12 @@ export class PresenceClient extends WithAlerts {
       this.abort.signal,
       this.clock,
       this.staleAfterMs,
+    );
+    this.readAgain = new ReadAgain(
+      (ids) => this.presences.read(ids),
+      (ids) => ids.filter((id) => this.entries.get(id)?.watchers && this.entries.get(id)?.failed),
+      this.clock,
+      this.abort.signal,
     );
     this.aliases = new Aliases(this.source, this.errors, this.abort.signal);
     this.details = new PersonDetails(
@@ -262,7 +271,7 @@ export class PresenceClient extends WithAlerts {
         for (const listener of this.stateListeners) listener(state, detail);
       },
       error: (error, ids) => this.errors.fail('transport', error, ids),
-      resync: (ids) => void this.refresh(ids?.filter((id) => this.entries.has(id))),
+      resync: (ids) => void this.readAgain.run(ids?.filter((id) => this.entries.has(id)) ?? [...this.watchedIds()]),
     };
     this.transport.start(sink);
   }

@@ -4,6 +4,7 @@
 // within seconds, and nothing escapes the library as an uncaught error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
 import { chromiumStage, noChromium } from '../stage.js';
@@ -231,6 +232,54 @@ test(
       await visibility('visible');
       const took = await trueAgain(live, everyone, 'of being shown with the service back');
       t.diagnostic(`hidden through an 8 s outage: every badge true ${took.toFixed(1)} s after being shown`);
+    } finally {
+      await live.page.close();
+    }
+  },
+);
+
+test(
+  'in Chromium: Graph failing (503) as the page reads again after a dropped connection; stale meanwhile, true within 5 s of its return',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[5]!.id;
+    const people = cloud.tenant.users.slice(14, 18).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    try {
+      await settled(live, everyone);
+      // The connection is cut and refused for 2 s while everyone changes; Graph answers the page's presence reads
+      // with 503 from then until well after the read made on reconnecting has run out of its own retries.
+      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
+      const failing = cloud.faults.add({
+        service: 'graph',
+        path: '/v1.0/communications/getPresencesByUserId',
+        appId: DEMO_SPA_CLIENT_ID,
+        kind: 'status',
+        status: 503,
+      });
+      cloud.signalr.dropConnections({ userId: user });
+      changeEveryone(cloud, everyone);
+      await sleep(2_000);
+      cloud.faults.clear(refused.id);
+      await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
+      // The page's read runs out of its own retries: every wrong badge says it may be out of date, while Graph fails.
+      await until(async () => (await live.lying()).length === 0, 'every wrong badge marked stale', 12_000);
+      const marked = (await live.wrong()).length;
+      assert.ok(marked > 0, 'the changes made during the cut not read yet');
+      await sleep(2_000);
+      const lying = (await live.lying()).length;
+      assert.ok(failing.hits >= 2, 'the page met the failing reads');
+      cloud.faults.clear(failing.id);
+      const took = await trueAgain(live, everyone, "of Graph's return");
+      t.diagnostic(
+        `Graph failing after a cut: ${marked} wrong badges, all marked stale; every badge true ${took.toFixed(1)} s after its return`,
+      );
+      assert.equal(lying, 0, 'no wrong badge unmarked while Graph fails');
     } finally {
       await live.page.close();
     }
