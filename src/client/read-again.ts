@@ -1,10 +1,14 @@
 import { backoff } from '../graph/backoff.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
+/** A re-read not answered by then (Graph throttles it, or is slow) has what it reads marked as possibly out of date. */
+const SLOW_READ_MS = 1_000;
+
 /**
  * The reads a transport asks for because updates may have been missed (after a reconnection, or once the relay
  * covers new people). Nothing else brings those updates: a read that fails is tried again, backing off (up to 30 s
- * between tries), for the people still watched whose presence it could not read, until one succeeds.
+ * between tries), for the people still watched whose presence it could not read, until one succeeds. While a read
+ * waits (Graph may ask it to, for a minute and more), the presences it reads may be out of date, and say so.
  */
 export class ReadAgain {
   private timer: TimerHandle | undefined;
@@ -16,12 +20,16 @@ export class ReadAgain {
     private readonly read: (ids: string[]) => Promise<void>,
     /** Those of `ids` still watched whose presence the last read could not get. */
     private readonly unread: (ids: string[]) => string[],
+    /** Marks the presences of `ids` as possibly out of date (until a read or an update brings them). */
+    private readonly doubt: (ids: string[]) => void,
     private readonly clock: Scheduler,
     private readonly signal: AbortSignal,
   ) {}
 
   async run(ids: string[]): Promise<void> {
+    const slow = this.clock.setTimeout(() => this.doubt(ids), SLOW_READ_MS);
     await this.read(ids);
+    this.clock.clearTimeout(slow);
     if (this.signal.aborted) return;
     const failed = this.unread(ids);
     if (!failed.length) {

@@ -285,3 +285,49 @@ test(
     }
   },
 );
+
+test(
+  'in Chromium: Graph throttling (429, Retry-After 2 s) the read made after a dropped connection; stale while it waits, then true',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[6]!.id;
+    const people = cloud.tenant.users.slice(6, 10).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    try {
+      await settled(live, everyone);
+      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
+      cloud.signalr.dropConnections({ userId: user });
+      changeEveryone(cloud, everyone);
+      await sleep(2_000);
+      // Graph throttles the page's next three presence reads, each asking it to wait 2 s.
+      const throttled = cloud.faults.add({
+        service: 'graph',
+        path: '/v1.0/communications/getPresencesByUserId',
+        appId: DEMO_SPA_CLIENT_ID,
+        kind: 'status',
+        status: 429,
+        retryAfter: 2,
+        times: 3,
+      });
+      cloud.faults.clear(refused.id);
+      await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
+      await until(async () => throttled.hits >= 1, 'the read after reconnecting throttled', 5_000);
+      // The page waits as Graph asks; meanwhile what it waits to read again says it may be out of date.
+      await until(async () => (await live.lying()).length === 0, 'every wrong badge marked stale within 3 s', 3_000);
+      const marked = (await live.wrong()).length;
+      assert.ok(marked > 0, 'the changes made during the cut not read yet');
+      await until(async () => throttled.hits >= 3, 'the three throttled reads', 15_000);
+      const took = await trueAgain(live, everyone, 'of the throttling');
+      t.diagnostic(
+        `throttled read after a cut: ${marked} wrong badges marked stale while it waited; true ${took.toFixed(1)} s after`,
+      );
+    } finally {
+      await live.page.close();
+    }
+  },
+);
