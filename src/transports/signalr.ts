@@ -30,6 +30,8 @@ export type { SignalRTransportOptions } from './signalr-options.js';
  * relay, back after the lease ended, no longer knows the session and tells it nothing of what changed meanwhile).
  * A relay that sends heartbeats is taken for down in the same way once they stop for 2.5 of its intervals (a page
  * that never heard one waits for its watch renewals, as before), and back when they, or a watch answer, come again.
+ * While the browser is offline every presence shown is marked as possibly out of date; back online, or shown again
+ * after being hidden, whatever waits out a backoff is tried at once.
  */
 export class SignalRTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -53,6 +55,10 @@ export class SignalRTransport implements PresenceTransport {
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
   private unfollowWindow: (() => void) | undefined;
+  /** SignalR's own reconnection was ended to connect anew at once. */
+  private restartNow = false;
+  /** A connection was up once. */
+  private wasUp = false;
   /** Updates received, for tests and benchmarks. */
   received = 0;
 
@@ -77,6 +83,7 @@ export class SignalRTransport implements PresenceTransport {
       pageshow: (event) => void (event.persisted && !this.stopped && this.sendWatch()),
       offline: () => this.wentOffline(),
       online: () => this.cameOnline(),
+      shown: () => this.hurry(),
     });
     void this.connect();
   }
@@ -223,14 +230,20 @@ export class SignalRTransport implements PresenceTransport {
           this.live = false;
           this.heartbeat.pause();
           if (this.stopped) return;
-          // Closed for good (the relay refused, or the service closed without reconnect): start over.
           this.syncFallback();
+          if (this.restartNow) {
+            this.restartNow = false;
+            void this.connect();
+            return;
+          }
+          // Closed for good (the relay refused, or the service closed without reconnect): start over.
           this.scheduleRetry();
         },
       });
       this.connection = connection;
       await connection.start();
-      this.connected(this.attempts === 0);
+      // A connection made anew after one that was up (ended to hurry it) is a reconnection too.
+      this.connected(this.attempts === 0 && !this.wasUp);
     } catch (error) {
       if (this.stopped) return;
       if (refusedToken(error)) this.relay.forgetToken();
@@ -295,10 +308,28 @@ export class SignalRTransport implements PresenceTransport {
     if (this.stopped) return;
     this.sink?.state(this.live && !this.lease.failed ? 'connected' : 'reconnecting');
     this.sink?.resync?.();
-    if (this.retryTimer !== undefined && !this.live) {
+    if (!this.live) this.hurry();
+    else if (!this.inflight) void this.sendWatch();
+  }
+
+  /**
+   * Shown again (or back online): a connection or a watch still being retried is tried now, not after a backoff that
+   * grew while the page was hidden (up to 30 s).
+   */
+  private hurry(): void {
+    if (this.stopped) return;
+    if (this.live) {
+      if (this.lease.failed && !this.inflight) this.lease.retryNow();
+      return;
+    }
+    if (this.retryTimer !== undefined) {
       this.clock.clearTimeout(this.retryTimer);
       void this.connect();
-    } else if (!this.inflight) void this.sendWatch();
+    } else if (this.connection?.state === 'Reconnecting') {
+      // SignalR's own reconnection waits out its backoff: it is ended, and a new connection made at once.
+      this.restartNow = true;
+      void this.connection.stop();
+    }
   }
 
   private scheduleRetry(): void {
@@ -309,6 +340,7 @@ export class SignalRTransport implements PresenceTransport {
 
   private connected(first: boolean): void {
     this.attempts = 0;
+    this.wasUp = true;
     this.live = true;
     this.heartbeat.listen();
     this.syncFallback();

@@ -1,5 +1,5 @@
-// The window events a transport follows: the page put away or back from the back/forward cache, and the browser
-// losing or finding its network.
+// The window events a transport follows: the page put away, back from the back/forward cache or shown again, and the
+// browser losing or finding its network.
 
 export interface WindowHandlers {
   pagehide?: () => void;
@@ -8,14 +8,22 @@ export interface WindowHandlers {
   offline?: () => void;
   /** The browser has its network again. */
   online?: () => void;
+  /** The page is shown again (`visibilitychange` to visible). */
+  shown?: () => void;
 }
 
 /** Listens to the window's events for `handlers` (nothing outside a browser); returns the function that stops. */
 export function followWindow(handlers: WindowHandlers): () => void {
   if (typeof window === 'undefined') return () => undefined;
-  const entries = Object.entries(handlers).filter(([, handler]) => handler) as Array<[string, EventListener]>;
+  const { shown, ...own } = handlers;
+  const entries = Object.entries(own).filter(([, handler]) => handler) as Array<[string, EventListener]>;
   for (const [type, handler] of entries) window.addEventListener(type, handler);
+  const visibility = () => {
+    if (document.visibilityState === 'visible') shown?.();
+  };
+  if (shown) document.addEventListener('visibilitychange', visibility);
   return () => {
     for (const [type, handler] of entries) window.removeEventListener(type, handler);
+    document.removeEventListener('visibilitychange', visibility);
   };
 }
