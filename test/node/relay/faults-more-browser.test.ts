@@ -4,6 +4,7 @@
 // within seconds, and nothing escapes the library as an uncaught error.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
 import type { Relay } from '../../../relay/src/relay.js';
@@ -380,6 +381,58 @@ test(
       );
     } finally {
       await context.close();
+    }
+  },
+);
+
+test(
+  'in Chromium: malformed messages on the live connection; every badge stays true, nothing uncaught, later changes still shown',
+  { skip: noChromium, timeout: 60_000 },
+  async () => {
+    const { cloud } = stage;
+    const team = cloud.tenant.teams[0]!;
+    const user = cloud.tenant.users[8]!.id;
+    const people = cloud.tenant.users.slice(10, 13).map((u) => u.id);
+    const everyone = [...people, ...team.memberIds];
+    // Nobody out of office, so that every change draws a badge of its own.
+    changeEveryone(cloud, everyone);
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    try {
+      await settled(live, everyone);
+      const { endpoint, accessKey } = parseConnectionString(cloud.signalr.connectionString);
+      const url = `${endpoint}/api/v1/hubs/presence/users/${encodeURIComponent(user)}`;
+      const send = async (target: string, args: unknown[]) => {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${serverToken({ accessKey, audience: url })}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ target, arguments: args }),
+        });
+        assert.equal(res.status, 202);
+      };
+      for (const [target, args] of [
+        ['presence', ['not a list']],
+        ['presence', [[null, 7, 'x', { id: 12 }, { id: 'someone-not-watched', availability: { toString: null } }]]],
+        ['presence', [[{ id: 'someone-not-watched', availability: 'Offline', activity: 'Offline' }]]],
+        ['presence', []],
+        ['resync', [{ ids: 'everyone' }]],
+        ['resync', [['constructor', '__proto__']]],
+        ['coverage', ['nothing']],
+        ['heartbeat', [{ intervalMs: -1 }]],
+        ['heartbeat', ['soon']],
+        ['unknown-target', [1, 2, 3]],
+      ] as Array<[string, unknown[]]>)
+        await send(target, args);
+      await sleep(1_000);
+      assert.deepEqual(await live.wrong(), [], 'every badge still true');
+      assert.equal(await live.state(), 'connected');
+      changeEveryone(cloud, everyone);
+      await until(async () => (await live.wrong()).length === 0, 'the changes after the malformed messages', 5_000);
+      assert.deepEqual(await live.errors(), [], 'nothing uncaught in the page');
+    } finally {
+      await live.page.close();
     }
   },
 );
