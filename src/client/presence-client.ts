@@ -5,7 +5,7 @@ import { loadOnce } from '../loading/load-once.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
-import { keptProfile, snapshotOf, tell, type Entry } from './entry.js';
+import { keptProfile, snapshotOf, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
@@ -76,20 +76,7 @@ export class PresenceClient extends WithAlerts {
       this.clock,
       this.staleAfterMs,
     );
-    this.readAgain = new ReadAgain(
-      (ids) => this.presences.read(ids),
-      (ids) => ids.filter((id) => this.entries.get(id)?.watchers && this.entries.get(id)?.failed),
-      (ids) => {
-        for (const id of ids) {
-          const entry = this.entries.get(id);
-          if (!entry?.presence || entry.failed) continue;
-          entry.failed = true;
-          tell(entry);
-        }
-      },
-      this.clock,
-      this.abort.signal,
-    );
+    this.readAgain = new ReadAgain((ids) => this.presences.read(ids), this.entries, this.clock, this.abort.signal);
     this.aliases = new Aliases(this.source, this.errors, this.abort.signal);
     this.details = new PersonDetails(
       this.source,

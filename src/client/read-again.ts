@@ -1,4 +1,5 @@
 import { backoff } from '../graph/backoff.js';
+import { tell, type Entry } from './entry.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 
 /** A re-read not answered by then (Graph throttles it, or is slow) has what it reads marked as possibly out of date. */
@@ -18,13 +19,28 @@ export class ReadAgain {
 
   constructor(
     private readonly read: (ids: string[]) => Promise<void>,
-    /** Those of `ids` still watched whose presence the last read could not get. */
-    private readonly unread: (ids: string[]) => string[],
-    /** Marks the presences of `ids` as possibly out of date (until a read or an update brings them). */
-    private readonly doubt: (ids: string[]) => void,
+    private readonly entries: ReadonlyMap<string, Entry>,
     private readonly clock: Scheduler,
     private readonly signal: AbortSignal,
   ) {}
+
+  /** Those of `ids` still watched whose presence the last read could not get. */
+  private unread(ids: string[]): string[] {
+    return ids.filter((id) => {
+      const entry = this.entries.get(id);
+      return !!entry?.watchers && !!entry.failed;
+    });
+  }
+
+  /** Marks the presences of `ids` as possibly out of date, until a read or an update brings them. */
+  private doubt(ids: string[]): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry?.presence || entry.failed) continue;
+      entry.failed = true;
+      tell(entry);
+    }
+  }
 
   async run(ids: string[]): Promise<void> {
     const slow = this.clock.setTimeout(() => this.doubt(ids), SLOW_READ_MS);
