@@ -5,7 +5,7 @@ import { loadOnce } from '../loading/load-once.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
-import { keptProfile, snapshotOf, type Entry } from './entry.js';
+import { keptProfile, snapshotOf, tell, type Entry } from './entry.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
 import { invalidKey } from './keys.js';
@@ -14,7 +14,6 @@ import type { PresenceClientOptions } from './client-options.js';
 import { browserObjectUrls, PersonDetails } from './person-details.js';
 import type { PresenceHold } from './presence-hold.js';
 import { PresenceReads } from './presence-reads.js';
-import { ReadAgain } from './read-again.js';
 import { realScheduler, type Scheduler } from './scheduler.js';
 import type { PersonSnapshot, PresenceSource, Profile, SnapshotListener, WatchOptions } from './types.js';
 import { WatchCounts } from './watch-counts.js';
@@ -46,8 +45,6 @@ export class PresenceClient extends WithAlerts {
   private readonly details: PersonDetails;
   private readonly presences: PresenceReads;
   private readonly reads = new FetchQueue((kind, ids) => this.read(kind, ids));
-  /** The re-reads transports ask for, tried again until they succeed. */
-  private readonly readAgain: ReadAgain;
   /** Where presence reads wait while a page of members is being watched. */
   private hold: PresenceHold | undefined;
   private readonly stateListeners = new Set<(state: ConnectionState, detail?: string) => void>();
@@ -76,7 +73,6 @@ export class PresenceClient extends WithAlerts {
       this.clock,
       this.staleAfterMs,
     );
-    this.readAgain = new ReadAgain((ids) => this.presences.read(ids), this.entries, this.clock, this.abort.signal);
     this.aliases = new Aliases(this.source, this.errors, this.abort.signal);
     this.details = new PersonDetails(
       this.source,
@@ -266,7 +262,17 @@ export class PresenceClient extends WithAlerts {
         for (const listener of this.stateListeners) listener(state, detail);
       },
       error: (error, ids) => this.errors.fail('transport', error, ids),
-      resync: (ids) => void this.readAgain.run(ids?.filter((id) => this.entries.has(id)) ?? [...this.watchedIds()]),
+      // What a transport could not read again is told back, for it to try again.
+      resync: async (ids = [...this.watchedIds()]) => {
+        await this.refresh(ids.filter((id) => this.entries.has(id)));
+        return ids.filter((id) => this.entries.get(id)?.failed);
+      },
+      doubt: (ids = [...this.watchedIds()]) => {
+        for (const id of ids) {
+          const entry = this.entries.get(id);
+          if (entry?.presence && !entry.failed) tell(Object.assign(entry, { failed: true }));
+        }
+      },
     };
     this.transport.start(sink);
   }

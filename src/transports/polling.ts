@@ -5,7 +5,6 @@ import type { GraphPresence } from '../presence/types.js';
 import { pollingInterval } from './interval.js';
 import { readTabMessage, type TabMessage } from './tab-message.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
-import { followWindow } from './window-events.js';
 
 export interface PollingOptions {
   /** Reads presences for ids (the client's source). */
@@ -64,7 +63,6 @@ export class PollingTransport implements PresenceTransport {
   private readonly others = new Map<string, { ids: string[]; at: number }>();
   /** Polls made by this tab, for tests and benchmarks. */
   polls = 0;
-  private unfollowWindow: (() => void) | undefined;
 
   constructor(private readonly options: PollingOptions) {
     const interval = pollingInterval(options.intervalMs);
@@ -96,8 +94,10 @@ export class PollingTransport implements PresenceTransport {
     // The client reads the ids it watches as it starts watching them: the first poll is an interval away.
     this.lastPoll = this.clock.now();
     this.doc?.addEventListener('visibilitychange', this.onVisibility);
-    if (this.options.followNetwork !== false)
-      this.unfollowWindow = followWindow({ offline: () => this.wentOffline(), online: () => this.cameOnline() });
+    if (this.options.followNetwork !== false) {
+      globalThis.addEventListener?.('offline', this.onOffline);
+      globalThis.addEventListener?.('online', this.onOnline);
+    }
     const key = this.options.shareAcrossTabs;
     const locks =
       typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
@@ -132,7 +132,8 @@ export class PollingTransport implements PresenceTransport {
     this.clock.clearInterval(this.heartbeat);
     this.running?.abort();
     this.doc?.removeEventListener('visibilitychange', this.onVisibility);
-    this.unfollowWindow?.();
+    globalThis.removeEventListener?.('offline', this.onOffline);
+    globalThis.removeEventListener?.('online', this.onOnline);
     this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
     this.channel?.close();
     this.channel = undefined;
@@ -141,19 +142,17 @@ export class PollingTransport implements PresenceTransport {
   }
 
   /** The browser lost its network: what this tab shows is marked as possibly out of date now, not at the next poll. */
-  private wentOffline(): void {
+  private readonly onOffline = () => {
     if (this.stopped) return;
+    this.sink?.state('offline');
     if (this.ids.size) this.sink?.error(new Error('The browser is offline.'), [...this.ids]);
-    this.sink?.state('offline', 'The browser is offline; the presence shown may be out of date.');
-  }
+  };
 
   /** Back online: the tab that polls polls now, whatever backoff the failures while offline set. */
-  private cameOnline(): void {
-    if (this.stopped) return;
-    this.failures = 0;
+  private readonly onOnline = () => {
     this.notBefore = 0;
     if (this.leader) this.schedule(0);
-  }
+  };
 
   /** Queues for the poller's lock; this tab polls once it holds it. */
   private requestLead(): void {

@@ -4,6 +4,7 @@ import type { SignalRTransportOptions } from './signalr-options.js';
 import { FallbackPoller } from './fallback-poller.js';
 import { openHubConnection, refusedToken } from './hub-connection.js';
 import { reconnectDelay } from './relay-delays.js';
+import { ReadAgain } from './read-again.js';
 import { RelayHeartbeat } from './relay-heartbeat.js';
 import { readCoverageMessage, readHeartbeatMessage } from './relay-messages.js';
 import { RelaySession, WatchRefused } from './relay-session.js';
@@ -52,6 +53,8 @@ export class SignalRTransport implements PresenceTransport {
   /** Ids the relay said Graph does not cover yet: polled (by the fallback) until a later answer says they are. */
   private uncovered = new Set<string>();
   private readonly lease: WatchLease;
+  /** What the client is asked to read again (updates may have been missed), tried until it is read. */
+  private readonly readAgain: ReadAgain;
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
   private unfollowWindow: (() => void) | undefined;
@@ -68,6 +71,7 @@ export class SignalRTransport implements PresenceTransport {
     this.relay = new RelaySession(options, this.clock);
     this.heartbeat = new RelayHeartbeat(this.clock, () => this.relaySilent());
     this.lease = new WatchLease(this.clock, () => void this.sendWatch());
+    this.readAgain = new ReadAgain(this.clock);
   }
 
   /** This transport's watch session at the relay. */
@@ -104,6 +108,7 @@ export class SignalRTransport implements PresenceTransport {
     this.clock.clearTimeout(this.watchTimer);
     this.clock.clearTimeout(this.retryTimer);
     this.heartbeat.pause();
+    this.readAgain.stop();
     this.unfollowWindow?.();
     // The relay drops this session's watch now, not when its lease lapses; a watch request still under way could
     // reach it later, so it is ended once more after that one.
@@ -147,7 +152,7 @@ export class SignalRTransport implements PresenceTransport {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
         // reads 650 to a request).
         this.unconfirmed.clear();
-        this.sink?.resync?.();
+        void this.readAgain.run(this.sink);
       } else if (pending.length) {
         // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
         // perhaps before this connection was up): read them once more, so a change in between is not missed.
@@ -184,7 +189,7 @@ export class SignalRTransport implements PresenceTransport {
   private resyncWatched(ids: string[]): void {
     const watched = new Set(this.ids);
     const again = ids.filter((id) => watched.has(id));
-    if (again.length) this.sink?.resync?.(again);
+    if (again.length) void this.readAgain.run(this.sink, again);
   }
 
   /**
@@ -268,7 +273,7 @@ export class SignalRTransport implements PresenceTransport {
     const again = coverage.regained.filter((id) => watched.has(id));
     for (const id of again) this.uncovered.delete(id);
     this.syncFallback();
-    if (again.length) this.sink?.resync?.(again);
+    if (again.length) void this.readAgain.run(this.sink, again);
     // While some are uncovered, the relay is asked again soon, as after a watch answer naming them.
     if (this.uncovered.size) this.lease.renewSoon(true);
   }
@@ -307,7 +312,7 @@ export class SignalRTransport implements PresenceTransport {
   private cameOnline(): void {
     if (this.stopped) return;
     this.sink?.state(this.live && !this.lease.failed ? 'connected' : 'reconnecting');
-    this.sink?.resync?.();
+    void this.readAgain.run(this.sink);
     if (!this.live) this.hurry();
     else if (!this.inflight) void this.sendWatch();
   }
@@ -348,6 +353,6 @@ export class SignalRTransport implements PresenceTransport {
     if (!this.lease.failed) this.sink?.state('connected');
     void this.sendWatch();
     // Nothing is replayed after a reconnection: read everything again. (The first time, watching seeds it.)
-    if (!first) this.sink?.resync?.();
+    if (!first) void this.readAgain.run(this.sink);
   }
 }

@@ -308,10 +308,10 @@ test(
     try {
       await settled(live, everyone);
       const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
-      cloud.signalr.dropConnections({ userId: user });
+      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
       changeEveryone(cloud, everyone);
       await sleep(2_000);
-      // Graph throttles the page's next three presence reads, each asking it to wait 2 s.
+      // Graph throttles the page's presence reads, each time asking it to wait 2 s.
       const throttled = cloud.faults.add({
         service: 'graph',
         path: '/v1.0/communications/getPresencesByUserId',
@@ -319,7 +319,6 @@ test(
         kind: 'status',
         status: 429,
         retryAfter: 2,
-        times: 3,
       });
       cloud.faults.clear(refused.id);
       await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
@@ -328,8 +327,11 @@ test(
       await until(async () => (await live.lying()).length === 0, 'every wrong badge marked stale within 3 s', 3_000);
       const marked = (await live.wrong()).length;
       assert.ok(marked > 0, 'the changes made during the cut not read yet');
-      await until(async () => throttled.hits >= 3, 'the three throttled reads', 15_000);
-      const took = await trueAgain(live, everyone, 'of the throttling');
+      await sleep(2_000);
+      assert.equal((await live.lying()).length, 0, 'still marked while the read waits');
+      cloud.faults.clear(throttled.id);
+      // The read waiting out its 2 s is answered, or the next try (within 1.5 s) is.
+      const took = await trueAgain(live, everyone, 'of the throttling', 8_000);
       t.diagnostic(
         `throttled read after a cut: ${marked} wrong badges marked stale while it waited; true ${took.toFixed(1)} s after`,
       );
