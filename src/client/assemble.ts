@@ -41,8 +41,9 @@ export function assembleClient(options: CreatePresenceClientOptions, parts: Clie
   let transport: PresenceTransport | undefined;
   const from = source;
   const clock = options.scheduler ? { scheduler: options.scheduler } : {};
-  const polling = () =>
+  const polling = (followNetwork = true) =>
     new PollingTransport({
+      followNetwork,
       fetch: (ids, signal) => from.presences(ids, signal),
       // Passed as given, 0 and NaN included: the transport keeps it in range and says so.
       ...(options.pollingIntervalMs !== undefined ? { intervalMs: options.pollingIntervalMs } : {}),
@@ -59,7 +60,8 @@ export function assembleClient(options: CreatePresenceClientOptions, parts: Clie
       relayUrl: options.relayUrl,
       auth: options.auth,
       relayScopes: options.relayScopes ?? [],
-      fallback: polling,
+      // The SignalR transport follows the network itself.
+      fallback: () => polling(false),
       ...clock,
     });
   } else if (demo) {

@@ -5,7 +5,7 @@ import { loadOnce } from '../loading/load-once.js';
 import type { ConnectionState, PresenceTransport, TransportSink } from '../transports/transport.js';
 import { Aliases, type Resolved } from './aliases.js';
 import { WithAlerts } from './alert-shortcuts.js';
-import { keptProfile, snapshotOf, type Entry } from './entry.js';
+import { keptProfile, snapshotOf, tell, type Entry } from './entry.js';
 import { callSafely } from './call-safely.js';
 import { ErrorReporter, type ClientErrorDetail } from './errors.js';
 import { FetchQueue, type FetchKind } from './fetch-queue.js';
@@ -269,7 +269,17 @@ export class PresenceClient extends WithAlerts {
         for (const listener of this.stateListeners) listener(state, detail);
       },
       error: (error, ids) => this.errors.fail('transport', error, ids),
-      resync: (ids) => void this.refresh(ids?.filter((id) => this.entries.has(id))),
+      // What a transport could not read again is told back, for it to try again.
+      resync: async (ids = [...this.watchedIds()]) => {
+        await this.refresh(ids.filter((id) => this.entries.has(id)));
+        return ids.filter((id) => this.entries.get(id)?.failed);
+      },
+      doubt: (ids = [...this.watchedIds()]) => {
+        for (const id of ids) {
+          const entry = this.entries.get(id);
+          if (entry?.presence && !entry.failed) tell(Object.assign(entry, { failed: true }));
+        }
+      },
     };
     this.transport.start(sink);
   }

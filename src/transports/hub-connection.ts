@@ -14,8 +14,19 @@ export interface HubHandlers {
   coverage(message: unknown): void;
   heartbeat(message: unknown): void;
   reconnecting(): void;
+  /** An attempt to connect failed because the relay refused the token it was given (401). */
+  unauthorized(): void;
   reconnected(): void;
   closed(): void;
+}
+
+/**
+ * Whether a connection attempt failed because the negotiate refused the token (401). The client wraps the HTTP error
+ * in one of its own, which keeps only its message (`... Status code '401'`).
+ */
+export function refusedToken(error: unknown): boolean {
+  if ((error as { statusCode?: unknown } | undefined)?.statusCode === 401) return true;
+  return error instanceof Error && /Status code '401'/.test(error.message);
 }
 
 /** Builds the connection (not started) to the hub at `url`, negotiating with `token()`. */
@@ -27,7 +38,12 @@ export async function openHubConnection(
   const { HubConnectionBuilder, HttpTransportType, LogLevel } = await import('@microsoft/signalr');
   const connection = new HubConnectionBuilder()
     .withUrl(url, { accessTokenFactory: token, transport: HttpTransportType.WebSockets })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (context) => reconnectDelay(context.previousRetryCount) })
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: (context) => {
+        if (refusedToken(context.retryReason)) on.unauthorized();
+        return reconnectDelay(context.previousRetryCount);
+      },
+    })
     .configureLogging(LogLevel.None)
     .build();
   connection.on(on.target, (message: unknown) => on.presence(readPresenceMessage(message)));

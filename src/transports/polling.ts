@@ -21,6 +21,11 @@ export interface PollingOptions {
   document?: Document;
   /** The clock and timers polling runs on. Default the page's own. */
   scheduler?: Scheduler;
+  /**
+   * Follows the browser's network (default true): offline, what is shown is marked as possibly out of date at once;
+   * online again, a poll is made at once. A transport that polls as another's fallback leaves that to the other.
+   */
+  followNetwork?: boolean;
 }
 
 const MAX_BACKOFF = 5 * 60_000;
@@ -89,6 +94,10 @@ export class PollingTransport implements PresenceTransport {
     // The client reads the ids it watches as it starts watching them: the first poll is an interval away.
     this.lastPoll = this.clock.now();
     this.doc?.addEventListener('visibilitychange', this.onVisibility);
+    if (this.options.followNetwork !== false) {
+      globalThis.addEventListener?.('offline', this.onOffline);
+      globalThis.addEventListener?.('online', this.onOnline);
+    }
     const key = this.options.shareAcrossTabs;
     const locks =
       typeof navigator !== 'undefined' ? (navigator as Navigator & { locks?: LockManager }).locks : undefined;
@@ -123,12 +132,27 @@ export class PollingTransport implements PresenceTransport {
     this.clock.clearInterval(this.heartbeat);
     this.running?.abort();
     this.doc?.removeEventListener('visibilitychange', this.onVisibility);
+    globalThis.removeEventListener?.('offline', this.onOffline);
+    globalThis.removeEventListener?.('online', this.onOnline);
     this.channel?.postMessage({ type: 'bye', tab: this.tab } satisfies TabMessage);
     this.channel?.close();
     this.channel = undefined;
     if (this.locks) this.resign();
     this.sink?.state('idle');
   }
+
+  /** The browser lost its network: what this tab shows is marked as possibly out of date now, not at the next poll. */
+  private readonly onOffline = () => {
+    if (this.stopped) return;
+    this.sink?.state('offline');
+    if (this.ids.size) this.sink?.error(new Error('The browser is offline.'), [...this.ids]);
+  };
+
+  /** Back online: the tab that polls polls now, whatever backoff the failures while offline set. */
+  private readonly onOnline = () => {
+    this.notBefore = 0;
+    if (this.leader) this.schedule(0);
+  };
 
   /** Queues for the poller's lock; this tab polls once it holds it. */
   private requestLead(): void {

@@ -60,12 +60,20 @@ export class RelaySession {
     return value;
   }
 
+  /**
+   * The relay refused the last token (401): it is not given again, so the next request gets a new one. A token the
+   * page takes for good may have expired for the relay (their clocks differ), or been replaced meanwhile.
+   */
+  forgetToken(): void {
+    if (this.lastToken) this.options.auth.invalidate?.(this.lastToken.value);
+  }
+
   private get watchUrl(): string {
     return `${this.options.relayUrl.replace(/\/+$/, '')}/watch`;
   }
 
   /** Tells the relay the ids this session watches; undefined when the session was stopped while a token came. */
-  async post(ids: string[], stopped: () => boolean): Promise<WatchAnswer | undefined> {
+  async post(ids: string[], stopped: () => boolean, again = true): Promise<WatchAnswer | undefined> {
     const token = await this.token();
     if (stopped()) return undefined;
     if (ids.length) this.watching = true;
@@ -74,6 +82,11 @@ export class RelaySession {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ids, session: this.id }),
     });
+    // The token was refused: asked again once, with a new one.
+    if (res.status === 401 && again && this.options.auth.invalidate) {
+      this.forgetToken();
+      return this.post(ids, stopped, false);
+    }
     if (!res.ok) throw new WatchRefused(res.status);
     if (!ids.length) this.watching = false;
     const answer = (await res.json().catch(() => ({}))) as {

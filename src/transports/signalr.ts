@@ -2,13 +2,15 @@ import type { HubConnection } from '@microsoft/signalr';
 import { realScheduler, type Scheduler, type TimerHandle } from '../client/scheduler.js';
 import type { SignalRTransportOptions } from './signalr-options.js';
 import { FallbackPoller } from './fallback-poller.js';
-import { openHubConnection } from './hub-connection.js';
+import { openHubConnection, refusedToken } from './hub-connection.js';
 import { reconnectDelay } from './relay-delays.js';
+import { ReadAgain } from './read-again.js';
 import { RelayHeartbeat } from './relay-heartbeat.js';
 import { readCoverageMessage, readHeartbeatMessage } from './relay-messages.js';
 import { RelaySession, WatchRefused } from './relay-session.js';
 import type { PresenceTransport, TransportSink } from './transport.js';
 import { WatchLease } from './watch-lease.js';
+import { followWindow } from './window-events.js';
 
 export { reconnectDelay, watchRetryDelay } from './relay-delays.js';
 export { watchSessionId } from './relay-session.js';
@@ -29,6 +31,8 @@ export type { SignalRTransportOptions } from './signalr-options.js';
  * relay, back after the lease ended, no longer knows the session and tells it nothing of what changed meanwhile).
  * A relay that sends heartbeats is taken for down in the same way once they stop for 2.5 of its intervals (a page
  * that never heard one waits for its watch renewals, as before), and back when they, or a watch answer, come again.
+ * While the browser is offline every presence shown is marked as possibly out of date; back online, or shown again
+ * after being hidden, whatever waits out a backoff is tried at once.
  */
 export class SignalRTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
@@ -49,13 +53,15 @@ export class SignalRTransport implements PresenceTransport {
   /** Ids the relay said Graph does not cover yet: polled (by the fallback) until a later answer says they are. */
   private uncovered = new Set<string>();
   private readonly lease: WatchLease;
+  /** What the client is asked to read again (updates may have been missed), tried until it is read. */
+  private readonly readAgain: ReadAgain;
   /** The watch request under way, if any. */
   private inflight: Promise<void> | undefined;
-  private readonly onPageHide = () => this.leave();
-  private readonly onPageShow = (event: PageTransitionEvent) => {
-    // Back from the back/forward cache: the watch was ended when the page was hidden.
-    if (event.persisted && !this.stopped) void this.sendWatch();
-  };
+  private unfollowWindow: (() => void) | undefined;
+  /** SignalR's own reconnection was ended to connect anew at once. */
+  private restartNow = false;
+  /** A connection was up once. */
+  private wasUp = false;
   /** Updates received, for tests and benchmarks. */
   received = 0;
 
@@ -65,6 +71,7 @@ export class SignalRTransport implements PresenceTransport {
     this.relay = new RelaySession(options, this.clock);
     this.heartbeat = new RelayHeartbeat(this.clock, () => this.relaySilent());
     this.lease = new WatchLease(this.clock, () => void this.sendWatch());
+    this.readAgain = new ReadAgain(this.clock);
   }
 
   /** This transport's watch session at the relay. */
@@ -74,10 +81,14 @@ export class SignalRTransport implements PresenceTransport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
-    if (typeof window !== 'undefined') {
-      window.addEventListener('pagehide', this.onPageHide);
-      window.addEventListener('pageshow', this.onPageShow);
-    }
+    this.unfollowWindow = followWindow({
+      pagehide: () => this.leave(),
+      // Back from the back/forward cache: the watch was ended when the page was hidden.
+      pageshow: (event) => void (event.persisted && !this.stopped && this.sendWatch()),
+      offline: () => this.wentOffline(),
+      online: () => this.cameOnline(),
+      shown: () => this.hurry(),
+    });
     void this.connect();
   }
 
@@ -97,10 +108,8 @@ export class SignalRTransport implements PresenceTransport {
     this.clock.clearTimeout(this.watchTimer);
     this.clock.clearTimeout(this.retryTimer);
     this.heartbeat.pause();
-    if (typeof window !== 'undefined') {
-      window.removeEventListener('pagehide', this.onPageHide);
-      window.removeEventListener('pageshow', this.onPageShow);
-    }
+    this.readAgain.stop();
+    this.unfollowWindow?.();
     // The relay drops this session's watch now, not when its lease lapses; a watch request still under way could
     // reach it later, so it is ended once more after that one.
     const inflight = this.inflight;
@@ -143,7 +152,7 @@ export class SignalRTransport implements PresenceTransport {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
         // reads 650 to a request).
         this.unconfirmed.clear();
-        this.sink?.resync?.();
+        void this.readAgain.run(this.sink);
       } else if (pending.length) {
         // The relay answers once Graph's subscriptions cover the new ids. They were first read before that (and
         // perhaps before this connection was up): read them once more, so a change in between is not missed.
@@ -180,7 +189,7 @@ export class SignalRTransport implements PresenceTransport {
   private resyncWatched(ids: string[]): void {
     const watched = new Set(this.ids);
     const again = ids.filter((id) => watched.has(id));
-    if (again.length) this.sink?.resync?.(again);
+    if (again.length) void this.readAgain.run(this.sink, again);
   }
 
   /**
@@ -198,6 +207,7 @@ export class SignalRTransport implements PresenceTransport {
   }
 
   private async connect(): Promise<void> {
+    this.retryTimer = undefined;
     if (this.stopped) return;
     this.sink?.state(this.attempts === 0 ? 'connecting' : 'reconnecting');
     try {
@@ -220,20 +230,28 @@ export class SignalRTransport implements PresenceTransport {
           this.syncFallback();
         },
         reconnected: () => this.connected(false),
+        unauthorized: () => this.relay.forgetToken(),
         closed: () => {
           this.live = false;
           this.heartbeat.pause();
           if (this.stopped) return;
-          // Closed for good (the relay refused, or the service closed without reconnect): start over.
           this.syncFallback();
+          if (this.restartNow) {
+            this.restartNow = false;
+            void this.connect();
+            return;
+          }
+          // Closed for good (the relay refused, or the service closed without reconnect): start over.
           this.scheduleRetry();
         },
       });
       this.connection = connection;
       await connection.start();
-      this.connected(this.attempts === 0);
+      // A connection made anew after one that was up (ended to hurry it) is a reconnection too.
+      this.connected(this.attempts === 0 && !this.wasUp);
     } catch (error) {
       if (this.stopped) return;
+      if (refusedToken(error)) this.relay.forgetToken();
       this.sink?.error(error as Error);
       this.syncFallback();
       this.scheduleRetry();
@@ -255,7 +273,7 @@ export class SignalRTransport implements PresenceTransport {
     const again = coverage.regained.filter((id) => watched.has(id));
     for (const id of again) this.uncovered.delete(id);
     this.syncFallback();
-    if (again.length) this.sink?.resync?.(again);
+    if (again.length) void this.readAgain.run(this.sink, again);
     // While some are uncovered, the relay is asked again soon, as after a watch answer naming them.
     if (this.uncovered.size) this.lease.renewSoon(true);
   }
@@ -280,6 +298,45 @@ export class SignalRTransport implements PresenceTransport {
     if (!this.inflight) this.lease.retryNow();
   }
 
+  /**
+   * The browser lost its network: nothing comes in, though the connection may look up for a while yet, so every
+   * presence shown is marked as possibly out of date (a failed refresh) and the state says why.
+   */
+  private wentOffline(): void {
+    if (this.stopped) return;
+    this.sink?.state('offline', 'The browser is offline; the presence shown may be out of date.');
+    if (this.ids.length) this.sink?.error(new Error('The browser is offline.'), this.ids);
+  }
+
+  /** Back online: everything shown is read again, and the relay reached now rather than after a backoff. */
+  private cameOnline(): void {
+    if (this.stopped) return;
+    this.sink?.state(this.live && !this.lease.failed ? 'connected' : 'reconnecting');
+    void this.readAgain.run(this.sink);
+    if (!this.live) this.hurry();
+    else if (!this.inflight) void this.sendWatch();
+  }
+
+  /**
+   * Shown again (or back online): a connection or a watch still being retried is tried now, not after a backoff that
+   * grew while the page was hidden (up to 30 s).
+   */
+  private hurry(): void {
+    if (this.stopped) return;
+    if (this.live) {
+      if (this.lease.failed && !this.inflight) this.lease.retryNow();
+      return;
+    }
+    if (this.retryTimer !== undefined) {
+      this.clock.clearTimeout(this.retryTimer);
+      void this.connect();
+    } else if (this.connection?.state === 'Reconnecting') {
+      // SignalR's own reconnection waits out its backoff: it is ended, and a new connection made at once.
+      this.restartNow = true;
+      void this.connection.stop();
+    }
+  }
+
   private scheduleRetry(): void {
     this.clock.clearTimeout(this.retryTimer);
     this.sink?.state('reconnecting', 'The relay is unreachable; polling meanwhile.');
@@ -288,6 +345,7 @@ export class SignalRTransport implements PresenceTransport {
 
   private connected(first: boolean): void {
     this.attempts = 0;
+    this.wasUp = true;
     this.live = true;
     this.heartbeat.listen();
     this.syncFallback();
@@ -295,6 +353,6 @@ export class SignalRTransport implements PresenceTransport {
     if (!this.lease.failed) this.sink?.state('connected');
     void this.sendWatch();
     // Nothing is replayed after a reconnection: read everything again. (The first time, watching seeds it.)
-    if (!first) this.sink?.resync?.();
+    if (!first) void this.readAgain.run(this.sink);
   }
 }

@@ -16,9 +16,15 @@ export interface TransportSink {
   error(error: Error, ids?: string[]): void;
   /**
    * Updates may have been missed (after a reconnection, or before a subscription covered new ids): the client
-   * re-reads these watched presences, or every one when `ids` is absent.
+   * re-reads these watched presences, or every one when `ids` is absent, and resolves with the watched ids it could
+   * not read.
    */
-  resync?(ids?: string[]): void;
+  resync?(ids?: string[]): Promise<string[]> | void;
+  /**
+   * The presences of these watched ids (all when absent) may be out of date (a re-read of them waits): the client
+   * marks them so until they are read or updated.
+   */
+  doubt?(ids?: string[]): void;
 }
 
 /**

@@ -123,7 +123,7 @@ describe('SignalRTransport and the relay heartbeat', () => {
       update: () => undefined,
       state: (s) => states.push(s),
       error: () => undefined,
-      resync: (ids) => resyncs.push(ids ?? 'all'),
+      resync: (ids) => void resyncs.push(ids ?? 'all'),
     };
     const fallback = (): PresenceTransport => ({
       start: () => undefined,
