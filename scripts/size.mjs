@@ -61,7 +61,7 @@ const PAGES = [
     tags: ['presence-provider', 'presence-avatar'],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/],
     budget: 24 * KB,
-    ceiling: 29.5 * KB,
+    ceiling: 29.6 * KB,
     without: Object.keys(PIECES),
   },
   {

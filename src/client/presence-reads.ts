@@ -29,10 +29,20 @@ export class PresenceReads {
    */
   apply(presences: GraphPresence[], receivedAt: number, readAt?: number): number {
     let applied = 0;
+    const refused: string[] = [];
+    let field = '';
     for (const raw of presences) {
       const id = typeof raw?.id === 'string' ? raw.id : undefined;
       const entry = id ? this.entries.get(id) : undefined;
       if (!entry) continue;
+      // Graph sends both as text (or leaves them out of a partial update): an update with anything else there is not
+      // trusted. What was known stays, marked possibly out of date, rather than turning into unknown.
+      const wrong = (['availability', 'activity'] as const).find((f) => raw[f] != null && typeof raw[f] != 'string');
+      if (wrong) {
+        refused.push(id!);
+        field = wrong;
+        continue;
+      }
       // A partial update (a push with availability and activity only) keeps what it does not send.
       const merged = entry.raw ? mergePresence(entry.raw, raw) : raw;
       const next = normalizePresence(merged);
@@ -50,6 +60,8 @@ export class PresenceReads {
       applied++;
       tell(entry);
     }
+    if (refused.length)
+      this.errors.fail('presence', new Error(`A presence update's ${field} is not text; it was ignored.`), refused);
     return applied;
   }
 

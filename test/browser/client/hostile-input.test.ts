@@ -380,3 +380,50 @@ describe('an object id written in capitals', () => {
     client.dispose();
   });
 });
+
+describe('a pushed presence whose availability or activity is not text', () => {
+  for (const [field, bad] of [
+    ['availability', { nested: 'Busy' }],
+    ['availability', 42],
+    ['availability', ['Busy']],
+    ['activity', { value: 'InACall' }],
+    ['activity', true],
+  ] as const) {
+    it(`(${field}: ${JSON.stringify(bad)}) keeps what was known, marked possibly out of date, with an error`, async () => {
+      const { source, transport, client, errors } = setup();
+      source.table.set(id(3), { id: id(3), availability: 'Busy', activity: 'InACall', sequenceNumber: '0001' });
+      source.table.set(id(4), { id: id(4), availability: 'Available', activity: 'Available', sequenceNumber: '0001' });
+      const three = await watching(client, id(3));
+      const four = await watching(client, id(4));
+      await waitUntil(() => three.now()?.presence && four.now()?.presence);
+      transport.sink!.update([
+        { id: id(3), availability: 'Away', activity: 'Away', sequenceNumber: '0002', [field]: bad } as GraphPresence,
+        { id: id(4), availability: 'Away', activity: 'Away', sequenceNumber: '0002' },
+      ]);
+      expect(three.now()!.presence!.availability, 'the last known presence, not unknown').to.equal('Busy');
+      expect(three.now()!.stale, 'marked possibly out of date').to.equal(true);
+      expect(four.now()!.presence!.availability, 'the good update of the same batch applies').to.equal('Away');
+      expect(four.now()!.stale).to.equal(false);
+      const error = errors.find((e) => e.ids?.includes(id(3)));
+      expect(error?.kind).to.equal('presence');
+      expect(error?.message).to.match(new RegExp(field));
+      // A good update afterwards applies and is fresh again.
+      transport.sink!.update([
+        { id: id(3), availability: 'DoNotDisturb', activity: 'Presenting', sequenceNumber: '0003' },
+      ]);
+      expect(three.now()!.presence!.availability).to.equal('DoNotDisturb');
+      expect(three.now()!.stale).to.equal(false);
+      client.dispose();
+    });
+  }
+
+  it('for a person not read yet, shows unknown with an error, never Offline', async () => {
+    const { transport, client, errors } = setup();
+    const { now } = await watching(client, id(5));
+    await waitUntil(() => now()?.presence);
+    transport.sink!.update([{ id: id(5), availability: 7, activity: 'Offline' } as unknown as GraphPresence]);
+    expect(now()!.presence!.availability).to.not.equal('Offline');
+    expect(errors.some((e) => e.ids?.includes(id(5)))).to.equal(true);
+    client.dispose();
+  });
+});

@@ -94,13 +94,15 @@ describe('partial presence updates (pushes with availability and activity only)'
     expect(now().presence?.availability).to.equal('Away');
   });
 
-  it('of the wrong shape change nothing they do not name, and never show Offline', async () => {
+  it('of the wrong shape change nothing, never show Offline, and mark what is known possibly out of date', async () => {
     const { transport, now } = await watched();
+    const before = now().presence?.availability;
     transport.sink!.update([
       { id: ID, availability: 42, activity: null, statusMessage: undefined } as unknown as GraphPresence,
     ]);
-    expect(now().presence?.availability).to.equal('PresenceUnknown');
+    expect(now().presence?.availability).to.equal(before);
     expect(now().presence?.statusMessage).to.equal('On the train');
+    expect(now().stale).to.equal(true);
   });
 });
 
