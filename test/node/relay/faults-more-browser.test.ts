@@ -30,6 +30,21 @@ const stage = chromiumStage({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Who a test's page shows: signed in as user `signedIn`, avatars of users `from` to `to` (exclusive), and the first
+ * team's list. Everyone's presence is changed once first, so that nobody is out of office and every later change
+ * draws a badge of its own.
+ */
+function cast(signedIn: number, from: number, to: number) {
+  const { cloud } = stage;
+  const team = cloud.tenant.teams[0]!;
+  const user = cloud.tenant.users[signedIn]!.id;
+  const people = cloud.tenant.users.slice(from, to).map((u) => u.id);
+  const everyone = [...people, ...team.memberIds];
+  changeEveryone(cloud, everyone);
+  return { team, user, people, everyone };
+}
+
 /** The page showing Graph's truth on every badge (pushed: Graph's subscriptions cover everyone shown). */
 async function settled(live: AvatarsPage, people: string[]): Promise<void> {
   const { cloud } = stage;
@@ -67,12 +82,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud, browser } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[0]!.id;
-    const people = cloud.tenant.users.slice(10, 14).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(0, 10, 14);
     const context = await browser.newContext();
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id, interval: 2_000, context });
     try {
@@ -102,12 +112,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud, browser } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[1]!.id;
-    const people = cloud.tenant.users.slice(20, 24).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(1, 20, 24);
     const context = await browser.newContext();
     const live = await openAvatarsPage(stage, relay.url, user, people, {
       team: team.id,
@@ -143,12 +148,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[2]!.id;
-    const people = cloud.tenant.users.slice(25, 29).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(2, 25, 29);
     // Relay tokens of 5 minutes, which the page keeps for 3 (until 2 minutes before they expire, by its own clock).
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id, relayTokenSeconds: 300 });
     try {
@@ -174,12 +174,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[3]!.id;
-    const people = cloud.tenant.users.slice(30, 34).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(3, 30, 34);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
@@ -214,12 +209,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[4]!.id;
-    const people = cloud.tenant.users.slice(35, 39).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(4, 35, 39);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     const visibility = (state: 'hidden' | 'visible') =>
       live.page.evaluate(`(() => {
@@ -250,12 +240,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[5]!.id;
-    const people = cloud.tenant.users.slice(14, 18).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(5, 14, 18);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
@@ -298,12 +283,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[6]!.id;
-    const people = cloud.tenant.users.slice(6, 10).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(6, 6, 10);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
@@ -398,12 +378,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async () => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[8]!.id;
-    const people = cloud.tenant.users.slice(10, 13).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(8, 10, 13);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
@@ -450,12 +425,7 @@ test(
   { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
-    const team = cloud.tenant.teams[0]!;
-    const user = cloud.tenant.users[9]!.id;
-    const people = cloud.tenant.users.slice(16, 20).map((u) => u.id);
-    const everyone = [...people, ...team.memberIds];
-    // Nobody out of office, so that every change draws a badge of its own.
-    changeEveryone(cloud, everyone);
+    const { team, user, people, everyone } = cast(9, 16, 20);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
