@@ -49,8 +49,15 @@ const MICROSOFT_HOSTS =
 /** Another authority (a national cloud, the local emulator) is trusted by its host, without instance discovery. */
 function knownAuthoritiesFor(authority: string | undefined): string[] {
   if (!authority) return [];
-  const host = new URL(authority).host;
-  return MICROSOFT_HOSTS.test(new URL(authority).hostname) ? [] : [host];
+  let url: URL;
+  try {
+    url = new URL(authority);
+  } catch {
+    throw new Error(
+      `The authority "${authority}" is not a URL: give one such as https://login.microsoftonline.com/<tenant>, or the tenant instead (tenantId; the tenant attribute).`,
+    );
+  }
+  return MICROSOFT_HOSTS.test(url.hostname) ? [] : [url.host];
 }
 
 /**
