@@ -206,7 +206,8 @@ export class PresenceClient extends WithAlerts {
         },
       },
       (page) => source.members!(kind, id, page, signal),
-      onPage,
+      // A source of the page's own may send anything: members with an id, and their fields as the client keeps them.
+      (profiles) => onPage(profiles.flatMap((p) => (typeof p?.id == 'string' ? [keptProfile(p)] : []))),
     );
   }
 

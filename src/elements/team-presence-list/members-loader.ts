@@ -123,22 +123,8 @@ export class MembersLoader implements ReactiveController {
     this.resort = true;
     const abort = (this.abort = new AbortController());
     let first = true;
-    const add = (page: Profile[]) => {
+    const add = (profiles: Profile[]) => {
       if (abort.signal.aborted) return;
-      // A source of the page's own may send anything: members with an id, and of their fields only text, are kept.
-      const profiles = page.flatMap((p) =>
-        typeof p?.id === 'string'
-          ? [
-              {
-                id: p.id,
-                displayName: text(p.displayName),
-                userPrincipalName: text(p.userPrincipalName),
-                mail: text(p.mail),
-                jobTitle: text(p.jobTitle),
-              },
-            ]
-          : [],
-      );
       for (const member of addProfiles(this.members, profiles)) this.watchMember(client, member);
       if (first) {
         // The first page shows at once; later changes are batched per frame.
