@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { corsHeaders } from './cors.js';
 import { BodyTooLarge, httpLimits, readBody, serverOptions, type HttpLimits } from './http-limits.js';
-import { notCollection } from './notifications.js';
+import { readCollection } from './notifications.js';
 import { notificationRouteReply, plainReply } from './validation-handshake.js';
 
 /** An answer as status and a value sent as JSON. */
@@ -138,16 +138,15 @@ async function notifications(
     res.writeHead(error instanceof BodyTooLarge ? 413 : 400).end();
     return;
   }
-  const refused = notCollection(text);
-  if (refused) {
-    const reply = plainReply(400, refused);
+  const collection = readCollection(text);
+  if ('refused' in collection) {
+    const reply = plainReply(400, collection.refused);
     res.writeHead(reply.status, reply.headers).end(reply.body);
     return;
   }
-  const payload: unknown = JSON.parse(text);
   const intake = await routes.intake(
     url.pathname.startsWith('/api/lifecycle') ? 'lifecycle' : 'notifications',
-    payload,
+    collection.payload,
   );
   res.writeHead(intake.status, intake.headers).end();
   intake.after?.();

@@ -50,21 +50,21 @@ export interface ReadResult {
 const GRAPH_CHANGE_TRACKING_APP = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 
 /**
- * Why a posted body is not a collection as Graph posts them (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks:
- * a JSON object whose `value` is the list of notifications, for changes and lifecycle events alike), or undefined
- * when it is one. Such a body is refused (400) before anything is acknowledged.
+ * A posted body read as a collection as Graph posts them (https://learn.microsoft.com/graph/change-notifications-delivery-webhooks:
+ * a JSON object whose `value` is the list of notifications, for changes and lifecycle events alike): the parsed
+ * payload, or why it is not one. Such a body is refused (400) before anything is acknowledged.
  */
-export function notCollection(text: string): string | undefined {
+export function readCollection(text: string): { payload: unknown } | { refused: string } {
   let payload: unknown;
   try {
     payload = JSON.parse(text);
   } catch {
-    return 'the body is not JSON';
+    return { refused: 'the body is not JSON' };
   }
   const value = payload && typeof payload === 'object' ? Object.getOwnPropertyDescriptor(payload, 'value') : undefined;
   return Array.isArray(value?.value)
-    ? undefined
-    : 'the body is not a change notification collection ({"value": [...]})';
+    ? { payload }
+    : { refused: 'the body is not a change notification collection ({"value": [...]})' };
 }
 
 export function sameSecret(a: string, b: string): boolean {

@@ -4,7 +4,7 @@ import type { Relay } from '../../src/relay.js';
 import type { SubscriptionKeeper } from '../../src/subscriptions.js';
 import { corsHeaders } from '../../src/cors.js';
 import { BodyTooLarge, DEFAULT_HTTP_LIMITS } from '../../src/http-limits.js';
-import { notCollection } from '../../src/notifications.js';
+import { readCollection } from '../../src/notifications.js';
 import { notificationRouteReply, plainReply } from '../../src/validation-handshake.js';
 
 const VALIDATION_PROBE = /^Validation: Testing client application reachability/i;
@@ -98,9 +98,9 @@ export function createHandlers(relay: Relay, keeper?: SubscriptionKeeper, option
     } catch (error) {
       return tooLarge(error) ?? { status: 400 };
     }
-    const refused = notCollection(text);
-    if (refused) return plainReply(400, refused);
-    const payload: unknown = JSON.parse(text);
+    const collection = readCollection(text);
+    if ('refused' in collection) return plainReply(400, collection.refused);
+    const { payload } = collection;
     if (options.queue && context) {
       // Only what carries the relay's clientState is queued; the rest is refused here, and nothing forged is stored.
       const screened = await relay.screen(payload);
