@@ -3,7 +3,7 @@
 // token it once took. While a fault lasts, a badge is true or marked stale; once it ends, every badge is true again
 // within seconds, and nothing escapes the library as an uncaught error.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
 import { parseConnectionString, serverToken } from '../../../common/signalr-connection.js';
 import { DEMO_SPA_CLIENT_ID } from '../../../emulator/entra/clients.js';
 import { startLocalRelay } from '../../../scripts/local-relay.js';
@@ -29,6 +29,9 @@ const stage = chromiumStage({
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// A test that fails before clearing its faults must not leave them to the tests after it.
+afterEach(() => stage.cloud?.faults.clear());
 
 /**
  * Who a test's page shows: signed in as user `signedIn`, avatars of users `from` to `to` (exclusive), and the first
