@@ -13,6 +13,10 @@ const SLOW_READ_MS = 1_000;
  */
 export class ReadAgain {
   private timer: TimerHandle | undefined;
+  /** The read `takeOver` put off, if any. */
+  private pending: TimerHandle | undefined;
+  /** Pushes stopped, and what they brought was (or will be) read: once per outage. */
+  private takenOver = false;
   private attempt = 0;
   /** Ids whose read failed, waiting for the next try. */
   private readonly waiting = new Set<string>();
@@ -45,8 +49,30 @@ export class ReadAgain {
     );
   }
 
+  /**
+   * Pushes stopped (the connection dropped, or the relay stopped watching): the fallback polls from now on, its first
+   * poll an interval away (30 s by default), so what was shown is read once `delayMs` from now, unless the pushes
+   * come back before (`pushesBack`, with a read of their own). Once per outage.
+   */
+  takeOver(sink: TransportSink | undefined, delayMs: number): void {
+    if (this.takenOver || this.stopped) return;
+    this.takenOver = true;
+    this.pending = this.clock.setTimeout(() => {
+      this.pending = undefined;
+      void this.run(sink);
+    }, delayMs);
+  }
+
+  /** The pushes are back: a read put off by `takeOver` is not needed (the caller reads everything again). */
+  pushesBack(): void {
+    this.takenOver = false;
+    this.clock.clearTimeout(this.pending);
+    this.pending = undefined;
+  }
+
   stop(): void {
     this.stopped = true;
     this.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.pending);
   }
 }

@@ -13,6 +13,13 @@ import { WatchLease } from './watch-lease.js';
 import { followWindow } from './window-events.js';
 
 export { reconnectDelay, watchRetryDelay } from './relay-delays.js';
+
+/**
+ * Pushes that stop (the connection dropped, the relay silent or not answering) usually come back within a second or
+ * two (SignalR Service restarting, a watch tried again at once), with everything read again then; still stopped after
+ * this long, what was pushed is read now rather than at the fallback's first poll, an interval away.
+ */
+const DROP_GRACE_MS = 3_000;
 export { watchSessionId } from './relay-session.js';
 export type { SignalRTransportOptions } from './signalr-options.js';
 
@@ -145,7 +152,10 @@ export class SignalRTransport implements PresenceTransport {
       // Answered while its heartbeats are silent: the relay runs, but sends none (now); they are waited for no more.
       if (this.heartbeat.silent) this.heartbeat.forget();
       this.syncFallback();
-      if (wasFailed && this.live) this.sink?.state('connected');
+      if (wasFailed && this.live) {
+        this.readAgain.pushesBack();
+        this.sink?.state('connected');
+      }
       if (ids.length) this.lease.renewSoon(this.uncovered.size > 0);
       if (!live) return;
       if ((lapsed || wasFailed) && ids.length) {
@@ -167,6 +177,8 @@ export class SignalRTransport implements PresenceTransport {
       const refused = error instanceof WatchRefused && !error.serverFault;
       if (this.lease.fail()) {
         this.syncFallback();
+        // What the relay would have pushed since it stopped watching is read soon, unless a try is answered first.
+        if (this.live) this.readAgain.takeOver(this.sink, DROP_GRACE_MS);
         if (this.live)
           this.sink?.state(
             'reconnecting',
@@ -228,6 +240,7 @@ export class SignalRTransport implements PresenceTransport {
           this.heartbeat.pause();
           this.sink?.state('reconnecting', 'The connection to the relay dropped; reconnecting.');
           this.syncFallback();
+          this.readAgain.takeOver(this.sink, DROP_GRACE_MS);
         },
         reconnected: () => this.connected(false),
         unauthorized: () => this.relay.forgetToken(),
@@ -242,6 +255,7 @@ export class SignalRTransport implements PresenceTransport {
             return;
           }
           // Closed for good (the relay refused, or the service closed without reconnect): start over.
+          if (this.wasUp) this.readAgain.takeOver(this.sink, DROP_GRACE_MS);
           this.scheduleRetry();
         },
       });
@@ -293,6 +307,7 @@ export class SignalRTransport implements PresenceTransport {
     if (this.stopped || !this.live) return;
     if (this.lease.fail()) {
       this.syncFallback();
+      this.readAgain.takeOver(this.sink, DROP_GRACE_MS);
       this.sink?.state('reconnecting', 'The relay stopped sending heartbeats; polling meanwhile.');
     }
     if (!this.inflight) this.lease.retryNow();
@@ -347,6 +362,8 @@ export class SignalRTransport implements PresenceTransport {
     this.attempts = 0;
     this.wasUp = true;
     this.live = true;
+    // A watch that failed is still failed: the relay's answer ends that outage.
+    if (!this.lease.failed) this.readAgain.pushesBack();
     this.heartbeat.listen();
     this.syncFallback();
     // A watch that failed is tried now (below); until it is answered the page is not shown as live.

@@ -63,6 +63,8 @@ describe('SignalRTransport and the relay heartbeat', () => {
   /** Clock times of the watch lists sent. */
   let sent: number[];
   let relay: 'up' | 'down';
+  /** Whether the relay's negotiate answers (SignalR's reconnections fail while it does not). */
+  let negotiating: boolean;
   let polled: string[];
   let states: ConnectionState[];
   /** Re-reads asked for: `all` for everything watched, else the ids. */
@@ -73,6 +75,7 @@ describe('SignalRTransport and the relay heartbeat', () => {
   beforeEach(() => {
     sent = [];
     relay = 'up';
+    negotiating = true;
     polled = [];
     states = [];
     resyncs = [];
@@ -82,6 +85,7 @@ describe('SignalRTransport and the relay heartbeat', () => {
     // lease, or fails as an unreachable host.
     window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input instanceof Request ? input.url : input);
+      if (url.includes('/negotiate') && !negotiating) throw new TypeError('Failed to fetch');
       if (url.includes('/negotiate'))
         return new Response(
           JSON.stringify({
@@ -172,10 +176,16 @@ describe('SignalRTransport and the relay heartbeat', () => {
     expect(clock.now() - lastBeat).to.equal(2.5 * INTERVAL);
     expect(state()).to.equal('reconnecting');
     expect(polled).to.have.members(['a', 'b']);
+    const detected = clock.now();
+    const before = resyncs.length;
     // The watch is tried again at once, then within the failed-watch backoff.
     await clock.runUntil(() => sent.length >= watches + 2, 'two tries of the watch', 50, 4_000);
     expect(sent[watches]! - lastBeat - 2.5 * INTERVAL).to.be.at.most(250);
     expect(state()).to.equal('reconnecting');
+    // Nothing was pushed since the relay died: with no answer, everything watched is read 3 s after, not at the
+    // fallback's first poll.
+    await clock.advance(Math.max(0, detected + 3_000 - clock.now()));
+    expect(resyncs.slice(before)).to.deep.equal(['all']);
     const rereads = resyncs.length;
 
     // The relay is back, and so are its beats: the watch is sent at once, and its answer has everything read again.
@@ -209,6 +219,36 @@ describe('SignalRTransport and the relay heartbeat', () => {
     await clock.advance(10 * INTERVAL);
     expect(state()).to.equal('connected');
     expect(polled).to.deep.equal([]);
+  });
+
+  it('the connection drops and stays down: everything watched is read once, 3 s after, while it is polled', async () => {
+    transport = await start();
+    const before = resyncs.length;
+    negotiating = false;
+    hub().close(1006);
+    await until(() => state() === 'reconnecting', 'reconnecting');
+    expect(polled).to.have.members(['a', 'b']);
+    // A connection back within seconds is read again as it comes back: nothing is read before.
+    await clock.advance(2_999);
+    expect(resyncs.length).to.equal(before);
+    // Still down: the first poll is an interval away, so what was pushed is read now.
+    await clock.advance(1);
+    expect(resyncs.slice(before)).to.deep.equal(['all']);
+    // Once: the fallback polls from now on.
+    await clock.advance(60_000);
+    expect(resyncs.slice(before)).to.deep.equal(['all']);
+    expect(state()).to.equal('reconnecting');
+  });
+
+  it('the connection drops and is back within 3 s: everything is read once, after the reconnection', async () => {
+    transport = await start();
+    const before = resyncs.length;
+    hub().close(1006);
+    await until(() => state() === 'reconnecting', 'reconnecting');
+    await until(() => state() === 'connected', 'connected again', 6_000);
+    await until(() => resyncs.length > before, 'the read after the reconnection');
+    await clock.advance(10_000);
+    expect(resyncs.slice(before)).to.deep.equal(['all']);
   });
 
   it('no heartbeat ever: nothing changes until a watch renewal fails', async () => {

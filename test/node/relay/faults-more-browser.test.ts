@@ -283,24 +283,15 @@ test(
 
 test(
   'in Chromium: Graph throttling (429, Retry-After 2 s) the read made after a dropped connection; stale while it waits, then true',
-  {
-    // Races the page: when it reconnects and reads again within the 2 s before the throttle starts, there is nothing
-    // left to mark, and the test fails (one run in three with other files beside it). Off until it waits for the
-    // reconnection's read to be throttled instead of sleeping.
-    skip: noChromium || 'races the reconnection read; see the comment',
-    timeout: 60_000,
-  },
+  { skip: noChromium, timeout: 60_000 },
   async (t) => {
     const { cloud } = stage;
     const { team, user, people, everyone } = cast(6, 6, 10);
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
-      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
-      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
-      changeEveryone(cloud, everyone);
-      await sleep(2_000);
-      // Graph throttles the page's presence reads, each time asking it to wait 2 s.
+      // Graph throttles the page's presence reads from now on, each time asking it to wait 2 s; the page reads
+      // nothing while pushes come, so the first read throttled is the one made because the connection dropped.
       const throttled = cloud.faults.add({
         service: 'graph',
         path: '/v1.0/communications/getPresencesByUserId',
@@ -309,20 +300,51 @@ test(
         status: 429,
         retryAfter: 2,
       });
-      cloud.faults.clear(refused.id);
-      await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
-      await until(async () => throttled.hits >= 1, 'the read after reconnecting throttled', 5_000);
+      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
+      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
+      changeEveryone(cloud, everyone);
+      await until(async () => throttled.hits >= 1, 'the read after the cut throttled', 10_000);
       // The page waits as Graph asks; meanwhile what it waits to read again says it may be out of date.
       await until(async () => (await live.lying()).length === 0, 'every wrong badge marked stale within 3 s', 3_000);
       const marked = (await live.wrong()).length;
       assert.ok(marked > 0, 'the changes made during the cut not read yet');
-      await sleep(2_000);
-      assert.equal((await live.lying()).length, 0, 'still marked while the read waits');
+      cloud.faults.clear(refused.id);
+      await until(async () => (await live.state()) === 'connected', 'the page connected again', 10_000);
+      assert.equal((await live.lying()).length, 0, 'still marked while the reads wait');
       cloud.faults.clear(throttled.id);
       // The read waiting out its 2 s is answered, or the next try (within 1.5 s) is.
       const took = await trueAgain(live, everyone, 'of the throttling', 8_000);
       t.diagnostic(
         `throttled read after a cut: ${marked} wrong badges marked stale while it waited; true ${took.toFixed(1)} s after`,
+      );
+    } finally {
+      await live.page.close();
+    }
+  },
+);
+
+test(
+  'in Chromium: SignalR Service down for good while everyone changes; every badge true within 6 s, not at the first poll',
+  { skip: noChromium, timeout: 60_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const { team, user, people, everyone } = cast(7, 0, 4);
+    // Polling every 30 s (the default) as the fallback: its first poll is 30 s after the connection drops.
+    const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
+    try {
+      await settled(live, everyone);
+      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
+      const cutAt = Date.now();
+      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
+      changeEveryone(cloud, everyone);
+      await until(async () => (await live.wrong()).length === 0, 'every badge true while the service is down', 6_000);
+      const took = (Date.now() - cutAt) / 1000;
+      assert.notEqual(await live.state(), 'connected', 'the page still cut off');
+      assert.ok(refused.hits >= 1, 'the page tried to connect again, and was refused');
+      cloud.faults.clear(refused.id);
+      const back = await trueAgain(live, everyone, 'of the service coming back', 8_000);
+      t.diagnostic(
+        `service down: every badge true ${took.toFixed(1)} s after the cut; ${back.toFixed(1)} s after its return`,
       );
     } finally {
       await live.page.close();
