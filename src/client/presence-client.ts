@@ -281,6 +281,7 @@ export class PresenceClient extends WithAlerts {
           if (entry?.presence && !entry.failed) tell(Object.assign(entry, { failed: true }));
         }
       },
+      current: (ids) => this.presences.current(ids, this.clock.now()),
     };
     this.transport.start(sink);
   }

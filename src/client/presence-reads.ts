@@ -99,6 +99,14 @@ export class PresenceReads {
     );
   }
 
+  /** The transport vouches that the presences of `ids` are still current at `at` (see `TransportSink.current`). */
+  current(ids: string[], at: number): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (entry?.presence && !entry.failed && !entry.error) this.confirm(entry, at);
+    }
+  }
+
   /**
    * A poll read the presence already shown. Listeners mark a presence stale from the `receivedAt` they were given,
    * so they hear of a confirmation when the presence was stale or failed, and once it is half as old as

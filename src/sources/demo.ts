@@ -195,19 +195,34 @@ export class DemoSource implements PresenceSource {
   }
 }
 
-/** Changes the presence of watched people now and then, as a live tenant would. */
+/** How often the demo says that whoever it did not change is still as shown. */
+const VOUCH_MS = 30_000;
+
+/**
+ * Changes the presence of watched people now and then, as a live tenant would; whoever it leaves alone stays fresh
+ * (never marked out of date for being calm).
+ */
 export class DemoTransport implements PresenceTransport {
   private sink: TransportSink | undefined;
   private ids: string[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
+  private vouching: ReturnType<typeof setInterval> | undefined;
 
-  /** `rate`: changes per second across the watched people. Default 1. */
-  constructor(private readonly rate = 1) {}
+  /**
+   * `rate`: changes per second across the watched people. Default 1. `vouchMs`: how often it says that whoever it
+   * did not change is still as shown (default 30 s).
+   */
+  constructor(
+    private readonly rate = 1,
+    private readonly vouchMs = VOUCH_MS,
+  ) {}
 
   start(sink: TransportSink): void {
     this.sink = sink;
     sink.state('connected', 'Demo: simulated presence.');
     if (this.rate > 0) this.timer = setInterval(() => this.tick(), Math.max(20, 1000 / this.rate));
+    // The simulation is the truth: whoever it leaves alone is as shown, and never marked out of date for it.
+    this.vouching = setInterval(() => sink.current?.(this.ids), this.vouchMs);
   }
 
   watch(ids: ReadonlySet<string>): void {
@@ -225,6 +240,7 @@ export class DemoTransport implements PresenceTransport {
 
   stop(): void {
     clearInterval(this.timer);
+    clearInterval(this.vouching);
     this.sink?.state('idle');
   }
 }

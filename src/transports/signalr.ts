@@ -158,6 +158,8 @@ export class SignalRTransport implements PresenceTransport {
       }
       if (ids.length) this.lease.renewSoon(this.uncovered.size > 0);
       if (!live) return;
+      // Answered while pushes flow: whoever was pushed nothing since is as shown (as after a heartbeat).
+      if (this.live && !lapsed && !wasFailed) this.sink?.current?.(this.pushed());
       if ((lapsed || wasFailed) && ids.length) {
         // What changed while the relay did not watch for this page: everything watched is read once (the client
         // reads 650 to a request).
@@ -297,6 +299,14 @@ export class SignalRTransport implements PresenceTransport {
     const intervalMs = readHeartbeatMessage(message);
     if (intervalMs instanceof Error) return this.sink?.error(intervalMs);
     if (this.heartbeat.heard(intervalMs) && this.lease.failed && !this.inflight) void this.sendWatch();
+    // The relay is up, watches for this page and pushes what Graph tells it: whoever it pushed nothing for since is
+    // as shown, and stays fresh (not marked out of date after the client's staleAfterMs of calm).
+    if (this.live && !this.lease.failed) this.sink?.current?.(this.pushed());
+  }
+
+  /** The watched ids whose changes the relay pushes now: not polled, and confirmed covered. */
+  private pushed(): string[] {
+    return this.ids.filter((id) => !this.uncovered.has(id) && !this.unconfirmed.has(id));
   }
 
   /**

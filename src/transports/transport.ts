@@ -25,6 +25,12 @@ export interface TransportSink {
    * marks them so until they are read or updated.
    */
   doubt?(ids?: string[]): void;
+  /**
+   * Pushes are coming through for these ids, and none came: what is shown for them is still current (a push
+   * transport's confirmation, as a poll that reads the same presence is one). The client keeps them fresh; one whose
+   * refresh failed, or whose re-read waits, stays marked until it is read.
+   */
+  current?(ids: string[]): void;
 }
 
 /**

@@ -251,4 +251,33 @@ describe('PresenceClient', () => {
     expect(told.at(-1)!.error).to.equal(undefined);
     client.dispose();
   });
+
+  it('pushes vouched for (`current`) keep a presence fresh, but never clear one whose refresh failed', async () => {
+    const source = new FakeSource();
+    const transport = new FakeTransport();
+    source.table.set(id(1), { id: id(1), availability: 'Busy', activity: 'InACall' });
+    source.table.set(id(2), { id: id(2), availability: 'Away', activity: 'Away' });
+    const clock = new FakeClock();
+    const client = new PresenceClient({ source, transport, staleAfterMs: 400, scheduler: clock });
+    const told: PersonSnapshot[] = [];
+    client.watch(id(1), (s) => told.push(s), { profile: false, photo: false });
+    client.watch(id(2), () => undefined, { profile: false, photo: false });
+    await waitUntil(() => told.at(-1)?.presence && client.peek(id(2)).presence);
+    // Nothing changes for two seconds, five times staleAfterMs; the transport says so every 100 ms.
+    for (let n = 0; n < 20; n++) {
+      await clock.advance(100);
+      transport.sink!.current!([id(1), id(2)]);
+      expect(client.peek(id(1)).stale, `fresh after ${(n + 1) * 100} ms`).to.equal(false);
+      expect(clock.now() - told.at(-1)!.receivedAt!, "the listener's receivedAt").to.be.below(400);
+    }
+    expect(told.length, 'told now and then, not every time').to.be.within(3, 12);
+    // A presence whose refresh failed stays marked until it is read: pushes do not bring what was missed.
+    transport.sink!.error(new Error('Graph is down'), [id(2)]);
+    transport.sink!.current!([id(1), id(2)]);
+    expect(client.peek(id(2)).stale).to.equal(true);
+    // Not vouched for: it ages as before.
+    await clock.advance(401);
+    expect(client.peek(id(1)).stale).to.equal(true);
+    client.dispose();
+  });
 });

@@ -43,6 +43,23 @@ describe('live avatars', () => {
     expect(label(avatar)).to.match(/^[A-ZÉØ][\p{L}]+ [\p{L}]+, /u);
   });
 
+  it('with the demo transport, a person the simulation leaves alone is never marked out of date', async () => {
+    // The simulation makes no change; it says every 50 ms that whoever it did not change is still as shown.
+    const client = new PresenceClient({
+      source: sourceWith('Busy', 'Calm Person'),
+      transport: new DemoTransport(0, 50),
+      staleAfterMs: 200,
+    });
+    setDefaultClient(client);
+    const avatar = await fixture<PresenceAvatar>(html`<presence-avatar user-id=${id(7)}></presence-avatar>`);
+    await waitUntil(() => label(avatar) === 'Calm Person, Busy', 'seeded');
+    for (let n = 0; n < 8; n++) {
+      await new Promise((r) => setTimeout(r, 100));
+      expect(label(avatar), `after ${(n + 1) * 100} ms`).to.equal('Calm Person, Busy');
+    }
+    client.dispose();
+  });
+
   it('follow presence changes and say so with presence-change', async () => {
     const transport = new DemoTransport(0);
     const client = new PresenceClient({ source: sourceWith('Available'), transport });

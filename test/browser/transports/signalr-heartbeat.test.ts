@@ -69,6 +69,8 @@ describe('SignalRTransport and the relay heartbeat', () => {
   let states: ConnectionState[];
   /** Re-reads asked for: `all` for everything watched, else the ids. */
   let resyncs: Array<string[] | 'all'>;
+  /** The ids the transport vouched for (nothing pushed for them since, as nothing changed), each time. */
+  let vouched: string[][];
   let transport: SignalRTransport | undefined;
   let clock: FakeClock;
 
@@ -79,6 +81,7 @@ describe('SignalRTransport and the relay heartbeat', () => {
     polled = [];
     states = [];
     resyncs = [];
+    vouched = [];
     clock = new FakeClock();
     HubSocket.open = [];
     // The relay: negotiate answers for a WebSocket connection to the page's own hub; /watch answers with a 10-minute
@@ -128,6 +131,7 @@ describe('SignalRTransport and the relay heartbeat', () => {
       state: (s) => states.push(s),
       error: () => undefined,
       resync: (ids) => void resyncs.push(ids ?? 'all'),
+      current: (ids) => void vouched.push([...ids]),
     };
     const fallback = (): PresenceTransport => ({
       start: () => undefined,
@@ -249,6 +253,33 @@ describe('SignalRTransport and the relay heartbeat', () => {
     await until(() => resyncs.length > before, 'the read after the reconnection');
     await clock.advance(10_000);
     expect(resyncs.slice(before)).to.deep.equal(['all']);
+  });
+
+  it('each beat vouches for what is pushed (nothing changed, nothing came); not while the relay is silent', async () => {
+    transport = await start();
+    const before = vouched.length;
+    for (let i = 0; i < 3; i++) {
+      beat();
+      await clock.advance(INTERVAL);
+    }
+    expect(vouched.slice(before)).to.deep.equal([
+      ['a', 'b'],
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+    // The relay loses Graph's coverage of b: polled from now on, b is no longer vouched for by the beats.
+    hub().invoke('coverage', { uncovered: ['b'] });
+    beat();
+    await clock.advance(10);
+    expect(vouched.at(-1)).to.deep.equal(['a']);
+    // The relay goes silent and is taken for down; a beat heard while its watch still fails vouches for nothing.
+    relay = 'down';
+    await clock.advance(3 * INTERVAL);
+    expect(state()).to.equal('reconnecting');
+    const silentFrom = vouched.length;
+    beat();
+    await clock.advance(10);
+    expect(vouched.length).to.equal(silentFrom);
   });
 
   it('no heartbeat ever: nothing changes until a watch renewal fails', async () => {

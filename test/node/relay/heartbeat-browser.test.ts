@@ -81,3 +81,49 @@ test(
     }
   },
 );
+
+test(
+  "in Chromium: nobody changes for three times the page's staleAfterMs; the heartbeats keep every badge fresh",
+  { skip: noChromium, timeout: 90_000 },
+  async (t) => {
+    const { cloud } = stage;
+    const relay = await (await home('calm', { RELAY_HEARTBEAT_SECONDS: '1' })).start();
+    const user = cloud.tenant.users[1]!.id;
+    const people = cloud.tenant.users.slice(16, 21).map((u) => u.id);
+    const { page, state, stale } = await openLivePage(stage, relay.url, user, people, { staleAfterMs: 3_000 });
+    // Marked possibly out of date: by the client, for each person, and on the page's avatar.
+    const marked = () =>
+      page.evaluate(
+        (ids) => [
+          ...ids.filter((id) => (window as any).presenceClient.peek(id).stale),
+          ...[...document.querySelectorAll('presence-avatar')]
+            .filter((a) => a.shadowRoot?.querySelector('[part="badge"].stale'))
+            .map((a) => a.getAttribute('user-id') ?? ''),
+        ],
+        people,
+      );
+    try {
+      await until(
+        () => people.every((id) => relaySubscriptions(cloud).some((s) => s.ids.has(id))),
+        "Graph covering the page's people",
+        15_000,
+      );
+      await until(async () => (await stale()).length === 0, 'the page showing the truth', 10_000);
+      // Pushes flow, and nothing changes: the page hears the relay every second, and nobody turns stale.
+      let most: string[] = [];
+      for (const end = Date.now() + 9_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+        const now = await marked();
+        if (now.length > most.length) most = now;
+      }
+      assert.deepEqual(most, [], 'nobody marked possibly out of date while the relay pushes and nothing changes');
+      assert.equal(await state(), 'connected');
+      // Still pushed: a change shows at once.
+      changeAll(people);
+      await until(async () => (await stale()).length === 0, 'a change after the calm on the page', 5_000);
+      t.diagnostic(`9 s of calm with staleAfterMs 3 s and a 1 s heartbeat: nobody marked stale`);
+    } finally {
+      await page.close();
+      await relay.stop();
+    }
+  },
+);

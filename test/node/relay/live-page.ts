@@ -21,14 +21,14 @@ export interface LivePage {
 
 /**
  * Opens the page as `user`, watching `people` through the relay at `relayUrl`, polling every `interval` ms when it
- * must (the library's default when not given). Resolves once it is connected, unless `connected` is false.
+ * must (the library's default when not given), its client's `staleAfterMs` as given. Resolves once it is connected, unless `connected` is false.
  */
 export async function openLivePage(
   stage: Stage,
   relayUrl: string,
   user: string,
   people: string[],
-  options: { interval?: number; connected?: boolean } = {},
+  options: { interval?: number; connected?: boolean; staleAfterMs?: number } = {},
 ): Promise<LivePage> {
   const { cloud, browser, origin } = stage;
   const query = new URLSearchParams({
@@ -39,6 +39,7 @@ export async function openLivePage(
     relay: `${relayUrl}/api`,
     relayScope: `api://${DEMO_RELAY_CLIENT_ID}/access_as_user`,
     ...(options.interval ? { interval: String(options.interval) } : {}),
+    ...(options.staleAfterMs ? { staleAfter: String(options.staleAfterMs) } : {}),
   });
   const page = await browser.newPage();
   const errors: string[] = [];
