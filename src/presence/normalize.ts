@@ -205,3 +205,13 @@ export function parsePresence(text: unknown): ParsedPresence {
   }
   return { presence: normalizePresence(value) };
 }
+
+/**
+ * Reads the presence an element was given (its `presence` property or attribute): none for null or undefined; JSON
+ * text or an object as `parsePresence` reads them; anything else an unknown presence, with an error naming its type.
+ */
+export function readGivenPresence(value: unknown): ParsedPresence | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'object') return parsePresence(value);
+  return { presence: normalizePresence(undefined), error: `presence is a ${typeof value}, not an object or JSON text` };
+}

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
-import { normalizePresence, parsePresence } from '../../presence/normalize.js';
+import { normalizePresence, readGivenPresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
 import type { GraphPresence, Presence } from '../../presence/types.js';
 import { avatarColorFor } from '../../people/color.js';
@@ -217,15 +217,9 @@ export class PresenceAvatar extends LitElement {
 
   /** @internal */
   private readPresence(): void {
-    this.normalized = undefined;
-    if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
-      const parsed = parsePresence(this.presence);
-      this.normalized = parsed.presence;
-      if (parsed.error) this.fail('invalid-presence', parsed.error);
-    } else if (this.presence !== null && this.presence !== undefined) {
-      this.normalized = normalizePresence(undefined);
-      this.fail('invalid-presence', `presence is a ${typeof this.presence}, not an object or JSON text`);
-    }
+    const given = readGivenPresence(this.presence);
+    this.normalized = given?.presence;
+    if (given?.error) this.fail('invalid-presence', given.error);
   }
 
   /** @internal */

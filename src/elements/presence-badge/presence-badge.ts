@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { normalizePresence, parsePresence } from '../../presence/normalize.js';
+import { readGivenPresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
 import { BADGE_STATUSES, type BadgeStatus, type GraphPresence, type Presence } from '../../presence/types.js';
@@ -80,16 +80,11 @@ export class PresenceBadge extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('presence')) {
-      this.normalized = undefined;
-      if (typeof this.presence === 'string' || (typeof this.presence === 'object' && this.presence)) {
-        const parsed = parsePresence(this.presence);
-        this.normalized = parsed.presence;
-        if (parsed.error) {
-          console.warn(`<presence-badge>: ${parsed.error}`);
-          emit(this, 'presence-error', { kind: 'invalid-presence', message: parsed.error });
-        }
-      } else if (this.presence !== null && this.presence !== undefined) {
-        this.normalized = normalizePresence(undefined);
+      const given = readGivenPresence(this.presence);
+      this.normalized = given?.presence;
+      if (given?.error) {
+        console.warn(`<presence-badge>: ${given.error}`);
+        emit(this, 'presence-error', { kind: 'invalid-presence', message: given.error });
       }
     }
   }

@@ -115,6 +115,37 @@ describe('a presence object that throws when read', () => {
   }
 });
 
+describe('a presence that is neither an object nor JSON text', () => {
+  const values: Array<[string, unknown]> = [
+    ['a number', 42],
+    ['a boolean', true],
+    ['a Symbol', Symbol('Busy')],
+    ['a function', () => 'Busy'],
+    ['a bigint', 7n],
+  ];
+  for (const tag of ['presence-avatar', 'presence-badge'] as const) {
+    for (const [name, value] of values) {
+      it(`(${name}) on <${tag}>: an invalid-presence error naming its type, and the unknown badge`, async () => {
+        const errors: PresenceErrorDetail[] = [];
+        const el = await fixture<PresenceAvatar | PresenceBadge>(
+          tag === 'presence-avatar'
+            ? html`<presence-avatar display-name="Adele Vance" presence="Busy"></presence-avatar>`
+            : html`<presence-badge presence="Busy"></presence-badge>`,
+        );
+        el.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<PresenceErrorDetail>).detail));
+        const problems = await uncaughtDuring(async () => {
+          el.presence = value as never;
+          await el.updateComplete;
+        });
+        expect(problems).to.deep.equal([]);
+        expect(errors.map((e) => e.kind)).to.deep.equal(['invalid-presence']);
+        expect(errors[0]!.message).to.contain(`presence is a ${typeof value}`);
+        expect(drawnStatus(el)).to.equal('unknown');
+      });
+    }
+  }
+});
+
 /** A megabyte of `unit`, repeated. */
 const megabyteOf = (unit: string) => unit.repeat(Math.ceil(2 ** 20 / unit.length));
 
