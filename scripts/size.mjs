@@ -61,7 +61,7 @@ const PAGES = [
     tags: ['presence-provider', 'presence-avatar'],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/],
     budget: 24 * KB,
-    ceiling: 29.6 * KB,
+    ceiling: 29.7 * KB,
     without: Object.keys(PIECES),
   },
   {

@@ -7,10 +7,15 @@ import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
 import { noteServerRender } from '../shared/server-render.js';
 
-/** A client made in code, or undefined for anything else given as `client`. */
-function usable(client: unknown): PresenceClient | undefined {
-  const c = client as Partial<PresenceClient> | null | undefined;
-  return typeof c === 'object' && c !== null && typeof c.watch === 'function' ? (c as PresenceClient) : undefined;
+/** The client made in code given as `client`: undefined for none, why not for anything that is not a client. */
+function givenClient(client: unknown): PresenceClient | undefined | string {
+  if (client == null) return undefined;
+  try {
+    if (typeof (client as Partial<PresenceClient>).watch == 'function') return client as PresenceClient;
+  } catch {
+    // A proxy that throws when read (or a revoked one) is no client either.
+  }
+  return 'client is not a PresenceClient; the attributes make the client.';
 }
 
 /**
@@ -21,8 +26,9 @@ function usable(client: unknown): PresenceClient | undefined {
  * @slot - The elements that use this provider's client.
  *
  * @event {PresenceErrorEvent} presence-error - The provider could not make its client (`kind: 'config'`): the message
- *   says what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`). Sent once per configuration.
- *   Bubbles and is composed.
+ *   says what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`), or that what was given as
+ *   `client` is not a presence client (the attributes make one instead). Sent once per configuration. Bubbles and is
+ *   composed.
  */
 export class PresenceProvider extends LitElement {
   static override styles = css`
@@ -47,7 +53,11 @@ export class PresenceProvider extends LitElement {
     graphBaseUrl: { attribute: 'graph-base-url' },
   };
 
-  /** A client made in code (`createPresenceClient`); wins over the attributes. */
+  /**
+   * A client made in code (`createPresenceClient`); wins over the attributes. Anything else (a number, an object
+   * without `watch`, a proxy that throws) is refused with a `presence-error` of kind `config`, and the attributes make
+   * the client.
+   */
   client: PresenceClient | undefined;
 
   /** Runs on a simulated tenant in the browser: no account, no sign-in. */
@@ -108,8 +118,9 @@ export class PresenceProvider extends LitElement {
   }
 
   private makeClient(): void {
-    const given = usable(this.client);
-    let next = given;
+    const given = givenClient(this.client);
+    let next = typeof given == 'string' ? undefined : given;
+    if (typeof given == 'string') emit(this, 'presence-error', { kind: 'config', message: given });
     if (!next) {
       const made = clientFromAttributes({
         demo: Boolean(this.demo),

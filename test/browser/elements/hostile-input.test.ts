@@ -6,6 +6,7 @@ import {
   PresenceClient,
   type PresenceAvatar,
   type PresenceBadge,
+  type PresenceProvider,
   type PresenceSource,
   type Profile,
 } from '../../../src/index.js';
@@ -143,6 +144,54 @@ describe('a presence that is neither an object nor JSON text', () => {
         expect(drawnStatus(el)).to.equal('unknown');
       });
     }
+  }
+});
+
+describe('a provider given as client something that is not a client', () => {
+  const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+  revoke();
+  const values: Array<[string, unknown]> = [
+    ['a revoked proxy', revoked],
+    [
+      'a proxy that throws on every read',
+      new Proxy(
+        {},
+        {
+          get: () => {
+            throw new Error('read refused');
+          },
+        },
+      ),
+    ],
+    ['a number', 42],
+    ['an object without watch', { watch: 'no' }],
+  ];
+  for (const [name, value] of values) {
+    it(`(${name}): a config error naming client, and its own attributes' client for the elements inside`, async () => {
+      const errors: PresenceErrorDetail[] = [];
+      let provider: PresenceProvider | undefined;
+      const problems = await uncaughtDuring(async () => {
+        provider = await fixture<PresenceProvider>(
+          html`<presence-provider
+            demo
+            @presence-error=${(e: CustomEvent<PresenceErrorDetail>) => errors.push(e.detail)}
+            ><presence-avatar user-id="u1"></presence-avatar
+          ></presence-provider>`,
+        );
+        provider.client = value as never;
+        await provider.updateComplete;
+      });
+      expect(problems).to.deep.equal([]);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['config']);
+      expect(errors[0]!.message).to.match(/client/);
+      // The demo client its attributes make still serves the avatar inside.
+      expect(provider!.current).to.be.instanceOf(PresenceClient);
+      const avatar = provider!.querySelector('presence-avatar')!;
+      await until(() => drawnStatus(avatar as PresenceAvatar) !== null, 'the avatar live from the demo');
+      provider!.client = undefined;
+      await provider!.updateComplete;
+      expect(errors.length, 'no error once client is cleared').to.equal(1);
+    });
   }
 });
 
