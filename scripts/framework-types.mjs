@@ -7,7 +7,7 @@
 // Property types are never copied from the manifest's text: the files name the element classes' own members
 // (`PresenceAvatar['userId']`) and the event details of `PresenceEventMap`, so TypeScript keeps them true.
 // `--check` exits 1 when src/react/index.ts is out of date instead of writing anything.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
@@ -273,7 +273,10 @@ async function main() {
     }
     return;
   }
+  // A file whose text is the same is left as it is: rewritten, src/react/index.ts would look newer than the bundle
+  // built before it, and `npm start` would build again each time.
   const write = (path, text) => {
+    if (existsSync(path) && readFileSync(path, 'utf8') === text) return;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   };
