@@ -340,7 +340,9 @@ test(
       await until(async () => (await live.wrong()).length === 0, 'every badge true while the service is down', 6_000);
       const took = (Date.now() - cutAt) / 1000;
       assert.notEqual(await live.state(), 'connected', 'the page still cut off');
-      assert.ok(refused.hits >= 1, 'the page tried to connect again, and was refused');
+      // It keeps trying to connect again (at most 5 s apart), and is refused.
+      await until(async () => refused.hits >= 1, 'a try to connect again refused', 10_000);
+      assert.notEqual(await live.state(), 'connected', 'the page still cut off');
       cloud.faults.clear(refused.id);
       const back = await trueAgain(live, everyone, 'of the service coming back', 8_000);
       t.diagnostic(
