@@ -48,6 +48,21 @@ function cast(signedIn: number, from: number, to: number) {
   return { team, user, people, everyone };
 }
 
+/**
+ * SignalR Service cuts the page of `user` off: it refuses the page's negotiations (until the returned fault is
+ * cleared) and drops its connection.
+ */
+function cutOff(user: string) {
+  const refused = stage.cloud.faults.add({
+    service: 'signalr',
+    path: '/client/negotiate',
+    kind: 'status',
+    status: 503,
+  });
+  assert.ok(stage.cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
+  return refused;
+}
+
 /** The page showing Graph's truth on every badge (pushed: Graph's subscriptions cover everyone shown). */
 async function settled(live: AvatarsPage, people: string[]): Promise<void> {
   const { cloud } = stage;
@@ -224,8 +239,7 @@ test(
       await settled(live, everyone);
       await visibility('hidden');
       // SignalR Service cuts the page and refuses it for 8 s while everyone changes.
-      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
-      cloud.signalr.dropConnections({ userId: user });
+      const refused = cutOff(user);
       changeEveryone(cloud, everyone);
       await sleep(8_000);
       cloud.faults.clear(refused.id);
@@ -249,7 +263,6 @@ test(
       await settled(live, everyone);
       // The connection is cut and refused for 2 s while everyone changes; Graph answers the page's presence reads
       // with 503 from then until well after the read made on reconnecting has run out of its own retries.
-      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
       const failing = cloud.faults.add({
         service: 'graph',
         path: '/v1.0/communications/getPresencesByUserId',
@@ -257,7 +270,7 @@ test(
         kind: 'status',
         status: 503,
       });
-      cloud.signalr.dropConnections({ userId: user });
+      const refused = cutOff(user);
       changeEveryone(cloud, everyone);
       await sleep(2_000);
       cloud.faults.clear(refused.id);
@@ -300,8 +313,7 @@ test(
         status: 429,
         retryAfter: 2,
       });
-      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
-      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
+      const refused = cutOff(user);
       changeEveryone(cloud, everyone);
       await until(async () => throttled.hits >= 1, 'the read after the cut throttled', 10_000);
       // The page waits as Graph asks; meanwhile what it waits to read again says it may be out of date.
@@ -333,9 +345,8 @@ test(
     const live = await openAvatarsPage(stage, relay.url, user, people, { team: team.id });
     try {
       await settled(live, everyone);
-      const refused = cloud.faults.add({ service: 'signalr', path: '/client/negotiate', kind: 'status', status: 503 });
       const cutAt = Date.now();
-      assert.ok(cloud.signalr.dropConnections({ userId: user }) >= 1, "the page's connection cut");
+      const refused = cutOff(user);
       changeEveryone(cloud, everyone);
       await until(async () => (await live.wrong()).length === 0, 'every badge true while the service is down', 6_000);
       const took = (Date.now() - cutAt) / 1000;
