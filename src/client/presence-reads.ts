@@ -103,7 +103,8 @@ export class PresenceReads {
   current(ids: string[], at: number): void {
     for (const id of ids) {
       const entry = this.entries.get(id);
-      if (entry?.presence && !entry.failed && !entry.error) this.confirm(entry, at);
+      // A presence whose refresh failed stays marked until it is read; a name or photo that failed is no matter here.
+      if (entry?.presence && !entry.failed) this.freshen(entry, at, isStale(entry, this.staleAfterMs, at));
     }
   }
 
@@ -114,9 +115,14 @@ export class PresenceReads {
    */
   private confirm(entry: Entry, receivedAt: number): void {
     const wasStale = isStale(entry, this.staleAfterMs, receivedAt);
-    entry.receivedAt = Math.max(entry.receivedAt ?? 0, receivedAt);
     entry.failed = false;
     delete entry.error;
+    this.freshen(entry, receivedAt, wasStale);
+  }
+
+  /** The presence shown is current at `at`: listeners hear of it when it was stale, or before they would mark it. */
+  private freshen(entry: Entry, at: number, wasStale: boolean): void {
+    entry.receivedAt = Math.max(entry.receivedAt ?? 0, at);
     if (wasStale || entry.receivedAt - (entry.toldAt ?? 0) >= this.staleAfterMs / 2) tell(entry);
   }
 }

@@ -252,6 +252,25 @@ describe('PresenceClient', () => {
     client.dispose();
   });
 
+  it('pushes vouched for keep a presence fresh whose name could not be read', async () => {
+    const source = new FakeSource();
+    source.profiles = async () => {
+      throw new Error('profiles unavailable');
+    };
+    const transport = new FakeTransport();
+    source.table.set(id(3), { id: id(3), availability: 'Busy', activity: 'InACall' });
+    const clock = new FakeClock();
+    const client = new PresenceClient({ source, transport, staleAfterMs: 400, scheduler: clock });
+    client.watch(id(3), () => undefined, { photo: false });
+    await waitUntil(() => client.peek(id(3)).presence && client.peek(id(3)).error, 'presence, and the name failed');
+    for (let n = 0; n < 10; n++) {
+      await clock.advance(100);
+      transport.sink!.current!([id(3)]);
+    }
+    expect(client.peek(id(3)).stale, 'a failed name is no reason to doubt the presence').to.equal(false);
+    client.dispose();
+  });
+
   it('pushes vouched for (`current`) keep a presence fresh, but never clear one whose refresh failed', async () => {
     const source = new FakeSource();
     const transport = new FakeTransport();
