@@ -137,6 +137,18 @@ function manualChunks(id) {
  * loading an entry defines its tag, which must wait until the tag appears).
  */
 const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
+const LIT_ELEMENT =
+  /\/node_modules\/(lit\/index|lit-element\/lit-element|lit-html\/lit-html|@lit\/reactive-element\/reactive-element)\.js$/;
+
+/**
+ * Lit's modules are taken for free of side effects unless something they export is used (Lit's package does not say
+ * so itself): the elements built on our own base import Lit's index for `isServer` and `css` alone, and must not
+ * bring LitElement along.
+ */
+const treeshake = {
+  moduleSideEffects: (id) =>
+    !/\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element)\//.test(id.replaceAll('\\', '/')),
+};
 
 function coreModules({ getModuleIds, getModuleInfo }) {
   const core = new Set();
@@ -172,6 +184,8 @@ function autoloadChunks(id, meta) {
   const path = id.replaceAll('\\', '/');
   // Loaded on demand by <presence-provider demo>.
   if (/\/dist\/sources\/demo(-writes)?\.js$/.test(path)) return 'demo';
+  // Lit's element classes and template engine: a chunk of their own, which the Lit elements load.
+  if (LIT_ELEMENT.test(path)) return 'lit';
   core ??= coreModules(meta);
   if (core.has(id)) return 'core';
   return LIVE.some((pattern) => pattern.test(path)) ? 'live' : undefined;
@@ -192,6 +206,7 @@ export default [
       sourcemap: true,
     },
     plugins: [...plugins(), chunkGraph('cdn-full.json')],
+    treeshake,
     onwarn,
   },
   {
@@ -217,6 +232,7 @@ export default [
       sourcemap: true,
     },
     plugins: [...plugins(), chunkGraph('cdn-autoload.json')],
+    treeshake,
     onwarn,
   },
   {

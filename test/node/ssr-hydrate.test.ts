@@ -155,9 +155,22 @@ test(
     }
     assert.equal(await countIn(page, 'alerts', '[part="list"]'), 1);
     assert.equal(await countIn(page, 'provider', 'slot'), 1);
-    // Each shadow root holds one copy of its styles: the server's, kept.
-    for (const id of ['avatar', 'team', 'picker'])
-      assert.equal(await countIn(page, id, 'style'), 1, `${id}: one style`);
+    // Each shadow root holds one copy of its styles. Lit's elements keep the server's; the avatar and the badge,
+    // which render afresh in the browser, adopt the same sheets as an avatar made in the page, the server's gone.
+    for (const id of ['team', 'picker']) assert.equal(await countIn(page, id, 'style'), 1, `${id}: one style`);
+    for (const id of ['avatar', 'badge']) {
+      assert.equal(await countIn(page, id, 'style'), 0, `${id}: no style left from the server`);
+      const sheets = await page.evaluate((id) => {
+        const made = document.body.appendChild(document.createElement(document.getElementById(id)!.localName));
+        const counts = [
+          document.getElementById(id)!.shadowRoot!.adoptedStyleSheets.length,
+          made.shadowRoot!.adoptedStyleSheets.length,
+        ];
+        made.remove();
+        return counts;
+      }, id);
+      assert.ok(sheets[1]! > 0 && sheets[0] === sheets[1], `${id}: its sheets once (${sheets.join(' vs ')})`);
+    }
     assert.deepEqual(problems, []);
     await page.close();
   },

@@ -7,7 +7,8 @@ import type { MemberEventDetail } from '../../events/member-detail.js';
 import { fillWords, notifyWords } from '../../presence/notify-messages.js';
 import { ClientController } from '../shared/client-controller.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { rendersAsServer } from '../shared/server-render.js';
+import '../shared/server-render.js';
+import { rendersAsServer } from '../shared/server-rendered.js';
 import {
   askDesktopPermission,
   desktopPermission,

@@ -1,11 +1,10 @@
-import type { LitElement } from 'lit';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { WatchOptions } from '../../client/types.js';
 import { loadOnce } from '../../loading/load-once.js';
 import { retryLater } from '../../loading/retry-later.js';
 import { cardMode } from '../presence-card/card-mode.js';
 import type { CardOpener } from '../presence-card/card-opener.js';
-import type { Host } from '../shared/client-controller.js';
+import type { RenderingHost } from '../shared/client-controller.js';
 import type { NotifyController } from '../shared/notify-controller.js';
 import type { PersonController } from '../shared/person-controller.js';
 
@@ -55,7 +54,7 @@ export class AvatarExtras {
 
   /** `report` says a failed load as the avatar says its other failures (`presence-error`, kind `load`). */
   constructor(
-    private readonly host: LitElement,
+    private readonly host: RenderingHost,
     private readonly settings: () => ExtrasSettings,
     private readonly report: (message: string) => void,
   ) {}
@@ -75,7 +74,7 @@ export class AvatarExtras {
     if (!this.person && key?.trim()) {
       const made = () => {
         if (!personModule || this.person) return;
-        this.person = new personModule.PersonController(this.host as LitElement & Host, () => this.settings().watch);
+        this.person = new personModule.PersonController(this.host, () => this.settings().watch);
         // Made after a failed load, the user id is not new to the avatar's next update: the person is told it here.
         this.person.setKey(this.settings().key ?? null);
       };

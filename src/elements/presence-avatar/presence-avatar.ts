@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
 import { accessibleName, describePresence } from '../../presence/i18n.js';
 import { normalizePresence, readGivenPresence } from '../../presence/normalize.js';
 import { badgeFor } from '../../presence/status.js';
@@ -11,8 +11,10 @@ import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { cameFromServer } from '../shared/server-render.js';
+import { cameFromServer } from '../shared/server-rendered.js';
 import { AVATAR_SIZES, cssSize, setSizeProperty, type AvatarSizeName } from '../shared/size.js';
+import { ElementBase } from '../shared/element-base.js';
+import { html, nothing, svg } from '../shared/template.js';
 import { AvatarExtras } from './avatar-extras.js';
 import { styles } from './presence-avatar.styles.js';
 
@@ -71,7 +73,7 @@ const personIcon = svg`<svg class="icon" viewBox="0 0 20 20" aria-hidden="true" 
  * @cssproperty [--presence-status-font-size=12px] - The status and message lines' size.
  * @cssproperty [--presence-bell-color=#0f6cbd] - The bell's colour (#479ef5 on dark pages).
  */
-export class PresenceAvatar extends LitElement {
+export class PresenceAvatar extends ElementBase {
   static override styles = styles;
 
   // The reactive properties, declared here rather than with decorators: the helper TypeScript emits for decorators

@@ -1,4 +1,5 @@
-import { svg, type SVGTemplateResult } from 'lit';
+import type { SVGTemplateResult } from 'lit';
+import { svg } from '../shared/template.js';
 import type { BadgeStatus } from '../../presence/types.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 

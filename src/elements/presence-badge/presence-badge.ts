@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
 import { readGivenPresence } from '../../presence/normalize.js';
 import { describePresence } from '../../presence/i18n.js';
 import { badgeFor } from '../../presence/status.js';
@@ -7,6 +7,8 @@ import { emit } from '../../events/emit.js';
 import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { BADGE_SIZES, cssSize, setSizeProperty, type BadgeSizeName } from '../shared/size.js';
+import { ElementBase } from '../shared/element-base.js';
+import { html, nothing } from '../shared/template.js';
 import { badgeGlyph, badgeStatusLabel } from './badge-glyph.js';
 import { styles } from './presence-badge.styles.js';
 
@@ -33,7 +35,7 @@ import { styles } from './presence-badge.styles.js';
  * @cssproperty [--presence-color-out-of-office=#c239b3] - Out of office (#d24cc4 on dark pages).
  * @cssproperty [--presence-color-unknown=#616161] - Unknown (#adadad on dark pages).
  */
-export class PresenceBadge extends LitElement {
+export class PresenceBadge extends ElementBase {
   static override styles = styles;
 
   // The reactive properties, declared here rather than with decorators (see PresenceAvatar).

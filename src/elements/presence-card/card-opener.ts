@@ -1,5 +1,5 @@
 // Opens a `<presence-card>` from another element: an avatar (click, Enter or Space, or hover) or a list's row.
-import { html, nothing, type LitElement, type ReactiveController, type TemplateResult } from 'lit';
+import type { ReactiveController, TemplateResult } from 'lit';
 import {
   Directive,
   PartType,
@@ -9,7 +9,9 @@ import {
   type DirectiveResult,
 } from 'lit/directive.js';
 import { realScheduler, type Scheduler, type TimerHandle } from '../../client/scheduler.js';
+import type { RenderingHost } from '../shared/client-controller.js';
 import { text } from '../shared/coerce.js';
+import { html, nothing } from '../shared/template.js';
 import { styleProperties } from '../shared/style-properties.js';
 import { cardMode, type CardMode } from './card-mode.js';
 import type { PresenceCard } from './presence-card.js';
@@ -98,7 +100,7 @@ export class CardOpener implements ReactiveController {
   private pressedWhileOpen = false;
 
   constructor(
-    private readonly host: LitElement,
+    private readonly host: RenderingHost,
     private readonly settings: () => OpenerSettings,
     private readonly listen = true,
   ) {

@@ -1,11 +1,13 @@
-import { LitElement, css, html, type PropertyValues, type TemplateResult } from 'lit';
+import { css, type PropertyValues, type TemplateResult } from 'lit';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { provideContext } from '../../context/provide.js';
 import { emit } from '../../events/emit.js';
 import { oneOf, positive, text } from '../shared/coerce.js';
-import { noteServerRender } from '../shared/server-render.js';
+import { ElementBase } from '../shared/element-base.js';
+import { noteServerRender } from '../shared/server-rendered.js';
+import { html } from '../shared/template.js';
 
 /** The client made in code given as `client`: undefined for none, why not for anything that is not a client. */
 function givenClient(client: unknown): PresenceClient | undefined | string {
@@ -30,7 +32,7 @@ function givenClient(client: unknown): PresenceClient | undefined | string {
  *   `client` is not a presence client (the attributes make one instead). Sent once per configuration. Bubbles and is
  *   composed.
  */
-export class PresenceProvider extends LitElement {
+export class PresenceProvider extends ElementBase {
   static override styles = css`
     :host {
       display: contents;

@@ -5,6 +5,7 @@ import type { SignedInAccount, TokenProvider } from '../../auth/token-provider.j
 import { emit } from '../../events/emit.js';
 import { LocaleController } from '../shared/locale-controller.js';
 import { ownState } from '../shared/own-state.js';
+import '../shared/server-render.js';
 
 type SignInCapable = Required<Pick<TokenProvider, 'signIn' | 'signOut' | 'account'>>;
 

@@ -14,6 +14,7 @@ import { SignedInController } from './signed-in.js';
 import { StatusWriter } from './status-writer.js';
 import { styles } from './presence-status-picker.styles.js';
 import { ownState } from '../shared/own-state.js';
+import '../shared/server-render.js';
 
 /**
  * @summary The signed-in user's own presence, live, as a menu button: choose Available, Busy, Do not disturb, Be

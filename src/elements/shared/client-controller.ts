@@ -2,9 +2,12 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { onDefaultClient, presenceClientContext } from '../../client/context.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { consumeContext } from '../../context/consume.js';
-import { noteServerRender, rendersAsServer } from './server-render.js';
+import { noteServerRender, rendersAsServer } from './server-rendered.js';
 
 export type Host = ReactiveControllerHost & HTMLElement;
+
+/** An element with controllers that renders into a root of its own (LitElement, PresenceElement). */
+export type RenderingHost = Host & { readonly renderRoot: HTMLElement | DocumentFragment };
 
 /**
  * Finds an element's client: the nearest `<presence-provider>`'s, else the page's default. Calls `onChange` when

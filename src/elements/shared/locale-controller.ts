@@ -4,7 +4,7 @@ import { retryLater } from '../../loading/retry-later.js';
 import { localeReady, messagesFor, onLocalesChanged } from '../../presence/i18n.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { canonicalLocale } from '../../people/initials.js';
-import { noteServerRender, rendersAsServer } from './server-render.js';
+import { noteServerRender, rendersAsServer } from './server-rendered.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 

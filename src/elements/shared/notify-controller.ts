@@ -1,11 +1,12 @@
 // An element's part in "notify me when available": arms its client for its person while asked to, says so, and
 // sends `presence-available` when the alert fires.
-import { html, nothing, svg, type ReactiveController, type SVGTemplateResult, type TemplateResult } from 'lit';
+import type { ReactiveController, SVGTemplateResult, TemplateResult } from 'lit';
 import type { PresenceClient } from '../../client/presence-client.js';
 import { emit } from '../../events/emit.js';
 import type { PresenceMessages } from '../../presence/messages.js';
 import { notifyWords } from '../../presence/notify-messages.js';
 import { bellStyles } from './bell.styles.js';
+import { html, nothing, svg } from './template.js';
 import type { Host } from './client-controller.js';
 
 /** What the host asks: its client, its person's key, and whether it wants the alert. */

@@ -1,4 +1,3 @@
-import { noChange } from 'lit';
 import {
   Directive,
   PartType,
@@ -7,6 +6,9 @@ import {
   type PartInfo,
   type DirectiveResult,
 } from 'lit/directive.js';
+
+/** Lit's "leave it as it is" value (the same global symbol as Lit's `noChange`, which lives in Lit's template engine). */
+const noChange = Symbol.for('lit-noChange');
 
 export type StyleProperties = Record<string, string | undefined>;
 
