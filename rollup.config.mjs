@@ -127,33 +127,37 @@ function manualChunks(id) {
 }
 
 /**
- * `core`: everything a page of avatars and badges runs (Lit, the two elements, the presence domain, English), in one
+ * `core`: everything a page of avatars and badges runs (the two elements, the presence domain, English), in one
  * chunk: a dozen files of a few hundred bytes each would cost a request each and compress worse apart. Every other
  * element renders avatars or badges, so it loads `core` too. The autoloader defines the avatar and the badge from
  * `core` itself (one request after the autoloader, not two). `core` stays out of the autoloader's own file: the tags'
  * files import it, and a page that loads the autoloader through a redirect (unpkg answers a version range with one)
- * would have the browser run a second copy of the autoloader, Lit inside, under the address it was served from.
+ * would have the browser run a second copy of the autoloader under the address it was served from.
  * Worked out from the module graph: what the two tags' entries import, statically (not the entries themselves:
- * loading an entry defines its tag, which must wait until the tag appears).
+ * loading an entry defines its tag, which must wait until the tag appears), Lit left out: the two elements reach
+ * LitElement only through the server's branch of element-base.js, which the browser build drops, and Lit's element
+ * classes and template engine are a chunk of their own (`lit`), loaded by the elements built on them.
  */
 const CORE_ENTRIES = /\/dist\/define\/presence-(avatar|badge)\.js$/;
+const LIT_PACKAGE = /\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element)\//;
 const LIT_ELEMENT =
   /\/node_modules\/(lit\/index|lit-element\/lit-element|lit-html\/lit-html|@lit\/reactive-element\/reactive-element)\.js$/;
 
 /**
  * Lit's modules are taken for free of side effects unless something they export is used (Lit's package does not say
- * so itself): the elements built on our own base import Lit's index for `isServer` and `css` alone, and must not
+ * so itself): the elements built on our own base import Lit's index for `isServer` alone, and must not
  * bring LitElement along.
  */
 const treeshake = {
-  moduleSideEffects: (id) =>
-    !/\/node_modules\/(lit|lit-html|lit-element|@lit\/reactive-element)\//.test(id.replaceAll('\\', '/')),
+  moduleSideEffects: (id) => !LIT_PACKAGE.test(id.replaceAll('\\', '/')),
 };
 
 function coreModules({ getModuleIds, getModuleInfo }) {
   const core = new Set();
   const visit = (id) => {
     if (core.has(id)) return;
+    // Of Lit, only `isServer`: the rest is reached through the server's branch of element-base.js (see LIT_ELEMENT).
+    if (LIT_PACKAGE.test(id.replaceAll('\\', '/')) && !id.endsWith('is-server.js')) return;
     core.add(id);
     for (const next of getModuleInfo(id)?.importedIds ?? []) visit(next);
   };

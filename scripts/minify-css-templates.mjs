@@ -1,6 +1,8 @@
-// A Rollup plugin for the script-tag bundles: the text of Lit's css`` templates, which a JavaScript minifier leaves as
-// it is, loses its comments and the whitespace CSS does not need. Only css``: the text of html`` and svg`` templates
-// is what Lit hydrates server-rendered HTML against (a template's digest), so it stays as the server has it.
+// A Rollup plugin for the script-tag bundles: the text of css`` templates, which a JavaScript minifier leaves as it
+// is, loses its comments and the whitespace CSS does not need. The html`` and svg`` templates of Lit's own tags keep
+// their text: it is what Lit hydrates server-rendered HTML against (a template's digest). Those of our own tags
+// (src/elements/shared/template.ts, which the browser renders afresh, never hydrating) have each run of whitespace
+// made one space, which HTML renders alike.
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
@@ -37,8 +39,11 @@ export function minifyCss(text) {
     .join('');
 }
 
-/** The css`` templates' static parts in a module, minified: [start, end, text] (`start`, `end`: offsets in the code). */
-function cssParts(ast) {
+/**
+ * The static parts of the css`` templates in a module, minified, and of the html`` and svg`` ones when `ownTags` (the
+ * module takes them from our template.js): [start, end, text] (`start`, `end`: offsets in the code).
+ */
+function cssParts(ast, ownTags) {
   const parts = [];
   const visit = (node) => {
     if (!node || typeof node.type !== 'string') return;
@@ -50,6 +55,9 @@ function cssParts(ast) {
         if (i === quasis.length - 1) text = text.trimEnd();
         parts.push([quasi.start, quasi.end, text]);
       });
+    }
+    if (ownTags && node.type === 'TaggedTemplateExpression' && /^(html|svg)$/.test(node.tag.name ?? '')) {
+      for (const quasi of node.quasi.quasis) parts.push([quasi.start, quasi.end, quasi.value.raw.replace(/\s+/g, ' ')]);
     }
     for (const value of Object.values(node)) {
       if (Array.isArray(value)) value.forEach(visit);
@@ -127,8 +135,9 @@ export function minifyCssTemplates() {
   return {
     name: 'minify-css-templates',
     transform(code, id) {
-      if (!/[/\\]dist[/\\]/.test(id) || !/\bcss\s*`/.test(code)) return null;
-      const edits = cssParts(this.parse(code)).filter(([start, end, text]) => text !== code.slice(start, end));
+      const ownTags = /from '[^']*shared\/template\.js'/.test(code);
+      if (!/[/\\]dist[/\\]/.test(id) || !(ownTags || /\bcss\s*`/.test(code))) return null;
+      const edits = cssParts(this.parse(code), ownTags).filter(([start, end, text]) => text !== code.slice(start, end));
       return edits.length ? rewrite(code, edits, id) : null;
     },
   };

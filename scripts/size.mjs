@@ -53,7 +53,8 @@ const PAGES = [
     tags: ['presence-avatar', 'presence-badge'],
     loads: [],
     budget: 13 * KB,
-    ceiling: 16.5 * KB,
+    // Met: the budget is the ceiling.
+    ceiling: 13 * KB,
     without: Object.keys(PIECES),
   },
   {
@@ -61,7 +62,7 @@ const PAGES = [
     tags: ['presence-provider', 'presence-avatar'],
     loads: [/dist\/graph\/graph-source\.js$/, /dist\/transports\/polling\.js$/],
     budget: 24 * KB,
-    ceiling: 29.7 * KB,
+    ceiling: 26.3 * KB,
     without: Object.keys(PIECES),
   },
   {

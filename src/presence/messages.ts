@@ -21,22 +21,23 @@ export interface PresenceMessages {
   loadingName: string;
   /** Added to a description when the presence may be out of date. */
   stale: string;
+  // The words of the team list and the sign-in button: English (locales/en-list.ts) where a locale leaves them out.
   /** The team list's filter box label. */
-  filterLabel: string;
+  filterLabel?: string;
   /** The team list's count; `{count}` is replaced. */
-  peopleCount: string;
+  peopleCount?: string;
   /** The team list when the filter matches nobody. */
-  noMatch: string;
+  noMatch?: string;
   /** The team list while members load. */
-  loading: string;
+  loading?: string;
   /** The team list when reading its members needs the user's consent. */
-  consentNeeded: string;
+  consentNeeded?: string;
   /** The team list's button that asks for that consent. */
-  grantAccess: string;
+  grantAccess?: string;
   /** The sign-in button. */
-  signIn: string;
+  signIn?: string;
   /** The sign-out button. */
-  signOut: string;
+  signOut?: string;
   /** Joins the parts of a description ("Adele Vance, Busy, In a call"). */
   separator: string;
   /** `<presence-status-picker>`'s words; English when a registered locale leaves them out. */

@@ -38,8 +38,8 @@ export const ACTIVITIES = [
 export type Availability = (typeof AVAILABILITIES)[number];
 export type Activity = (typeof ACTIVITIES)[number];
 
-const availabilitySet: ReadonlySet<string> = new Set(AVAILABILITIES);
-const activitySet: ReadonlySet<string> = new Set(ACTIVITIES);
+const availabilitySet: ReadonlySet<string> = /* @__PURE__ */ new Set(AVAILABILITIES);
+const activitySet: ReadonlySet<string> = /* @__PURE__ */ new Set(ACTIVITIES);
 
 export function isAvailability(value: unknown): value is Availability {
   return typeof value === 'string' && availabilitySet.has(value);

@@ -58,7 +58,7 @@ test('every target of the exports map exists, with its types', () => {
   }
   assert.equal(pkg.type, 'module');
   // The built-in locales register themselves (data only); the autoloader, the define modules and the React wrappers
-  // define tags.
+  // define tags; the Lit elements' part of server rendering hooks itself in (server-render.js).
   assert.deepEqual(pkg.sideEffects, [
     './dist/define.js',
     './dist/auth/redirect-bridge.js',
@@ -68,6 +68,7 @@ test('every target of the exports map exists, with its types', () => {
     './dist/presence/locales/all.js',
     './dist/autoloader.js',
     './dist/define/*.js',
+    './dist/elements/shared/server-render.js',
   ]);
 });
 

@@ -1,4 +1,4 @@
-import { css, unsafeCSS } from 'lit';
+import { css, unsafeCSS } from '../shared/css.js';
 import { AVATAR_COLORS } from '../../people/color.js';
 import { badgeStyles } from '../presence-badge/badge.styles.js';
 import { AVATAR_SIZES, namedSizeRules } from '../shared/size.js';

@@ -11,7 +11,6 @@ import type { PresenceErrorDetail } from '../../events/presence-error.js';
 import { badgeGlyph } from '../presence-badge/badge-glyph.js';
 import { asGiven, reflectText, text } from '../shared/coerce.js';
 import { LocaleController } from '../shared/locale-controller.js';
-import { cameFromServer } from '../shared/server-rendered.js';
 import { AVATAR_SIZES, cssSize, setSizeProperty, type AvatarSizeName } from '../shared/size.js';
 import { ElementBase } from '../shared/element-base.js';
 import { html, nothing, svg } from '../shared/template.js';
@@ -231,21 +230,6 @@ export class PresenceAvatar extends ElementBase {
     if (userId) detail.userId = userId;
     console.warn(`<presence-avatar${userId ? ` user-id="${userId}"` : ''}>: ${message}`);
     emit(this, 'presence-error', detail);
-  }
-
-  /**
-   * A photo rendered on the server may have loaded, or failed, before this element could listen: its outcome is
-   * read from the image itself (`decode()` settles at once for an image done loading).
-   */
-  protected override firstUpdated(): void {
-    if (!cameFromServer(this)) return;
-    const image = this.renderRoot.querySelector<HTMLImageElement>('img[part="image"]');
-    const photo = this.shownPhoto;
-    if (!image?.complete || !photo) return;
-    image.decode().then(
-      () => this.shownPhoto === photo && this.onPhotoLoad(),
-      () => this.shownPhoto === photo && this.onPhotoError(),
-    );
   }
 
   /** Sizes other than the named ones (which the styles draw by themselves): set once the avatar has rendered. */

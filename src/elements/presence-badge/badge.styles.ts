@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../shared/css.js';
 
 /**
  * The look of a badge, shared by `<presence-badge>` and the badge inside `<presence-avatar>`. Status colours are

@@ -1,4 +1,4 @@
-import { css, unsafeCSS } from 'lit';
+import { css, unsafeCSS } from '../shared/css.js';
 import { BADGE_SIZES, namedSizeRules } from '../shared/size.js';
 import { badgeStyles } from './badge.styles.js';
 

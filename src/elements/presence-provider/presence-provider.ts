@@ -1,4 +1,5 @@
-import { css, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
+import { css } from '../shared/css.js';
 import { getDefaultClient, presenceClientContext, setDefaultClient } from '../../client/context.js';
 import { clientFromAttributes } from '../../client/from-attributes.js';
 import type { PresenceClient } from '../../client/presence-client.js';

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { listWords } from '../../presence/locales/en-list.js';
 import { ClientController } from '../shared/client-controller.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { SignedInAccount, TokenProvider } from '../../auth/token-provider.js';
@@ -165,7 +166,7 @@ export class PresenceSignIn extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const m = this.locale.messages;
+    const m = listWords(this.locale.messages);
     const canSignIn = !!signInCapable(this.client?.auth);
     if (!this.account) {
       return html`<button part="button" class="primary" ?disabled=${this.busy || !canSignIn} @click=${this.signIn}>${m.signIn}</button>`;

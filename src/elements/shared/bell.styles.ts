@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.js';
 
 /** The bell an avatar shows while the user waits for its person: at the top corner, opposite the badge. */
 export const bellStyles = css`

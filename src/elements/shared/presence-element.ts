@@ -6,10 +6,9 @@
 // What it keeps of Lit's contract: `static properties` (attribute, type Boolean, converter, reflect), properties set
 // before the element was defined kept, updates batched in a microtask and made only once connected,
 // `scheduleUpdate`, `willUpdate`, `render`, `firstUpdated`, `updated`, `updateComplete`, `requestUpdate`, and
-// reactive controllers. An element that arrives with a shadow root from the server has it emptied and rendered
-// again (`cameFromServer` says so).
+// reactive controllers. An element that arrives with a shadow root from the server (declarative shadow DOM) has it
+// emptied and rendered again: nothing is hydrated, so its first render need not match the server's.
 import type { CSSResultOrNative, PropertyValues, ReactiveController } from 'lit';
-import { markServerRendered } from './server-rendered.js';
 import { renderTemplate } from './template-render.js';
 
 /** How a property meets its attribute (Lit's `PropertyDeclaration`, the parts used here). */
@@ -45,7 +44,7 @@ export class PresenceElement extends Base {
 
   /** Makes the accessors of the declared properties; once per class, when the element is defined. */
   static finalize(): void {
-    if (Object.prototype.hasOwnProperty.call(this, 'options')) return;
+    if (Object.hasOwn(this, 'options')) return;
     const parent = Object.getPrototypeOf(this) as Ctor;
     if (parent.finalize) parent.finalize();
     this.options = new Map(parent.options);
@@ -90,11 +89,9 @@ export class PresenceElement extends Base {
 
   constructor() {
     super();
-    // A shadow root before this element made one is the server's (a declarative shadow root).
-    if (this.shadowRoot) markServerRendered(this);
     // Properties set on the element before it was defined hide the accessors: kept, and set once it updates.
     for (const name of (this.constructor as Ctor).options.keys()) {
-      if (!Object.prototype.hasOwnProperty.call(this, name)) continue;
+      if (!Object.hasOwn(this, name)) continue;
       this.early.set(name, (this as Record<string, unknown>)[name]);
       delete (this as Record<string, unknown>)[name];
     }
@@ -201,28 +198,27 @@ export class PresenceElement extends Base {
 
   protected update(_changed: PropertyValues): void {
     const template = this.render();
-    for (const name of this.reflecting) this.reflect(name);
+    const { options } = this.constructor as Ctor;
+    for (const name of this.reflecting) {
+      const { type, converter, attribute } = options.get(name)!;
+      const value = (this as Record<string, unknown>)[name];
+      const text = converter?.toAttribute
+        ? converter.toAttribute(value, type)
+        : type === Boolean
+          ? value
+            ? ''
+            : null
+          : value;
+      const attributeName = typeof attribute == 'string' ? attribute : name.toLowerCase();
+      this.reflectingNow = name;
+      if (text == null) this.removeAttribute(attributeName);
+      else this.setAttribute(attributeName, String(text));
+      this.reflectingNow = undefined;
+    }
     this.reflecting.clear();
     this.changed = new Map();
     this.isUpdatePending = false;
     renderTemplate(template, this.renderRoot, this);
-  }
-
-  private reflect(name: string): void {
-    const { type, converter, attribute } = (this.constructor as Ctor).options.get(name)!;
-    const value = (this as Record<string, unknown>)[name];
-    const text = converter?.toAttribute
-      ? converter.toAttribute(value, type)
-      : type === Boolean
-        ? value
-          ? ''
-          : null
-        : value;
-    const attributeName = typeof attribute === 'string' ? attribute : name.toLowerCase();
-    this.reflectingNow = name;
-    if (text == null) this.removeAttribute(attributeName);
-    else this.setAttribute(attributeName, String(text));
-    this.reflectingNow = undefined;
   }
 
   protected render(): unknown {

@@ -1,36 +1,31 @@
-// What an element knows of the server that rendered it (@lit-labs/ssr): whether it arrived with the server's
-// shadow root, and whether its first render must match the server's. This module stays free of Lit's element
-// classes, which the pages of avatars do not load: the Lit elements' part (server-render.ts) hooks in here.
+// What a Lit element knows of the server that rendered it (@lit-labs/ssr): whether it arrived with the server's
+// shadow root, so that its first render must match the server's. This module stays free of Lit's element classes,
+// which the pages of avatars do not load: the Lit elements' part (server-render.ts) hooks in here. The elements on
+// our own base (presence-element.ts) render afresh in the browser and need none of it.
 import { isServer } from 'lit';
 
 type Host = HTMLElement & { readonly hasUpdated?: boolean };
 
-/** Elements upgraded with a shadow root already in place: the server's, parsed from a declarative template. */
-const fromServer = new WeakSet<HTMLElement>();
-/** Of those, the Lit elements that Lit hydrates: their first render walks the server's, so must match it. */
+/**
+ * The Lit elements that arrived with the server's shadow root (parsed from a declarative template): their first
+ * render, which Lit hydrates the server's with, must match it.
+ */
 const hydrating = new WeakSet<HTMLElement>();
 
 /** What the Lit elements add (server-render.ts, loaded with them). */
 export const litHydration: {
-  /** Notes a Lit element being constructed; true when Lit hydrates it. */
+  /** Looks at a Lit element being constructed: true when it arrived with the server's shadow root. */
   note?(host: HTMLElement): boolean;
   /** Patches LitElement with a hydrate support that arrived after it. */
   catchUp?(): void;
 } = {};
 
-/** Notes that `host` arrived with the server's shadow root. */
-export function markServerRendered(host: HTMLElement): void {
-  fromServer.add(host);
-}
-
 /**
  * Call while `host` is being constructed (a controller's constructor, say). A Lit element with the server's
- * shadow root is noted (see server-render.ts); the other elements note themselves (presence-element.ts).
+ * shadow root is noted (see server-render.ts); the other elements render afresh (presence-element.ts).
  */
 export function noteServerRender(host: HTMLElement): void {
-  if (isServer || fromServer.has(host) || !litHydration.note?.(host)) return;
-  fromServer.add(host);
-  hydrating.add(host);
+  if (!isServer && !hydrating.has(host) && litHydration.note?.(host)) hydrating.add(host);
 }
 
 /**
@@ -39,9 +34,4 @@ export function noteServerRender(host: HTMLElement): void {
  */
 export function rendersAsServer(host: Host): boolean {
   return isServer || (!host.hasUpdated && hydrating.has(host));
-}
-
-/** True when `host` arrived with the server's shadow root, whether or not it has rendered since. */
-export function cameFromServer(host: HTMLElement): boolean {
-  return fromServer.has(host);
 }

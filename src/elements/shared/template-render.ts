@@ -13,12 +13,19 @@ type Result = { ['_$litType$']: 1 | 2; strings: TemplateStringsArray; values: re
 type DirectiveResult = { ['_$litDirective$']: new (part: unknown) => Updater; values: unknown[] };
 type Updater = { update(part: unknown, values: unknown[]): unknown };
 
-/** Where a template's value goes: the node's place in a walk of the template, and what kind of place it is. */
+/**
+ * Where a template's values go: the node's place in a walk of the template (elements and comments), what kind of
+ * place it is, and the values it takes (several for an attribute written around more than one).
+ */
 type Slot =
-  | { kind: 'child'; node: number; value: number }
-  | { kind: 'attribute'; node: number; name: string; statics: string[]; values: number[] }
-  | { kind: 'event'; node: number; name: string; value: number }
-  | { kind: 'element'; node: number; value: number };
+  | { kind: typeof CHILD | typeof ELEMENT; node: number; values: number[] }
+  | { kind: typeof EVENT; node: number; name: string; values: number[] }
+  | { kind: typeof ATTRIBUTE; node: number; name: string; statics: string[]; values: number[] };
+
+const CHILD = 0;
+const ATTRIBUTE = 1;
+const EVENT = 2;
+const ELEMENT = 3;
 
 interface Prepared {
   fragment: DocumentFragment;
@@ -27,6 +34,10 @@ interface Prepared {
 
 const SVG = 'http://www.w3.org/2000/svg';
 const prepared = new WeakMap<TemplateStringsArray, Prepared>();
+/** Between tags: a value, a closing tag, an opening tag (its name), or text. */
+const BETWEEN = /\0|<\/[^>]*>|<([a-z][^\s/>\0]*)|[^<\0]+|</iy;
+/** In a tag: its end, a value on the element, or an attribute with its value (quoted, or not). */
+const IN_TAG = /\s*(?:(\/?>)|(\0)|([^\s=/>\0]+)(?:=(?:"([^"]*)"|'([^']*)'|([^\s>]*)))?)/y;
 
 /**
  * Builds a template's nodes from its static text, read by a small parser of our own (the templates are the
@@ -43,80 +54,45 @@ function prepare(result: Result): Prepared {
   const open: ParentNode[] = [fragment];
   let value = 0;
   let node = -1;
-  let i = 0;
-  const space = (c: string | undefined) => c !== undefined && /\s/.test(c);
-  while (i < src.length) {
+  for (BETWEEN.lastIndex = 0; BETWEEN.lastIndex < src.length;) {
+    const [token, tag] = BETWEEN.exec(src)!;
     const parent = open[open.length - 1]!;
-    if (src[i] === '\0') {
+    if (token === '\0') {
       parent.append(document.createComment(''));
-      slots.push({ kind: 'child', node: ++node, value: value++ });
-      i++;
-    } else if (src[i] === '<' && src[i + 1] === '/') {
+      slots.push({ kind: CHILD, node: ++node, values: [value++] });
+    } else if (token[1] === '/') {
       open.pop();
-      i = src.indexOf('>', i) + 1;
-    } else if (src[i] === '<' && /[a-z]/i.test(src[i + 1] ?? '')) {
-      let j = ++i;
-      while (j < src.length && !space(src[j]) && src[j] !== '>' && src[j] !== '/') j++;
-      const tag = src.slice(i, j);
+    } else if (tag) {
       const inSvg =
         tag === 'svg' || (parent === fragment ? result['_$litType$'] === 2 : (parent as Element).namespaceURI === SVG);
       const element = inSvg ? document.createElementNS(SVG, tag) : document.createElement(tag);
       parent.append(element);
       const index = ++node;
-      i = j;
-      for (;;) {
-        while (space(src[i])) i++;
-        if (src[i] === '>' || i >= src.length) {
-          i++;
-          if (tag !== 'img') open.push(element);
+      for (IN_TAG.lastIndex = BETWEEN.lastIndex; ;) {
+        const [, end, bound, name, ...quoted] = IN_TAG.exec(src) ?? ['', '>'];
+        if (end) {
+          if (end === '>' && tag !== 'img') open.push(element);
           break;
         }
-        if (src[i] === '/') {
-          i = src.indexOf('>', i) + 1;
-          break;
-        }
-        if (src[i] === '\0') {
-          slots.push({ kind: 'element', node: index, value: value++ });
-          i++;
+        if (bound) {
+          slots.push({ kind: ELEMENT, node: index, values: [value++] });
           continue;
         }
-        let k = i;
-        while (k < src.length && !space(src[k]) && !'=/>\0'.includes(src[k]!)) k++;
-        const name = src.slice(i, k);
-        i = k;
-        if (src[i] !== '=') {
-          element.setAttribute(name, '');
-          continue;
-        }
-        const quote = src[++i] === '"' || src[i] === "'" ? src[i++] : '';
-        const statics = [''];
-        const values: number[] = [];
-        for (; i < src.length && (quote ? src[i] !== quote : !space(src[i]) && src[i] !== '>'); i++) {
-          if (src[i] === '\0') {
-            values.push(value++);
-            statics.push('');
-          } else statics[statics.length - 1] += src[i];
-        }
-        if (quote) i++;
-        if (!values.length) element.setAttribute(name, statics[0]!);
-        else if (name[0] === '@') slots.push({ kind: 'event', node: index, name: name.slice(1), value: values[0]! });
-        else slots.push({ kind: 'attribute', node: index, name, statics, values });
+        const text = quoted.find((v) => v !== undefined);
+        const statics = (text ?? '').split('\0');
+        const values = statics.slice(1).map(() => value++);
+        if (!values.length) element.setAttribute(name!, statics[0]!);
+        else if (name![0] === '@') slots.push({ kind: EVENT, node: index, name: name!.slice(1), values });
+        else slots.push({ kind: ATTRIBUTE, node: index, name: name!, statics, values });
       }
+      BETWEEN.lastIndex = IN_TAG.lastIndex;
     } else {
-      let k = i + 1;
-      while (k < src.length && src[k] !== '<' && src[k] !== '\0') k++;
-      parent.append(src.slice(i, k));
-      i = k;
+      parent.append(token);
     }
   }
   ready = { fragment, slots };
   prepared.set(result.strings, ready);
   return ready;
-}
-
-function walker(root: Node): TreeWalker {
-  // 129: elements and comments.
-  return document.createTreeWalker(root, 129);
 }
 
 const isResult = (value: unknown): value is Result =>
@@ -164,7 +140,8 @@ class ChildPlace {
   }
 }
 
-type Place = { set(value: unknown): void };
+/** A place in a template's nodes, given its values at each render. */
+type Place = (values: unknown[]) => void;
 
 /** One rendering of a template: its nodes, and a place for each of its values. */
 class Instance {
@@ -177,65 +154,63 @@ class Instance {
     const { fragment, slots } = prepare(result);
     this.fragment = document.importNode(fragment, true);
     const nodes: Node[] = [];
-    const walk = walker(this.fragment);
+    // 129: elements and comments.
+    const walk = document.createTreeWalker(this.fragment, 129);
     for (let node = walk.nextNode(); node; node = walk.nextNode()) nodes.push(node);
     for (const slot of slots) {
       const node = nodes[slot.node]!;
-      if (slot.kind === 'child') this.places.push([new ChildPlace(node as ChildNode, host), [slot.value]]);
-      else if (slot.kind === 'attribute')
-        this.places.push([attributePlace(node as Element, slot.name, slot.statics), slot.values]);
-      else if (slot.kind === 'event') this.places.push([eventPlace(node, slot.name, host), [slot.value]]);
-      else this.places.push([elementPlace(node as Element, host), [slot.value]]);
+      let place: Place;
+      if (slot.kind === CHILD) {
+        const child = new ChildPlace(node as ChildNode, host);
+        place = ([value]) => child.set(value);
+      } else if (slot.kind === ATTRIBUTE) place = attributePlace(node as Element, slot.name, slot.statics);
+      else if (slot.kind === EVENT) place = eventPlace(node, slot.name, host);
+      else place = elementPlace(node as Element, host);
+      this.places.push([place, slot.values]);
     }
   }
 
   update(values: readonly unknown[]): void {
-    for (const [place, indexes] of this.places)
-      place.set(indexes.length === 1 ? values[indexes[0]!] : indexes.map((i) => values[i]));
+    for (const [place, indexes] of this.places) place(indexes.map((i) => values[i]));
   }
 }
 
+/**
+ * An attribute: its text, the values between its static parts. Bound alone to nothing, null or undefined, or to
+ * nothing anywhere, it is removed; null and undefined among other text are empty, as Lit has them.
+ */
 function attributePlace(element: Element, name: string, statics: string[]): Place {
   let last: string | null | undefined;
-  return {
-    set(value) {
-      let text: string | null;
-      if (statics.length === 2 && !statics[0] && !statics[1]) {
-        text = value === nothing || value == null ? null : String(value);
-      } else {
-        const values = statics.length === 2 ? [value] : (value as unknown[]);
-        text = values.includes(nothing)
-          ? null
-          : statics.reduce((out, s, i) => out + s + (i < values.length ? (values[i] ?? '') : ''), '');
-      }
-      if (text === last) return;
-      last = text;
-      if (text === null) element.removeAttribute(name);
-      else element.setAttribute(name, text);
-    },
+  const alone = statics.length === 2 && !statics[0] && !statics[1];
+  return (values) => {
+    const text =
+      values.includes(nothing) || (alone && values[0] == null)
+        ? null
+        : statics.reduce((out, part, i) => out + part + String(values[i] ?? ''), '');
+    if (text === last) return;
+    last = text;
+    if (text === null) element.removeAttribute(name);
+    else element.setAttribute(name, text);
   };
 }
 
+/** A listener, called with the host as `this`. */
 function eventPlace(node: Node, name: string, host: object): Place {
   let listener: unknown;
-  node.addEventListener(name, (event) => {
-    if (typeof listener === 'function') listener.call(host, event);
-  });
-  return { set: (value) => void (listener = value) };
+  node.addEventListener(name, (event) => typeof listener == 'function' && listener.call(host, event));
+  return ([value]) => void (listener = value);
 }
 
+/** A Lit directive on an element, made once, updated with the element as Lit's element part gives it. */
 function elementPlace(element: Element, host: object): Place {
   let directive: Updater | undefined;
   let kind: unknown;
   const part = { type: 6, element, options: { host } };
-  return {
-    set(value) {
-      const given = value as DirectiveResult | null | undefined;
-      const ctor = given?.['_$litDirective$'];
-      if (!ctor) return;
-      if (kind !== ctor) directive = new (kind = ctor)(part);
-      directive!.update(part, given.values);
-    },
+  return ([value]) => {
+    const ctor = (value as DirectiveResult | null | undefined)?.['_$litDirective$'];
+    if (!ctor) return;
+    if (kind !== ctor) directive = new (kind = ctor)(part);
+    directive!.update(part, (value as DirectiveResult).values);
   };
 }
 

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './css.js';
 
 /** `.visually-hidden`: text out of sight that assistive technology still reads. */
 export const visuallyHidden = css`

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { listWords } from '../../presence/locales/en-list.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { PresenceClient } from '../../client/presence-client.js';
 import type { BadgeStatus } from '../../presence/types.js';
@@ -164,7 +165,7 @@ export class TeamPresenceList extends LitElement {
   };
 
   private renderError() {
-    const m = this.locale.messages;
+    const m = listWords(this.locale.messages);
     const { error, consentScopes, granting } = this.loader;
     if (!consentScopes) return html`<div part="error" class="error" role="alert">${error}</div>`;
     const canGrant = !!this.client?.canGrant;
@@ -181,7 +182,7 @@ export class TeamPresenceList extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const m = this.locale.messages;
+    const m = listWords(this.locale.messages);
     const groupLabel: Record<BadgeStatus, string> = {
       available: m.availability.Available,
       busy: m.availability.Busy,

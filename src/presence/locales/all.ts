@@ -3,7 +3,7 @@
  * package's entries (`presence-elements`, `presence-elements/presence`, `/define`) import it; the autoloader's
  * per-element chunks do not, and load a locale only when a `lang` on the page needs it.
  *
- * English gets its words for the status picker, the card and "notify me" here too (the elements that use them load
+ * English gets its words for the status picker, the card, "notify me", the team list and the sign-in button here too (the elements that use them load
  * them themselves), so that `messagesFor('en')` is the whole English table, as every other built-in locale is.
  */
 import { addBuiltInLocales } from '../i18n.js';
@@ -11,6 +11,7 @@ import { ar } from './ar.js';
 import { de } from './de.js';
 import { en } from './en.js';
 import { enCard } from './en-card.js';
+import { enList } from './en-list.js';
 import { enNotify } from './en-notify.js';
 import { enPicker } from './en-picker.js';
 import { fr } from './fr.js';
@@ -19,4 +20,5 @@ import { he } from './he.js';
 en.picker ??= enPicker;
 en.notify ??= enNotify;
 en.card ??= enCard;
+for (const [key, word] of Object.entries(enList)) en[key as keyof typeof enList] ??= word;
 addBuiltInLocales(fr, de, ar, he);

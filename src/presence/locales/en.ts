@@ -1,9 +1,9 @@
 import type { PresenceMessages } from '../messages.js';
 
 /**
- * English, the fallback of every other locale. The words of the status picker, the card and "notify me" are in
- * modules of their own (en-picker.ts, en-card.ts, en-notify.ts), which only those features load: a page of avatars
- * does not download them. The package's entries add them to this table (locales/all.ts).
+ * English, the fallback of every other locale. The words of the status picker, the card, "notify me", the team list
+ * and the sign-in button are in modules of their own (en-picker.ts, en-card.ts, en-notify.ts, en-list.ts), which
+ * only those features load: a page of avatars does not download them. The package's entries add them to this table (locales/all.ts).
  */
 export const en: PresenceMessages = {
   locale: 'en',
@@ -41,13 +41,5 @@ export const en: PresenceMessages = {
   unnamed: 'Unknown person',
   loadingName: 'Loading name…',
   stale: 'may be out of date',
-  filterLabel: 'Filter by name',
-  peopleCount: '{count} people',
-  noMatch: 'No one matches.',
-  loading: 'Loading members…',
-  consentNeeded: 'Showing these members needs your permission.',
-  grantAccess: 'Grant access',
-  signIn: 'Sign in',
-  signOut: 'Sign out',
   separator: ', ',
 };

@@ -206,7 +206,7 @@ describe('presence vocabulary', () => {
           expect(m[key], `${locale} ${key}`).to.be.a('string').and.not.equal('');
         }
         expect(m.unrecognised.split('{value}').length, `${locale} unrecognised has one {value}`).to.equal(2);
-        expect(m.peopleCount.split('{count}').length, `${locale} peopleCount has one {count}`).to.equal(2);
+        expect(m.peopleCount!.split('{count}').length, `${locale} peopleCount has one {count}`).to.equal(2);
         expect(m.dir).to.equal(locale === 'ar' || locale === 'he' ? 'rtl' : 'ltr');
       });
     }
