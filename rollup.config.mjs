@@ -169,15 +169,15 @@ function coreModules({ getModuleIds, getModuleInfo }) {
 
 /**
  * `live`: what the other elements share, to find their client and watch a person (the context protocol's consumer,
- * the page's default client, the client and person controllers, the clock) and the directive that sets CSS
- * properties, in one chunk that they all load, as does an avatar the first time it has a person to watch. (No element
- * uses Lit's decorators: each declares its properties in `static properties`.)
+ * the page's default client, the client and person controllers, the clock), in one chunk that they all load, as does
+ * an avatar the first time it has a person to watch. The directive that sets CSS properties is not in it: a live
+ * avatar does not use it (the card and the Lit elements do). (No element uses Lit's decorators: each declares its
+ * properties in `static properties`.)
  */
 const LIVE = [
   /\/dist\/context\/(consume|protocol)\.js$/,
-  /\/node_modules\/lit(-html)?\/directive\.js$/,
   /\/dist\/client\/(context|scheduler)\.js$/,
-  /\/dist\/elements\/shared\/(client-controller|person-controller|style-properties|own-state)\.js$/,
+  /\/dist\/elements\/shared\/(client-controller|person-controller|own-state)\.js$/,
   /\/dist\/presence\/stale\.js$/,
 ];
 
