@@ -56,13 +56,16 @@ export class PresenceElement extends Base {
           typeof options.attribute == 'string' ? options.attribute : name.toLowerCase(),
           name,
         );
+      // The value lives in a field of the element's own (`__name`), as Lit keeps it: fields cost far less memory
+      // than a map per element.
+      const field = `__${name}`;
       Object.defineProperty(this.prototype, name, {
-        get(this: PresenceElement) {
-          return this.values.get(name);
+        get(this: Record<string, unknown>) {
+          return this[field];
         },
-        set(this: PresenceElement, value: unknown) {
-          const old = this.values.get(name);
-          this.values.set(name, value);
+        set(this: PresenceElement & Record<string, unknown>, value: unknown) {
+          const old = this[field];
+          this[field] = value;
           this.requestUpdate(name, old);
         },
         configurable: true,
@@ -78,12 +81,13 @@ export class PresenceElement extends Base {
   /** The shadow root the element renders into, made when first connected. */
   renderRoot!: ShadowRoot;
 
-  private values = new Map<string, unknown>();
   private changed: PropertyValues = new Map();
-  private reflecting = new Set<string>();
+  /** Properties to reflect to their attributes at the next update; made when first needed, as the next two. */
+  private reflecting: Set<string> | undefined;
   private reflectingNow: string | undefined;
-  private controllers = new Set<ReactiveController>();
-  private early = new Map<string, unknown>();
+  private controllers: Set<ReactiveController> | undefined;
+  /** Properties set before the element was defined. */
+  private early: Map<string, unknown> | undefined;
   private enable!: () => void;
   private pending: Promise<boolean> = new Promise<void>((resolve) => (this.enable = resolve)).then(() => true);
 
@@ -92,19 +96,19 @@ export class PresenceElement extends Base {
     // Properties set on the element before it was defined hide the accessors: kept, and set once it updates.
     for (const name of (this.constructor as Ctor).options.keys()) {
       if (!Object.hasOwn(this, name)) continue;
-      this.early.set(name, (this as Record<string, unknown>)[name]);
+      (this.early ??= new Map()).set(name, (this as Record<string, unknown>)[name]);
       delete (this as Record<string, unknown>)[name];
     }
     this.requestUpdate();
   }
 
   addController(controller: ReactiveController): void {
-    this.controllers.add(controller);
+    (this.controllers ??= new Set()).add(controller);
     if (this.renderRoot && this.isConnected) controller.hostConnected?.();
   }
 
   removeController(controller: ReactiveController): void {
-    this.controllers.delete(controller);
+    this.controllers?.delete(controller);
   }
 
   connectedCallback(): void {
@@ -121,11 +125,11 @@ export class PresenceElement extends Base {
       this.renderRoot = root;
     }
     this.enable();
-    for (const controller of this.controllers) controller.hostConnected?.();
+    this.controllers?.forEach((controller) => controller.hostConnected?.());
   }
 
   disconnectedCallback(): void {
-    for (const controller of this.controllers) controller.hostDisconnected?.();
+    this.controllers?.forEach((controller) => controller.hostDisconnected?.());
   }
 
   attributeChangedCallback(attribute: string, _old: string | null, value: string | null): void {
@@ -149,7 +153,7 @@ export class PresenceElement extends Base {
       // Lit's notEqual: NaN is NaN.
       if (old === value || (old !== old && value !== value)) return;
       if (!this.changed.has(name)) this.changed.set(name, old);
-      if ((this.constructor as Ctor).options.get(name)?.reflect) this.reflecting.add(name);
+      if ((this.constructor as Ctor).options.get(name)?.reflect) (this.reflecting ??= new Set()).add(name);
     }
     if (!this.isUpdatePending) this.pending = this.enqueue();
   }
@@ -174,19 +178,19 @@ export class PresenceElement extends Base {
 
   protected performUpdate(): void {
     if (!this.isUpdatePending) return;
-    for (const [name, value] of this.early) (this as Record<string, unknown>)[name] = value;
-    this.early.clear();
+    this.early?.forEach((value, name) => ((this as Record<string, unknown>)[name] = value));
+    this.early = undefined;
     const changed = this.changed;
     try {
       this.willUpdate(changed);
-      for (const controller of this.controllers) controller.hostUpdate?.();
+      this.controllers?.forEach((controller) => controller.hostUpdate?.());
       this.update(changed);
     } catch (error) {
       this.changed = new Map();
       this.isUpdatePending = false;
       throw error;
     }
-    for (const controller of this.controllers) controller.hostUpdated?.();
+    this.controllers?.forEach((controller) => controller.hostUpdated?.());
     if (!this.hasUpdated) {
       this.hasUpdated = true;
       this.firstUpdated(changed);
@@ -199,7 +203,7 @@ export class PresenceElement extends Base {
   protected update(_changed: PropertyValues): void {
     const template = this.render();
     const { options } = this.constructor as Ctor;
-    for (const name of this.reflecting) {
+    for (const name of this.reflecting ?? []) {
       const { type, converter, attribute } = options.get(name)!;
       const value = (this as Record<string, unknown>)[name];
       const text = converter?.toAttribute
@@ -215,7 +219,7 @@ export class PresenceElement extends Base {
       else this.setAttribute(attributeName, String(text));
       this.reflectingNow = undefined;
     }
-    this.reflecting.clear();
+    this.reflecting = undefined;
     this.changed = new Map();
     this.isUpdatePending = false;
     renderTemplate(template, this.renderRoot, this);

@@ -98,8 +98,16 @@ function prepare(result: Result): Prepared {
 const isResult = (value: unknown): value is Result =>
   typeof value === 'object' && value !== null && '_$litType$' in value;
 
+/**
+ * A place in a template's nodes, given the template's values at each render and the indexes of its own. Places are
+ * objects, not closures: a closure and its scope cost twice the memory, and a page may show thousands of avatars.
+ */
+interface Place {
+  apply(values: readonly unknown[], indexes: number[]): void;
+}
+
 /** A place between nodes, before its end marker, holding text or a template. */
-class ChildPlace {
+class ChildPlace implements Place {
   private nodes: ChildNode[] = [];
   private text: Text | undefined;
   private instance: Instance | undefined;
@@ -109,12 +117,17 @@ class ChildPlace {
     private readonly host: object,
   ) {}
 
+  apply(values: readonly unknown[], indexes: number[]): void {
+    this.set(values[indexes[0]!]);
+  }
+
   set(value: unknown): void {
     if (isResult(value)) {
       if (this.instance?.strings !== value.strings) {
         this.clear();
         this.instance = new Instance(value, this.host);
-        this.insert([...this.instance.fragment.childNodes]);
+        this.nodes = this.instance.nodes;
+        this.end.before(...this.nodes);
       }
       this.instance.update(value.values);
     } else if (value === nothing || value == null || value === '') {
@@ -123,14 +136,10 @@ class ChildPlace {
       const text = String(value);
       if (!this.text) {
         this.clear();
-        this.insert([(this.text = document.createTextNode(text))]);
+        this.nodes = [(this.text = document.createTextNode(text))];
+        this.end.before(this.text);
       } else if (this.text.data !== text) this.text.data = text;
     }
-  }
-
-  private insert(nodes: ChildNode[]): void {
-    this.nodes = nodes;
-    for (const node of nodes) this.end.parentNode!.insertBefore(node, this.end);
   }
 
   private clear(): void {
@@ -140,78 +149,108 @@ class ChildPlace {
   }
 }
 
-/** A place in a template's nodes, given its values at each render. */
-type Place = (values: unknown[]) => void;
-
-/** One rendering of a template: its nodes, and a place for each of its values. */
-class Instance {
-  readonly strings: TemplateStringsArray;
-  readonly fragment: DocumentFragment;
-  private readonly places: Array<[Place, number[]]> = [];
-
-  constructor(result: Result, host: object) {
-    this.strings = result.strings;
-    const { fragment, slots } = prepare(result);
-    this.fragment = document.importNode(fragment, true);
-    const nodes: Node[] = [];
-    // 129: elements and comments.
-    const walk = document.createTreeWalker(this.fragment, 129);
-    for (let node = walk.nextNode(); node; node = walk.nextNode()) nodes.push(node);
-    for (const slot of slots) {
-      const node = nodes[slot.node]!;
-      let place: Place;
-      if (slot.kind === CHILD) {
-        const child = new ChildPlace(node as ChildNode, host);
-        place = ([value]) => child.set(value);
-      } else if (slot.kind === ATTRIBUTE) place = attributePlace(node as Element, slot.name, slot.statics);
-      else if (slot.kind === EVENT) place = eventPlace(node, slot.name, host);
-      else place = elementPlace(node as Element, host);
-      this.places.push([place, slot.values]);
-    }
-  }
-
-  update(values: readonly unknown[]): void {
-    for (const [place, indexes] of this.places) place(indexes.map((i) => values[i]));
-  }
-}
-
 /**
  * An attribute: its text, the values between its static parts. Bound alone to nothing, null or undefined, or to
  * nothing anywhere, it is removed; null and undefined among other text are empty, as Lit has them.
  */
-function attributePlace(element: Element, name: string, statics: string[]): Place {
-  let last: string | null | undefined;
-  const alone = statics.length === 2 && !statics[0] && !statics[1];
-  return (values) => {
+class AttributePlace implements Place {
+  private last: string | null | undefined;
+
+  constructor(
+    private readonly element: Element,
+    private readonly name: string,
+    private readonly statics: string[],
+  ) {}
+
+  apply(values: readonly unknown[], indexes: number[]): void {
+    const { statics } = this;
+    const own = indexes.map((i) => values[i]);
+    const alone = statics.length === 2 && !statics[0] && !statics[1];
     const text =
-      values.includes(nothing) || (alone && values[0] == null)
+      own.includes(nothing) || (alone && own[0] == null)
         ? null
-        : statics.reduce((out, part, i) => out + part + String(values[i] ?? ''), '');
-    if (text === last) return;
-    last = text;
-    if (text === null) element.removeAttribute(name);
-    else element.setAttribute(name, text);
-  };
+        : statics.reduce((out, part, i) => out + part + String(own[i] ?? ''), '');
+    if (text === this.last) return;
+    this.last = text;
+    if (text === null) this.element.removeAttribute(this.name);
+    else this.element.setAttribute(this.name, text);
+  }
 }
 
-/** A listener, called with the host as `this`. */
-function eventPlace(node: Node, name: string, host: object): Place {
-  let listener: unknown;
-  node.addEventListener(name, (event) => typeof listener == 'function' && listener.call(host, event));
-  return ([value]) => void (listener = value);
+/** A listener, called with the host as `this`: the place is the node's listener object itself. */
+class EventPlace implements Place {
+  private listener: unknown;
+
+  constructor(
+    node: Node,
+    name: string,
+    private readonly host: object,
+  ) {
+    node.addEventListener(name, this);
+  }
+
+  apply(values: readonly unknown[], indexes: number[]): void {
+    this.listener = values[indexes[0]!];
+  }
+
+  handleEvent(event: Event): void {
+    if (typeof this.listener == 'function') this.listener.call(this.host, event);
+  }
 }
 
 /** A Lit directive on an element, made once, updated with the element as Lit's element part gives it. */
-function elementPlace(element: Element, host: object): Place {
-  let directive: Updater | undefined;
-  let kind: unknown;
-  const part = { type: 6, element, options: { host } };
-  return ([value]) => {
-    const ctor = (value as DirectiveResult | null | undefined)?.['_$litDirective$'];
+class ElementPlace implements Place {
+  private directive: Updater | undefined;
+  private kind: unknown;
+  private readonly part: { type: 6; element: Element; options: { host: object } };
+
+  constructor(element: Element, host: object) {
+    this.part = { type: 6, element, options: { host } };
+  }
+
+  apply(values: readonly unknown[], indexes: number[]): void {
+    const value = values[indexes[0]!] as DirectiveResult | null | undefined;
+    const ctor = value?.['_$litDirective$'];
     if (!ctor) return;
-    if (kind !== ctor) directive = new (kind = ctor)(part);
-    directive!.update(part, (value as DirectiveResult).values);
-  };
+    if (this.kind !== ctor) this.directive = new (this.kind = ctor)(this.part);
+    this.directive!.update(this.part, value.values);
+  }
+}
+
+/** One rendering of a template: its top-level nodes, and a place for each of its slots. */
+class Instance {
+  readonly strings: TemplateStringsArray;
+  readonly nodes: ChildNode[];
+  private readonly slots: Slot[];
+  private readonly places: Place[] = [];
+
+  constructor(result: Result, host: object) {
+    this.strings = result.strings;
+    const prepared = prepare(result);
+    this.slots = prepared.slots;
+    const fragment = document.importNode(prepared.fragment, true);
+    this.nodes = [...fragment.childNodes];
+    const nodes: Node[] = [];
+    // 129: elements and comments.
+    const walk = document.createTreeWalker(fragment, 129);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) nodes.push(node);
+    for (const slot of this.slots) {
+      const node = nodes[slot.node]!;
+      this.places.push(
+        slot.kind === CHILD
+          ? new ChildPlace(node as ChildNode, host)
+          : slot.kind === ATTRIBUTE
+            ? new AttributePlace(node as Element, slot.name, slot.statics)
+            : slot.kind === EVENT
+              ? new EventPlace(node, slot.name, host)
+              : new ElementPlace(node as Element, host),
+      );
+    }
+  }
+
+  update(values: readonly unknown[]): void {
+    this.places.forEach((place, n) => place.apply(values, this.slots[n]!.values));
+  }
 }
 
 const rendered = new WeakMap<ParentNode, ChildPlace>();
