@@ -45,7 +45,7 @@ export function clientFromAttributes(attributes: ClientAttributes): ClientFromAt
       return { client: assembleClient({ transport: 'demo' }, onDemandParts) };
     if (!clientId) {
       return configError(
-        "<presence-provider> has no client: set its `client-id` attribute to the app registration's client id, add `demo` for the simulated tenant, or give it a client made in code (`.client`).",
+        "<presence-provider> has no client: set `client-id` (the app registration's client id), add `demo` for the simulated tenant, or set `.client` to a client made in code.",
       );
     }
     if (transport === 'signalr' && !negotiateUrl) {

@@ -120,13 +120,55 @@ describe('<presence-provider>', () => {
     root.addEventListener('presence-error', (e) => kinds.push(e.detail.kind));
     document.body.append(root);
     try {
-      root.innerHTML = '<presence-provider></presence-provider>';
+      root.innerHTML = '<presence-provider tenant="contoso.example"></presence-provider>';
       const provider = root.querySelector('presence-provider')!;
       await provider.updateComplete;
       provider.setAttribute('client-id', crypto.randomUUID());
       provider.setAttribute('transport', 'signalr');
       await provider.updateComplete;
       expect(kinds).to.deep.equal(['config', 'config']);
+    } finally {
+      root.remove();
+    }
+  });
+  // A server-rendered React wrapper (Next.js) sends the bare tag: its `demo` or `client`, a boolean or an object, is
+  // set as a property only once the page hydrates, after the tag was defined and first rendered.
+  it('a bare tag given its configuration later, as React hydrates it, reports no error', async () => {
+    const errors: string[] = [];
+    const root = document.createElement('div');
+    root.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<{ message: string }>).detail.message));
+    document.body.append(root);
+    try {
+      root.innerHTML =
+        '<presence-provider><presence-avatar user-id="adele.vance"></presence-avatar></presence-provider>';
+      const provider = root.querySelector('presence-provider')!;
+      await provider.updateComplete;
+      await new Promise((r) => setTimeout(r, 300));
+      provider.demo = true;
+      await provider.updateComplete;
+      expect(provider.current, 'the demo client').to.not.equal(undefined);
+      await new Promise((r) => setTimeout(r, 2_200));
+      expect(errors).to.deep.equal([]);
+    } finally {
+      root.remove();
+    }
+  });
+
+  it('a bare tag still given nothing 2 s after it was defined says it has no client, once', async () => {
+    const errors: string[] = [];
+    const root = document.createElement('div');
+    root.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<{ message: string }>).detail.message));
+    document.body.append(root);
+    try {
+      root.innerHTML = '<presence-provider></presence-provider>';
+      const provider = root.querySelector('presence-provider')!;
+      await provider.updateComplete;
+      expect(errors, 'not yet: a framework may still configure it').to.deep.equal([]);
+      await waitUntil(() => errors.length > 0, 'the error, 2 s later', { timeout: 4_000 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(errors).to.have.length(1);
+      expect(errors[0]).to.match(/`client-id`/);
+      expect(provider.current).to.equal(undefined);
     } finally {
       root.remove();
     }
