@@ -73,6 +73,7 @@ export class PresenceClient extends WithAlerts {
       this.abort.signal,
       this.clock,
       this.staleAfterMs,
+      () => this.connectionState === 'offline',
     );
     this.aliases = new Aliases(this.source, this.errors, this.abort.signal);
     this.details = new PersonDetails(

@@ -18,6 +18,8 @@ export class PresenceReads {
     private readonly signal: AbortSignal,
     private readonly clock: Scheduler,
     private readonly staleAfterMs: number,
+    /** Whether the transport says the browser is offline. */
+    private readonly offline: () => boolean,
   ) {}
 
   /**
@@ -55,8 +57,7 @@ export class PresenceReads {
       entry.presence = next;
       entry.raw = presenceFields(merged);
       entry.receivedAt = receivedAt;
-      entry.failed = false;
-      delete entry.error;
+      this.trust(entry);
       applied++;
       tell(entry);
     }
@@ -115,9 +116,18 @@ export class PresenceReads {
    */
   private confirm(entry: Entry, receivedAt: number): void {
     const wasStale = isStale(entry, this.staleAfterMs, receivedAt);
-    entry.failed = false;
-    delete entry.error;
+    this.trust(entry);
     this.freshen(entry, receivedAt, wasStale);
+  }
+
+  /**
+   * A presence read or pushed is the truth, and clears the mark of a failed refresh; not while the transport says
+   * the browser is offline: a read sent before the network went may land after, and nothing can tell of a change
+   * until the browser is back, so what is shown stays marked as possibly out of date.
+   */
+  private trust(entry: Entry): void {
+    entry.failed = this.offline();
+    if (!entry.failed) delete entry.error;
   }
 
   /** The presence shown is current at `at`: listeners hear of it when it was stale, or before they would mark it. */

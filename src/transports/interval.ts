@@ -11,21 +11,14 @@ export const DEFAULT_INTERVAL_MS = 30_000;
 /** The interval to poll at, and why it is not the one asked for (when it is not). */
 export function pollingInterval(asked: number | undefined): { ms: number; problem?: string } {
   if (asked === undefined) return { ms: DEFAULT_INTERVAL_MS };
-  if (typeof asked !== 'number' || !Number.isFinite(asked)) {
-    return {
-      ms: DEFAULT_INTERVAL_MS,
-      problem: `The polling interval ${String(asked)} ms is not a finite number: polling every ${DEFAULT_INTERVAL_MS / 1000} s.`,
-    };
-  }
-  if (asked < MIN_INTERVAL_MS)
-    return {
-      ms: MIN_INTERVAL_MS,
-      problem: `The polling interval ${asked} ms is below ${MIN_INTERVAL_MS} ms: polling every ${MIN_INTERVAL_MS / 1000} s.`,
-    };
-  if (asked > MAX_INTERVAL_MS)
-    return {
-      ms: MAX_INTERVAL_MS,
-      problem: `The polling interval ${asked} ms is above ${MAX_INTERVAL_MS} ms (one hour): polling every hour.`,
-    };
-  return { ms: asked };
+  const ms =
+    typeof asked == 'number' && Number.isFinite(asked)
+      ? Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, asked))
+      : DEFAULT_INTERVAL_MS;
+  return ms === asked
+    ? { ms }
+    : {
+        ms,
+        problem: `The polling interval ${String(asked)} ms is not a number from 1 s to 1 hour: polling every ${ms / 1000} s.`,
+      };
 }

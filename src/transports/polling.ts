@@ -148,9 +148,13 @@ export class PollingTransport implements PresenceTransport {
     if (this.ids.size) this.sink?.error(new Error('The browser is offline.'), [...this.ids]);
   };
 
-  /** Back online: the tab that polls polls now, whatever backoff the failures while offline set. */
+  /**
+   * Back online: the tab that polls polls now, whatever backoff the failures while offline set; the state leaves
+   * `offline` first, so that what is read (here, or by the tab that polls) clears the marks.
+   */
   private readonly onOnline = () => {
     this.notBefore = 0;
+    if (!this.hidden()) this.sink?.state('connected');
     if (this.leader) this.schedule(0);
   };
 
