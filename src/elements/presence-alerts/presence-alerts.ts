@@ -126,6 +126,8 @@ export class PresenceAlerts extends LitElement {
 
   protected override willUpdate(): void {
     this.follow(this.isConnected ? this.clients.client : undefined);
+    // The toast's person may have left the list, before their name was read: it is kept coming while shown.
+    this.watchNames(this.waiting);
   }
 
   /** @internal */
@@ -148,9 +150,11 @@ export class PresenceAlerts extends LitElement {
     this.watchNames(this.waiting);
   }
 
-  /** @internal Keeps the names of the people waited for coming (the list shows them). */
-  private watchNames(ids: string[]): void {
+  /** @internal Keeps the names of the people waited for (the list shows them) and of the toast's coming. */
+  private watchNames(waited: string[]): void {
     const client = this.listening;
+    const shown = this.toasts.current?.userId;
+    const ids = shown && !waited.includes(shown) ? [...waited, shown] : waited;
     for (const [id, stop] of this.named)
       if (!ids.includes(id)) {
         stop();

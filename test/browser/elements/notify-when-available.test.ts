@@ -240,6 +240,23 @@ describe('<presence-alerts>', () => {
     expect(maybePart(el, 'toast')).to.equal(null);
   });
 
+  it("a toast shown before the person's name was read shows the name once it is", async () => {
+    const { client, transport, source, el } = await alerts();
+    let answer: (() => void) | undefined;
+    const profiles = source.profiles.bind(source);
+    source.profiles = (keys: string[]) =>
+      new Promise<Awaited<ReturnType<typeof profiles>>>(
+        (resolve) => (answer = () => void profiles(keys).then(resolve)),
+      );
+    client.notifyWhenAvailable(id(0));
+    await until(() => client.peek(id(0)).presence && answer, 'presence known, the name asked for');
+    transport.push(id(0), 'Available', '0002');
+    await until(() => maybePart(el, 'toast'), 'toast');
+    expect(part(el, 'message').textContent).to.contain('Unknown person is now available');
+    answer!();
+    await until(() => part(el, 'message').textContent?.includes('Adele Vance is now available'), 'the name, once read');
+  });
+
   it('hides by itself after its duration, but not while focus is inside it', async () => {
     const { client, source, el } = await alerts();
     source.set(id(1), 'Available', '0001');

@@ -130,7 +130,12 @@ describe('notify when available, against the Graph emulator', () => {
     expect(heard[0]).to.deep.include({ userId: person.id, availability: 'Available', notified: true });
     expect(heard[0]!.previousAvailability).to.equal('Away');
     await waitUntil(() => maybePart(alerts, 'toast'), 'the toast', { timeout: 5000 });
-    expect(part(alerts, 'message').textContent).to.contain(`${person.displayName} is now available`);
+    // The name read after signing in may land just after the alert: the toast shows it once it does.
+    await waitUntil(
+      () => part(alerts, 'message').textContent?.includes(`${person.displayName} is now available`),
+      `the toast naming ${person.displayName}`,
+      { timeout: 5000 },
+    );
     expect(client.waitingFor()).to.not.include(person.id);
     await expect(alerts).to.be.accessible();
   });
