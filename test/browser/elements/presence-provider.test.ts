@@ -1,5 +1,10 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { setDefaultClient, type PollingTransport, type PresenceProvider } from '../../../src/index.js';
+import {
+  setDefaultClient,
+  type PollingTransport,
+  type PresenceErrorDetail,
+  type PresenceProvider,
+} from '../../../src/index.js';
 import '../../../src/define.js';
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -17,6 +22,18 @@ async function pollers(clientId: string) {
 /** Starts a provider's client polling, as its first element would (nobody is signed in: the polls fail, quietly). */
 const start = (provider: PresenceProvider, n: number) =>
   provider.current!.watch(id(n), () => {}, { profile: false, photo: false });
+
+/** A provider made from `markup` in the page and first rendered, with every presence-error sent from it. */
+async function mounted(markup: string) {
+  const errors: PresenceErrorDetail[] = [];
+  const root = document.createElement('div');
+  root.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<PresenceErrorDetail>).detail));
+  document.body.append(root);
+  root.innerHTML = markup;
+  const provider = root.querySelector('presence-provider')!;
+  await provider.updateComplete;
+  return { errors, provider, remove: () => root.remove() };
+}
 
 describe('<presence-provider>', () => {
   afterEach(() => setDefaultClient(undefined));
@@ -115,34 +132,26 @@ describe('<presence-provider>', () => {
   });
 
   it('every presence-error it sends is of kind config', async () => {
-    const kinds: string[] = [];
-    const root = document.createElement('div');
-    root.addEventListener('presence-error', (e) => kinds.push(e.detail.kind));
-    document.body.append(root);
+    const { errors, provider, remove } = await mounted(
+      '<presence-provider tenant="contoso.example"></presence-provider>',
+    );
     try {
-      root.innerHTML = '<presence-provider tenant="contoso.example"></presence-provider>';
-      const provider = root.querySelector('presence-provider')!;
-      await provider.updateComplete;
       provider.setAttribute('client-id', crypto.randomUUID());
       provider.setAttribute('transport', 'signalr');
       await provider.updateComplete;
-      expect(kinds).to.deep.equal(['config', 'config']);
+      expect(errors.map((e) => e.kind)).to.deep.equal(['config', 'config']);
     } finally {
-      root.remove();
+      remove();
     }
   });
+
   // A server-rendered React wrapper (Next.js) sends the bare tag: its `demo` or `client`, a boolean or an object, is
   // set as a property only once the page hydrates, after the tag was defined and first rendered.
   it('a bare tag given its configuration later, as React hydrates it, reports no error', async () => {
-    const errors: string[] = [];
-    const root = document.createElement('div');
-    root.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<{ message: string }>).detail.message));
-    document.body.append(root);
+    const { errors, provider, remove } = await mounted(
+      '<presence-provider><presence-avatar user-id="adele.vance"></presence-avatar></presence-provider>',
+    );
     try {
-      root.innerHTML =
-        '<presence-provider><presence-avatar user-id="adele.vance"></presence-avatar></presence-provider>';
-      const provider = root.querySelector('presence-provider')!;
-      await provider.updateComplete;
       await new Promise((r) => setTimeout(r, 300));
       provider.demo = true;
       await provider.updateComplete;
@@ -150,27 +159,21 @@ describe('<presence-provider>', () => {
       await new Promise((r) => setTimeout(r, 2_200));
       expect(errors).to.deep.equal([]);
     } finally {
-      root.remove();
+      remove();
     }
   });
 
   it('a bare tag still given nothing 2 s after it was defined says it has no client, once', async () => {
-    const errors: string[] = [];
-    const root = document.createElement('div');
-    root.addEventListener('presence-error', (e) => errors.push((e as CustomEvent<{ message: string }>).detail.message));
-    document.body.append(root);
+    const { errors, provider, remove } = await mounted('<presence-provider></presence-provider>');
     try {
-      root.innerHTML = '<presence-provider></presence-provider>';
-      const provider = root.querySelector('presence-provider')!;
-      await provider.updateComplete;
       expect(errors, 'not yet: a framework may still configure it').to.deep.equal([]);
       await waitUntil(() => errors.length > 0, 'the error, 2 s later', { timeout: 4_000 });
       await new Promise((r) => setTimeout(r, 300));
-      expect(errors).to.have.length(1);
-      expect(errors[0]).to.match(/`client-id`/);
+      expect(errors.map((e) => e.message)).to.have.length(1);
+      expect(errors[0]!.message).to.match(/`client-id`/);
       expect(provider.current).to.equal(undefined);
     } finally {
-      root.remove();
+      remove();
     }
   });
 });
