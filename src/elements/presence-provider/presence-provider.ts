@@ -31,7 +31,7 @@ function givenClient(client: unknown): PresenceClient | undefined | string {
  * @event {PresenceErrorEvent} presence-error - The provider could not make its client (`kind: 'config'`): the message
  *   says what is missing (a `client-id`, or the `negotiate-url` of `transport="signalr"`), or that what was given as
  *   `client` is not a presence client (the attributes make one instead). Sent once per configuration. A bare tag
- *   (no attribute) says it has no client only if it is still given none 2 s later: a framework may set its
+ *   (no attribute) says it has no client only if it is still given none 1 s later: a framework may set its
  *   properties after the tag is defined (React's wrappers, when a server-rendered page hydrates). Bubbles and is
  *   composed.
  */
@@ -143,11 +143,11 @@ export class PresenceProvider extends ElementBase {
       else if (this.attributes.length) emit(this, 'presence-error', made.error);
       // A bare tag given nothing yet may be waiting for its framework: React's wrappers set a server-rendered
       // provider's properties (`demo`, `client`) only once the page hydrates, after the tag was defined. Said if
-      // it is still a bare tag without a client 2 s later.
+      // it is still a bare tag without a client 1 s later.
       else
         setTimeout(
           () => this.attributes.length || this.provider.value || emit(this, 'presence-error', made.error),
-          2000,
+          1000,
         );
     }
     const previous = this.provider.value;

@@ -156,18 +156,18 @@ describe('<presence-provider>', () => {
       provider.demo = true;
       await provider.updateComplete;
       expect(provider.current, 'the demo client').to.not.equal(undefined);
-      await new Promise((r) => setTimeout(r, 2_200));
+      await new Promise((r) => setTimeout(r, 1_200));
       expect(errors).to.deep.equal([]);
     } finally {
       remove();
     }
   });
 
-  it('a bare tag still given nothing 2 s after it was defined says it has no client, once', async () => {
+  it('a bare tag still given nothing 1 s after it was defined says it has no client, once', async () => {
     const { errors, provider, remove } = await mounted('<presence-provider></presence-provider>');
     try {
       expect(errors, 'not yet: a framework may still configure it').to.deep.equal([]);
-      await waitUntil(() => errors.length > 0, 'the error, 2 s later', { timeout: 4_000 });
+      await waitUntil(() => errors.length > 0, 'the error, 1 s later', { timeout: 3_000 });
       await new Promise((r) => setTimeout(r, 300));
       expect(errors.map((e) => e.message)).to.have.length(1);
       expect(errors[0]!.message).to.match(/`client-id`/);
