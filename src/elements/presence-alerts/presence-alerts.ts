@@ -126,8 +126,7 @@ export class PresenceAlerts extends LitElement {
 
   protected override willUpdate(): void {
     this.follow(this.isConnected ? this.clients.client : undefined);
-    // The toast's person may have left the list, before their name was read: it is kept coming while shown.
-    this.watchNames(this.waiting);
+    this.watchNames();
   }
 
   /** @internal */
@@ -135,26 +134,28 @@ export class PresenceAlerts extends LitElement {
     if (client === this.listening) return;
     for (const stop of this.stops) stop();
     this.stops = [];
-    this.watchNames([]);
+    // Not following any client: the names followed so far are let go.
+    this.listening = undefined;
+    this.watchNames();
     this.listening = client;
     this.waiting = [];
     if (!client) return;
     this.stops = [
       client.onAvailabilityAlert((alert) => this.alerted(alert)),
-      client.onWaitingChange((ids) => {
-        this.waiting = ids;
-        this.watchNames(ids);
-      }),
+      // A change of `waiting` renders again, and the names follow it there (willUpdate).
+      client.onWaitingChange((ids) => (this.waiting = ids)),
     ];
     this.waiting = client.waitingFor();
-    this.watchNames(this.waiting);
   }
 
-  /** @internal Keeps the names of the people waited for (the list shows them) and of the toast's coming. */
-  private watchNames(waited: string[]): void {
+  /**
+   * @internal Keeps coming the names of the people waited for (the list shows them) and of the toast's person, who
+   * may have left the list before their name was read. Following no client, none.
+   */
+  private watchNames(): void {
     const client = this.listening;
     const shown = this.toasts.current?.userId;
-    const ids = shown && !waited.includes(shown) ? [...waited, shown] : waited;
+    const ids = !client ? [] : shown && !this.waiting.includes(shown) ? [...this.waiting, shown] : this.waiting;
     for (const [id, stop] of this.named)
       if (!ids.includes(id)) {
         stop();

@@ -257,6 +257,18 @@ describe('<presence-alerts>', () => {
     await until(() => part(el, 'message').textContent?.includes('Adele Vance is now available'), 'the name, once read');
   });
 
+  it("removed while its toast shows, it stops following the toast's person", async () => {
+    const { client, transport, el } = await alerts();
+    client.notifyWhenAvailable(id(0));
+    await until(() => client.peek(id(0)).presence && client.peek(id(0)).profile, 'known');
+    transport.push(id(0), 'Available', '0002');
+    await until(() => maybePart(el, 'toast'), 'toast');
+    expect(client.waitingFor()).to.not.include(id(0));
+    expect(client.watchedIds().has(id(0)), 'followed for the toast').to.equal(true);
+    el.remove();
+    expect(client.watchedIds().has(id(0)), 'let go once removed').to.equal(false);
+  });
+
   it('hides by itself after its duration, but not while focus is inside it', async () => {
     const { client, source, el } = await alerts();
     source.set(id(1), 'Available', '0001');
